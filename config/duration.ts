@@ -1,0 +1,18 @@
+import { Duration } from 'luxon';
+import { z } from 'zod';
+
+/**
+ * An ISO 8601 duration such as `P15D`, `PT1M` or `PT2S`, validated by luxon.
+ * Kept as its string form everywhere (policy, events, audit trail) so that
+ * replay sees exactly what was recorded.
+ */
+export const isoDurationSchema = z
+  .string()
+  .max(64)
+  .refine((s) => Duration.fromISO(s).isValid, { message: 'must be an ISO 8601 duration such as P15D or PT30S' })
+  .refine((s) => Duration.fromISO(s).toMillis() > 0, { message: 'must be a positive duration' });
+
+/** Milliseconds of an ISO 8601 duration, with months and years at their average length (luxon's casual matrix). */
+export function durationMillis(iso: string): number {
+  return Duration.fromISO(iso).toMillis();
+}

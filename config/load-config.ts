@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './config.errors';
+import { DEFAULT_POLICY } from './default-policy';
+import { isoDurationSchema } from './duration';
+import { CLOCK_NAMES, policyFileSchema, type ClockPolicy, type Policy } from './policy.schema';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  PETITION_POLICY: z.string().min(1).optional(),
+  RECONCILE_EVERY: isoDurationSchema.default('PT1M'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[^:\s]+$|^\{[^}\s]+\}$/, 'no colons or spaces; a Redis Cluster hash tag such as {pf} is allowed')
+    .default('petitionflow'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  DATA_DIR: z.string().min(1).default('./data'),
+});
+
+/** The validated, frozen configuration of one process. */
+export interface Config {
+  /** PostgreSQL URL; absent means the embedded PGlite database under `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly redisUrl: string;
+  readonly port: number;
+  readonly host: string;
+  /** HS256 secret for API tokens; absent means the secret kept under `dataDir` (see `resolveAuthSecret`). */
+  readonly authSecret: string | undefined;
+  readonly policy: Policy;
+  readonly policyPath: string | undefined;
+  readonly reconcileEvery: string;
+  readonly queuePrefix: string;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly dataDir: string;
+}
+
+function describe(issues: readonly z.core.$ZodIssue[], prefix: string): string[] {
+  return issues.map((i) => {
+    const path = i.path.length > 0 ? i.path.join('.') : '';
+    return `${prefix}${path}: ${i.message}`;
+  });
+}
+
+function loadPolicy(path: string | undefined, problems: string[]): Policy {
+  if (path === undefined) return DEFAULT_POLICY;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(resolve(path), 'utf8'));
+  } catch (err) {
+    problems.push(`PETITION_POLICY: cannot read ${path} as JSON (${(err as Error).message})`);
+    return DEFAULT_POLICY;
+  }
+  const parsed = policyFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    problems.push(...describe(parsed.error.issues, `PETITION_POLICY ${path}: `));
+    return DEFAULT_POLICY;
+  }
+  return mergePolicy(parsed.data.clocks);
+}
+
+/** Overlays a policy file's clocks on the statutory defaults; clocks left out keep their defaults. */
+export function mergePolicy(overrides: Partial<Record<string, ClockPolicy>>): Policy {
+  const clocks = Object.fromEntries(
+    CLOCK_NAMES.map((name) => [name, Object.freeze({ ...(overrides[name] ?? DEFAULT_POLICY.clocks[name]) })]),
+  ) as Record<(typeof CLOCK_NAMES)[number], ClockPolicy>;
+  return Object.freeze({ clocks: Object.freeze(clocks) });
+}
+
+/**
+ * Parses the environment once. The only reader of `process.env` in the
+ * project: everything else receives the frozen result. Throws a
+ * {@link ConfigError} naming every bad variable at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  // Empty strings count as unset, the way shells and compose files write "VAR=".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) problems.push(...describe(parsed.error.issues, ''));
+  const policy = loadPolicy(cleaned.PETITION_POLICY, problems);
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+  return Object.freeze({
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    port: e.PORT,
+    host: e.HOST,
+    authSecret: e.AUTH_SECRET,
+    policy,
+    policyPath: e.PETITION_POLICY,
+    reconcileEvery: e.RECONCILE_EVERY,
+    queuePrefix: e.QUEUE_PREFIX,
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.DATA_DIR,
+  });
+}

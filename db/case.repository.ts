@@ -1,0 +1,175 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './schema';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/** A case as stored: the machine snapshot plus the columns reads filter on. */
+export interface CaseRecord {
+  readonly id: string;
+  readonly unit: string;
+  readonly assigneeUnit: string | null;
+  readonly state: string;
+  readonly channel: string;
+  readonly version: number;
+  readonly machineVersion: number;
+  readonly snapshot: unknown;
+  readonly lastHash: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+type CaseRow = Awaited<ReturnType<typeof selectCases>>[number];
+
+function selectCases(db: Executor) {
+  return db.selectFrom('cases').selectAll().execute();
+}
+
+function toRecord(row: CaseRow): CaseRecord {
+  return {
+    id: row.id,
+    unit: row.unit,
+    assigneeUnit: row.assignee_unit,
+    state: row.state,
+    channel: row.channel,
+    version: row.version,
+    machineVersion: row.machine_version,
+    snapshot: row.snapshot,
+    lastHash: row.last_hash,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/**
+ * The division-code prefix that names a unit's subtree: trailing zero pairs of
+ * a 6-digit code are the levels below it (411600 周口市 → 4116 covers 411621).
+ */
+export function unitSubtreePrefix(code: string): string {
+  if (code.length !== 6) return code;
+  if (code.endsWith('0000')) return code.slice(0, 2);
+  if (code.endsWith('00')) return code.slice(0, 4);
+  return code;
+}
+
+/** Whether `unit` lies in the subtree of `scopeUnit` (itself included). */
+export function inSubtree(unit: string, scopeUnit: string): boolean {
+  return unit.startsWith(unitSubtreePrefix(scopeUnit));
+}
+
+/** Whether a case is visible from `scopeUnit`: its own unit or the unit it is assigned to lies in the subtree. */
+export function caseInScope(c: Pick<CaseRecord, 'unit' | 'assigneeUnit'>, scopeUnit: string): boolean {
+  return inSubtree(c.unit, scopeUnit) || (c.assigneeUnit !== null && inSubtree(c.assigneeUnit, scopeUnit));
+}
+
+type CaseQuery = ReturnType<typeof baseQuery>;
+function baseQuery(db: Executor) {
+  return db.selectFrom('cases').selectAll('cases');
+}
+
+/** Restricts a case query to what `scopeUnit` may see (see {@link caseInScope}). */
+function scoped(q: CaseQuery, scopeUnit: string): CaseQuery {
+  const prefix = `${unitSubtreePrefix(scopeUnit)}%`;
+  return q.where((eb) => eb.or([eb('cases.unit', 'like', prefix), eb('cases.assignee_unit', 'like', prefix)]));
+}
+
+/** Locks a case row for the rest of the transaction (serialises concurrent commands on one case). */
+export async function lockCase(trx: Transaction<Database>, id: string): Promise<CaseRecord | undefined> {
+  const row = await trx.selectFrom('cases').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  return row === undefined ? undefined : toRecord(row);
+}
+
+/** Reads one case within a unit subtree; a case outside it is reported as absent. */
+export async function findCase(db: Executor, id: string, scopeUnit?: string): Promise<CaseRecord | undefined> {
+  let q = baseQuery(db).where('cases.id', '=', id);
+  if (scopeUnit !== undefined) q = scoped(q, scopeUnit);
+  const row = await q.executeTakeFirst();
+  return row === undefined ? undefined : toRecord(row);
+}
+
+/** Inserts a new case row. */
+export async function insertCase(db: Executor, c: CaseRecord): Promise<void> {
+  await db
+    .insertInto('cases')
+    .values({
+      id: c.id,
+      unit: c.unit,
+      assignee_unit: c.assigneeUnit,
+      state: c.state,
+      channel: c.channel,
+      version: c.version,
+      machine_version: c.machineVersion,
+      snapshot: JSON.stringify(c.snapshot),
+      last_hash: c.lastHash,
+      created_at: c.createdAt,
+      updated_at: c.updatedAt,
+    })
+    .execute();
+}
+
+/** Writes a case's new snapshot, guarded by the version it was read at. */
+export async function updateCase(
+  trx: Transaction<Database>,
+  id: string,
+  fromVersion: number,
+  next: { state: string; assigneeUnit: string | null; version: number; snapshot: unknown; lastHash: string; updatedAt: Date },
+): Promise<void> {
+  const result = await trx
+    .updateTable('cases')
+    .set({
+      state: next.state,
+      assignee_unit: next.assigneeUnit,
+      version: next.version,
+      snapshot: JSON.stringify(next.snapshot),
+      last_hash: next.lastHash,
+      updated_at: next.updatedAt,
+    })
+    .where('id', '=', id)
+    .where('version', '=', fromVersion)
+    .executeTakeFirst();
+  if (result.numUpdatedRows !== 1n) throw new Error(`case ${id} changed under a held lock`);
+}
+
+/** Filters of the case list. */
+export interface CaseListQuery {
+  readonly scopeUnit: string;
+  readonly unit?: string | undefined;
+  readonly state?: string | undefined;
+  /** Only cases with a live deadline past due, or a breached one, while still active. */
+  readonly overdueAt?: Date | undefined;
+  readonly limit: number;
+  readonly after?: { createdAt: Date; id: string } | undefined;
+}
+
+/** Lists cases newest first with keyset pagination on (created_at, id). */
+export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRecord[]> {
+  let query = scoped(baseQuery(db), q.scopeUnit);
+  if (q.unit !== undefined) query = scoped(query, q.unit);
+  if (q.state !== undefined) query = query.where('cases.state', '=', q.state);
+  if (q.overdueAt !== undefined) {
+    const now = q.overdueAt;
+    query = query
+      .where('cases.state', 'not in', ['closed', 'rejected'])
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('deadlines')
+            .select(sql.lit(1).as('one'))
+            .whereRef('deadlines.case_id', '=', 'cases.id')
+            .where((eb) => eb.or([eb('deadlines.status', '=', 'breached'), eb.and([eb('deadlines.status', '=', 'pending'), eb('deadlines.due_at', '<', now)])])),
+        ),
+      );
+  }
+  if (q.after !== undefined) {
+    const { createdAt, id } = q.after;
+    query = query.where((eb) => eb.or([eb('cases.created_at', '<', createdAt), eb.and([eb('cases.created_at', '=', createdAt), eb('cases.id', '<', id)])]));
+  }
+  const rows = await query.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(q.limit).execute();
+  return rows.map(toRecord);
+}
+
+/** Every case id in trail order, for whole-trail checks. */
+export async function listCaseIds(db: Executor, scopeUnit?: string): Promise<string[]> {
+  let q = baseQuery(db);
+  if (scopeUnit !== undefined) q = scoped(q, scopeUnit);
+  const rows = await q.orderBy('cases.id').execute();
+  return rows.map((r) => r.id);
+}

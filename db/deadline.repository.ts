@@ -1,0 +1,115 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/** Deadline statuses of CONTRACT.md. */
+export type DeadlineStatus = 'pending' | 'paused' | 'met' | 'breached' | 'cancelled';
+
+/** One run of one clock of one case. */
+export interface DeadlineRecord {
+  readonly id: string;
+  readonly caseId: string;
+  readonly clock: string;
+  readonly generation: number;
+  readonly status: DeadlineStatus;
+  readonly calendar: string;
+  readonly duration: string;
+  readonly onBreach: string;
+  readonly startedAt: Date;
+  readonly dueAt: Date;
+  readonly reminders: readonly Date[];
+  readonly pausedAt: Date | null;
+  readonly extendedBy: string | null;
+  readonly updatedAt: Date;
+}
+
+type Row = Awaited<ReturnType<typeof selectAll>>[number];
+function selectAll(db: Executor) {
+  return db.selectFrom('deadlines').selectAll().execute();
+}
+
+function toRecord(r: Row): DeadlineRecord {
+  return {
+    id: String(r.id),
+    caseId: r.case_id,
+    clock: r.clock,
+    generation: r.generation,
+    status: r.status as DeadlineStatus,
+    calendar: r.calendar,
+    duration: r.duration,
+    onBreach: r.on_breach,
+    startedAt: r.started_at,
+    dueAt: r.due_at,
+    reminders: r.reminders.map((t) => new Date(t)),
+    pausedAt: r.paused_at,
+    extendedBy: r.extended_by,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** A new deadline row (its clock just started). */
+export type NewDeadline = Omit<DeadlineRecord, 'id' | 'pausedAt' | 'extendedBy' | 'status'>;
+
+/** Inserts a started clock as a pending deadline. */
+export async function insertDeadline(db: Executor, d: NewDeadline): Promise<DeadlineRecord> {
+  const row = await db
+    .insertInto('deadlines')
+    .values({
+      case_id: d.caseId,
+      clock: d.clock,
+      generation: d.generation,
+      status: 'pending',
+      calendar: d.calendar,
+      duration: d.duration,
+      on_breach: d.onBreach,
+      started_at: d.startedAt,
+      due_at: d.dueAt,
+      reminders: JSON.stringify(d.reminders.map((t) => t.toISOString())),
+      updated_at: d.updatedAt,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toRecord(row);
+}
+
+/** Changes one deadline row (status, due and reminder times, pause mark, extension). */
+export async function updateDeadline(
+  db: Executor,
+  id: string,
+  patch: { status?: DeadlineStatus; dueAt?: Date; reminders?: readonly Date[]; pausedAt?: Date | null; extendedBy?: string; updatedAt: Date },
+): Promise<DeadlineRecord> {
+  const row = await db
+    .updateTable('deadlines')
+    .set({
+      ...(patch.status !== undefined && { status: patch.status }),
+      ...(patch.dueAt !== undefined && { due_at: patch.dueAt }),
+      ...(patch.reminders !== undefined && { reminders: JSON.stringify(patch.reminders.map((t) => t.toISOString())) }),
+      ...(patch.pausedAt !== undefined && { paused_at: patch.pausedAt }),
+      ...(patch.extendedBy !== undefined && { extended_by: patch.extendedBy }),
+      updated_at: patch.updatedAt,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toRecord(row);
+}
+
+/** A case's deadlines, oldest first. */
+export async function listDeadlines(db: Executor, caseId: string): Promise<DeadlineRecord[]> {
+  const rows = await db.selectFrom('deadlines').selectAll().where('case_id', '=', caseId).orderBy('started_at').orderBy('id').execute();
+  return rows.map(toRecord);
+}
+
+/** Deadlines of many cases at once (one query for a list page). */
+export async function listDeadlinesOf(db: Executor, caseIds: readonly string[]): Promise<Map<string, DeadlineRecord[]>> {
+  const byCase = new Map<string, DeadlineRecord[]>();
+  if (caseIds.length === 0) return byCase;
+  const rows = await db.selectFrom('deadlines').selectAll().where('case_id', 'in', caseIds).orderBy('started_at').orderBy('id').execute();
+  for (const row of rows) {
+    const list = byCase.get(row.case_id) ?? [];
+    list.push(toRecord(row));
+    byCase.set(row.case_id, list);
+  }
+  return byCase;
+}

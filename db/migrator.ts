@@ -1,0 +1,32 @@
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
+import type { Kysely } from 'kysely';
+import * as m0001 from './migrations/0001-initial.migration';
+
+/**
+ * Migrations are imported statically rather than read from a folder, so the
+ * same list works from `tsx`, from jest and from the compiled `dist/`.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': m0001,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(MIGRATIONS);
+  }
+}
+
+/** A Kysely migrator over petitionflow's migrations. */
+export function createMigrator(db: Kysely<unknown>): Migrator {
+  return new Migrator({ db, provider: new StaticMigrationProvider(), migrationTableName: 'petitionflow_migrations', migrationLockTableName: 'petitionflow_migrations_lock' });
+}
+
+/** Runs every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
+  const result = await createMigrator(db).migrateToLatest();
+  if (result.error !== undefined) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${(result.error as Error).message ?? String(result.error)}`, { cause: result.error });
+  }
+  return result;
+}

@@ -1,0 +1,84 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+/** Administrative units (属地管理): province > city > county > township > village. */
+export interface UnitsTable {
+  code: string;
+  name: string;
+  level: string;
+  parent_code: string | null;
+}
+
+/** One row per case: the current snapshot, for reads and for the next transition. */
+export interface CasesTable {
+  id: string;
+  unit: string;
+  /** The responsible unit the case is assigned to (交办); it sees the case too. */
+  assignee_unit: string | null;
+  state: string;
+  channel: string;
+  version: number;
+  machine_version: number;
+  snapshot: Json<unknown>;
+  last_hash: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** The append-only, hash-chained audit trail (PostgreSQL refuses UPDATE and DELETE). */
+export interface CaseEventsTable {
+  case_id: string;
+  seq: number;
+  type: string;
+  fields: Json<unknown>;
+  actor_id: string;
+  actor_role: string;
+  actor_unit: string;
+  at: Timestamp;
+  machine_version: number;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Deadline rows: the source of truth for every clock; timers in Redis are rebuilt from them. */
+export interface DeadlinesTable {
+  id: Generated<string>;
+  case_id: string;
+  clock: string;
+  generation: number;
+  status: string;
+  calendar: string;
+  duration: string;
+  on_breach: string;
+  started_at: Timestamp;
+  due_at: Timestamp;
+  reminders: Json<string[]>;
+  paused_at: Timestamp | null;
+  extended_by: string | null;
+  updated_at: Timestamp;
+}
+
+/** Commands that were refused: who tried what, in which state, and why. */
+export interface RefusedAttemptsTable {
+  id: Generated<string>;
+  case_id: string | null;
+  actor_id: string;
+  actor_role: string;
+  actor_unit: string;
+  event_type: string;
+  state: string | null;
+  code: string;
+  message: string;
+  at: Timestamp;
+}
+
+/** The Kysely database type of petitionflow. */
+export interface Database {
+  units: UnitsTable;
+  cases: CasesTable;
+  case_events: CaseEventsTable;
+  deadlines: DeadlinesTable;
+  refused_attempts: RefusedAttemptsTable;
+}

@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import { configure } from 'safe-stable-stringify';
+
+const canonicalJson = configure({ deterministic: true, bigint: false, circularValue: Error });
+
+/** The hash before a case's first event. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** What each trail entry's hash covers: everything but the hash itself. */
+export interface HashedEvent {
+  readonly caseId: string;
+  readonly seq: number;
+  readonly type: string;
+  readonly fields: Record<string, unknown>;
+  readonly actor: { readonly id: string; readonly role: string; readonly unit: string };
+  readonly at: string;
+  readonly machineVersion: number;
+  readonly prevHash: string;
+}
+
+/**
+ * SHA-256 over a canonical serialisation (keys sorted, no whitespace) of the
+ * event and the previous hash, chaining each case's trail: changing any
+ * stored entry breaks its own hash and every later link.
+ */
+export function hashEvent(e: HashedEvent): string {
+  const body = {
+    caseId: e.caseId,
+    seq: e.seq,
+    type: e.type,
+    fields: e.fields,
+    actor: { id: e.actor.id, role: e.actor.role, unit: e.actor.unit },
+    at: e.at,
+    machineVersion: e.machineVersion,
+    prevHash: e.prevHash,
+  };
+  return createHash('sha256').update(canonicalJson(body) ?? '').digest('hex');
+}
+
+/** Canonical JSON, for comparing snapshots regardless of key order. */
+export function canonical(value: unknown): string {
+  return canonicalJson(value) ?? 'undefined';
+}

@@ -1,0 +1,90 @@
+import { DateTime, Duration } from 'luxon';
+import type { CalendarKind } from '../config/policy.schema';
+import { CHINA_ZONE, type WorkingCalendar } from './working-calendar';
+
+/** What a clock needs to be placed on the calendar. */
+export interface ClockSpec {
+  readonly duration: string;
+  readonly calendar: CalendarKind;
+  readonly reminders: readonly string[];
+}
+
+/** When a clock falls due and when its reminders fire. */
+export interface DeadlinePlan {
+  readonly dueAt: Date;
+  readonly reminders: readonly Date[];
+}
+
+const local = (d: Date) => DateTime.fromJSDate(d, { zone: CHINA_ZONE });
+const isoDate = (d: DateTime) => d.toISODate() ?? '';
+
+/** A duration counts whole days when it has nothing smaller than a day (P15D yes, PT2S no). */
+function wholeDays(duration: Duration): number | undefined {
+  const { years, months, weeks, days, hours, minutes, seconds, milliseconds } = duration.toObject();
+  if ((hours ?? 0) || (minutes ?? 0) || (seconds ?? 0) || (milliseconds ?? 0)) return undefined;
+  if ((years ?? 0) || (months ?? 0)) return undefined;
+  return (weeks ?? 0) * 7 + (days ?? 0);
+}
+
+/**
+ * The end of the `days`-th day after `lastDay` (the start day itself is not
+ * counted, the way statutory periods run), moved to the next working day
+ * when it falls on a rest day.
+ */
+function calendarDaysDue(from: DateTime, days: number, cal: WorkingCalendar): DateTime {
+  let last = from.startOf('day').plus({ days });
+  while (!cal.isWorkingDay(isoDate(last))) last = last.plus({ days: 1 });
+  return last.plus({ days: 1 });
+}
+
+/** The end of the `days`-th working day after `from`'s day. */
+function workingDaysDue(from: DateTime, days: number, cal: WorkingCalendar): DateTime {
+  let day = from.startOf('day');
+  let counted = 0;
+  while (counted < days) {
+    day = day.plus({ days: 1 });
+    if (cal.isWorkingDay(isoDate(day))) counted += 1;
+  }
+  return day.plus({ days: 1 });
+}
+
+/** Adds a clock's length to a moment on its calendar. Durations finer than a day always run as elapsed time. */
+export function addOnCalendar(from: Date, duration: string, calendar: CalendarKind, cal: WorkingCalendar): Date {
+  const d = Duration.fromISO(duration);
+  const start = local(from);
+  const days = wholeDays(d);
+  if (calendar === 'elapsed' || days === undefined) return start.plus(d).toJSDate();
+  if (calendar === 'calendar-days') return calendarDaysDue(start, days, cal).toJSDate();
+  return workingDaysDue(start, days, cal).toJSDate();
+}
+
+/** Reminder times: shares of the clock (`"80%"`) or negative durations before due (`"-P1D"`); none before the start. */
+export function reminderTimes(start: Date, dueAt: Date, reminders: readonly string[]): Date[] {
+  const span = dueAt.getTime() - start.getTime();
+  const times = reminders.map((r) => {
+    if (r.endsWith('%')) return new Date(start.getTime() + Math.round((span * Number.parseFloat(r)) / 100));
+    return local(dueAt).minus(Duration.fromISO(r.slice(1))).toJSDate();
+  });
+  return times
+    .filter((t) => t.getTime() > start.getTime() && t.getTime() < dueAt.getTime())
+    .sort((a, b) => a.getTime() - b.getTime())
+    .filter((t, i, all) => i === 0 || t.getTime() !== all[i - 1]?.getTime());
+}
+
+/** Places a clock started at `start` on the calendar. */
+export function planDeadline(start: Date, spec: ClockSpec, cal: WorkingCalendar): DeadlinePlan {
+  const dueAt = addOnCalendar(start, spec.duration, spec.calendar, cal);
+  return { dueAt, reminders: reminderTimes(start, dueAt, spec.reminders) };
+}
+
+/**
+ * Extends a due time by an approved extension (Art 32): counted from the end
+ * of the original last day, on the clock's own calendar.
+ */
+export function extendDue(dueAt: Date, by: string, calendar: CalendarKind, cal: WorkingCalendar): Date {
+  // The due time is the start of the day after the last day; step back into that last day.
+  const lastMoment = new Date(dueAt.getTime() - 1);
+  const days = wholeDays(Duration.fromISO(by));
+  if (calendar === 'elapsed' || days === undefined) return local(dueAt).plus(Duration.fromISO(by)).toJSDate();
+  return addOnCalendar(lastMoment, by, calendar, cal);
+}

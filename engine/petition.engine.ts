@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import { durationMillis } from '../config/duration';
+import type { ClockName, Policy } from '../config/policy.schema';
+import * as cases from '../db/case.repository';
+import { appendEvent, type CaseEventRecord } from '../db/case-event.repository';
+import * as deadlines from '../db/deadline.repository';
+import { recordRefusal } from '../db/refused-attempt.repository';
+import type { Database } from '../db/schema';
+import type { PetitionContext, PetitionEvent } from '../machines/petition.machine';
+import {
+  allowedEvents,
+  CURRENT_MACHINE_VERSION,
+  restore,
+  startCase,
+  stateName,
+  step,
+  toStored,
+  type PetitionSnapshot,
+  type StoredSnapshot,
+} from '../machines/petition.registry';
+import type { Actor } from '../machines/petition.roles';
+import { commandSchema, intakeSchema, systemFieldSchemas, type SystemEventType } from '../machines/petition.schemas';
+import { GENESIS_HASH, hashEvent } from './audit-hash';
+import { clockChanges, type ClockChange } from './clock-changes';
+import { toPetitionView, type PetitionView } from './case-view';
+import { extendDue, planDeadline, reminderTimes } from './deadline-calculator';
+import { EventNotAllowedError, NotFoundError, ValidationError, VersionConflictError } from './errors';
+import type { WorkingCalendar } from './working-calendar';
+
+/** The type of the first trail entry of every case: the petition as recorded (Art 19). */
+export const INTAKE_EVENT = 'INTAKE';
+
+/** What the engine needs from the outside world; tests pass a time-skipping `now`. */
+export interface EngineDeps {
+  readonly db: Kysely<Database>;
+  readonly policy: Policy;
+  readonly calendar: WorkingCalendar;
+  readonly now?: () => Date;
+  /** Called after each commit with the deadlines that changed (timers are armed or cancelled from it). */
+  readonly onCommitted?: (change: CommittedChange) => void | Promise<void>;
+}
+
+/** What one committed command changed. */
+export interface CommittedChange {
+  readonly caseId: string;
+  readonly event: CaseEventRecord;
+  readonly state: string;
+  readonly deadlines: readonly deadlines.DeadlineRecord[];
+}
+
+/** Options of one command. */
+export interface DispatchOptions {
+  /** Optimistic concurrency: refuse with VERSION_CONFLICT unless the case is at this version. */
+  readonly expectedVersion?: number | undefined;
+}
+
+/** The engine's one write path. */
+export interface PetitionEngine {
+  /** Records a new petition (登记) and starts its acceptance clock. */
+  intake(body: unknown, actor: Actor): Promise<PetitionView>;
+  /** Applies one command to one case: validate, lock, pure transition, one transaction (ARCHITECTURE.md). */
+  dispatch(caseId: string, body: unknown, actor: Actor, opts?: DispatchOptions): Promise<PetitionView>;
+  /** The deadline workers' entry: a reminder or breach of one clock generation. Returns false when stale. */
+  dispatchTimer(caseId: string, type: SystemEventType, clock: ClockName, generation: number, reminder?: string): Promise<boolean>;
+}
+
+function validationError(message: string, error: z.ZodError): ValidationError {
+  return new ValidationError(
+    message,
+    error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })),
+  );
+}
+
+function parseCommand(body: unknown) {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError('the event must be a JSON object', [{ path: [], message: 'expected an object' }]);
+  }
+  const { expectedVersion: _ignored, ...rest } = body as Record<string, unknown>;
+  const parsed = commandSchema.safeParse(rest);
+  if (!parsed.success) throw validationError('invalid event', parsed.error);
+  return parsed.data as unknown as Omit<PetitionEvent, 'actor' | 'at'>;
+}
+
+/** Creates the engine over a database, a policy and a working calendar. */
+export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
+  const now = deps.now ?? (() => new Date());
+  const system: Actor = { id: 'deadline-worker', role: 'system', unit: '000000' };
+
+  async function notify(change: CommittedChange | undefined): Promise<void> {
+    if (change === undefined || deps.onCommitted === undefined) return;
+    await deps.onCommitted(change);
+  }
+
+  function specOf(clock: ClockName, durationOverride?: string) {
+    const p = deps.policy.clocks[clock];
+    return { ...p, duration: durationOverride ?? p.duration };
+  }
+
+  /** Applies the machine's clock changes to deadline rows; returns the rows that changed. */
+  async function applyClockChanges(
+    trx: Transaction<Database>,
+    caseId: string,
+    changes: readonly ClockChange[],
+    at: Date,
+  ): Promise<deadlines.DeadlineRecord[]> {
+    if (changes.length === 0) return [];
+    const existing = await deadlines.listDeadlines(trx, caseId);
+    const find = (clock: string, generation: number) => existing.find((d) => d.clock === clock && d.generation === generation);
+    const touched: deadlines.DeadlineRecord[] = [];
+    for (const ch of changes) {
+      if (ch.kind === 'start') {
+        const spec = specOf(ch.clock, ch.duration);
+        const plan = planDeadline(at, spec, deps.calendar);
+        const row = await deadlines.insertDeadline(trx, {
+          caseId,
+          clock: ch.clock,
+          generation: ch.generation,
+          calendar: spec.calendar,
+          duration: spec.duration,
+          onBreach: spec.onBreach,
+          startedAt: at,
+          dueAt: plan.dueAt,
+          reminders: plan.reminders,
+          updatedAt: at,
+        });
+        existing.push(row);
+        touched.push(row);
+        continue;
+      }
+      const row = find(ch.clock, ch.generation);
+      // A clock the machine knows but with no row is a bug, not a user error: fail the whole command.
+      if (row === undefined) throw new Error(`no deadline row for ${ch.clock} generation ${ch.generation}`);
+      let updated: deadlines.DeadlineRecord;
+      if (ch.kind === 'stop') {
+        updated = await deadlines.updateDeadline(trx, row.id, { status: ch.status, pausedAt: null, updatedAt: at });
+      } else if (ch.kind === 'pause') {
+        updated = await deadlines.updateDeadline(trx, row.id, { status: 'paused', pausedAt: at, updatedAt: at });
+      } else if (ch.kind === 'resume') {
+        // Paused time does not count (Art 35, hearings): shift due and reminders by the span.
+        const span = at.getTime() - (row.pausedAt ?? at).getTime();
+        updated = await deadlines.updateDeadline(trx, row.id, {
+          status: 'pending',
+          pausedAt: null,
+          dueAt: new Date(row.dueAt.getTime() + span),
+          reminders: row.reminders.map((t) => new Date(t.getTime() + span)),
+          updatedAt: at,
+        });
+      } else {
+        const dueAt = extendDue(row.dueAt, ch.by, row.calendar as never, deps.calendar);
+        const reminders = reminderTimes(row.startedAt, dueAt, deps.policy.clocks[ch.clock].reminders).filter((t) => t > at);
+        updated = await deadlines.updateDeadline(trx, row.id, { dueAt, reminders, extendedBy: ch.by, updatedAt: at });
+      }
+      existing.splice(existing.indexOf(row), 1, updated);
+      touched.push(updated);
+    }
+    return touched;
+  }
+
+  /** Rules that need the policy or other cases, checked before the transition. */
+  async function checkCommandRules(trx: Transaction<Database>, event: PetitionEvent, caseId: string): Promise<void> {
+    if (event.type === 'REQUEST_EXTENSION') {
+      const max = deps.policy.clocks.handling.maxExtension;
+      if (max !== undefined && durationMillis(event.duration) > durationMillis(max)) {
+        throw new ValidationError('extension too long', [{ path: ['duration'], message: `at most ${max} (Art 32)` }]);
+      }
+    }
+    if (event.type === 'MERGE') {
+      const target = event.intoCaseId === caseId ? undefined : await cases.findCase(trx, event.intoCaseId);
+      if (target === undefined || target.state === 'closed' || target.state === 'rejected') {
+        throw new ValidationError('cannot merge', [{ path: ['intoCaseId'], message: 'must be another case still in progress' }]);
+      }
+    }
+  }
+
+  async function apply(
+    caseId: string,
+    build: (rec: cases.CaseRecord, snapshot: PetitionSnapshot) => PetitionEvent | undefined,
+    opts: DispatchOptions,
+    viewer: Actor,
+  ): Promise<{ view: PetitionView; change: CommittedChange } | { refused: EventNotAllowedError } | undefined> {
+    const at = now();
+    return deps.db.transaction().execute(async (trx) => {
+      const rec = await cases.lockCase(trx, caseId);
+      if (rec === undefined || (viewer.role !== 'system' && !cases.caseInScope(rec, viewer.unit))) throw new NotFoundError();
+      if (opts.expectedVersion !== undefined && opts.expectedVersion !== rec.version) {
+        throw new VersionConflictError(opts.expectedVersion, rec.version);
+      }
+      const snapshot = restore(rec.machineVersion, rec.snapshot as StoredSnapshot);
+      const event = build(rec, snapshot);
+      if (event === undefined) return undefined;
+      if (!snapshot.can(event)) {
+        const state = stateName(snapshot);
+        const refused = new EventNotAllowedError(event.type, state, allowedEvents(snapshot, event.actor.role, event.at));
+        if (event.actor.role !== 'system') {
+          await recordRefusal(trx, { caseId, actor: event.actor, eventType: event.type, state, code: refused.code, message: refused.message, at });
+        }
+        return { refused };
+      }
+      await checkCommandRules(trx, event, caseId);
+      const next = step(rec.machineVersion, snapshot, event);
+      const { type, actor, at: atIso, ...fields } = event;
+      const seq = rec.version + 1;
+      const record = {
+        caseId,
+        seq,
+        type,
+        fields,
+        actor: { id: actor.id, role: actor.role, unit: actor.unit },
+        at: atIso,
+        machineVersion: rec.machineVersion,
+        prevHash: rec.lastHash,
+      };
+      const stored: CaseEventRecord = { ...record, hash: hashEvent(record) };
+      await appendEvent(trx, stored);
+      const ctx: PetitionContext = next.context;
+      const state = stateName(next);
+      await cases.updateCase(trx, caseId, rec.version, {
+        state,
+        assigneeUnit: ctx.assignee?.unit ?? null,
+        version: seq,
+        snapshot: toStored(next),
+        lastHash: stored.hash,
+        updatedAt: at,
+      });
+      const touched = await applyClockChanges(trx, caseId, clockChanges(snapshot.context.clocks, ctx.clocks), at);
+      const updated: cases.CaseRecord = { ...rec, state, assigneeUnit: ctx.assignee?.unit ?? null, version: seq, snapshot: toStored(next), lastHash: stored.hash, updatedAt: at };
+      const all = await deadlines.listDeadlines(trx, caseId);
+      return { view: toPetitionView(updated, all, viewer, at), change: { caseId, event: stored, state, deadlines: touched } };
+    });
+  }
+
+  return {
+    async intake(body, actor) {
+      const parsed = intakeSchema.safeParse(body);
+      if (!parsed.success) throw validationError('invalid petition', parsed.error);
+      const intake = parsed.data;
+      const at = now();
+      const id = randomUUID();
+      const snapshot = startCase(CURRENT_MACHINE_VERSION, { id, intake, at: at.toISOString() });
+      const record = {
+        caseId: id,
+        seq: 1,
+        type: INTAKE_EVENT,
+        fields: intake as unknown as Record<string, unknown>,
+        actor: { id: actor.id, role: actor.role, unit: actor.unit },
+        at: at.toISOString(),
+        machineVersion: CURRENT_MACHINE_VERSION,
+        prevHash: GENESIS_HASH,
+      };
+      const event: CaseEventRecord = { ...record, hash: hashEvent(record) };
+      const rec: cases.CaseRecord = {
+        id,
+        unit: intake.unit,
+        assigneeUnit: null,
+        state: stateName(snapshot),
+        channel: intake.channel,
+        version: 1,
+        machineVersion: CURRENT_MACHINE_VERSION,
+        snapshot: toStored(snapshot),
+        lastHash: event.hash,
+        createdAt: at,
+        updatedAt: at,
+      };
+      const result = await deps.db.transaction().execute(async (trx) => {
+        await cases.insertCase(trx, rec);
+        await appendEvent(trx, event);
+        const touched = await applyClockChanges(trx, id, clockChanges({}, snapshot.context.clocks), at);
+        return { view: toPetitionView(rec, touched, actor, at), change: { caseId: id, event, state: rec.state, deadlines: touched } };
+      });
+      await notify(result.change);
+      return result.view;
+    },
+
+    async dispatch(caseId, body, actor, opts = {}) {
+      const command = parseCommand(body);
+      const result = await apply(caseId, () => ({ ...command, actor, at: now().toISOString() }) as PetitionEvent, opts, actor);
+      if (result === undefined) throw new Error('unreachable: a command always builds an event');
+      if ('refused' in result) throw result.refused;
+      await notify(result.change);
+      return result.view;
+    },
+
+    async dispatchTimer(caseId, type, clock, generation, reminder) {
+      const result = await apply(
+        caseId,
+        (_rec, snapshot) => {
+          const entry = snapshot.context.clocks[clock];
+          if (entry?.generation !== generation) return undefined;
+          const fields =
+            type === 'DEADLINE_BREACHED'
+              ? systemFieldSchemas.DEADLINE_BREACHED.parse({ clock, generation, onBreach: deps.policy.clocks[clock].onBreach })
+              : systemFieldSchemas.DEADLINE_REMINDER.parse({ clock, generation, reminder: reminder ?? '' });
+          return { type, ...fields, actor: system, at: now().toISOString() } as PetitionEvent;
+        },
+        {},
+        system,
+      );
+      if (result === undefined || 'refused' in result) return false;
+      await notify(result.change);
+      return true;
+    },
+  };
+}

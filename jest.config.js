@@ -1,0 +1,19 @@
+/** Jest: unit tests (pure, no services) and integration tests (real PostgreSQL and Redis). */
+const transform = {
+  '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+};
+// Kysely 0.29 ships ESM only: let swc turn it (and any other ESM-only dependency) into CommonJS for jest.
+const transformIgnorePatterns = ['/node_modules/(?!(kysely)/)'];
+module.exports = {
+  projects: [
+    { displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'], transform, transformIgnorePatterns, testEnvironment: 'node' },
+    {
+      displayName: 'integration',
+      testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+      transform,
+      transformIgnorePatterns,
+      testEnvironment: 'node',
+      testTimeout: 60000,
+    },
+  ],
+};

@@ -1,0 +1,56 @@
+import type { EventType } from './petition.schemas';
+import type { Role } from './petition.roles';
+
+/** The eight states of the petition lifecycle as users and the API name them (DOMAIN.md). */
+export const STATE_NAMES = ['received', 'verified', 'assigned', 'mediated', 'resolved', 'escalated', 'closed', 'rejected'] as const;
+export type StateName = (typeof STATE_NAMES)[number];
+/** States in which a case still moves; `closed` and `rejected` are final. */
+export const ACTIVE_STATES = ['received', 'verified', 'assigned', 'mediated', 'resolved', 'escalated'] as const;
+
+/** `*` stands for every active state. */
+export type StateKey = StateName | '*';
+
+/**
+ * The one permission matrix: event × state → the roles that may send it there.
+ * The machine's `permitted` guard reads it, `allowedEvents` reflects it, and the
+ * tests are generated from it. A pair missing here is refused, whatever the role.
+ */
+export const PERMISSIONS: Readonly<Record<EventType, Readonly<Partial<Record<StateKey, readonly Role[]>>>>> = {
+  VERIFY: { received: ['clerk'] },
+  REJECT: { received: ['clerk'] },
+  REQUEST_INFO: { received: ['clerk'] },
+  PROVIDE_INFO: { received: ['clerk'] },
+  MERGE: { received: ['clerk'] },
+  ASSIGN: { verified: ['clerk', 'supervisor'] },
+  OBJECT: { assigned: ['handler'] },
+  START_MEDIATION: { assigned: ['handler'] },
+  RECORD_MEDIATION_SESSION: { mediated: ['mediator'] },
+  MEDIATION_AGREED: { mediated: ['mediator'] },
+  MEDIATION_FAILED: { mediated: ['mediator'] },
+  RESOLVE: { assigned: ['handler'], mediated: ['handler'], escalated: ['supervisor'] },
+  DELIVER: { resolved: ['clerk'] },
+  REQUEST_EXTENSION: { verified: ['handler'], assigned: ['handler'], mediated: ['handler'] },
+  APPROVE_EXTENSION: { verified: ['supervisor'], assigned: ['supervisor'], mediated: ['supervisor'], escalated: ['supervisor'] },
+  ESCALATE: {
+    received: ['supervisor'],
+    verified: ['supervisor'],
+    assigned: ['supervisor'],
+    mediated: ['supervisor'],
+    escalated: ['supervisor'],
+  },
+  REASSIGN: { escalated: ['supervisor'] },
+  RATE_SATISFACTION: { resolved: ['clerk'] },
+  REQUEST_REVIEW: { resolved: ['clerk'] },
+  ASSIGN_LEADER: { '*': ['supervisor'] },
+  PAUSE_CLOCK: { '*': ['supervisor'] },
+  RESUME_CLOCK: { '*': ['supervisor'] },
+  DEADLINE_REMINDER: { '*': ['system'] },
+  DEADLINE_BREACHED: { '*': ['system'] },
+};
+
+/** Whether `role` may send `type` while the case is in `state` (before any state-specific rule). */
+export function isPermitted(type: EventType, state: StateKey, role: Role): boolean {
+  const row = PERMISSIONS[type];
+  const roles = state === '*' ? row['*'] : (row[state] ?? ((ACTIVE_STATES as readonly string[]).includes(state) ? row['*'] : undefined));
+  return roles?.includes(role) ?? false;
+}

@@ -1,0 +1,32 @@
+import type { Actor, Role } from '../../machines/petition.roles';
+import type { Intake } from '../../machines/petition.schemas';
+
+/** A test actor of `role` in 扶沟县 (411621) unless said otherwise. */
+export function actor(role: Role, unit = '411621', id = `${role}-1`): Actor {
+  return { id, role, unit };
+}
+
+/** A valid intake, drawn from the seed's letter whose phone number belonged to someone else. */
+export function intakeBody(overrides: Partial<Intake> = {}): Intake {
+  return {
+    channel: 'letter',
+    unit: '411621',
+    petitioner: { name: '张某', idNumber: '412721199001013411', phone: '18749261234', address: '扶沟县曹里乡' },
+    matter: { category: 'land', summary: '宅基地纠纷，请求确权' },
+    ...overrides,
+  };
+}
+
+/** A movable clock for time-skipping tests. */
+export function fakeClock(start = '2026-03-02T01:00:00.000Z') {
+  let t = new Date(start).getTime();
+  return {
+    now: () => new Date(t),
+    advance(ms: number) {
+      t += ms;
+    },
+    set(iso: string) {
+      t = new Date(iso).getTime();
+    },
+  };
+}
