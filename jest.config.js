@@ -2,8 +2,8 @@
 const transform = {
   '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
 };
-// Kysely 0.29 ships ESM only: let swc turn it (and any other ESM-only dependency) into CommonJS for jest.
-const transformIgnorePatterns = ['/node_modules/(?!(kysely)/)'];
+// Kysely 0.29, content-disposition (under @fastify/static) and cookie (under light-my-request) ship ESM only: let swc turn it (and any other ESM-only dependency) into CommonJS for jest.
+const transformIgnorePatterns = ['/node_modules/(?!(kysely|content-disposition|cookie)/)'];
 module.exports = {
   projects: [
     { displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'], transform, transformIgnorePatterns, testEnvironment: 'node' },

@@ -1,0 +1,65 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { PetitionError, type ErrorCode } from '../engine/errors';
+
+/** The one mapping from error codes to HTTP statuses (CONTRACT.md). */
+export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
+  VALIDATION: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  VERSION_CONFLICT: 409,
+  EVENT_NOT_ALLOWED: 422,
+  UNAVAILABLE: 503,
+};
+
+/** The error body of CONTRACT.md. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+/** `/matter/summary` → `['matter', 'summary']`: field paths in the same shape the engine reports. */
+function pathOf(instancePath: string): (string | number)[] {
+  return instancePath
+    .split('/')
+    .filter((p) => p !== '')
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+function toBody(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof PetitionError) {
+    return {
+      status: STATUS_OF[err.code],
+      body: { error: { code: err.code, message: err.message, ...(err.details !== undefined && { details: err.details }) } },
+    };
+  }
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const issues = err.validation.map((v) => ({
+      path: [...(err.validationContext === 'body' ? [] : [err.validationContext ?? 'request']), ...pathOf(v.instancePath)],
+      message: v.message ?? 'invalid',
+    }));
+    return { status: 400, body: { error: { code: 'VALIDATION', message: `invalid ${err.validationContext ?? 'request'}`, details: { issues } } } };
+  }
+  const fe = err as Partial<FastifyError>;
+  // Fastify's own client errors: malformed JSON, wrong content type, body too large.
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code = fe.statusCode === 404 ? 'NOT_FOUND' : fe.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION';
+    return {
+      status: fe.statusCode === 404 || fe.statusCode === 413 || fe.statusCode === 415 ? fe.statusCode : 400,
+      body: { error: { code, message: fe.message ?? 'bad request', details: { issues: [{ path: [], message: fe.message ?? 'bad request' }] } } },
+    };
+  }
+  return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } } };
+}
+
+/** Fastify error handler: known errors as CONTRACT.md says, anything else a logged 500 without details. */
+export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const { status, body } = toBody(err);
+  if (status >= 500) request.log.error({ err }, 'request failed');
+  return reply.status(status).send(body);
+}
+
+/** The body of a 404 for an unknown route. */
+export function notFoundBody(): ErrorBody {
+  return { error: { code: 'NOT_FOUND', message: 'no such route' } };
+}

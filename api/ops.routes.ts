@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { inSubtree } from '../db/case.repository';
+import type { AuditService } from '../engine/audit.service';
+import { AccessError } from '../engine/errors';
+import { divisionCodeSchema } from '../machines/petition.roles';
+import type { ApiMetrics } from './metrics';
+
+/** Probes, metrics, the OpenAPI description and the whole-trail audit check. */
+export function registerOpsRoutes(
+  app: FastifyInstance,
+  deps: { audit: AuditService; readiness: () => Promise<Record<string, boolean>>; metrics: ApiMetrics },
+): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+  r.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    const checks = await deps.readiness();
+    const ok = Object.values(checks).every(Boolean);
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', checks });
+  });
+
+  r.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    return reply.header('content-type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  r.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  r.get(
+    '/audit/verify',
+    {
+      schema: {
+        summary: 'Walk every hash chain in scope and name the first broken entry',
+        querystring: z.object({ unit: divisionCodeSchema.optional() }),
+      },
+    },
+    async (request) => {
+      const { actor } = request;
+      if (actor.role !== 'auditor' && actor.role !== 'supervisor') {
+        throw new AccessError('FORBIDDEN', 'only auditors and supervisors verify the trail');
+      }
+      const unit = request.query.unit ?? actor.unit;
+      // A unit outside the caller's subtree is narrowed to nothing rather than widened.
+      const scope = inSubtree(unit, actor.unit) ? unit : actor.unit;
+      return deps.audit.verifyAudit(scope);
+    },
+  );
+}

@@ -1,0 +1,100 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { inSubtree } from '../db/case.repository';
+import type { AuditService } from '../engine/audit.service';
+import type { CaseQueryService } from '../engine/case-query.service';
+import { AccessError, PetitionError } from '../engine/errors';
+import type { PetitionEngine } from '../engine/petition.engine';
+import { PERMISSIONS, STATE_NAMES } from '../machines/petition.permissions';
+import { divisionCodeSchema, type Role } from '../machines/petition.roles';
+import { COMMAND_TYPES, commandFieldSchemas, intakeSchema, type CommandType } from '../machines/petition.schemas';
+import type { ApiMetrics } from './metrics';
+
+const idParams = z.object({ id: z.uuid() });
+
+/** A command body: the event's own fields plus the optional `expectedVersion` (optimistic concurrency). */
+const eventBodySchema = z.discriminatedUnion(
+  'type',
+  COMMAND_TYPES.map((type) =>
+    commandFieldSchemas[type].extend({ type: z.literal(type), expectedVersion: z.number().int().positive().optional() }),
+  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
+
+const listQuery = z.object({
+  state: z.enum(STATE_NAMES).optional(),
+  unit: divisionCodeSchema.optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+/** Roles that record petitions (登记): clerks, and supervisors receiving visitors themselves (领导接访). */
+const INTAKE_ROLES: readonly Role[] = ['clerk', 'supervisor'];
+
+/** Whether a role may ever send a command type, in any state (otherwise the answer is 403, not 422). */
+function roleEverSends(role: Role, type: CommandType): boolean {
+  return Object.values(PERMISSIONS[type]).some((roles) => roles?.includes(role));
+}
+
+/** The petition routes of CONTRACT.md: intake, read, commands, list, history, replay. */
+export function registerPetitionRoutes(
+  app: FastifyInstance,
+  deps: { engine: PetitionEngine; audit: AuditService; queries: CaseQueryService; metrics: ApiMetrics },
+): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post('/petitions', { schema: { summary: 'Record a petition (登记, Art 19)', body: intakeSchema } }, async (request, reply) => {
+    const { actor } = request;
+    if (!INTAKE_ROLES.includes(actor.role)) throw new AccessError('FORBIDDEN', `a ${actor.role} does not record petitions`);
+    if (!inSubtree(request.body.unit, actor.unit)) throw new AccessError('FORBIDDEN', 'the unit lies outside your own');
+    const view = await deps.engine.intake(request.body, actor);
+    return reply.status(201).send(view);
+  });
+
+  r.get('/petitions/:id', { schema: { summary: 'One case', params: idParams } }, async (request) =>
+    deps.queries.get(request.params.id, request.actor),
+  );
+
+  r.post(
+    '/petitions/:id/events',
+    { schema: { summary: 'Send a command to a case', params: idParams, body: eventBodySchema } },
+    async (request) => {
+      const { actor } = request;
+      const body = request.body as { type: CommandType; expectedVersion?: number };
+      try {
+        if (!roleEverSends(actor.role, body.type)) throw new AccessError('FORBIDDEN', `a ${actor.role} never sends ${body.type}`);
+        const view = await deps.engine.dispatch(request.params.id, body, actor, { expectedVersion: body.expectedVersion });
+        deps.metrics.events.inc({ type: body.type, outcome: 'ok' });
+        return view;
+      } catch (err) {
+        deps.metrics.events.inc({ type: body.type, outcome: err instanceof PetitionError ? err.code : 'INTERNAL' });
+        throw err;
+      }
+    },
+  );
+
+  r.get('/petitions', { schema: { summary: 'Cases in your units, newest first', querystring: listQuery } }, async (request) => {
+    const q = request.query;
+    return deps.queries.list({ state: q.state, unit: q.unit, overdue: q.overdue === 'true', limit: q.limit, cursor: q.cursor }, request.actor);
+  });
+
+  r.get('/petitions/:id/history', { schema: { summary: 'The audit trail of a case', params: idParams } }, async (request) => ({
+    events: await deps.queries.history(request.params.id, request.actor),
+  }));
+
+  r.get(
+    '/petitions/:id/replay',
+    {
+      schema: {
+        summary: 'The case rebuilt from its trail alone (optionally as of a time)',
+        params: idParams,
+        querystring: z.object({ at: z.iso.datetime({ offset: true }).optional() }),
+      },
+    },
+    async (request) => {
+      const until = request.query.at === undefined ? undefined : new Date(request.query.at);
+      return deps.audit.replay(request.params.id, request.actor.unit, until);
+    },
+  );
+}

@@ -1,0 +1,82 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from '../db/schema';
+import type { AuditService } from '../engine/audit.service';
+import { createCaseQueryService } from '../engine/case-query.service';
+import type { PetitionEngine } from '../engine/petition.engine';
+import type { Actor } from '../machines/petition.roles';
+import { verifyToken } from './auth';
+import { handleError, notFoundBody } from './error-mapping';
+import { createMetrics } from './metrics';
+import { registerOpsRoutes } from './ops.routes';
+import { registerPetitionRoutes } from './petition.routes';
+import { AccessError } from '../engine/errors';
+
+/** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
+export interface ServerDeps {
+  readonly engine: PetitionEngine;
+  readonly audit: AuditService;
+  readonly db: Kysely<Database>;
+  readonly authSecret: string;
+  readonly logger: Logger | false;
+  /** Checks of the backing services for `/readyz` (e.g. `{ database: true, redis: false }`). */
+  readonly readiness: () => Promise<Record<string, boolean>>;
+  readonly now?: () => Date;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller named by the bearer token; set for every route but the public ones. */
+    actor: Actor;
+  }
+}
+
+/** Routes that carry no case data and must work without a token (probes, API description). */
+const PUBLIC_PREFIXES = ['/healthz', '/readyz', '/openapi.json', '/docs'];
+
+/**
+ * Builds the Fastify app of CONTRACT.md: zod-validated routes, bearer-token
+ * auth, one error mapping, metrics and the OpenAPI description.
+ */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  // pino's Logger type is narrower than Fastify's base logger; the instance is used through the base type.
+  const app = Fastify({
+    ...(deps.logger === false ? { logger: false } : { loggerInstance: deps.logger }),
+    // Intake bodies are small; anything near this is refused before parsing.
+    bodyLimit: 1024 * 1024,
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((_req, reply) => reply.status(404).send(notFoundBody()));
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'petitionflow', version: '0.1.0', description: 'The lifecycle of 信访 petition cases (CONTRACT.md).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.decorateRequest('actor', null as unknown as Actor);
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (PUBLIC_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return;
+    const header = request.headers.authorization;
+    if (header === undefined || !header.startsWith('Bearer ')) throw new AccessError('UNAUTHORIZED', 'a bearer token is required');
+    request.actor = await verifyToken(deps.authSecret, header.slice('Bearer '.length).trim());
+  });
+
+  const metrics = createMetrics();
+  metrics.instrument(app);
+  const queries = createCaseQueryService(deps.db, deps.now);
+  registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
+  registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics });
+  return app;
+}

@@ -1,0 +1,115 @@
+import type { Kysely } from 'kysely';
+import * as cases from '../db/case.repository';
+import { listEvents } from '../db/case-event.repository';
+import { listDeadlines, listDeadlinesOf } from '../db/deadline.repository';
+import type { Database } from '../db/schema';
+import type { Actor } from '../machines/petition.roles';
+import { toPetitionView, type PetitionView } from './case-view';
+import { NotFoundError, ValidationError } from './errors';
+import { INTAKE_EVENT } from './petition.engine';
+import { maskPerson } from './masking';
+
+/** One entry of a case's history as callers see it (CONTRACT.md). */
+export interface HistoryEvent {
+  readonly seq: number;
+  readonly type: string;
+  readonly actor: { readonly id: string; readonly role: string };
+  readonly at: string;
+  readonly machineVersion: number;
+  readonly fields: Record<string, unknown>;
+  readonly hash: string;
+  readonly prevHash: string;
+}
+
+/** Filters of the case list (CONTRACT.md `GET /petitions`). */
+export interface ListQuery {
+  readonly state?: string | undefined;
+  readonly unit?: string | undefined;
+  readonly overdue?: boolean | undefined;
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+function encodeCursor(c: cases.CaseRecord): string {
+  return Buffer.from(JSON.stringify([c.createdAt.toISOString(), c.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const createdAt = new Date(at);
+    if (Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
+    return { createdAt, id };
+  } catch {
+    throw new ValidationError('invalid cursor', [{ path: ['cursor'], message: 'not a cursor returned by this API' }]);
+  }
+}
+
+/** Masks the petitioner data inside an intake event's fields for roles that do not see identifiers. */
+function maskFields(type: string, fields: Record<string, unknown>, viewer: Actor): Record<string, unknown> {
+  if (type !== INTAKE_EVENT) return fields;
+  const petitioner = fields.petitioner as Parameters<typeof maskPerson>[0] | undefined;
+  const reps = fields.representatives as Parameters<typeof maskPerson>[0][] | undefined;
+  return {
+    ...fields,
+    ...(petitioner !== undefined && { petitioner: maskPerson(petitioner, viewer.role) }),
+    ...(reps !== undefined && { representatives: reps.map((r) => maskPerson(r, viewer.role)) }),
+  };
+}
+
+/** Reads of cases, always within the viewer's unit subtree. */
+export interface CaseQueryService {
+  get(caseId: string, viewer: Actor): Promise<PetitionView>;
+  list(q: ListQuery, viewer: Actor): Promise<{ items: PetitionView[]; nextCursor: string | null }>;
+  history(caseId: string, viewer: Actor): Promise<HistoryEvent[]>;
+}
+
+/** Creates the read side over the database. */
+export function createCaseQueryService(db: Kysely<Database>, now: () => Date = () => new Date()): CaseQueryService {
+  async function load(caseId: string, viewer: Actor): Promise<cases.CaseRecord> {
+    const rec = await cases.findCase(db, caseId, viewer.unit);
+    if (rec === undefined) throw new NotFoundError();
+    return rec;
+  }
+  return {
+    async get(caseId, viewer) {
+      const rec = await load(caseId, viewer);
+      return toPetitionView(rec, await listDeadlines(db, caseId), viewer, now());
+    },
+    async list(q, viewer) {
+      const at = now();
+      const rows = await cases.listCases(db, {
+        scopeUnit: viewer.unit,
+        unit: q.unit,
+        state: q.state,
+        overdueAt: q.overdue === true ? at : undefined,
+        limit: q.limit + 1,
+        after: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
+      });
+      const page = rows.slice(0, q.limit);
+      const dl = await listDeadlinesOf(
+        db,
+        page.map((r) => r.id),
+      );
+      const last = page[page.length - 1];
+      return {
+        items: page.map((r) => toPetitionView(r, dl.get(r.id) ?? [], viewer, at)),
+        nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last) : null,
+      };
+    },
+    async history(caseId, viewer) {
+      await load(caseId, viewer);
+      const events = await listEvents(db, caseId);
+      return events.map((e) => ({
+        seq: e.seq,
+        type: e.type,
+        actor: { id: e.actor.id, role: e.actor.role },
+        at: e.at,
+        machineVersion: e.machineVersion,
+        fields: maskFields(e.type, e.fields, viewer),
+        hash: e.hash,
+        prevHash: e.prevHash,
+      }));
+    },
+  };
+}
