@@ -68,6 +68,8 @@ export default defineConfig(
       '@typescript-eslint/no-floating-promises': 'error',
       // e.g. an async handler given to an API that ignores the promise.
       '@typescript-eslint/no-misused-promises': 'error',
+      // Fastify handlers and hooks are async by contract even when they await nothing.
+      '@typescript-eslint/require-await': 'off',
       // `_`-prefixed names are deliberately unused (destructuring, callback args).
       '@typescript-eslint/no-unused-vars': [
         'error',

@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from './schema';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { CasesTable, Database } from './schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -18,11 +18,7 @@ export interface CaseRecord {
   readonly updatedAt: Date;
 }
 
-type CaseRow = Awaited<ReturnType<typeof selectCases>>[number];
-
-function selectCases(db: Executor) {
-  return db.selectFrom('cases').selectAll().execute();
-}
+type CaseRow = Selectable<CasesTable>;
 
 function toRecord(row: CaseRow): CaseRecord {
   return {
@@ -149,9 +145,10 @@ export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRec
     const now = q.overdueAt;
     query = query
       .where('cases.state', 'not in', ['closed', 'rejected'])
-      .where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('deadlines')
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('deadlines')
             .select(sql.lit(1).as('one'))
             .whereRef('deadlines.case_id', '=', 'cases.id')
             .where((eb) => eb.or([eb('deadlines.status', '=', 'breached'), eb.and([eb('deadlines.status', '=', 'pending'), eb('deadlines.due_at', '<', now)])])),

@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from './schema';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, DeadlinesTable } from './schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -24,10 +24,7 @@ export interface DeadlineRecord {
   readonly updatedAt: Date;
 }
 
-type Row = Awaited<ReturnType<typeof selectAll>>[number];
-function selectAll(db: Executor) {
-  return db.selectFrom('deadlines').selectAll().execute();
-}
+type Row = Selectable<DeadlinesTable>;
 
 function toRecord(r: Row): DeadlineRecord {
   return {

@@ -78,7 +78,7 @@ function is<T extends PetitionEvent['type']>(event: PetitionEvent, type: T): eve
 const permitted = (state: StateName | '*') => ({ type: 'permitted', params: { state } }) as const;
 
 const petitionSetup = setup({
-  types: {} as { context: PetitionContext; events: PetitionEvent; input: PetitionInput },
+  types: { context: {} as PetitionContext, events: {} as PetitionEvent, input: {} as PetitionInput },
   guards: {
     // `*` means every active state (petition.permissions.ts): the root handlers must not reach a closed or
     // rejected case, whose snapshot XState would otherwise still change. A final case has a closure or a rejection.
@@ -259,11 +259,11 @@ export const petitionMachineV1 = petitionSetup.createMachine({
     // Art 35: hearing (听证) time is excluded from a clock.
     PAUSE_CLOCK: {
       guard: and([permitted('*'), 'clockRunning']),
-      actions: { type: 'pauseClock', params: ({ event }) => ({ clock: (event as E<'PAUSE_CLOCK'>).clock }) },
+      actions: { type: 'pauseClock', params: ({ event }) => ({ clock: event.clock }) },
     },
     RESUME_CLOCK: {
       guard: and([permitted('*'), 'clockPaused']),
-      actions: { type: 'resumeClock', params: ({ event }) => ({ clock: (event as E<'RESUME_CLOCK'>).clock }) },
+      actions: { type: 'resumeClock', params: ({ event }) => ({ clock: event.clock }) },
     },
     // Reminders before breach: recorded in the trail, no change of state.
     DEADLINE_REMINDER: { guard: and([permitted('*'), 'currentTimer']), actions: 'noteReminder' },

@@ -77,7 +77,7 @@ export function allowedEvents(snapshot: PetitionSnapshot, role: Role, at: string
   const actor: Actor = { id: 'probe', role, unit: snapshot.context.unit };
   return COMMAND_TYPES.filter((type) => {
     if (type === 'PAUSE_CLOCK' || type === 'RESUME_CLOCK') {
-      return clockNameSchema.options.some((clock) => snapshot.can({ type, clock, actor, at } as PetitionEvent));
+      return clockNameSchema.options.some((clock) => snapshot.can({ type, clock, actor, at }));
     }
     return snapshot.can({ type, actor, at } as PetitionEvent);
   });
