@@ -50,3 +50,42 @@ describe('petition engine', () => {
     expect(await audit.verifyAudit()).toMatchObject({ ok: true, checked: 4 });
   });
 });
+
+describe('timers through the same dispatch path', () => {
+  it('escalates on a breach (督办), records it as the system, and ignores stale generations', async () => {
+    const e = engine();
+    const created = await e.intake(intakeBody(), actor('clerk'));
+    expect(await e.dispatchTimer(created.id, 'DEADLINE_REMINDER', 'acceptance', 1, '50%')).toBe(true);
+    expect(await e.dispatchTimer(created.id, 'DEADLINE_BREACHED', 'acceptance', 2)).toBe(false);
+    expect(await e.dispatchTimer(created.id, 'DEADLINE_BREACHED', 'handling', 1)).toBe(false);
+    expect(await e.dispatchTimer(created.id, 'DEADLINE_BREACHED', 'acceptance', 1)).toBe(true);
+    // A second delivery of the same breach has no second effect.
+    expect(await e.dispatchTimer(created.id, 'DEADLINE_BREACHED', 'acceptance', 1)).toBe(false);
+    const rows = await tdb.db.selectFrom('case_events').select(['type', 'actor_role']).where('case_id', '=', created.id).orderBy('seq').execute();
+    expect(rows).toEqual([
+      { type: 'INTAKE', actor_role: 'clerk' },
+      { type: 'DEADLINE_REMINDER', actor_role: 'system' },
+      { type: 'DEADLINE_BREACHED', actor_role: 'system' },
+    ]);
+    const deadline = await tdb.db.selectFrom('deadlines').select(['clock', 'status']).where('case_id', '=', created.id).execute();
+    expect(deadline).toEqual([{ clock: 'acceptance', status: 'breached' }]);
+    const reassigned = await e.dispatch(created.id, { type: 'REASSIGN', unit: '411621', dueIn: 'P7D' }, actor('supervisor', '411600'));
+    expect(reassigned.state).toBe('assigned');
+    expect(reassigned.listed).toBe(true);
+    expect(reassigned.deadlines.map((d) => `${d.clock}:${d.status}`)).toEqual(
+      expect.arrayContaining(['acceptance:breached', 'handling:pending', 'objection:pending', 'supervision:pending']),
+    );
+  });
+
+  it('pauses and resumes a clock, shifting its due time by the paused span (Art 35 hearings)', async () => {
+    const e = engine();
+    const created = await e.intake(intakeBody(), actor('clerk'));
+    const due0 = new Date(created.deadlines[0]?.dueAt ?? '').getTime();
+    await e.dispatch(created.id, { type: 'REQUEST_INFO', note: '请补充联系方式' }, actor('clerk'));
+    clock.advance(3 * 86400_000);
+    const resumed = await e.dispatch(created.id, { type: 'PROVIDE_INFO', note: '已补充' }, actor('clerk'));
+    const d = resumed.deadlines[0];
+    expect(d?.status).toBe('pending');
+    expect(new Date(d?.dueAt ?? '').getTime() - due0).toBe(3 * 86400_000);
+  });
+});
