@@ -21,6 +21,10 @@ export interface DeadlineRecord {
   readonly reminders: readonly Date[];
   readonly pausedAt: Date | null;
   readonly extendedBy: string | null;
+  /** How many reminders (in time order) have fired. */
+  readonly remindersSent: number;
+  /** When the deadline's one timer fires next; null unless pending (kept by a trigger). */
+  readonly nextFireAt: Date | null;
   readonly updatedAt: Date;
 }
 
@@ -41,12 +45,14 @@ function toRecord(r: Row): DeadlineRecord {
     reminders: r.reminders.map((t) => new Date(t)),
     pausedAt: r.paused_at,
     extendedBy: r.extended_by,
+    remindersSent: r.reminders_sent,
+    nextFireAt: r.next_fire_at,
     updatedAt: r.updated_at,
   };
 }
 
 /** A new deadline row (its clock just started). */
-export type NewDeadline = Omit<DeadlineRecord, 'id' | 'pausedAt' | 'extendedBy' | 'status'>;
+export type NewDeadline = Omit<DeadlineRecord, 'id' | 'pausedAt' | 'extendedBy' | 'status' | 'remindersSent' | 'nextFireAt'>;
 
 /** Inserts a started clock as a pending deadline. */
 export async function insertDeadline(db: Executor, d: NewDeadline): Promise<DeadlineRecord> {
@@ -74,7 +80,15 @@ export async function insertDeadline(db: Executor, d: NewDeadline): Promise<Dead
 export async function updateDeadline(
   db: Executor,
   id: string,
-  patch: { status?: DeadlineStatus; dueAt?: Date; reminders?: readonly Date[]; pausedAt?: Date | null; extendedBy?: string; updatedAt: Date },
+  patch: {
+    status?: DeadlineStatus;
+    dueAt?: Date;
+    reminders?: readonly Date[];
+    remindersSent?: number;
+    pausedAt?: Date | null;
+    extendedBy?: string;
+    updatedAt: Date;
+  },
 ): Promise<DeadlineRecord> {
   const row = await db
     .updateTable('deadlines')
@@ -84,6 +98,7 @@ export async function updateDeadline(
       ...(patch.reminders !== undefined && { reminders: JSON.stringify(patch.reminders.map((t) => t.toISOString())) }),
       ...(patch.pausedAt !== undefined && { paused_at: patch.pausedAt }),
       ...(patch.extendedBy !== undefined && { extended_by: patch.extendedBy }),
+      ...(patch.remindersSent !== undefined && { reminders_sent: patch.remindersSent }),
       updated_at: patch.updatedAt,
     })
     .where('id', '=', id)
@@ -109,4 +124,28 @@ export async function listDeadlinesOf(db: Executor, caseIds: readonly string[]):
     byCase.set(row.case_id, list);
   }
   return byCase;
+}
+
+/** One deadline by its identity (case, clock, generation). */
+export async function findDeadline(db: Executor, caseId: string, clock: string, generation: number): Promise<DeadlineRecord | undefined> {
+  const row = await db
+    .selectFrom('deadlines')
+    .selectAll()
+    .where('case_id', '=', caseId)
+    .where('clock', '=', clock)
+    .where('generation', '=', generation)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toRecord(row);
+}
+
+/** Pending deadlines whose timer fires at or before `horizon`, soonest first (the sweeper's work list). */
+export async function listFiringBefore(db: Executor, horizon: Date, limit: number, after?: { nextFireAt: Date; id: string }): Promise<DeadlineRecord[]> {
+  let q = db.selectFrom('deadlines').selectAll().where('status', '=', 'pending').where('next_fire_at', '<=', horizon);
+  if (after !== undefined) {
+    q = q.where((eb) =>
+      eb.or([eb('next_fire_at', '>', after.nextFireAt), eb.and([eb('next_fire_at', '=', after.nextFireAt), eb('id', '>', after.id)])]),
+    );
+  }
+  const rows = await q.orderBy('next_fire_at').orderBy('id').limit(limit).execute();
+  return rows.map(toRecord);
 }

@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
 import type { Kysely } from 'kysely';
 import * as m0001 from './migrations/0001-initial.migration';
+import * as m0002 from './migrations/0002-timers-incidents.migration';
 
 /**
  * Migrations are imported statically rather than read from a folder, so the
@@ -8,6 +9,7 @@ import * as m0001 from './migrations/0001-initial.migration';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0002-timers-incidents': m0002,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -57,6 +57,26 @@ export interface DeadlinesTable {
   reminders: Json<string[]>;
   paused_at: Timestamp | null;
   extended_by: string | null;
+  /** How many of `reminders` (sorted) have fired. */
+  reminders_sent: Generated<number>;
+  /** When this deadline's one timer should fire next (a reminder or the breach); null unless pending. */
+  next_fire_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+/** A background job that exhausted its retries: shown on the case and in a list, retried by command. */
+export interface IncidentsTable {
+  id: Generated<string>;
+  queue: string;
+  job_id: string;
+  job_name: string;
+  case_id: string | null;
+  clock: string | null;
+  generation: number | null;
+  attempts: number;
+  error: string;
+  status: string;
+  created_at: Timestamp;
   updated_at: Timestamp;
 }
 
@@ -81,4 +101,5 @@ export interface Database {
   case_events: CaseEventsTable;
   deadlines: DeadlinesTable;
   refused_attempts: RefusedAttemptsTable;
+  incidents: IncidentsTable;
 }

@@ -21,7 +21,7 @@ import {
   type StoredSnapshot,
 } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
-import { commandSchema, intakeSchema, systemFieldSchemas, type SystemEventType } from '../machines/petition.schemas';
+import { commandSchema, intakeSchema, systemFieldSchemas } from '../machines/petition.schemas';
 import { GENESIS_HASH, hashEvent } from './audit-hash';
 import { clockChanges, type ClockChange } from './clock-changes';
 import { toPetitionView, type PetitionView } from './case-view';
@@ -50,6 +50,9 @@ export interface CommittedChange {
   readonly deadlines: readonly deadlines.DeadlineRecord[];
 }
 
+/** What one `fireTimer` call did: a reminder or breach recorded, nothing yet due, or nothing to do. */
+export type TimerOutcome = 'reminded' | 'breached' | 'early' | 'stale';
+
 /** Options of one command. */
 export interface DispatchOptions {
   /** Optimistic concurrency: refuse with VERSION_CONFLICT unless the case is at this version. */
@@ -62,8 +65,12 @@ export interface PetitionEngine {
   intake(body: unknown, actor: Actor): Promise<PetitionView>;
   /** Applies one command to one case: validate, lock, pure transition, one transaction (ARCHITECTURE.md). */
   dispatch(caseId: string, body: unknown, actor: Actor, opts?: DispatchOptions): Promise<PetitionView>;
-  /** The deadline workers' entry: a reminder or breach of one clock generation. Returns false when stale. */
-  dispatchTimer(caseId: string, type: SystemEventType, clock: ClockName, generation: number, reminder?: string): Promise<boolean>;
+  /**
+   * The deadline workers' entry: fires what is due now on one deadline (case,
+   * clock, generation), one event per call: the next unsent reminder, else the
+   * breach. Safe to call any number of times; only a due, live deadline changes.
+   */
+  fireTimer(caseId: string, clock: ClockName, generation: number): Promise<TimerOutcome>;
 }
 
 function validationError(message: string, error: z.ZodError): ValidationError {
@@ -174,9 +181,16 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     }
   }
 
+  /** Builds the event under the case lock; `undefined` means there is nothing to do. */
+  type Build = (
+    trx: Transaction<Database>,
+    rec: cases.CaseRecord,
+    snapshot: PetitionSnapshot,
+  ) => Promise<{ event: PetitionEvent; after?: (trx: Transaction<Database>, at: Date) => Promise<deadlines.DeadlineRecord[]> } | undefined>;
+
   async function apply(
     caseId: string,
-    build: (rec: cases.CaseRecord, snapshot: PetitionSnapshot) => PetitionEvent | undefined,
+    build: Build,
     opts: DispatchOptions,
     viewer: Actor,
   ): Promise<{ view: PetitionView; change: CommittedChange } | { refused: EventNotAllowedError } | undefined> {
@@ -188,8 +202,9 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
         throw new VersionConflictError(opts.expectedVersion, rec.version);
       }
       const snapshot = restore(rec.machineVersion, rec.snapshot as StoredSnapshot);
-      const event = build(rec, snapshot);
-      if (event === undefined) return undefined;
+      const built = await build(trx, rec, snapshot);
+      if (built === undefined) return undefined;
+      const { event } = built;
       if (!snapshot.can(event)) {
         const state = stateName(snapshot);
         const refused = new EventNotAllowedError(event.type, state, allowedEvents(snapshot, event.actor.role, event.at));
@@ -225,6 +240,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
         updatedAt: at,
       });
       const touched = await applyClockChanges(trx, caseId, clockChanges(snapshot.context.clocks, ctx.clocks), at);
+      if (built.after !== undefined) touched.push(...(await built.after(trx, at)));
       const updated: cases.CaseRecord = { ...rec, state, assigneeUnit: ctx.assignee?.unit ?? null, version: seq, snapshot: toStored(next), lastHash: stored.hash, updatedAt: at };
       const all = await deadlines.listDeadlines(trx, caseId);
       return { view: toPetitionView(updated, all, viewer, at), change: { caseId, event: stored, state, deadlines: touched } };
@@ -275,31 +291,47 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
 
     async dispatch(caseId, body, actor, opts = {}) {
       const command = parseCommand(body);
-      const result = await apply(caseId, () => ({ ...command, actor, at: now().toISOString() }) as PetitionEvent, opts, actor);
+      const result = await apply(caseId, async () => ({ event: { ...command, actor, at: now().toISOString() } as PetitionEvent }), opts, actor);
       if (result === undefined) throw new Error('unreachable: a command always builds an event');
       if ('refused' in result) throw result.refused;
       await notify(result.change);
       return result.view;
     },
 
-    async dispatchTimer(caseId, type, clock, generation, reminder) {
+    async fireTimer(caseId, clock, generation) {
+      const decided: { outcome: TimerOutcome } = { outcome: 'stale' };
       const result = await apply(
         caseId,
-        (_rec, snapshot) => {
-          const entry = snapshot.context.clocks[clock];
-          if (entry?.generation !== generation) return undefined;
-          const fields =
-            type === 'DEADLINE_BREACHED'
-              ? systemFieldSchemas.DEADLINE_BREACHED.parse({ clock, generation, onBreach: deps.policy.clocks[clock].onBreach })
-              : systemFieldSchemas.DEADLINE_REMINDER.parse({ clock, generation, reminder: reminder ?? '' });
-          return { type, ...fields, actor: system, at: now().toISOString() } as PetitionEvent;
+        async (trx, _rec, snapshot) => {
+          // Read under the case lock: every change to a case's deadlines happens under it, so this decision is final.
+          const row = await deadlines.findDeadline(trx, caseId, clock, generation);
+          if (row === undefined || row.status !== 'pending' || snapshot.context.clocks[clock]?.generation !== generation) return undefined;
+          const at = now();
+          const reminder = row.reminders[row.remindersSent];
+          if (reminder !== undefined && reminder <= at) {
+            decided.outcome = 'reminded';
+            const fields = systemFieldSchemas.DEADLINE_REMINDER.parse({ clock, generation, reminder: reminder.toISOString() });
+            return {
+              event: { type: 'DEADLINE_REMINDER', ...fields, actor: system, at: at.toISOString() } as PetitionEvent,
+              after: async (t, when) => [await deadlines.updateDeadline(t, row.id, { remindersSent: row.remindersSent + 1, updatedAt: when })],
+            };
+          }
+          if (row.dueAt > at) {
+            decided.outcome = 'early';
+            return undefined;
+          }
+          decided.outcome = 'breached';
+          // The breach action armed with the deadline applies, even if the policy changed since.
+          const fields = systemFieldSchemas.DEADLINE_BREACHED.parse({ clock, generation, onBreach: row.onBreach });
+          return { event: { type: 'DEADLINE_BREACHED', ...fields, actor: system, at: at.toISOString() } as PetitionEvent };
         },
         {},
         system,
       );
-      if (result === undefined || 'refused' in result) return false;
+      if (result === undefined) return decided.outcome === 'early' ? 'early' : 'stale';
+      if ('refused' in result) return 'stale';
       await notify(result.change);
-      return true;
+      return decided.outcome;
     },
   };
 }

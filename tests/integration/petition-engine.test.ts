@@ -52,29 +52,41 @@ describe('petition engine', () => {
 });
 
 describe('timers through the same dispatch path', () => {
-  it('escalates on a breach (督办), records it as the system, and ignores stale generations', async () => {
+  it('fires reminders then the breach (督办) as the system, once each, and ignores stale generations', async () => {
     const e = engine();
     const created = await e.intake(intakeBody(), actor('clerk'));
-    expect(await e.dispatchTimer(created.id, 'DEADLINE_REMINDER', 'acceptance', 1, '50%')).toBe(true);
-    expect(await e.dispatchTimer(created.id, 'DEADLINE_BREACHED', 'acceptance', 2)).toBe(false);
-    expect(await e.dispatchTimer(created.id, 'DEADLINE_BREACHED', 'handling', 1)).toBe(false);
-    expect(await e.dispatchTimer(created.id, 'DEADLINE_BREACHED', 'acceptance', 1)).toBe(true);
+    const acceptance = created.deadlines[0];
+    expect(acceptance?.reminders).toHaveLength(3);
+    expect(await e.fireTimer(created.id, 'acceptance', 1)).toBe('early');
+    clock.set(acceptance?.reminders[0] ?? '');
+    expect(await e.fireTimer(created.id, 'acceptance', 1)).toBe('reminded');
+    expect(await e.fireTimer(created.id, 'acceptance', 1)).toBe('early');
+    expect(await e.fireTimer(created.id, 'acceptance', 2)).toBe('stale');
+    expect(await e.fireTimer(created.id, 'handling', 1)).toBe('stale');
+    clock.set(acceptance?.dueAt ?? '');
+    // Two reminders are overdue as well: each fires once, in order, before the breach.
+    expect(await e.fireTimer(created.id, 'acceptance', 1)).toBe('reminded');
+    expect(await e.fireTimer(created.id, 'acceptance', 1)).toBe('reminded');
+    expect(await e.fireTimer(created.id, 'acceptance', 1)).toBe('breached');
     // A second delivery of the same breach has no second effect.
-    expect(await e.dispatchTimer(created.id, 'DEADLINE_BREACHED', 'acceptance', 1)).toBe(false);
+    expect(await e.fireTimer(created.id, 'acceptance', 1)).toBe('stale');
     const rows = await tdb.db.selectFrom('case_events').select(['type', 'actor_role']).where('case_id', '=', created.id).orderBy('seq').execute();
-    expect(rows).toEqual([
-      { type: 'INTAKE', actor_role: 'clerk' },
-      { type: 'DEADLINE_REMINDER', actor_role: 'system' },
-      { type: 'DEADLINE_BREACHED', actor_role: 'system' },
+    expect(rows.map((r) => `${r.type}/${r.actor_role}`)).toEqual([
+      'INTAKE/clerk',
+      'DEADLINE_REMINDER/system',
+      'DEADLINE_REMINDER/system',
+      'DEADLINE_REMINDER/system',
+      'DEADLINE_BREACHED/system',
     ]);
-    const deadline = await tdb.db.selectFrom('deadlines').select(['clock', 'status']).where('case_id', '=', created.id).execute();
-    expect(deadline).toEqual([{ clock: 'acceptance', status: 'breached' }]);
+    const deadline = await tdb.db.selectFrom('deadlines').select(['clock', 'status', 'reminders_sent', 'next_fire_at']).where('case_id', '=', created.id).execute();
+    expect(deadline).toEqual([{ clock: 'acceptance', status: 'breached', reminders_sent: 3, next_fire_at: null }]);
     const reassigned = await e.dispatch(created.id, { type: 'REASSIGN', unit: '411621', dueIn: 'P7D' }, actor('supervisor', '411600'));
     expect(reassigned.state).toBe('assigned');
     expect(reassigned.listed).toBe(true);
     expect(reassigned.deadlines.map((d) => `${d.clock}:${d.status}`)).toEqual(
       expect.arrayContaining(['acceptance:breached', 'handling:pending', 'objection:pending', 'supervision:pending']),
     );
+    expect(await createAuditService(tdb.db).replay(created.id)).toMatchObject({ matchesStored: true });
   });
 
   it('pauses and resumes a clock, shifting its due time by the paused span (Art 35 hearings)', async () => {
