@@ -1,0 +1,273 @@
+/**
+ * The `petitionflow` command line (CONTRACT.md, Commands) as a function of
+ * argv and an output sink, so tests run it in-process; `cli/main.ts` is the
+ * process entry point.
+ *
+ * Exit codes: 0 success; 1 the command ran and found a problem (a broken
+ * trail, a replay that does not match, Redis unreachable, a database error);
+ * 2 the invocation itself was wrong (invalid configuration, bad arguments).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { signToken } from '../api/auth';
+import { resolveAuthSecret } from '../config/auth-secret';
+import { ConfigError } from '../config/config.errors';
+import { loadConfig, type Config } from '../config/load-config';
+import type { Database } from '../db/schema';
+import { createAuditService, type ReplayResult } from '../engine/audit.service';
+import { NotFoundError } from '../engine/errors';
+import { HUMAN_ROLES, divisionCodeSchema } from '../machines/petition.roles';
+import { createLogger, openDatabase, RedisUnreachableError, startApp } from './app';
+import { seedDemo } from './seed-demo';
+
+/** Where the CLI writes, and the environment it reads its configuration from. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** The environment handed to `loadConfig`; undefined means the process environment. */
+  readonly env?: NodeJS.ProcessEnv | undefined;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** An error the CLI reports as one line with a chosen exit code. */
+class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = 'CliFailure';
+  }
+}
+
+/** Found by walking up from this file: `cli/` under tsx and jest, `dist/cli/` when compiled. */
+function packageVersion(): string {
+  for (const dir of [resolve(__dirname, '..'), resolve(__dirname, '..', '..')]) {
+    const file = resolve(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'petitionflow' && pkg.version !== undefined) return pkg.version;
+  }
+  return '0.0.0';
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function issuesText(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
+}
+
+/** Opens and migrates the database for one command, and always closes it. */
+async function withDatabase<T>(config: Config, run: (db: Kysely<Database>, applied: readonly string[]) => Promise<T>): Promise<T> {
+  const database = await openDatabase(config);
+  try {
+    return await run(database.db, database.applied);
+  } finally {
+    await database.close();
+  }
+}
+
+function formatReplay(result: ReplayResult, full: ReplayResult, at: Date | undefined): string[] {
+  const rows = result.steps.map((s) => ({
+    seq: String(s.seq),
+    at: s.at,
+    actor: `${s.actor.role}/${s.actor.id}`,
+    type: s.type,
+    state: s.accepted ? s.state : `${s.state} (the machine refused this event)`,
+  }));
+  const width = (key: keyof (typeof rows)[number], title: string) => Math.max(title.length, ...rows.map((r) => r[key].length));
+  const w = { seq: width('seq', 'seq'), at: width('at', 'time'), actor: width('actor', 'actor'), type: width('type', 'event') };
+  const line = (seq: string, time: string, actor: string, type: string, state: string) =>
+    `${seq.padStart(w.seq)}  ${time.padEnd(w.at)}  ${actor.padEnd(w.actor)}  ${type.padEnd(w.type)}  ${state}`.trimEnd();
+  const out = [`case ${result.caseId} (machine version ${result.machineVersion})`, line('seq', 'time', 'actor', 'event', 'state')];
+  for (const r of rows) out.push(line(r.seq, r.at, r.actor, r.type, `→ ${r.state}`));
+  if (at !== undefined) {
+    out.push(
+      result.steps.length === 0
+        ? `no events at or before ${at.toISOString()}: the case was not recorded yet`
+        : `state at ${at.toISOString()}: ${result.state} (${result.steps.length} of ${full.steps.length} events)`,
+    );
+  }
+  out.push(
+    full.matchesStored
+      ? `replayed state ${full.state} matches the stored snapshot`
+      : `replayed state ${full.state} does NOT match the stored snapshot`,
+  );
+  return out;
+}
+
+/**
+ * Builds the program. Actions report through `io` and set the exit code
+ * through `setExit`; they never call `process.exit`, so the CLI can run
+ * in-process (tests) as well as from the shell.
+ */
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('petitionflow');
+  const out = (line = '') => io.stdout(`${line}\n`);
+  const config = () => loadConfig(io.env);
+
+  program
+    .description('A workflow engine for 信访 petition cases: lifecycle, statutory deadlines and a hash-chained audit trail.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+
+  program
+    .command('serve')
+    .description('run the engine: migrations, then the HTTP API on HOST:PORT (embedded PGlite under DATA_DIR without DATABASE_URL)')
+    .action(async () => {
+      const cfg = config();
+      const logger = createLogger(cfg);
+      // Resolves once listening; the open server keeps the process alive until SIGTERM/SIGINT.
+      await startApp(cfg, logger);
+    });
+
+  program
+    .command('migrate')
+    .description('bring the database schema up to date and print the migrations applied')
+    .action(async () => {
+      await withDatabase(config(), async (_db, applied) => {
+        if (applied.length === 0) out('database schema is up to date; no migrations applied');
+        for (const name of applied) out(`applied ${name}`);
+      });
+    });
+
+  program
+    .command('token')
+    .description('print an API bearer token (HS256, signed with AUTH_SECRET or the secret kept under DATA_DIR)')
+    .addOption(new Option('--role <role>', 'role of the token holder').choices(HUMAN_ROLES).makeOptionMandatory())
+    .requiredOption('--unit <code>', 'administrative division code of the holder’s unit, e.g. 411621')
+    .requiredOption('--user <id>', 'user id recorded as the actor of every event sent with the token')
+    .option('--expires <span>', 'lifetime, e.g. 8h, 30d', '12h')
+    .action(async (opts: { role: (typeof HUMAN_ROLES)[number]; unit: string; user: string; expires: string }) => {
+      const unit = divisionCodeSchema.safeParse(opts.unit);
+      if (!unit.success) throw new CliFailure(`--unit: ${issuesText(unit.error)}`, 2);
+      if (!/^\d+\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks|y|yr|yrs|year|years)$/i.test(opts.expires)) {
+        throw new CliFailure(`--expires: expected a time span such as 30m, 8h or 30d, got ${JSON.stringify(opts.expires)}`, 2);
+      }
+      const secret = resolveAuthSecret(config());
+      out(await signToken(secret, { sub: opts.user, role: opts.role, unit: unit.data }, opts.expires));
+    });
+
+  program
+    .command('replay')
+    .description('rebuild a case from its audit trail alone and compare it with the stored snapshot (exit 1 if they differ)')
+    .argument('<id>', 'case id (UUID)')
+    .option('--at <time>', 'stop at the last event at or before this ISO 8601 time')
+    .option('--json', 'print the replay as JSON')
+    .action(async (id: string, opts: { at?: string; json?: boolean }) => {
+      if (!z.uuid().safeParse(id).success) throw new CliFailure(`<id>: not a case id (UUID): ${id}`, 2);
+      let at: Date | undefined;
+      if (opts.at !== undefined) {
+        at = new Date(opts.at);
+        if (!/^\d{4}-\d{2}-\d{2}/.test(opts.at) || Number.isNaN(at.getTime())) {
+          throw new CliFailure(`--at: expected an ISO 8601 time such as 2026-03-02T09:00:00+08:00, got ${JSON.stringify(opts.at)}`, 2);
+        }
+      }
+      const cfg = config();
+      await withDatabase(cfg, async (db) => {
+        const audit = createAuditService(db);
+        try {
+          // The stored snapshot is the case now, so the match is always judged on the whole trail;
+          // --at only limits the timeline shown.
+          const full = await audit.replay(id);
+          const shown = at === undefined ? full : await audit.replay(id, undefined, at);
+          if (opts.json === true) {
+            out(JSON.stringify({ ...shown, matchesStored: full.matchesStored, ...(at !== undefined && { at: at.toISOString() }) }, null, 2));
+          } else {
+            for (const line of formatReplay(shown, full, at)) out(line);
+          }
+          if (!full.matchesStored) setExit(1);
+        } catch (err) {
+          if (err instanceof NotFoundError) throw new CliFailure(`case ${id} not found`, 1);
+          throw err;
+        }
+      });
+    });
+
+  program
+    .command('verify-audit')
+    .description('check every hash chain of the audit trail (exit 1 on the first broken entry, naming its case and seq)')
+    .option('--unit <code>', 'only the cases of this unit and the units below it')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { unit?: string; json?: boolean }) => {
+      if (opts.unit !== undefined) {
+        const unit = divisionCodeSchema.safeParse(opts.unit);
+        if (!unit.success) throw new CliFailure(`--unit: ${issuesText(unit.error)}`, 2);
+      }
+      await withDatabase(config(), async (db) => {
+        const result = await createAuditService(db).verifyAudit(opts.unit);
+        if (opts.json === true) {
+          out(JSON.stringify(result, null, 2));
+        } else if (result.firstBroken === undefined) {
+          out(`audit trail intact: ${result.checked} events in ${result.cases} cases checked`);
+        } else {
+          const b = result.firstBroken;
+          out(`audit trail BROKEN: case ${b.caseId} seq ${b.seq}: ${b.reason} (after ${result.checked} events checked)`);
+        }
+        if (!result.ok) setExit(1);
+      });
+    });
+
+  program
+    .command('seed-demo')
+    .description('load the 周口市 unit tree and a few demo cases from the seed newspaper page (safe to run again)')
+    .action(async () => {
+      const cfg = config();
+      await withDatabase(cfg, async (db) => {
+        const result = await seedDemo({ db, policy: cfg.policy });
+        out(`${result.units} units loaded (周口市; township and village codes are illustrative)`);
+        for (const c of result.cases) out(`${c.created ? 'created' : 'exists '}  ${c.id}  ${c.state.padEnd(9)}  ${c.title}`);
+      });
+    });
+
+  return program;
+}
+
+/**
+ * Runs the CLI with `argv` (as `process.argv`: node, script, args...) and
+ * resolves to the exit code. Every error becomes one line on stderr: no stack
+ * traces for configuration, usage or connection problems.
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv]);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are "errors" only to exitOverride; commander already printed the message.
+      if (err.exitCode === 0) return 0;
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      io.stderr(`petitionflow: ${oneLine(err.message)}\n`);
+      return 2;
+    }
+    if (err instanceof CliFailure) {
+      io.stderr(`petitionflow: ${oneLine(err.message)}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof RedisUnreachableError) {
+      io.stderr(`${err.message}\n`);
+      return 1;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr(`petitionflow: ${oneLine(message)}\n`);
+    return 1;
+  }
+}
