@@ -12,6 +12,7 @@ import type { Actor } from '../machines/petition.roles';
 import { verifyToken } from './auth';
 import { handleError, notFoundBody } from './error-mapping';
 import { createMetrics } from './metrics';
+import { registerIncidentRoutes, type IncidentRetrier } from './incident.routes';
 import { registerOpsRoutes } from './ops.routes';
 import { registerPetitionRoutes } from './petition.routes';
 import { AccessError } from '../engine/errors';
@@ -26,6 +27,8 @@ export interface ServerDeps {
   /** Checks of the backing services for `/readyz` (e.g. `{ database: true, redis: false }`). */
   readonly readiness: () => Promise<Record<string, boolean>>;
   readonly now?: () => Date;
+  /** Retries incidents (the worker runtime); without it `POST /incidents/:id/retry` is refused. */
+  readonly incidents?: IncidentRetrier;
 }
 
 declare module 'fastify' {
@@ -78,5 +81,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const queries = createCaseQueryService(deps.db, deps.now);
   registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
   registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics });
+  registerIncidentRoutes(app, { db: deps.db, retrier: deps.incidents });
   return app;
 }

@@ -17,7 +17,9 @@ import { createKysely } from '../db/database';
 import { migrateToLatest } from '../db/migrator';
 import type { Database } from '../db/schema';
 import { createAuditService } from '../engine/audit.service';
-import { createPetitionEngine } from '../engine/petition.engine';
+import { createPetitionEngine, type PetitionEngine } from '../engine/petition.engine';
+import { durationMillis } from '../config/duration';
+import { createWorkerRuntime, type WorkerRuntime } from '../workers/worker-runtime';
 import { createChinaCalendar } from '../engine/working-calendar';
 
 /** How long start-up waits for Redis before calling it unreachable; a local Redis answers in milliseconds. */
@@ -165,12 +167,90 @@ export async function checkRedis(url: string, timeoutMs: number = REDIS_CHECK_TI
   await redis.quit().catch(() => redis.disconnect());
 }
 
+/** The queues, timer scheduler and (when started) workers of one process. */
+export function createRuntime(config: Config, db: Kysely<Database>, logger: Logger, now?: () => Date): WorkerRuntime {
+  return createWorkerRuntime({
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    db,
+    logger,
+    reconcileEveryMs: durationMillis(config.reconcileEvery),
+    concurrency: config.workerConcurrency,
+    webhook:
+      config.notifyWebhookUrl !== undefined && config.notifyWebhookSecret !== undefined
+        ? { url: config.notifyWebhookUrl, secret: config.notifyWebhookSecret }
+        : undefined,
+    ...(now !== undefined && { now }),
+  });
+}
+
+/** The engine of this process, arming timers after each commit. */
+export function createEngineFor(config: Config, db: Kysely<Database>, runtime: WorkerRuntime, now?: () => Date): PetitionEngine {
+  return createPetitionEngine({
+    db,
+    policy: config.policy,
+    calendar: createChinaCalendar(config.calendarOverrides),
+    onCommitted: (change) => runtime.onCommitted(change),
+    ...(now !== undefined && { now }),
+  });
+}
+
+/** A running worker process (`petitionflow worker`). */
+export interface RunningWorker {
+  readonly runtime: WorkerRuntime;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs only the deadline and notification workers and the sweeper: any
+ * number of these processes, on any number of machines, may share one Redis
+ * and one PostgreSQL; the case lock and the deadline rows keep every
+ * deadline firing once in effect.
+ */
+export async function startWorkerProcess(config: Config, logger: Logger, options: { handleSignals?: boolean; now?: () => Date } = {}): Promise<RunningWorker> {
+  await checkRedis(config.redisUrl);
+  const database = await openDatabase(config, {
+    onIdleClientError: (err) => logger.warn({ err }, 'idle database connection failed'),
+  });
+  const runtime = createRuntime(config, database.db, logger, options.now);
+  runtime.startWorkers(createEngineFor(config, database.db, runtime, options.now));
+  logger.info({ prefix: config.queuePrefix, concurrency: config.workerConcurrency }, 'petitionflow workers running');
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      await runtime.close();
+      await database.close();
+    })();
+    return closing;
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, 'workers shutting down');
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+    close().then(
+      () => logger.info('workers stopped'),
+      (err: unknown) => {
+        logger.error({ err }, 'error while shutting down');
+        process.exitCode = 1;
+      },
+    );
+  };
+  if (options.handleSignals !== false) {
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
+  return { runtime, close };
+}
+
 /** Options of {@link startApp}. */
 export interface StartAppOptions {
   /** Install SIGTERM/SIGINT handlers that close the app (default true; tests pass false). */
   readonly handleSignals?: boolean;
   /** The engine's clock; tests may pass a fake one. */
   readonly now?: () => Date;
+  /** Run the deadline workers and the sweeper in this process too (default true, as `npm start` does). */
+  readonly workers?: boolean;
 }
 
 /** A started app. */
@@ -181,6 +261,8 @@ export interface RunningApp {
   readonly address: { readonly host: string; readonly port: number };
   /** `http://host:port` of the bound address, for clients and tests. */
   readonly url: string;
+  /** The queues, timers and workers of this process. */
+  readonly runtime: WorkerRuntime;
   /** Closes the HTTP server, then Redis and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -233,10 +315,12 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
     redisDown = false;
   });
 
+  const runtime = createRuntime(config, database.db, logger, options.now);
   let server: FastifyInstance | undefined;
   const closeAll = async (): Promise<void> => {
-    // The server first, so in-flight requests finish against a live database.
+    // The server first, so in-flight requests finish against a live database; then the workers finish their jobs.
     if (server !== undefined) await server.close();
+    await runtime.close();
     await redis.quit().catch(() => redis.disconnect());
     await database.close();
   };
@@ -244,12 +328,8 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
   try {
     await redis.connect();
     const db = database.db;
-    const engine = createPetitionEngine({
-      db,
-      policy: config.policy,
-      calendar: createChinaCalendar(),
-      ...(options.now !== undefined && { now: options.now }),
-    });
+    const engine = createEngineFor(config, db, runtime, options.now);
+    if (options.workers !== false) runtime.startWorkers(engine);
     const audit = createAuditService(db);
     server = await buildServer({
       engine,
@@ -257,6 +337,7 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
       db,
       authSecret: resolveAuthSecret(config),
       logger,
+      incidents: runtime,
       readiness: async () => ({
         database: await probe(() => sql`select 1`.execute(db), 'database probe'),
         redis: await probe(() => redis.ping(), 'Redis probe'),
@@ -305,5 +386,5 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
   };
   if (options.handleSignals !== false) for (const s of signals) process.on(s, onSignal);
 
-  return { server: listening, db: database.db, address, url: `http://${urlHost(address.host)}:${address.port}`, close };
+  return { server: listening, db: database.db, runtime, address, url: `http://${urlHost(address.host)}:${address.port}`, close };
 }

@@ -20,7 +20,8 @@ import type { Database } from '../db/schema';
 import { createAuditService, type ReplayResult } from '../engine/audit.service';
 import { NotFoundError } from '../engine/errors';
 import { HUMAN_ROLES, divisionCodeSchema } from '../machines/petition.roles';
-import { createLogger, openDatabase, RedisUnreachableError, startApp } from './app';
+import { listIncidents } from '../db/incident.repository';
+import { createLogger, createRuntime, openDatabase, RedisUnreachableError, startApp, startWorkerProcess } from './app';
 import { seedDemo } from './seed-demo';
 
 /** Where the CLI writes, and the environment it reads its configuration from. */
@@ -131,6 +132,51 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       const logger = createLogger(cfg);
       // Resolves once listening; the open server keeps the process alive until SIGTERM/SIGINT.
       await startApp(cfg, logger);
+    });
+
+  program
+    .command('worker')
+    .description('run only the deadline and notification workers and the timer sweeper (any number of processes may share one Redis and one PostgreSQL)')
+    .action(async () => {
+      const cfg = config();
+      // Resolves once running; the workers keep the process alive until SIGTERM/SIGINT.
+      await startWorkerProcess(cfg, createLogger(cfg));
+    });
+
+  const incidents = program.command('incidents').description('background jobs that exhausted their retries');
+  incidents
+    .command('list')
+    .description('list open incidents (all of them with --all)')
+    .option('--all', 'include incidents already retried or resolved')
+    .option('--json', 'print JSON')
+    .action(async (opts: { all?: boolean; json?: boolean }) => {
+      await withDatabase(config(), async (db) => {
+        const items = await listIncidents(db, { all: opts.all === true, limit: 1000 });
+        if (opts.json === true) return out(JSON.stringify(items));
+        if (items.length === 0) out('no incidents');
+        for (const i of items) {
+          out(`${i.id.padStart(6)}  ${i.status.padEnd(8)}  ${i.createdAt.toISOString()}  ${i.queue}/${i.jobName}  case ${i.caseId ?? '-'} ${i.clock ?? ''}  ${i.error}`);
+        }
+      });
+    });
+  incidents
+    .command('retry')
+    .description('retry the job behind an incident')
+    .argument('<id>', 'incident id, from `incidents list`')
+    .action(async (id: string) => {
+      const cfg = config();
+      await withDatabase(cfg, async (db) => {
+        const runtime = createRuntime(cfg, db, createLogger(cfg));
+        try {
+          const incident = await runtime.retryIncident(id).catch((err: unknown) => {
+            if (err instanceof NotFoundError) throw new CliFailure(`no incident ${id}`, 1);
+            throw err;
+          });
+          out(`incident ${incident.id} retried (${incident.queue} job ${incident.jobId})`);
+        } finally {
+          await runtime.close();
+        }
+      });
     });
 
   program

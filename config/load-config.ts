@@ -28,6 +28,10 @@ const envSchema = z.object({
     .default('petitionflow'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DATA_DIR: z.string().min(1).default('./data'),
+  NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  NOTIFY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  PETITION_CALENDAR: z.string().min(1).optional(),
 });
 
 /** The validated, frozen configuration of one process. */
@@ -45,6 +49,27 @@ export interface Config {
   readonly queuePrefix: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly dataDir: string;
+  /** Where breach and reminder notifications are POSTed (signed with `notifyWebhookSecret`); absent: log only. */
+  readonly notifyWebhookUrl: string | undefined;
+  readonly notifyWebhookSecret: string | undefined;
+  /** Deadline jobs one worker process runs at once. */
+  readonly workerConcurrency: number;
+  /** Working-day overrides (`{"2028-01-29": false, "2028-02-05": true}`) for years the State Council publishes later. */
+  readonly calendarOverrides: Readonly<Record<string, boolean>>;
+}
+
+const calendarOverridesSchema = z.record(z.iso.date(), z.boolean());
+
+function loadCalendarOverrides(path: string | undefined, problems: string[]): Record<string, boolean> {
+  if (path === undefined) return {};
+  try {
+    const parsed = calendarOverridesSchema.safeParse(JSON.parse(readFileSync(resolve(path), 'utf8')));
+    if (parsed.success) return parsed.data;
+    problems.push(...describe(parsed.error.issues, `PETITION_CALENDAR ${path}: `));
+  } catch (err) {
+    problems.push(`PETITION_CALENDAR: cannot read ${path} as JSON (${(err as Error).message})`);
+  }
+  return {};
 }
 
 function describe(issues: readonly z.core.$ZodIssue[], prefix: string): string[] {
@@ -91,6 +116,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) problems.push(...describe(parsed.error.issues, ''));
   const policy = loadPolicy(cleaned.PETITION_POLICY, problems);
+  const calendarOverrides = loadCalendarOverrides(cleaned.PETITION_CALENDAR, problems);
+  if (parsed.success && parsed.data.NOTIFY_WEBHOOK_URL !== undefined && parsed.data.NOTIFY_WEBHOOK_SECRET === undefined) {
+    problems.push('NOTIFY_WEBHOOK_SECRET: required when NOTIFY_WEBHOOK_URL is set (receivers check the signature)');
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   return Object.freeze({
@@ -105,5 +134,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: e.QUEUE_PREFIX,
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
+    notifyWebhookUrl: e.NOTIFY_WEBHOOK_URL,
+    notifyWebhookSecret: e.NOTIFY_WEBHOOK_SECRET,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    calendarOverrides: Object.freeze(calendarOverrides),
   });
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import * as cases from '../db/case.repository';
 import { listEvents } from '../db/case-event.repository';
 import { listDeadlines, listDeadlinesOf } from '../db/deadline.repository';
+import { listIncidents } from '../db/incident.repository';
 import type { Database } from '../db/schema';
 import type { Actor } from '../machines/petition.roles';
 import { toPetitionView, type PetitionView } from './case-view';
@@ -74,7 +75,11 @@ export function createCaseQueryService(db: Kysely<Database>, now: () => Date = (
   return {
     async get(caseId, viewer) {
       const rec = await load(caseId, viewer);
-      return toPetitionView(rec, await listDeadlines(db, caseId), viewer, now());
+      const [dl, incidents] = await Promise.all([listDeadlines(db, caseId), listIncidents(db, { caseId, limit: 50 })]);
+      return {
+        ...toPetitionView(rec, dl, viewer, now()),
+        incidents: incidents.map((i) => ({ id: i.id, clock: i.clock, error: i.error, createdAt: i.createdAt.toISOString() })),
+      };
     },
     async list(q, viewer) {
       const at = now();

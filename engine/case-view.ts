@@ -42,6 +42,8 @@ export interface PetitionView {
   readonly mergedInto: string | null;
   readonly closure: PetitionContext['closure'];
   readonly deadlines: readonly DeadlineView[];
+  /** Open incidents of this case's background jobs (only on single-case reads). */
+  readonly incidents?: readonly { readonly id: string; readonly clock: string | null; readonly error: string; readonly createdAt: string }[];
   readonly allowedEvents: readonly CommandType[];
   readonly createdAt: string;
   readonly updatedAt: string;

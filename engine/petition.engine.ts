@@ -42,12 +42,18 @@ export interface EngineDeps {
   readonly onCommitted?: (change: CommittedChange) => void | Promise<void>;
 }
 
+/** One deadline row a command wrote, with its next fire time before the command (to retire the old timer). */
+export interface TouchedDeadline {
+  readonly row: deadlines.DeadlineRecord;
+  readonly previousFireAt: Date | null;
+}
+
 /** What one committed command changed. */
 export interface CommittedChange {
   readonly caseId: string;
   readonly event: CaseEventRecord;
   readonly state: string;
-  readonly deadlines: readonly deadlines.DeadlineRecord[];
+  readonly deadlines: readonly TouchedDeadline[];
 }
 
 /** What one `fireTimer` call did: a reminder or breach recorded, nothing yet due, or nothing to do. */
@@ -111,11 +117,11 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     caseId: string,
     changes: readonly ClockChange[],
     at: Date,
-  ): Promise<deadlines.DeadlineRecord[]> {
+  ): Promise<TouchedDeadline[]> {
     if (changes.length === 0) return [];
     const existing = await deadlines.listDeadlines(trx, caseId);
     const find = (clock: string, generation: number) => existing.find((d) => d.clock === clock && d.generation === generation);
-    const touched: deadlines.DeadlineRecord[] = [];
+    const touched: TouchedDeadline[] = [];
     for (const ch of changes) {
       if (ch.kind === 'start') {
         const spec = specOf(ch.clock, ch.duration);
@@ -133,7 +139,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
           updatedAt: at,
         });
         existing.push(row);
-        touched.push(row);
+        touched.push({ row, previousFireAt: null });
         continue;
       }
       const row = find(ch.clock, ch.generation);
@@ -160,7 +166,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
         updated = await deadlines.updateDeadline(trx, row.id, { dueAt, reminders, extendedBy: ch.by, updatedAt: at });
       }
       existing.splice(existing.indexOf(row), 1, updated);
-      touched.push(updated);
+      touched.push({ row: updated, previousFireAt: row.nextFireAt });
     }
     return touched;
   }
@@ -186,7 +192,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     trx: Transaction<Database>,
     rec: cases.CaseRecord,
     snapshot: PetitionSnapshot,
-  ) => Promise<{ event: PetitionEvent; after?: (trx: Transaction<Database>, at: Date) => Promise<deadlines.DeadlineRecord[]> } | undefined>;
+  ) => Promise<{ event: PetitionEvent; after?: (trx: Transaction<Database>, at: Date) => Promise<TouchedDeadline[]> } | undefined>;
 
   async function apply(
     caseId: string,
@@ -283,7 +289,8 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
         await cases.insertCase(trx, rec);
         await appendEvent(trx, event);
         const touched = await applyClockChanges(trx, id, clockChanges({}, snapshot.context.clocks), at);
-        return { view: toPetitionView(rec, touched, actor, at), change: { caseId: id, event, state: rec.state, deadlines: touched } };
+        const rows = touched.map((t) => t.row);
+        return { view: toPetitionView(rec, rows, actor, at), change: { caseId: id, event, state: rec.state, deadlines: touched } };
       });
       await notify(result.change);
       return result.view;
@@ -313,7 +320,9 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
             const fields = systemFieldSchemas.DEADLINE_REMINDER.parse({ clock, generation, reminder: reminder.toISOString() });
             return {
               event: { type: 'DEADLINE_REMINDER', ...fields, actor: system, at: at.toISOString() } as PetitionEvent,
-              after: async (t, when) => [await deadlines.updateDeadline(t, row.id, { remindersSent: row.remindersSent + 1, updatedAt: when })],
+              after: async (t, when) => [
+                { row: await deadlines.updateDeadline(t, row.id, { remindersSent: row.remindersSent + 1, updatedAt: when }), previousFireAt: row.nextFireAt },
+              ],
             };
           }
           if (row.dueAt > at) {

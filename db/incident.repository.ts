@@ -1,0 +1,91 @@
+import type { Kysely, Selectable } from 'kysely';
+import { unitSubtreePrefix } from './case.repository';
+import type { Database, IncidentsTable } from './schema';
+
+/** A background job that exhausted its retries. */
+export interface IncidentRecord {
+  readonly id: string;
+  readonly queue: string;
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly caseId: string | null;
+  readonly clock: string | null;
+  readonly generation: number | null;
+  readonly attempts: number;
+  /** The last error's message; messages name rules and systems, never people. */
+  readonly error: string;
+  readonly status: 'open' | 'retried' | 'resolved';
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+function toRecord(r: Selectable<IncidentsTable>): IncidentRecord {
+  return {
+    id: String(r.id),
+    queue: r.queue,
+    jobId: r.job_id,
+    jobName: r.job_name,
+    caseId: r.case_id,
+    clock: r.clock,
+    generation: r.generation,
+    attempts: r.attempts,
+    error: r.error,
+    status: r.status as IncidentRecord['status'],
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Records an incident. */
+export async function recordIncident(
+  db: Kysely<Database>,
+  i: Omit<IncidentRecord, 'id' | 'status' | 'createdAt' | 'updatedAt'>,
+  at: Date,
+): Promise<IncidentRecord> {
+  const row = await db
+    .insertInto('incidents')
+    .values({
+      queue: i.queue,
+      job_id: i.jobId,
+      job_name: i.jobName,
+      case_id: i.caseId,
+      clock: i.clock,
+      generation: i.generation,
+      attempts: i.attempts,
+      error: i.error.slice(0, 2000),
+      status: 'open',
+      created_at: at,
+      updated_at: at,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toRecord(row);
+}
+
+/** Incidents in a unit subtree (by their case's unit), newest first; `open` only unless `all`. */
+export async function listIncidents(
+  db: Kysely<Database>,
+  q: { scopeUnit?: string | undefined; caseId?: string | undefined; all?: boolean; limit: number },
+): Promise<IncidentRecord[]> {
+  let query = db.selectFrom('incidents').selectAll('incidents');
+  if (q.scopeUnit !== undefined) {
+    const prefix = `${unitSubtreePrefix(q.scopeUnit)}%`;
+    query = query.innerJoin('cases', 'cases.id', 'incidents.case_id').where((eb) => eb.or([eb('cases.unit', 'like', prefix), eb('cases.assignee_unit', 'like', prefix)]));
+  }
+  if (q.caseId !== undefined) query = query.where('incidents.case_id', '=', q.caseId);
+  if (q.all !== true) query = query.where('incidents.status', '=', 'open');
+  const rows = await query.orderBy('incidents.created_at', 'desc').orderBy('incidents.id', 'desc').limit(q.limit).execute();
+  return rows.map(toRecord);
+}
+
+/** One incident by id. */
+export async function findIncident(db: Kysely<Database>, id: string): Promise<IncidentRecord | undefined> {
+  if (!/^\d{1,18}$/.test(id)) return undefined;
+  const row = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : toRecord(row);
+}
+
+/** Moves an incident on (retried by a person, or resolved). */
+export async function setIncidentStatus(db: Kysely<Database>, id: string, status: IncidentRecord['status'], at: Date): Promise<void> {
+  await db.updateTable('incidents').set({ status, updated_at: at }).where('id', '=', id).execute();
+}

@@ -1,0 +1,50 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Kysely } from 'kysely';
+import { findCase } from '../db/case.repository';
+import { listEvents } from '../db/case-event.repository';
+import type { Database } from '../db/schema';
+import type { PetitionContext } from '../machines/petition.machine';
+import type { StoredSnapshot } from '../machines/petition.registry';
+import type { Notification, NotificationChannel, Recipient } from './notification.channels';
+import { notificationJobSchema } from './queues';
+
+/** The handler, the supervisors of the case's unit, and the leader in charge (DOMAIN.md, Clocks). */
+export function recipientsOf(ctx: PetitionContext): Recipient[] {
+  const out: Recipient[] = [];
+  if (ctx.assignee?.handler != null) out.push({ role: 'handler', id: ctx.assignee.handler });
+  out.push({ role: 'supervisor', unit: ctx.unit });
+  if (ctx.assignee !== null && ctx.assignee.unit !== ctx.unit) out.push({ role: 'supervisor', unit: ctx.assignee.unit });
+  if (ctx.leader !== null) out.push({ role: 'leader', id: ctx.leader });
+  return out;
+}
+
+/**
+ * Sends the notification of one trail entry (a reminder or a breach) on every
+ * channel. Built from the database at send time, so the job itself carries
+ * only the case id and sequence.
+ */
+export function createNotificationProcessor(deps: { db: Kysely<Database>; channels: readonly NotificationChannel[] }) {
+  return async function processNotification(job: Job): Promise<string> {
+    const parsed = notificationJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError('malformed notification job');
+    const { caseId, seq } = parsed.data;
+    const rec = await findCase(deps.db, caseId);
+    const event = rec === undefined ? undefined : (await listEvents(deps.db, caseId)).find((e) => e.seq === seq);
+    if (rec === undefined || event === undefined) throw new UnrecoverableError('notification for an unknown trail entry');
+    if (event.type !== 'DEADLINE_REMINDER' && event.type !== 'DEADLINE_BREACHED') return 'not a deadline event';
+    const ctx = (rec.snapshot as StoredSnapshot).context;
+    const n: Notification = {
+      type: event.type === 'DEADLINE_REMINDER' ? 'deadline.reminder' : 'deadline.breached',
+      caseId,
+      seq,
+      clock: String(event.fields.clock),
+      generation: Number(event.fields.generation),
+      state: rec.state,
+      unit: rec.unit,
+      at: event.at,
+      recipients: recipientsOf(ctx),
+    };
+    for (const channel of deps.channels) await channel.send(n);
+    return `sent on ${deps.channels.map((c) => c.name).join(', ')}`;
+  };
+}

@@ -1,0 +1,74 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { listFiringBefore } from '../db/deadline.repository';
+import type { Database } from '../db/schema';
+import type { TimerScheduler } from './timer-scheduler';
+
+/** What the sweeper needs. */
+export interface SweeperDeps {
+  readonly db: Kysely<Database>;
+  readonly scheduler: TimerScheduler;
+  readonly logger: Logger;
+  /** Milliseconds between sweeps (`RECONCILE_EVERY`). */
+  readonly everyMs: number;
+  readonly now?: () => Date;
+}
+
+/** The reconciliation loop that makes Redis rebuildable from PostgreSQL. */
+export interface Sweeper {
+  /** One pass: (re-)arms every pending deadline firing before now + two intervals; returns how many it looked at. */
+  sweep(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+const PAGE = 1000;
+
+/**
+ * Re-arms lost timers. Arming is idempotent (deterministic job ids), so the
+ * pass simply re-adds the timers of every deadline due before the horizon:
+ * those still in Redis are left as they are, lost ones come back, overdue ones
+ * fire at once. A deadline further away is armed by a later pass in time.
+ */
+export function createSweeper(deps: SweeperDeps): Sweeper {
+  const now = deps.now ?? (() => new Date());
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let stopped = false;
+
+  async function sweep(): Promise<number> {
+    const horizon = new Date(now().getTime() + 2 * deps.everyMs);
+    let seen = 0;
+    let after: { nextFireAt: Date; id: string } | undefined;
+    for (;;) {
+      const rows = await listFiringBefore(deps.db, horizon, PAGE, after);
+      if (rows.length === 0) break;
+      await deps.scheduler.arm(rows);
+      seen += rows.length;
+      const last = rows[rows.length - 1];
+      if (last?.nextFireAt == null || rows.length < PAGE) break;
+      after = { nextFireAt: last.nextFireAt, id: last.id };
+    }
+    return seen;
+  }
+
+  function schedule(delay: number): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = sweep()
+        .then((n) => deps.logger.debug({ deadlines: n }, 'sweep done'))
+        .catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'sweep failed; retrying next interval'))
+        .finally(() => schedule(deps.everyMs));
+    }, delay);
+  }
+
+  return {
+    sweep,
+    start: () => schedule(0),
+    async stop() {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { Queue, Worker } from 'bullmq';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { findDeadline } from '../db/deadline.repository';
+import { findIncident, setIncidentStatus, type IncidentRecord } from '../db/incident.repository';
+import type { Database } from '../db/schema';
+import { NotFoundError } from '../engine/errors';
+import type { CommittedChange, PetitionEngine } from '../engine/petition.engine';
+import { createDeadlineProcessor } from './deadline.processor';
+import { recordIncidentsOf } from './incident.recorder';
+import { createLogChannel, createWebhookChannel, type NotificationChannel } from './notification.channels';
+import { createNotificationProcessor } from './notification.processor';
+import { DEADLINE_QUEUE, NOTIFICATION_QUEUE, notificationJobId } from './queues';
+import { createRedisConnection } from './redis-connection';
+import { createSweeper, type Sweeper } from './sweeper';
+import { createTimerScheduler, type TimerScheduler } from './timer-scheduler';
+
+/** What the deadline machinery needs from the process. */
+export interface WorkerRuntimeOptions {
+  readonly redisUrl: string;
+  /** BullMQ key prefix (`QUEUE_PREFIX`); a hash tag such as `{pf}` keeps every key on one Redis Cluster slot. */
+  readonly prefix: string;
+  readonly db: Kysely<Database>;
+  readonly logger: Logger;
+  readonly reconcileEveryMs: number;
+  readonly concurrency: number;
+  readonly webhook?: { readonly url: string; readonly secret: string } | undefined;
+  readonly now?: () => Date;
+}
+
+/** The queues, the timer scheduler and, once started, the workers and the sweeper of one process. */
+export interface WorkerRuntime {
+  readonly scheduler: TimerScheduler;
+  readonly deadlineQueue: Queue;
+  readonly notificationQueue: Queue;
+  /** The engine's after-commit hook: arm or retire timers, enqueue notifications. Never throws. */
+  onCommitted(change: CommittedChange): Promise<void>;
+  /** Starts the deadline and notification workers and the sweeper in this process. */
+  startWorkers(engine: PetitionEngine): Sweeper;
+  /** Retries the job behind an incident and marks it retried. */
+  retryIncident(id: string): Promise<IncidentRecord>;
+  /** Stops the sweeper, lets running jobs finish, and closes every Redis connection. */
+  close(): Promise<void>;
+}
+
+const NOTIFICATION_JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: { count: 1000 },
+  removeOnFail: { count: 10000 },
+} as const;
+
+/** Creates the runtime; nothing is consumed until {@link WorkerRuntime.startWorkers}. */
+export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
+  const now = opts.now ?? (() => new Date());
+  const producer = createRedisConnection(opts.redisUrl, 'producer');
+  // Without a listener ioredis reports every reconnect attempt as an unhandled error event.
+  producer.on('error', () => undefined);
+  const deadlineQueue = new Queue(DEADLINE_QUEUE, { connection: producer, prefix: opts.prefix });
+  const notificationQueue = new Queue(NOTIFICATION_QUEUE, { connection: producer, prefix: opts.prefix });
+  const scheduler = createTimerScheduler(deadlineQueue, opts.logger, now);
+  const workers: Worker[] = [];
+  const connections = [producer];
+  let sweeper: Sweeper | undefined;
+
+  const channels: NotificationChannel[] = [createLogChannel(opts.logger)];
+  if (opts.webhook !== undefined) channels.push(createWebhookChannel(opts.webhook.url, opts.webhook.secret, now));
+
+  return {
+    scheduler,
+    deadlineQueue,
+    notificationQueue,
+
+    async onCommitted(change) {
+      await scheduler.sync(change.deadlines);
+      if (change.event.type !== 'DEADLINE_REMINDER' && change.event.type !== 'DEADLINE_BREACHED') return;
+      const job = { caseId: change.caseId, seq: change.event.seq };
+      try {
+        await notificationQueue.add('notify', job, { ...NOTIFICATION_JOB_OPTIONS, jobId: notificationJobId(job) });
+      } catch (err) {
+        opts.logger.warn({ err: (err as Error).message, caseId: change.caseId, seq: change.event.seq }, 'could not enqueue notification');
+      }
+    },
+
+    startWorkers(engine) {
+      const connection = createRedisConnection(opts.redisUrl, 'worker');
+      connection.on('error', () => undefined);
+      connections.push(connection);
+      const deadlineWorker = new Worker(DEADLINE_QUEUE, createDeadlineProcessor({ engine, db: opts.db, logger: opts.logger }), {
+        connection,
+        prefix: opts.prefix,
+        concurrency: opts.concurrency,
+      });
+      const notificationWorker = new Worker(NOTIFICATION_QUEUE, createNotificationProcessor({ db: opts.db, channels }), {
+        connection,
+        prefix: opts.prefix,
+        concurrency: Math.max(1, Math.floor(opts.concurrency / 2)),
+      });
+      for (const w of [deadlineWorker, notificationWorker]) {
+        w.on('error', (err) => opts.logger.warn({ err: err.message, queue: w.name }, 'worker error'));
+        recordIncidentsOf(w, opts.db, opts.logger, now);
+        workers.push(w);
+      }
+      sweeper = createSweeper({ db: opts.db, scheduler, logger: opts.logger, everyMs: opts.reconcileEveryMs, now });
+      sweeper.start();
+      return sweeper;
+    },
+
+    async retryIncident(id) {
+      const incident = await findIncident(opts.db, id);
+      if (incident === undefined) throw new NotFoundError('incident');
+      const queue = incident.queue === NOTIFICATION_QUEUE ? notificationQueue : deadlineQueue;
+      const job = await queue.getJob(incident.jobId);
+      if (job !== undefined && (await job.isFailed())) {
+        await job.retry('failed');
+      } else if (incident.caseId !== null && incident.clock !== null && incident.generation !== null) {
+        // The failed timer is gone from Redis: arm the deadline again from its row.
+        const row = await findDeadline(opts.db, incident.caseId, incident.clock, incident.generation);
+        if (row !== undefined) await scheduler.arm([row]);
+      }
+      await setIncidentStatus(opts.db, id, 'retried', now());
+      return { ...incident, status: 'retried' };
+    },
+
+    async close() {
+      await sweeper?.stop();
+      await Promise.all(workers.map((w) => w.close()));
+      await deadlineQueue.close();
+      await notificationQueue.close();
+      // Connections handed to BullMQ stay ours to close.
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}
