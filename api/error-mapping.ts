@@ -9,6 +9,7 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   VERSION_CONFLICT: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
   EVENT_NOT_ALLOWED: 422,
   UNAVAILABLE: 503,
 };

@@ -1,12 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { canonical } from '../engine/audit-hash';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { inSubtree } from '../db/case.repository';
 import type { AuditService } from '../engine/audit.service';
 import type { CaseQueryService } from '../engine/case-query.service';
 import { AccessError, PetitionError } from '../engine/errors';
-import type { PetitionEngine } from '../engine/petition.engine';
-import { PERMISSIONS, STATE_NAMES } from '../machines/petition.permissions';
+import type { IdempotencyOptions, PetitionEngine } from '../engine/petition.engine';
+import { STATE_NAMES } from '../machines/petition.permissions';
 import { divisionCodeSchema, type Role } from '../machines/petition.roles';
 import { COMMAND_TYPES, commandFieldSchemas, intakeSchema, type CommandType } from '../machines/petition.schemas';
 import type { ApiMetrics } from './metrics';
@@ -29,13 +31,26 @@ const listQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
+const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9._~-]{8,128}$/, '8 to 128 characters: letters, digits, . _ ~ -')
+    .optional(),
+});
+
+/** The engine's idempotency options for a request: the key, and a hash of what was asked. */
+function idempotencyOf(request: FastifyRequest, body: unknown): IdempotencyOptions | undefined {
+  const key = request.headers['idempotency-key'];
+  if (typeof key !== 'string') return undefined;
+  const requestHash = createHash('sha256')
+    .update(canonical({ method: request.method, path: request.url.split('?')[0], body }))
+    .digest('hex');
+  return { key, requestHash };
+}
+
 /** Roles that record petitions (登记): clerks, and supervisors receiving visitors themselves (领导接访). */
 const INTAKE_ROLES: readonly Role[] = ['clerk', 'supervisor'];
 
-/** Whether a role may ever send a command type, in any state (otherwise the answer is 403, not 422). */
-function roleEverSends(role: Role, type: CommandType): boolean {
-  return Object.values(PERMISSIONS[type]).some((roles) => roles?.includes(role));
-}
 
 /** The petition routes of CONTRACT.md: intake, read, commands, list, history, replay. */
 export function registerPetitionRoutes(
@@ -44,11 +59,11 @@ export function registerPetitionRoutes(
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post('/petitions', { schema: { summary: 'Record a petition (登记, Art 19)', body: intakeSchema } }, async (request, reply) => {
+  r.post('/petitions', { schema: { summary: 'Record a petition (登记, Art 19)', body: intakeSchema, headers: idempotencyHeaders } }, async (request, reply) => {
     const { actor } = request;
     if (!INTAKE_ROLES.includes(actor.role)) throw new AccessError('FORBIDDEN', `a ${actor.role} does not record petitions`);
     if (!inSubtree(request.body.unit, actor.unit)) throw new AccessError('FORBIDDEN', 'the unit lies outside your own');
-    const view = await deps.engine.intake(request.body, actor);
+    const view = await deps.engine.intake(request.body, actor, { idempotency: idempotencyOf(request, request.body) });
     return reply.status(201).send(view);
   });
 
@@ -58,13 +73,15 @@ export function registerPetitionRoutes(
 
   r.post(
     '/petitions/:id/events',
-    { schema: { summary: 'Send a command to a case', params: idParams, body: eventBodySchema } },
+    { schema: { summary: 'Send a command to a case', params: idParams, body: eventBodySchema, headers: idempotencyHeaders } },
     async (request) => {
       const { actor } = request;
       const body = request.body as { type: CommandType; expectedVersion?: number };
       try {
-        if (!roleEverSends(actor.role, body.type)) throw new AccessError('FORBIDDEN', `a ${actor.role} never sends ${body.type}`);
-        const view = await deps.engine.dispatch(request.params.id, body, actor, { expectedVersion: body.expectedVersion });
+        const view = await deps.engine.dispatch(request.params.id, body, actor, {
+          expectedVersion: body.expectedVersion,
+          idempotency: idempotencyOf(request, body),
+        });
         deps.metrics.events.inc({ type: body.type, outcome: 'ok' });
         return view;
       } catch (err) {

@@ -10,6 +10,7 @@ export interface CaseRecord {
   readonly assigneeUnit: string | null;
   readonly state: string;
   readonly channel: string;
+  readonly listed: boolean;
   readonly version: number;
   readonly machineVersion: number;
   readonly snapshot: unknown;
@@ -27,6 +28,7 @@ function toRecord(row: CaseRow): CaseRecord {
     assigneeUnit: row.assignee_unit,
     state: row.state,
     channel: row.channel,
+    listed: row.listed,
     version: row.version,
     machineVersion: row.machine_version,
     snapshot: row.snapshot,
@@ -92,6 +94,7 @@ export async function insertCase(db: Executor, c: CaseRecord): Promise<void> {
       assignee_unit: c.assigneeUnit,
       state: c.state,
       channel: c.channel,
+      listed: c.listed,
       version: c.version,
       machine_version: c.machineVersion,
       snapshot: JSON.stringify(c.snapshot),
@@ -107,13 +110,14 @@ export async function updateCase(
   trx: Transaction<Database>,
   id: string,
   fromVersion: number,
-  next: { state: string; assigneeUnit: string | null; version: number; snapshot: unknown; lastHash: string; updatedAt: Date },
+  next: { state: string; assigneeUnit: string | null; listed: boolean; version: number; snapshot: unknown; lastHash: string; updatedAt: Date },
 ): Promise<void> {
   const result = await trx
     .updateTable('cases')
     .set({
       state: next.state,
       assignee_unit: next.assigneeUnit,
+      listed: next.listed,
       version: next.version,
       snapshot: JSON.stringify(next.snapshot),
       last_hash: next.lastHash,

@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import type { Kysely } from 'kysely';
 import * as m0001 from './migrations/0001-initial.migration';
 import * as m0002 from './migrations/0002-timers-incidents.migration';
+import * as m0003 from './migrations/0003-supervision-idempotency.migration';
 
 /**
  * Migrations are imported statically rather than read from a folder, so the
@@ -10,6 +11,7 @@ import * as m0002 from './migrations/0002-timers-incidents.migration';
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-timers-incidents': m0002,
+  '0003-supervision-idempotency': m0003,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -19,6 +19,8 @@ export interface CasesTable {
   assignee_unit: string | null;
   state: string;
   channel: string;
+  /** 挂牌督办: listed for supervision until the case closes. */
+  listed: Generated<boolean>;
   version: number;
   machine_version: number;
   snapshot: Json<unknown>;
@@ -94,6 +96,16 @@ export interface RefusedAttemptsTable {
   at: Timestamp;
 }
 
+/** The first response to a request sent with an `Idempotency-Key`, replayed to its retries. */
+export interface IdempotencyKeysTable {
+  actor_id: string;
+  key: string;
+  request_hash: string;
+  status: number;
+  response: Json<unknown>;
+  created_at: Timestamp;
+}
+
 /** The Kysely database type of petitionflow. */
 export interface Database {
   units: UnitsTable;
@@ -102,4 +114,5 @@ export interface Database {
   deadlines: DeadlinesTable;
   refused_attempts: RefusedAttemptsTable;
   incidents: IncidentsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -1,5 +1,13 @@
 /** The string codes of every error a caller can see (CONTRACT.md); each maps to one HTTP status in api/. */
-export type ErrorCode = 'VALIDATION' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'VERSION_CONFLICT' | 'EVENT_NOT_ALLOWED' | 'UNAVAILABLE';
+export type ErrorCode =
+  | 'VALIDATION'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'VERSION_CONFLICT'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'EVENT_NOT_ALLOWED'
+  | 'UNAVAILABLE';
 
 /** Base of the engine's errors: a code, a message without personal data, optional details. */
 export class PetitionError extends Error {
@@ -45,5 +53,12 @@ export class EventNotAllowedError extends PetitionError {
 export class AccessError extends PetitionError {
   constructor(code: 'UNAUTHORIZED' | 'FORBIDDEN', message: string) {
     super(code, message);
+  }
+}
+
+/** An `Idempotency-Key` sent again with a different request. */
+export class IdempotencyKeyReusedError extends PetitionError {
+  constructor() {
+    super('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request');
   }
 }

@@ -7,6 +7,8 @@ import * as cases from '../db/case.repository';
 import { appendEvent, type CaseEventRecord } from '../db/case-event.repository';
 import * as deadlines from '../db/deadline.repository';
 import { recordRefusal } from '../db/refused-attempt.repository';
+import { findIdempotentResponse, storeIdempotentResponse } from '../db/idempotency.repository';
+import { roleMaySend } from '../machines/petition.permissions';
 import type { Database } from '../db/schema';
 import type { PetitionContext, PetitionEvent } from '../machines/petition.machine';
 import {
@@ -21,12 +23,12 @@ import {
   type StoredSnapshot,
 } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
-import { commandSchema, intakeSchema, systemFieldSchemas } from '../machines/petition.schemas';
+import { commandSchema, intakeSchema, systemFieldSchemas, type Intake } from '../machines/petition.schemas';
 import { GENESIS_HASH, hashEvent } from './audit-hash';
 import { clockChanges, type ClockChange } from './clock-changes';
 import { toPetitionView, type PetitionView } from './case-view';
 import { extendDue, planDeadline, reminderTimes } from './deadline-calculator';
-import { EventNotAllowedError, NotFoundError, ValidationError, VersionConflictError } from './errors';
+import { AccessError, EventNotAllowedError, IdempotencyKeyReusedError, NotFoundError, PetitionError, ValidationError, VersionConflictError } from './errors';
 import type { WorkingCalendar } from './working-calendar';
 
 /** The type of the first trail entry of every case: the petition as recorded (Art 19). */
@@ -40,6 +42,8 @@ export interface EngineDeps {
   readonly now?: () => Date;
   /** Called after each commit with the deadlines that changed (timers are armed or cancelled from it). */
   readonly onCommitted?: (change: CommittedChange) => void | Promise<void>;
+  /** The machine version new cases start under (default: the newest); existing cases keep theirs. */
+  readonly machineVersion?: number;
 }
 
 /** One deadline row a command wrote, with its next fire time before the command (to retire the old timer). */
@@ -59,16 +63,24 @@ export interface CommittedChange {
 /** What one `fireTimer` call did: a reminder or breach recorded, nothing yet due, or nothing to do. */
 export type TimerOutcome = 'reminded' | 'breached' | 'early' | 'stale';
 
+/** A request's `Idempotency-Key` and a hash of the request it came with. */
+export interface IdempotencyOptions {
+  readonly key: string;
+  readonly requestHash: string;
+}
+
 /** Options of one command. */
 export interface DispatchOptions {
   /** Optimistic concurrency: refuse with VERSION_CONFLICT unless the case is at this version. */
   readonly expectedVersion?: number | undefined;
+  /** A retried request with the same key gets the first response, never a second event. */
+  readonly idempotency?: IdempotencyOptions | undefined;
 }
 
 /** The engine's one write path. */
 export interface PetitionEngine {
   /** Records a new petition (登记) and starts its acceptance clock. */
-  intake(body: unknown, actor: Actor): Promise<PetitionView>;
+  intake(body: unknown, actor: Actor, opts?: { idempotency?: IdempotencyOptions | undefined }): Promise<PetitionView>;
   /** Applies one command to one case: validate, lock, pure transition, one transaction (ARCHITECTURE.md). */
   dispatch(caseId: string, body: unknown, actor: Actor, opts?: DispatchOptions): Promise<PetitionView>;
   /**
@@ -199,7 +211,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     build: Build,
     opts: DispatchOptions,
     viewer: Actor,
-  ): Promise<{ view: PetitionView; change: CommittedChange } | { refused: EventNotAllowedError } | undefined> {
+  ): Promise<{ view: PetitionView; change: CommittedChange } | { refused: PetitionError } | undefined> {
     const at = now();
     return deps.db.transaction().execute(async (trx) => {
       const rec = await cases.lockCase(trx, caseId);
@@ -211,9 +223,13 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       const built = await build(trx, rec, snapshot);
       if (built === undefined) return undefined;
       const { event } = built;
-      if (!snapshot.can(event)) {
+      const roleMay = roleMaySend(event.type, event.actor.role);
+      if (!roleMay || !snapshot.can(event)) {
         const state = stateName(snapshot);
-        const refused = new EventNotAllowedError(event.type, state, allowedEvents(snapshot, event.actor.role, event.at));
+        // Every denial is kept (who, which unit, which event, why); the refusal commits, nothing else does.
+        const refused = roleMay
+          ? new EventNotAllowedError(event.type, state, allowedEvents(snapshot, event.actor.role, event.at))
+          : new AccessError('FORBIDDEN', `a ${event.actor.role} never sends ${event.type}`);
         if (event.actor.role !== 'system') {
           await recordRefusal(trx, { caseId, actor: event.actor, eventType: event.type, state, code: refused.code, message: refused.message, at });
         }
@@ -240,6 +256,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       await cases.updateCase(trx, caseId, rec.version, {
         state,
         assigneeUnit: ctx.assignee?.unit ?? null,
+        listed: ctx.listed,
         version: seq,
         snapshot: toStored(next),
         lastHash: stored.hash,
@@ -247,62 +264,112 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       });
       const touched = await applyClockChanges(trx, caseId, clockChanges(snapshot.context.clocks, ctx.clocks), at);
       if (built.after !== undefined) touched.push(...(await built.after(trx, at)));
-      const updated: cases.CaseRecord = { ...rec, state, assigneeUnit: ctx.assignee?.unit ?? null, version: seq, snapshot: toStored(next), lastHash: stored.hash, updatedAt: at };
+      const updated: cases.CaseRecord = {
+        ...rec,
+        state,
+        assigneeUnit: ctx.assignee?.unit ?? null,
+        listed: ctx.listed,
+        version: seq,
+        snapshot: toStored(next),
+        lastHash: stored.hash,
+        updatedAt: at,
+      };
       const all = await deadlines.listDeadlines(trx, caseId);
-      return { view: toPetitionView(updated, all, viewer, at), change: { caseId, event: stored, state, deadlines: touched } };
+      const view = toPetitionView(updated, all, viewer, at);
+      if (opts.idempotency !== undefined) {
+        await storeIdempotentResponse(trx, { actorId: viewer.id, ...opts.idempotency, status: 200, response: view, at });
+      }
+      return { view, change: { caseId, event: stored, state, deadlines: touched } };
     });
   }
 
+  /** Records a new case: snapshot, first trail entry and first deadline in one transaction. */
+  async function createCase(intake: Intake, actor: Actor, idempotency: IdempotencyOptions | undefined): Promise<PetitionView> {
+    const machineVersion = deps.machineVersion ?? CURRENT_MACHINE_VERSION;
+    const at = now();
+    const id = randomUUID();
+    const snapshot = startCase(machineVersion, { id, intake, at: at.toISOString() });
+    const record = {
+      caseId: id,
+      seq: 1,
+      type: INTAKE_EVENT,
+      fields: intake as unknown as Record<string, unknown>,
+      actor: { id: actor.id, role: actor.role, unit: actor.unit },
+      at: at.toISOString(),
+      machineVersion,
+      prevHash: GENESIS_HASH,
+    };
+    const event: CaseEventRecord = { ...record, hash: hashEvent(record) };
+    const rec: cases.CaseRecord = {
+      id,
+      unit: intake.unit,
+      assigneeUnit: null,
+      state: stateName(snapshot),
+      channel: intake.channel,
+      listed: false,
+      version: 1,
+      machineVersion,
+      snapshot: toStored(snapshot),
+      lastHash: event.hash,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const result = await deps.db.transaction().execute(async (trx) => {
+      await cases.insertCase(trx, rec);
+      await appendEvent(trx, event);
+      const touched = await applyClockChanges(trx, id, clockChanges({}, snapshot.context.clocks), at);
+      const view = toPetitionView(
+        rec,
+        touched.map((t) => t.row),
+        actor,
+        at,
+      );
+      if (idempotency !== undefined) await storeIdempotentResponse(trx, { actorId: actor.id, ...idempotency, status: 201, response: view, at });
+      return { view, change: { caseId: id, event, state: rec.state, deadlines: touched } };
+    });
+    await notify(result.change);
+    return result.view;
+  }
+
+  /** Answers a retried request from its first response; runs it (storing the response) otherwise. */
+  async function idempotent(actor: Actor, idem: IdempotencyOptions | undefined, run: () => Promise<PetitionView>): Promise<PetitionView> {
+    if (idem === undefined) return run();
+    const replay = async (): Promise<PetitionView | undefined> => {
+      const stored = await findIdempotentResponse(deps.db, actor.id, idem.key);
+      if (stored === undefined) return undefined;
+      if (stored.requestHash !== idem.requestHash) throw new IdempotencyKeyReusedError();
+      return stored.response as PetitionView;
+    };
+    const first = await replay();
+    if (first !== undefined) return first;
+    try {
+      return await run();
+    } catch (err) {
+      // A concurrent request with the same key committed first: its response is the answer.
+      if ((err as { code?: unknown }).code === '23505') {
+        const again = await replay();
+        if (again !== undefined) return again;
+      }
+      throw err;
+    }
+  }
+
   return {
-    async intake(body, actor) {
+    async intake(body, actor, opts = {}) {
       const parsed = intakeSchema.safeParse(body);
       if (!parsed.success) throw validationError('invalid petition', parsed.error);
-      const intake = parsed.data;
-      const at = now();
-      const id = randomUUID();
-      const snapshot = startCase(CURRENT_MACHINE_VERSION, { id, intake, at: at.toISOString() });
-      const record = {
-        caseId: id,
-        seq: 1,
-        type: INTAKE_EVENT,
-        fields: intake as unknown as Record<string, unknown>,
-        actor: { id: actor.id, role: actor.role, unit: actor.unit },
-        at: at.toISOString(),
-        machineVersion: CURRENT_MACHINE_VERSION,
-        prevHash: GENESIS_HASH,
-      };
-      const event: CaseEventRecord = { ...record, hash: hashEvent(record) };
-      const rec: cases.CaseRecord = {
-        id,
-        unit: intake.unit,
-        assigneeUnit: null,
-        state: stateName(snapshot),
-        channel: intake.channel,
-        version: 1,
-        machineVersion: CURRENT_MACHINE_VERSION,
-        snapshot: toStored(snapshot),
-        lastHash: event.hash,
-        createdAt: at,
-        updatedAt: at,
-      };
-      const result = await deps.db.transaction().execute(async (trx) => {
-        await cases.insertCase(trx, rec);
-        await appendEvent(trx, event);
-        const touched = await applyClockChanges(trx, id, clockChanges({}, snapshot.context.clocks), at);
-        const rows = touched.map((t) => t.row);
-        return { view: toPetitionView(rec, rows, actor, at), change: { caseId: id, event, state: rec.state, deadlines: touched } };
-      });
-      await notify(result.change);
-      return result.view;
+      return idempotent(actor, opts.idempotency, () => createCase(parsed.data, actor, opts.idempotency));
     },
 
     async dispatch(caseId, body, actor, opts = {}) {
       const command = parseCommand(body);
-      const result = await apply(caseId, async () => ({ event: { ...command, actor, at: now().toISOString() } as PetitionEvent }), opts, actor);
-      if (result === undefined) throw new Error('unreachable: a command always builds an event');
-      if ('refused' in result) throw result.refused;
-      await notify(result.change);
-      return result.view;
+      return idempotent(actor, opts.idempotency, async () => {
+        const result = await apply(caseId, async () => ({ event: { ...command, actor, at: now().toISOString() } as PetitionEvent }), opts, actor);
+        if (result === undefined) throw new Error('unreachable: a command always builds an event');
+        if ('refused' in result) throw result.refused;
+        await notify(result.change);
+        return result.view;
+      });
     },
 
     async fireTimer(caseId, clock, generation) {

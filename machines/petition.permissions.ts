@@ -54,3 +54,8 @@ export function isPermitted(type: EventType, state: StateKey, role: Role): boole
   const roles = state === '*' ? row['*'] : (row[state] ?? ((ACTIVE_STATES as readonly string[]).includes(state) ? row['*'] : undefined));
   return roles?.includes(role) ?? false;
 }
+
+/** Whether a role may send an event type in some state at all (if not, a request is FORBIDDEN rather than merely untimely). */
+export function roleMaySend(type: EventType, role: Role): boolean {
+  return Object.values(PERMISSIONS[type]).some((roles) => roles?.includes(role));
+}

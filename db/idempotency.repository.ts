@@ -1,0 +1,32 @@
+import type { Transaction, Kysely } from 'kysely';
+import type { Database } from './schema';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/** A stored first response. */
+export interface StoredResponse {
+  readonly requestHash: string;
+  readonly status: number;
+  readonly response: unknown;
+}
+
+/** The stored response of an actor's key, if any. */
+export async function findIdempotentResponse(db: Executor, actorId: string, key: string): Promise<StoredResponse | undefined> {
+  const row = await db.selectFrom('idempotency_keys').selectAll().where('actor_id', '=', actorId).where('key', '=', key).executeTakeFirst();
+  return row === undefined ? undefined : { requestHash: row.request_hash, status: row.status, response: row.response };
+}
+
+/**
+ * Stores the response in the same transaction as the change it answers: a
+ * concurrent request with the same key waits on the primary key and then
+ * fails, so a key never produces a second case or event.
+ */
+export async function storeIdempotentResponse(
+  trx: Transaction<Database>,
+  r: { actorId: string; key: string; requestHash: string; status: number; response: unknown; at: Date },
+): Promise<void> {
+  await trx
+    .insertInto('idempotency_keys')
+    .values({ actor_id: r.actorId, key: r.key, request_hash: r.requestHash, status: r.status, response: JSON.stringify(r.response), created_at: r.at })
+    .execute();
+}
