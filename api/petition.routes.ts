@@ -5,7 +5,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { inSubtree } from '../db/case.repository';
 import type { AuditService } from '../engine/audit.service';
-import type { CaseQueryService } from '../engine/case-query.service';
+import type { CaseQueryService, HistoryEvent } from '../engine/case-query.service';
+import { stringify } from 'csv-stringify/sync';
 import { AccessError, PetitionError } from '../engine/errors';
 import type { IdempotencyOptions, PetitionEngine } from '../engine/petition.engine';
 import { STATE_NAMES } from '../machines/petition.permissions';
@@ -46,6 +47,14 @@ function idempotencyOf(request: FastifyRequest, body: unknown): IdempotencyOptio
     .update(canonical({ method: request.method, path: request.url.split('?')[0], body }))
     .digest('hex');
   return { key, requestHash };
+}
+
+/** A trail as CSV: one row per entry, the event's own fields as canonical JSON so the hash can be re-checked. */
+function trailCsv(events: readonly HistoryEvent[]): string {
+  return stringify(
+    events.map((e) => [e.seq, e.type, e.actor.id, e.actor.role, e.at, e.machineVersion, canonical(e.fields), e.prevHash, e.hash]),
+    { header: true, columns: ['seq', 'type', 'actor_id', 'actor_role', 'at', 'machine_version', 'fields', 'prev_hash', 'hash'] },
+  );
 }
 
 /** Roles that record petitions (登记): clerks, and supervisors receiving visitors themselves (领导接访). */
@@ -96,9 +105,24 @@ export function registerPetitionRoutes(
     return deps.queries.list({ state: q.state, unit: q.unit, overdue: q.overdue === 'true', limit: q.limit, cursor: q.cursor }, request.actor);
   });
 
-  r.get('/petitions/:id/history', { schema: { summary: 'The audit trail of a case', params: idParams } }, async (request) => ({
-    events: await deps.queries.history(request.params.id, request.actor),
-  }));
+  r.get(
+    '/petitions/:id/history',
+    {
+      schema: {
+        summary: 'The audit trail of a case (JSON, or CSV for auditors with format=csv)',
+        params: idParams,
+        querystring: z.object({ format: z.enum(['json', 'csv']).default('json') }),
+      },
+    },
+    async (request, reply) => {
+      const events = await deps.queries.history(request.params.id, request.actor);
+      if (request.query.format === 'json') return { events };
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="petition-${request.params.id}-trail.csv"`)
+        .send(trailCsv(events));
+    },
+  );
 
   r.get(
     '/petitions/:id/replay',

@@ -14,6 +14,7 @@ import { handleError, notFoundBody } from './error-mapping';
 import { createMetrics } from './metrics';
 import { registerIncidentRoutes, type IncidentRetrier } from './incident.routes';
 import { registerOpsRoutes } from './ops.routes';
+import { registerSupervisionRoutes } from './supervision.routes';
 import { registerPetitionRoutes } from './petition.routes';
 import { AccessError } from '../engine/errors';
 
@@ -82,5 +83,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
   registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics });
   registerIncidentRoutes(app, { db: deps.db, retrier: deps.incidents });
+  registerSupervisionRoutes(app, { db: deps.db, queries, now: deps.now ?? (() => new Date()) });
   return app;
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { inSubtree, unitSubtreePrefix } from '../machines/unit-tree';
 import type { CasesTable, Database } from './schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -38,21 +39,7 @@ function toRecord(row: CaseRow): CaseRecord {
   };
 }
 
-/**
- * The division-code prefix that names a unit's subtree: trailing zero pairs of
- * a 6-digit code are the levels below it (411600 周口市 → 4116 covers 411621).
- */
-export function unitSubtreePrefix(code: string): string {
-  if (code.length !== 6) return code;
-  if (code.endsWith('0000')) return code.slice(0, 2);
-  if (code.endsWith('00')) return code.slice(0, 4);
-  return code;
-}
-
-/** Whether `unit` lies in the subtree of `scopeUnit` (itself included). */
-export function inSubtree(unit: string, scopeUnit: string): boolean {
-  return unit.startsWith(unitSubtreePrefix(scopeUnit));
-}
+export { inSubtree, unitSubtreePrefix };
 
 /** Whether a case is visible from `scopeUnit`: its own unit or the unit it is assigned to lies in the subtree. */
 export function caseInScope(c: Pick<CaseRecord, 'unit' | 'assigneeUnit'>, scopeUnit: string): boolean {

@@ -8,7 +8,8 @@ import type { Actor } from '../machines/petition.roles';
 import { toPetitionView, type PetitionView } from './case-view';
 import { NotFoundError, ValidationError } from './errors';
 import { INTAKE_EVENT } from './petition.engine';
-import { maskPerson } from './masking';
+import { intakeFor } from './masking';
+import type { Intake } from '../machines/petition.schemas';
 
 /** One entry of a case's history as callers see it (CONTRACT.md). */
 export interface HistoryEvent {
@@ -46,16 +47,10 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   }
 }
 
-/** Masks the petitioner data inside an intake event's fields for roles that do not see identifiers. */
+/** An intake event's fields as the viewer may see them (masking, and accusers withheld from the accused unit). */
 function maskFields(type: string, fields: Record<string, unknown>, viewer: Actor): Record<string, unknown> {
   if (type !== INTAKE_EVENT) return fields;
-  const petitioner = fields.petitioner as Parameters<typeof maskPerson>[0] | undefined;
-  const reps = fields.representatives as Parameters<typeof maskPerson>[0][] | undefined;
-  return {
-    ...fields,
-    ...(petitioner !== undefined && { petitioner: maskPerson(petitioner, viewer.role) }),
-    ...(reps !== undefined && { representatives: reps.map((r) => maskPerson(r, viewer.role)) }),
-  };
+  return intakeFor(fields as unknown as Intake, viewer) as unknown as Record<string, unknown>;
 }
 
 /** Reads of cases, always within the viewer's unit subtree. */

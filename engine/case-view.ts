@@ -4,7 +4,7 @@ import type { PetitionContext } from '../machines/petition.machine';
 import { allowedEvents, restore, stateName, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
 import type { CommandType } from '../machines/petition.schemas';
-import { maskPerson } from './masking';
+import { intakeFor } from './masking';
 
 /** A deadline as callers see it. */
 export interface DeadlineView {
@@ -66,6 +66,7 @@ export function toDeadlineView(d: DeadlineRecord): DeadlineView {
 export function toPetitionView(rec: CaseRecord, deadlines: readonly DeadlineRecord[], viewer: Actor, now: Date): PetitionView {
   const snapshot = restore(rec.machineVersion, rec.snapshot as StoredSnapshot);
   const c = snapshot.context;
+  const intake = intakeFor(c.intake, viewer);
   return {
     id: rec.id,
     state: stateName(snapshot),
@@ -73,9 +74,9 @@ export function toPetitionView(rec: CaseRecord, deadlines: readonly DeadlineReco
     machineVersion: rec.machineVersion,
     unit: rec.unit,
     channel: rec.channel,
-    petitioner: maskPerson(c.intake.petitioner, viewer.role),
-    representatives: (c.intake.representatives ?? []).map((r) => maskPerson(r, viewer.role)),
-    matter: c.intake.matter,
+    petitioner: intake.petitioner,
+    representatives: intake.representatives ?? [],
+    matter: intake.matter,
     assignee: c.assignee,
     leader: c.leader,
     mediation: c.mediation,

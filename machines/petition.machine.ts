@@ -50,6 +50,8 @@ export interface PetitionContext {
   readonly rejection: { readonly reason: string; readonly route: string } | null;
   readonly mergedInto: string | null;
   readonly closure: 'final' | 'window-lapsed' | 'merged' | null;
+  /** 联席会议 (Art 24, machine v2): the joint conference the case is linked to. */
+  readonly conference?: { readonly name: string; readonly departments: readonly string[]; readonly at: string } | null;
 }
 
 /** What every event carries besides its fields: who sent it and when (time comes in events, never from the machine). */
@@ -96,10 +98,8 @@ const petitionSetup = setup({
       context.clocks[event.clock]?.generation === event.generation &&
       context.clocks[event.clock]?.status === 'running',
     breachEscalates: ({ event }) => is(event, 'DEADLINE_BREACHED') && event.onBreach === 'escalate',
-    breachClosesCase: ({ event }) =>
-      is(event, 'DEADLINE_BREACHED') && event.onBreach === 'close' && REVIEW_WINDOWS.includes(event.clock),
-    reviewWindowOpen: ({ context }) =>
-      context.reviewStage < 2 && REVIEW_WINDOWS.some((c) => clk.isLive(context.clocks[c])),
+    breachClosesCase: ({ event }) => is(event, 'DEADLINE_BREACHED') && event.onBreach === 'close' && REVIEW_WINDOWS.includes(event.clock),
+    reviewWindowOpen: ({ context }) => context.reviewStage < 2 && REVIEW_WINDOWS.some((c) => clk.isLive(context.clocks[c])),
     finalDecision: ({ context }) => context.reviewStage === 2,
     satisfactionOpen: ({ context }) => clk.isLive(context.clocks.satisfaction),
     breachOfSatisfaction: ({ event }) => is(event, 'DEADLINE_BREACHED') && event.clock === 'satisfaction',
@@ -118,7 +118,8 @@ const petitionSetup = setup({
     pauseClock: assign({ clocks: ({ context }, p: { clock: ClockName }) => clk.setPaused(context.clocks, p.clock, true) }),
     resumeClock: assign({ clocks: ({ context }, p: { clock: ClockName }) => clk.setPaused(context.clocks, p.clock, false) }),
     markBreached: assign({
-      clocks: ({ context, event }) => (is(event, 'DEADLINE_BREACHED') ? clk.stopClocks(context.clocks, [event.clock], 'breached') : context.clocks),
+      clocks: ({ context, event }) =>
+        is(event, 'DEADLINE_BREACHED') ? clk.stopClocks(context.clocks, [event.clock], 'breached') : context.clocks,
     }),
     setInfoRequested: assign({ infoRequested: (_, p: { value: boolean }) => p.value }),
     reject: assign({ rejection: ({ event }) => (is(event, 'REJECT') ? { reason: event.reason, route: event.route } : null) }),
@@ -159,7 +160,9 @@ const petitionSetup = setup({
     closeLapsed: assign({ closure: () => 'window-lapsed' as const }),
     requestExtension: assign({
       extension: ({ event, context }) =>
-        is(event, 'REQUEST_EXTENSION') ? { status: 'requested' as const, duration: event.duration, reason: event.reason } : context.extension,
+        is(event, 'REQUEST_EXTENSION')
+          ? { status: 'requested' as const, duration: event.duration, reason: event.reason }
+          : context.extension,
     }),
     approveExtension: assign(({ context }) =>
       context.extension === null
@@ -181,13 +184,20 @@ const petitionSetup = setup({
     }),
     requestReview: assign({ reviewPending: ({ context }) => (context.reviewStage === 0 ? 'review' : 'reReview') }),
     rate: assign({
-      satisfaction: ({ event, context }) => (is(event, 'RATE_SATISFACTION') ? { unit: event.unit, bureau: event.bureau } : context.satisfaction),
+      satisfaction: ({ event, context }) =>
+        is(event, 'RATE_SATISFACTION') ? { unit: event.unit, bureau: event.bureau } : context.satisfaction,
     }),
     markUnrated: assign({ satisfaction: ({ context }) => context.satisfaction ?? 'unrated' }),
     // A reminder changes nothing in the case, but it must be a taken transition: XState's `can()` reports a
     // transition with neither target nor actions as refused, and callers (allowedEvents, the engine) ask `can()`.
     noteReminder: () => {},
     assignLeader: assign({ leader: ({ event, context }) => (is(event, 'ASSIGN_LEADER') ? event.leader : context.leader) }),
+    linkConference: assign({
+      conference: ({ event, context }) =>
+        is(event, 'LINK_CONFERENCE')
+          ? { name: event.conference, departments: event.departments, at: event.at }
+          : (context.conference ?? null),
+    }),
   },
 });
 
@@ -196,10 +206,7 @@ function escalateFrom(state: StateName) {
   return {
     guard: permitted(state),
     target: '#petition.escalated',
-    actions: [
-      'escalate',
-      { type: 'startClock', params: ({ event }: { event: PetitionEvent }) => superviseParams(event) },
-    ],
+    actions: ['escalate', { type: 'startClock', params: ({ event }: { event: PetitionEvent }) => superviseParams(event) }],
   } as const;
 }
 
@@ -227,227 +234,248 @@ function handlingCommon(state: 'verified' | 'assigned' | 'mediated') {
  * and records; it never does I/O. Clocks live in `context.clocks`; the engine
  * turns their changes into deadline rows and timers.
  */
-export const petitionMachineV1 = petitionSetup.createMachine({
-  id: 'petition',
-  initial: 'received',
-  context: ({ input }) => ({
-    id: input.id,
-    unit: input.intake.unit,
-    intake: input.intake,
-    receivedAt: input.at,
-    clocks: clk.startClock({}, 'acceptance'),
-    assignee: null,
-    leader: null,
-    mediation: null,
-    infoRequested: false,
-    extension: null,
-    escalation: null,
-    listed: false,
-    reviewStage: 0,
-    reviewPending: null,
-    resolution: null,
-    delivery: null,
-    satisfaction: null,
-    rejection: null,
-    mergedInto: null,
-    closure: null,
-  }),
-  // Events every active state handles; a state's own handler takes precedence.
-  on: {
-    // 领导包案: a named leader takes personal charge at any active stage.
-    ASSIGN_LEADER: { guard: permitted('*'), actions: 'assignLeader' },
-    // Art 35: hearing (听证) time is excluded from a clock.
-    PAUSE_CLOCK: {
-      guard: and([permitted('*'), 'clockRunning']),
-      actions: { type: 'pauseClock', params: ({ event }) => ({ clock: event.clock }) },
-    },
-    RESUME_CLOCK: {
-      guard: and([permitted('*'), 'clockPaused']),
-      actions: { type: 'resumeClock', params: ({ event }) => ({ clock: event.clock }) },
-    },
-    // Reminders before breach: recorded in the trail, no change of state.
-    DEADLINE_REMINDER: { guard: and([permitted('*'), 'currentTimer']), actions: 'noteReminder' },
-    DEADLINE_BREACHED: [
-      // A lapsed petitioner window closes the case (终结, Art 35).
-      {
-        guard: and([permitted('*'), 'currentTimer', 'breachClosesCase']),
-        target: '.closed',
-        actions: ['markBreached', 'closeLapsed'],
+function buildLifecycle(version: typeof MACHINE_VERSION_1 | typeof MACHINE_VERSION_2) {
+  return petitionSetup.createMachine({
+    id: 'petition',
+    initial: 'received',
+    context: ({ input }) => ({
+      id: input.id,
+      unit: input.intake.unit,
+      intake: input.intake,
+      receivedAt: input.at,
+      clocks: clk.startClock({}, 'acceptance'),
+      assignee: null,
+      leader: null,
+      mediation: null,
+      infoRequested: false,
+      extension: null,
+      escalation: null,
+      listed: false,
+      reviewStage: 0,
+      reviewPending: null,
+      resolution: null,
+      delivery: null,
+      satisfaction: null,
+      rejection: null,
+      mergedInto: null,
+      closure: null,
+    }),
+    // Events every active state handles; a state's own handler takes precedence.
+    on: {
+      // v2: 联席会议 (Art 24), a case several departments share is linked to a joint conference.
+      ...(version >= MACHINE_VERSION_2 ? { LINK_CONFERENCE: { guard: permitted('*'), actions: 'linkConference' as const } } : {}),
+      // 领导包案: a named leader takes personal charge at any active stage.
+      ASSIGN_LEADER: { guard: permitted('*'), actions: 'assignLeader' },
+      // Art 35: hearing (听证) time is excluded from a clock.
+      PAUSE_CLOCK: {
+        guard: and([permitted('*'), 'clockRunning']),
+        actions: { type: 'pauseClock', params: ({ event }) => ({ clock: event.clock }) },
       },
-      // 督办: a breach escalates the case automatically.
-      { guard: and([permitted('*'), 'currentTimer', 'breachEscalates']), target: '.escalated', actions: ['markBreached', 'escalate'] },
-      // A satisfaction window lapses unrated (超期未评价).
-      { guard: and([permitted('*'), 'currentTimer', 'breachOfSatisfaction']), actions: ['markBreached', 'markUnrated'] },
-      // `notify` (and objection lapses, Art 23): recorded; the window is shut.
-      { guard: and([permitted('*'), 'currentTimer']), actions: 'markBreached' },
-    ],
-  },
-  states: {
-    /** 登记 (Art 19): recorded, not yet accepted; the acceptance clock runs (Art 22). */
-    received: {
-      on: {
-        /** 受理 (Art 22): identity and contact checked, accepted; handling starts. */
-        VERIFY: {
-          guard: permitted('received'),
-          target: 'handling.verified',
-          actions: [
-            { type: 'stopClocks', params: { clocks: ['acceptance'], outcome: 'met' } },
-            { type: 'startClock', params: { clock: 'handling' } },
-          ],
-        },
-        /** 不予受理 (Arts 22, 29-31): refused with the legal route. */
-        REJECT: {
-          guard: permitted('received'),
-          target: 'rejected',
-          actions: [{ type: 'stopClocks', params: { clocks: ['acceptance'], outcome: 'met' } }, 'reject'],
-        },
-        /** Art 19: a repeat of a case in progress joins it. */
-        MERGE: {
-          guard: permitted('received'),
-          target: 'closed',
-          actions: [{ type: 'stopClocks', params: { clocks: ['acceptance'], outcome: 'met' } }, 'merge'],
-        },
-        /** Policy: ask for missing information; the acceptance clock pauses meanwhile. */
-        REQUEST_INFO: {
-          guard: and([permitted('received'), not('infoRequested')]),
-          actions: [{ type: 'setInfoRequested', params: { value: true } }, { type: 'pauseClock', params: { clock: 'acceptance' } }],
-        },
-        /** Policy: the petitioner answered; the acceptance clock resumes. */
-        PROVIDE_INFO: {
-          guard: and([permitted('received'), 'infoRequested']),
-          actions: [{ type: 'setInfoRequested', params: { value: false } }, { type: 'resumeClock', params: { clock: 'acceptance' } }],
-        },
-        ESCALATE: escalateFrom('received'),
+      RESUME_CLOCK: {
+        guard: and([permitted('*'), 'clockPaused']),
+        actions: { type: 'resumeClock', params: ({ event }) => ({ clock: event.clock }) },
       },
+      // Reminders before breach: recorded in the trail, no change of state.
+      DEADLINE_REMINDER: { guard: and([permitted('*'), 'currentTimer']), actions: 'noteReminder' },
+      DEADLINE_BREACHED: [
+        // A lapsed petitioner window closes the case (终结, Art 35).
+        {
+          guard: and([permitted('*'), 'currentTimer', 'breachClosesCase']),
+          target: '.closed',
+          actions: ['markBreached', 'closeLapsed'],
+        },
+        // 督办: a breach escalates the case automatically.
+        { guard: and([permitted('*'), 'currentTimer', 'breachEscalates']), target: '.escalated', actions: ['markBreached', 'escalate'] },
+        // A satisfaction window lapses unrated (超期未评价).
+        { guard: and([permitted('*'), 'currentTimer', 'breachOfSatisfaction']), actions: ['markBreached', 'markUnrated'] },
+        // `notify` (and objection lapses, Art 23): recorded; the window is shut.
+        { guard: and([permitted('*'), 'currentTimer']), actions: 'markBreached' },
+      ],
     },
-    /** Accepted and in a unit's hands; the handling clock (Art 32) runs through these three. */
-    handling: {
-      initial: 'verified',
-      states: {
-        /** 受理: accepted, waiting to be handed to a unit. */
-        verified: {
-          on: {
-            /** 交办 (Art 23): to the responsible unit; its objection window opens. */
-            ASSIGN: {
-              guard: permitted('verified'),
-              target: 'assigned',
-              actions: ['assignUnit', { type: 'startClock', params: { clock: 'objection' } }],
-            },
-            ...handlingCommon('verified'),
-          },
-        },
-        /** 交办 (Art 23): the unit investigates; it may object within 5 working days. */
-        assigned: {
-          exit: { type: 'stopClocks', params: { clocks: ['objection'], outcome: 'met' } },
-          on: {
-            /** Art 23: "not ours", back for reassignment. */
-            OBJECT: { guard: and([permitted('assigned'), 'objectionOpen']), target: 'verified', actions: 'clearAssignee' },
-            /** 三级调解 (seed): mediation at county, township or village level. */
-            START_MEDIATION: { guard: permitted('assigned'), target: 'mediated', actions: 'startMediation' },
-            /** Art 32: the written handling opinion. */
-            RESOLVE: { guard: permitted('assigned'), target: '#petition.resolved', actions: 'resolve' },
-            ...handlingCommon('assigned'),
-          },
-        },
-        /** 调解 (Art 33): sessions until agreement or failure. */
-        mediated: {
-          on: {
-            RECORD_MEDIATION_SESSION: { guard: permitted('mediated'), actions: 'countSession' },
-            /** Art 33: a written mediation agreement resolves the case. */
-            MEDIATION_AGREED: { guard: permitted('mediated'), target: '#petition.resolved', actions: 'resolve' },
-            /** Art 33: no agreement; the handler takes it back. */
-            MEDIATION_FAILED: { guard: permitted('mediated'), target: 'assigned' },
-            RESOLVE: { guard: permitted('mediated'), target: '#petition.resolved', actions: 'resolve' },
-            ...handlingCommon('mediated'),
-          },
-        },
-      },
-    },
-    /** 办结 (Art 32): an opinion or agreement exists; delivery (送达) opens the petitioner's windows. */
-    resolved: {
-      initial: 'awaitingDelivery',
-      states: {
-        awaitingDelivery: {
-          on: {
-            DELIVER: [
-              /** Art 36: a delivered re-review (复核) decision is final (终结). */
-              { guard: and([permitted('resolved'), 'finalDecision']), target: '#petition.closed', actions: ['deliver', 'closeFinally'] },
-              /** Art 35: delivery opens the 30-day review (or re-review) window and the satisfaction rating. */
-              {
-                guard: permitted('resolved'),
-                target: 'delivered',
-                actions: [
-                  'deliver',
-                  {
-                    type: 'startClock',
-                    params: ({ context }) => ({ clock: context.reviewStage === 0 ? 'reviewRequest' : 'reReviewRequest' }),
-                  },
-                  { type: 'startClock', params: { clock: 'satisfaction', unlessStarted: true } },
-                ],
-              },
+    states: {
+      /** 登记 (Art 19): recorded, not yet accepted; the acceptance clock runs (Art 22). */
+      received: {
+        on: {
+          /** 受理 (Art 22): identity and contact checked, accepted; handling starts. */
+          VERIFY: {
+            guard: permitted('received'),
+            target: 'handling.verified',
+            actions: [
+              { type: 'stopClocks', params: { clocks: ['acceptance'], outcome: 'met' } },
+              { type: 'startClock', params: { clock: 'handling' } },
             ],
           },
+          /** 不予受理 (Arts 22, 29-31): refused with the legal route. */
+          REJECT: {
+            guard: permitted('received'),
+            target: 'rejected',
+            actions: [{ type: 'stopClocks', params: { clocks: ['acceptance'], outcome: 'met' } }, 'reject'],
+          },
+          /** Art 19: a repeat of a case in progress joins it. */
+          MERGE: {
+            guard: permitted('received'),
+            target: 'closed',
+            actions: [{ type: 'stopClocks', params: { clocks: ['acceptance'], outcome: 'met' } }, 'merge'],
+          },
+          /** Policy: ask for missing information; the acceptance clock pauses meanwhile. */
+          REQUEST_INFO: {
+            guard: and([permitted('received'), not('infoRequested')]),
+            actions: [
+              { type: 'setInfoRequested', params: { value: true } },
+              { type: 'pauseClock', params: { clock: 'acceptance' } },
+            ],
+          },
+          /** Policy: the petitioner answered; the acceptance clock resumes. */
+          PROVIDE_INFO: {
+            guard: and([permitted('received'), 'infoRequested']),
+            actions: [
+              { type: 'setInfoRequested', params: { value: false } },
+              { type: 'resumeClock', params: { clock: 'acceptance' } },
+            ],
+          },
+          ESCALATE: escalateFrom('received'),
         },
-        delivered: {
-          on: {
-            /** Art 35: review (复查) or re-review (复核) requested within the window. */
-            REQUEST_REVIEW: {
-              guard: and([permitted('resolved'), 'reviewWindowOpen']),
-              target: '#petition.escalated',
-              actions: [
-                { type: 'stopClocks', params: { clocks: REVIEW_WINDOWS, outcome: 'met' } },
-                'escalate',
+      },
+      /** Accepted and in a unit's hands; the handling clock (Art 32) runs through these three. */
+      handling: {
+        initial: 'verified',
+        states: {
+          /** 受理: accepted, waiting to be handed to a unit. */
+          verified: {
+            on: {
+              /** 交办 (Art 23): to the responsible unit; its objection window opens. */
+              ASSIGN: {
+                guard: permitted('verified'),
+                target: 'assigned',
+                actions: ['assignUnit', { type: 'startClock', params: { clock: 'objection' } }],
+              },
+              ...handlingCommon('verified'),
+            },
+          },
+          /** 交办 (Art 23): the unit investigates; it may object within 5 working days. */
+          assigned: {
+            exit: { type: 'stopClocks', params: { clocks: ['objection'], outcome: 'met' } },
+            on: {
+              /** Art 23: "not ours", back for reassignment. */
+              OBJECT: { guard: and([permitted('assigned'), 'objectionOpen']), target: 'verified', actions: 'clearAssignee' },
+              /** 三级调解 (seed): mediation at county, township or village level. */
+              START_MEDIATION: { guard: permitted('assigned'), target: 'mediated', actions: 'startMediation' },
+              /** Art 32: the written handling opinion. */
+              RESOLVE: { guard: permitted('assigned'), target: '#petition.resolved', actions: 'resolve' },
+              ...handlingCommon('assigned'),
+            },
+          },
+          /** 调解 (Art 33): sessions until agreement or failure. */
+          mediated: {
+            on: {
+              RECORD_MEDIATION_SESSION: { guard: permitted('mediated'), actions: 'countSession' },
+              /** Art 33: a written mediation agreement resolves the case. */
+              MEDIATION_AGREED: { guard: permitted('mediated'), target: '#petition.resolved', actions: 'resolve' },
+              /** Art 33: no agreement; the handler takes it back. */
+              MEDIATION_FAILED: { guard: permitted('mediated'), target: 'assigned' },
+              RESOLVE: { guard: permitted('mediated'), target: '#petition.resolved', actions: 'resolve' },
+              ...handlingCommon('mediated'),
+            },
+          },
+        },
+      },
+      /** 办结 (Art 32): an opinion or agreement exists; delivery (送达) opens the petitioner's windows. */
+      resolved: {
+        initial: 'awaitingDelivery',
+        states: {
+          awaitingDelivery: {
+            on: {
+              DELIVER: [
+                /** Art 36: a delivered re-review (复核) decision is final (终结). */
+                { guard: and([permitted('resolved'), 'finalDecision']), target: '#petition.closed', actions: ['deliver', 'closeFinally'] },
+                /** Art 35: delivery opens the 30-day review (or re-review) window and the satisfaction rating. */
                 {
-                  type: 'startClock',
-                  params: ({ context }) => ({ clock: context.reviewStage === 0 ? 'reviewDecision' : 'reReviewDecision' }),
+                  guard: permitted('resolved'),
+                  target: 'delivered',
+                  actions: [
+                    'deliver',
+                    {
+                      type: 'startClock',
+                      params: ({ context }) => ({ clock: context.reviewStage === 0 ? 'reviewRequest' : 'reReviewRequest' }),
+                    },
+                    { type: 'startClock', params: { clock: 'satisfaction', unlessStarted: true } },
+                  ],
                 },
-                'requestReview',
               ],
             },
           },
+          delivered: {
+            on: {
+              /** Art 35: review (复查) or re-review (复核) requested within the window. */
+              REQUEST_REVIEW: {
+                guard: and([permitted('resolved'), 'reviewWindowOpen']),
+                target: '#petition.escalated',
+                actions: [
+                  { type: 'stopClocks', params: { clocks: REVIEW_WINDOWS, outcome: 'met' } },
+                  'escalate',
+                  {
+                    type: 'startClock',
+                    params: ({ context }) => ({ clock: context.reviewStage === 0 ? 'reviewDecision' : 'reReviewDecision' }),
+                  },
+                  'requestReview',
+                ],
+              },
+            },
+          },
+        },
+        on: {
+          /** Satisfaction rating (满意 / 基本满意 / 不满意), given by the clerk for the petitioner. */
+          RATE_SATISFACTION: {
+            guard: and([permitted('resolved'), 'satisfactionOpen']),
+            actions: ['rate', { type: 'stopClocks', params: { clocks: ['satisfaction'], outcome: 'met' } }],
+          },
         },
       },
-      on: {
-        /** Satisfaction rating (满意 / 基本满意 / 不满意), given by the clerk for the petitioner. */
-        RATE_SATISFACTION: {
-          guard: and([permitted('resolved'), 'satisfactionOpen']),
-          actions: ['rate', { type: 'stopClocks', params: { clocks: ['satisfaction'], outcome: 'met' } }],
+      /** 上报 / 督办: with a supervisor or a higher level, after a breach, a supervisor's order or a review request. */
+      escalated: {
+        on: {
+          /** 督办: sent back down with a supervision deadline. */
+          REASSIGN: {
+            guard: permitted('escalated'),
+            target: 'handling.assigned',
+            actions: [
+              'assignUnit',
+              { type: 'stopClocks', params: { clocks: ['acceptance'], outcome: 'met' } },
+              { type: 'startClock', params: { clock: 'handling', unlessStarted: true } },
+              { type: 'startClock', params: { clock: 'objection' } },
+              // REASSIGN always sets a supervision deadline: the supervisor's dueIn or the policy's.
+              { type: 'startClock', params: ({ event }) => ({ ...superviseParams(event), unlessStarted: false }) },
+              assign({ escalation: null }),
+            ],
+          },
+          /** Decided at this level (including 复查 / 复核 decisions, Art 35). */
+          RESOLVE: { guard: permitted('escalated'), target: 'resolved', actions: 'resolve' },
+          /** 挂牌督办: a new reason or deadline for a case already escalated. */
+          ESCALATE: {
+            guard: permitted('escalated'),
+            actions: ['escalate', { type: 'startClock', params: ({ event }) => superviseParams(event) }],
+          },
+          APPROVE_EXTENSION: { guard: and([permitted('escalated'), 'extensionPending']), actions: 'approveExtension' },
+          /** Already escalated: a further breach is recorded and keeps the case listed. */
+          DEADLINE_BREACHED: { guard: and([permitted('*'), 'currentTimer']), actions: ['markBreached', assign({ listed: true })] },
         },
       },
+      /** 终结: final (Art 36); the same facts and reasons are not accepted again. */
+      closed: { type: 'final', entry: 'stopAllClocks' },
+      /** 不予受理: not accepted, with the reason and route told (Arts 22, 29-31). */
+      rejected: { type: 'final', entry: 'stopAllClocks' },
     },
-    /** 上报 / 督办: with a supervisor or a higher level, after a breach, a supervisor's order or a review request. */
-    escalated: {
-      on: {
-        /** 督办: sent back down with a supervision deadline. */
-        REASSIGN: {
-          guard: permitted('escalated'),
-          target: 'handling.assigned',
-          actions: [
-            'assignUnit',
-            { type: 'stopClocks', params: { clocks: ['acceptance'], outcome: 'met' } },
-            { type: 'startClock', params: { clock: 'handling', unlessStarted: true } },
-            { type: 'startClock', params: { clock: 'objection' } },
-            // REASSIGN always sets a supervision deadline: the supervisor's dueIn or the policy's.
-            { type: 'startClock', params: ({ event }) => ({ ...superviseParams(event), unlessStarted: false }) },
-            assign({ escalation: null }),
-          ],
-        },
-        /** Decided at this level (including 复查 / 复核 decisions, Art 35). */
-        RESOLVE: { guard: permitted('escalated'), target: 'resolved', actions: 'resolve' },
-        /** 挂牌督办: a new reason or deadline for a case already escalated. */
-        ESCALATE: {
-          guard: permitted('escalated'),
-          actions: ['escalate', { type: 'startClock', params: ({ event }) => superviseParams(event) }],
-        },
-        APPROVE_EXTENSION: { guard: and([permitted('escalated'), 'extensionPending']), actions: 'approveExtension' },
-        /** Already escalated: a further breach is recorded and keeps the case listed. */
-        DEADLINE_BREACHED: { guard: and([permitted('*'), 'currentTimer']), actions: ['markBreached', assign({ listed: true })] },
-      },
-    },
-    /** 终结: final (Art 36); the same facts and reasons are not accepted again. */
-    closed: { type: 'final', entry: 'stopAllClocks' },
-    /** 不予受理: not accepted, with the reason and route told (Arts 22, 29-31). */
-    rejected: { type: 'final', entry: 'stopAllClocks' },
-  },
-});
+  });
+}
 
+/** The second version of the lifecycle: v1 plus the joint conference (联席会议, Art 24). */
+export const MACHINE_VERSION_2 = 2;
+
+/**
+ * The petition lifecycle of DOMAIN.md as a pure XState v5 machine, version 1.
+ * Cases recorded under it keep its rules: they refuse LINK_CONFERENCE.
+ */
+export const petitionMachineV1 = buildLifecycle(MACHINE_VERSION_1);
+
+/** Version 2: at any active stage a supervisor may link the case to a joint conference (Art 24). */
+export const petitionMachineV2 = buildLifecycle(MACHINE_VERSION_2);

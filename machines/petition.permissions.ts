@@ -44,6 +44,8 @@ export const PERMISSIONS: Readonly<Record<EventType, Readonly<Partial<Record<Sta
   ASSIGN_LEADER: { '*': ['supervisor'] },
   PAUSE_CLOCK: { '*': ['supervisor'] },
   RESUME_CLOCK: { '*': ['supervisor'] },
+  // Machine v2 only; cases under v1 refuse it.
+  LINK_CONFERENCE: { '*': ['supervisor'] },
   DEADLINE_REMINDER: { '*': ['system'] },
   DEADLINE_BREACHED: { '*': ['system'] },
 };

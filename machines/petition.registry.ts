@@ -1,18 +1,26 @@
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { clockNameSchema } from '../config/policy.schema';
-import { petitionMachineV1, MACHINE_VERSION_1, type PetitionContext, type PetitionEvent, type PetitionInput } from './petition.machine';
+import {
+  petitionMachineV1,
+  petitionMachineV2,
+  MACHINE_VERSION_1,
+  MACHINE_VERSION_2,
+  type PetitionContext,
+  type PetitionEvent,
+  type PetitionInput,
+} from './petition.machine';
 import { STATE_NAMES, type StateName } from './petition.permissions';
 import type { Actor, Role } from './petition.roles';
 import { COMMAND_TYPES, type CommandType } from './petition.schemas';
 
 /** The machine new cases start under. */
-export const CURRENT_MACHINE_VERSION = MACHINE_VERSION_1;
+export const CURRENT_MACHINE_VERSION = MACHINE_VERSION_2;
 
 /**
  * Every machine version ever released stays here, so that a case replays and
  * continues under the rules it was recorded with.
  */
-const MACHINES = { [MACHINE_VERSION_1]: petitionMachineV1 } as const;
+const MACHINES = { [MACHINE_VERSION_1]: petitionMachineV1, [MACHINE_VERSION_2]: petitionMachineV2 } as const;
 export type PetitionMachine = typeof petitionMachineV1;
 export type PetitionSnapshot = SnapshotFrom<PetitionMachine>;
 

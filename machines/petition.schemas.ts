@@ -32,6 +32,8 @@ export const matterSchema = z.strictObject({
   details: longText.optional(),
   /** 检举控告: an accusation's materials never reach the accused unit (Arts 30, 46). */
   accusation: z.boolean().optional(),
+  /** The unit accused; its people never see who accused it nor the materials. */
+  accusedUnit: divisionCodeSchema.optional(),
 });
 export type Matter = z.infer<typeof matterSchema>;
 
@@ -103,6 +105,8 @@ export const commandFieldSchemas = {
   PAUSE_CLOCK: z.strictObject({ clock: clockNameSchema, reason: text.optional() }),
   /** Art 35: the hearing ended; the clock runs again. */
   RESUME_CLOCK: z.strictObject({ clock: clockNameSchema, reason: text.optional() }),
+  /** Art 24 (machine v2): a case several departments share is linked to a joint conference (联席会议). */
+  LINK_CONFERENCE: z.strictObject({ conference: shortText, departments: z.array(shortText).min(2).max(20) }),
 } as const;
 
 export type CommandType = keyof typeof commandFieldSchemas;

@@ -1,0 +1,53 @@
+import { sql, type Kysely } from 'kysely';
+import { unitSubtreePrefix } from './case.repository';
+import type { Database } from './schema';
+
+/** One unit's line on the listed-supervision board. */
+export interface UnitSupervisionCounts {
+  readonly unit: string;
+  /** Cases still open. */
+  readonly active: number;
+  /** Escalated or listed (挂牌) and not yet closed (销号). */
+  readonly listed: number;
+  /** With a breached deadline, or a pending one past due. */
+  readonly overdue: number;
+  /** Not overdue, but a reminder of a pending deadline has already fired. */
+  readonly atRisk: number;
+}
+
+/**
+ * Per-unit counts of open cases in a subtree (own unit of each case), for the
+ * board of 挂牌督办. One grouped query over cases and their live deadlines.
+ */
+export async function supervisionCounts(db: Kysely<Database>, scopeUnit: string, now: Date): Promise<UnitSupervisionCounts[]> {
+  const prefix = `${unitSubtreePrefix(scopeUnit)}%`;
+  const { rows } = await sql<{ unit: string; active: number; listed: number; overdue: number; at_risk: number }>`
+    with scoped as (
+      select c.id, c.unit, (c.listed or c.state = 'escalated') as listed,
+        exists (select 1 from deadlines d where d.case_id = c.id
+                and (d.status = 'breached' or (d.status = 'pending' and d.due_at < ${now}))) as overdue,
+        exists (select 1 from deadlines d where d.case_id = c.id
+                and d.status = 'pending' and d.reminders_sent > 0 and d.due_at >= ${now}) as at_risk
+      from cases c
+      where c.state not in ('closed', 'rejected') and (c.unit like ${prefix} or c.assignee_unit like ${prefix})
+    )
+    select unit, count(*)::int as active, count(*) filter (where listed)::int as listed,
+      count(*) filter (where overdue)::int as overdue, count(*) filter (where at_risk and not overdue)::int as at_risk
+    from scoped group by unit order by unit`.execute(db);
+  return rows.map((r) => ({ unit: r.unit, active: r.active, listed: r.listed, overdue: r.overdue, atRisk: r.at_risk }));
+}
+
+/** Ids of the listed or escalated open cases in a subtree, oldest listing first. */
+export async function listedCaseIds(db: Kysely<Database>, scopeUnit: string, limit: number): Promise<string[]> {
+  const prefix = `${unitSubtreePrefix(scopeUnit)}%`;
+  const rows = await db
+    .selectFrom('cases')
+    .select('id')
+    .where((eb) => eb.or([eb('listed', '=', true), eb('state', '=', 'escalated')]))
+    .where('state', 'not in', ['closed', 'rejected'])
+    .where((eb) => eb.or([eb('unit', 'like', prefix), eb('assignee_unit', 'like', prefix)]))
+    .orderBy('updated_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
