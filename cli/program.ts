@@ -21,6 +21,8 @@ import { createAuditService, type ReplayResult } from '../engine/audit.service';
 import { NotFoundError } from '../engine/errors';
 import { HUMAN_ROLES, divisionCodeSchema } from '../machines/petition.roles';
 import { listIncidents } from '../db/incident.repository';
+import { parentsFirst, unitFileSchema } from '../db/unit-import';
+import { listUnits, upsertUnits } from '../db/unit.repository';
 import { createLogger, createRuntime, openDatabase, RedisUnreachableError, startApp, startWorkerProcess } from './app';
 import { seedDemo } from './seed-demo';
 
@@ -176,6 +178,42 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         } finally {
           await runtime.close();
         }
+      });
+    });
+
+  const units = program.command('units').description('the administrative unit tree (province > city > county > township > village)');
+  units
+    .command('import')
+    .description('load units from a JSON file: [{"code","name","level","parentCode"}], inserting or renaming')
+    .argument('<file>', 'path of the JSON file')
+    .action(async (file: string) => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(readFileSync(resolve(file), 'utf8'));
+      } catch (err) {
+        throw new CliFailure(`cannot read ${file} as JSON (${(err as Error).message})`, 2);
+      }
+      const parsed = unitFileSchema.safeParse(raw);
+      if (!parsed.success) throw new CliFailure(`${file}: ${issuesText(parsed.error)}`, 2);
+      await withDatabase(config(), async (db) => {
+        const existing = new Set((await listUnits(db)).map((u) => u.code));
+        let ordered;
+        try {
+          ordered = parentsFirst(parsed.data, existing);
+        } catch (err) {
+          throw new CliFailure((err as Error).message, 2);
+        }
+        // Chunks keep each statement's parameter count under PostgreSQL's limit.
+        for (let i = 0; i < ordered.length; i += 5000) await upsertUnits(db, ordered.slice(i, i + 5000));
+        out(`${parsed.data.length} units imported`);
+      });
+    });
+  units
+    .command('list')
+    .description('print the unit tree')
+    .action(async () => {
+      await withDatabase(config(), async (db) => {
+        for (const u of await listUnits(db)) out(`${u.code.padEnd(12)} ${u.level.padEnd(9)} ${u.name}`);
       });
     });
 

@@ -7,6 +7,7 @@ import * as cases from '../db/case.repository';
 import { appendEvent, type CaseEventRecord } from '../db/case-event.repository';
 import * as deadlines from '../db/deadline.repository';
 import { recordRefusal } from '../db/refused-attempt.repository';
+import { isAssignableUnit } from '../db/unit.repository';
 import { findIdempotentResponse, storeIdempotentResponse } from '../db/idempotency.repository';
 import { roleMaySend } from '../machines/petition.permissions';
 import type { Database } from '../db/schema';
@@ -190,6 +191,9 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       if (max !== undefined && durationMillis(event.duration) > durationMillis(max)) {
         throw new ValidationError('extension too long', [{ path: ['duration'], message: `at most ${max} (Art 32)` }]);
       }
+    }
+    if ((event.type === 'ASSIGN' || event.type === 'REASSIGN') && !(await isAssignableUnit(trx, event.unit))) {
+      throw new ValidationError('unknown unit', [{ path: ['unit'], message: 'not a unit of the loaded unit tree' }]);
     }
     if (event.type === 'MERGE') {
       const target = event.intoCaseId === caseId ? undefined : await cases.findCase(trx, event.intoCaseId);
