@@ -5,6 +5,8 @@ const transform = {
 // Kysely 0.29, content-disposition (under @fastify/static) and cookie (under light-my-request) ship ESM only: let swc turn it (and any other ESM-only dependency) into CommonJS for jest.
 const transformIgnorePatterns = ['/node_modules/(?!(kysely|content-disposition|cookie)/)'];
 module.exports = {
+  // Integration tests mostly wait on PostgreSQL and Redis, so more workers than the 2 cores still pay off.
+  maxWorkers: 3,
   projects: [
     { displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'], transform, transformIgnorePatterns, testEnvironment: 'node' },
     {
