@@ -71,6 +71,14 @@ export interface PetitionInput {
 const REVIEW_WINDOWS: readonly ClockName[] = ['reviewRequest', 'reReviewRequest'];
 const DECISION_CLOCKS: readonly ClockName[] = ['acceptance', 'handling', 'supervision', 'reviewDecision', 'reReviewDecision'];
 
+/** Parameters of the startClock action: `skip` leaves the clocks as they are (a start that does not apply). */
+interface ClockStart {
+  readonly clock: ClockName;
+  readonly duration?: string | undefined;
+  readonly unlessStarted?: boolean;
+  readonly skip?: boolean;
+}
+
 type E<T extends PetitionEvent['type']> = Extract<PetitionEvent, { type: T }>;
 function is<T extends PetitionEvent['type']>(event: PetitionEvent, type: T): event is E<T> {
   return event.type === type;
@@ -107,8 +115,7 @@ const petitionSetup = setup({
   actions: {
     // Clock actions: the engine interprets their effect on `context.clocks` as deadline rows.
     startClock: assign({
-      clocks: ({ context }, p: { clock: ClockName; duration?: string | undefined; unlessStarted?: boolean }) =>
-        clk.startClock(context.clocks, p.clock, p),
+      clocks: ({ context }, p: ClockStart) => (p.skip === true ? context.clocks : clk.startClock(context.clocks, p.clock, p)),
     }),
     stopClocks: assign({
       clocks: ({ context }, p: { clocks: readonly ClockName[]; outcome: 'met' | 'cancelled' }) =>
@@ -210,10 +217,16 @@ function escalateFrom(state: StateName) {
   } as const;
 }
 
-function superviseParams(event: PetitionEvent): { clock: ClockName; duration?: string | undefined; unlessStarted?: boolean } {
-  // Without a dueIn an ESCALATE lists the case but sets no deadline; unlessStarted keeps any running one.
+/**
+ * The supervision clock of an ESCALATE or REASSIGN: the supervisor's `dueIn`
+ * restarts it. Without one, an ESCALATE only lists the case (any running
+ * supervision clock keeps going) while a REASSIGN, which always sends the case
+ * down with a deadline, starts the policy's.
+ */
+function superviseParams(event: PetitionEvent): ClockStart {
   const dueIn = is(event, 'ESCALATE') || is(event, 'REASSIGN') ? event.dueIn : undefined;
-  return dueIn === undefined ? { clock: 'supervision', unlessStarted: true } : { clock: 'supervision', duration: dueIn };
+  if (dueIn !== undefined) return { clock: 'supervision', duration: dueIn };
+  return is(event, 'REASSIGN') ? { clock: 'supervision' } : { clock: 'supervision', skip: true };
 }
 
 /** Transitions shared by the three handling states (verified, assigned, mediated). */
@@ -444,7 +457,7 @@ function buildLifecycle(version: typeof MACHINE_VERSION_1 | typeof MACHINE_VERSI
               { type: 'startClock', params: { clock: 'handling', unlessStarted: true } },
               { type: 'startClock', params: { clock: 'objection' } },
               // REASSIGN always sets a supervision deadline: the supervisor's dueIn or the policy's.
-              { type: 'startClock', params: ({ event }) => ({ ...superviseParams(event), unlessStarted: false }) },
+              { type: 'startClock', params: ({ event }) => superviseParams(event) },
               assign({ escalation: null }),
             ],
           },
