@@ -7,6 +7,8 @@ const transformIgnorePatterns = ['/node_modules/(?!(kysely|content-disposition|c
 module.exports = {
   // Integration tests mostly wait on PostgreSQL and Redis, so more workers than the 2 cores still pay off.
   maxWorkers: 3,
+  // Integration tests wait on real services; a project-level testTimeout is ignored by jest, so it is set here.
+  testTimeout: 60000,
   projects: [
     { displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'], transform, transformIgnorePatterns, testEnvironment: 'node' },
     {
@@ -15,7 +17,6 @@ module.exports = {
       transform,
       transformIgnorePatterns,
       testEnvironment: 'node',
-      testTimeout: 60000,
     },
   ],
 };

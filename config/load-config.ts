@@ -80,7 +80,7 @@ function describe(issues: readonly z.core.$ZodIssue[], prefix: string): string[]
 }
 
 function loadPolicy(path: string | undefined, problems: string[]): Policy {
-  if (path === undefined) return DEFAULT_POLICY;
+  if (path === undefined) return mergePolicy({});
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(resolve(path), 'utf8'));
@@ -99,7 +99,10 @@ function loadPolicy(path: string | undefined, problems: string[]): Policy {
 /** Overlays a policy file's clocks on the statutory defaults; clocks left out keep their defaults. */
 export function mergePolicy(overrides: Partial<Record<string, ClockPolicy>>): Policy {
   const clocks = Object.fromEntries(
-    CLOCK_NAMES.map((name) => [name, Object.freeze({ ...(overrides[name] ?? DEFAULT_POLICY.clocks[name]) })]),
+    CLOCK_NAMES.map((name) => {
+      const clock = overrides[name] ?? DEFAULT_POLICY.clocks[name];
+      return [name, Object.freeze({ ...clock, reminders: Object.freeze([...clock.reminders]) })];
+    }),
   ) as Record<(typeof CLOCK_NAMES)[number], ClockPolicy>;
   return Object.freeze({ clocks: Object.freeze(clocks) });
 }
@@ -117,7 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) problems.push(...describe(parsed.error.issues, ''));
   const policy = loadPolicy(cleaned.PETITION_POLICY, problems);
   const calendarOverrides = loadCalendarOverrides(cleaned.PETITION_CALENDAR, problems);
-  if (parsed.success && parsed.data.NOTIFY_WEBHOOK_URL !== undefined && parsed.data.NOTIFY_WEBHOOK_SECRET === undefined) {
+  if (cleaned.NOTIFY_WEBHOOK_URL !== undefined && cleaned.NOTIFY_WEBHOOK_SECRET === undefined) {
     problems.push('NOTIFY_WEBHOOK_SECRET: required when NOTIFY_WEBHOOK_URL is set (receivers check the signature)');
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);

@@ -11,7 +11,12 @@ export interface Recipient {
   readonly unit?: string;
 }
 
-/** What a notification says. Carries ids and codes only: no personal data leaves the database. */
+/**
+ * What a notification says. Carries ids and codes only: no personal data
+ * leaves the database. `state` and `recipients` are read when it is sent (a
+ * retried reminder may report a later state); `clock`, `seq` and `at` are
+ * those of the trail entry.
+ */
 export interface Notification {
   readonly type: 'deadline.reminder' | 'deadline.breached';
   readonly caseId: string;

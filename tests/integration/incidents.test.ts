@@ -1,0 +1,306 @@
+/**
+ * Incidents: background jobs that failed for good become rows that
+ * supervisors and auditors see (GET /incidents, and on the case under
+ * `incidents`) and that supervisors retry (POST /incidents/:id/retry).
+ * Real workers on the shared Redis (private queue prefix), a real webhook
+ * receiver, and the real server with the runtime as its incident retrier.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { signToken } from '../../api/auth';
+import { buildServer } from '../../api/server';
+import { DEFAULT_POLICY } from '../../config/default-policy';
+import { findDeadline } from '../../db/deadline.repository';
+import { findIncident, listIncidents, recordIncident, type IncidentRecord } from '../../db/incident.repository';
+import { createAuditService } from '../../engine/audit.service';
+import { createPetitionEngine, type PetitionEngine } from '../../engine/petition.engine';
+import { createChinaCalendar } from '../../engine/working-calendar';
+import type { HumanRole } from '../../machines/petition.roles';
+import { deadlineJobId, notificationJobId } from '../../workers/queues';
+import { createWorkerRuntime, type WorkerRuntime } from '../../workers/worker-runtime';
+import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { TEST_SECRET } from '../support/test-server';
+
+// jest.config.js sets testTimeout per project, where jest ignores it: set it here for the hooks and tests.
+jest.setTimeout(60_000);
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const UNIT = '411621'; // 扶沟县
+const OTHER_COUNTY = '411622'; // 西华县
+
+let tdb: TestDatabase;
+let runtime: WorkerRuntime;
+let engine: PetitionEngine;
+let app: FastifyInstance;
+let receiver: Server;
+/** What the webhook receiver answers; the deliveries it got, with that answer. */
+let answer = 503;
+const deliveries: { id: string; status: number }[] = [];
+
+/**
+ * The real server with `incidents: runtime`, the way `serve` wires it.
+ * tests/support/test-server.ts builds its own engine and takes no retrier, so the wiring is local.
+ */
+async function createIncidentServer(): Promise<FastifyInstance> {
+  const server = await buildServer({
+    engine,
+    audit: createAuditService(tdb.db),
+    db: tdb.db,
+    authSecret: TEST_SECRET,
+    logger: false,
+    readiness: async () => ({ database: true, redis: true }),
+    incidents: runtime,
+  });
+  await server.ready();
+  return server;
+}
+
+function startReceiver(): Promise<string> {
+  receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      deliveries.push({ id: String(req.headers['x-petitionflow-delivery']), status: answer });
+      res.writeHead(answer).end();
+    });
+  });
+  return new Promise((resolve) => {
+    receiver.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`));
+  });
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The open incident of one job, once the recorder has written it. */
+function openIncidentOf(jobId: string): Promise<IncidentRecord> {
+  return waitFor(`an incident for ${jobId}`, async () =>
+    (await listIncidents(tdb.db, { limit: 100 })).find((i) => i.jobId === jobId && i.status === 'open'),
+  );
+}
+
+async function token(role: HumanRole, unit = UNIT): Promise<string> {
+  return signToken(TEST_SECRET, { sub: `${role}-1`, role, unit });
+}
+
+async function call(method: 'GET' | 'POST', url: string, role: HumanRole, unit = UNIT) {
+  const res = await app.inject({ method, url, headers: { authorization: `Bearer ${await token(role, unit)}` } });
+  return { status: res.statusCode, body: res.json() };
+}
+
+/** Incidents a supervisor of UNIT sees, by job id. */
+async function listedJobIds(query = ''): Promise<string[]> {
+  const res = await call('GET', `/incidents${query}`, 'supervisor');
+  expect(res.status).toBe(200);
+  return (res.body.items as IncidentRecord[]).map((i) => i.jobId);
+}
+
+let caseA: string;
+let caseB: string;
+let malformed: IncidentRecord;
+let unknownEntry: IncidentRecord;
+let exhausted: IncidentRecord;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase('incidents');
+  const url = await startReceiver();
+  runtime = createWorkerRuntime({
+    redisUrl: REDIS_URL,
+    prefix: `pfi${randomBytes(4).toString('hex')}`,
+    db: tdb.db,
+    logger: pino({ level: 'silent' }),
+    // A sweep arms only what is due within two intervals: nothing of these statutory clocks.
+    reconcileEveryMs: 3_600_000,
+    concurrency: 4,
+    webhook: { url, secret: 'incident-test-webhook-secret' },
+  });
+  engine = createPetitionEngine({ db: tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), onCommitted: runtime.onCommitted });
+  runtime.startWorkers(engine);
+  app = await createIncidentServer();
+
+  caseA = (await engine.intake(intakeBody(), actor('clerk'))).id;
+
+  // 1. A deadline job whose data is malformed never succeeds: UnrecoverableError on the first attempt.
+  await runtime.deadlineQueue.add('fire', { caseId: caseA, clock: 'acceptance', generation: 'one' }, { jobId: 'dl.malformed' });
+  // 2. A notification for a trail entry that does not exist: UnrecoverableError too.
+  await runtime.notificationQueue.add('notify', { caseId: caseA, seq: 999 }, { jobId: notificationJobId({ caseId: caseA, seq: 999 }) });
+
+  // 3. A real reminder whose webhook keeps answering 503 until its (here: two) attempts are used up.
+  //    The reminder is fired on a skipped clock by an engine without hooks, so that the job is ours to shape.
+  const clock = fakeClock(new Date().toISOString());
+  const quiet = createPetitionEngine({ db: tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), now: clock.now });
+  const b = await quiet.intake(intakeBody(), actor('clerk'));
+  caseB = b.id;
+  clock.set(b.deadlines[0]?.reminders[0] ?? '');
+  expect(await quiet.fireTimer(caseB, 'acceptance', 1)).toBe('reminded');
+  await runtime.notificationQueue.add(
+    'notify',
+    { caseId: caseB, seq: 2 },
+    { jobId: notificationJobId({ caseId: caseB, seq: 2 }), attempts: 2, backoff: { type: 'fixed', delay: 100 } },
+  );
+
+  [malformed, unknownEntry, exhausted] = await Promise.all([
+    openIncidentOf('dl.malformed'),
+    openIncidentOf(notificationJobId({ caseId: caseA, seq: 999 })),
+    openIncidentOf(notificationJobId({ caseId: caseB, seq: 2 })),
+  ]);
+});
+
+afterAll(async () => {
+  await app?.close();
+  if (runtime !== undefined) {
+    await Promise.all([runtime.deadlineQueue.obliterate({ force: true }), runtime.notificationQueue.obliterate({ force: true })]).catch(() => undefined);
+    await runtime.close();
+  }
+  if (receiver !== undefined) {
+    receiver.closeAllConnections();
+    await new Promise((r) => receiver.close(r));
+  }
+  await tdb?.drop();
+});
+
+describe('jobs that fail for good become incidents', () => {
+  it('records the malformed deadline job', () => {
+    expect(malformed).toMatchObject({
+      queue: 'deadlines',
+      jobId: 'dl.malformed',
+      jobName: 'fire',
+      caseId: caseA,
+      clock: 'acceptance',
+      generation: null,
+      attempts: 1,
+      error: 'malformed deadline job',
+      status: 'open',
+    });
+  });
+
+  it('records the notification of an unknown trail entry', () => {
+    expect(unknownEntry).toMatchObject({
+      queue: 'notifications',
+      jobName: 'notify',
+      caseId: caseA,
+      clock: null,
+      generation: null,
+      attempts: 1,
+      error: 'notification for an unknown trail entry',
+      status: 'open',
+    });
+  });
+
+  it('records a notification only once its retries are used up', () => {
+    expect(exhausted).toMatchObject({ queue: 'notifications', caseId: caseB, attempts: 2, error: 'webhook answered 503', status: 'open' });
+    expect(deliveries.filter((d) => d.id === `${caseB}.2`).map((d) => d.status)).toEqual([503, 503]);
+  });
+});
+
+describe('GET /incidents and the case view', () => {
+  it('lists the open incidents of their units to a supervisor, newest first', async () => {
+    const res = await call('GET', '/incidents', 'supervisor');
+    expect(res.status).toBe(200);
+    const items = res.body.items as (IncidentRecord & { createdAt: string })[];
+    expect(items.map((i) => i.id).sort()).toEqual([malformed.id, unknownEntry.id, exhausted.id].sort());
+    const created = items.map((i) => Date.parse(i.createdAt));
+    expect(created).toEqual([...created].sort((x, y) => y - x));
+  });
+
+  it('shows a case its own open incidents under `incidents`', async () => {
+    const a = await call('GET', `/petitions/${caseA}`, 'supervisor');
+    expect(a.status).toBe(200);
+    expect(a.body.incidents).toEqual(
+      expect.arrayContaining([
+        { id: malformed.id, clock: 'acceptance', error: 'malformed deadline job', createdAt: malformed.createdAt.toISOString() },
+        { id: unknownEntry.id, clock: null, error: 'notification for an unknown trail entry', createdAt: unknownEntry.createdAt.toISOString() },
+      ]),
+    );
+    expect(a.body.incidents).toHaveLength(2);
+    const b = await call('GET', `/petitions/${caseB}`, 'clerk');
+    expect(b.body.incidents).toEqual([expect.objectContaining({ id: exhausted.id, error: 'webhook answered 503' })]);
+  });
+
+  it('lets an auditor list, and keeps clerks and handlers out', async () => {
+    const auditor = await call('GET', '/incidents', 'auditor');
+    expect(auditor.status).toBe(200);
+    expect(auditor.body.items).toHaveLength(3);
+    for (const role of ['clerk', 'handler', 'mediator', 'leader'] as const) {
+      const res = await call('GET', '/incidents', role);
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('FORBIDDEN');
+    }
+  });
+
+  it("shows a supervisor of another county none of these units' incidents", async () => {
+    const res = await call('GET', '/incidents', 'supervisor', OTHER_COUNTY);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([]);
+  });
+});
+
+describe('POST /incidents/:id/retry', () => {
+  it('is refused to an auditor (403), to another county (404), for an unknown id (404) and a malformed one (400)', async () => {
+    const auditor = await call('POST', `/incidents/${exhausted.id}/retry`, 'auditor');
+    expect(auditor.status).toBe(403);
+    expect(auditor.body.error.code).toBe('FORBIDDEN');
+    expect((await call('POST', `/incidents/${exhausted.id}/retry`, 'clerk')).status).toBe(403);
+    expect((await call('POST', `/incidents/${exhausted.id}/retry`, 'supervisor', OTHER_COUNTY)).status).toBe(404);
+    expect((await call('POST', '/incidents/999999/retry', 'supervisor')).status).toBe(404);
+    expect((await call('POST', '/incidents/abc/retry', 'supervisor')).status).toBe(400);
+    expect((await findIncident(tdb.db, exhausted.id))?.status).toBe('open');
+  });
+
+  it('re-runs the failed job for a supervisor and marks the incident retried', async () => {
+    answer = 200;
+    const res = await call('POST', `/incidents/${exhausted.id}/retry`, 'supervisor');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: exhausted.id, status: 'retried', jobId: exhausted.jobId });
+    // The same notification goes out again, and this time it is taken.
+    await waitFor('the retried delivery', async () => deliveries.find((d) => d.id === `${caseB}.2` && d.status === 200));
+    const job = await runtime.notificationQueue.getJob(exhausted.jobId);
+    await waitFor('the job to complete', async () => ((await job?.isCompleted()) === true ? true : undefined));
+    expect(deliveries.filter((d) => d.id === `${caseB}.2`).map((d) => d.status)).toEqual([503, 503, 200]);
+    expect(await findIncident(tdb.db, exhausted.id)).toMatchObject({ status: 'retried' });
+    // Open-only lists and the case view leave it out; ?all=true still shows it.
+    expect(await listedJobIds()).not.toContain(exhausted.jobId);
+    expect(await listedJobIds('?all=true')).toContain(exhausted.jobId);
+    expect((await call('GET', `/petitions/${caseB}`, 'supervisor')).body.incidents).toEqual([]);
+  });
+
+  it('opens a new incident when the retried job fails again', async () => {
+    const res = await call('POST', `/incidents/${malformed.id}/retry`, 'supervisor');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('retried');
+    const again = await openIncidentOf('dl.malformed');
+    expect(again.id).not.toBe(malformed.id);
+    expect(again).toMatchObject({ error: 'malformed deadline job', caseId: caseA });
+    expect(await findIncident(tdb.db, malformed.id)).toMatchObject({ status: 'retried' });
+  });
+
+  it('re-arms the timer from its deadline row when the failed job is gone from Redis', async () => {
+    const row = await findDeadline(tdb.db, caseA, 'acceptance', 1);
+    if (row?.nextFireAt == null) throw new Error('case A has no pending acceptance deadline');
+    const jobId = deadlineJobId({ caseId: caseA, clock: 'acceptance', generation: 1 }, row.nextFireAt);
+    // The timer armed at intake, then lost (as if Redis were flushed), and an incident about it.
+    await runtime.deadlineQueue.remove(jobId);
+    expect(await runtime.deadlineQueue.getJob(jobId)).toBeUndefined();
+    const lost = await recordIncident(
+      tdb.db,
+      { queue: 'deadlines', jobId, jobName: 'fire', caseId: caseA, clock: 'acceptance', generation: 1, attempts: 8, error: 'connection lost' },
+      new Date(),
+    );
+    const res = await call('POST', `/incidents/${lost.id}/retry`, 'supervisor');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('retried');
+    const rearmed = await runtime.deadlineQueue.getJob(jobId);
+    expect(rearmed?.data).toEqual({ caseId: caseA, clock: 'acceptance', generation: 1 });
+    expect(await rearmed?.isDelayed()).toBe(true);
+  });
+});
