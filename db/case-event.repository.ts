@@ -80,7 +80,11 @@ export async function listEventsPage(
 ): Promise<CaseEventRecord[]> {
   let q = db.selectFrom('case_events').selectAll('case_events');
   if (scopeUnitPrefix !== undefined) {
-    q = q.innerJoin('cases', 'cases.id', 'case_events.case_id').where('cases.unit', 'like', `${scopeUnitPrefix}%`);
+    // The same scope as reads: the case's own unit or the unit it is assigned to.
+    const like = `${scopeUnitPrefix}%`;
+    q = q
+      .innerJoin('cases', 'cases.id', 'case_events.case_id')
+      .where((eb) => eb.or([eb('cases.unit', 'like', like), eb('cases.assignee_unit', 'like', like)]));
   }
   if (after !== undefined) {
     q = q.where((eb) =>
