@@ -58,7 +58,11 @@ export const PGLITE_SUBDIR = 'pglite';
 export async function createDatabasePool(config: DatabasePoolConfig): Promise<DatabasePool> {
   if (config.databaseUrl !== undefined && config.databaseUrl !== '') {
     const pool = new Pool({ connectionString: config.databaseUrl, max: 10, application_name: 'petitionflow' });
-    if (config.onIdleClientError !== undefined) pool.on('error', config.onIdleClientError);
+    const onError = config.onIdleClientError ?? (() => undefined);
+    pool.on('error', onError);
+    // A checked-out client that loses its server (PostgreSQL restarted) emits 'error' too, and the pool does not
+    // listen while the client is lent out: without this the process dies; with it the query fails and is retried.
+    pool.on('connect', (client) => client.on('error', onError));
     return pool;
   }
   return createPglitePool(join(config.dataDir, PGLITE_SUBDIR));

@@ -90,6 +90,10 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
         connection,
         prefix: opts.prefix,
         concurrency: opts.concurrency,
+        // A deadline job takes well under a second; a short lock lets another process take over the timers a
+        // killed worker held within seconds rather than BullMQ's default 30 s (the row check makes a retake harmless).
+        lockDuration: 10_000,
+        stalledInterval: 5_000,
       });
       const notificationWorker = new Worker(NOTIFICATION_QUEUE, createNotificationProcessor({ db: opts.db, channels }), {
         connection,
