@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -52,6 +52,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     ...(deps.logger === false ? { logger: false } : { loggerInstance: deps.logger }),
     // Intake bodies are small; anything near this is refused before parsing.
     bodyLimit: 1024 * 1024,
+    // The router's own refusals (a path segment over 100 characters, a malformed URL) in the error shape of
+    // CONTRACT.md, without echoing the path back (Fastify's default body quotes it and has no `error.code`).
+    frameworkErrors: (err, _request, reply) => {
+      const status = err.statusCode ?? 400;
+      const message =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is too long' : status >= 500 ? 'internal error' : 'malformed URL';
+      void (reply as unknown as FastifyReply).status(status).send({ error: { code: status >= 500 ? 'INTERNAL' : 'VALIDATION', message } });
+    },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -71,6 +71,12 @@ export async function listEvents(db: Executor, caseId: string): Promise<CaseEven
   return rows.map(toRecord);
 }
 
+/** One trail entry. */
+export async function findEvent(db: Executor, caseId: string, seq: number): Promise<CaseEventRecord | undefined> {
+  const row = await db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).where('seq', '=', seq).executeTakeFirst();
+  return row === undefined ? undefined : toRecord(row);
+}
+
 /** A page of the whole trail in (case, seq) order, for verification without loading it all. */
 export async function listEventsPage(
   db: Executor,

@@ -97,7 +97,7 @@ export async function updateCase(
   trx: Transaction<Database>,
   id: string,
   fromVersion: number,
-  next: { state: string; assigneeUnit: string | null; listed: boolean; version: number; snapshot: unknown; lastHash: string; updatedAt: Date },
+  next: Pick<CaseRecord, 'state' | 'assigneeUnit' | 'listed' | 'version' | 'snapshot' | 'lastHash' | 'updatedAt'>,
 ): Promise<void> {
   const result = await trx
     .updateTable('cases')

@@ -40,7 +40,16 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const createdAt = new Date(at);
-    if (Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
+    // Only the form encodeCursor writes: a year outside 0000-9999 (e.g. -271821) is past what PostgreSQL stores (a 500 before).
+    if (
+      Number.isNaN(createdAt.getTime()) ||
+      !/^\d{4}-/.test(at) ||
+      createdAt.toISOString() !== at ||
+      typeof id !== 'string' ||
+      !/^[0-9a-f-]{36}$/.test(id)
+    ) {
+      throw new Error('bad cursor');
+    }
     return { createdAt, id };
   } catch {
     throw new ValidationError('invalid cursor', [{ path: ['cursor'], message: 'not a cursor returned by this API' }]);
@@ -50,7 +59,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 /** An intake event's fields as the viewer may see them (masking, and accusers withheld from the accused unit). */
 function maskFields(type: string, fields: Record<string, unknown>, viewer: Actor): Record<string, unknown> {
   if (type !== INTAKE_EVENT) return fields;
-  return intakeFor(fields as unknown as Intake, viewer) as unknown as Record<string, unknown>;
+  return intakeFor(fields as unknown as Intake, viewer);
 }
 
 /** Reads of cases, always within the viewer's unit subtree. */

@@ -1,7 +1,7 @@
 import type { CaseRecord } from '../db/case.repository';
 import type { DeadlineRecord, DeadlineStatus } from '../db/deadline.repository';
 import type { PetitionContext } from '../machines/petition.machine';
-import { allowedEvents, restore, stateName, type StoredSnapshot } from '../machines/petition.registry';
+import { allowedEvents, restore, stateName, type PetitionSnapshot, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
 import type { CommandType } from '../machines/petition.schemas';
 import { intakeFor } from './masking';
@@ -63,8 +63,15 @@ export function toDeadlineView(d: DeadlineRecord): DeadlineView {
 }
 
 /** Builds the view a viewer may see: identifiers masked by role, the events their role may send now. */
-export function toPetitionView(rec: CaseRecord, deadlines: readonly DeadlineRecord[], viewer: Actor, now: Date): PetitionView {
-  const snapshot = restore(rec.machineVersion, rec.snapshot as StoredSnapshot);
+export function toPetitionView(
+  rec: CaseRecord,
+  deadlines: readonly DeadlineRecord[],
+  viewer: Actor,
+  now: Date,
+  live?: PetitionSnapshot,
+): PetitionView {
+  // The engine hands over the snapshot it just computed; restoring it again would cost as much as the transition.
+  const snapshot = live ?? restore(rec.machineVersion, rec.snapshot as StoredSnapshot);
   const c = snapshot.context;
   const intake = intakeFor(c.intake, viewer);
   return {

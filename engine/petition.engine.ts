@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { durationMillis } from '../config/duration';
 import type { ClockName, Policy } from '../config/policy.schema';
@@ -99,6 +99,36 @@ function validationError(message: string, error: z.ZodError): ValidationError {
   );
 }
 
+/**
+ * The longest duration a command may set a clock to: far beyond any statutory
+ * clock, and well inside the dates PostgreSQL and JavaScript can hold (a
+ * `dueIn` of P300000Y used to end in a 500).
+ */
+const MAX_COMMAND_DURATION = 'P10Y';
+
+/** An unpaired UTF-16 surrogate: JSON carries it as `\ud800`, which PostgreSQL's jsonb refuses. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The path of the first string (or key) PostgreSQL cannot store in jsonb: a NUL character or a lone surrogate. */
+function unstorableTextPath(value: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
+  const bad = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
+  if (typeof value === 'string') return bad(value) ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [k, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    if (typeof k === 'string' && bad(k)) return [...path, k];
+    const found = unstorableTextPath(v, [...path, k]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Refuses text PostgreSQL cannot store as a 400 (not a 500 whose log would carry the text). */
+function assertStorable(message: string, value: unknown): void {
+  const path = unstorableTextPath(value);
+  if (path === undefined) return;
+  throw new ValidationError(message, [{ path, message: 'text may not contain NUL characters or unpaired surrogates' }]);
+}
+
 function parseCommand(body: unknown) {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError('the event must be a JSON object', [{ path: [], message: 'expected an object' }]);
@@ -106,6 +136,7 @@ function parseCommand(body: unknown) {
   const { expectedVersion: _ignored, ...rest } = body as Record<string, unknown>;
   const parsed = commandSchema.safeParse(rest);
   if (!parsed.success) throw validationError('invalid event', parsed.error);
+  assertStorable('invalid event', parsed.data);
   return parsed.data as unknown as Omit<PetitionEvent, 'actor' | 'at'>;
 }
 
@@ -176,7 +207,8 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       } else {
         const dueAt = extendDue(row.dueAt, ch.by, row.calendar as never, deps.calendar);
         const reminders = reminderTimes(row.startedAt, dueAt, deps.policy.clocks[ch.clock].reminders).filter((t) => t > at);
-        updated = await deadlines.updateDeadline(trx, row.id, { dueAt, reminders, extendedBy: ch.by, updatedAt: at });
+        // The reminder list is rebuilt from now on, so the count of those already sent starts again.
+        updated = await deadlines.updateDeadline(trx, row.id, { dueAt, reminders, remindersSent: 0, extendedBy: ch.by, updatedAt: at });
       }
       existing.splice(existing.indexOf(row), 1, updated);
       touched.push({ row: updated, previousFireAt: row.nextFireAt });
@@ -187,10 +219,17 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
   /** Rules that need the policy or other cases, checked before the transition. */
   async function checkCommandRules(trx: Transaction<Database>, event: PetitionEvent, caseId: string): Promise<void> {
     if (event.type === 'REQUEST_EXTENSION') {
-      const max = deps.policy.clocks.handling.maxExtension;
-      if (max !== undefined && durationMillis(event.duration) > durationMillis(max)) {
+      const max = deps.policy.clocks.handling.maxExtension ?? MAX_COMMAND_DURATION;
+      if (durationMillis(event.duration) > durationMillis(max)) {
         throw new ValidationError('extension too long', [{ path: ['duration'], message: `at most ${max} (Art 32)` }]);
       }
+    }
+    if (
+      (event.type === 'ESCALATE' || event.type === 'REASSIGN') &&
+      event.dueIn !== undefined &&
+      durationMillis(event.dueIn) > durationMillis(MAX_COMMAND_DURATION)
+    ) {
+      throw new ValidationError('deadline too far', [{ path: ['dueIn'], message: `at most ${MAX_COMMAND_DURATION}` }]);
     }
     if ((event.type === 'ASSIGN' || event.type === 'REASSIGN') && !(await isAssignableUnit(trx, event.unit))) {
       throw new ValidationError('unknown unit', [{ path: ['unit'], message: 'not a unit of the loaded unit tree' }]);
@@ -215,11 +254,20 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     build: Build,
     opts: DispatchOptions,
     viewer: Actor,
-  ): Promise<{ view: PetitionView; change: CommittedChange } | { refused: PetitionError } | undefined> {
+  ): Promise<{ view: PetitionView | undefined; change: CommittedChange } | { refused: PetitionError } | { replayed: PetitionView } | undefined> {
     const at = now();
     return deps.db.transaction().execute(async (trx) => {
       const rec = await cases.lockCase(trx, caseId);
       if (rec === undefined || (viewer.role !== 'system' && !cases.caseInScope(rec, viewer.unit))) throw new NotFoundError();
+      if (opts.idempotency !== undefined) {
+        // Read again under the case lock: a concurrent request with the same key may have committed while this one
+        // waited for the lock, and its response is the answer (not a refusal or a version conflict of the retry).
+        const stored = await findIdempotentResponse(trx, viewer.id, opts.idempotency.key);
+        if (stored !== undefined) {
+          if (stored.requestHash !== opts.idempotency.requestHash) throw new IdempotencyKeyReusedError();
+          return { replayed: stored.response as PetitionView };
+        }
+      }
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== rec.version) {
         throw new VersionConflictError(opts.expectedVersion, rec.version);
       }
@@ -256,21 +304,9 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       const stored: CaseEventRecord = { ...record, hash: hashEvent(record) };
       await appendEvent(trx, stored);
       const ctx: PetitionContext = next.context;
-      const state = stateName(next);
-      await cases.updateCase(trx, caseId, rec.version, {
-        state,
-        assigneeUnit: ctx.assignee?.unit ?? null,
-        listed: ctx.listed,
-        version: seq,
-        snapshot: toStored(next),
-        lastHash: stored.hash,
-        updatedAt: at,
-      });
-      const touched = await applyClockChanges(trx, caseId, clockChanges(snapshot.context.clocks, ctx.clocks), at);
-      if (built.after !== undefined) touched.push(...(await built.after(trx, at)));
       const updated: cases.CaseRecord = {
         ...rec,
-        state,
+        state: stateName(next),
         assigneeUnit: ctx.assignee?.unit ?? null,
         listed: ctx.listed,
         version: seq,
@@ -278,8 +314,17 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
         lastHash: stored.hash,
         updatedAt: at,
       };
-      const all = await deadlines.listDeadlines(trx, caseId);
-      const view = toPetitionView(updated, all, viewer, at);
+      await cases.updateCase(trx, caseId, rec.version, updated);
+      const touched = await applyClockChanges(trx, caseId, clockChanges(snapshot.context.clocks, ctx.clocks), at);
+      if (built.after !== undefined) touched.push(...(await built.after(trx, at)));
+      const state = updated.state;
+      if (viewer.role === 'system') {
+        // A timer's change is re-derivable from its deadline row: if this commit were lost in a crash the deadline
+        // would still be pending and fire again, so it need not wait for the WAL flush. Nobody reads its view.
+        await sql`set local synchronous_commit = off`.execute(trx);
+        return { view: undefined, change: { caseId, event: stored, state, deadlines: touched } };
+      }
+      const view = toPetitionView(updated, await deadlines.listDeadlines(trx, caseId), viewer, at, next);
       if (opts.idempotency !== undefined) {
         await storeIdempotentResponse(trx, { actorId: viewer.id, ...opts.idempotency, status: 200, response: view, at });
       }
@@ -327,6 +372,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
         touched.map((t) => t.row),
         actor,
         at,
+        snapshot,
       );
       if (idempotency !== undefined) await storeIdempotentResponse(trx, { actorId: actor.id, ...idempotency, status: 201, response: view, at });
       return { view, change: { caseId: id, event, state: rec.state, deadlines: touched } };
@@ -362,6 +408,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     async intake(body, actor, opts = {}) {
       const parsed = intakeSchema.safeParse(body);
       if (!parsed.success) throw validationError('invalid petition', parsed.error);
+      assertStorable('invalid petition', parsed.data);
       return idempotent(actor, opts.idempotency, () => createCase(parsed.data, actor, opts.idempotency));
     },
 
@@ -371,7 +418,9 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
         const result = await apply(caseId, async () => ({ event: { ...command, actor, at: now().toISOString() } as PetitionEvent }), opts, actor);
         if (result === undefined) throw new Error('unreachable: a command always builds an event');
         if ('refused' in result) throw result.refused;
+        if ('replayed' in result) return result.replayed;
         await notify(result.change);
+        if (result.view === undefined) throw new Error('unreachable: a person always gets a view');
         return result.view;
       });
     },
@@ -409,7 +458,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
         system,
       );
       if (result === undefined) return decided.outcome === 'early' ? 'early' : 'stale';
-      if ('refused' in result) return 'stale';
+      if ('refused' in result || 'replayed' in result) return 'stale';
       await notify(result.change);
       return decided.outcome;
     },

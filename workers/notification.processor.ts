@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Kysely } from 'kysely';
 import { findCase } from '../db/case.repository';
-import { listEvents } from '../db/case-event.repository';
+import { findEvent } from '../db/case-event.repository';
 import type { Database } from '../db/schema';
 import type { PetitionContext } from '../machines/petition.machine';
 import type { StoredSnapshot } from '../machines/petition.registry';
@@ -29,7 +29,7 @@ export function createNotificationProcessor(deps: { db: Kysely<Database>; channe
     if (!parsed.success) throw new UnrecoverableError('malformed notification job');
     const { caseId, seq } = parsed.data;
     const rec = await findCase(deps.db, caseId);
-    const event = rec === undefined ? undefined : (await listEvents(deps.db, caseId)).find((e) => e.seq === seq);
+    const event = rec === undefined ? undefined : await findEvent(deps.db, caseId, seq);
     if (rec === undefined || event === undefined) throw new UnrecoverableError('notification for an unknown trail entry');
     if (event.type !== 'DEADLINE_REMINDER' && event.type !== 'DEADLINE_BREACHED') return 'not a deadline event';
     const ctx = (rec.snapshot as StoredSnapshot).context;

@@ -58,7 +58,10 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
   producer.on('error', () => undefined);
   const deadlineQueue = new Queue(DEADLINE_QUEUE, { connection: producer, prefix: opts.prefix });
   const notificationQueue = new Queue(NOTIFICATION_QUEUE, { connection: producer, prefix: opts.prefix });
-  const scheduler = createTimerScheduler(deadlineQueue, opts.logger, now);
+  // The sweeper looks two intervals ahead each interval; commits arm within the same horizon, so every timer is in
+  // Redis at least one sweep before it is due and none sits there for weeks.
+  const horizonMs = 2 * opts.reconcileEveryMs;
+  const scheduler = createTimerScheduler(deadlineQueue, opts.logger, now, horizonMs);
   const workers: Worker[] = [];
   const connections = [producer];
   let sweeper: Sweeper | undefined;

@@ -269,7 +269,8 @@ describe('Redis losing every timer (private redis-server, FLUSHALL)', () => {
       policy: secondsPolicy({ acceptance: { duration: 'PT6S', calendar: 'elapsed', reminders: [], onBreach: 'escalate' } }),
       redisUrl: redis.url,
       prefix: uniquePrefix(),
-      reconcileEveryMs: 1000,
+      // Timers are put in Redis within two sweep intervals of their time: 4 s sweeps arm these 6 s deadlines at commit.
+      reconcileEveryMs: 4000,
       concurrency: 16,
     });
     const started = Date.now();

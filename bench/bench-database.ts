@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { Pool } from 'pg';
+import type { Kysely } from 'kysely';
+import { createKysely } from '../db/database';
+import { migrateToLatest } from '../db/migrator';
+import type { Database } from '../db/schema';
+
+/** The default admin connection: the machine's PostgreSQL as its superuser. Overridden with `--admin-url`. */
+export const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A throwaway, migrated database for one benchmark run. */
+export interface BenchDatabase {
+  readonly name: string;
+  readonly url: string;
+  readonly db: Kysely<Database>;
+  /** The pool under `db` (the engine's connections). */
+  readonly pool: Pool;
+  /** Destroys `db` and drops the database, whoever is still connected. */
+  drop(): Promise<void>;
+}
+
+function urlFor(adminUrl: string, name: string): string {
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Creates `pf_bench_<label>_<random>` on the server of `adminUrl`, migrates it, and returns a Kysely over it. */
+export async function createBenchDatabase(adminUrl: string, label: string, poolSize: number): Promise<BenchDatabase> {
+  const name = `pf_bench_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  const admin = new Pool({ connectionString: adminUrl, max: 1 });
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = urlFor(adminUrl, name);
+  const pool = new Pool({ connectionString: url, max: poolSize });
+  const db = createKysely(pool);
+  let dropped = false;
+  const drop = async () => {
+    if (dropped) return;
+    dropped = true;
+    await db.destroy();
+    const a = new Pool({ connectionString: adminUrl, max: 1 });
+    try {
+      await a.query(`drop database if exists ${name} with (force)`);
+    } finally {
+      await a.end();
+    }
+  };
+  try {
+    await migrateToLatest(db as Kysely<unknown>);
+  } catch (err) {
+    await drop();
+    throw err;
+  }
+  return { name, url, db, pool, drop };
+}
