@@ -46,6 +46,12 @@ export const REDACTED_LOG_PATHS: readonly string[] = [
   '*.phone',
   '*.representatives',
   'req.headers.authorization',
+  // PostgreSQL errors quote the offending row or parameters (`detail`, `where`), which may hold a petitioner's data.
+  'err.detail',
+  'err.where',
+  'err.parameters',
+  'err.cause.detail',
+  'err.cause.where',
 ];
 
 /** The process logger: pino at the configured level, with personal data redacted. */
