@@ -161,9 +161,10 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     caseId: string,
     changes: readonly ClockChange[],
     at: Date,
+    /** The case's deadline rows, read under the case lock; updated in place to what this command leaves. */
+    existing: deadlines.DeadlineRecord[],
   ): Promise<TouchedDeadline[]> {
     if (changes.length === 0) return [];
-    const existing = await deadlines.listDeadlines(trx, caseId);
     const find = (clock: string, generation: number) => existing.find((d) => d.clock === clock && d.generation === generation);
     const touched: TouchedDeadline[] = [];
     for (const ch of changes) {
@@ -247,6 +248,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     trx: Transaction<Database>,
     rec: cases.CaseRecord,
     snapshot: PetitionSnapshot,
+    deadlineRows: readonly deadlines.DeadlineRecord[],
   ) => Promise<{ event: PetitionEvent; after?: (trx: Transaction<Database>, at: Date) => Promise<TouchedDeadline[]> } | undefined>;
 
   async function apply(
@@ -272,7 +274,10 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
         throw new VersionConflictError(opts.expectedVersion, rec.version);
       }
       const snapshot = restore(rec.machineVersion, rec.snapshot as StoredSnapshot);
-      const built = await build(trx, rec, snapshot);
+      // Read after the lock is held, in a statement of its own: under READ COMMITTED a statement that waited for
+      // the lock still sees the data as of its start, and a concurrent command may just have changed these rows.
+      const rows = await deadlines.listDeadlines(trx, caseId);
+      const built = await build(trx, rec, snapshot, rows);
       if (built === undefined) return undefined;
       const { event } = built;
       const roleMay = roleMaySend(event.type, event.actor.role);
@@ -315,7 +320,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
         updatedAt: at,
       };
       await cases.updateCase(trx, caseId, rec.version, updated);
-      const touched = await applyClockChanges(trx, caseId, clockChanges(snapshot.context.clocks, ctx.clocks), at);
+      const touched = await applyClockChanges(trx, caseId, clockChanges(snapshot.context.clocks, ctx.clocks), at, rows);
       if (built.after !== undefined) touched.push(...(await built.after(trx, at)));
       const state = updated.state;
       if (viewer.role === 'system') {
@@ -324,7 +329,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
         await sql`set local synchronous_commit = off`.execute(trx);
         return { view: undefined, change: { caseId, event: stored, state, deadlines: touched } };
       }
-      const view = toPetitionView(updated, await deadlines.listDeadlines(trx, caseId), viewer, at, next);
+      const view = toPetitionView(updated, rows, viewer, at, next);
       if (opts.idempotency !== undefined) {
         await storeIdempotentResponse(trx, { actorId: viewer.id, ...opts.idempotency, status: 200, response: view, at });
       }
@@ -366,7 +371,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     const result = await deps.db.transaction().execute(async (trx) => {
       await cases.insertCase(trx, rec);
       await appendEvent(trx, event);
-      const touched = await applyClockChanges(trx, id, clockChanges({}, snapshot.context.clocks), at);
+      const touched = await applyClockChanges(trx, id, clockChanges({}, snapshot.context.clocks), at, []);
       const view = toPetitionView(
         rec,
         touched.map((t) => t.row),
@@ -429,9 +434,9 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       const decided: { outcome: TimerOutcome } = { outcome: 'stale' };
       const result = await apply(
         caseId,
-        async (trx, _rec, snapshot) => {
+        async (_trx, _rec, snapshot, rows) => {
           // Read under the case lock: every change to a case's deadlines happens under it, so this decision is final.
-          const row = await deadlines.findDeadline(trx, caseId, clock, generation);
+          const row = rows.find((d) => d.clock === clock && d.generation === generation);
           if (row === undefined || row.status !== 'pending' || snapshot.context.clocks[clock]?.generation !== generation) return undefined;
           const at = now();
           const reminder = row.reminders[row.remindersSent];
