@@ -13,6 +13,7 @@
  * {@link createPglitePool}), so repository code sees the same JS types either way.
  */
 import { mkdir } from 'node:fs/promises';
+import lockfile from 'proper-lockfile';
 import { resolve } from 'node:path';
 import { PGlite, types as pgliteTypes, type ParserOptions, type Results, type SerializerOptions } from '@electric-sql/pglite';
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
@@ -257,8 +258,12 @@ export class PglitePool implements PostgresPool {
    * Wraps an open PGlite instance, which the pool then owns (closed by {@link end}).
    * For value conversion like node-postgres' create it through {@link createPglitePool}.
    */
-  constructor(db: PGlite, options: PglitePoolOptions = {}) {
+  /** Releases the folder lock taken by {@link createPglitePool}; absent for a pool over a caller's own PGlite. */
+  readonly #releaseFolder: (() => Promise<void>) | undefined;
+
+  constructor(db: PGlite, options: PglitePoolOptions = {}, releaseFolder?: () => Promise<void>) {
     this.#db = db;
+    this.#releaseFolder = releaseFolder;
     this.#acquireTimeoutMillis = options.acquireTimeoutMillis ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
     this.options = { dataDir: db.dataDir, max: 1 };
     this.#client = this.#newClient();
@@ -291,6 +296,7 @@ export class PglitePool implements PostgresPool {
       // Queued behind existing waiters, so work already requested completes first.
       await this.#lock.acquire(0);
       await this.#db.close();
+      await this.#releaseFolder?.();
     })();
     return this.#ending;
   }
@@ -347,9 +353,33 @@ export class PglitePool implements PostgresPool {
 export async function createPglitePool(dataDir: string, options: PglitePoolOptions = {}): Promise<PglitePool> {
   const dir = resolve(dataDir);
   await mkdir(dir, { recursive: true });
-  const db = await PGlite.create(dir, {
-    parsers: nodePostgresParsers(),
-    serializers: passThroughSerializers(),
-  });
-  return new PglitePool(db, options);
+  // PGlite is one process's database: a second process opening the same folder (say `petitionflow replay` beside
+  // `npm start`) would corrupt it. A lock held for the pool's life turns that into a clear error instead.
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(dir, { stale: 15_000, update: 5_000, retries: 0, realpath: false });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ELOCKED') {
+      throw new EmbeddedDatabaseBusyError(dir);
+    }
+    throw err;
+  }
+  try {
+    const db = await PGlite.create(dir, {
+      parsers: nodePostgresParsers(),
+      serializers: passThroughSerializers(),
+    });
+    return new PglitePool(db, options, release);
+  } catch (err) {
+    await release();
+    throw err;
+  }
+}
+
+/** The embedded database folder is in use by another process. */
+export class EmbeddedDatabaseBusyError extends Error {
+  constructor(dir: string) {
+    super(`the embedded database in ${dir} is in use by another petitionflow process; stop it, or set DATABASE_URL to share a PostgreSQL server`);
+    this.name = 'EmbeddedDatabaseBusyError';
+  }
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AbortedTransactionError, Kysely, PostgresDialect, sql, type Generated } from 'kysely';
-import { createPglitePool, type PglitePool } from '../../db/pglite-pool.adapter';
+import { createPglitePool, EmbeddedDatabaseBusyError, type PglitePool } from '../../db/pglite-pool.adapter';
 
 // PGlite's Emscripten loader calls `import('node:module')`, `import('fs/promises')`...
 // which Jest's CommonJS sandbox rejects ("A dynamic import callback was invoked
@@ -242,5 +242,15 @@ describe('persistence', () => {
 
     await open();
     expect(await names()).toEqual(['kept-1', 'kept-2']);
+  }, OPEN_TIMEOUT_MS);
+
+  it('refuses a second pool on a folder in use, and frees it on end()', async () => {
+    await db.insertInto('item').values({ name: 'held' }).execute();
+    await expect(createPglitePool(join(dir, 'pglite'))).rejects.toThrow(EmbeddedDatabaseBusyError);
+    await db.destroy();
+    const second = await createPglitePool(join(dir, 'pglite'));
+    expect((await second.query('select count(*)::int as n from item')).rows).toEqual([{ n: 1 }]);
+    await second.end();
+    await open();
   }, OPEN_TIMEOUT_MS);
 });
