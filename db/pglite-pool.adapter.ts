@@ -357,7 +357,15 @@ export async function createPglitePool(dataDir: string, options: PglitePoolOptio
   // `npm start`) would corrupt it. A lock held for the pool's life turns that into a clear error instead.
   let release: () => Promise<void>;
   try {
-    release = await lockfile.lock(dir, { stale: 15_000, update: 5_000, retries: 0, realpath: false });
+    release = await lockfile.lock(dir, {
+      stale: 15_000,
+      update: 5_000,
+      retries: 0,
+      realpath: false,
+      // The default throws from a timer when the lock file vanishes (someone removed the folder): that would kill
+      // the server for a lock that only guards against a second process. The database itself reports real damage.
+      onCompromised: () => undefined,
+    });
   } catch (err) {
     if ((err as { code?: string }).code === 'ELOCKED') {
       throw new EmbeddedDatabaseBusyError(dir);

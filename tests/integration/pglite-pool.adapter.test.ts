@@ -77,6 +77,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db?.destroy();
+  // Kysely ends a pool only if it ever used it; the pool's own end() is idempotent and frees the folder lock.
+  await pool?.end();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
