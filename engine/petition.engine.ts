@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { durationMillis } from '../config/duration';
 import type { ClockName, Policy } from '../config/policy.schema';
@@ -323,12 +323,8 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       const touched = await applyClockChanges(trx, caseId, clockChanges(snapshot.context.clocks, ctx.clocks), at, rows);
       if (built.after !== undefined) touched.push(...(await built.after(trx, at)));
       const state = updated.state;
-      if (viewer.role === 'system') {
-        // A timer's change is re-derivable from its deadline row: if this commit were lost in a crash the deadline
-        // would still be pending and fire again, so it need not wait for the WAL flush. Nobody reads its view.
-        await sql`set local synchronous_commit = off`.execute(trx);
-        return { view: undefined, change: { caseId, event: stored, state, deadlines: touched } };
-      }
+      // Nobody reads the view of a timer's change: the worker only needs to know it committed.
+      if (viewer.role === 'system') return { view: undefined, change: { caseId, event: stored, state, deadlines: touched } };
       const view = toPetitionView(updated, rows, viewer, at, next);
       if (opts.idempotency !== undefined) {
         await storeIdempotentResponse(trx, { actorId: viewer.id, ...opts.idempotency, status: 200, response: view, at });
