@@ -6,24 +6,18 @@
  * receiver, and the real server with the runtime as its incident retrier.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { signToken } from '../../api/auth';
-import { buildServer } from '../../api/server';
 import { DEFAULT_POLICY } from '../../config/default-policy';
 import { findDeadline } from '../../db/deadline.repository';
 import { findIncident, listIncidents, recordIncident, type IncidentRecord } from '../../db/incident.repository';
-import { createAuditService } from '../../engine/audit.service';
-import { createPetitionEngine, type PetitionEngine } from '../../engine/petition.engine';
+import { createPetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import type { HumanRole } from '../../machines/petition.roles';
 import { deadlineJobId, notificationJobId } from '../../workers/queues';
 import { createWorkerRuntime, type WorkerRuntime } from '../../workers/worker-runtime';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { TEST_SECRET } from '../support/test-server';
+import { createTestServer, type TestServer } from '../support/test-server';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 // jest.config.js sets testTimeout per project, where jest ignores it: set it here for the hooks and tests.
 jest.setTimeout(60_000);
@@ -32,45 +26,14 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const UNIT = '411621'; // 扶沟县
 const OTHER_COUNTY = '411622'; // 西华县
 
-let tdb: TestDatabase;
+/** The real server with the runtime as its incident retrier and commit hook, the way `serve` wires it. */
+let s: TestServer;
 let runtime: WorkerRuntime;
-let engine: PetitionEngine;
-let app: FastifyInstance;
-let receiver: Server;
-/** What the webhook receiver answers; the deliveries it got, with that answer. */
-let answer = 503;
-const deliveries: { id: string; status: number }[] = [];
+/** The webhook receiver: it answers 503 until a test says otherwise. */
+let receiver: WebhookReceiver;
 
-/**
- * The real server with `incidents: runtime`, the way `serve` wires it.
- * tests/support/test-server.ts builds its own engine and takes no retrier, so the wiring is local.
- */
-async function createIncidentServer(): Promise<FastifyInstance> {
-  const server = await buildServer({
-    engine,
-    audit: createAuditService(tdb.db),
-    db: tdb.db,
-    authSecret: TEST_SECRET,
-    logger: false,
-    readiness: async () => ({ database: true, redis: true }),
-    incidents: runtime,
-  });
-  await server.ready();
-  return server;
-}
-
-function startReceiver(): Promise<string> {
-  receiver = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      deliveries.push({ id: String(req.headers['x-petitionflow-delivery']), status: answer });
-      res.writeHead(answer).end();
-    });
-  });
-  return new Promise((resolve) => {
-    receiver.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`));
-  });
-}
+/** The statuses the receiver answered to one delivery id, in order. */
+const answeredTo = (deliveryId: string): number[] => receiver.received.filter((d) => d.deliveryId === deliveryId).map((d) => d.status);
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -85,16 +48,12 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 /** The open incident of one job, once the recorder has written it. */
 function openIncidentOf(jobId: string): Promise<IncidentRecord> {
   return waitFor(`an incident for ${jobId}`, async () =>
-    (await listIncidents(tdb.db, { limit: 100 })).find((i) => i.jobId === jobId && i.status === 'open'),
+    (await listIncidents(s.tdb.db, { limit: 100 })).find((i) => i.jobId === jobId && i.status === 'open'),
   );
 }
 
-async function token(role: HumanRole, unit = UNIT): Promise<string> {
-  return signToken(TEST_SECRET, { sub: `${role}-1`, role, unit });
-}
-
 async function call(method: 'GET' | 'POST', url: string, role: HumanRole, unit = UNIT) {
-  const res = await app.inject({ method, url, headers: { authorization: `Bearer ${await token(role, unit)}` } });
+  const res = await s.app.inject({ method, url, headers: { authorization: `Bearer ${await s.token(role, unit)}` } });
   return { status: res.statusCode, body: res.json() };
 }
 
@@ -112,23 +71,25 @@ let unknownEntry: IncidentRecord;
 let exhausted: IncidentRecord;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase('incidents');
-  const url = await startReceiver();
+  receiver = await startWebhookReceiver({ answer: 503 });
+  // The runtime needs the server's database and the engine needs the runtime: both hooks reach it once it exists.
+  s = await createTestServer('incidents', {
+    incidents: { retryIncident: (id) => runtime.retryIncident(id) },
+    onCommitted: (change) => runtime.onCommitted(change),
+  });
   runtime = createWorkerRuntime({
     redisUrl: REDIS_URL,
     prefix: `pfi${randomBytes(4).toString('hex')}`,
-    db: tdb.db,
+    db: s.tdb.db,
     logger: pino({ level: 'silent' }),
     // A sweep arms only what is due within two intervals: nothing of these statutory clocks.
     reconcileEveryMs: 3_600_000,
     concurrency: 4,
-    webhook: { url, secret: 'incident-test-webhook-secret' },
+    webhook: { url: receiver.url, secret: 'incident-test-webhook-secret' },
   });
-  engine = createPetitionEngine({ db: tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), onCommitted: runtime.onCommitted });
-  runtime.startWorkers(engine);
-  app = await createIncidentServer();
+  runtime.startWorkers(s.engine);
 
-  caseA = (await engine.intake(intakeBody(), actor('clerk'))).id;
+  caseA = (await s.engine.intake(intakeBody(), actor('clerk'))).id;
 
   // 1. A deadline job whose data is malformed never succeeds: UnrecoverableError on the first attempt.
   await runtime.deadlineQueue.add('fire', { caseId: caseA, clock: 'acceptance', generation: 'one' }, { jobId: 'dl.malformed' });
@@ -138,7 +99,7 @@ beforeAll(async () => {
   // 3. A real reminder whose webhook keeps answering 503 until its (here: two) attempts are used up.
   //    The reminder is fired on a skipped clock by an engine without hooks, so that the job is ours to shape.
   const clock = fakeClock(new Date().toISOString());
-  const quiet = createPetitionEngine({ db: tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), now: clock.now });
+  const quiet = createPetitionEngine({ db: s.tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), now: clock.now });
   const b = await quiet.intake(intakeBody(), actor('clerk'));
   caseB = b.id;
   clock.set(b.deadlines[0]?.reminders[0] ?? '');
@@ -157,16 +118,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.close();
+  await s?.app.close();
   if (runtime !== undefined) {
     await Promise.all([runtime.deadlineQueue.obliterate({ force: true }), runtime.notificationQueue.obliterate({ force: true })]).catch(() => undefined);
     await runtime.close();
   }
-  if (receiver !== undefined) {
-    receiver.closeAllConnections();
-    await new Promise((r) => receiver.close(r));
-  }
-  await tdb?.drop();
+  await receiver?.close();
+  await s?.tdb.drop();
 });
 
 describe('jobs that fail for good become incidents', () => {
@@ -199,7 +157,7 @@ describe('jobs that fail for good become incidents', () => {
 
   it('records a notification only once its retries are used up', () => {
     expect(exhausted).toMatchObject({ queue: 'notifications', caseId: caseB, attempts: 2, error: 'webhook answered 503', status: 'open' });
-    expect(deliveries.filter((d) => d.id === `${caseB}.2`).map((d) => d.status)).toEqual([503, 503]);
+    expect(answeredTo(`${caseB}.2`)).toEqual([503, 503]);
   });
 });
 
@@ -254,20 +212,20 @@ describe('POST /incidents/:id/retry', () => {
     expect((await call('POST', `/incidents/${exhausted.id}/retry`, 'supervisor', OTHER_COUNTY)).status).toBe(404);
     expect((await call('POST', '/incidents/999999/retry', 'supervisor')).status).toBe(404);
     expect((await call('POST', '/incidents/abc/retry', 'supervisor')).status).toBe(400);
-    expect((await findIncident(tdb.db, exhausted.id))?.status).toBe('open');
+    expect((await findIncident(s.tdb.db, exhausted.id))?.status).toBe('open');
   });
 
   it('re-runs the failed job for a supervisor and marks the incident retried', async () => {
-    answer = 200;
+    receiver.answer(200);
     const res = await call('POST', `/incidents/${exhausted.id}/retry`, 'supervisor');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: exhausted.id, status: 'retried', jobId: exhausted.jobId });
     // The same notification goes out again, and this time it is taken.
-    await waitFor('the retried delivery', async () => deliveries.find((d) => d.id === `${caseB}.2` && d.status === 200));
+    await waitFor('the retried delivery', async () => receiver.received.find((d) => d.deliveryId === `${caseB}.2` && d.status === 200));
     const job = await runtime.notificationQueue.getJob(exhausted.jobId);
     await waitFor('the job to complete', async () => ((await job?.isCompleted()) === true ? true : undefined));
-    expect(deliveries.filter((d) => d.id === `${caseB}.2`).map((d) => d.status)).toEqual([503, 503, 200]);
-    expect(await findIncident(tdb.db, exhausted.id)).toMatchObject({ status: 'retried' });
+    expect(answeredTo(`${caseB}.2`)).toEqual([503, 503, 200]);
+    expect(await findIncident(s.tdb.db, exhausted.id)).toMatchObject({ status: 'retried' });
     // Open-only lists and the case view leave it out; ?all=true still shows it.
     expect(await listedJobIds()).not.toContain(exhausted.jobId);
     expect(await listedJobIds('?all=true')).toContain(exhausted.jobId);
@@ -281,18 +239,18 @@ describe('POST /incidents/:id/retry', () => {
     const again = await openIncidentOf('dl.malformed');
     expect(again.id).not.toBe(malformed.id);
     expect(again).toMatchObject({ error: 'malformed deadline job', caseId: caseA });
-    expect(await findIncident(tdb.db, malformed.id)).toMatchObject({ status: 'retried' });
+    expect(await findIncident(s.tdb.db, malformed.id)).toMatchObject({ status: 'retried' });
   });
 
   it('re-arms the timer from its deadline row when the failed job is gone from Redis', async () => {
-    const row = await findDeadline(tdb.db, caseA, 'acceptance', 1);
+    const row = await findDeadline(s.tdb.db, caseA, 'acceptance', 1);
     if (row?.nextFireAt == null) throw new Error('case A has no pending acceptance deadline');
     const jobId = deadlineJobId({ caseId: caseA, clock: 'acceptance', generation: 1 }, row.nextFireAt);
     // The timer armed at intake, then lost (as if Redis were flushed), and an incident about it.
     await runtime.deadlineQueue.remove(jobId);
     expect(await runtime.deadlineQueue.getJob(jobId)).toBeUndefined();
     const lost = await recordIncident(
-      tdb.db,
+      s.tdb.db,
       { queue: 'deadlines', jobId, jobName: 'fire', caseId: caseA, clock: 'acceptance', generation: 1, attempts: 8, error: 'connection lost' },
       new Date(),
     );

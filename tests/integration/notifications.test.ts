@@ -5,8 +5,6 @@
  * runs the acceptance and handling clocks on seconds (`elapsed`).
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { mergePolicy } from '../../config/load-config';
@@ -17,6 +15,7 @@ import { signWebhook, type Notification } from '../../workers/notification.chann
 import { createWorkerRuntime, type WorkerRuntime } from '../../workers/worker-runtime';
 import { actor, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { inTurn, startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../support/webhook-receiver';
 
 // jest.config.js sets testTimeout per project, where jest ignores it: set it here for the hooks and tests.
 jest.setTimeout(60_000);
@@ -26,46 +25,15 @@ const SECRET = 'webhook-secret-for-the-notification-tests';
 const CLOCK = { calendar: 'elapsed' as const, reminders: ['50%'], onBreach: 'escalate' as const };
 const POLICY = mergePolicy({ acceptance: { duration: 'PT2S', ...CLOCK }, handling: { duration: 'PT3S', ...CLOCK } });
 
-/** One request the receiver got, with the status it answered. */
-interface Delivery {
-  readonly headers: IncomingHttpHeaders;
-  readonly raw: string;
-  readonly body: Notification;
-  readonly status: number;
-  readonly receivedAt: number;
-}
-
 /** How the receiver answers the `attempt`-th request (1-based) of one delivery id, per case. */
-type Answer = (attempt: number) => number;
+type Answer = (request: { readonly attempt: number }) => number;
 
 let tdb: TestDatabase;
 let runtime: WorkerRuntime;
 let engine: PetitionEngine;
-let receiver: Server;
-const deliveries: Delivery[] = [];
+let receiver: WebhookReceiver<Notification>;
 const answers = new Map<string, Answer>();
-const attempts = new Map<string, number>();
 const logLines: string[] = [];
-
-function startReceiver(): Promise<string> {
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const body = JSON.parse(raw) as Notification;
-      const id = String(req.headers['x-petitionflow-delivery']);
-      const attempt = (attempts.get(id) ?? 0) + 1;
-      attempts.set(id, attempt);
-      const status = (answers.get(body.caseId) ?? (() => 200))(attempt);
-      deliveries.push({ headers: req.headers, raw, body, status, receivedAt: Date.now() });
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'no');
-    });
-  });
-  return new Promise((resolve) => {
-    receiver.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/petitionflow`));
-  });
-}
 
 async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -77,7 +45,7 @@ async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T |
   }
 }
 
-const deliveriesOf = (caseId: string) => deliveries.filter((d) => d.body.caseId === caseId);
+const deliveriesOf = (caseId: string): ReceivedRequest<Notification>[] => receiver.received.filter((d) => d.body.caseId === caseId);
 
 /** A petitioner whose name, ID number and phone are unique to one test, to look for in what leaves the system. */
 function petitioner(tag: string) {
@@ -87,7 +55,10 @@ function petitioner(tag: string) {
 
 beforeAll(async () => {
   tdb = await createTestDatabase('notifications');
-  const url = await startReceiver();
+  receiver = await startWebhookReceiver<Notification>({
+    path: '/hooks/petitionflow',
+    answer: (request) => (answers.get(request.body.caseId) ?? (() => 200))(request),
+  });
   const logStream = new Writable({
     write(chunk: Buffer, _enc, done) {
       logLines.push(chunk.toString('utf8'));
@@ -101,7 +72,7 @@ beforeAll(async () => {
     logger: pino({ level: 'debug' }, logStream),
     reconcileEveryMs: 60_000,
     concurrency: 8,
-    webhook: { url, secret: SECRET },
+    webhook: { url: receiver.url, secret: SECRET },
   });
   engine = createPetitionEngine({ db: tdb.db, policy: POLICY, calendar: createChinaCalendar(), onCommitted: runtime.onCommitted });
   runtime.startWorkers(engine);
@@ -112,10 +83,7 @@ afterAll(async () => {
     await Promise.all([runtime.deadlineQueue.obliterate({ force: true }), runtime.notificationQueue.obliterate({ force: true })]).catch(() => undefined);
     await runtime.close();
   }
-  if (receiver !== undefined) {
-    receiver.closeAllConnections();
-    await new Promise((r) => receiver.close(r));
-  }
+  await receiver?.close();
   await tdb?.drop();
 });
 
@@ -181,7 +149,7 @@ describe('deadline notifications on the webhook', () => {
 
   it('retries a receiver that answers 500 twice, delivering each notification once in effect', async () => {
     const created = await engine.intake(intakeBody({ petitioner: petitioner('重试') }), actor('clerk'));
-    answers.set(created.id, (attempt) => (attempt <= 2 ? 500 : 200));
+    answers.set(created.id, inTurn(500, 500, 200));
     // Backoff 2 s then 4 s: the third attempt of each notification comes about 6 s after the first.
     await waitFor(
       'both notifications delivered',

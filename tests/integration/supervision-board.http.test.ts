@@ -6,18 +6,12 @@
  * fake clock shared by the engine and the API; reminders and breaches are fired
  * through the engine's `fireTimer`, as the deadline workers would.
  */
-import type { FastifyInstance } from 'fastify';
 import { signToken } from '../../api/auth';
-import { buildServer } from '../../api/server';
-import { DEFAULT_POLICY } from '../../config/default-policy';
 import type { ClockName } from '../../config/policy.schema';
-import { createAuditService } from '../../engine/audit.service';
-import { createPetitionEngine, type PetitionEngine, type TimerOutcome } from '../../engine/petition.engine';
-import { createChinaCalendar } from '../../engine/working-calendar';
+import type { TimerOutcome } from '../../engine/petition.engine';
 import type { HumanRole } from '../../machines/petition.roles';
 import { fakeClock, intakeBody } from '../support/engine-fixtures';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { TEST_SECRET } from '../support/test-server';
+import { createTestServer, TEST_SECRET, type TestServer } from '../support/test-server';
 
 const CITY = '411600';
 const FUGOU = '411621';
@@ -51,35 +45,19 @@ interface Board {
 }
 
 /** The real server over a private database, with the engine in reach (to fire timers) and a fake clock. */
-interface BoardServer {
-  readonly app: FastifyInstance;
-  readonly tdb: TestDatabase;
-  readonly engine: PetitionEngine;
+interface BoardServer extends TestServer {
   readonly clock: ReturnType<typeof fakeClock>;
 }
 
 async function boardServer(label: string): Promise<BoardServer> {
   const clock = fakeClock();
-  const tdb = await createTestDatabase(label);
-  const engine = createPetitionEngine({ db: tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), now: clock.now });
-  const app = await buildServer({
-    engine,
-    audit: createAuditService(tdb.db),
-    db: tdb.db,
-    authSecret: TEST_SECRET,
-    logger: false,
-    readiness: async () => ({ database: true }),
-    now: clock.now,
-  });
-  await app.ready();
-  return { app, tdb, engine, clock };
+  const server = await createTestServer(label, { now: clock.now });
+  return { ...server, clock };
 }
 
 async function closeServer(s: BoardServer | undefined): Promise<void> {
   // beforeAll may have failed before the server existed.
-  if (s === undefined) return;
-  await s.app.close();
-  await s.tdb.drop();
+  await s?.close();
 }
 
 function client(s: BoardServer) {

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_POLICY } from '../../config/default-policy';
+import type { Policy } from '../../config/policy.schema';
 import { signToken } from '../../api/auth';
+import type { IncidentRetrier } from '../../api/incident.routes';
 import { buildServer } from '../../api/server';
 import { createAuditService } from '../../engine/audit.service';
-import { createPetitionEngine } from '../../engine/petition.engine';
+import { createPetitionEngine, type EngineDeps, type PetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import type { HumanRole } from '../../machines/petition.roles';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -14,14 +16,43 @@ export const TEST_SECRET = 'test-secret-with-at-least-32-characters!';
 export interface TestServer {
   readonly app: FastifyInstance;
   readonly tdb: TestDatabase;
+  /** The engine behind the routes, e.g. to fire timers as the deadline workers would. */
+  readonly engine: PetitionEngine;
   token(role: HumanRole, unit?: string, user?: string): Promise<string>;
   close(): Promise<void>;
 }
 
-/** Builds the real server (engine, audit, routes) over a fresh database. */
-export async function createTestServer(label: string, now?: () => Date): Promise<TestServer> {
+/** What {@link createTestServer} may wire in beyond its defaults. */
+export interface TestServerOptions {
+  /** The clock of both the engine and the API; the real one unless given. */
+  readonly now?: () => Date;
+  /** The engine's policy; DEFAULT_POLICY unless given. */
+  readonly policy?: Policy;
+  /** Behind POST /incidents/:id/retry (the worker runtime in `serve`); none unless given. */
+  readonly incidents?: IncidentRetrier;
+  /** Called by the engine after each committed change (the worker runtime's `onCommitted` in `serve`). */
+  readonly onCommitted?: EngineDeps['onCommitted'];
+}
+
+/**
+ * Builds the real server (engine, audit, routes) over a fresh database.
+ * The second argument is either the clock (`now`) or {@link TestServerOptions}.
+ */
+export async function createTestServer(label: string, nowOrOptions?: (() => Date) | TestServerOptions): Promise<TestServer> {
+  const {
+    now,
+    policy = DEFAULT_POLICY,
+    incidents,
+    onCommitted,
+  }: TestServerOptions = typeof nowOrOptions === 'function' ? { now: nowOrOptions } : (nowOrOptions ?? {});
   const tdb = await createTestDatabase(label);
-  const engine = createPetitionEngine({ db: tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), ...(now && { now }) });
+  const engine = createPetitionEngine({
+    db: tdb.db,
+    policy,
+    calendar: createChinaCalendar(),
+    ...(now && { now }),
+    ...(onCommitted && { onCommitted }),
+  });
   const app = await buildServer({
     engine,
     audit: createAuditService(tdb.db),
@@ -30,11 +61,13 @@ export async function createTestServer(label: string, now?: () => Date): Promise
     logger: false,
     readiness: async () => ({ database: true }),
     ...(now && { now }),
+    ...(incidents && { incidents }),
   });
   await app.ready();
   return {
     app,
     tdb,
+    engine,
     token: (role, unit = '411621', user = `${role}-1`) => signToken(TEST_SECRET, { sub: user, role, unit }),
     async close() {
       await app.close();
