@@ -30,3 +30,13 @@ export async function storeIdempotentResponse(
     .values({ actor_id: r.actorId, key: r.key, request_hash: r.requestHash, status: r.status, response: JSON.stringify(r.response), created_at: r.at })
     .execute();
 }
+
+/**
+ * Forgets stored responses older than `before`. A retry comes within minutes;
+ * keeping a clerk's unmasked response for ever would be a copy of personal
+ * data nobody needs.
+ */
+export async function deleteIdempotencyKeysBefore(db: Executor, before: Date): Promise<number> {
+  const result = await db.deleteFrom('idempotency_keys').where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { listFiringBefore } from '../db/deadline.repository';
+import { deleteIdempotencyKeysBefore } from '../db/idempotency.repository';
 import type { Database } from '../db/schema';
 import type { TimerScheduler } from './timer-scheduler';
 
@@ -16,13 +17,20 @@ export interface SweeperDeps {
 
 /** The reconciliation loop that makes Redis rebuildable from PostgreSQL. */
 export interface Sweeper {
-  /** One pass: (re-)arms every pending deadline firing before now + two intervals; returns how many it looked at. */
+  /**
+   * One pass: (re-)arms every pending deadline firing before now + two
+   * intervals, and forgets expired idempotency keys; returns how many
+   * deadlines it looked at.
+   */
   sweep(): Promise<number>;
   start(): void;
   stop(): Promise<void>;
 }
 
 const PAGE = 1000;
+
+/** How long a request's Idempotency-Key answers its retries. */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Re-arms lost timers. Arming is idempotent (deterministic job ids), so the
@@ -37,6 +45,7 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
   let stopped = false;
 
   async function sweep(): Promise<number> {
+    await deleteIdempotencyKeysBefore(deps.db, new Date(now().getTime() - IDEMPOTENCY_KEY_TTL_MS));
     const horizon = new Date(now().getTime() + 2 * deps.everyMs);
     let seen = 0;
     let after: { nextFireAt: Date; id: string } | undefined;
