@@ -26,13 +26,20 @@ function wholeDays(duration: Duration): number | undefined {
   return (weeks ?? 0) * 7 + (days ?? 0);
 }
 
+/** Whether a duration is whole calendar units (years, months, weeks, days) with nothing smaller. */
+function wholeCalendarUnits(duration: Duration): boolean {
+  const { hours, minutes, seconds, milliseconds } = duration.toObject();
+  return !((hours ?? 0) || (minutes ?? 0) || (seconds ?? 0) || (milliseconds ?? 0));
+}
+
 /**
- * The end of the `days`-th day after `lastDay` (the start day itself is not
+ * The end of the day `length` after `from`'s day (the start day itself is not
  * counted, the way statutory periods run), moved to the next working day
- * when it falls on a rest day.
+ * when it falls on a rest day. Months and years count on the calendar
+ * (2026-01-31 plus P1M is 2026-02-28).
  */
-function calendarDaysDue(from: DateTime, days: number, cal: WorkingCalendar): DateTime {
-  let last = from.startOf('day').plus({ days });
+function calendarDaysDue(from: DateTime, length: Duration, cal: WorkingCalendar): DateTime {
+  let last = from.startOf('day').plus(length);
   while (!cal.isWorkingDay(isoDate(last))) last = last.plus({ days: 1 });
   return last.plus({ days: 1 });
 }
@@ -53,9 +60,10 @@ export function addOnCalendar(from: Date, duration: string, calendar: CalendarKi
   const d = Duration.fromISO(duration);
   const start = local(from);
   const days = wholeDays(d);
-  if (calendar === 'elapsed' || days === undefined) return start.plus(d).toJSDate();
-  if (calendar === 'calendar-days') return calendarDaysDue(start, days, cal).toJSDate();
-  return workingDaysDue(start, days, cal).toJSDate();
+  if (calendar === 'calendar-days' && wholeCalendarUnits(d)) return calendarDaysDue(start, d, cal).toJSDate();
+  // Working days are counted one by one; months have no meaning there, so such a length runs as elapsed time.
+  if (calendar === 'working-days' && days !== undefined) return workingDaysDue(start, days, cal).toJSDate();
+  return start.plus(d).toJSDate();
 }
 
 /** Reminder times: shares of the clock (`"80%"`) or negative durations before due (`"-P1D"`); none before the start. */
@@ -84,7 +92,8 @@ export function planDeadline(start: Date, spec: ClockSpec, cal: WorkingCalendar)
 export function extendDue(dueAt: Date, by: string, calendar: CalendarKind, cal: WorkingCalendar): Date {
   // The due time is the start of the day after the last day; step back into that last day.
   const lastMoment = new Date(dueAt.getTime() - 1);
-  const days = wholeDays(Duration.fromISO(by));
-  if (calendar === 'elapsed' || days === undefined) return local(dueAt).plus(Duration.fromISO(by)).toJSDate();
+  const d = Duration.fromISO(by);
+  const onCalendar = calendar === 'calendar-days' ? wholeCalendarUnits(d) : calendar === 'working-days' && wholeDays(d) !== undefined;
+  if (!onCalendar) return local(dueAt).plus(d).toJSDate();
   return addOnCalendar(lastMoment, by, calendar, cal);
 }

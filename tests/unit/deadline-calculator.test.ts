@@ -96,6 +96,20 @@ const ROWS: readonly Row[] = [
     reminders: ['2026-02-14T21:00:00.000Z', '2026-02-20T18:00:00.000Z', '2026-02-23T16:00:00.000Z'],
   },
   {
+    name: 'one calendar month from 01-31 ends on 02-28, the make-up Saturday, which stays',
+    start: '2026-01-31T10:00:00+08:00',
+    spec: { duration: 'P1M', calendar: 'calendar-days', reminders: [] },
+    due: '2026-02-28T16:00:00.000Z',
+    reminders: [],
+  },
+  {
+    name: 'one calendar month from 01-15 ends on 02-15, inside the Spring Festival, so moves to 02-24',
+    start: '2026-01-15T10:00:00+08:00',
+    spec: { duration: 'P1M', calendar: 'calendar-days', reminders: [] },
+    due: '2026-02-24T16:00:00.000Z',
+    reminders: [],
+  },
+  {
     name: 'calendar days landing on the make-up Saturday 02-14 stay there',
     start: '2026-02-04T09:00:00+08:00',
     spec: { duration: 'P10D', calendar: 'calendar-days', reminders: [] },
