@@ -18,6 +18,7 @@ import { createWorkerRuntime, type WorkerRuntime } from '../../workers/worker-ru
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestServer, type TestServer } from '../support/test-server';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { waitFor } from '../support/wait-for';
 
 // jest.config.js sets testTimeout per project, where jest ignores it: set it here for the hooks and tests.
 jest.setTimeout(60_000);
@@ -35,15 +36,6 @@ let receiver: WebhookReceiver;
 /** The statuses the receiver answered to one delivery id, in order. */
 const answeredTo = (deliveryId: string): number[] => receiver.received.filter((d) => d.deliveryId === deliveryId).map((d) => d.status);
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The open incident of one job, once the recorder has written it. */
 function openIncidentOf(jobId: string): Promise<IncidentRecord> {

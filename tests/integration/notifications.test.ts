@@ -16,6 +16,7 @@ import { createWorkerRuntime, type WorkerRuntime } from '../../workers/worker-ru
 import { actor, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { inTurn, startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../support/webhook-receiver';
+import { waitFor } from '../support/wait-for';
 
 // jest.config.js sets testTimeout per project, where jest ignores it: set it here for the hooks and tests.
 jest.setTimeout(60_000);
@@ -35,15 +36,6 @@ let receiver: WebhookReceiver<Notification>;
 const answers = new Map<string, Answer>();
 const logLines: string[] = [];
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const deliveriesOf = (caseId: string): ReceivedRequest<Notification>[] => receiver.received.filter((d) => d.body.caseId === caseId);
 
