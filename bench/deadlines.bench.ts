@@ -4,6 +4,7 @@
  *
  *   npm run bench:deadlines -- [--admin-url URL] [--redis-url URL] [--count 100000]
  *     [--memory-count 20000] [--rate 1000] [--seconds 5] [--concurrency 32] [--redis-server PATH]
+ *     [--only arming,redis-bytes,lateness]
  *
  * - arming: the sweeper's pass (PostgreSQL pages of 1000 pending rows, each
  *   handed to the timer scheduler's `arm`) over `count` deadline rows seeded
@@ -60,7 +61,12 @@ interface Options {
   readonly concurrency: number;
   readonly redisServer: string;
   readonly logLevel: string;
+  /** The figures to measure (all three unless `--only` names some). */
+  readonly only: ReadonlySet<Figure>;
 }
+
+const FIGURES = ['arming', 'redis-bytes', 'lateness'] as const;
+type Figure = (typeof FIGURES)[number];
 
 function parseOptions(argv: readonly string[]): Options {
   const { values } = parseArgs({
@@ -75,12 +81,13 @@ function parseOptions(argv: readonly string[]): Options {
       concurrency: { type: 'string', default: '32' },
       'redis-server': { type: 'string', default: 'redis-server' },
       'log-level': { type: 'string', default: 'error' },
+      only: { type: 'string', default: FIGURES.join(',') },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(
-      'usage: tsx bench/deadlines.bench.ts [--admin-url URL] [--redis-url URL] [--count N] [--memory-count N] [--rate PER_S] [--seconds S] [--concurrency N] [--redis-server PATH] [--log-level LEVEL]',
+      'usage: tsx bench/deadlines.bench.ts [--admin-url URL] [--redis-url URL] [--count N] [--memory-count N] [--rate PER_S] [--seconds S] [--concurrency N] [--redis-server PATH] [--log-level LEVEL] [--only arming,redis-bytes,lateness]',
     );
     process.exit(0);
   }
@@ -92,6 +99,9 @@ function parseOptions(argv: readonly string[]): Options {
   const count = int('count', values.count, PAGE);
   const memoryCount = int('memory-count', values['memory-count'], PAGE);
   if (memoryCount > count) throw new Error('--memory-count cannot exceed --count');
+  const only = values.only.split(',').map((f) => f.trim());
+  const unknown = only.filter((f) => !(FIGURES as readonly string[]).includes(f));
+  if (unknown.length > 0) throw new Error(`--only takes ${FIGURES.join(', ')}; not ${unknown.join(', ')}`);
   return {
     adminUrl: values['admin-url'],
     redisUrl: values['redis-url'],
@@ -102,6 +112,7 @@ function parseOptions(argv: readonly string[]): Options {
     concurrency: int('concurrency', values.concurrency, 1),
     redisServer: values['redis-server'],
     logLevel: values['log-level'],
+    only: new Set(only as Figure[]),
   };
 }
 
@@ -596,8 +607,9 @@ async function main(): Promise<void> {
     await seedFarDeadlines(bench, opts.count, new Date(Date.now() + 30 * DAY));
     info(`database ${bench.name}: seeded ${opts.count} pending deadlines by SQL in ${((performance.now() - t) / 1000).toFixed(1)} s; Redis prefix ${prefix}`);
 
-    await benchRedisBytes(opts, bench, logger);
-    await benchArming(opts, bench, opts.redisUrl, prefix, logger);
+    if (opts.only.has('redis-bytes')) await benchRedisBytes(opts, bench, logger);
+    if (opts.only.has('arming')) await benchArming(opts, bench, opts.redisUrl, prefix, logger);
+    if (!opts.only.has('lateness')) return;
 
     t = performance.now();
     const ids = await seedLateCases(bench, lateCount);

@@ -22,7 +22,8 @@ export interface CaseRecord {
 
 type CaseRow = Selectable<CasesTable>;
 
-function toRecord(row: CaseRow): CaseRecord {
+/** A case row as the engine sees it. */
+export function caseRecordOf(row: CaseRow): CaseRecord {
   return {
     id: row.id,
     unit: row.unit,
@@ -60,7 +61,7 @@ function scoped(q: CaseQuery, scopeUnit: string): CaseQuery {
 /** Locks a case row for the rest of the transaction (serialises concurrent commands on one case). */
 export async function lockCase(trx: Transaction<Database>, id: string): Promise<CaseRecord | undefined> {
   const row = await trx.selectFrom('cases').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-  return row === undefined ? undefined : toRecord(row);
+  return row === undefined ? undefined : caseRecordOf(row);
 }
 
 /** Reads one case within a unit subtree; a case outside it is reported as absent. */
@@ -68,7 +69,7 @@ export async function findCase(db: Executor, id: string, scopeUnit?: string): Pr
   let q = baseQuery(db).where('cases.id', '=', id);
   if (scopeUnit !== undefined) q = scoped(q, scopeUnit);
   const row = await q.executeTakeFirst();
-  return row === undefined ? undefined : toRecord(row);
+  return row === undefined ? undefined : caseRecordOf(row);
 }
 
 /** Inserts a new case row. */
@@ -151,7 +152,7 @@ export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRec
     query = query.where((eb) => eb.or([eb('cases.created_at', '<', createdAt), eb.and([eb('cases.created_at', '=', createdAt), eb('cases.id', '<', id)])]));
   }
   const rows = await query.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(q.limit).execute();
-  return rows.map(toRecord);
+  return rows.map(caseRecordOf);
 }
 
 /** Every case id in trail order, for whole-trail checks. */

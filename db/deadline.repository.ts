@@ -30,7 +30,8 @@ export interface DeadlineRecord {
 
 type Row = Selectable<DeadlinesTable>;
 
-function toRecord(r: Row): DeadlineRecord {
+/** A deadline row as the engine sees it. */
+export function deadlineRecordOf(r: Row): DeadlineRecord {
   return {
     id: String(r.id),
     caseId: r.case_id,
@@ -73,7 +74,7 @@ export async function insertDeadline(db: Executor, d: NewDeadline): Promise<Dead
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toRecord(row);
+  return deadlineRecordOf(row);
 }
 
 /** Changes one deadline row (status, due and reminder times, pause mark, extension). */
@@ -104,13 +105,13 @@ export async function updateDeadline(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toRecord(row);
+  return deadlineRecordOf(row);
 }
 
 /** A case's deadlines, oldest first. */
 export async function listDeadlines(db: Executor, caseId: string): Promise<DeadlineRecord[]> {
   const rows = await db.selectFrom('deadlines').selectAll().where('case_id', '=', caseId).orderBy('started_at').orderBy('id').execute();
-  return rows.map(toRecord);
+  return rows.map(deadlineRecordOf);
 }
 
 /** Deadlines of many cases at once (one query for a list page). */
@@ -120,7 +121,7 @@ export async function listDeadlinesOf(db: Executor, caseIds: readonly string[]):
   const rows = await db.selectFrom('deadlines').selectAll().where('case_id', 'in', caseIds).orderBy('started_at').orderBy('id').execute();
   for (const row of rows) {
     const list = byCase.get(row.case_id) ?? [];
-    list.push(toRecord(row));
+    list.push(deadlineRecordOf(row));
     byCase.set(row.case_id, list);
   }
   return byCase;
@@ -135,7 +136,7 @@ export async function findDeadline(db: Executor, caseId: string, clock: string, 
     .where('clock', '=', clock)
     .where('generation', '=', generation)
     .executeTakeFirst();
-  return row === undefined ? undefined : toRecord(row);
+  return row === undefined ? undefined : deadlineRecordOf(row);
 }
 
 /** Pending deadlines whose timer fires at or before `horizon`, soonest first (the sweeper's work list). */
@@ -147,5 +148,5 @@ export async function listFiringBefore(db: Executor, horizon: Date, limit: numbe
     );
   }
   const rows = await q.orderBy('next_fire_at').orderBy('id').limit(limit).execute();
-  return rows.map(toRecord);
+  return rows.map(deadlineRecordOf);
 }

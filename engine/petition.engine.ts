@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { durationMillis } from '../config/duration';
 import type { ClockName, Policy } from '../config/policy.schema';
 import * as cases from '../db/case.repository';
-import { appendEvent, type CaseEventRecord } from '../db/case-event.repository';
+import type { CaseEventRecord } from '../db/case-event.repository';
 import * as deadlines from '../db/deadline.repository';
 import { recordRefusal } from '../db/refused-attempt.repository';
+import { lockCasesOfDeadlines, writeTransitions, type TransitionWrite } from '../db/transition.repository';
 import { isAssignableUnit } from '../db/unit.repository';
 import { findIdempotentResponse, storeIdempotentResponse } from '../db/idempotency.repository';
 import { roleMaySend } from '../machines/petition.permissions';
@@ -24,12 +25,13 @@ import {
   type StoredSnapshot,
 } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
-import { commandSchema, intakeSchema, systemFieldSchemas, type Intake } from '../machines/petition.schemas';
+import { commandSchema, intakeSchema, type Intake } from '../machines/petition.schemas';
 import { GENESIS_HASH, hashEvent } from './audit-hash';
-import { clockChanges, type ClockChange } from './clock-changes';
+import { clockChanges } from './clock-changes';
 import { toPetitionView, type PetitionView } from './case-view';
-import { extendDue, planDeadline, reminderTimes } from './deadline-calculator';
+import { planDeadlineChanges } from './deadline-changes';
 import { AccessError, EventNotAllowedError, IdempotencyKeyReusedError, NotFoundError, PetitionError, ValidationError, VersionConflictError } from './errors';
+import { decideTimer, type TimerOutcome } from './timer-decision';
 import type { WorkingCalendar } from './working-calendar';
 
 /** The type of the first trail entry of every case: the petition as recorded (Art 19). */
@@ -61,8 +63,7 @@ export interface CommittedChange {
   readonly deadlines: readonly TouchedDeadline[];
 }
 
-/** What one `fireTimer` call did: a reminder or breach recorded, nothing yet due, or nothing to do. */
-export type TimerOutcome = 'reminded' | 'breached' | 'early' | 'stale';
+export type { TimerOutcome };
 
 /** A request's `Idempotency-Key` and a hash of the request it came with. */
 export interface IdempotencyOptions {
@@ -90,6 +91,12 @@ export interface PetitionEngine {
    * breach. Safe to call any number of times; only a due, live deadline changes.
    */
   fireTimer(caseId: string, clock: ClockName, generation: number): Promise<TimerOutcome>;
+  /**
+   * Fires many deadline timers (by deadline row id) in as few transactions
+   * as possible: one, unless two timers belong to one case. Each id gets its
+   * outcome; a failure fails the whole call and nothing of it is written.
+   */
+  fireTimers(deadlineIds: readonly string[]): Promise<Map<string, TimerOutcome>>;
 }
 
 function validationError(message: string, error: z.ZodError): ValidationError {
@@ -140,6 +147,27 @@ function parseCommand(body: unknown) {
   return parsed.data as unknown as Omit<PetitionEvent, 'actor' | 'at'>;
 }
 
+/** One event planned on one locked case: the rows it writes and what the case becomes. */
+interface PlannedStep {
+  readonly write: TransitionWrite;
+  readonly next: PetitionSnapshot;
+  /** The case's deadline rows as read under the lock (to tell new rows and old fire times apart). */
+  readonly rowsBefore: readonly deadlines.DeadlineRecord[];
+}
+
+/** The rows one step wrote (as stored), each with its next fire time before the step. */
+function touchedBy(planned: PlannedStep, stored: readonly deadlines.DeadlineRecord[]): TouchedDeadline[] {
+  const before = new Map(planned.rowsBefore.map((r) => [r.id, r]));
+  return stored.filter((r) => r.caseId === planned.write.case.id).map((row) => ({ row, previousFireAt: before.get(row.id)?.nextFireAt ?? null }));
+}
+
+/** The case's deadline rows after a step: those read under the lock, replaced or joined by the stored ones. */
+function rowsAfter(planned: PlannedStep, touched: readonly TouchedDeadline[]): deadlines.DeadlineRecord[] {
+  const byId = new Map(planned.rowsBefore.map((r) => [r.id, r]));
+  for (const t of touched) byId.set(t.row.id, t.row);
+  return [...byId.values()];
+}
+
 /** Creates the engine over a database, a policy and a working calendar. */
 export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
   const now = deps.now ?? (() => new Date());
@@ -148,73 +176,6 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
   async function notify(change: CommittedChange | undefined): Promise<void> {
     if (change === undefined || deps.onCommitted === undefined) return;
     await deps.onCommitted(change);
-  }
-
-  function specOf(clock: ClockName, durationOverride?: string) {
-    const p = deps.policy.clocks[clock];
-    return { ...p, duration: durationOverride ?? p.duration };
-  }
-
-  /** Applies the machine's clock changes to deadline rows; returns the rows that changed. */
-  async function applyClockChanges(
-    trx: Transaction<Database>,
-    caseId: string,
-    changes: readonly ClockChange[],
-    at: Date,
-    /** The case's deadline rows, read under the case lock; updated in place to what this command leaves. */
-    existing: deadlines.DeadlineRecord[],
-  ): Promise<TouchedDeadline[]> {
-    if (changes.length === 0) return [];
-    const find = (clock: string, generation: number) => existing.find((d) => d.clock === clock && d.generation === generation);
-    const touched: TouchedDeadline[] = [];
-    for (const ch of changes) {
-      if (ch.kind === 'start') {
-        const spec = specOf(ch.clock, ch.duration);
-        const plan = planDeadline(at, spec, deps.calendar);
-        const row = await deadlines.insertDeadline(trx, {
-          caseId,
-          clock: ch.clock,
-          generation: ch.generation,
-          calendar: spec.calendar,
-          duration: spec.duration,
-          onBreach: spec.onBreach,
-          startedAt: at,
-          dueAt: plan.dueAt,
-          reminders: plan.reminders,
-          updatedAt: at,
-        });
-        existing.push(row);
-        touched.push({ row, previousFireAt: null });
-        continue;
-      }
-      const row = find(ch.clock, ch.generation);
-      // A clock the machine knows but with no row is a bug, not a user error: fail the whole command.
-      if (row === undefined) throw new Error(`no deadline row for ${ch.clock} generation ${ch.generation}`);
-      let updated: deadlines.DeadlineRecord;
-      if (ch.kind === 'stop') {
-        updated = await deadlines.updateDeadline(trx, row.id, { status: ch.status, pausedAt: null, updatedAt: at });
-      } else if (ch.kind === 'pause') {
-        updated = await deadlines.updateDeadline(trx, row.id, { status: 'paused', pausedAt: at, updatedAt: at });
-      } else if (ch.kind === 'resume') {
-        // Paused time does not count (Art 35, hearings): shift due and reminders by the span.
-        const span = at.getTime() - (row.pausedAt ?? at).getTime();
-        updated = await deadlines.updateDeadline(trx, row.id, {
-          status: 'pending',
-          pausedAt: null,
-          dueAt: new Date(row.dueAt.getTime() + span),
-          reminders: row.reminders.map((t) => new Date(t.getTime() + span)),
-          updatedAt: at,
-        });
-      } else {
-        const dueAt = extendDue(row.dueAt, ch.by, row.calendar as never, deps.calendar);
-        const reminders = reminderTimes(row.startedAt, dueAt, deps.policy.clocks[ch.clock].reminders).filter((t) => t > at);
-        // The reminder list is rebuilt from now on, so the count of those already sent starts again.
-        updated = await deadlines.updateDeadline(trx, row.id, { dueAt, reminders, remindersSent: 0, extendedBy: ch.by, updatedAt: at });
-      }
-      existing.splice(existing.indexOf(row), 1, updated);
-      touched.push({ row: updated, previousFireAt: row.nextFireAt });
-    }
-    return touched;
   }
 
   /** Rules that need the policy or other cases, checked before the transition. */
@@ -243,28 +204,63 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     }
   }
 
-  /** Builds the event under the case lock; `undefined` means there is nothing to do. */
-  type Build = (
-    trx: Transaction<Database>,
+  /**
+   * The pure part of every event, human or timer: the machine's transition,
+   * the hash-chained trail entry, the case row and the deadline rows it
+   * leaves. Nothing is written here; {@link writeTransitions} writes a batch.
+   */
+  function planStep(
     rec: cases.CaseRecord,
     snapshot: PetitionSnapshot,
-    deadlineRows: readonly deadlines.DeadlineRecord[],
-  ) => Promise<{ event: PetitionEvent; after?: (trx: Transaction<Database>, at: Date) => Promise<TouchedDeadline[]> } | undefined>;
+    rows: readonly deadlines.DeadlineRecord[],
+    event: PetitionEvent,
+    at: Date,
+    remindersSent: readonly string[] = [],
+  ): PlannedStep {
+    const next = step(rec.machineVersion, snapshot, event);
+    const { type, actor, at: atIso, ...fields } = event;
+    const seq = rec.version + 1;
+    const record = {
+      caseId: rec.id,
+      seq,
+      type,
+      fields,
+      actor: { id: actor.id, role: actor.role, unit: actor.unit },
+      at: atIso,
+      machineVersion: rec.machineVersion,
+      prevHash: rec.lastHash,
+    };
+    const stored: CaseEventRecord = { ...record, hash: hashEvent(record) };
+    const ctx: PetitionContext = next.context;
+    const updated: cases.CaseRecord = {
+      ...rec,
+      state: stateName(next),
+      assigneeUnit: ctx.assignee?.unit ?? null,
+      listed: ctx.listed,
+      version: seq,
+      snapshot: toStored(next),
+      lastHash: stored.hash,
+      updatedAt: at,
+    };
+    const { added, changed } = planDeadlineChanges(rec.id, rows, clockChanges(snapshot.context.clocks, ctx.clocks), at, deps, remindersSent);
+    return { next, rowsBefore: rows, write: { case: updated, fromVersion: rec.version, event: stored, newDeadlines: added, changedDeadlines: changed } };
+  }
 
-  async function apply(
+  /** Applies one person's command to one case: lock, checks, pure transition, one write, the view. */
+  async function applyCommand(
     caseId: string,
-    build: Build,
+    command: Omit<PetitionEvent, 'actor' | 'at'>,
     opts: DispatchOptions,
-    viewer: Actor,
-  ): Promise<{ view: PetitionView | undefined; change: CommittedChange } | { refused: PetitionError } | { replayed: PetitionView } | undefined> {
-    const at = now();
+    actor: Actor,
+  ): Promise<{ view: PetitionView; change: CommittedChange } | { refused: PetitionError } | { replayed: PetitionView }> {
     return deps.db.transaction().execute(async (trx) => {
       const rec = await cases.lockCase(trx, caseId);
-      if (rec === undefined || (viewer.role !== 'system' && !cases.caseInScope(rec, viewer.unit))) throw new NotFoundError();
+      if (rec === undefined || !cases.caseInScope(rec, actor.unit)) throw new NotFoundError();
+      const at = now();
       if (opts.idempotency !== undefined) {
         // Read again under the case lock: a concurrent request with the same key may have committed while this one
         // waited for the lock, and its response is the answer (not a refusal or a version conflict of the retry).
-        const stored = await findIdempotentResponse(trx, viewer.id, opts.idempotency.key);
+        const stored = await findIdempotentResponse(trx, actor.id, opts.idempotency.key);
         if (stored !== undefined) {
           if (stored.requestHash !== opts.idempotency.requestHash) throw new IdempotencyKeyReusedError();
           return { replayed: stored.response as PetitionView };
@@ -274,62 +270,87 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
         throw new VersionConflictError(opts.expectedVersion, rec.version);
       }
       const snapshot = restore(rec.machineVersion, rec.snapshot as StoredSnapshot);
-      // Read after the lock is held, in a statement of its own: under READ COMMITTED a statement that waited for
-      // the lock still sees the data as of its start, and a concurrent command may just have changed these rows.
-      const rows = await deadlines.listDeadlines(trx, caseId);
-      const built = await build(trx, rec, snapshot, rows);
-      if (built === undefined) return undefined;
-      const { event } = built;
-      const roleMay = roleMaySend(event.type, event.actor.role);
+      const event = { ...command, actor, at: at.toISOString() } as PetitionEvent;
+      const roleMay = roleMaySend(event.type, actor.role);
       if (!roleMay || !snapshot.can(event)) {
         const state = stateName(snapshot);
         // Every denial is kept (who, which unit, which event, why); the refusal commits, nothing else does.
         const refused = roleMay
-          ? new EventNotAllowedError(event.type, state, allowedEvents(snapshot, event.actor.role, event.at))
-          : new AccessError('FORBIDDEN', `a ${event.actor.role} never sends ${event.type}`);
-        if (event.actor.role !== 'system') {
-          await recordRefusal(trx, { caseId, actor: event.actor, eventType: event.type, state, code: refused.code, message: refused.message, at });
-        }
+          ? new EventNotAllowedError(event.type, state, allowedEvents(snapshot, actor.role, event.at))
+          : new AccessError('FORBIDDEN', `a ${actor.role} never sends ${event.type}`);
+        await recordRefusal(trx, { caseId, actor, eventType: event.type, state, code: refused.code, message: refused.message, at });
         return { refused };
       }
       await checkCommandRules(trx, event, caseId);
-      const next = step(rec.machineVersion, snapshot, event);
-      const { type, actor, at: atIso, ...fields } = event;
-      const seq = rec.version + 1;
-      const record = {
-        caseId,
-        seq,
-        type,
-        fields,
-        actor: { id: actor.id, role: actor.role, unit: actor.unit },
-        at: atIso,
-        machineVersion: rec.machineVersion,
-        prevHash: rec.lastHash,
-      };
-      const stored: CaseEventRecord = { ...record, hash: hashEvent(record) };
-      await appendEvent(trx, stored);
-      const ctx: PetitionContext = next.context;
-      const updated: cases.CaseRecord = {
-        ...rec,
-        state: stateName(next),
-        assigneeUnit: ctx.assignee?.unit ?? null,
-        listed: ctx.listed,
-        version: seq,
-        snapshot: toStored(next),
-        lastHash: stored.hash,
-        updatedAt: at,
-      };
-      await cases.updateCase(trx, caseId, rec.version, updated);
-      const touched = await applyClockChanges(trx, caseId, clockChanges(snapshot.context.clocks, ctx.clocks), at, rows);
-      if (built.after !== undefined) touched.push(...(await built.after(trx, at)));
-      const state = updated.state;
-      // Nobody reads the view of a timer's change: the worker only needs to know it committed.
-      if (viewer.role === 'system') return { view: undefined, change: { caseId, event: stored, state, deadlines: touched } };
-      const view = toPetitionView(updated, rows, viewer, at, next);
+      // Read after the lock is held, in a statement of its own: under READ COMMITTED a statement that waited for
+      // the lock still sees the data as of its start, and a concurrent command may just have changed these rows.
+      const rows = await deadlines.listDeadlines(trx, caseId);
+      const planned = planStep(rec, snapshot, rows, event, at);
+      const touched = touchedBy(planned, await writeTransitions(trx, [planned.write]));
+      const updated = planned.write.case;
+      const view = toPetitionView(updated, rowsAfter(planned, touched), actor, at, planned.next);
       if (opts.idempotency !== undefined) {
-        await storeIdempotentResponse(trx, { actorId: viewer.id, ...opts.idempotency, status: 200, response: view, at });
+        await storeIdempotentResponse(trx, { actorId: actor.id, ...opts.idempotency, status: 200, response: view, at });
       }
-      return { view, change: { caseId, event: stored, state, deadlines: touched } };
+      return { view, change: { caseId, event: planned.write.event, state: updated.state, deadlines: touched } };
+    });
+  }
+
+  /**
+   * One transaction over many timers: locks their cases (one statement), reads
+   * their deadline rows (one statement), decides and plans each, and writes
+   * every event in one statement. A second timer of a case already stepped in
+   * this round is deferred to the next round, so each step starts from the
+   * case as the previous one left it.
+   */
+  async function fireRound(
+    deadlineIds: readonly string[],
+    outcomes: Map<string, TimerOutcome>,
+  ): Promise<{ changes: CommittedChange[]; deferred: string[] }> {
+    return deps.db.transaction().execute(async (trx) => {
+      const locked = await lockCasesOfDeadlines(trx, deadlineIds);
+      const at = now();
+      const rowsByCase = await deadlines.listDeadlinesOf(
+        trx,
+        locked.map((r) => r.id),
+      );
+      const recs = new Map(locked.map((r) => [r.id, r]));
+      const rowById = new Map([...rowsByCase.values()].flat().map((r) => [r.id, r]));
+      const stepped = new Set<string>();
+      const deferred: string[] = [];
+      const steps: { id: string; planned: PlannedStep; outcome: TimerOutcome }[] = [];
+      for (const id of deadlineIds) {
+        const row = rowById.get(id);
+        const rec = row === undefined ? undefined : recs.get(row.caseId);
+        if (row === undefined || rec === undefined) {
+          outcomes.set(id, 'stale');
+          continue;
+        }
+        if (stepped.has(rec.id)) {
+          deferred.push(id);
+          continue;
+        }
+        const snapshot = restore(rec.machineVersion, rec.snapshot as StoredSnapshot);
+        const decided = decideTimer(row, snapshot, at, system);
+        // A timer event the machine does not take in this state (the case moved on) is a no-op, not a refusal.
+        if (typeof decided === 'string' || !snapshot.can(decided.event)) {
+          outcomes.set(id, typeof decided === 'string' ? decided : 'stale');
+          continue;
+        }
+        stepped.add(rec.id);
+        steps.push({ id, outcome: decided.outcome, planned: planStep(rec, snapshot, rowsByCase.get(rec.id) ?? [], decided.event, at, decided.remindersSent) });
+      }
+      const stored = await writeTransitions(
+        trx,
+        steps.map((s) => s.planned.write),
+      );
+      const changes = steps.map(({ id, planned, outcome }) => {
+        outcomes.set(id, outcome);
+        const { case: updated, event } = planned.write;
+        // Nobody reads the view of a timer's change: the worker only needs to know it committed.
+        return { caseId: updated.id, event, state: updated.state, deadlines: touchedBy(planned, stored) };
+      });
+      return { changes, deferred };
     });
   }
 
@@ -364,18 +385,12 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       createdAt: at,
       updatedAt: at,
     };
+    const { added } = planDeadlineChanges(id, [], clockChanges({}, snapshot.context.clocks), at, deps);
     const result = await deps.db.transaction().execute(async (trx) => {
-      await cases.insertCase(trx, rec);
-      await appendEvent(trx, event);
-      const touched = await applyClockChanges(trx, id, clockChanges({}, snapshot.context.clocks), at, []);
-      const view = toPetitionView(
-        rec,
-        touched.map((t) => t.row),
-        actor,
-        at,
-        snapshot,
-      );
+      const stored = await writeTransitions(trx, [{ case: rec, fromVersion: null, event, newDeadlines: added, changedDeadlines: [] }]);
+      const view = toPetitionView(rec, stored, actor, at, snapshot);
       if (idempotency !== undefined) await storeIdempotentResponse(trx, { actorId: actor.id, ...idempotency, status: 201, response: view, at });
+      const touched = stored.map((row) => ({ row, previousFireAt: null }));
       return { view, change: { caseId: id, event, state: rec.state, deadlines: touched } };
     });
     await notify(result.change);
@@ -405,6 +420,22 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     }
   }
 
+  async function fireTimers(deadlineIds: readonly string[]): Promise<Map<string, TimerOutcome>> {
+    const outcomes = new Map<string, TimerOutcome>();
+    // Deadline ids are bigint keys; anything else names no deadline.
+    let pending = [...new Set(deadlineIds)].filter((id) => {
+      if (/^[1-9][0-9]{0,18}$/.test(id)) return true;
+      outcomes.set(id, 'stale');
+      return false;
+    });
+    while (pending.length > 0) {
+      const { changes, deferred } = await fireRound(pending, outcomes);
+      for (const change of changes) await notify(change);
+      pending = deferred;
+    }
+    return outcomes;
+  }
+
   return {
     async intake(body, actor, opts = {}) {
       const parsed = intakeSchema.safeParse(body);
@@ -416,52 +447,20 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     async dispatch(caseId, body, actor, opts = {}) {
       const command = parseCommand(body);
       return idempotent(actor, opts.idempotency, async () => {
-        const result = await apply(caseId, async () => ({ event: { ...command, actor, at: now().toISOString() } as PetitionEvent }), opts, actor);
-        if (result === undefined) throw new Error('unreachable: a command always builds an event');
+        const result = await applyCommand(caseId, command, opts, actor);
         if ('refused' in result) throw result.refused;
         if ('replayed' in result) return result.replayed;
         await notify(result.change);
-        if (result.view === undefined) throw new Error('unreachable: a person always gets a view');
         return result.view;
       });
     },
 
+    fireTimers,
+
     async fireTimer(caseId, clock, generation) {
-      const decided: { outcome: TimerOutcome } = { outcome: 'stale' };
-      const result = await apply(
-        caseId,
-        async (_trx, _rec, snapshot, rows) => {
-          // Read under the case lock: every change to a case's deadlines happens under it, so this decision is final.
-          const row = rows.find((d) => d.clock === clock && d.generation === generation);
-          if (row === undefined || row.status !== 'pending' || snapshot.context.clocks[clock]?.generation !== generation) return undefined;
-          const at = now();
-          const reminder = row.reminders[row.remindersSent];
-          if (reminder !== undefined && reminder <= at) {
-            decided.outcome = 'reminded';
-            const fields = systemFieldSchemas.DEADLINE_REMINDER.parse({ clock, generation, reminder: reminder.toISOString() });
-            return {
-              event: { type: 'DEADLINE_REMINDER', ...fields, actor: system, at: at.toISOString() } as PetitionEvent,
-              after: async (t, when) => [
-                { row: await deadlines.updateDeadline(t, row.id, { remindersSent: row.remindersSent + 1, updatedAt: when }), previousFireAt: row.nextFireAt },
-              ],
-            };
-          }
-          if (row.dueAt > at) {
-            decided.outcome = 'early';
-            return undefined;
-          }
-          decided.outcome = 'breached';
-          // The breach action armed with the deadline applies, even if the policy changed since.
-          const fields = systemFieldSchemas.DEADLINE_BREACHED.parse({ clock, generation, onBreach: row.onBreach });
-          return { event: { type: 'DEADLINE_BREACHED', ...fields, actor: system, at: at.toISOString() } as PetitionEvent };
-        },
-        {},
-        system,
-      );
-      if (result === undefined) return decided.outcome === 'early' ? 'early' : 'stale';
-      if ('refused' in result || 'replayed' in result) return 'stale';
-      await notify(result.change);
-      return decided.outcome;
+      const row = await deadlines.findDeadline(deps.db, caseId, clock, generation);
+      if (row === undefined) return 'stale';
+      return (await fireTimers([row.id])).get(row.id) ?? 'stale';
     },
   };
 }

@@ -1,0 +1,116 @@
+import { sql, type Selectable, type Transaction } from 'kysely';
+import type { CaseEventRecord } from './case-event.repository';
+import { caseRecordOf, type CaseRecord } from './case.repository';
+import { deadlineRecordOf, type DeadlineRecord, type NewDeadline } from './deadline.repository';
+import type { Database, DeadlinesTable } from './schema';
+
+/** The fields of a deadline row a command may change, as the command leaves them. */
+export type DeadlineState = Pick<DeadlineRecord, 'id' | 'status' | 'dueAt' | 'reminders' | 'remindersSent' | 'pausedAt' | 'extendedBy' | 'updatedAt'>;
+
+/** Everything one committed event writes: the case row, the trail entry and the deadline rows. */
+export interface TransitionWrite {
+  /** The case row as the event leaves it. */
+  readonly case: CaseRecord;
+  /** The version the case was read (and locked) at; `null` for a new case, which is inserted. */
+  readonly fromVersion: number | null;
+  readonly event: CaseEventRecord;
+  readonly newDeadlines: readonly NewDeadline[];
+  readonly changedDeadlines: readonly DeadlineState[];
+}
+
+/**
+ * Locks the cases with these ids, in id order so that two batches never wait
+ * on each other in opposite orders, and returns them (absent ids are skipped).
+ */
+export async function lockCases(trx: Transaction<Database>, ids: readonly string[]): Promise<CaseRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await trx.selectFrom('cases').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  return rows.map(caseRecordOf);
+}
+
+/** Locks the cases the given deadline rows belong to (id order, as {@link lockCases}). */
+export async function lockCasesOfDeadlines(trx: Transaction<Database>, deadlineIds: readonly string[]): Promise<CaseRecord[]> {
+  if (deadlineIds.length === 0) return [];
+  const rows = await trx
+    .selectFrom('cases')
+    .selectAll()
+    .where('id', 'in', (eb) => eb.selectFrom('deadlines').select('case_id').where('id', 'in', deadlineIds))
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  return rows.map(caseRecordOf);
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+const iso = (reminders: readonly Date[]) => json(reminders.map((t) => t.toISOString()));
+
+/**
+ * Writes any number of events of distinct cases in one statement (one round
+ * trip whatever the batch size): trail entries, case rows (updated under the
+ * version each was locked at, or inserted), new and changed deadline rows.
+ * Returns the deadline rows as stored, with the next fire times the database
+ * computes. The caller holds the locks of every updated case.
+ */
+export async function writeTransitions(trx: Transaction<Database>, writes: readonly TransitionWrite[]): Promise<DeadlineRecord[]> {
+  if (writes.length === 0) return [];
+  const events = writes.map((w) => w.event);
+  const inserted = writes.filter((w) => w.fromVersion === null).map((w) => w.case);
+  const updated = writes.filter((w) => w.fromVersion !== null);
+  const added = writes.flatMap((w) => w.newDeadlines);
+  const changed = writes.flatMap((w) => w.changedDeadlines);
+  const { rows } = await sql<Selectable<DeadlinesTable> & { cases_written: number }>`
+    with ev as (
+      insert into case_events (case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, prev_hash, hash)
+      select * from unnest(
+        ${events.map((e) => e.caseId)}::uuid[], ${events.map((e) => e.seq)}::int[], ${events.map((e) => e.type)}::text[],
+        ${events.map((e) => json(e.fields))}::jsonb[], ${events.map((e) => e.actor.id)}::text[], ${events.map((e) => e.actor.role)}::text[],
+        ${events.map((e) => e.actor.unit)}::text[], ${events.map((e) => e.at)}::timestamptz[], ${events.map((e) => e.machineVersion)}::int[],
+        ${events.map((e) => e.prevHash)}::text[], ${events.map((e) => e.hash)}::text[])
+    ), ci as (
+      insert into cases (id, unit, assignee_unit, state, channel, listed, version, machine_version, snapshot, last_hash, created_at, updated_at)
+      select * from unnest(
+        ${inserted.map((c) => c.id)}::uuid[], ${inserted.map((c) => c.unit)}::text[], ${inserted.map((c) => c.assigneeUnit)}::text[],
+        ${inserted.map((c) => c.state)}::text[], ${inserted.map((c) => c.channel)}::text[], ${inserted.map((c) => c.listed)}::boolean[],
+        ${inserted.map((c) => c.version)}::int[], ${inserted.map((c) => c.machineVersion)}::int[], ${inserted.map((c) => json(c.snapshot))}::jsonb[],
+        ${inserted.map((c) => c.lastHash)}::text[], ${inserted.map((c) => c.createdAt)}::timestamptz[], ${inserted.map((c) => c.updatedAt)}::timestamptz[])
+      returning id
+    ), cu as (
+      update cases c set state = v.state, assignee_unit = v.assignee_unit, listed = v.listed, version = v.version,
+        snapshot = v.snapshot, last_hash = v.last_hash, updated_at = v.updated_at
+      from unnest(
+        ${updated.map((w) => w.case.id)}::uuid[], ${updated.map((w) => w.fromVersion)}::int[], ${updated.map((w) => w.case.state)}::text[],
+        ${updated.map((w) => w.case.assigneeUnit)}::text[], ${updated.map((w) => w.case.listed)}::boolean[], ${updated.map((w) => w.case.version)}::int[],
+        ${updated.map((w) => json(w.case.snapshot))}::jsonb[], ${updated.map((w) => w.case.lastHash)}::text[],
+        ${updated.map((w) => w.case.updatedAt)}::timestamptz[]
+      ) as v(id, from_version, state, assignee_unit, listed, version, snapshot, last_hash, updated_at)
+      where c.id = v.id and c.version = v.from_version
+      returning c.id
+    ), du as (
+      update deadlines d set status = v.status, due_at = v.due_at, reminders = v.reminders, reminders_sent = v.reminders_sent,
+        paused_at = v.paused_at, extended_by = v.extended_by, updated_at = v.updated_at
+      from unnest(
+        ${changed.map((d) => d.id)}::bigint[], ${changed.map((d) => d.status)}::text[], ${changed.map((d) => d.dueAt)}::timestamptz[],
+        ${changed.map((d) => iso(d.reminders))}::jsonb[], ${changed.map((d) => d.remindersSent)}::int[],
+        ${changed.map((d) => d.pausedAt)}::timestamptz[], ${changed.map((d) => d.extendedBy)}::text[], ${changed.map((d) => d.updatedAt)}::timestamptz[]
+      ) as v(id, status, due_at, reminders, reminders_sent, paused_at, extended_by, updated_at)
+      where d.id = v.id
+      returning d.*
+    ), di as (
+      insert into deadlines (case_id, clock, generation, status, calendar, duration, on_breach, started_at, due_at, reminders, updated_at)
+      select v.case_id, v.clock, v.generation, 'pending', v.calendar, v.duration, v.on_breach, v.started_at, v.due_at, v.reminders, v.updated_at
+      from unnest(
+        ${added.map((d) => d.caseId)}::uuid[], ${added.map((d) => d.clock)}::text[], ${added.map((d) => d.generation)}::int[],
+        ${added.map((d) => d.calendar)}::text[], ${added.map((d) => d.duration)}::text[], ${added.map((d) => d.onBreach)}::text[],
+        ${added.map((d) => d.startedAt)}::timestamptz[], ${added.map((d) => d.dueAt)}::timestamptz[], ${added.map((d) => iso(d.reminders))}::jsonb[],
+        ${added.map((d) => d.updatedAt)}::timestamptz[]
+      ) as v(case_id, clock, generation, calendar, duration, on_breach, started_at, due_at, reminders, updated_at)
+      returning *
+    )
+    select n.cases_written, x.*
+    from (select ((select count(*) from ci) + (select count(*) from cu))::int as cases_written) n
+    left join (select * from du union all select * from di) x on true`.execute(trx);
+  const casesWritten = rows[0]?.cases_written ?? 0;
+  // Every case of the batch was locked at the version it is updated from: anything else is a bug, not a race.
+  if (casesWritten !== writes.length) throw new Error(`wrote ${casesWritten} of ${writes.length} cases: a case changed under a held lock`);
+  return rows.filter((r) => r.id !== null).map(deadlineRecordOf);
+}
