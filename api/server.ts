@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
@@ -39,8 +42,30 @@ declare module 'fastify' {
   }
 }
 
-/** Routes that carry no case data and must work without a token (probes, API description). */
-const PUBLIC_PREFIXES = ['/healthz', '/readyz', '/openapi.json', '/docs'];
+/** Where the web console is served; its files are public, its API calls carry the user's token. */
+export const CONSOLE_PREFIX = '/console';
+
+/** Routes that carry no case data and must work without a token (probes, API description, the console's static files). */
+const PUBLIC_PREFIXES = ['/healthz', '/readyz', '/openapi.json', '/docs', CONSOLE_PREFIX];
+
+/**
+ * The console's folder (`web/` at the package root). Searched upwards because this file runs both from
+ * `api/` (ts sources under jest and tsx) and from `dist/api/` (the build), which sit at different depths.
+ */
+function findWebRoot(from: string = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'web');
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+    if (dirname(dir) === dir) throw new Error(`the web console (web/index.html) was not found above ${from}`);
+  }
+}
+
+/**
+ * The console's pages may only load their own scripts, styles and API: the token sits in sessionStorage,
+ * so no injected or third-party script may ever run next to it.
+ */
+const CONSOLE_CSP =
+  "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /**
  * Builds the Fastify app of CONTRACT.md: zod-validated routes, bearer-token
@@ -75,11 +100,22 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifyStatic, {
+    root: findWebRoot(),
+    prefix: CONSOLE_PREFIX,
+    // `/console` → `/console/`, so the pages' relative links resolve inside the console.
+    redirect: true,
+    setHeaders: (reply) => {
+      void reply.header('content-security-policy', CONSOLE_CSP);
+    },
+  });
+  // The root is where people type the address: send them to the console (no case data, so no token).
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(`${CONSOLE_PREFIX}/`));
 
   app.decorateRequest('actor', null as unknown as Actor);
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
-    if (PUBLIC_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return;
+    if (path === '/' || PUBLIC_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return;
     const header = request.headers.authorization;
     if (header === undefined || !header.startsWith('Bearer ')) throw new AccessError('UNAUTHORIZED', 'a bearer token is required');
     request.actor = await verifyToken(deps.authSecret, header.slice('Bearer '.length).trim());

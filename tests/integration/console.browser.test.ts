@@ -1,0 +1,349 @@
+/**
+ * The web console in a real browser: Chromium (the system's, driven by
+ * playwright-core) against the real server listening on a real port, over a
+ * private database. Everything is done the way a person would: paste a
+ * token, fill in forms, press the buttons the API allows.
+ */
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { signToken } from '../../api/auth';
+import type { HumanRole } from '../../machines/petition.roles';
+import { intakeBody } from '../support/engine-fixtures';
+import { createTestServer, type TestServer } from '../support/test-server';
+
+const FUGOU = '411621';
+const XIHUA = '411622';
+const ID_NUMBER = '412721199001013411';
+const PHONE = '18749261234';
+/** Evaluated in the page (string expressions: the tests are typed without the DOM library). */
+const TOKEN_IN_STORAGE = "sessionStorage.getItem('petitionflow.token')";
+
+let s: TestServer;
+let browser: Browser;
+let base: string;
+/** Script errors and CSP violations of every page: a console that throws is broken even if the assertions pass. */
+let pageProblems: string[] = [];
+
+beforeAll(async () => {
+  s = await createTestServer('console_browser');
+  await s.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  // pg-pool's end() resolves before its clients have hung up, and `drop database … with (force)` may then
+  // terminate one: its error, emitted on the pool with no listener, would fail this file after every test passed.
+  s?.tdb.pool.on('error', () => undefined);
+  await s?.close();
+});
+
+afterEach(() => {
+  const problems = pageProblems;
+  pageProblems = [];
+  expect(problems).toEqual([]);
+});
+
+/** A fresh browser context (its own sessionStorage) on the console's sign-in page. */
+async function openConsole(): Promise<Page> {
+  const context = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
+  // Every wait is for something the console shows within a second or two; fail well inside jest's timeout.
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => pageProblems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.text().includes('Content Security Policy')) pageProblems.push(`CSP: ${msg.text()}`);
+  });
+  await page.goto(`${base}/`);
+  await page.getByRole('heading', { name: /登录/ }).waitFor();
+  return page;
+}
+
+/** Signs in by pasting a token, as a user does, and waits until the console says who they are. */
+async function signIn(role: HumanRole, unit: string, user = `${role}@${unit}`): Promise<Page> {
+  const page = await openConsole();
+  await page.fill('#token', await s.token(role, unit, user));
+  await page.getByRole('button', { name: /登录/ }).click();
+  await page.locator('[data-testid=who]', { hasText: user }).waitFor();
+  return page;
+}
+
+/** Records a case through the API (the console is exercised elsewhere); returns its id. */
+async function recordCase(summary: string, unit = FUGOU): Promise<string> {
+  const res = await s.app.inject({
+    method: 'POST',
+    url: '/petitions',
+    headers: { authorization: `Bearer ${await s.token('clerk', unit, `clerk@${unit}`)}` },
+    payload: intakeBody({ unit, matter: { category: 'land', summary } }),
+  });
+  expect(res.statusCode).toBe(201);
+  return res.json<{ id: string }>().id;
+}
+
+/** Sends a command through the API, as another user at another desk would. */
+async function sendAsSomeoneElse(role: HumanRole, id: string, body: Record<string, unknown>): Promise<void> {
+  const res = await s.app.inject({
+    method: 'POST',
+    url: `/petitions/${id}/events`,
+    headers: { authorization: `Bearer ${await s.token(role, FUGOU, `${role}-desk-2`)}` },
+    payload: body,
+  });
+  expect(res.statusCode).toBe(200);
+}
+
+async function stateOf(page: Page, state: string): Promise<string> {
+  const badge = page.locator('[data-testid=case-state]', { hasText: state });
+  await badge.waitFor();
+  return (await badge.textContent()) ?? '';
+}
+
+/** Opens an event's form by its button and submits it with the given inputs (name → value; selects by value). */
+async function sendEvent(page: Page, type: string, inputs: Record<string, string> = {}): Promise<void> {
+  await page.locator(`button.event-button[data-event=${type}]`).click();
+  const form = page.locator(`form.event-form[data-event=${type}]`);
+  await form.waitFor();
+  for (const [name, value] of Object.entries(inputs)) {
+    const input = form.locator(`[name="${name}"]`);
+    if ((await input.evaluate((el) => el.tagName)) === 'SELECT') await input.selectOption(value);
+    else await input.fill(value);
+  }
+  await form.getByRole('button', { name: /提交/ }).click();
+}
+
+describe('signing in and out', () => {
+  it('refuses what is not a valid token and shows who a signed-in user is', async () => {
+    const page = await openConsole();
+    await page.fill('#token', 'not a token');
+    await page.getByRole('button', { name: /登录/ }).click();
+    await page.getByRole('alert').filter({ hasText: '这不是有效的令牌' }).waitFor();
+
+    // Well formed, but signed with another office's secret: the API says 401 and the console says so.
+    await page.fill('#token', await signToken('another-office-secret-of-32-characters!', { sub: 'clerk-x', role: 'clerk', unit: FUGOU }));
+    await page.getByRole('button', { name: /登录/ }).click();
+    await page.locator('[data-error-code=UNAUTHORIZED]').waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+
+    await page.fill('#token', await s.token('clerk', FUGOU, 'clerk-7'));
+    await page.getByRole('button', { name: /登录/ }).click();
+    const who = page.locator('[data-testid=who]');
+    await who.filter({ hasText: 'clerk-7' }).waitFor();
+    expect(await who.textContent()).toMatch(/clerk-7 · 登记员 clerk · 单位 411621/);
+    await page.getByRole('heading', { name: /案件/ }).waitFor();
+    expect(await page.locator('#nav').textContent()).toContain('登记');
+    expect(await page.locator('#nav').textContent()).not.toContain('督办看板');
+    await page.context().close();
+  });
+
+  it('signs out, and sends a user whose token the API refuses back to sign in', async () => {
+    const page = await signIn('clerk', FUGOU);
+    await page.getByRole('button', { name: /退出/ }).click();
+    await page.getByRole('status').filter({ hasText: '您已退出' }).waitFor();
+    expect(await page.evaluate(TOKEN_IN_STORAGE)).toBeNull();
+    await page.goto(`${base}/console/#/cases`);
+    await page.getByRole('heading', { name: /登录/ }).waitFor();
+    expect(await page.locator('[data-testid=who]').count()).toBe(0);
+
+    // A token that reads well but that the API does not accept (a rotated secret): the first call answers 401.
+    const stale = await signToken('a-rotated-secret-with-at-least-32-chars', { sub: 'clerk-1', role: 'clerk', unit: FUGOU });
+    await page.evaluate(`sessionStorage.setItem('petitionflow.token', ${JSON.stringify(stale)})`);
+    await page.goto(`${base}/console/#/cases`);
+    await page.getByRole('status').filter({ hasText: '登录已失效' }).waitFor();
+    expect(page.url()).toMatch(/#\/sign-in$/);
+    expect(await page.evaluate(TOKEN_IN_STORAGE)).toBeNull();
+    await page.context().close();
+  });
+});
+
+describe('cases', () => {
+  it('lets a clerk register a petition, shows the API’s field errors, and lists it', async () => {
+    const summary = `宅基地确权纠纷 ${Date.now()}`;
+    const page = await signIn('clerk', FUGOU, 'clerk-1');
+    await page.getByRole('link', { name: /登记/ }).click();
+    const form = page.locator('form.register');
+    await form.waitFor();
+    expect(await form.locator('[name=unit]').inputValue()).toBe(FUGOU);
+    await form.locator('[name=channel]').selectOption('letter');
+    await form.locator('[name="petitioner.name"]').fill('张某');
+    await form.locator('[name="petitioner.idNumber"]').fill('4127211990');
+    await form.locator('[name="petitioner.phone"]').fill(PHONE);
+    await form.locator('[name="petitioner.address"]').fill('扶沟县曹里乡');
+    await form.locator('[name="matter.category"]').fill('land');
+    await form.locator('[name="matter.summary"]').fill(summary);
+    // A group visit: one representative, added with the form's own button.
+    await form.getByRole('button', { name: /添加代表/ }).click();
+    await form.locator('[name="representatives.0.name"]').fill('李某');
+    await form.locator('[name="representatives.0.phone"]').fill('13800001111');
+    await form.getByRole('button', { name: /登记/ }).click();
+
+    // The API's 400 names the field; the console puts it next to that input and in the alert.
+    const alert = form.locator('[data-error-code=VALIDATION]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('petitioner.idNumber');
+    const idInput = form.locator('[name="petitioner.idNumber"]');
+    expect(await idInput.getAttribute('aria-invalid')).toBe('true');
+    const described = (await idInput.getAttribute('aria-describedby')) ?? '';
+    const fieldError = page.locator(`[id="${described.split(' ').pop() ?? ''}"]`);
+    expect(await fieldError.textContent()).toMatch(/ID number/);
+
+    await idInput.fill(ID_NUMBER);
+    await form.getByRole('button', { name: /登记/ }).click();
+    expect(await stateOf(page, 'received')).toContain('已登记');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(summary);
+    // The clerk checks identity and contact (Art 19): numbers in full.
+    const petitioner = await page.locator('[data-testid=petitioner]').textContent();
+    expect(petitioner).toContain(ID_NUMBER);
+    expect(petitioner).toContain(PHONE);
+    expect(await page.getByRole('region', { name: /信访人/ }).textContent()).toContain('13800001111');
+    await page.locator('tr[data-event=INTAKE]').waitFor();
+    expect(await page.locator('tr[data-clock=acceptance]').textContent()).toContain('计时中');
+
+    await page.getByRole('link', { name: /案件/ }).first().click();
+    // The case page's trail also has a row with the summary: wait for the list itself.
+    await page.getByRole('heading', { name: /^案件 Cases$/ }).waitFor();
+    const row = page.locator('tr[data-case-id]', { hasText: summary });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('已登记');
+    expect(await row.textContent()).toContain('受理期限');
+    await page.context().close();
+  });
+
+  it('shows a handler and a supervisor of another county only their own county’s cases', async () => {
+    const fugouSummary = `扶沟县案件 ${Date.now()}`;
+    const xihuaSummary = `西华县案件 ${Date.now()}`;
+    const fugouCase = await recordCase(fugouSummary, FUGOU);
+    await recordCase(xihuaSummary, XIHUA);
+    for (const role of ['handler', 'supervisor'] as const) {
+      const page = await signIn(role, XIHUA);
+      await page.locator('tr', { hasText: xihuaSummary }).waitFor();
+      expect(await page.locator('tr', { hasText: fugouSummary }).count()).toBe(0);
+      // Not even by its address: a case outside one's units does not exist for them.
+      await page.goto(`${base}/console/#/cases/${fugouCase}`);
+      await page.locator('[data-error-code=NOT_FOUND]').waitFor();
+      expect(await page.locator('body').textContent()).not.toContain(fugouSummary);
+      await page.context().close();
+    }
+  });
+
+  it('moves a case along through its buttons and shows the new state and trail', async () => {
+    const summary = `承包地纠纷 ${Date.now()}`;
+    await recordCase(summary);
+    const page = await signIn('clerk', FUGOU, 'clerk-1');
+    await page.getByRole('link', { name: summary }).click();
+    expect(await stateOf(page, 'received')).toContain('已登记');
+    expect(await page.locator('button.event-button[data-event=ASSIGN]').count()).toBe(0);
+
+    await sendEvent(page, 'VERIFY', { note: '身份与联系方式已核实' });
+    expect(await stateOf(page, 'verified')).toContain('已受理');
+    const verifyRow = page.locator('tr[data-event=VERIFY]');
+    expect(await verifyRow.textContent()).toContain('clerk-1');
+    expect(await verifyRow.textContent()).toContain('身份与联系方式已核实');
+    expect(await page.locator('tr[data-clock=handling]').textContent()).toContain('计时中');
+    expect(await page.getByRole('status').textContent()).toContain('已受理');
+
+    // A unit code the API refuses: its 400 is shown next to the unit input.
+    await sendEvent(page, 'ASSIGN', { unit: '4116', handler: 'handler-1' });
+    const alert = page.locator('form.event-form [data-error-code=VALIDATION]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/unit/);
+    expect(await page.locator('form.event-form [name=unit]').getAttribute('aria-invalid')).toBe('true');
+
+    await page.locator('form.event-form [name=unit]').fill(FUGOU);
+    await page.locator('form.event-form').getByRole('button', { name: /提交/ }).click();
+    expect(await stateOf(page, 'assigned')).toContain('已交办');
+    expect(await page.locator('tr[data-event=ASSIGN]').textContent()).toContain('handler-1');
+    expect(await page.locator('tr[data-clock=objection]').textContent()).toContain('异议期');
+    // A clerk has nothing to do on an assigned case.
+    expect(await page.locator('button.event-button').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('masks ID numbers and phones for a handler, and shows a refused command as the API words it', async () => {
+    const summary = `拖欠工资 ${Date.now()}`;
+    const id = await recordCase(summary);
+    await sendAsSomeoneElse('clerk', id, { type: 'VERIFY' });
+    await sendAsSomeoneElse('clerk', id, { type: 'ASSIGN', unit: FUGOU, handler: 'handler-1' });
+
+    const page = await signIn('handler', FUGOU, 'handler-1');
+    await page.getByRole('link', { name: summary }).click();
+    expect(await stateOf(page, 'assigned')).toContain('已交办');
+    const petitioner = (await page.locator('[data-testid=petitioner]').textContent()) ?? '';
+    expect(petitioner).toContain('41272119xxxxxx3411');
+    expect(petitioner).toContain('1874926xxxx');
+    const text = (await page.locator('body').textContent()) ?? '';
+    expect(text).not.toContain(ID_NUMBER);
+    expect(text).not.toContain(PHONE);
+
+    // While the handler fills in the form, a colleague resolves the case: the form's version is stale.
+    await page.locator('button.event-button[data-event=START_MEDIATION]').click();
+    await page.locator('form.event-form[data-event=START_MEDIATION]').waitFor();
+    await sendAsSomeoneElse('handler', id, { type: 'RESOLVE', outcome: 'explain', opinion: '已解释政策' });
+    await page.locator('form.event-form [name=level]').selectOption('township');
+    await page.locator('form.event-form').getByRole('button', { name: /提交/ }).click();
+    const conflict = page.locator('[data-error-code=VERSION_CONFLICT]');
+    await conflict.waitFor();
+    expect(await conflict.textContent()).toContain('409');
+    expect(await conflict.textContent()).toContain('案件已被他人更新');
+
+    await page.getByRole('button', { name: /载入最新版本/ }).click();
+    expect(await stateOf(page, 'resolved')).toContain('已办结');
+    expect(await page.locator('tr[data-event=RESOLVE]').textContent()).toContain('handler-desk-2');
+    expect(await page.locator('button.event-button[data-event=START_MEDIATION]').count()).toBe(0);
+    await page.context().close();
+  });
+});
+
+describe('supervision, incidents and audit', () => {
+  it('puts a case a supervisor escalates on the board, and lists no incidents', async () => {
+    const summary = `征地补偿 ${Date.now()}`;
+    await recordCase(summary);
+    const page = await signIn('supervisor', '411600', 'supervisor-city');
+    await page.getByRole('link', { name: summary }).click();
+    await sendEvent(page, 'ESCALATE', { reason: '群众反映强烈，挂牌督办', dueIn: 'P10D' });
+    expect(await stateOf(page, 'escalated')).toContain('督办中');
+
+    await page.getByRole('link', { name: /督办看板/ }).click();
+    await page.getByRole('heading', { name: /督办看板/ }).waitFor();
+    const row = page.locator('tr[data-case-id]', { hasText: summary });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('群众反映强烈');
+    expect(await page.locator(`tr[data-unit="${FUGOU}"]`).textContent()).toMatch(/411621\s*\d+\s*[1-9]/);
+
+    await page.getByRole('link', { name: /故障任务/ }).click();
+    await page.getByText('没有未处理的故障任务').waitFor();
+    await page.context().close();
+  });
+
+  it('lets an auditor verify the trail, replay a case, and download its trail as CSV', async () => {
+    const summary = `医保报销 ${Date.now()}`;
+    const id = await recordCase(summary);
+    await sendAsSomeoneElse('clerk', id, { type: 'VERIFY' });
+
+    const page = await signIn('auditor', '411600', 'auditor-1');
+    await page.getByRole('link', { name: summary }).click();
+    expect(await stateOf(page, 'verified')).toContain('已受理');
+    expect(await page.locator('button.event-button').count()).toBe(0);
+    await page.getByRole('link', { name: /回放与导出轨迹/ }).click();
+
+    await page.getByRole('button', { name: /核验/ }).click();
+    expect(await page.locator('[data-testid=verify-result]').textContent()).toMatch(/完整 Intact：核验 \d+ 条记录/);
+
+    expect(await page.locator('#replay-case').inputValue()).toBe(id);
+    await page.getByRole('button', { name: /回放 Replay/ }).click();
+    const replay = page.locator('[data-testid=replay-result]');
+    await replay.waitFor();
+    expect(await replay.textContent()).toContain('与存储的案件一致');
+    expect(await replay.locator('tr[data-seq]').count()).toBe(2);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /下载轨迹/ }).click()]);
+    expect(download.suggestedFilename()).toBe(`petition-${id}-trail.csv`);
+    const csv = await readFile(await download.path(), 'utf8');
+    expect(csv.split('\n')[0]).toBe('seq,type,actor_id,actor_role,at,machine_version,fields,prev_hash,hash');
+    expect(csv).toContain('VERIFY');
+    // The auditor's export is masked like their view.
+    expect(csv).toContain('41272119xxxxxx3411');
+    expect(csv).not.toContain(ID_NUMBER);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * Deadlines as the API reports them (`{clock, dueAt, status, reminders, …}`):
+ * a one-cell summary for lists and the full table for a case page.
+ */
+import { h, table } from './dom.js';
+import { isOverdue, time } from './format.js';
+import { CLOCKS, DEADLINE_STATUSES, labelled } from './labels.js';
+
+/** Clocks still running or already breached; met and cancelled ones no longer need anyone's attention. */
+const LIVE = ['pending', 'paused', 'breached'];
+
+function overdueMark(deadline) {
+  return isOverdue(deadline) && h('strong', { class: 'overdue' }, ' 已超期 overdue');
+}
+
+/** The live deadlines of a case in one cell: clock, due time, and whether it is overdue. */
+export function deadlineSummary(deadlines) {
+  const live = deadlines.filter((d) => LIVE.includes(d.status));
+  if (live.length === 0) return '—';
+  return h(
+    'ul',
+    { class: 'plain' },
+    live.map((d) => h('li', null, CLOCKS[d.clock] ?? d.clock, ' ', time(d.dueAt), d.status === 'paused' && '（已暂停）', overdueMark(d))),
+  );
+}
+
+/** Every deadline of a case, with its reminders and status. */
+export function deadlineTable(deadlines) {
+  if (deadlines.length === 0) return h('p', { class: 'empty' }, '暂无期限。No deadlines yet.');
+  return table(
+    '期限与提醒',
+    ['时钟 Clock', '起算 Started', '到期 Due', '提醒时间 Reminders at', '状态 Status', '延期 Extended by'],
+    deadlines.map((d) =>
+      h(
+        'tr',
+        { 'data-clock': d.clock },
+        h('td', null, labelled(CLOCKS, d.clock)),
+        h('td', null, time(d.startedAt)),
+        h('td', null, time(d.dueAt)),
+        h(
+          'td',
+          null,
+          d.reminders.length === 0
+            ? '—'
+            : h(
+                'ul',
+                { class: 'plain' },
+                d.reminders.map((at) => h('li', null, time(at))),
+              ),
+        ),
+        h('td', { class: `deadline-${d.status}` }, labelled(DEADLINE_STATUSES, d.status), overdueMark(d)),
+        h('td', null, d.extendedBy ?? '—'),
+      ),
+    ),
+  );
+}

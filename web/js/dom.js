@@ -1,0 +1,82 @@
+/* global document, Node */
+/**
+ * Element building. Everything the API returns is inserted as text, never as
+ * HTML, so a petition's contents can never become markup or script.
+ */
+
+/**
+ * `h('a', { href: '#/cases', class: 'x', onclick: fn }, 'text', child)`: an element with attributes,
+ * listeners (`on…` keys) and children (strings, nodes, arrays; null and false are skipped).
+ */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (key === 'class') el.className = value;
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+/** Appends children as {@link h} takes them. */
+export function append(el, children) {
+  for (const child of [children].flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+/** A Chinese label followed by its code, the way README and DOMAIN name things: 受理 `VERIFY`. */
+export function bilingual(zh, code) {
+  if (zh === undefined || zh === code) return h('code', null, code);
+  return h('span', { class: 'bilingual' }, zh, ' ', h('code', null, code));
+}
+
+/** A page's heading, Chinese first; focusable so the router can move focus to it after a navigation. */
+export function heading(zh, en) {
+  return h('h1', { tabindex: '-1' }, zh, ' ', h('span', { lang: 'en' }, en));
+}
+
+let sections = 0;
+
+/** A titled section of a page, named by its heading (a landmark screen-reader users can jump to). */
+export function section(zh, en, ...content) {
+  const id = `section-${++sections}`;
+  return h('section', { 'aria-labelledby': id }, h('h2', { id }, zh, ' ', h('span', { lang: 'en' }, en)), content);
+}
+
+/** A control with its label above it; the control must have an id. */
+export function labelledField(label, control) {
+  return h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
+}
+
+/** A table with a caption, column headings and one row per item. */
+export function table(caption, headings, rows) {
+  return h(
+    'table',
+    null,
+    h('caption', null, caption),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        headings.map((text) => h('th', { scope: 'col' }, text)),
+      ),
+    ),
+    h('tbody', null, rows),
+  );
+}
+
+/** A definition list of [term, description] pairs; pairs whose description is null are left out. */
+export function definitions(pairs) {
+  return h(
+    'dl',
+    null,
+    pairs.filter(([, value]) => value !== null && value !== undefined).map(([term, value]) => [h('dt', null, term), h('dd', null, value)]),
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * How values read on screen. Times are shown in Beijing time whatever the
+ * browser's zone: statutory deadlines are days in China (Asia/Shanghai).
+ */
+import { bilingual, definitions, h } from './dom.js';
+import { fieldLabel, valuesOf } from './labels.js';
+
+const TIME_ZONE = 'Asia/Shanghai';
+const dateTime = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+const CODE = /^[a-zA-Z][a-zA-Z_-]*$/;
+
+/** An ISO instant as Beijing time in a `<time>` element (the instant itself kept in `datetime`). */
+export function time(iso) {
+  return h('time', { datetime: iso }, dateTime.format(new Date(iso)));
+}
+
+/** A `datetime-local` value (`2026-03-02T09:30`), read as Beijing time, as an ISO instant with its offset. */
+export function beijingInputToIso(value) {
+  return `${value.length === 16 ? `${value}:00` : value}+08:00`;
+}
+
+/** The first characters of a case id: enough to tell cases apart in a table, the full id in the link. */
+export function shortId(id) {
+  return id.slice(0, 8);
+}
+
+/** Whether a deadline is past due now (breached, or still running after its due time). */
+export function isOverdue(deadline, now = Date.now()) {
+  return deadline.status === 'breached' || (deadline.status === 'pending' && Date.parse(deadline.dueAt) < now);
+}
+
+/**
+ * Any value of a view or an event's fields, readably: codes translated by the
+ * field they sit in, times in Beijing time, objects as nested definition lists.
+ */
+export function describe(value, fieldName, eventType) {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'boolean') return value ? '是' : '否';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') {
+    if (ISO_TIME.test(value)) return time(value);
+    // Only ASCII codes are looked up, so the Chinese free text of names, notes and opinions is never taken for one.
+    const zh = CODE.test(value) ? valuesOf(fieldName)[value] : undefined;
+    return zh === undefined ? value : bilingual(zh, value);
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '—';
+    return h(
+      'ol',
+      { class: 'plain' },
+      value.map((item) => h('li', null, describe(item, fieldName, eventType))),
+    );
+  }
+  return definitions(Object.entries(value).map(([key, inner]) => [fieldLabel(key, eventType), describe(inner, key, eventType)]));
+}

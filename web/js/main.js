@@ -1,0 +1,121 @@
+/* global window, document, location, URLSearchParams */
+/**
+ * The console's shell: who is signed in, the navigation, and a hash router
+ * (`#/cases`, `#/cases/<id>`, …) so every page has an address the back
+ * button and a bookmark keep, with nothing for the server to route.
+ */
+import { h } from './dom.js';
+import { errorAlert } from './error-view.js';
+import { labelled, ROLES } from './labels.js';
+import { pagesFor } from './pages.js';
+import { currentSession, endSession } from './session.js';
+import { renderAudit } from './views/audit.js';
+import { renderCaseDetail } from './views/case-detail.js';
+import { renderCaseList } from './views/case-list.js';
+import { renderIncidents } from './views/incidents.js';
+import { renderRegister } from './views/register-petition.js';
+import { renderSignIn } from './views/sign-in.js';
+import { renderSupervision } from './views/supervision-board.js';
+
+const ROUTES = [
+  { pattern: /^#\/sign-in$/, render: renderSignIn, title: '登录 Sign in', public: true },
+  { pattern: /^#\/cases$/, render: renderCaseList, title: '案件 Cases' },
+  { pattern: /^#\/cases\/([0-9a-fA-F-]{36})$/, render: renderCaseDetail, title: '案件详情 Case' },
+  { pattern: /^#\/register$/, render: renderRegister, title: '登记 Register' },
+  { pattern: /^#\/supervision$/, render: renderSupervision, title: '督办看板 Supervision' },
+  { pattern: /^#\/incidents$/, render: renderIncidents, title: '故障任务 Incidents' },
+  { pattern: /^#\/audit$/, render: renderAudit, title: '审计 Audit' },
+];
+
+const HOME = '#/cases';
+const main = document.getElementById('view');
+
+/** Counts navigations, so a page that finishes loading after the user moved on does not report into the new one. */
+let navigation = 0;
+
+function parseHash() {
+  const [path, query = ''] = location.hash.split('?');
+  return { path: path === '' || path === '#' || path === '#/' ? HOME : path, params: new URLSearchParams(query) };
+}
+
+function renderChrome(session, path) {
+  const nav = document.getElementById('nav');
+  const who = document.getElementById('who');
+  if (session === null) {
+    nav.replaceChildren();
+    who.replaceChildren();
+    return;
+  }
+  const { claims } = session;
+  nav.replaceChildren(
+    h(
+      'ul',
+      null,
+      pagesFor(claims.role).map((page) =>
+        h(
+          'li',
+          null,
+          h(
+            'a',
+            { href: page.hash, 'aria-current': path.startsWith(page.hash) ? 'page' : null },
+            page.label,
+            ' ',
+            h('span', { lang: 'en' }, page.code),
+          ),
+        ),
+      ),
+    ),
+  );
+  who.replaceChildren(
+    h(
+      'p',
+      { 'data-testid': 'who' },
+      h('span', { class: 'user' }, claims.sub),
+      ' · ',
+      labelled(ROLES, claims.role),
+      ' · 单位 ',
+      h('code', { class: 'unit' }, claims.unit),
+    ),
+    h('button', { type: 'button', class: 'sign-out', onclick: signOut }, '退出 Sign out'),
+  );
+}
+
+function signOut() {
+  endSession('您已退出。You have signed out.');
+  location.hash = '#/sign-in';
+}
+
+async function route() {
+  const { path, params } = parseHash();
+  const session = currentSession();
+  if (session === null && path !== '#/sign-in') {
+    location.replace('#/sign-in');
+    return;
+  }
+  if (session !== null && path === '#/sign-in') {
+    location.replace(HOME);
+    return;
+  }
+  renderChrome(session, path);
+  const mine = ++navigation;
+  const view = h('div', { class: 'page' });
+  main.replaceChildren(view);
+  main.setAttribute('aria-busy', 'true');
+  const found = ROUTES.map((r) => ({ r, match: r.pattern.exec(path) })).find(({ match }) => match !== null);
+  document.title = `${found?.r.title ?? '未找到 Not found'} · 信访案件工作台`;
+  try {
+    if (found === undefined) view.append(h('h1', null, '未找到此页 Page not found'), h('p', null, h('a', { href: HOME }, '返回案件列表')));
+    else await found.r.render(view, { params, session, match: found.match });
+  } catch (err) {
+    if (mine === navigation) view.append(errorAlert(err));
+  } finally {
+    if (mine === navigation) {
+      main.removeAttribute('aria-busy');
+      // Screen readers and keyboards start at the new page's heading, as after a page load.
+      (view.querySelector('h1') ?? main).focus({ preventScroll: true });
+    }
+  }
+}
+
+window.addEventListener('hashchange', () => void route());
+void route();

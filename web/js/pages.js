@@ -1,0 +1,26 @@
+/**
+ * The console's pages and who is offered them in the navigation. The roles
+ * follow the API's own checks (POST /petitions, GET /supervision, GET
+ * /incidents, GET /audit/verify) only so nobody is shown a link that can only
+ * end in 403; the API still decides, and a refusal is shown as it says.
+ */
+export const PAGES = [
+  { hash: '#/cases', label: '案件', code: 'Cases', roles: null },
+  { hash: '#/register', label: '登记', code: 'Register', roles: ['clerk', 'supervisor'] },
+  { hash: '#/supervision', label: '督办看板', code: 'Supervision', roles: ['supervisor', 'leader', 'auditor'] },
+  { hash: '#/incidents', label: '故障任务', code: 'Incidents', roles: ['supervisor', 'auditor'] },
+  { hash: '#/audit', label: '审计', code: 'Audit', roles: ['auditor', 'supervisor'] },
+];
+
+/** The pages offered to `role`. */
+export function pagesFor(role) {
+  return PAGES.filter((page) => page.roles === null || page.roles.includes(role));
+}
+
+/** Whether `role` is offered the page at `hash`. */
+export function offers(role, hash) {
+  return pagesFor(role).some((page) => page.hash === hash);
+}
+
+/** Roles the API lets retry an incident (`POST /incidents/:id/retry`). */
+export const INCIDENT_RETRY_ROLES = ['supervisor'];

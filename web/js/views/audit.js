@@ -1,0 +1,142 @@
+/* global document, setTimeout, URL */
+/**
+ * For auditors: verify every hash chain in scope (GET /audit/verify), replay
+ * one case from its trail alone, optionally as of a time (GET
+ * /petitions/:id/replay?at=), and download its trail as CSV
+ * (GET /petitions/:id/history?format=csv) to re-check the hashes elsewhere.
+ */
+import { api } from '../api-client.js';
+import { h, heading, labelledField, section, table } from '../dom.js';
+import { submitting } from '../form-submit.js';
+import { beijingInputToIso, time } from '../format.js';
+import { EVENTS, labelled, ROLES, STATES } from '../labels.js';
+
+/** Long enough for the browser to have started the download before the object URL is released. */
+const RELEASE_DOWNLOAD_AFTER_MS = 60_000;
+
+export function renderAudit(view, { params, session }) {
+  view.append(heading('审计', 'Audit'), verifySection(session.claims.unit), replaySection(params.get('case') ?? ''));
+}
+
+function verifySection(ownUnit) {
+  const unit = h('input', { id: 'verify-unit', name: 'unit', type: 'text', inputmode: 'numeric', value: ownUnit });
+  const result = h('div', { 'aria-live': 'polite' });
+  const submit = h('button', { type: 'submit' }, '核验 Verify');
+  async function verify(event) {
+    event.preventDefault();
+    await submitting({ button: submit, errors: result }, async () => {
+      const outcome = await api('/audit/verify', { query: { unit: unit.value.trim() } });
+      result.replaceChildren(
+        outcome.ok
+          ? h(
+              'p',
+              { class: 'ok', 'data-testid': 'verify-result' },
+              `完整 Intact：核验 ${outcome.checked} 条记录，${outcome.cases} 件案件，未发现篡改。`,
+            )
+          : h(
+              'div',
+              { role: 'alert', class: 'error', 'data-testid': 'verify-result' },
+              h('p', null, h('strong', null, '轨迹断裂 Broken chain'), `：已核验 ${outcome.checked} 条记录。`),
+              h(
+                'p',
+                null,
+                '案件 ',
+                h('a', { href: `#/cases/${outcome.firstBroken.caseId}` }, h('code', null, outcome.firstBroken.caseId)),
+                `，第 ${outcome.firstBroken.seq} 条：${outcome.firstBroken.reason}`,
+              ),
+            ),
+      );
+    });
+  }
+  return section(
+    '核验审计链',
+    'Verify the trail',
+    h('p', null, '逐条重算辖区内每件案件轨迹的哈希链，指出第一处断裂。'),
+    h('form', { class: 'filters', onsubmit: (event) => void verify(event) }, labelledField('单位（含下级）Unit and below', unit), submit),
+    result,
+  );
+}
+
+function replaySection(initialCase) {
+  const caseId = h('input', { id: 'replay-case', name: 'case', type: 'text', autocomplete: 'off', size: 38, value: initialCase });
+  const asOf = h('input', { id: 'replay-at', name: 'at', type: 'datetime-local', step: 1 });
+  const result = h('div', { 'aria-live': 'polite' });
+  const replayButton = h('button', { type: 'submit' }, '回放 Replay');
+  const csvButton = h('button', { type: 'button', onclick: () => void downloadCsv() }, '下载轨迹 CSV Download the trail');
+
+  async function replay(event) {
+    event.preventDefault();
+    await submitting({ button: replayButton, errors: result }, async () => {
+      const at = asOf.value === '' ? undefined : beijingInputToIso(asOf.value);
+      const outcome = await api(`/petitions/${encodeURIComponent(caseId.value.trim())}/replay`, { query: { at } });
+      result.replaceChildren(replayResult(outcome, at));
+    });
+  }
+
+  async function downloadCsv() {
+    const id = caseId.value.trim();
+    await submitting({ button: csvButton, errors: result }, async () => {
+      const csv = await api(`/petitions/${encodeURIComponent(id)}/history`, { query: { format: 'csv' }, as: 'blob' });
+      const url = URL.createObjectURL(csv);
+      const link = h('a', { href: url, download: `petition-${id}-trail.csv`, hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), RELEASE_DOWNLOAD_AFTER_MS);
+    });
+  }
+
+  return section(
+    '回放与导出',
+    'Replay and export',
+    h('p', null, '仅凭轨迹重建案件，逐步列出每条记录后的状态；可指定回放到某一时刻（北京时间）。'),
+    h(
+      'form',
+      { class: 'filters', onsubmit: (event) => void replay(event) },
+      labelledField('案件编号 Case id', caseId),
+      labelledField('回放至（北京时间，可不填）As of', asOf),
+      replayButton,
+      csvButton,
+    ),
+    result,
+  );
+}
+
+function replayResult(outcome, at) {
+  return h(
+    'div',
+    { 'data-testid': 'replay-result' },
+    h(
+      'p',
+      null,
+      at === undefined ? '重建后的状态 Rebuilt state：' : ['截至 ', time(at), ' 的状态 State as of then：'],
+      h('strong', null, labelled(STATES, outcome.state)),
+      ' · ',
+      outcome.matchesStored
+        ? h('span', { class: 'ok' }, '与存储的案件一致 matches the stored case')
+        : h(
+            'span',
+            { class: 'overdue' },
+            at === undefined
+              ? '与存储的案件不一致 differs from the stored case'
+              : '与存储的最新状态不同（此刻之后仍有记录，或轨迹与存储不符）differs from the latest stored state',
+          ),
+    ),
+    table(
+      `共 ${outcome.steps.length} 步（规则版本 ${outcome.machineVersion}）`,
+      ['序号 Seq', '时间 At', '事件 Event', '操作人 Actor', '之后的状态 State after', '规则接受 Accepted'],
+      outcome.steps.map((step) =>
+        h(
+          'tr',
+          { 'data-seq': step.seq },
+          h('td', null, String(step.seq)),
+          h('td', null, time(step.at)),
+          h('td', null, labelled(EVENTS, step.type)),
+          h('td', null, labelled(ROLES, step.actor.role), ' ', step.actor.id),
+          h('td', null, labelled(STATES, step.state)),
+          h('td', { class: step.accepted ? null : 'overdue' }, step.accepted ? '是' : '否（与规则不符）'),
+        ),
+      ),
+    ),
+  );
+}

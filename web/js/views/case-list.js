@@ -1,0 +1,101 @@
+/* global location, URLSearchParams */
+/**
+ * The cases of the user's units, newest first (GET /petitions). Filters and
+ * the page cursor live in the address, so a filtered list can be bookmarked
+ * and the back button returns to the previous page.
+ */
+import { api } from '../api-client.js';
+import { queryValues } from '../api-schemas.js';
+import { h, heading, labelledField, table } from '../dom.js';
+import { deadlineSummary } from '../deadline-view.js';
+import { time, shortId } from '../format.js';
+import { CHANNELS, labelled, STATES } from '../labels.js';
+
+const PAGE_SIZES = ['20', '50', '100'];
+
+export async function renderCaseList(view, { params }) {
+  const filters = {
+    state: params.get('state') ?? '',
+    unit: params.get('unit') ?? '',
+    overdue: params.get('overdue') === 'true' ? 'true' : '',
+    limit: PAGE_SIZES.includes(params.get('limit')) ? params.get('limit') : PAGE_SIZES[0],
+  };
+  const cursor = params.get('cursor') ?? undefined;
+  const [states, page] = await Promise.all([queryValues('/petitions', 'state'), api('/petitions', { query: { ...filters, cursor } })]);
+
+  view.append(
+    heading('案件', 'Cases'),
+    filterForm(filters, states),
+    page.items.length === 0
+      ? h('p', { class: 'empty' }, '没有符合条件的案件。No cases match.')
+      : table(
+          `${cursor === undefined ? '最新' : '较早'}的 ${page.items.length} 件案件（按登记时间从新到旧）`,
+          ['登记时间 Recorded', '事项 Matter', '单位 Unit', '渠道 Channel', '状态 State', '期限 Deadlines'],
+          page.items.map(caseRow),
+        ),
+    h(
+      'p',
+      { class: 'pager' },
+      cursor !== undefined && h('a', { href: listHash(filters) }, '« 最新 Newest'),
+      cursor !== undefined && page.nextCursor !== null && ' · ',
+      page.nextCursor !== null && h('a', { href: listHash(filters, page.nextCursor) }, '较早的案件 Older »'),
+    ),
+  );
+}
+
+function caseRow(p) {
+  return h(
+    'tr',
+    { 'data-case-id': p.id },
+    h('td', null, time(p.createdAt)),
+    h('td', null, h('a', { href: `#/cases/${p.id}` }, p.matter.summary), ' ', h('code', { class: 'id', title: p.id }, shortId(p.id))),
+    h('td', null, h('code', null, p.unit)),
+    h('td', null, labelled(CHANNELS, p.channel)),
+    h('td', { class: `state state-${p.state}` }, labelled(STATES, p.state)),
+    h('td', null, deadlineSummary(p.deadlines)),
+  );
+}
+
+function listHash(filters, cursor) {
+  const query = new URLSearchParams(Object.entries({ ...filters, cursor }).filter(([, v]) => v !== undefined && v !== ''));
+  const text = query.toString();
+  return text === '' ? '#/cases' : `#/cases?${text}`;
+}
+
+function filterForm(filters, states) {
+  const state = h(
+    'select',
+    { id: 'filter-state', name: 'state' },
+    h('option', { value: '' }, '全部 All'),
+    states.map((s) => h('option', { value: s }, `${STATES[s] ?? s}（${s}）`)),
+  );
+  state.value = filters.state;
+  const unit = h('input', {
+    id: 'filter-unit',
+    name: 'unit',
+    type: 'text',
+    inputmode: 'numeric',
+    placeholder: '如 411621',
+    value: filters.unit,
+  });
+  const overdue = h('input', { id: 'filter-overdue', name: 'overdue', type: 'checkbox', checked: filters.overdue === 'true' });
+  const limit = h(
+    'select',
+    { id: 'filter-limit', name: 'limit' },
+    PAGE_SIZES.map((n) => h('option', { value: n }, n)),
+  );
+  limit.value = filters.limit;
+  const apply = (event) => {
+    event.preventDefault();
+    location.hash = listHash({ state: state.value, unit: unit.value.trim(), overdue: overdue.checked ? 'true' : '', limit: limit.value });
+  };
+  return h(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': '筛选案件 Filter cases', onsubmit: apply },
+    labelledField('状态 State', state),
+    labelledField('单位 Unit', unit),
+    h('div', { class: 'field checkbox' }, overdue, ' ', h('label', { for: 'filter-overdue' }, '仅看超期 Overdue only')),
+    labelledField('每页 Per page', limit),
+    h('button', { type: 'submit' }, '筛选 Filter'),
+  );
+}

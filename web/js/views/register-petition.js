@@ -1,0 +1,41 @@
+/* global crypto, location */
+/**
+ * 登记: recording a petition (POST /petitions). The form is the API's intake
+ * schema; the unit starts as the clerk's own.
+ */
+import { api } from '../api-client.js';
+import { intakeSchema } from '../api-schemas.js';
+import { h, heading } from '../dom.js';
+import { submitting } from '../form-submit.js';
+import { schemaForm } from '../schema-form.js';
+
+/**
+ * An Idempotency-Key for one filled-in form: a clerk who clicks again after a
+ * timeout gets the case already recorded instead of a second one. Made from
+ * getRandomValues, which (unlike randomUUID) also works on plain-HTTP intranets.
+ */
+function newIdempotencyKey() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export async function renderRegister(view, { session }) {
+  const schema = await intakeSchema();
+  const fields = schemaForm(schema, { initial: { unit: session.claims.unit } });
+  const errors = h('div', { class: 'form-errors', 'aria-live': 'polite' });
+  const submit = h('button', { type: 'submit' }, '登记 Record');
+  const idempotencyKey = newIdempotencyKey();
+
+  async function record(event) {
+    event.preventDefault();
+    await submitting({ button: submit, errors, fields }, async () => {
+      const created = await api('/petitions', { method: 'POST', body: fields.read(), headers: { 'idempotency-key': idempotencyKey } });
+      location.hash = `#/cases/${created.id}`;
+    });
+  }
+
+  view.append(
+    heading('登记信访', 'Register a petition'),
+    h('p', null, '按《信访工作条例》第十九条记录信访人、联系方式、诉求与事实理由；口头信访如实记录。带 * 的为必填。'),
+    h('form', { class: 'register', novalidate: true, onsubmit: (event) => void record(event) }, fields.element, errors, submit),
+  );
+}
