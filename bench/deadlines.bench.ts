@@ -3,18 +3,19 @@
  * deadline, and breach lateness, each against raw BullMQ in the same run.
  *
  *   npm run bench:deadlines -- [--admin-url URL] [--redis-url URL] [--count 100000]
- *     [--memory-count 20000] [--rate 1000] [--seconds 5] [--concurrency 32] [--redis-server PATH]
+ *     [--memory-count 20000] [--rate 1000] [--seconds 5] [--warmup-seconds 2] [--concurrency 64] [--redis-server PATH]
  *     [--only arming,redis-bytes,lateness]
  *
  * - arming: the sweeper's pass (PostgreSQL pages of 1000 pending rows, each
  *   handed to the timer scheduler's `arm`) over `count` deadline rows seeded
  *   with SQL, vs `Queue.addBulk` of as many delayed jobs in chunks of 1000.
  * - redis-bytes: `INFO memory` used_memory growth per armed deadline vs per
- *   raw delayed job (data `{}`, auto id), on a private `redis-server` spawned
- *   on a spare port and killed at the end.
+ *   raw delayed job (data `{}`, auto id, same queue name), on a private
+ *   `redis-server` spawned on a spare port and killed at the end.
  * - lateness: due time → DEADLINE_BREACHED committed (seen by the engine's
  *   after-commit hook) with `count` far-future timers pending and `rate` cases
- *   falling due per second for `seconds`, workers of `createWorkerRuntime`
+ *   falling due per second for `seconds` (after `warmup-seconds` more at the
+ *   same rate, not counted, for both), workers of `createWorkerRuntime`
  *   in-process, vs due time → start of a no-op processor on a raw queue
  *   holding as many pending jobs.
  *
@@ -58,6 +59,8 @@ interface Options {
   readonly memoryCount: number;
   readonly rate: number;
   readonly seconds: number;
+  /** Seconds of due timers before the measured ones, at the same rate: JIT, pools and plan caches warm up. */
+  readonly warmupSeconds: number;
   readonly concurrency: number;
   readonly redisServer: string;
   readonly logLevel: string;
@@ -78,7 +81,8 @@ function parseOptions(argv: readonly string[]): Options {
       'memory-count': { type: 'string', default: '20000' },
       rate: { type: 'string', default: '1000' },
       seconds: { type: 'string', default: '5' },
-      concurrency: { type: 'string', default: '32' },
+      'warmup-seconds': { type: 'string', default: '2' },
+      concurrency: { type: 'string', default: '64' },
       'redis-server': { type: 'string', default: 'redis-server' },
       'log-level': { type: 'string', default: 'error' },
       only: { type: 'string', default: FIGURES.join(',') },
@@ -87,7 +91,7 @@ function parseOptions(argv: readonly string[]): Options {
   });
   if (values.help) {
     console.log(
-      'usage: tsx bench/deadlines.bench.ts [--admin-url URL] [--redis-url URL] [--count N] [--memory-count N] [--rate PER_S] [--seconds S] [--concurrency N] [--redis-server PATH] [--log-level LEVEL] [--only arming,redis-bytes,lateness]',
+      'usage: tsx bench/deadlines.bench.ts [--admin-url URL] [--redis-url URL] [--count N] [--memory-count N] [--rate PER_S] [--seconds S] [--warmup-seconds S] [--concurrency N] [--redis-server PATH] [--log-level LEVEL] [--only arming,redis-bytes,lateness]',
     );
     process.exit(0);
   }
@@ -109,6 +113,7 @@ function parseOptions(argv: readonly string[]): Options {
     memoryCount,
     rate: int('rate', values.rate, 1),
     seconds: int('seconds', values.seconds, 1),
+    warmupSeconds: int('warmup-seconds', values['warmup-seconds'], 0),
     concurrency: int('concurrency', values.concurrency, 1),
     redisServer: values['redis-server'],
     logLevel: values['log-level'],
@@ -255,7 +260,11 @@ function rawJobs(n: number, delay: number) {
 
 // ---------------------------------------------------------------- arming
 
-async function benchArming(opts: Options, bench: BenchDatabase, redisUrl: string, prefix: string, logger: Logger): Promise<void> {
+/**
+ * Arms `count` far-future deadlines through the sweeper and as many raw delayed jobs, timing both; prints the
+ * figure when asked. The lateness figure runs over these pending timers, so it arms them even when not asked.
+ */
+async function benchArming(opts: Options, bench: BenchDatabase, redisUrl: string, prefix: string, logger: Logger, print: boolean): Promise<void> {
   const runtime = createWorkerRuntime({ redisUrl, prefix, db: bench.db, logger, reconcileEveryMs: 60_000, concurrency: opts.concurrency });
   const rawConn = new IORedis(redisUrl, { maxRetriesPerRequest: null });
   const raw = new Queue(RAW_QUEUE, { connection: rawConn, prefix });
@@ -302,7 +311,7 @@ async function benchArming(opts: Options, bench: BenchDatabase, redisUrl: string
       `arming: sweeper ${oursSeconds.toFixed(2)} s (${ours.toFixed(0)}/s; ${(armMs / 1000).toFixed(2)} s of it in arm, the rest reading pages), raw addBulk ${rawSeconds.toFixed(2)} s (${rawRate.toFixed(0)}/s)`,
     );
     const ratio = ours / rawRate;
-    figure({ bench: 'arming', count: opts.count, ours: round(ours, 0), raw: round(rawRate, 0), ratio: round(ratio, 3), target: 0.5, pass: ratio >= 0.5 });
+    if (print) figure({ bench: 'arming', count: opts.count, ours: round(ours, 0), raw: round(rawRate, 0), ratio: round(ratio, 3), target: 0.5, pass: ratio >= 0.5 });
   } finally {
     await raw.close();
     for (const q of warmQueues) await q.close();
@@ -372,10 +381,11 @@ async function benchRedisBytes(opts: Options, bench: BenchDatabase, logger: Logg
       await runtime.close();
     }
 
-    // Raw: minimal data, auto ids, same delay, same chunk size.
+    // Raw: minimal data, auto ids, same delay, same chunk size, and the same prefix and queue name (Redis is flushed
+    // in between): every key of a job starts with them, so a shorter queue name alone would look like 2% less memory.
     await admin.flushall();
     const conn = new IORedis(redis.url, { maxRetriesPerRequest: null });
-    const raw = new Queue(RAW_QUEUE, { connection: conn, prefix });
+    const raw = new Queue(DEADLINE_QUEUE, { connection: conn, prefix });
     let rawBytes: number;
     let rawBreakdown: Breakdown;
     try {
@@ -386,7 +396,7 @@ async function benchRedisBytes(opts: Options, bench: BenchDatabase, logger: Logg
       const delayed = await raw.getDelayedCount();
       if (delayed !== n) throw new Error(`${delayed} raw delayed jobs; expected ${n}`);
       rawBytes = (after - before) / n;
-      rawBreakdown = await breakdown(admin, prefix, RAW_QUEUE, n);
+      rawBreakdown = await breakdown(admin, prefix, DEADLINE_QUEUE, n);
     } finally {
       await raw.close();
       conn.disconnect();
@@ -475,6 +485,8 @@ async function benchOursLateness(
   prefix: string,
   logger: Logger,
   ids: readonly string[],
+  /** The first `warm` cases fall due before t0, to warm up; they are not counted. */
+  warm: number,
 ): Promise<LatenessResult> {
   const committedAt = new Map<string, number>();
   const runtime: WorkerRuntime = createWorkerRuntime({ redisUrl, prefix, db: bench.db, logger, reconcileEveryMs: 60_000, concurrency: opts.concurrency });
@@ -491,25 +503,29 @@ async function benchOursLateness(
     const lead = 3000 + ids.length / 2;
     const t0 = Math.ceil(wall() + lead);
     const stepMs = 1000 / opts.rate;
-    // Due times t0, t0 + 1/rate s, ...: the cases fall due at `rate` per second.
+    // Due times t0 - warm/rate s, ..., t0, t0 + 1/rate s, ...: the cases fall due at `rate` per second.
     const { rows } = await bench.pool.query<{ case_id: string; due_at: Date }>(
       `update deadlines d set due_at = $1::timestamptz + (o.i * $2) * interval '1 millisecond', updated_at = now()
        from unnest($3::uuid[]) with ordinality as o(case_id, i)
        where d.case_id = o.case_id and d.clock = 'acceptance' and d.status = 'pending'
        returning d.case_id, d.due_at`,
-      [new Date(t0 - stepMs), stepMs, ids],
+      [new Date(t0 - stepMs * (warm + 1)), stepMs, ids],
     );
     if (rows.length !== ids.length) throw new Error(`moved ${rows.length} due times; expected ${ids.length}`);
-    const dueOf = new Map(rows.map((r) => [r.case_id, r.due_at.getTime()]));
-    const lastDue = Math.max(...dueOf.values());
+    const allDue = new Map(rows.map((r) => [r.case_id, r.due_at.getTime()]));
+    const measured = new Set(ids.slice(warm));
+    const dueOf = new Map([...allDue].filter(([caseId]) => measured.has(caseId)));
+    const lastDue = Math.max(...allDue.values());
     // Armed as the sweeper does, before any falls due.
     const pages = await readPages(bench, new Date(lastDue + 1), ids.length);
     for (const page of pages) await runtime.scheduler.arm(page);
     const sweeper = runtime.startWorkers(engine);
     const armedBy = wall();
     const cpu = process.cpuUsage();
-    if (armedBy >= t0) info(`lateness: WARNING arming finished ${Math.round(armedBy - t0)} ms after the first due time`);
-    info(`lateness (ours): ${ids.length} due from t0 at ${opts.rate}/s over ${pending} pending timers; armed ${Math.round(t0 - armedBy)} ms before t0`);
+    if (armedBy >= t0 - warm * stepMs) info(`lateness: WARNING arming finished ${Math.round(armedBy - t0)} ms after the first due time`);
+    info(
+      `lateness (ours): ${warm} due to warm up, then ${dueOf.size} from t0 at ${opts.rate}/s, over ${pending} pending timers; armed ${Math.round(t0 - armedBy)} ms before t0`,
+    );
 
     const giveUp = lastDue + 60_000;
     while (committedAt.size < ids.length && wall() < giveUp) await sleep(100);
@@ -520,12 +536,24 @@ async function benchOursLateness(
     // A breach not committed by the give-up time counts with its lateness so far (a lower bound).
     const stoppedAt = wall();
     const commit = [...dueOf].map(([caseId, due]) => (committedAt.get(caseId) ?? stoppedAt) - due);
+    // Lateness per second of due times: shows whether the tail is a warm-up or a backlog that grows.
+    const perSecond = new Map<number, number[]>();
+    for (const [caseId, due] of allDue) {
+      const second = Math.floor((due - t0) / 1000);
+      perSecond.set(second, [...(perSecond.get(second) ?? []), (committedAt.get(caseId) ?? stoppedAt) - due]);
+    }
+    info(
+      `lateness (ours) by second of due time, p50/p99 ms: ${[...perSecond]
+        .sort(([a], [b]) => a - b)
+        .map(([sec, v]) => `${sec}s ${summary(v).p50.toFixed(0)}/${summary(v).p99.toFixed(0)}`)
+        .join(', ')}`,
+    );
     // The breach event's `at` is the engine's clock when it built the event, under the case lock.
     const events = await bench.db
       .selectFrom('case_events')
       .select(['case_id', 'at'])
       .where('type', '=', 'DEADLINE_BREACHED')
-      .where('case_id', 'in', ids)
+      .where('case_id', 'in', [...measured])
       .execute();
     const pickup: number[] = [];
     const transaction: number[] = [];
@@ -536,23 +564,31 @@ async function benchOursLateness(
       pickup.push(e.at.getTime() - due);
       if (c !== undefined) transaction.push(c - e.at.getTime());
     }
-    const lastCommit = committedAt.size === ids.length ? Math.max(...committedAt.values()) : stoppedAt;
-    const throughput = committedAt.size / ((lastCommit - t0) / 1000);
-    return { commit: summary(commit), pickup: summary(pickup), transaction: summary(transaction), breached: committedAt.size, throughput, cpuPerBreach: cpuMs / Math.max(1, committedAt.size) };
+    const measuredCommits = [...measured].flatMap((caseId) => committedAt.get(caseId) ?? []);
+    const lastCommit = measuredCommits.length === measured.size ? Math.max(...measuredCommits) : stoppedAt;
+    const throughput = measuredCommits.length / ((lastCommit - t0) / 1000);
+    return { commit: summary(commit), pickup: summary(pickup), transaction: summary(transaction), breached: measuredCommits.length, throughput, cpuPerBreach: cpuMs / Math.max(1, committedAt.size) };
   } finally {
     await runtime.close();
   }
 }
 
-async function benchRawLateness(opts: Options, redisUrl: string, prefix: string, n: number): Promise<ReturnType<typeof summary> & { cpuPerJob: number }> {
+async function benchRawLateness(
+  opts: Options,
+  redisUrl: string,
+  prefix: string,
+  n: number,
+  /** The first `warm` jobs fall due before t0, to warm up; they are not counted. */
+  warm: number,
+): Promise<ReturnType<typeof summary> & { cpuPerJob: number }> {
   const producer = new IORedis(redisUrl, { maxRetriesPerRequest: null });
   const consumer = new IORedis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(RAW_QUEUE, { connection: producer, prefix });
   const starts: number[] = [];
   const worker = new Worker(
     RAW_QUEUE,
-    async (job: Job<{ d: number }>) => {
-      starts.push(wall() - job.data.d);
+    async (job: Job<{ d: number; i: number }>) => {
+      if (job.data.i >= warm) starts.push(wall() - job.data.d);
     },
     { connection: consumer, prefix, concurrency: opts.concurrency, autorun: false },
   );
@@ -560,21 +596,21 @@ async function benchRawLateness(opts: Options, redisUrl: string, prefix: string,
   try {
     await queue.waitUntilReady();
     const pending = await queue.getDelayedCount();
-    const lead = 3000 + n / 2;
+    const lead = 3000 + (warm + n) / 2;
     const t0 = Math.ceil(wall() + lead);
     const stepMs = 1000 / opts.rate;
     // With the job's own timestamp given, BullMQ schedules it at exactly timestamp + delay = its due time.
     const timestamp = Math.round(wall());
-    const jobs = Array.from({ length: n }, (_, i) => {
-      const due = Math.round(t0 + i * stepMs);
-      return { name: 'fire', data: { d: due }, opts: { timestamp, delay: due - timestamp, removeOnComplete: true } };
+    const jobs = Array.from({ length: warm + n }, (_, i) => {
+      const due = Math.round(t0 + (i - warm) * stepMs);
+      return { name: 'fire', data: { d: due, i }, opts: { timestamp, delay: due - timestamp, removeOnComplete: true } };
     });
     await chunks(jobs, PAGE, async (c) => void (await queue.addBulk(c)));
     const running = worker.run();
     const armedBy = wall();
     const cpu = process.cpuUsage();
-    if (armedBy >= t0) info(`lateness: WARNING raw jobs added ${Math.round(armedBy - t0)} ms after the first due time`);
-    info(`lateness (raw): ${n} due from t0 at ${opts.rate}/s over ${pending} pending jobs; added ${Math.round(t0 - armedBy)} ms before t0`);
+    if (armedBy >= t0 - warm * stepMs) info(`lateness: WARNING raw jobs added ${Math.round(armedBy - t0)} ms after the first due time`);
+    info(`lateness (raw): ${warm} due to warm up, then ${n} from t0 at ${opts.rate}/s, over ${pending} pending jobs; added ${Math.round(t0 - armedBy)} ms before t0`);
     const giveUp = t0 + n * stepMs + 60_000;
     while (starts.length < n && wall() < giveUp) await sleep(100);
     const cpuMs = cpuMillis(process.cpuUsage(cpu));
@@ -608,14 +644,15 @@ async function main(): Promise<void> {
     info(`database ${bench.name}: seeded ${opts.count} pending deadlines by SQL in ${((performance.now() - t) / 1000).toFixed(1)} s; Redis prefix ${prefix}`);
 
     if (opts.only.has('redis-bytes')) await benchRedisBytes(opts, bench, logger);
-    if (opts.only.has('arming')) await benchArming(opts, bench, opts.redisUrl, prefix, logger);
+    if (opts.only.has('arming') || opts.only.has('lateness')) await benchArming(opts, bench, opts.redisUrl, prefix, logger, opts.only.has('arming'));
     if (!opts.only.has('lateness')) return;
 
     t = performance.now();
-    const ids = await seedLateCases(bench, lateCount);
+    const warm = opts.rate * opts.warmupSeconds;
+    const ids = await seedLateCases(bench, warm + lateCount);
     info(`lateness: seeded ${ids.length} cases (engine.intake, then SQL copies) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    const ours = await benchOursLateness(opts, bench, opts.redisUrl, prefix, logger, ids);
-    const raw = await benchRawLateness(opts, opts.redisUrl, prefix, lateCount);
+    const ours = await benchOursLateness(opts, bench, opts.redisUrl, prefix, logger, ids, warm);
+    const raw = await benchRawLateness(opts, opts.redisUrl, prefix, lateCount, warm);
     const ms = (s: ReturnType<typeof summary>) => `p50 ${s.p50.toFixed(1)} / p90 ${s.p90.toFixed(1)} / p99 ${s.p99.toFixed(1)} / max ${s.max.toFixed(1)} ms`;
     info(`lateness ours: due → committed ${ms(ours.commit)} (${ours.breached}/${lateCount} breached, ${ours.throughput.toFixed(0)} breaches/s, ${ours.cpuPerBreach.toFixed(2)} ms CPU of this process per breach)`);
     info(`lateness ours:   due → event built under the case lock ${ms(ours.pickup)}`);
@@ -627,6 +664,7 @@ async function main(): Promise<void> {
       bench: 'lateness',
       rate: opts.rate,
       due: lateCount,
+      warmup_due: warm,
       pending: opts.count,
       concurrency: opts.concurrency,
       p50_ms: round(ours.commit.p50, 1),

@@ -30,7 +30,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   NOTIFY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
   PETITION_CALENDAR: z.string().min(1).optional(),
 });
 

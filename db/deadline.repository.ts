@@ -139,6 +139,12 @@ export async function findDeadline(db: Executor, caseId: string, clock: string, 
   return row === undefined ? undefined : deadlineRecordOf(row);
 }
 
+/** One deadline by its row id (a timer's id names it). */
+export async function findDeadlineById(db: Executor, id: string): Promise<DeadlineRecord | undefined> {
+  const row = await db.selectFrom('deadlines').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : deadlineRecordOf(row);
+}
+
 /** Pending deadlines whose timer fires at or before `horizon`, soonest first (the sweeper's work list). */
 export async function listFiringBefore(db: Executor, horizon: Date, limit: number, after?: { nextFireAt: Date; id: string }): Promise<DeadlineRecord[]> {
   let q = db.selectFrom('deadlines').selectAll().where('status', '=', 'pending').where('next_fire_at', '<=', horizon);

@@ -49,10 +49,10 @@ export interface EngineDeps {
   readonly machineVersion?: number;
 }
 
-/** One deadline row a command wrote, with its next fire time before the command (to retire the old timer). */
+/** One deadline row a command wrote, and the row as it was before (null if new), to retire its old timer. */
 export interface TouchedDeadline {
   readonly row: deadlines.DeadlineRecord;
-  readonly previousFireAt: Date | null;
+  readonly previous: deadlines.DeadlineRecord | null;
 }
 
 /** What one committed command changed. */
@@ -155,10 +155,10 @@ interface PlannedStep {
   readonly rowsBefore: readonly deadlines.DeadlineRecord[];
 }
 
-/** The rows one step wrote (as stored), each with its next fire time before the step. */
+/** The rows one step wrote (as stored), each with the row as it was before the step. */
 function touchedBy(planned: PlannedStep, stored: readonly deadlines.DeadlineRecord[]): TouchedDeadline[] {
   const before = new Map(planned.rowsBefore.map((r) => [r.id, r]));
-  return stored.filter((r) => r.caseId === planned.write.case.id).map((row) => ({ row, previousFireAt: before.get(row.id)?.nextFireAt ?? null }));
+  return stored.filter((r) => r.caseId === planned.write.case.id).map((row) => ({ row, previous: before.get(row.id) ?? null }));
 }
 
 /** The case's deadline rows after a step: those read under the lock, replaced or joined by the stored ones. */
@@ -390,7 +390,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       const stored = await writeTransitions(trx, [{ case: rec, fromVersion: null, event, newDeadlines: added, changedDeadlines: [] }]);
       const view = toPetitionView(rec, stored, actor, at, snapshot);
       if (idempotency !== undefined) await storeIdempotentResponse(trx, { actorId: actor.id, ...idempotency, status: 201, response: view, at });
-      const touched = stored.map((row) => ({ row, previousFireAt: null }));
+      const touched = stored.map((row) => ({ row, previous: null }));
       return { view, change: { caseId: id, event, state: rec.state, deadlines: touched } };
     });
     await notify(result.change);
@@ -430,7 +430,8 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     });
     while (pending.length > 0) {
       const { changes, deferred } = await fireRound(pending, outcomes);
-      for (const change of changes) await notify(change);
+      // The cases are distinct, so their after-commit work (timers, notifications) may overlap.
+      await Promise.all(changes.map(notify));
       pending = deferred;
     }
     return outcomes;

@@ -1,22 +1,10 @@
+import type { DeadlineRecord } from '../db/deadline.repository';
 import { z } from 'zod';
-import { clockNameSchema, type ClockName } from '../config/policy.schema';
 
 /** The queue of deadline timers: one delayed job per pending deadline, for its next fire time. */
 export const DEADLINE_QUEUE = 'deadlines';
 /** The queue of notifications about reminders and breaches. */
 export const NOTIFICATION_QUEUE = 'notifications';
-
-/**
- * A deadline job names the deadline only (case, clock, generation): no
- * personal data ever reaches Redis, and the processor re-reads everything
- * from PostgreSQL, the source of truth.
- */
-export const deadlineJobSchema = z.strictObject({
-  caseId: z.uuid(),
-  clock: clockNameSchema,
-  generation: z.number().int().positive(),
-});
-export type DeadlineJob = z.infer<typeof deadlineJobSchema>;
 
 /** A notification job: which trail entry to tell people about. */
 export const notificationJobSchema = z.strictObject({
@@ -25,40 +13,47 @@ export const notificationJobSchema = z.strictObject({
 });
 export type NotificationJob = z.infer<typeof notificationJobSchema>;
 
-/**
- * Short, fixed codes of the clocks in timer ids (a new clock needs a code of
- * its own here: the type makes it required; codes must stay distinct).
- */
-const CLOCK_CODES: Readonly<Record<ClockName, string>> = {
-  acceptance: 'a',
-  objection: 'o',
-  handling: 'h',
-  reviewRequest: 'rq',
-  reviewDecision: 'rd',
-  reReviewRequest: 'Rq',
-  reReviewDecision: 'Rd',
-  supervision: 's',
-  satisfaction: 'f',
-};
-
-/** A case's UUID in 22 base64url characters (anything else is kept as it is). */
-function compactUuid(id: string): string {
-  const hex = id.replace(/-/g, '');
-  return /^[0-9a-f]{32}$/i.test(hex) && id.length === 36 ? Buffer.from(hex, 'hex').toString('base64url') : id;
+/** What a deadline timer's id says: which deadline row, which kind of fire, and when. */
+export interface DeadlineTimerRef {
+  /** The deadline row's id: it stands for (case, clock, generation). */
+  readonly deadlineId: string;
+  readonly kind: 'reminder' | 'breach';
+  /** The fire time, to the second (the job's delay holds the exact time). */
+  readonly fireAt: Date;
 }
 
+const TIMER_ID = /^([0-9a-z]{1,12})\.([rb])([0-9a-z]{1,8})$/;
+
 /**
- * The deterministic id of a deadline's timer for one fire time. BullMQ ids may
- * not contain `:` nor be integers; a new fire time is a new id, so re-arming
- * never collides with a job that is running right now.
+ * The deterministic id of a pending deadline's timer:
+ * `<deadline row id>.<r|b><fire time in seconds>`, both numbers in base 36,
+ * e.g. `255s.btqqg1q` (the breach of deadline 100,000). The row id stands
+ * for (case, clock, generation); the kind and fire time tell a reminder from
+ * the breach and a moved timer from the one it replaces. A timer moved by
+ * less than a second keeps its id: if the old job is running then, it finds
+ * itself early and re-delays to the row's time (the processor's `early`
+ * path). BullMQ ids may not contain `:` nor be integers.
  *
- * Compact, since Redis keeps the id four times per pending timer (job key,
- * delayed set, the job's stored options, the event stream):
- * `d.<case UUID, base64url>.<clock code>.<generation>.<fire time, ms in base 36>`,
- * e.g. `d.I9LUurBHRAWM2VHyCNiPIw.a.1.my6hgved` (37 characters instead of 66).
+ * The id is also the job's whole payload (its data is `{}`): no personal data
+ * reaches Redis, and the job hash stays small enough for Redis's compact
+ * listpack encoding (every field under 64 bytes), which a case UUID in the id
+ * or the data would break (3× the memory per timer).
  */
-export function deadlineJobId(job: DeadlineJob, fireAt: Date): string {
-  return `d.${compactUuid(job.caseId)}.${CLOCK_CODES[job.clock]}.${job.generation}.${fireAt.getTime().toString(36)}`;
+export function deadlineJobId(row: Pick<DeadlineRecord, 'id' | 'dueAt' | 'nextFireAt'>): string {
+  const fireAt = row.nextFireAt ?? row.dueAt;
+  const kind = fireAt.getTime() === row.dueAt.getTime() ? 'b' : 'r';
+  return `${Number(row.id).toString(36)}.${kind}${Math.floor(fireAt.getTime() / 1000).toString(36)}`;
+}
+
+/** Reads a deadline timer's id; `undefined` for anything else. */
+export function parseDeadlineJobId(id: string | undefined): DeadlineTimerRef | undefined {
+  const m = id === undefined ? null : TIMER_ID.exec(id);
+  if (m === null) return undefined;
+  const [, row = '', kind, fire = ''] = m;
+  const deadlineId = parseInt(row, 36);
+  const fireAt = parseInt(fire, 36) * 1000;
+  if (!Number.isSafeInteger(deadlineId) || deadlineId < 1 || !Number.isSafeInteger(fireAt)) return undefined;
+  return { deadlineId: String(deadlineId), kind: kind === 'r' ? 'reminder' : 'breach', fireAt: new Date(fireAt) };
 }
 
 /** One notification per trail entry: a second enqueue of the same entry is a no-op. */

@@ -13,6 +13,7 @@ import { createNotificationProcessor } from './notification.processor';
 import { DEADLINE_QUEUE, NOTIFICATION_QUEUE, notificationJobId } from './queues';
 import { createRedisConnection } from './redis-connection';
 import { createSweeper, type Sweeper } from './sweeper';
+import { createTimerBatcher } from './timer-batcher';
 import { createTimerScheduler, type TimerScheduler } from './timer-scheduler';
 
 /** What the deadline machinery needs from the process. */
@@ -23,6 +24,7 @@ export interface WorkerRuntimeOptions {
   readonly db: Kysely<Database>;
   readonly logger: Logger;
   readonly reconcileEveryMs: number;
+  /** Deadline jobs one process holds at once; timers that fall due together are fired in batches of up to this many. */
   readonly concurrency: number;
   readonly webhook?: { readonly url: string; readonly secret: string } | undefined;
   readonly now?: () => Date;
@@ -89,10 +91,16 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
       const connection = createRedisConnection(opts.redisUrl, 'worker');
       connection.on('error', () => undefined);
       connections.push(connection);
-      const deadlineWorker = new Worker(DEADLINE_QUEUE, createDeadlineProcessor({ engine, db: opts.db, logger: opts.logger }), {
+      // Two batches in flight: one committing while the next gathers the timers that fell due meanwhile.
+      const timers = createTimerBatcher((ids) => engine.fireTimers(ids), { maxBatch: opts.concurrency, maxInFlight: 4 });
+      const deadlineWorker = new Worker(DEADLINE_QUEUE, createDeadlineProcessor({ timers, db: opts.db, logger: opts.logger }), {
         connection,
         prefix: opts.prefix,
         concurrency: opts.concurrency,
+        // Retention is the worker's, not each job's (see the timer scheduler): a completed timer is dropped at once,
+        // since the deadline row, not Redis, says what fired; failed ones stay for the incident retry.
+        removeOnComplete: { count: 0 },
+        removeOnFail: { count: 10000 },
         // A deadline job takes well under a second; a short lock lets another process take over the timers a
         // killed worker held within seconds rather than BullMQ's default 30 s (the row check makes a retake harmless).
         lockDuration: 10_000,
@@ -101,7 +109,8 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
       const notificationWorker = new Worker(NOTIFICATION_QUEUE, createNotificationProcessor({ db: opts.db, channels }), {
         connection,
         prefix: opts.prefix,
-        concurrency: Math.max(1, Math.floor(opts.concurrency / 2)),
+        // Notifications read the database per job; a few at a time leave the pool to the timer batches.
+        concurrency: Math.max(1, Math.min(8, Math.floor(opts.concurrency / 4))),
       });
       for (const w of [deadlineWorker, notificationWorker]) {
         w.on('error', (err) => opts.logger.warn({ err: err.message, queue: w.name }, 'worker error'));

@@ -11,9 +11,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Job } from 'bullmq';
 import { signToken } from '../../api/auth';
 import { buildServer } from '../../api/server';
+import { findDeadline } from '../../db/deadline.repository';
 import { createAuditService } from '../../engine/audit.service';
 import { createDeadlineProcessor } from '../../workers/deadline.processor';
-import { DEADLINE_JOB_OPTIONS } from '../../workers/timer-scheduler';
+import { DEADLINE_JOB_NAME } from '../../workers/timer-scheduler';
+import { createTimerBatcher } from '../../workers/timer-batcher';
+import { deadlineJobId } from '../../workers/queues';
 import { actor, intakeBody } from '../support/engine-fixtures';
 import { startPrivateRedis, stopEverything, waitUntil, type PrivateRedis } from '../support/private-services';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -215,18 +218,20 @@ describe('deadline workers in process (shared Redis, own prefix)', () => {
     const queue = w.runtime.deadlineQueue;
     const created = await w.engine.intake(intakeBody(), actor('clerk'));
     const dueAt = new Date(created.deadlines[0]?.dueAt ?? '').getTime();
-    const data = { caseId: created.id, clock: 'acceptance', generation: 1 };
+    const row = await findDeadline(tdb.db, created.id, 'acceptance', 1);
+    if (row === undefined) throw new Error('no acceptance deadline');
+    // Stray copies: ids naming the same deadline with other fire times, so BullMQ sees distinct jobs.
+    const copyId = (n: number) => deadlineJobId({ ...row, nextFireAt: new Date(dueAt + n * 1000) });
     // Two stray copies of the breach timer racing the real one at the due time.
-    for (const copy of ['a', 'b']) {
-      await queue.add('fire', data, { ...DEADLINE_JOB_OPTIONS, jobId: `dup.${created.id}.pre.${copy}`, delay: Math.max(0, dueAt - Date.now()) });
-    }
+    for (const n of [1, 2]) await queue.add(DEADLINE_JOB_NAME, {}, { jobId: copyId(n), delay: Math.max(0, dueAt - Date.now()) });
     await waitForEvent(created.id, 'DEADLINE_BREACHED', 10_000);
 
-    // After it fired: the same job twice more by hand, with ids of their own, through the workers...
+    // After it fired: the same timer twice more by hand, with ids of their own, through the workers...
     const late: Job[] = [];
-    for (const copy of ['a', 'b']) late.push(await queue.add('fire', data, { jobId: `dup.${created.id}.post.${copy}` }));
+    for (const n of [3, 4]) late.push(await queue.add(DEADLINE_JOB_NAME, {}, { jobId: copyId(n), removeOnComplete: false }));
     // ...and the processor called directly, twice.
-    const processDeadline = createDeadlineProcessor({ engine: w.engine, db: tdb.db, logger: quietLogger() });
+    const timers = createTimerBatcher((ids) => w.engine.fireTimers(ids), { maxBatch: 4, maxInFlight: 1 });
+    const processDeadline = createDeadlineProcessor({ timers, db: tdb.db, logger: quietLogger() });
     const [first] = late;
     if (first === undefined) throw new Error('no job');
     expect(await processDeadline(first)).toBe('stale');

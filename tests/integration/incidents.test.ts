@@ -58,6 +58,8 @@ async function listedJobIds(query = ''): Promise<string[]> {
 
 let caseA: string;
 let caseB: string;
+/** A timer id naming case A's acceptance deadline, not the one the scheduler armed (another fire time). */
+let malformedJobId: string;
 let malformed: IncidentRecord;
 let unknownEntry: IncidentRecord;
 let exhausted: IncidentRecord;
@@ -82,9 +84,12 @@ beforeAll(async () => {
   runtime.startWorkers(s.engine);
 
   caseA = (await s.engine.intake(intakeBody(), actor('clerk'))).id;
+  const rowA = await findDeadline(s.tdb.db, caseA, 'acceptance', 1);
+  if (rowA === undefined) throw new Error('case A has no acceptance deadline');
+  malformedJobId = deadlineJobId({ ...rowA, nextFireAt: new Date(rowA.dueAt.getTime() - 7000) });
 
-  // 1. A deadline job whose data is malformed never succeeds: UnrecoverableError on the first attempt.
-  await runtime.deadlineQueue.add('fire', { caseId: caseA, clock: 'acceptance', generation: 'one' }, { jobId: 'dl.malformed' });
+  // 1. A deadline job with data (the scheduler's carry none) was not armed by us: UnrecoverableError on the first attempt.
+  await runtime.deadlineQueue.add('fire', { caseId: caseA, clock: 'acceptance', generation: 'one' }, { jobId: malformedJobId });
   // 2. A notification for a trail entry that does not exist: UnrecoverableError too.
   await runtime.notificationQueue.add('notify', { caseId: caseA, seq: 999 }, { jobId: notificationJobId({ caseId: caseA, seq: 999 }) });
 
@@ -103,7 +108,7 @@ beforeAll(async () => {
   );
 
   [malformed, unknownEntry, exhausted] = await Promise.all([
-    openIncidentOf('dl.malformed'),
+    openIncidentOf(malformedJobId),
     openIncidentOf(notificationJobId({ caseId: caseA, seq: 999 })),
     openIncidentOf(notificationJobId({ caseId: caseB, seq: 2 })),
   ]);
@@ -120,14 +125,14 @@ afterAll(async () => {
 });
 
 describe('jobs that fail for good become incidents', () => {
-  it('records the malformed deadline job', () => {
+  it('records the malformed deadline job, naming the deadline its id names', () => {
     expect(malformed).toMatchObject({
       queue: 'deadlines',
-      jobId: 'dl.malformed',
+      jobId: malformedJobId,
       jobName: 'fire',
       caseId: caseA,
       clock: 'acceptance',
-      generation: null,
+      generation: 1,
       attempts: 1,
       error: 'malformed deadline job',
       status: 'open',
@@ -228,7 +233,7 @@ describe('POST /incidents/:id/retry', () => {
     const res = await call('POST', `/incidents/${malformed.id}/retry`, 'supervisor');
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('retried');
-    const again = await openIncidentOf('dl.malformed');
+    const again = await openIncidentOf(malformedJobId);
     expect(again.id).not.toBe(malformed.id);
     expect(again).toMatchObject({ error: 'malformed deadline job', caseId: caseA });
     expect(await findIncident(s.tdb.db, malformed.id)).toMatchObject({ status: 'retried' });
@@ -237,7 +242,7 @@ describe('POST /incidents/:id/retry', () => {
   it('re-arms the timer from its deadline row when the failed job is gone from Redis', async () => {
     const row = await findDeadline(s.tdb.db, caseA, 'acceptance', 1);
     if (row?.nextFireAt == null) throw new Error('case A has no pending acceptance deadline');
-    const jobId = deadlineJobId({ caseId: caseA, clock: 'acceptance', generation: 1 }, row.nextFireAt);
+    const jobId = deadlineJobId(row);
     // The timer armed at intake, then lost (as if Redis were flushed), and an incident about it.
     await runtime.deadlineQueue.remove(jobId);
     expect(await runtime.deadlineQueue.getJob(jobId)).toBeUndefined();
@@ -250,7 +255,7 @@ describe('POST /incidents/:id/retry', () => {
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('retried');
     const rearmed = await runtime.deadlineQueue.getJob(jobId);
-    expect(rearmed?.data).toEqual({ caseId: caseA, clock: 'acceptance', generation: 1 });
+    expect(rearmed?.data).toEqual({});
     expect(await rearmed?.isDelayed()).toBe(true);
   });
 });
