@@ -5,7 +5,10 @@ import { deadlineRecordOf, type DeadlineRecord, type NewDeadline } from './deadl
 import type { Database, DeadlinesTable } from './schema';
 
 /** The fields of a deadline row a command may change, as the command leaves them. */
-export type DeadlineState = Pick<DeadlineRecord, 'id' | 'status' | 'dueAt' | 'reminders' | 'remindersSent' | 'pausedAt' | 'extendedBy' | 'updatedAt'>;
+export type DeadlineState = Pick<
+  DeadlineRecord,
+  'id' | 'status' | 'dueAt' | 'reminders' | 'remindersSent' | 'pausedAt' | 'extendedBy' | 'updatedAt'
+>;
 
 /** Everything one committed event writes: the case row, the trail entry and the deadline rows. */
 export interface TransitionWrite {
@@ -58,15 +61,24 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
   const updated = writes.filter((w) => w.fromVersion !== null);
   const added = writes.flatMap((w) => w.newDeadlines);
   const changed = writes.flatMap((w) => w.changedDeadlines);
-  const { rows } = await sql<Selectable<DeadlinesTable> & { cases_written: number }>`
-    with ev as (
+  // Only the parts this batch needs: PostgreSQL parses and plans the statement on every call.
+  const ctes = [
+    sql`
+    ev as (
       insert into case_events (case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, prev_hash, hash)
       select * from unnest(
         ${events.map((e) => e.caseId)}::uuid[], ${events.map((e) => e.seq)}::int[], ${events.map((e) => e.type)}::text[],
         ${events.map((e) => json(e.fields))}::jsonb[], ${events.map((e) => e.actor.id)}::text[], ${events.map((e) => e.actor.role)}::text[],
         ${events.map((e) => e.actor.unit)}::text[], ${events.map((e) => e.at)}::timestamptz[], ${events.map((e) => e.machineVersion)}::int[],
         ${events.map((e) => e.prevHash)}::text[], ${events.map((e) => e.hash)}::text[])
-    ), ci as (
+    )`,
+  ];
+  const written: string[] = [];
+  const stored: string[] = [];
+  if (inserted.length > 0) {
+    written.push('ci');
+    ctes.push(sql`
+    ci as (
       insert into cases (id, unit, assignee_unit, state, channel, listed, version, machine_version, snapshot, last_hash, created_at, updated_at)
       select * from unnest(
         ${inserted.map((c) => c.id)}::uuid[], ${inserted.map((c) => c.unit)}::text[], ${inserted.map((c) => c.assigneeUnit)}::text[],
@@ -74,7 +86,12 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
         ${inserted.map((c) => c.version)}::int[], ${inserted.map((c) => c.machineVersion)}::int[], ${inserted.map((c) => json(c.snapshot))}::jsonb[],
         ${inserted.map((c) => c.lastHash)}::text[], ${inserted.map((c) => c.createdAt)}::timestamptz[], ${inserted.map((c) => c.updatedAt)}::timestamptz[])
       returning id
-    ), cu as (
+    )`);
+  }
+  if (updated.length > 0) {
+    written.push('cu');
+    ctes.push(sql`
+    cu as (
       update cases c set state = v.state, assignee_unit = v.assignee_unit, listed = v.listed, version = v.version,
         snapshot = v.snapshot, last_hash = v.last_hash, updated_at = v.updated_at
       from unnest(
@@ -85,7 +102,12 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
       ) as v(id, from_version, state, assignee_unit, listed, version, snapshot, last_hash, updated_at)
       where c.id = v.id and c.version = v.from_version
       returning c.id
-    ), du as (
+    )`);
+  }
+  if (changed.length > 0) {
+    stored.push('du');
+    ctes.push(sql`
+    du as (
       update deadlines d set status = v.status, due_at = v.due_at, reminders = v.reminders, reminders_sent = v.reminders_sent,
         paused_at = v.paused_at, extended_by = v.extended_by, updated_at = v.updated_at
       from unnest(
@@ -95,7 +117,12 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
       ) as v(id, status, due_at, reminders, reminders_sent, paused_at, extended_by, updated_at)
       where d.id = v.id
       returning d.*
-    ), di as (
+    )`);
+  }
+  if (added.length > 0) {
+    stored.push('di');
+    ctes.push(sql`
+    di as (
       insert into deadlines (case_id, clock, generation, status, calendar, duration, on_breach, started_at, due_at, reminders, updated_at)
       select v.case_id, v.clock, v.generation, 'pending', v.calendar, v.duration, v.on_breach, v.started_at, v.due_at, v.reminders, v.updated_at
       from unnest(
@@ -105,12 +132,22 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
         ${added.map((d) => d.updatedAt)}::timestamptz[]
       ) as v(case_id, clock, generation, calendar, duration, on_breach, started_at, due_at, reminders, updated_at)
       returning *
-    )
-    select n.cases_written, x.*
-    from (select ((select count(*) from ci) + (select count(*) from cu))::int as cases_written) n
-    left join (select * from du union all select * from di) x on true`.execute(trx);
+    )`);
+  }
+  const casesWrittenSql = sql.raw(written.map((t) => `(select count(*) from ${t})`).join(' + ') || '0');
+  const { rows } = await (
+    stored.length === 0
+      ? sql<
+          Partial<Selectable<DeadlinesTable>> & { cases_written: number }
+        >`with ${sql.join(ctes)} select (${casesWrittenSql})::int as cases_written`
+      : sql<Partial<Selectable<DeadlinesTable>> & { cases_written: number }>`
+          with ${sql.join(ctes)}
+          select n.cases_written, x.*
+          from (select (${casesWrittenSql})::int as cases_written) n
+          left join (${sql.raw(stored.map((t) => `select * from ${t}`).join(' union all '))}) x on true`
+  ).execute(trx);
   const casesWritten = rows[0]?.cases_written ?? 0;
   // Every case of the batch was locked at the version it is updated from: anything else is a bug, not a race.
   if (casesWritten !== writes.length) throw new Error(`wrote ${casesWritten} of ${writes.length} cases: a case changed under a held lock`);
-  return rows.filter((r) => r.id !== null).map(deadlineRecordOf);
+  return rows.flatMap((r) => (r.id == null ? [] : [deadlineRecordOf(r as Selectable<DeadlinesTable>)]));
 }
