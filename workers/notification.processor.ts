@@ -27,7 +27,7 @@ export function createNotificationProcessor(deps: { db: Kysely<Database>; channe
   return async function processNotification(job: Job): Promise<string> {
     const parsed = notificationJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('malformed notification job');
-    const { caseId, seq } = parsed.data;
+    const { caseId, seq, state } = parsed.data;
     const rec = await findCase(deps.db, caseId);
     const event = rec === undefined ? undefined : await findEvent(deps.db, caseId, seq);
     if (rec === undefined || event === undefined) throw new UnrecoverableError('notification for an unknown trail entry');
@@ -39,7 +39,8 @@ export function createNotificationProcessor(deps: { db: Kysely<Database>; channe
       seq,
       clock: String(event.fields.clock),
       generation: Number(event.fields.generation),
-      state: rec.state,
+      // Jobs enqueued before the state was carried fall back to the case's current state.
+      state: state ?? rec.state,
       unit: rec.unit,
       at: event.at,
       recipients: recipientsOf(ctx),

@@ -6,10 +6,15 @@ export const DEADLINE_QUEUE = 'deadlines';
 /** The queue of notifications about reminders and breaches. */
 export const NOTIFICATION_QUEUE = 'notifications';
 
-/** A notification job: which trail entry to tell people about. */
+/**
+ * A notification job: which trail entry to tell people about, and the state
+ * that entry left the case in (the case may have moved on by the time the
+ * notification is sent; a state name is not personal data).
+ */
 export const notificationJobSchema = z.strictObject({
   caseId: z.uuid(),
   seq: z.number().int().positive(),
+  state: z.string().min(1).max(64).optional(),
 });
 export type NotificationJob = z.infer<typeof notificationJobSchema>;
 
@@ -57,6 +62,6 @@ export function parseDeadlineJobId(id: string | undefined): DeadlineTimerRef | u
 }
 
 /** One notification per trail entry: a second enqueue of the same entry is a no-op. */
-export function notificationJobId(job: NotificationJob): string {
+export function notificationJobId(job: Pick<NotificationJob, 'caseId' | 'seq'>): string {
   return `nt.${job.caseId}.${job.seq}`;
 }

@@ -79,7 +79,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
     async onCommitted(change) {
       await scheduler.sync(change.deadlines);
       if (change.event.type !== 'DEADLINE_REMINDER' && change.event.type !== 'DEADLINE_BREACHED') return;
-      const job = { caseId: change.caseId, seq: change.event.seq };
+      const job = { caseId: change.caseId, seq: change.event.seq, state: change.state };
       try {
         await notificationQueue.add('notify', job, { ...NOTIFICATION_JOB_OPTIONS, jobId: notificationJobId(job) });
       } catch (err) {

@@ -11,9 +11,11 @@ import { mergePolicy } from '../../config/load-config';
 import { listIncidents } from '../../db/incident.repository';
 import { createPetitionEngine, type PetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
+import type { Job } from 'bullmq';
 import { signWebhook, type Notification } from '../../workers/notification.channels';
+import { createNotificationProcessor } from '../../workers/notification.processor';
 import { createWorkerRuntime, type WorkerRuntime } from '../../workers/worker-runtime';
-import { actor, intakeBody } from '../support/engine-fixtures';
+import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { inTurn, startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../support/webhook-receiver';
 import { waitFor } from '../support/wait-for';
@@ -119,6 +121,26 @@ describe('deadline notifications on the webhook', () => {
     for (const secret of [person.name, person.idNumber, person.phone, person.address]) {
       expect(logLines.filter((l) => l.includes(secret))).toEqual([]);
     }
+  });
+
+  it('tells the state the entry left the case in, though the case moved on before it was sent', async () => {
+    // A reminder fired on a skipped clock by an engine without hooks, then the case moves on (received → verified).
+    const clock = fakeClock(new Date().toISOString());
+    const quiet = createPetitionEngine({ db: tdb.db, policy: POLICY, calendar: createChinaCalendar(), now: clock.now });
+    const created = await quiet.intake(intakeBody({ petitioner: petitioner('状态') }), actor('clerk'));
+    clock.set(created.deadlines[0]?.reminders[0] ?? '');
+    expect(await quiet.fireTimer(created.id, 'acceptance', 1)).toBe('reminded');
+    expect(await quiet.dispatch(created.id, { type: 'VERIFY' }, actor('clerk'))).toMatchObject({ state: 'verified' });
+
+    const sent: Notification[] = [];
+    const process = createNotificationProcessor({ db: tdb.db, channels: [{ name: 'capture', send: async (n) => void sent.push(n) }] });
+    // The job as the runtime enqueues it after the reminder's commit, and one enqueued before jobs carried the state.
+    await process({ data: { caseId: created.id, seq: 2, state: 'received' } } as Job);
+    await process({ data: { caseId: created.id, seq: 2 } } as Job);
+    expect(sent.map((n) => [n.type, n.seq, n.state])).toEqual([
+      ['deadline.reminder', 2, 'received'],
+      ['deadline.reminder', 2, 'verified'],
+    ]);
   });
 
   it('names the handler, the supervisors of both units and the leader in charge', async () => {

@@ -481,7 +481,7 @@ describe('privacy', () => {
     }
     // Job data names the case and the trail entry (notifications) or nothing (timers, named by their id): ids only.
     expect([...dataKeys].sort()).toEqual(expect.arrayContaining(['caseId']));
-    for (const k of dataKeys) expect(['caseId', 'seq']).toContain(k);
+    for (const k of dataKeys) expect(['caseId', 'seq', 'state']).toContain(k);
     const found = dump.flatMap((d) => leaked(d.text).map((x) => `${x} in ${d.key}`));
     expect(found).toEqual([]);
   });
