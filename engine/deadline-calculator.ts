@@ -66,12 +66,38 @@ export function addOnCalendar(from: Date, duration: string, calendar: CalendarKi
   return start.plus(d).toJSDate();
 }
 
-/** Reminder times: shares of the clock (`"80%"`) or negative durations before due (`"-P1D"`); none before the start. */
-export function reminderTimes(start: Date, dueAt: Date, reminders: readonly string[]): Date[] {
+/** The start of the `days`-th working day before `due`'s day (`due` is the start of the day after a clock's last day). */
+function workingDaysBefore(due: DateTime, days: number, cal: WorkingCalendar): DateTime {
+  let day = due.startOf('day');
+  let counted = 0;
+  while (counted < days) {
+    day = day.minus({ days: 1 });
+    if (cal.isWorkingDay(isoDate(day))) counted += 1;
+  }
+  return day;
+}
+
+/**
+ * Reminder times: shares of the clock (`"80%"`) or negative durations before
+ * due (`"-P1D"`); none before the start. On a working-days clock a whole-day
+ * negative duration counts working days: `-P1D` is the start of the last
+ * working day, however many rest days lie between it and the due time.
+ */
+export function reminderTimes(
+  start: Date,
+  dueAt: Date,
+  reminders: readonly string[],
+  calendar: { readonly kind: CalendarKind; readonly cal: WorkingCalendar },
+): Date[] {
   const span = dueAt.getTime() - start.getTime();
   const times = reminders.map((r) => {
     if (r.endsWith('%')) return new Date(start.getTime() + Math.round((span * Number.parseFloat(r)) / 100));
-    return local(dueAt).minus(Duration.fromISO(r.slice(1))).toJSDate();
+    const before = Duration.fromISO(r.slice(1));
+    const days = wholeDays(before);
+    if (calendar.kind === 'working-days' && days !== undefined && wholeCalendarUnits(before)) {
+      return workingDaysBefore(local(dueAt), days, calendar.cal).toJSDate();
+    }
+    return local(dueAt).minus(before).toJSDate();
   });
   return times
     .filter((t) => t.getTime() > start.getTime() && t.getTime() < dueAt.getTime())
@@ -82,7 +108,7 @@ export function reminderTimes(start: Date, dueAt: Date, reminders: readonly stri
 /** Places a clock started at `start` on the calendar. */
 export function planDeadline(start: Date, spec: ClockSpec, cal: WorkingCalendar): DeadlinePlan {
   const dueAt = addOnCalendar(start, spec.duration, spec.calendar, cal);
-  return { dueAt, reminders: reminderTimes(start, dueAt, spec.reminders) };
+  return { dueAt, reminders: reminderTimes(start, dueAt, spec.reminders, { kind: spec.calendar, cal }) };
 }
 
 /**

@@ -170,6 +170,22 @@ const ROWS: readonly Row[] = [
     reminders: ['2026-10-11T16:00:00.000Z'],
   },
   {
+    name: 'a -P2D reminder of a working-days clock counts working days: last day Mon 10-12, reminder on the make-up Sat 10-10',
+    start: '2026-09-29T10:00:00+08:00',
+    spec: workingDays(5, ['-P2D']),
+    due: '2026-10-12T16:00:00.000Z',
+    // Not Sun 10-11 (a rest day), which two calendar days before the due time would be.
+    reminders: ['2026-10-09T16:00:00.000Z'],
+  },
+  {
+    name: 'a -P4D reminder of the objection clock reaches back over National Day to Wed 09-30',
+    start: '2026-09-28T10:00:00+08:00',
+    spec: workingDays(5, ['-P4D']),
+    due: '2026-10-10T16:00:00.000Z',
+    // The last day 10-10, 10-09, 10-08, then 10-07..10-01 are rest days, 09-30 (not 10-07, four calendar days back).
+    reminders: ['2026-09-29T16:00:00.000Z'],
+  },
+  {
     name: 'objection from Wed 09-30 (last day before the holiday) lands on Tue 10-13',
     start: '2026-09-30T18:00:00+08:00',
     spec: workingDays(5),
@@ -245,7 +261,7 @@ describe('planDeadline on the 2026 calendar (Asia/Shanghai)', () => {
     expect(plan.reminders.map(iso)).toEqual(row.reminders);
     // The parts agree with the whole.
     expect(iso(addOnCalendar(at(row.start), row.spec.duration, row.spec.calendar, china))).toBe(row.due);
-    expect(reminderTimes(at(row.start), plan.dueAt, row.spec.reminders).map(iso)).toEqual(row.reminders);
+    expect(reminderTimes(at(row.start), plan.dueAt, row.spec.reminders, { kind: row.spec.calendar, cal: china }).map(iso)).toEqual(row.reminders);
   });
 });
 
@@ -275,7 +291,7 @@ describe('reminderTimes', () => {
   it('gives none when every reminder would fire before the start or after the due time', () => {
     const start = at('2026-03-02T09:00:00+08:00');
     const due = at('2026-03-02T09:00:02+08:00');
-    expect(reminderTimes(start, due, ['-P1D', '-PT2S', '-PT3S'])).toEqual([]);
+    expect(reminderTimes(start, due, ['-P1D', '-PT2S', '-PT3S'], { kind: 'elapsed', cal: china })).toEqual([]);
   });
 });
 
