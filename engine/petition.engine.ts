@@ -93,8 +93,10 @@ export interface PetitionEngine {
   fireTimer(caseId: string, clock: ClockName, generation: number): Promise<TimerOutcome>;
   /**
    * Fires many deadline timers (by deadline row id) in as few transactions
-   * as possible: one, unless two timers belong to one case. Each id gets its
-   * outcome; a failure fails the whole call and nothing of it is written.
+   * as possible: one round, plus one more for each further timer of a case
+   * already stepped. Each id gets its outcome. A failure fails the call: the
+   * failing round writes nothing, rounds before it stay committed (and their
+   * timers, fired again, are no-ops).
    */
   fireTimers(deadlineIds: readonly string[]): Promise<Map<string, TimerOutcome>>;
 }
@@ -112,6 +114,9 @@ function validationError(message: string, error: z.ZodError): ValidationError {
  * `dueIn` of P300000Y used to end in a 500).
  */
 const MAX_COMMAND_DURATION = 'P10Y';
+
+/** The largest PostgreSQL bigint: a larger deadline id names no row (and would fail the whole query). */
+const MAX_BIGINT = 9223372036854775807n;
 
 /** An unpaired UTF-16 surrogate: JSON carries it as `\ud800`, which PostgreSQL's jsonb refuses. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -424,7 +429,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     const outcomes = new Map<string, TimerOutcome>();
     // Deadline ids are bigint keys; anything else names no deadline.
     let pending = [...new Set(deadlineIds)].filter((id) => {
-      if (/^[1-9][0-9]{0,18}$/.test(id)) return true;
+      if (/^[1-9][0-9]{0,18}$/.test(id) && BigInt(id) <= MAX_BIGINT) return true;
       outcomes.set(id, 'stale');
       return false;
     });

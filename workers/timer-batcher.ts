@@ -27,8 +27,9 @@ export interface TimerBatcherOptions {
  * while batches are in flight wait for the next one, so batches grow with the
  * load and a lone timer still goes at once.
  *
- * A failed batch is retried one timer at a time, so a timer that cannot be
- * fired fails alone and the others commit.
+ * A failed batch is retried one timer at a time (still one transaction in
+ * flight for the batch), so a timer that cannot be fired fails alone and the
+ * others commit.
  */
 export function createTimerBatcher(fireTimers: (ids: readonly string[]) => Promise<Map<string, TimerOutcome>>, opts: TimerBatcherOptions): TimerBatcher {
   let waiting: Waiting[] = [];
@@ -44,7 +45,8 @@ export function createTimerBatcher(fireTimers: (ids: readonly string[]) => Promi
         batch[0]?.reject(err);
         return;
       }
-      await Promise.all(batch.map((w) => run([w])));
+      // One at a time, within this batch's slot: a database that just failed should not get the batch at once.
+      for (const w of batch) await run([w]);
     }
   }
 

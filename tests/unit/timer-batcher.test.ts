@@ -211,10 +211,8 @@ describe('createTimerBatcher', () => {
     expect(callIds(fireTimers)).toEqual([['5'], ['6']]);
   });
 
-  // BUG (workers/timer-batcher.ts, run(): `await Promise.all(batch.map((w) => run([w])))`): the one-by-one retry of a
-  // failed batch fires every id of the batch at once, outside the maxInFlight limit (a failed batch of 64 becomes 64
-  // concurrent transactions on a pool of 10). Marked `failing` until fixed; it then passes and must become `it`.
-  it.failing('keeps the one-by-one retry of a failed batch within maxInFlight', async () => {
+  // A failed batch of 64 retried all at once would be 64 concurrent transactions on a pool of 10.
+  it('keeps the one-by-one retry of a failed batch within maxInFlight', async () => {
     const hand = handFireTimers();
     const batcher = createTimerBatcher(hand.fn, { maxBatch: 10, maxInFlight: 1 });
     const results = Promise.allSettled(['1', '2', '3'].map((id) => batcher.fire(id)));
