@@ -14,6 +14,7 @@ import { createPetitionEngine, type CommittedChange, type PetitionEngine, type T
 import { createChinaCalendar } from '../../engine/working-calendar';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { prng } from '../support/prng';
 
 // jest.config.js sets testTimeout per project, where jest ignores it: set it here.
 jest.setTimeout(60_000);
@@ -290,18 +291,6 @@ describe('fireTimers: one batch of mixed timers', () => {
 });
 
 describe('fireTimers: eight overlapping callers at once', () => {
-  /** mulberry32, for reproducible shuffles. */
-  function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it('records each reminder and breach exactly once, without a deadlock', async () => {
     expect(tdb.pool.options.max).toBe(10);
     clock.set('2026-06-01T01:00:00.000Z');

@@ -24,6 +24,7 @@ import type { Actor, HumanRole } from '../../machines/petition.roles';
 import type { CommandType } from '../../machines/petition.schemas';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { prng } from '../support/prng';
 
 // jest.config.js sets testTimeout per project, where jest ignores it: set it here.
 jest.setTimeout(120_000);
@@ -104,18 +105,6 @@ async function stateOf(id: string): Promise<string> {
 
 // ---------------------------------------------------------------------------
 // A seeded random walk over what the roles may send.
-
-/** mulberry32: a small deterministic PRNG, so a failing walk can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WALK_ROLES: readonly HumanRole[] = ['clerk', 'handler', 'mediator', 'supervisor'];
 
