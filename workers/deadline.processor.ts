@@ -16,6 +16,12 @@ export interface DeadlineProcessorDeps {
   readonly retry?: { readonly attempts: number; readonly baseMs: number };
 }
 
+/** A timer of the first release: id `d.<case>.<clock>.<generation>.<ms>`, data `{caseId, clock, generation}`. */
+function isLegacyTimer(job: Job): boolean {
+  const data = (job.data ?? {}) as Record<string, unknown>;
+  return /^d\.[A-Za-z0-9_-]{22}\.[A-Za-z]{1,2}\.\d+\.[0-9a-z]+$/.test(job.id ?? '') && typeof data.caseId === 'string' && typeof data.clock === 'string';
+}
+
 /** More reminders than this in one go means a misconfigured policy, not a backlog. */
 const MAX_FIRES_PER_JOB = 32;
 /**
@@ -33,8 +39,10 @@ export const DEADLINE_RETRY = { attempts: 8, baseMs: 1000 } as const;
  *
  * Retries are the processor's, not BullMQ's per-job `attempts` option, which
  * would be stored in every pending timer (see `deadlineJobId`): a failed run
- * puts the job back as delayed with exponential backoff, and the run after
- * the last one fails the job for good (an incident).
+ * puts the job back as delayed with exponential backoff, and a failure once
+ * the job has started `retry.attempts` times fails it for good (an incident).
+ * Starts, not failures, are counted (BullMQ's `attemptsStarted`): an early
+ * re-delay or a stalled run uses one up too.
  */
 export function createDeadlineProcessor(deps: DeadlineProcessorDeps) {
   const retry = deps.retry ?? DEADLINE_RETRY;
@@ -46,9 +54,10 @@ export function createDeadlineProcessor(deps: DeadlineProcessorDeps) {
       if (outcome === 'reminded' || outcome === 'breached') fired += 1;
     } while (outcome === 'reminded' && fired < MAX_FIRES_PER_JOB);
 
-    if (outcome === 'early' && fired === 0 && token !== undefined) {
-      // Fired before its time (clocks of two machines differ): come back at the row's fire time, but only if
-      // this job still is that deadline's timer; an older timer of an extended or resumed clock just ends.
+    if (outcome === 'early' && token !== undefined) {
+      // Fired before its time (clocks of two machines differ, or the row's next reminder falls in the same second
+      // as the one just fired, which gives it this job's id): come back at the row's fire time, but only if this
+      // job still is that deadline's timer; an older timer of an extended or resumed clock just ends.
       const row = await findDeadlineById(deps.db, deadlineId);
       if (row?.status === 'pending' && row.nextFireAt !== null && job.id === deadlineJobId(row)) {
         await job.moveToDelayed(row.nextFireAt.getTime(), token);
@@ -60,6 +69,9 @@ export function createDeadlineProcessor(deps: DeadlineProcessorDeps) {
   }
 
   return async function processDeadline(job: Job, token?: string): Promise<TimerOutcome> {
+    // A timer armed by a release before ids named the deadline row: the sweeper has armed its successor from the
+    // row, so this one ends as a no-op rather than an incident.
+    if (isLegacyTimer(job)) return 'stale';
     const ref = parseDeadlineJobId(job.id);
     // A job that names no deadline, or carries data (the scheduler's timers carry none), was not armed by
     // petitionflow and will never succeed: fail it now rather than retry it.

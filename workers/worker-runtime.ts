@@ -91,7 +91,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
       const connection = createRedisConnection(opts.redisUrl, 'worker');
       connection.on('error', () => undefined);
       connections.push(connection);
-      // Two batches in flight: one committing while the next gathers the timers that fell due meanwhile.
+      // A few batches in flight: some committing while the next gathers the timers that fell due meanwhile.
       const timers = createTimerBatcher((ids) => engine.fireTimers(ids), { maxBatch: opts.concurrency, maxInFlight: 4 });
       const deadlineWorker = new Worker(DEADLINE_QUEUE, createDeadlineProcessor({ timers, db: opts.db, logger: opts.logger }), {
         connection,
@@ -128,7 +128,8 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
       const queue = incident.queue === NOTIFICATION_QUEUE ? notificationQueue : deadlineQueue;
       const job = await queue.getJob(incident.jobId);
       if (job !== undefined && (await job.isFailed())) {
-        await job.retry('failed');
+        // A fresh budget: the processor counts the job's starts, which a retry would otherwise keep.
+        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
       } else if (incident.caseId !== null && incident.clock !== null && incident.generation !== null) {
         // The failed timer is gone from Redis: arm the deadline again from its row.
         const row = await findDeadline(opts.db, incident.caseId, incident.clock, incident.generation);
