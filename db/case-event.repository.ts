@@ -17,26 +17,6 @@ export interface CaseEventRecord {
   readonly hash: string;
 }
 
-/** Appends one event to a case's trail (the primary key refuses a duplicate sequence). */
-export async function appendEvent(db: Executor, e: CaseEventRecord): Promise<void> {
-  await db
-    .insertInto('case_events')
-    .values({
-      case_id: e.caseId,
-      seq: e.seq,
-      type: e.type,
-      fields: JSON.stringify(e.fields),
-      actor_id: e.actor.id,
-      actor_role: e.actor.role,
-      actor_unit: e.actor.unit,
-      at: e.at,
-      machine_version: e.machineVersion,
-      prev_hash: e.prevHash,
-      hash: e.hash,
-    })
-    .execute();
-}
-
 type EventRow = {
   case_id: string;
   seq: number;

@@ -72,51 +72,6 @@ export async function findCase(db: Executor, id: string, scopeUnit?: string): Pr
   return row === undefined ? undefined : caseRecordOf(row);
 }
 
-/** Inserts a new case row. */
-export async function insertCase(db: Executor, c: CaseRecord): Promise<void> {
-  await db
-    .insertInto('cases')
-    .values({
-      id: c.id,
-      unit: c.unit,
-      assignee_unit: c.assigneeUnit,
-      state: c.state,
-      channel: c.channel,
-      listed: c.listed,
-      version: c.version,
-      machine_version: c.machineVersion,
-      snapshot: JSON.stringify(c.snapshot),
-      last_hash: c.lastHash,
-      created_at: c.createdAt,
-      updated_at: c.updatedAt,
-    })
-    .execute();
-}
-
-/** Writes a case's new snapshot, guarded by the version it was read at. */
-export async function updateCase(
-  trx: Transaction<Database>,
-  id: string,
-  fromVersion: number,
-  next: Pick<CaseRecord, 'state' | 'assigneeUnit' | 'listed' | 'version' | 'snapshot' | 'lastHash' | 'updatedAt'>,
-): Promise<void> {
-  const result = await trx
-    .updateTable('cases')
-    .set({
-      state: next.state,
-      assignee_unit: next.assigneeUnit,
-      listed: next.listed,
-      version: next.version,
-      snapshot: JSON.stringify(next.snapshot),
-      last_hash: next.lastHash,
-      updated_at: next.updatedAt,
-    })
-    .where('id', '=', id)
-    .where('version', '=', fromVersion)
-    .executeTakeFirst();
-  if (result.numUpdatedRows !== 1n) throw new Error(`case ${id} changed under a held lock`);
-}
-
 /** Filters of the case list. */
 export interface CaseListQuery {
   readonly scopeUnit: string;

@@ -55,59 +55,6 @@ export function deadlineRecordOf(r: Row): DeadlineRecord {
 /** A new deadline row (its clock just started). */
 export type NewDeadline = Omit<DeadlineRecord, 'id' | 'pausedAt' | 'extendedBy' | 'status' | 'remindersSent' | 'nextFireAt'>;
 
-/** Inserts a started clock as a pending deadline. */
-export async function insertDeadline(db: Executor, d: NewDeadline): Promise<DeadlineRecord> {
-  const row = await db
-    .insertInto('deadlines')
-    .values({
-      case_id: d.caseId,
-      clock: d.clock,
-      generation: d.generation,
-      status: 'pending',
-      calendar: d.calendar,
-      duration: d.duration,
-      on_breach: d.onBreach,
-      started_at: d.startedAt,
-      due_at: d.dueAt,
-      reminders: JSON.stringify(d.reminders.map((t) => t.toISOString())),
-      updated_at: d.updatedAt,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return deadlineRecordOf(row);
-}
-
-/** Changes one deadline row (status, due and reminder times, pause mark, extension). */
-export async function updateDeadline(
-  db: Executor,
-  id: string,
-  patch: {
-    status?: DeadlineStatus;
-    dueAt?: Date;
-    reminders?: readonly Date[];
-    remindersSent?: number;
-    pausedAt?: Date | null;
-    extendedBy?: string;
-    updatedAt: Date;
-  },
-): Promise<DeadlineRecord> {
-  const row = await db
-    .updateTable('deadlines')
-    .set({
-      ...(patch.status !== undefined && { status: patch.status }),
-      ...(patch.dueAt !== undefined && { due_at: patch.dueAt }),
-      ...(patch.reminders !== undefined && { reminders: JSON.stringify(patch.reminders.map((t) => t.toISOString())) }),
-      ...(patch.pausedAt !== undefined && { paused_at: patch.pausedAt }),
-      ...(patch.extendedBy !== undefined && { extended_by: patch.extendedBy }),
-      ...(patch.remindersSent !== undefined && { reminders_sent: patch.remindersSent }),
-      updated_at: patch.updatedAt,
-    })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return deadlineRecordOf(row);
-}
-
 /** A case's deadlines, oldest first. */
 export async function listDeadlines(db: Executor, caseId: string): Promise<DeadlineRecord[]> {
   const rows = await db.selectFrom('deadlines').selectAll().where('case_id', '=', caseId).orderBy('started_at').orderBy('id').execute();

@@ -22,16 +22,9 @@ export interface TransitionWrite {
 }
 
 /**
- * Locks the cases with these ids, in id order so that two batches never wait
- * on each other in opposite orders, and returns them (absent ids are skipped).
+ * Locks the cases the given deadline rows belong to, in id order so that two
+ * batches never wait on each other in opposite orders, and returns them.
  */
-export async function lockCases(trx: Transaction<Database>, ids: readonly string[]): Promise<CaseRecord[]> {
-  if (ids.length === 0) return [];
-  const rows = await trx.selectFrom('cases').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
-  return rows.map(caseRecordOf);
-}
-
-/** Locks the cases the given deadline rows belong to (id order, as {@link lockCases}). */
 export async function lockCasesOfDeadlines(trx: Transaction<Database>, deadlineIds: readonly string[]): Promise<CaseRecord[]> {
   if (deadlineIds.length === 0) return [];
   const rows = await trx

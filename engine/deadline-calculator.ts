@@ -44,15 +44,15 @@ function calendarDaysDue(from: DateTime, length: Duration, cal: WorkingCalendar)
   return last.plus({ days: 1 });
 }
 
-/** The end of the `days`-th working day after `from`'s day. */
-function workingDaysDue(from: DateTime, days: number, cal: WorkingCalendar): DateTime {
+/** The start of the day `days` working days away from `from`'s day (`step` +1 counts forward, -1 back). */
+function stepWorkingDays(from: DateTime, days: number, step: 1 | -1, cal: WorkingCalendar): DateTime {
   let day = from.startOf('day');
   let counted = 0;
   while (counted < days) {
-    day = day.plus({ days: 1 });
+    day = day.plus({ days: step });
     if (cal.isWorkingDay(isoDate(day))) counted += 1;
   }
-  return day.plus({ days: 1 });
+  return day;
 }
 
 /** Adds a clock's length to a moment on its calendar. Durations finer than a day always run as elapsed time. */
@@ -62,19 +62,9 @@ export function addOnCalendar(from: Date, duration: string, calendar: CalendarKi
   const days = wholeDays(d);
   if (calendar === 'calendar-days' && wholeCalendarUnits(d)) return calendarDaysDue(start, d, cal).toJSDate();
   // Working days are counted one by one; months have no meaning there, so such a length runs as elapsed time.
-  if (calendar === 'working-days' && days !== undefined) return workingDaysDue(start, days, cal).toJSDate();
+  // The clock ends with the end of its `days`-th working day.
+  if (calendar === 'working-days' && days !== undefined) return stepWorkingDays(start, days, 1, cal).plus({ days: 1 }).toJSDate();
   return start.plus(d).toJSDate();
-}
-
-/** The start of the `days`-th working day before `due`'s day (`due` is the start of the day after a clock's last day). */
-function workingDaysBefore(due: DateTime, days: number, cal: WorkingCalendar): DateTime {
-  let day = due.startOf('day');
-  let counted = 0;
-  while (counted < days) {
-    day = day.minus({ days: 1 });
-    if (cal.isWorkingDay(isoDate(day))) counted += 1;
-  }
-  return day;
 }
 
 /**
@@ -95,7 +85,8 @@ export function reminderTimes(
     const before = Duration.fromISO(r.slice(1));
     const days = wholeDays(before);
     if (calendar.kind === 'working-days' && days !== undefined && wholeCalendarUnits(before)) {
-      return workingDaysBefore(local(dueAt), days, calendar.cal).toJSDate();
+      // `due` is the start of the day after the last day: the last working day is one working day back.
+      return stepWorkingDays(local(dueAt), days, -1, calendar.cal).toJSDate();
     }
     return local(dueAt).minus(before).toJSDate();
   });

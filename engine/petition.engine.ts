@@ -160,10 +160,10 @@ interface PlannedStep {
   readonly rowsBefore: readonly deadlines.DeadlineRecord[];
 }
 
-/** The rows one step wrote (as stored), each with the row as it was before the step. */
+/** The rows one step wrote (its case's rows as stored), each with the row as it was before the step. */
 function touchedBy(planned: PlannedStep, stored: readonly deadlines.DeadlineRecord[]): TouchedDeadline[] {
   const before = new Map(planned.rowsBefore.map((r) => [r.id, r]));
-  return stored.filter((r) => r.caseId === planned.write.case.id).map((row) => ({ row, previous: before.get(row.id) ?? null }));
+  return stored.map((row) => ({ row, previous: before.get(row.id) ?? null }));
 }
 
 /** The case's deadline rows after a step: those read under the lock, replaced or joined by the stored ones. */
@@ -345,15 +345,18 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
         stepped.add(rec.id);
         steps.push({ id, outcome: decided.outcome, planned: planStep(rec, snapshot, rowsByCase.get(rec.id) ?? [], decided.event, at, decided.remindersSent) });
       }
-      const stored = await writeTransitions(
+      const storedByCase = new Map<string, deadlines.DeadlineRecord[]>();
+      for (const row of await writeTransitions(
         trx,
         steps.map((s) => s.planned.write),
-      );
+      )) {
+        storedByCase.set(row.caseId, [...(storedByCase.get(row.caseId) ?? []), row]);
+      }
       const changes = steps.map(({ id, planned, outcome }) => {
         outcomes.set(id, outcome);
         const { case: updated, event } = planned.write;
         // Nobody reads the view of a timer's change: the worker only needs to know it committed.
-        return { caseId: updated.id, event, state: updated.state, deadlines: touchedBy(planned, stored) };
+        return { caseId: updated.id, event, state: updated.state, deadlines: touchedBy(planned, storedByCase.get(updated.id) ?? []) };
       });
       return { changes, deferred };
     });
