@@ -16,7 +16,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { signToken } from '../../api/auth';
 import { buildServer } from '../../api/server';
-import { createLogger } from '../../cli/app';
+import { createLogger } from '../../app/logger';
 import { DEFAULT_POLICY } from '../../config/default-policy';
 import { mergePolicy } from '../../config/load-config';
 import { listCaseIds } from '../../db/case.repository';

@@ -53,7 +53,7 @@ export const PGLITE_SUBDIR = 'pglite';
  * The embedded database has a single connection: transactions run one after
  * another, and a query issued through the outer Kysely instance while a
  * transaction holds the connection waits (and times out) instead of running on
- * a second connection. See `db/pglite-pool.adapter.ts` for other differences.
+ * a second connection. See `db/driver/pglite-pool.adapter.ts` for other differences.
  */
 export async function createDatabasePool(config: DatabasePoolConfig): Promise<DatabasePool> {
   if (config.databaseUrl !== undefined && config.databaseUrl !== '') {

@@ -110,7 +110,7 @@ async function runOnPglite<R>(db: PGlite, sql: string, parameters: ReadonlyArray
     return toQueryResult(results.at(-1) as Results<R> | undefined);
   }
   if (prepareValue === undefined) {
-    throw new Error('pg no longer exposes utils.prepareValue; update db/pglite-pool.adapter.ts');
+    throw new Error('pg no longer exposes utils.prepareValue; update db/driver/pglite-pool.adapter.ts');
   }
   return toQueryResult(await db.query<R>(sql, parameters.map((value) => prepareValue(value))));
 }
