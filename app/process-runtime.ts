@@ -81,7 +81,12 @@ export interface ProcessRuntime {
  * instead of after PGlite's first-run initdb, and without creating `./data`.
  * Throws `RedisUnreachableError` in that case.
  */
-export async function openProcessRuntime(config: Config, logger: Logger, lifecycle: Lifecycle, options: ProcessRuntimeOptions): Promise<ProcessRuntime> {
+export async function openProcessRuntime(
+  config: Config,
+  logger: Logger,
+  lifecycle: Lifecycle,
+  options: ProcessRuntimeOptions,
+): Promise<ProcessRuntime> {
   await checkRedis(config.redisUrl);
   const database = await openDatabase(config, {
     onIdleClientError: (err) => logger.warn({ err }, 'idle database connection failed'),

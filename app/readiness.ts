@@ -48,7 +48,12 @@ export async function openReadiness(
     if (redisDown) logger.info('Redis connection restored');
     redisDown = false;
   });
-  lifecycle.onClose(() => redis.quit().then(() => undefined, () => redis.disconnect()));
+  lifecycle.onClose(() =>
+    redis.quit().then(
+      () => undefined,
+      () => redis.disconnect(),
+    ),
+  );
   await redis.connect();
   return async () => ({
     database: await probe(() => sql`select 1`.execute(db), 'database probe'),

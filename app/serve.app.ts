@@ -76,7 +76,10 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
 
   const bound = server.server.address() as AddressInfo;
   const address = { host: bound.address, port: bound.port };
-  logger.info({ address: `${urlHost(address.host)}:${address.port}`, embedded: config.databaseUrl === undefined }, 'petitionflow listening');
+  logger.info(
+    { address: `${urlHost(address.host)}:${address.port}`, embedded: config.databaseUrl === undefined },
+    'petitionflow listening',
+  );
   if (options.handleSignals !== false) lifecycle.handleSignals();
   return { server, db, runtime, address, url: `http://${urlHost(address.host)}:${address.port}`, close: lifecycle.close };
 }

@@ -21,10 +21,7 @@ export interface DatabaseQueryResult<R> {
  * directly (health checks, one-off statements) like `pg.Pool#query`.
  */
 export interface DatabasePool extends PostgresPool {
-  query<R extends Record<string, unknown> = Record<string, unknown>>(
-    sql: string,
-    parameters?: unknown[],
-  ): Promise<DatabaseQueryResult<R>>;
+  query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, parameters?: unknown[]): Promise<DatabaseQueryResult<R>>;
 }
 
 /** Inputs of {@link createDatabasePool}; a `Config` from `loadConfig` fits. */
