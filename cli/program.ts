@@ -10,20 +10,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { signToken } from '../api/auth';
 import { resolveAuthSecret } from '../config/auth-secret';
 import { ConfigError } from '../config/config.errors';
-import { loadConfig, type Config } from '../config/load-config';
-import type { Database } from '../db/schema';
+import { loadConfig } from '../config/load-config';
 import { createAuditService, type ReplayResult } from '../engine/audit.service';
 import { NotFoundError } from '../engine/errors';
 import { HUMAN_ROLES, divisionCodeSchema } from '../machines/petition.roles';
 import { listIncidents } from '../db/incident.repository';
 import { parentsFirst, unitFileSchema } from '../db/unit-import';
 import { listUnits, upsertUnits } from '../db/unit.repository';
-import { createLogger, createRuntime, openDatabase, RedisUnreachableError, startApp, startWorkerProcess } from './app';
+import { createLogger } from '../app/logger';
+import { withDatabase } from '../app/open-database';
+import { createRuntime } from '../app/process-runtime';
+import { RedisUnreachableError } from '../app/redis-check';
+import { startApp } from '../app/serve.app';
+import { startWorkerProcess } from '../app/worker.app';
 import { seedDemo } from './seed-demo';
 
 /** Where the CLI writes, and the environment it reads its configuration from. */
@@ -67,16 +70,6 @@ function oneLine(text: string): string {
 
 function issuesText(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
-}
-
-/** Opens and migrates the database for one command, and always closes it. */
-async function withDatabase<T>(config: Config, run: (db: Kysely<Database>, applied: readonly string[]) => Promise<T>): Promise<T> {
-  const database = await openDatabase(config);
-  try {
-    return await run(database.db, database.applied);
-  } finally {
-    await database.close();
-  }
 }
 
 function formatReplay(result: ReplayResult, full: ReplayResult, at: Date | undefined): string[] {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 import { verifyToken } from '../../api/auth';
-import { createLogger } from '../../cli/app';
+import { createLogger } from '../../app/logger';
 import { runCli } from '../../cli/program';
 import { TEST_PG_ADMIN_URL } from '../support/test-database';
 

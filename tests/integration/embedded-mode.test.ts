@@ -12,7 +12,9 @@ import { signToken } from '../../api/auth';
 import { resolveAuthSecret } from '../../config/auth-secret';
 import { loadConfig, type Config } from '../../config/load-config';
 import type { HumanRole } from '../../machines/petition.roles';
-import { checkRedis, createLogger, RedisUnreachableError, startApp, type RunningApp } from '../../cli/app';
+import { createLogger } from '../../app/logger';
+import { checkRedis, RedisUnreachableError } from '../../app/redis-check';
+import { startApp, type RunningApp } from '../../app/serve.app';
 import { runCli } from '../../cli/program';
 import { intakeBody } from '../support/engine-fixtures';
 

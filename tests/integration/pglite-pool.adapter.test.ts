@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AbortedTransactionError, Kysely, PostgresDialect, sql, type Generated } from 'kysely';
-import { createPglitePool, EmbeddedDatabaseBusyError, type PglitePool } from '../../db/pglite-pool.adapter';
+import { createPglitePool, EmbeddedDatabaseBusyError, type PglitePool } from '../../db/driver/pglite-pool.adapter';
 
 // PGlite's Emscripten loader calls `import('node:module')`, `import('fs/promises')`...
 // which Jest's CommonJS sandbox rejects ("A dynamic import callback was invoked

@@ -5,7 +5,7 @@
  * (Arts 30, 46); and nothing personal in the logs, in Redis job data, in the
  * metrics or in error messages.
  *
- * The server runs with the process logger of `cli/app.ts` (redaction and
+ * The server runs with the process logger of `app/logger.ts` (redaction and
  * all) at level `trace`, writing to memory, and with the worker runtime on
  * the shared Redis under a prefix of its own, so every line and every key
  * written during the run can be searched for the test data.
@@ -16,7 +16,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { signToken } from '../../api/auth';
 import { buildServer } from '../../api/server';
-import { createLogger } from '../../cli/app';
+import { createLogger } from '../../app/logger';
 import { DEFAULT_POLICY } from '../../config/default-policy';
 import { mergePolicy } from '../../config/load-config';
 import { listCaseIds } from '../../db/case.repository';

@@ -1,7 +1,7 @@
 /**
  * Fixtures of the deadline-worker tests: a second-scale policy, a unique
  * BullMQ prefix per test file, the worker runtime wired to an engine the way
- * `cli/app.ts` wires it, and queries over the trail.
+ * `app/process-runtime.ts` wires it, and queries over the trail.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -58,7 +58,7 @@ export interface InProcessWorkers {
   close(): Promise<void>;
 }
 
-/** Wires the runtime and an engine together as `createEngineFor` does: timers are armed after each commit. */
+/** Wires the runtime and an engine together as `openProcessRuntime` does: timers are armed after each commit. */
 export function inProcessWorkers(opts: {
   db: Kysely<Database>;
   policy: Policy;

@@ -21,10 +21,7 @@ export interface DatabaseQueryResult<R> {
  * directly (health checks, one-off statements) like `pg.Pool#query`.
  */
 export interface DatabasePool extends PostgresPool {
-  query<R extends Record<string, unknown> = Record<string, unknown>>(
-    sql: string,
-    parameters?: unknown[],
-  ): Promise<DatabaseQueryResult<R>>;
+  query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, parameters?: unknown[]): Promise<DatabaseQueryResult<R>>;
 }
 
 /** Inputs of {@link createDatabasePool}; a `Config` from `loadConfig` fits. */
@@ -53,7 +50,7 @@ export const PGLITE_SUBDIR = 'pglite';
  * The embedded database has a single connection: transactions run one after
  * another, and a query issued through the outer Kysely instance while a
  * transaction holds the connection waits (and times out) instead of running on
- * a second connection. See `db/pglite-pool.adapter.ts` for other differences.
+ * a second connection. See `db/driver/pglite-pool.adapter.ts` for other differences.
  */
 export async function createDatabasePool(config: DatabasePoolConfig): Promise<DatabasePool> {
   if (config.databaseUrl !== undefined && config.databaseUrl !== '') {

@@ -110,9 +110,14 @@ async function runOnPglite<R>(db: PGlite, sql: string, parameters: ReadonlyArray
     return toQueryResult(results.at(-1) as Results<R> | undefined);
   }
   if (prepareValue === undefined) {
-    throw new Error('pg no longer exposes utils.prepareValue; update db/pglite-pool.adapter.ts');
+    throw new Error('pg no longer exposes utils.prepareValue; update db/driver/pglite-pool.adapter.ts');
   }
-  return toQueryResult(await db.query<R>(sql, parameters.map((value) => prepareValue(value))));
+  return toQueryResult(
+    await db.query<R>(
+      sql,
+      parameters.map((value) => prepareValue(value)),
+    ),
+  );
 }
 
 /** FIFO lock over the single connection; handing over directly to the next waiter keeps the order fair. */
@@ -387,7 +392,9 @@ export async function createPglitePool(dataDir: string, options: PglitePoolOptio
 /** The embedded database folder is in use by another process. */
 export class EmbeddedDatabaseBusyError extends Error {
   constructor(dir: string) {
-    super(`the embedded database in ${dir} is in use by another petitionflow process; stop it, or set DATABASE_URL to share a PostgreSQL server`);
+    super(
+      `the embedded database in ${dir} is in use by another petitionflow process; stop it, or set DATABASE_URL to share a PostgreSQL server`,
+    );
     this.name = 'EmbeddedDatabaseBusyError';
   }
 }

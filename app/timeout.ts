@@ -1,0 +1,10 @@
+/** A bound on how long start-up checks and readiness probes may wait. */
+
+/** Settles like `promise`, or rejects with "`what` timed out after `ms` ms" if it takes longer. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
