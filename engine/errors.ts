@@ -88,10 +88,13 @@ const UNAVAILABLE_MESSAGE = /^(Connection terminated|timeout exceeded when tryin
  * the code was wrong. The error mapping turns these into `UNAVAILABLE`.
  */
 export function isUnavailable(err: unknown, depth = 0): boolean {
-  if (!(err instanceof Error) || depth > 3) return false;
-  const code = (err as { code?: unknown }).code;
+  // Duck-typed, not `instanceof Error`: socket errors are built by Node's own realm, which a VM context
+  // (a test runner, a sandbox) does not share.
+  if (typeof err !== 'object' || err === null || depth > 3) return false;
+  const { code, message, errors, cause } = err as { code?: unknown; message?: unknown; errors?: unknown; cause?: unknown };
   if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_SOCKET_CODES.has(code))) return true;
-  if (UNAVAILABLE_MESSAGE.test(err.message)) return true;
-  if (err instanceof AggregateError && err.errors.some((e) => isUnavailable(e, depth + 1))) return true;
-  return isUnavailable(err.cause, depth + 1);
+  if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+  // AggregateError: every address of a host name refused, say.
+  if (Array.isArray(errors) && errors.some((e) => isUnavailable(e, depth + 1))) return true;
+  return isUnavailable(cause, depth + 1);
 }
