@@ -7,17 +7,17 @@ import { parseDeadlineJobId } from './queues';
 /** What the incident recorder needs: where incidents go, and the deadline rows a timer's id names. */
 export interface IncidentRecorderDeps {
   readonly incidents: Pick<IncidentService, 'record'>;
-  readonly timers: Pick<TimerStore, 'findById'>;
+  readonly store: Pick<TimerStore, 'findById'>;
   readonly logger: Logger;
   readonly now?: () => Date;
 }
 
 /** The case, clock and generation a failed job was about, as far as it says. */
-async function subjectOf(timers: IncidentRecorderDeps['timers'], job: Job): Promise<{ caseId: string | null; clock: string | null; generation: number | null }> {
+async function subjectOf(store: IncidentRecorderDeps['store'], job: Job): Promise<{ caseId: string | null; clock: string | null; generation: number | null }> {
   const timer = parseDeadlineJobId(job.id);
   if (timer !== undefined) {
     // A deadline timer names its deadline row only.
-    const row = await timers.findById(timer.deadlineId);
+    const row = await store.findById(timer.deadlineId);
     return { caseId: row?.caseId ?? null, clock: row?.clock ?? null, generation: row?.generation ?? null };
   }
   const data = (job.data ?? {}) as { caseId?: unknown };
@@ -37,7 +37,7 @@ export function recordIncidentsOf(worker: Worker, deps: IncidentRecorderDeps): v
     // Deadline timers retry in their processor and carry no `attempts`: their first failure here is their last.
     const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts || 1);
     if (!final) return;
-    subjectOf(deps.timers, job)
+    subjectOf(deps.store, job)
       .then((subject) =>
         deps.incidents.record(
           {

@@ -119,7 +119,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
       });
       for (const w of [deadlineWorker, notificationWorker]) {
         w.on('error', (err) => opts.logger.warn({ err: err.message, queue: w.name }, 'worker error'));
-        recordIncidentsOf(w, { incidents, timers: store, logger: opts.logger, now });
+        recordIncidentsOf(w, { incidents, store, logger: opts.logger, now });
         workers.push(w);
       }
       sweeper = createSweeper({ timers: store, housekeeping: createHousekeeping(opts.db), scheduler, logger: opts.logger, everyMs: opts.reconcileEveryMs, now });

@@ -66,7 +66,7 @@ function startRig(timers: TimerBatcher, retry: { attempts: number; baseMs: numbe
     removeOnFail: { count: 1000 },
   });
   worker.on('error', () => undefined);
-  recordIncidentsOf(worker, { incidents: createIncidentService(tdb.db), timers: createTimerStore(tdb.db), logger });
+  recordIncidentsOf(worker, { incidents: createIncidentService(tdb.db), store: createTimerStore(tdb.db), logger });
   const completed = new Map<string, { attemptsStarted: number; result: TimerOutcome }>();
   const runs = new Map<string, number[]>();
   worker.on('active', (job: Job) => {
