@@ -24,15 +24,16 @@ export interface UnitSupervisionCounts {
  * board of 挂牌督办. One grouped query over cases and their live deadlines.
  */
 export async function supervisionCounts(db: Kysely<Database>, scopeUnit: string, now: Date): Promise<UnitSupervisionCounts[]> {
+  // The states go in as literals, not parameters, as the partial index on open cases spells them.
   const { rows } = await sql<{ unit: string; active: number; listed: number; overdue: number; at_risk: number }>`
     with scoped as (
-      select cases.id, cases.unit, (cases.listed or cases.state = ${ESCALATED}) as listed,
+      select cases.id, cases.unit, (cases.listed or cases.state = ${sql.lit(ESCALATED)}) as listed,
         exists (select 1 from deadlines d where d.case_id = cases.id
                 and (d.status = 'breached' or (d.status = 'pending' and d.due_at < ${now}))) as overdue,
         exists (select 1 from deadlines d where d.case_id = cases.id
                 and d.status = 'pending' and d.reminders_sent > 0 and d.due_at >= ${now}) as at_risk
       from cases
-      where cases.state not in (${sql.join(FINAL_STATES)}) and ${caseInUnitScope(scopeUnit)}
+      where cases.state not in (${sql.join(FINAL_STATES.map((state) => sql.lit(state)))}) and ${caseInUnitScope(scopeUnit)}
     )
     select unit, count(*)::int as active, count(*) filter (where listed)::int as listed,
       count(*) filter (where overdue)::int as overdue, count(*) filter (where at_risk and not overdue)::int as at_risk
