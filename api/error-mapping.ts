@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { PetitionError, type ErrorCode } from '../engine/errors';
+import { isUnavailable, PetitionError, UnavailableError, type ErrorCode } from '../engine/errors';
 
 /** The one mapping from error codes to HTTP statuses (CONTRACT.md). */
 export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
@@ -28,6 +28,8 @@ function pathOf(instancePath: string): (string | number)[] {
 }
 
 function toBody(err: unknown): { status: number; body: ErrorBody } {
+  // A database (or queue) that refused or dropped the connection: the request was fine, the service is not, for now.
+  if (!(err instanceof PetitionError) && isUnavailable(err)) return toBody(new UnavailableError());
   if (err instanceof PetitionError) {
     return {
       status: STATUS_OF[err.code],

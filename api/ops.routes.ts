@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { inSubtree } from '../db/case.repository';
 import type { AuditService } from '../engine/audit.service';
-import { AccessError } from '../engine/errors';
+import { narrowScope, requireCapability } from '../engine/access';
 import { divisionCodeSchema } from '../machines/petition.roles';
 import type { ApiMetrics } from './metrics';
 
@@ -38,13 +37,9 @@ export function registerOpsRoutes(
     },
     async (request) => {
       const { actor } = request;
-      if (actor.role !== 'auditor' && actor.role !== 'supervisor') {
-        throw new AccessError('FORBIDDEN', 'only auditors and supervisors verify the trail');
-      }
-      const unit = request.query.unit ?? actor.unit;
-      // A unit outside the caller's subtree is narrowed to nothing rather than widened.
-      const scope = inSubtree(unit, actor.unit) ? unit : actor.unit;
-      return deps.audit.verifyAudit(scope);
+      requireCapability(actor, 'audit.verify');
+      // A unit outside the caller's subtree is not widened to: the caller's own subtree is checked instead.
+      return deps.audit.verifyAudit(narrowScope(request.query.unit, actor));
     },
   );
 }

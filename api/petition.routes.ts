@@ -3,14 +3,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { canonical } from '../engine/audit-hash';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { inSubtree } from '../db/case.repository';
 import type { AuditService } from '../engine/audit.service';
 import type { CaseQueryService, HistoryEvent } from '../engine/case-query.service';
 import { stringify } from 'csv-stringify/sync';
-import { AccessError, PetitionError } from '../engine/errors';
+import { requireCapability, requireUnitInScope } from '../engine/access';
+import { PetitionError } from '../engine/errors';
 import type { IdempotencyOptions, PetitionEngine } from '../engine/petition.engine';
 import { STATE_NAMES } from '../machines/petition.permissions';
-import { divisionCodeSchema, type Role } from '../machines/petition.roles';
+import { divisionCodeSchema } from '../machines/petition.roles';
 import { COMMAND_TYPES, commandFieldSchemas, intakeSchema, type CommandType } from '../machines/petition.schemas';
 import type { ApiMetrics } from './metrics';
 
@@ -57,10 +57,6 @@ function trailCsv(events: readonly HistoryEvent[]): string {
   );
 }
 
-/** Roles that record petitions (登记): clerks, and supervisors receiving visitors themselves (领导接访). */
-const INTAKE_ROLES: readonly Role[] = ['clerk', 'supervisor'];
-
-
 /** The petition routes of CONTRACT.md: intake, read, commands, list, history, replay. */
 export function registerPetitionRoutes(
   app: FastifyInstance,
@@ -70,8 +66,8 @@ export function registerPetitionRoutes(
 
   r.post('/petitions', { schema: { summary: 'Record a petition (登记, Art 19)', body: intakeSchema, headers: idempotencyHeaders } }, async (request, reply) => {
     const { actor } = request;
-    if (!INTAKE_ROLES.includes(actor.role)) throw new AccessError('FORBIDDEN', `a ${actor.role} does not record petitions`);
-    if (!inSubtree(request.body.unit, actor.unit)) throw new AccessError('FORBIDDEN', 'the unit lies outside your own');
+    requireCapability(actor, 'petitions.intake');
+    requireUnitInScope(request.body.unit, actor);
     const view = await deps.engine.intake(request.body, actor, { idempotency: idempotencyOf(request, request.body) });
     return reply.status(201).send(view);
   });
@@ -115,6 +111,7 @@ export function registerPetitionRoutes(
       },
     },
     async (request, reply) => {
+      if (request.query.format === 'csv') requireCapability(request.actor, 'audit.history-csv');
       const events = await deps.queries.history(request.params.id, request.actor);
       if (request.query.format === 'json') return { events };
       return reply
@@ -134,6 +131,7 @@ export function registerPetitionRoutes(
       },
     },
     async (request) => {
+      requireCapability(request.actor, 'audit.replay');
       const until = request.query.at === undefined ? undefined : new Date(request.query.at);
       return deps.audit.replay(request.params.id, request.actor.unit, until);
     },

@@ -10,7 +10,9 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/schema';
 import type { AuditService } from '../engine/audit.service';
 import { createCaseQueryService } from '../engine/case-query.service';
+import { createIncidentService } from '../engine/incident.service';
 import type { PetitionEngine } from '../engine/petition.engine';
+import { createSupervisionService } from '../engine/supervision.service';
 import type { Actor } from '../machines/petition.roles';
 import { verifyToken } from './auth';
 import { handleError, notFoundBody } from './error-mapping';
@@ -126,7 +128,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const queries = createCaseQueryService(deps.db, deps.now);
   registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
   registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics });
-  registerIncidentRoutes(app, { db: deps.db, retrier: deps.incidents });
-  registerSupervisionRoutes(app, { db: deps.db, queries, now: deps.now ?? (() => new Date()) });
+  registerIncidentRoutes(app, { incidents: createIncidentService(deps.db), retrier: deps.incidents });
+  registerSupervisionRoutes(app, { supervision: createSupervisionService({ db: deps.db, queries, now: deps.now ?? (() => new Date()) }) });
   return app;
 }

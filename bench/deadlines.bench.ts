@@ -40,6 +40,8 @@ import type { Actor } from '../machines/petition.roles';
 import type { Intake } from '../machines/petition.schemas';
 import { DEADLINE_QUEUE } from '../workers/queues';
 import { createSweeper } from '../workers/sweeper';
+import { createHousekeeping } from '../engine/housekeeping.service';
+import { createTimerStore } from '../engine/timer-store.service';
 import { createTimerScheduler, type TimerScheduler } from '../workers/timer-scheduler';
 import { createWorkerRuntime, type WorkerRuntime } from '../workers/worker-runtime';
 import { createBenchDatabase, DEFAULT_ADMIN_URL, type BenchDatabase } from './bench-database';
@@ -283,7 +285,7 @@ async function benchArming(opts: Options, bench: BenchDatabase, redisUrl: string
       },
       sync: (touched) => runtime.scheduler.sync(touched),
     };
-    const sweeper = createSweeper({ db: bench.db, scheduler, logger, everyMs: 60 * DAY });
+    const sweeper = createSweeper({ timers: createTimerStore(bench.db), housekeeping: createHousekeeping(bench.db), scheduler, logger, everyMs: 60 * DAY });
 
     // Warm-up (JIT, connections, Lua script loading, plan caches) on throwaway queues.
     const [warmOurs, warmRaw] = warmQueues as [Queue, Queue];

@@ -16,11 +16,11 @@ import { resolveAuthSecret } from '../config/auth-secret';
 import { ConfigError } from '../config/config.errors';
 import { loadConfig } from '../config/load-config';
 import { createAuditService, type ReplayResult } from '../engine/audit.service';
-import { NotFoundError } from '../engine/errors';
+import { NotFoundError, ValidationError } from '../engine/errors';
+import { createIncidentService } from '../engine/incident.service';
+import { unitFileSchema } from '../engine/unit-import';
+import { createUnitService } from '../engine/unit.service';
 import { HUMAN_ROLES, divisionCodeSchema } from '../machines/petition.roles';
-import { listIncidents } from '../db/incident.repository';
-import { parentsFirst, unitFileSchema } from '../db/unit-import';
-import { listUnits, upsertUnits } from '../db/unit.repository';
 import { createLogger } from '../app/logger';
 import { withDatabase } from '../app/open-database';
 import { createRuntime } from '../app/process-runtime';
@@ -146,7 +146,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--json', 'print JSON')
     .action(async (opts: { all?: boolean; json?: boolean }) => {
       await withDatabase(config(), async (db) => {
-        const items = await listIncidents(db, { all: opts.all === true, limit: 1000 });
+        const items = await createIncidentService(db).listAll({ all: opts.all === true, limit: 1000 });
         if (opts.json === true) return out(JSON.stringify(items));
         if (items.length === 0) out('no incidents');
         for (const i of items) {
@@ -189,16 +189,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       const parsed = unitFileSchema.safeParse(raw);
       if (!parsed.success) throw new CliFailure(`${file}: ${issuesText(parsed.error)}`, 2);
       await withDatabase(config(), async (db) => {
-        const existing = new Set((await listUnits(db)).map((u) => u.code));
-        let ordered;
-        try {
-          ordered = parentsFirst(parsed.data, existing);
-        } catch (err) {
-          throw new CliFailure((err as Error).message, 2);
-        }
-        // Chunks keep each statement's parameter count under PostgreSQL's limit.
-        for (let i = 0; i < ordered.length; i += 5000) await upsertUnits(db, ordered.slice(i, i + 5000));
-        out(`${parsed.data.length} units imported`);
+        const imported = await createUnitService(db)
+          .importUnits(parsed.data)
+          .catch((err: unknown) => {
+            // A unit tree that does not hang together is a fault of the file, like a schema error.
+            if (err instanceof ValidationError) throw new CliFailure(err.message, 2);
+            throw err;
+          });
+        out(`${imported} units imported`);
       });
     });
   units
@@ -206,7 +204,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description('print the unit tree')
     .action(async () => {
       await withDatabase(config(), async (db) => {
-        for (const u of await listUnits(db)) out(`${u.code.padEnd(12)} ${u.level.padEnd(9)} ${u.name}`);
+        for (const u of await createUnitService(db).list()) out(`${u.code.padEnd(12)} ${u.level.padEnd(9)} ${u.name}`);
       });
     });
 

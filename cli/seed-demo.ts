@@ -6,8 +6,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Policy } from '../config/policy.schema';
 import type { Database } from '../db/schema';
-import { upsertUnits, type UnitRecord } from '../db/unit.repository';
 import { createPetitionEngine } from '../engine/petition.engine';
+import { createUnitService, type UnitRecord } from '../engine/unit.service';
 import { createChinaCalendar } from '../engine/working-calendar';
 import type { Actor } from '../machines/petition.roles';
 import type { Command, Intake } from '../machines/petition.schemas';
@@ -216,7 +216,7 @@ async function findExisting(db: Kysely<Database>, c: DemoCase): Promise<{ id: st
  * present is left as it is, whatever state it has reached since.
  */
 export async function seedDemo(deps: { db: Kysely<Database>; policy: Policy; now?: () => Date }): Promise<SeedResult> {
-  await upsertUnits(deps.db, DEMO_UNITS);
+  await createUnitService(deps.db).importUnits(DEMO_UNITS);
   const engine = createPetitionEngine({
     db: deps.db,
     policy: deps.policy,

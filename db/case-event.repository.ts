@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { caseInUnitScope } from './case-scope.sql';
 import type { Database } from './schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -62,16 +63,11 @@ export async function listEventsPage(
   db: Executor,
   after: { caseId: string; seq: number } | undefined,
   limit: number,
-  scopeUnitPrefix?: string,
+  scopeUnit?: string,
 ): Promise<CaseEventRecord[]> {
   let q = db.selectFrom('case_events').selectAll('case_events');
-  if (scopeUnitPrefix !== undefined) {
-    // The same scope as reads: the case's own unit or the unit it is assigned to.
-    const like = `${scopeUnitPrefix}%`;
-    q = q
-      .innerJoin('cases', 'cases.id', 'case_events.case_id')
-      .where((eb) => eb.or([eb('cases.unit', 'like', like), eb('cases.assignee_unit', 'like', like)]));
-  }
+  // The same scope as reads: the case's own unit or the unit it is assigned to.
+  if (scopeUnit !== undefined) q = q.innerJoin('cases', 'cases.id', 'case_events.case_id').where(caseInUnitScope(scopeUnit));
   if (after !== undefined) {
     q = q.where((eb) =>
       eb.or([eb('case_events.case_id', '>', after.caseId), eb.and([eb('case_events.case_id', '=', after.caseId), eb('case_events.seq', '>', after.seq)])]),

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { inSubtree, unitSubtreePrefix } from '../machines/unit-tree';
+import { FINAL_STATES } from '../machines/petition.permissions';
+import { caseInUnitScope } from './case-scope.sql';
 import type { CasesTable, Database } from './schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -40,22 +41,14 @@ export function caseRecordOf(row: CaseRow): CaseRecord {
   };
 }
 
-export { inSubtree, unitSubtreePrefix };
-
-/** Whether a case is visible from `scopeUnit`: its own unit or the unit it is assigned to lies in the subtree. */
-export function caseInScope(c: Pick<CaseRecord, 'unit' | 'assigneeUnit'>, scopeUnit: string): boolean {
-  return inSubtree(c.unit, scopeUnit) || (c.assigneeUnit !== null && inSubtree(c.assigneeUnit, scopeUnit));
-}
-
 type CaseQuery = ReturnType<typeof baseQuery>;
 function baseQuery(db: Executor) {
   return db.selectFrom('cases').selectAll('cases');
 }
 
-/** Restricts a case query to what `scopeUnit` may see (see {@link caseInScope}). */
+/** Restricts a case query to what `scopeUnit` may see (see {@link caseInUnitScope}). */
 function scoped(q: CaseQuery, scopeUnit: string): CaseQuery {
-  const prefix = `${unitSubtreePrefix(scopeUnit)}%`;
-  return q.where((eb) => eb.or([eb('cases.unit', 'like', prefix), eb('cases.assignee_unit', 'like', prefix)]));
+  return q.where(caseInUnitScope(scopeUnit));
 }
 
 /** Locks a case row for the rest of the transaction (serialises concurrent commands on one case). */
@@ -91,7 +84,7 @@ export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRec
   if (q.overdueAt !== undefined) {
     const now = q.overdueAt;
     query = query
-      .where('cases.state', 'not in', ['closed', 'rejected'])
+      .where('cases.state', 'not in', FINAL_STATES)
       .where((eb) =>
         eb.exists(
           eb

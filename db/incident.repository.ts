@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { unitSubtreePrefix } from './case.repository';
+import { caseInUnitScope } from './case-scope.sql';
 import type { Database, IncidentsTable } from './schema';
 
 /** A background job that exhausted its retries. */
@@ -68,10 +68,7 @@ export async function listIncidents(
   q: { scopeUnit?: string | undefined; caseId?: string | undefined; all?: boolean; limit: number },
 ): Promise<IncidentRecord[]> {
   let query = db.selectFrom('incidents').selectAll('incidents');
-  if (q.scopeUnit !== undefined) {
-    const prefix = `${unitSubtreePrefix(q.scopeUnit)}%`;
-    query = query.innerJoin('cases', 'cases.id', 'incidents.case_id').where((eb) => eb.or([eb('cases.unit', 'like', prefix), eb('cases.assignee_unit', 'like', prefix)]));
-  }
+  if (q.scopeUnit !== undefined) query = query.innerJoin('cases', 'cases.id', 'incidents.case_id').where(caseInUnitScope(q.scopeUnit));
   if (q.caseId !== undefined) query = query.where('incidents.case_id', '=', q.caseId);
   if (q.all !== true) query = query.where('incidents.status', '=', 'open');
   const rows = await query.orderBy('incidents.created_at', 'desc').orderBy('incidents.id', 'desc').limit(q.limit).execute();

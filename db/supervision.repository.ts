@@ -1,6 +1,10 @@
 import { sql, type Kysely } from 'kysely';
-import { unitSubtreePrefix } from './case.repository';
+import { FINAL_STATES, type StateName } from '../machines/petition.permissions';
+import { caseInUnitScope } from './case-scope.sql';
 import type { Database } from './schema';
+
+/** An escalated case is on the board until it closes, listed or not. */
+const ESCALATED: StateName = 'escalated';
 
 /** One unit's line on the listed-supervision board. */
 export interface UnitSupervisionCounts {
@@ -20,16 +24,16 @@ export interface UnitSupervisionCounts {
  * board of 挂牌督办. One grouped query over cases and their live deadlines.
  */
 export async function supervisionCounts(db: Kysely<Database>, scopeUnit: string, now: Date): Promise<UnitSupervisionCounts[]> {
-  const prefix = `${unitSubtreePrefix(scopeUnit)}%`;
+  // The states go in as literals, not parameters, as the partial index on open cases spells them.
   const { rows } = await sql<{ unit: string; active: number; listed: number; overdue: number; at_risk: number }>`
     with scoped as (
-      select c.id, c.unit, (c.listed or c.state = 'escalated') as listed,
-        exists (select 1 from deadlines d where d.case_id = c.id
+      select cases.id, cases.unit, (cases.listed or cases.state = ${sql.lit(ESCALATED)}) as listed,
+        exists (select 1 from deadlines d where d.case_id = cases.id
                 and (d.status = 'breached' or (d.status = 'pending' and d.due_at < ${now}))) as overdue,
-        exists (select 1 from deadlines d where d.case_id = c.id
+        exists (select 1 from deadlines d where d.case_id = cases.id
                 and d.status = 'pending' and d.reminders_sent > 0 and d.due_at >= ${now}) as at_risk
-      from cases c
-      where c.state not in ('closed', 'rejected') and (c.unit like ${prefix} or c.assignee_unit like ${prefix})
+      from cases
+      where cases.state not in (${sql.join(FINAL_STATES.map((state) => sql.lit(state)))}) and ${caseInUnitScope(scopeUnit)}
     )
     select unit, count(*)::int as active, count(*) filter (where listed)::int as listed,
       count(*) filter (where overdue)::int as overdue, count(*) filter (where at_risk and not overdue)::int as at_risk
@@ -39,13 +43,12 @@ export async function supervisionCounts(db: Kysely<Database>, scopeUnit: string,
 
 /** Ids of the listed or escalated open cases in a subtree, oldest listing first. */
 export async function listedCaseIds(db: Kysely<Database>, scopeUnit: string, limit: number): Promise<string[]> {
-  const prefix = `${unitSubtreePrefix(scopeUnit)}%`;
   const rows = await db
     .selectFrom('cases')
     .select('id')
-    .where((eb) => eb.or([eb('listed', '=', true), eb('state', '=', 'escalated')]))
-    .where('state', 'not in', ['closed', 'rejected'])
-    .where((eb) => eb.or([eb('unit', 'like', prefix), eb('assignee_unit', 'like', prefix)]))
+    .where((eb) => eb.or([eb('listed', '=', true), eb('state', '=', ESCALATED)]))
+    .where('state', 'not in', FINAL_STATES)
+    .where(caseInUnitScope(scopeUnit))
     .orderBy('updated_at')
     .limit(limit)
     .execute();

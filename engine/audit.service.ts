@@ -90,13 +90,12 @@ export function createAuditService(db: Kysely<Database>): AuditService {
     },
 
     async verifyAudit(scopeUnit) {
-      const prefix = scopeUnit === undefined ? undefined : cases.unitSubtreePrefix(scopeUnit);
       let checked = 0;
       let caseCount = 0;
       let after: { caseId: string; seq: number } | undefined;
       let prev: { caseId: string; seq: number; hash: string } | undefined;
       for (;;) {
-        const page = await listEventsPage(db, after, 2000, prefix);
+        const page = await listEventsPage(db, after, 2000, scopeUnit);
         if (page.length === 0) break;
         for (const e of page) {
           const sameCase = prev?.caseId === e.caseId;

@@ -8,7 +8,7 @@ import type { Actor } from '../machines/petition.roles';
 import { toPetitionView, type PetitionView } from './case-view';
 import { NotFoundError, ValidationError } from './errors';
 import { INTAKE_EVENT } from './petition.engine';
-import { intakeFor } from './masking';
+import { intakeFor } from './access';
 import type { Intake } from '../machines/petition.schemas';
 
 /** One entry of a case's history as callers see it (CONTRACT.md). */

@@ -4,7 +4,7 @@ import type { PetitionContext } from '../machines/petition.machine';
 import { allowedEvents, restore, stateName, type PetitionSnapshot, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
 import type { CommandType } from '../machines/petition.schemas';
-import { intakeFor } from './masking';
+import { intakeFor } from './access';
 
 /** A deadline as callers see it. */
 export interface DeadlineView {

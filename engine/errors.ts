@@ -62,3 +62,39 @@ export class IdempotencyKeyReusedError extends PetitionError {
     super('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request');
   }
 }
+
+/** A backing service (the database, the queue) cannot be reached right now; the same request may succeed later. */
+export class UnavailableError extends PetitionError {
+  constructor() {
+    super('UNAVAILABLE', 'a backing service is unavailable; try again later');
+  }
+}
+
+/**
+ * SQLSTATEs of a refused or lost database connection: class 08 (connection
+ * exception), 57P01-57P03 (the server shut down, crashed, or cannot connect
+ * now), 53300 (too many connections) and 3D000 (the database named in the
+ * configuration is not there: dropped, or not yet restored).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300|3D000)$/;
+/** Socket errors of a server that is down, unreachable or gone mid-request. */
+const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+/** node-postgres reports a dropped connection and a pool that cannot connect in time by message only. */
+const UNAVAILABLE_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
+/**
+ * Whether an error (or what caused it, or any error of an AggregateError) says
+ * a backing service could not be reached, rather than that the request or
+ * the code was wrong. The error mapping turns these into `UNAVAILABLE`.
+ */
+export function isUnavailable(err: unknown, depth = 0): boolean {
+  // Duck-typed, not `instanceof Error`: socket errors are built by Node's own realm, which a VM context
+  // (a test runner, a sandbox) does not share.
+  if (typeof err !== 'object' || err === null || depth > 3) return false;
+  const { code, message, errors, cause } = err as { code?: unknown; message?: unknown; errors?: unknown; cause?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_SOCKET_CODES.has(code))) return true;
+  if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+  // AggregateError: every address of a host name refused, say.
+  if (Array.isArray(errors) && errors.some((e) => isUnavailable(e, depth + 1))) return true;
+  return isUnavailable(cause, depth + 1);
+}

@@ -26,6 +26,7 @@ import {
 } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
 import { commandSchema, intakeSchema, type Intake } from '../machines/petition.schemas';
+import { caseInScope } from './access';
 import { GENESIS_HASH, hashEvent } from './audit-hash';
 import { clockChanges } from './clock-changes';
 import { toPetitionView, type PetitionView } from './case-view';
@@ -260,7 +261,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
   ): Promise<{ view: PetitionView; change: CommittedChange } | { refused: PetitionError } | { replayed: PetitionView }> {
     return deps.db.transaction().execute(async (trx) => {
       const rec = await cases.lockCase(trx, caseId);
-      if (rec === undefined || !cases.caseInScope(rec, actor.unit)) throw new NotFoundError();
+      if (rec === undefined || !caseInScope(rec, actor.unit)) throw new NotFoundError();
       const at = now();
       if (opts.idempotency !== undefined) {
         // Read again under the case lock: a concurrent request with the same key may have committed while this one

@@ -6,6 +6,8 @@ export const STATE_NAMES = ['received', 'verified', 'assigned', 'mediated', 'res
 export type StateName = (typeof STATE_NAMES)[number];
 /** States in which a case still moves; `closed` and `rejected` are final. */
 export const ACTIVE_STATES = ['received', 'verified', 'assigned', 'mediated', 'resolved', 'escalated'] as const;
+/** The final states: a case here never moves again (reads that count open cases leave these out). */
+export const FINAL_STATES = ['closed', 'rejected'] as const;
 
 /** `*` stands for every active state. */
 export type StateKey = StateName | '*';

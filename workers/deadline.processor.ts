@@ -1,16 +1,15 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { findDeadlineById } from '../db/deadline.repository';
-import type { Database } from '../db/schema';
 import type { TimerOutcome } from '../engine/petition.engine';
+import type { TimerStore } from '../engine/timer-store.service';
 import { deadlineJobId, parseDeadlineJobId } from './queues';
 import type { TimerBatcher } from './timer-batcher';
 
 /** What the deadline processor needs. */
 export interface DeadlineProcessorDeps {
   readonly timers: TimerBatcher;
-  readonly db: Kysely<Database>;
+  /** The deadline rows: an early timer re-delays to its row's fire time. */
+  readonly store: Pick<TimerStore, 'findById'>;
   readonly logger: Logger;
   /** Runs before a timer fails for good, and the first retry's wait (doubling after); tests shorten them. */
   readonly retry?: { readonly attempts: number; readonly baseMs: number };
@@ -58,7 +57,7 @@ export function createDeadlineProcessor(deps: DeadlineProcessorDeps) {
       // Fired before its time (clocks of two machines differ, or the row's next reminder falls in the same second
       // as the one just fired, which gives it this job's id): come back at the row's fire time, but only if this
       // job still is that deadline's timer; an older timer of an extended or resumed clock just ends.
-      const row = await findDeadlineById(deps.db, deadlineId);
+      const row = await deps.store.findById(deadlineId);
       if (row?.status === 'pending' && row.nextFireAt !== null && job.id === deadlineJobId(row)) {
         await job.moveToDelayed(row.nextFireAt.getTime(), token);
         throw new DelayedError();

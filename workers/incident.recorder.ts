@@ -1,17 +1,23 @@
 import { UnrecoverableError, type Job, type Worker } from 'bullmq';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { findDeadlineById } from '../db/deadline.repository';
-import { recordIncident } from '../db/incident.repository';
-import type { Database } from '../db/schema';
+import type { IncidentService } from '../engine/incident.service';
+import type { TimerStore } from '../engine/timer-store.service';
 import { parseDeadlineJobId } from './queues';
 
+/** What the incident recorder needs: where incidents go, and the deadline rows a timer's id names. */
+export interface IncidentRecorderDeps {
+  readonly incidents: Pick<IncidentService, 'record'>;
+  readonly store: Pick<TimerStore, 'findById'>;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+}
+
 /** The case, clock and generation a failed job was about, as far as it says. */
-async function subjectOf(db: Kysely<Database>, job: Job): Promise<{ caseId: string | null; clock: string | null; generation: number | null }> {
+async function subjectOf(store: IncidentRecorderDeps['store'], job: Job): Promise<{ caseId: string | null; clock: string | null; generation: number | null }> {
   const timer = parseDeadlineJobId(job.id);
   if (timer !== undefined) {
     // A deadline timer names its deadline row only.
-    const row = await findDeadlineById(db, timer.deadlineId);
+    const row = await store.findById(timer.deadlineId);
     return { caseId: row?.caseId ?? null, clock: row?.clock ?? null, generation: row?.generation ?? null };
   }
   const data = (job.data ?? {}) as { caseId?: unknown };
@@ -23,16 +29,17 @@ async function subjectOf(db: Kysely<Database>, job: Job): Promise<{ caseId: stri
  * error) into an incident row: visible on the case and in the incident list,
  * and retried by command.
  */
-export function recordIncidentsOf(worker: Worker, db: Kysely<Database>, logger: Logger, now: () => Date = () => new Date()): void {
+export function recordIncidentsOf(worker: Worker, deps: IncidentRecorderDeps): void {
+  const { logger } = deps;
+  const now = deps.now ?? (() => new Date());
   worker.on('failed', (job: Job | undefined, err: Error) => {
     if (job === undefined) return;
     // Deadline timers retry in their processor and carry no `attempts`: their first failure here is their last.
     const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts || 1);
     if (!final) return;
-    subjectOf(db, job)
+    subjectOf(deps.store, job)
       .then((subject) =>
-        recordIncident(
-          db,
+        deps.incidents.record(
           {
             queue: worker.name,
             jobId: job.id ?? 'unknown',

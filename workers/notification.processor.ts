@@ -1,8 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Kysely } from 'kysely';
-import { findCase } from '../db/case.repository';
-import { findEvent } from '../db/case-event.repository';
-import type { Database } from '../db/schema';
+import type { NotificationSource } from '../engine/notification-source.service';
 import type { PetitionContext } from '../machines/petition.machine';
 import type { StoredSnapshot } from '../machines/petition.registry';
 import type { Notification, NotificationChannel, Recipient } from './notification.channels';
@@ -23,14 +20,14 @@ export function recipientsOf(ctx: PetitionContext): Recipient[] {
  * channel. Built from the database at send time, so the job itself carries
  * only the case id and sequence.
  */
-export function createNotificationProcessor(deps: { db: Kysely<Database>; channels: readonly NotificationChannel[] }) {
+export function createNotificationProcessor(deps: { source: NotificationSource; channels: readonly NotificationChannel[] }) {
   return async function processNotification(job: Job): Promise<string> {
     const parsed = notificationJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('malformed notification job');
     const { caseId, seq, state } = parsed.data;
-    const rec = await findCase(deps.db, caseId);
-    const event = rec === undefined ? undefined : await findEvent(deps.db, caseId, seq);
-    if (rec === undefined || event === undefined) throw new UnrecoverableError('notification for an unknown trail entry');
+    const subject = await deps.source.subjectOf(caseId, seq);
+    if (subject === undefined) throw new UnrecoverableError('notification for an unknown trail entry');
+    const { case: rec, event } = subject;
     if (event.type !== 'DEADLINE_REMINDER' && event.type !== 'DEADLINE_BREACHED') return 'not a deadline event';
     const ctx = (rec.snapshot as StoredSnapshot).context;
     const n: Notification = {

@@ -1,13 +1,13 @@
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { listFiringBefore } from '../db/deadline.repository';
-import { deleteIdempotencyKeysBefore } from '../db/idempotency.repository';
-import type { Database } from '../db/schema';
+import type { Housekeeping } from '../engine/housekeeping.service';
+import type { TimerStore } from '../engine/timer-store.service';
 import type { TimerScheduler } from './timer-scheduler';
 
 /** What the sweeper needs. */
 export interface SweeperDeps {
-  readonly db: Kysely<Database>;
+  /** The deadline rows the timers are rebuilt from. */
+  readonly timers: Pick<TimerStore, 'listFiringBefore'>;
+  readonly housekeeping: Housekeeping;
   readonly scheduler: TimerScheduler;
   readonly logger: Logger;
   /** Milliseconds between sweeps (`RECONCILE_EVERY`). */
@@ -45,12 +45,12 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
   let stopped = false;
 
   async function sweep(): Promise<number> {
-    await deleteIdempotencyKeysBefore(deps.db, new Date(now().getTime() - IDEMPOTENCY_KEY_TTL_MS));
+    await deps.housekeeping.forgetIdempotentResponsesBefore(new Date(now().getTime() - IDEMPOTENCY_KEY_TTL_MS));
     const horizon = new Date(now().getTime() + 2 * deps.everyMs);
     let seen = 0;
     let after: { nextFireAt: Date; id: string } | undefined;
     for (;;) {
-      const rows = await listFiringBefore(deps.db, horizon, PAGE, after);
+      const rows = await deps.timers.listFiringBefore(horizon, PAGE, after);
       if (rows.length === 0) break;
       await deps.scheduler.arm(rows);
       seen += rows.length;

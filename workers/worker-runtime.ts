@@ -1,11 +1,13 @@
 import { Queue, Worker } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { findDeadline } from '../db/deadline.repository';
-import { findIncident, setIncidentStatus, type IncidentRecord } from '../db/incident.repository';
 import type { Database } from '../db/schema';
 import { NotFoundError } from '../engine/errors';
+import { createHousekeeping } from '../engine/housekeeping.service';
+import { createIncidentService, type IncidentRecord } from '../engine/incident.service';
+import { createNotificationSource } from '../engine/notification-source.service';
 import type { CommittedChange, PetitionEngine } from '../engine/petition.engine';
+import { createTimerStore } from '../engine/timer-store.service';
 import { createDeadlineProcessor } from './deadline.processor';
 import { recordIncidentsOf } from './incident.recorder';
 import { createLogChannel, createWebhookChannel, type NotificationChannel } from './notification.channels';
@@ -68,6 +70,9 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
   const connections = [producer];
   let sweeper: Sweeper | undefined;
 
+  // The database through the engine's services only: deadline rows, incidents, notification subjects.
+  const store = createTimerStore(opts.db);
+  const incidents = createIncidentService(opts.db);
   const channels: NotificationChannel[] = [createLogChannel(opts.logger)];
   if (opts.webhook !== undefined) channels.push(createWebhookChannel(opts.webhook.url, opts.webhook.secret, now));
 
@@ -93,7 +98,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
       connections.push(connection);
       // A few batches in flight: some committing while the next gathers the timers that fell due meanwhile.
       const timers = createTimerBatcher((ids) => engine.fireTimers(ids), { maxBatch: opts.concurrency, maxInFlight: 4 });
-      const deadlineWorker = new Worker(DEADLINE_QUEUE, createDeadlineProcessor({ timers, db: opts.db, logger: opts.logger }), {
+      const deadlineWorker = new Worker(DEADLINE_QUEUE, createDeadlineProcessor({ timers, store, logger: opts.logger }), {
         connection,
         prefix: opts.prefix,
         concurrency: opts.concurrency,
@@ -106,7 +111,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
         lockDuration: 10_000,
         stalledInterval: 5_000,
       });
-      const notificationWorker = new Worker(NOTIFICATION_QUEUE, createNotificationProcessor({ db: opts.db, channels }), {
+      const notificationWorker = new Worker(NOTIFICATION_QUEUE, createNotificationProcessor({ source: createNotificationSource(opts.db), channels }), {
         connection,
         prefix: opts.prefix,
         // Notifications read the database per job; a few at a time leave the pool to the timer batches.
@@ -114,16 +119,16 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
       });
       for (const w of [deadlineWorker, notificationWorker]) {
         w.on('error', (err) => opts.logger.warn({ err: err.message, queue: w.name }, 'worker error'));
-        recordIncidentsOf(w, opts.db, opts.logger, now);
+        recordIncidentsOf(w, { incidents, store, logger: opts.logger, now });
         workers.push(w);
       }
-      sweeper = createSweeper({ db: opts.db, scheduler, logger: opts.logger, everyMs: opts.reconcileEveryMs, now });
+      sweeper = createSweeper({ timers: store, housekeeping: createHousekeeping(opts.db), scheduler, logger: opts.logger, everyMs: opts.reconcileEveryMs, now });
       sweeper.start();
       return sweeper;
     },
 
     async retryIncident(id) {
-      const incident = await findIncident(opts.db, id);
+      const incident = await incidents.find(id);
       if (incident === undefined) throw new NotFoundError('incident');
       const queue = incident.queue === NOTIFICATION_QUEUE ? notificationQueue : deadlineQueue;
       const job = await queue.getJob(incident.jobId);
@@ -132,10 +137,10 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
         await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
       } else if (incident.caseId !== null && incident.clock !== null && incident.generation !== null) {
         // The failed timer is gone from Redis: arm the deadline again from its row.
-        const row = await findDeadline(opts.db, incident.caseId, incident.clock, incident.generation);
+        const row = await store.find(incident.caseId, incident.clock, incident.generation);
         if (row !== undefined) await scheduler.arm([row]);
       }
-      await setIncidentStatus(opts.db, id, 'retried', now());
+      await incidents.markRetried(id, now());
       return { ...incident, status: 'retried' };
     },
 

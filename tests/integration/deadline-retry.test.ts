@@ -15,6 +15,8 @@ import { findDeadline, type DeadlineRecord } from '../../db/deadline.repository'
 import { listIncidents, type IncidentRecord } from '../../db/incident.repository';
 import { createPetitionEngine, type PetitionEngine, type TimerOutcome } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
+import { createIncidentService } from '../../engine/incident.service';
+import { createTimerStore } from '../../engine/timer-store.service';
 import { createDeadlineProcessor } from '../../workers/deadline.processor';
 import { recordIncidentsOf } from '../../workers/incident.recorder';
 import { DEADLINE_QUEUE, deadlineJobId } from '../../workers/queues';
@@ -55,7 +57,7 @@ function startRig(timers: TimerBatcher, retry: { attempts: number; baseMs: numbe
   const consumer = new IORedis(SHARED_REDIS_URL, { maxRetriesPerRequest: null });
   for (const c of [producer, consumer]) c.on('error', () => undefined);
   const queue = new Queue(DEADLINE_QUEUE, { connection: producer, prefix });
-  const processor = createDeadlineProcessor({ timers, db: tdb.db, logger, retry });
+  const processor = createDeadlineProcessor({ timers, store: createTimerStore(tdb.db), logger, retry });
   const worker = new Worker(DEADLINE_QUEUE, processor, {
     connection: consumer,
     prefix,
@@ -64,7 +66,7 @@ function startRig(timers: TimerBatcher, retry: { attempts: number; baseMs: numbe
     removeOnFail: { count: 1000 },
   });
   worker.on('error', () => undefined);
-  recordIncidentsOf(worker, tdb.db, logger);
+  recordIncidentsOf(worker, { incidents: createIncidentService(tdb.db), store: createTimerStore(tdb.db), logger });
   const completed = new Map<string, { attemptsStarted: number; result: TimerOutcome }>();
   const runs = new Map<string, number[]>();
   worker.on('active', (job: Job) => {

@@ -13,6 +13,7 @@ import { signToken } from '../../api/auth';
 import { buildServer } from '../../api/server';
 import { findDeadline } from '../../db/deadline.repository';
 import { createAuditService } from '../../engine/audit.service';
+import { createTimerStore } from '../../engine/timer-store.service';
 import { createDeadlineProcessor } from '../../workers/deadline.processor';
 import { DEADLINE_JOB_NAME } from '../../workers/timer-scheduler';
 import { createTimerBatcher } from '../../workers/timer-batcher';
@@ -231,7 +232,7 @@ describe('deadline workers in process (shared Redis, own prefix)', () => {
     for (const n of [3, 4]) late.push(await queue.add(DEADLINE_JOB_NAME, {}, { jobId: copyId(n), removeOnComplete: false }));
     // ...and the processor called directly, twice.
     const timers = createTimerBatcher((ids) => w.engine.fireTimers(ids), { maxBatch: 4, maxInFlight: 1 });
-    const processDeadline = createDeadlineProcessor({ timers, db: tdb.db, logger: quietLogger() });
+    const processDeadline = createDeadlineProcessor({ timers, store: createTimerStore(tdb.db), logger: quietLogger() });
     const [first] = late;
     if (first === undefined) throw new Error('no job');
     expect(await processDeadline(first)).toBe('stale');

@@ -1,5 +1,7 @@
 import pino from 'pino';
 import { storeIdempotentResponse } from '../../db/idempotency.repository';
+import { createHousekeeping } from '../../engine/housekeeping.service';
+import { createTimerStore } from '../../engine/timer-store.service';
 import { createSweeper, IDEMPOTENCY_KEY_TTL_MS } from '../../workers/sweeper';
 import type { TimerScheduler } from '../../workers/timer-scheduler';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -32,7 +34,7 @@ describe('stored Idempotency-Key responses', () => {
         });
       }
     });
-    const sweeper = createSweeper({ db: tdb.db, scheduler, logger: pino({ level: 'silent' }), everyMs: 60_000, now: () => now });
+    const sweeper = createSweeper({ timers: createTimerStore(tdb.db), housekeeping: createHousekeeping(tdb.db), scheduler, logger: pino({ level: 'silent' }), everyMs: 60_000, now: () => now });
     await sweeper.sweep();
     const keys = await tdb.db.selectFrom('idempotency_keys').select('key').execute();
     expect(keys.map((k) => k.key)).toEqual(['fresh-key']);

@@ -13,6 +13,7 @@ import { createPetitionEngine, type PetitionEngine } from '../../engine/petition
 import { createChinaCalendar } from '../../engine/working-calendar';
 import type { Job } from 'bullmq';
 import { signWebhook, type Notification } from '../../workers/notification.channels';
+import { createNotificationSource } from '../../engine/notification-source.service';
 import { createNotificationProcessor } from '../../workers/notification.processor';
 import { createWorkerRuntime, type WorkerRuntime } from '../../workers/worker-runtime';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
@@ -133,7 +134,7 @@ describe('deadline notifications on the webhook', () => {
     expect(await quiet.dispatch(created.id, { type: 'VERIFY' }, actor('clerk'))).toMatchObject({ state: 'verified' });
 
     const sent: Notification[] = [];
-    const process = createNotificationProcessor({ db: tdb.db, channels: [{ name: 'capture', send: async (n) => void sent.push(n) }] });
+    const process = createNotificationProcessor({ source: createNotificationSource(tdb.db), channels: [{ name: 'capture', send: async (n) => void sent.push(n) }] });
     // The job as the runtime enqueues it after the reminder's commit, and one enqueued before jobs carried the state.
     await process({ data: { caseId: created.id, seq: 2, state: 'received' } } as Job);
     await process({ data: { caseId: created.id, seq: 2 } } as Job);

@@ -23,7 +23,7 @@ import { listCaseIds } from '../../db/case.repository';
 import { listDeadlines } from '../../db/deadline.repository';
 import { deadlineJobId } from '../../workers/queues';
 import { createAuditService } from '../../engine/audit.service';
-import { WITHHELD } from '../../engine/masking';
+import { WITHHELD } from '../../engine/access';
 import { createPetitionEngine, type PetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import type { HumanRole } from '../../machines/petition.roles';

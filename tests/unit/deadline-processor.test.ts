@@ -3,9 +3,8 @@
  * the first release end as no-ops, and jobs that are not timers are refused.
  */
 import type { Job } from 'bullmq';
-import type { Kysely } from 'kysely';
 import { pino } from 'pino';
-import type { Database } from '../../db/schema';
+import type { TimerStore } from '../../engine/timer-store.service';
 import { createDeadlineProcessor } from '../../workers/deadline.processor';
 import type { TimerBatcher } from '../../workers/timer-batcher';
 
@@ -16,8 +15,9 @@ const timers: TimerBatcher = {
     return 'stale';
   },
 };
-// Neither path below may read the database: an executor that is never called stands in for it.
-const process = createDeadlineProcessor({ timers, db: {} as Kysely<Database>, logger: pino({ level: 'silent' }) });
+// Neither path below may read the deadline rows: a store that is never called stands in for them.
+const store = {} as Pick<TimerStore, 'findById'>;
+const process = createDeadlineProcessor({ timers, store, logger: pino({ level: 'silent' }) });
 const job = (id: string, data: unknown) => ({ id, data, attemptsStarted: 1 }) as unknown as Job;
 
 beforeEach(() => {

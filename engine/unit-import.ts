@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import type { UnitRecord } from '../db/unit.repository';
 import { divisionCodeSchema } from '../machines/petition.roles';
-import type { UnitRecord } from './unit.repository';
+import { ValidationError } from './errors';
 
 /** The unit file `petitionflow units import` reads: an array of units, parents before or after children. */
 export const unitFileSchema = z
@@ -14,17 +15,26 @@ export const unitFileSchema = z
   )
   .max(200_000);
 
-/** Orders units so every parent comes before its children; throws naming a unit whose parent is missing. */
+function treeError(code: string, message: string): ValidationError {
+  return new ValidationError(message, [{ path: [code], message }]);
+}
+
+/**
+ * Orders units so every parent comes before its children; throws a
+ * ValidationError naming a unit whose parent is missing or that is its own ancestor.
+ */
 export function parentsFirst(units: readonly UnitRecord[], known: ReadonlySet<string> = new Set()): UnitRecord[] {
   const byCode = new Map(units.map((u) => [u.code, u]));
   const placed = new Set(known);
   const out: UnitRecord[] = [];
   const place = (u: UnitRecord, path: Set<string>): void => {
     if (placed.has(u.code)) return;
-    if (path.has(u.code)) throw new Error(`unit ${u.code} is its own ancestor`);
+    if (path.has(u.code)) throw treeError(u.code, `unit ${u.code} is its own ancestor`);
     if (u.parentCode !== null && !placed.has(u.parentCode)) {
       const parent = byCode.get(u.parentCode);
-      if (parent === undefined) throw new Error(`unit ${u.code} names parent ${u.parentCode}, which is neither in the file nor in the database`);
+      if (parent === undefined) {
+        throw treeError(u.code, `unit ${u.code} names parent ${u.parentCode}, which is neither in the file nor in the database`);
+      }
       place(parent, new Set([...path, u.code]));
     }
     placed.add(u.code);

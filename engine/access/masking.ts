@@ -1,6 +1,6 @@
-import type { Actor, Role } from '../machines/petition.roles';
-import type { Intake, Matter, Petitioner } from '../machines/petition.schemas';
-import { inSubtree } from '../machines/unit-tree';
+import type { Actor, Role } from '../../machines/petition.roles';
+import type { Intake, Matter, Petitioner } from '../../machines/petition.schemas';
+import { inSubtree } from '../../machines/unit-tree';
 
 /** Roles that see ID numbers and phones in full: the clerk checks identity and contact (Art 19). */
 const SEES_IDENTITY: readonly Role[] = ['clerk'];
