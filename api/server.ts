@@ -7,19 +7,19 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { DEFAULT_API_LIMITS, type ApiLimits } from '../config/load-config';
 import type { Database } from '../db/schema';
 import type { AuditService } from '../engine/audit.service';
 import { createCaseQueryService } from '../engine/case-query.service';
 import type { PetitionEngine } from '../engine/petition.engine';
 import type { Actor } from '../machines/petition.roles';
-import { verifyToken } from './auth';
+import { bearerToken, verifyToken } from './auth';
 import { handleError, notFoundBody } from './error-mapping';
 import { createMetrics } from './metrics';
 import { registerIncidentRoutes, type IncidentRetrier } from './incident.routes';
 import { registerOpsRoutes } from './ops.routes';
 import { registerSupervisionRoutes } from './supervision.routes';
 import { registerPetitionRoutes } from './petition.routes';
-import { AccessError } from '../engine/errors';
 
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
 export interface ServerDeps {
@@ -33,6 +33,8 @@ export interface ServerDeps {
   readonly now?: () => Date;
   /** Retries incidents (the worker runtime); without it `POST /incidents/:id/retry` is refused. */
   readonly incidents?: IncidentRetrier;
+  /** Token lifetime and rate limits (the configuration's `api`); the defaults unless given. */
+  readonly limits?: ApiLimits;
 }
 
 declare module 'fastify' {
@@ -72,6 +74,7 @@ const CONSOLE_CSP =
  * auth, one error mapping, metrics and the OpenAPI description.
  */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const limits = deps.limits ?? DEFAULT_API_LIMITS;
   // pino's Logger type is narrower than Fastify's base logger; the instance is used through the base type.
   const app = Fastify({
     ...(deps.logger === false ? { logger: false } : { loggerInstance: deps.logger }),
@@ -116,9 +119,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
     if (path === '/' || PUBLIC_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return;
-    const header = request.headers.authorization;
-    if (header === undefined || !header.startsWith('Bearer ')) throw new AccessError('UNAUTHORIZED', 'a bearer token is required');
-    request.actor = await verifyToken(deps.authSecret, header.slice('Bearer '.length).trim());
+    request.actor = await verifyToken(deps.authSecret, bearerToken(request.headers.authorization), limits.tokenMaxLifetime);
   });
 
   const metrics = createMetrics();

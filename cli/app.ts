@@ -343,6 +343,7 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
       db,
       authSecret: resolveAuthSecret(config),
       logger,
+      limits: config.api,
       incidents: runtime,
       readiness: async () => ({
         database: await probe(() => sql`select 1`.execute(db), 'database probe'),

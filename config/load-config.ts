@@ -8,6 +8,17 @@ import { CLOCK_NAMES, policyFileSchema, type ClockPolicy, type Policy } from './
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** Limits of the HTTP API (tokens, request rates); each is a variable of the configuration table. */
+export interface ApiLimits {
+  /** The longest a token may live (its `exp` minus its `iat`), an ISO 8601 duration; a token without either is refused. */
+  readonly tokenMaxLifetime: string;
+}
+
+/** The limits the API keeps when the environment says nothing. */
+export const DEFAULT_API_LIMITS: ApiLimits = Object.freeze({
+  tokenMaxLifetime: 'PT12H',
+});
+
 const envSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -32,6 +43,7 @@ const envSchema = z.object({
   NOTIFY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
   PETITION_CALENDAR: z.string().min(1).optional(),
+  TOKEN_MAX_LIFETIME: isoDurationSchema.default(DEFAULT_API_LIMITS.tokenMaxLifetime),
 });
 
 /** The validated, frozen configuration of one process. */
@@ -56,6 +68,8 @@ export interface Config {
   readonly workerConcurrency: number;
   /** Working-day overrides (`{"2028-01-29": false, "2028-02-05": true}`) for years the State Council publishes later. */
   readonly calendarOverrides: Readonly<Record<string, boolean>>;
+  /** Token lifetime and request-rate limits of the HTTP API. */
+  readonly api: ApiLimits;
 }
 
 const calendarOverridesSchema = z.record(z.iso.date(), z.boolean());
@@ -141,5 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     notifyWebhookSecret: e.NOTIFY_WEBHOOK_SECRET,
     workerConcurrency: e.WORKER_CONCURRENCY,
     calendarOverrides: Object.freeze(calendarOverrides),
+    api: Object.freeze({
+      tokenMaxLifetime: e.TOKEN_MAX_LIFETIME,
+    }),
   });
 }

@@ -4,9 +4,10 @@
  * ASSIGN and REASSIGN, idempotent replays across actors, masking by digits,
  * headers and limits.
  */
+import { SignJWT } from 'jose';
 import type { HumanRole } from '../../machines/petition.roles';
 import { intakeBody } from '../support/engine-fixtures';
-import { createTestServer, type TestServer } from '../support/test-server';
+import { createTestServer, TEST_SECRET, type TestServer } from '../support/test-server';
 
 // jest.config.js sets testTimeout per project, where jest ignores it: set it here.
 jest.setTimeout(60_000);
@@ -83,5 +84,44 @@ describe('a tampered list cursor', () => {
     const next = await call('clerk', FUGOU, 'GET', `/petitions?limit=1&cursor=${first.body.nextCursor as string}`);
     expect(next.status).toBe(200);
     expect(next.body.items[0].id).not.toBe(first.body.items[0].id);
+  });
+});
+
+describe('bearer tokens', () => {
+  /** A token signed with the server's own secret, with `exp` and `iat` set (seconds) or left out. */
+  async function forged(times: { iat?: number; exp?: number }): Promise<string> {
+    let jwt = new SignJWT({ role: 'clerk', unit: FUGOU }).setProtectedHeader({ alg: 'HS256' }).setSubject('clerk-1').setIssuer('petitionflow');
+    if (times.iat !== undefined) jwt = jwt.setIssuedAt(times.iat);
+    if (times.exp !== undefined) jwt = jwt.setExpirationTime(times.exp);
+    return jwt.sign(new TextEncoder().encode(TEST_SECRET));
+  }
+
+  async function list(authorization: string) {
+    const res = await s.app.inject({ method: 'GET', url: '/petitions?limit=1', headers: { authorization } });
+    return { status: res.statusCode, code: (res.json() as { error?: { code: string } }).error?.code };
+  }
+
+  it('refuses a token without exp, without iat, or living longer than TOKEN_MAX_LIFETIME (12 h by default)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const refused = {
+      'no exp (never expires)': await forged({ iat: now }),
+      'no iat': await forged({ exp: now + 3600 }),
+      'exp - iat over 12 h': await forged({ iat: now, exp: now + 12 * 3600 + 1 }),
+      'a year': await forged({ iat: now - 60, exp: now + 365 * 86400 }),
+    };
+    for (const [why, token] of Object.entries(refused)) {
+      expect({ why, ...(await list(`Bearer ${token}`)) }).toEqual({ why, status: 401, code: 'UNAUTHORIZED' });
+    }
+    expect(await list(`Bearer ${await forged({ iat: now, exp: now + 12 * 3600 })}`)).toEqual({ status: 200, code: undefined });
+  });
+
+  it('takes the scheme name in any letter case (RFC 7235), and nothing else as a scheme', async () => {
+    const token = await s.token('clerk', FUGOU);
+    for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+      expect({ scheme, ...(await list(`${scheme} ${token}`)) }).toEqual({ scheme, status: 200, code: undefined });
+    }
+    for (const header of [`Basic ${token}`, `Bearer${token}`, token, 'Bearer ']) {
+      expect(await list(header)).toEqual({ status: 401, code: 'UNAUTHORIZED' });
+    }
   });
 });
