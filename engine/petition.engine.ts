@@ -32,6 +32,7 @@ import { toPetitionView, type PetitionView } from './case-view';
 import { planDeadlineChanges } from './deadline-changes';
 import { AccessError, EventNotAllowedError, IdempotencyKeyReusedError, NotFoundError, PetitionError, ValidationError, VersionConflictError } from './errors';
 import { decideTimer, type TimerOutcome } from './timer-decision';
+import { reachRefusal } from './unit-reach';
 import type { WorkingCalendar } from './working-calendar';
 
 /** The type of the first trail entry of every case: the petition as recorded (Art 19). */
@@ -277,12 +278,15 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       const snapshot = restore(rec.machineVersion, rec.snapshot as StoredSnapshot);
       const event = { ...command, actor, at: at.toISOString() } as PetitionEvent;
       const roleMay = roleMaySend(event.type, actor.role);
-      if (!roleMay || !snapshot.can(event)) {
+      const outOfReach = roleMay && snapshot.can(event) ? reachRefusal(event, actor) : undefined;
+      if (!roleMay || !snapshot.can(event) || outOfReach !== undefined) {
         const state = stateName(snapshot);
         // Every denial is kept (who, which unit, which event, why); the refusal commits, nothing else does.
-        const refused = roleMay
-          ? new EventNotAllowedError(event.type, state, allowedEvents(snapshot, actor.role, event.at))
-          : new AccessError('FORBIDDEN', `a ${actor.role} never sends ${event.type}`);
+        const refused =
+          outOfReach ??
+          (roleMay
+            ? new EventNotAllowedError(event.type, state, allowedEvents(snapshot, actor.role, event.at))
+            : new AccessError('FORBIDDEN', `a ${actor.role} never sends ${event.type}`));
         await recordRefusal(trx, { caseId, actor, eventType: event.type, state, code: refused.code, message: refused.message, at });
         return { refused };
       }

@@ -16,6 +16,7 @@ import { canonical } from '../../engine/audit-hash';
 import { createAuditService, type AuditService } from '../../engine/audit.service';
 import { PetitionError } from '../../engine/errors';
 import { createPetitionEngine } from '../../engine/petition.engine';
+import { isWithinReach } from '../../engine/unit-reach';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import { allowedEvents, restore, type StoredSnapshot } from '../../machines/petition.registry';
 import { roleMaySend, STATE_NAMES } from '../../machines/petition.permissions';
@@ -521,9 +522,12 @@ async function executeRun(run: Run): Promise<void> {
       if (s.corrupt !== 'none') expect(outcome).toBe('VALIDATION');
       else if (s.version === 'stale') expect(outcome).toBe('VERSION_CONFLICT');
       else {
-        // A role that never sends this event is FORBIDDEN; any other refusal of a valid body is about the case's state.
-        expect(outcome === 'FORBIDDEN').toBe(!roleMaySend(type, role));
-        if (guided && !['PAUSE_CLOCK', 'RESUME_CLOCK', 'MERGE', 'REQUEST_EXTENSION'].includes(type)) {
+        // A role that never sends this event, or a case sent outside the sender's reach, is FORBIDDEN; any other
+        // refusal of a valid body is about the case's state.
+        const target = (body as { unit?: unknown }).unit;
+        const outOfReach = (type === 'ASSIGN' || type === 'REASSIGN') && typeof target === 'string' && !isWithinReach(who.unit, target);
+        expect(outcome === 'FORBIDDEN').toBe(!roleMaySend(type, role) || (outOfReach && outcome !== 'EVENT_NOT_ALLOWED'));
+        if (guided && !outOfReach && !['PAUSE_CLOCK', 'RESUME_CLOCK', 'MERGE', 'REQUEST_EXTENSION'].includes(type)) {
           // The machine said this role may send it now, and no field-dependent rule applies: it must go through.
           throw new Error(`guided ${type} by ${role} refused with ${outcome}`);
         }

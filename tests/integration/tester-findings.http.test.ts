@@ -125,3 +125,45 @@ describe('bearer tokens', () => {
     }
   });
 });
+
+/** Sends a command and returns status and body. */
+async function send(role: HumanRole, unit: string, id: string, event: Body) {
+  return call(role, unit, 'POST', `/petitions/${id}/events`, event);
+}
+
+async function versionOf(id: string): Promise<number> {
+  const r = await s.tdb.pool.query<{ version: number }>('select version from cases where id = $1', [id]);
+  return r.rows[0]?.version ?? -1;
+}
+
+describe('ASSIGN and REASSIGN', () => {
+  it('refuse (403) a unit outside the sender’s subtree: a county clerk cannot hand a case to another county, which would then read it', async () => {
+    const id = await intake(FUGOU);
+    expect((await send('clerk', FUGOU, id, { type: 'VERIFY' })).status).toBe(200);
+    for (const unit of [XIANGCHENG, '411600', '410000']) {
+      const res = await send('clerk', FUGOU, id, { type: 'ASSIGN', unit, handler: 'h' });
+      expect({ unit, status: res.status, code: res.body.error?.code }).toEqual({ unit, status: 403, code: 'FORBIDDEN' });
+      expect(res.body.error.message).toMatch(/outside/);
+    }
+    expect(await versionOf(id)).toBe(2);
+    // The other county never got to see it.
+    expect((await call('clerk', XIANGCHENG, 'GET', `/petitions/${id}`)).status).toBe(404);
+    // The refusal is kept like any other.
+    const refusals = await s.tdb.pool.query('select code from refused_attempts where case_id = $1', [id]);
+    expect(refusals.rows).toEqual([{ code: 'FORBIDDEN' }, { code: 'FORBIDDEN' }, { code: 'FORBIDDEN' }]);
+    // Inside the subtree (the county itself, a township of it) it goes through.
+    const ok = await send('clerk', FUGOU, id, { type: 'ASSIGN', unit: '411621206', handler: 'h' });
+    expect({ status: ok.status, state: ok.body.state }).toEqual({ status: 200, state: 'assigned' });
+  });
+
+  it('let a city supervisor reassign between its counties, and refuse a county supervisor', async () => {
+    const id = await intake(FUGOU);
+    await send('clerk', FUGOU, id, { type: 'VERIFY' });
+    await send('clerk', FUGOU, id, { type: 'ASSIGN', unit: FUGOU, handler: 'h' });
+    expect((await send('supervisor', FUGOU, id, { type: 'ESCALATE', reason: '督办', dueIn: 'P10D' })).status).toBe(200);
+    const county = await send('supervisor', FUGOU, id, { type: 'REASSIGN', unit: XIANGCHENG, handler: 'h', dueIn: 'P20D' });
+    expect({ status: county.status, code: county.body.error?.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
+    const city = await send('supervisor', '411600', id, { type: 'REASSIGN', unit: XIANGCHENG, handler: 'h', dueIn: 'P20D' });
+    expect({ status: city.status, assignee: city.body.assignee }).toEqual({ status: 200, assignee: { unit: XIANGCHENG, handler: 'h' } });
+  });
+});
