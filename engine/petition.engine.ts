@@ -203,7 +203,8 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       throw new ValidationError('unknown unit', [{ path: ['unit'], message: 'not a unit of the loaded unit tree' }]);
     }
     if (event.type === 'MERGE') {
-      const target = event.intoCaseId === caseId ? undefined : await cases.findCase(trx, event.intoCaseId);
+      // Looked up within the sender's units: a case outside them is answered as one that does not exist.
+      const target = event.intoCaseId === caseId ? undefined : await cases.findCase(trx, event.intoCaseId, event.actor.unit);
       if (target === undefined || target.state === 'closed' || target.state === 'rejected') {
         throw new ValidationError('cannot merge', [{ path: ['intoCaseId'], message: 'must be another case still in progress' }]);
       }

@@ -167,3 +167,18 @@ describe('ASSIGN and REASSIGN', () => {
     expect({ status: city.status, assignee: city.body.assignee }).toEqual({ status: 200, assignee: { unit: XIANGCHENG, handler: 'h' } });
   });
 });
+
+describe('MERGE into a case outside the caller’s units', () => {
+  it('is answered exactly as a merge into a case that does not exist, and changes nothing', async () => {
+    const other = await intake(XIANGCHENG);
+    const id = await intake(FUGOU);
+    const hidden = await send('clerk', FUGOU, id, { type: 'MERGE', intoCaseId: other });
+    const missing = await send('clerk', FUGOU, id, { type: 'MERGE', intoCaseId: '7f9c2ba4-e88f-4d6b-9c1c-3e1e2f2a9b11' });
+    expect(missing.status).toBe(400);
+    expect({ status: hidden.status, body: hidden.body }).toEqual({ status: missing.status, body: missing.body });
+    expect(await versionOf(id)).toBe(1);
+    // A case in the caller's units still merges.
+    const own = await intake(FUGOU);
+    expect((await send('clerk', FUGOU, id, { type: 'MERGE', intoCaseId: own })).status).toBe(200);
+  });
+});
