@@ -20,6 +20,7 @@ import { isWithinReach } from '../../engine/unit-reach';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import { allowedEvents, restore, type StoredSnapshot } from '../../machines/petition.registry';
 import { roleMaySend, STATE_NAMES } from '../../machines/petition.permissions';
+import { residentIdCheckCharacter } from '../../machines/resident-id';
 import { HUMAN_ROLES, type Actor, type HumanRole } from '../../machines/petition.roles';
 import { CHANNELS, COMMAND_TYPES, type CommandType, type Intake } from '../../machines/petition.schemas';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
@@ -47,9 +48,10 @@ const CITY = '411600';
 const CHARS = [...'张王李赵刘陈宅基地纠纷请求确权补偿拆迁工资拖欠调解协议意见书abcxyzABC0123456789-_.,。，、😀'];
 const word = (max = 24) => fc.string({ unit: fc.constantFrom(...CHARS), minLength: 1, maxLength: max });
 
+// Intake checks the GB 11643 check character: a random body gets its own.
 const idNumberArb = fc
-  .tuple(fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 17, maxLength: 17 }), fc.constantFrom(...'0123456789X'))
-  .map(([a, b]) => a + b);
+  .string({ unit: fc.constantFrom(...'0123456789'), minLength: 17, maxLength: 17 })
+  .map((body) => body + residentIdCheckCharacter(body));
 const phoneArb = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 11, maxLength: 11 }).map((d) => `1${d.slice(1)}`);
 
 const intakeArb: fc.Arbitrary<Intake> = fc.record(

@@ -46,7 +46,7 @@ const MAIN: Intake = intakeBody({
   channel: 'visit',
   representatives: [
     { name: '司马光华', idNumber: '41162119850312002X', phone: '13912345678' },
-    { name: '诸葛文清', idNumber: '411621197007070017', phone: '15836981470' },
+    { name: '诸葛文清', idNumber: '411621197007070014', phone: '15836981470' },
   ],
   matter: { category: 'land', summary: '宅基地纠纷，请求确权', details: '东邻占用宅基地约三十平方米，多次协商未果。' },
 });
@@ -55,7 +55,7 @@ const MAIN: Intake = intakeBody({
 const ACCUSATION: Intake = {
   channel: 'letter',
   unit: '411621',
-  petitioner: { name: '公孙举报', idNumber: '411621198811110036', phone: '13676543210', address: '扶沟县曹里乡公孙庄' },
+  petitioner: { name: '公孙举报', idNumber: '411621198811110034', phone: '13676543210', address: '扶沟县曹里乡公孙庄' },
   matter: {
     category: 'discipline',
     summary: '反映乡干部违规收费',
@@ -63,12 +63,12 @@ const ACCUSATION: Intake = {
     accusation: true,
     accusedUnit: '411621206',
   },
-  representatives: [{ name: '夏侯证言', idNumber: '411621199202020048', phone: '13511112222' }],
+  representatives: [{ name: '夏侯证言', idNumber: '411621199202020046', phone: '13511112222' }],
 };
 
 /** The petitioner of the case the deadline workers fire on (Redis and notification logs). */
 const TIMED: Intake = intakeBody({
-  petitioner: { name: '上官定时', idNumber: '411621196605050052', phone: '13866665555', address: '扶沟县崔桥镇上官村' },
+  petitioner: { name: '上官定时', idNumber: '411621196605050051', phone: '13866665555', address: '扶沟县崔桥镇上官村' },
 });
 
 const PEOPLE = [MAIN, ACCUSATION, TIMED].flatMap((i) => [i.petitioner, ...(i.representatives ?? [])]);
@@ -231,7 +231,7 @@ describe('privacy', () => {
       role === 'clerk'
         ? { petitioner: MAIN.petitioner, representatives: MAIN.representatives }
         : { petitioner: maskedPerson(MAIN.petitioner), representatives: (MAIN.representatives ?? []).map(maskedPerson) };
-    expect(expected('auditor').petitioner).toMatchObject({ idNumber: '41272119xxxxxx3411', phone: '1874926xxxx' });
+    expect(expected('auditor').petitioner).toMatchObject({ idNumber: '41272119xxxxxx341X', phone: '1874926xxxx' });
 
     for (const role of ['clerk', ...MASKED_ROLES] as HumanRole[]) {
       const one = await call({ role }, 'GET', `/petitions/${mainId}`);
@@ -255,7 +255,7 @@ describe('privacy', () => {
     // The auditors' CSV export of the trail is masked alike.
     const csv = await call({ role: 'auditor', unit: '411600' }, 'GET', `/petitions/${mainId}/history?format=csv`);
     expect(csv.status).toBe(200);
-    expect(csv.text).toContain('41272119xxxxxx3411');
+    expect(csv.text).toContain('41272119xxxxxx341X');
     expect(leaked(csv.text, [...ID_NUMBERS, ...PHONES])).toEqual([]);
 
     // A command's answer is the sender's view: masked for the handler.

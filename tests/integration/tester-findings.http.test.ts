@@ -182,3 +182,45 @@ describe('MERGE into a case outside the caller’s units', () => {
     expect((await send('clerk', FUGOU, id, { type: 'MERGE', intoCaseId: own })).status).toBe(200);
   });
 });
+
+describe('identifiers at intake and on read', () => {
+  it('are normalised at intake, so a masked role never sees more digits than the last-4 rule allows', async () => {
+    const body = intakeBody({
+      petitioner: { name: '张某', idNumber: '4127 2119 9001 0134 1x', phone: '13511112222    ', address: '扶沟县曹里乡' },
+      representatives: [{ name: '李某', phone: '1391234 5 6 7 8' }],
+    });
+    const created = await call('clerk', FUGOU, 'POST', '/petitions', body);
+    expect(created.status).toBe(201);
+    expect(created.body.petitioner).toMatchObject({ idNumber: '41272119900101341X', phone: '13511112222' });
+    expect(created.body.representatives[0].phone).toBe('13912345678');
+    const seen = await call('handler', FUGOU, 'GET', `/petitions/${created.body.id as string}`);
+    expect(seen.body.petitioner).toMatchObject({ idNumber: '41272119xxxxxx341X', phone: '1351111xxxx' });
+    expect(seen.body.representatives[0].phone).toBe('1391234xxxx');
+  });
+
+  it('refuses an ID number whose GB 11643 check character is wrong: 400 naming the field, nothing recorded', async () => {
+    const before = await s.tdb.pool.query<{ n: number }>('select count(*)::int as n from cases');
+    const res = await call('clerk', FUGOU, 'POST', '/petitions', {
+      ...intakeBody(),
+      petitioner: { name: '张某', idNumber: '412721199001013411', address: '扶沟县' },
+    });
+    expect({ status: res.status, code: res.body.error.code }).toEqual({ status: 400, code: 'VALIDATION' });
+    expect(res.body.error.details.issues.map((i: { path: unknown }) => i.path)).toEqual([['petitioner', 'idNumber']]);
+    expect(JSON.stringify(res.body)).not.toContain('412721199001013411');
+    expect((await s.tdb.pool.query<{ n: number }>('select count(*)::int as n from cases')).rows[0]?.n).toBe(before.rows[0]?.n);
+  });
+
+  it('masks an older case stored with separators by its digits', async () => {
+    const id = await intake(FUGOU);
+    // As recorded before intake normalised identifiers.
+    await s.tdb.pool.query(
+      `update cases set snapshot = jsonb_set(jsonb_set(snapshot, '{context,intake,petitioner,phone}', '"1391234 5 6 7 8"'),
+         '{context,intake,petitioner,idNumber}', '"4127 2119 9001 0134 1X    "') where id = $1`,
+      [id],
+    );
+    for (const role of ['handler', 'supervisor', 'auditor'] as const) {
+      const seen = await call(role, FUGOU, 'GET', `/petitions/${id}`);
+      expect({ role, ...seen.body.petitioner }).toMatchObject({ role, idNumber: '41272119xxxxxx341X', phone: '1391234xxxx' });
+    }
+  });
+});
