@@ -17,7 +17,9 @@ export function seesIdentity(role: Role): boolean {
  * `4127 2119 …` must not show more than a normalised number would.
  */
 export function maskIdNumber(id: string): string {
-  const chars = id.replace(/[^0-9Xx]/g, '').toUpperCase();
+  // Digits and `x`: a lower-case `x` inside is a masked digit (masking twice changes nothing), a last one the check character.
+  const kept = id.replace(/[^0-9Xx]/g, '');
+  const chars = kept.replace(/x$/, 'X');
   if (chars.length <= 12) return 'x'.repeat(chars.length);
   return `${chars.slice(0, 8)}${'x'.repeat(chars.length - 12)}${chars.slice(-4)}`;
 }
@@ -29,7 +31,8 @@ export function maskIdNumber(id: string): string {
  */
 export function maskPhone(phone: string): string {
   const plus = phone.trimStart().startsWith('+') ? '+' : '';
-  const digits = phone.replace(/[^0-9]/g, '');
+  // An `x` is a digit already masked: masking a masked number again changes nothing.
+  const digits = phone.replace(/[^0-9x]/g, '');
   if (digits.length <= 4) return 'x'.repeat(digits.length);
   return `${plus}${digits.slice(0, -4)}xxxx`;
 }

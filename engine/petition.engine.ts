@@ -9,7 +9,7 @@ import * as deadlines from '../db/deadline.repository';
 import { recordRefusal } from '../db/refused-attempt.repository';
 import { lockCasesOfDeadlines, writeTransitions, type TransitionWrite } from '../db/transition.repository';
 import { isAssignableUnit } from '../db/unit.repository';
-import { findIdempotentResponse, storeIdempotentResponse } from '../db/idempotency.repository';
+import { storeIdempotentResponse } from '../db/idempotency.repository';
 import { roleMaySend } from '../machines/petition.permissions';
 import type { Database } from '../db/schema';
 import type { PetitionContext, PetitionEvent } from '../machines/petition.machine';
@@ -25,13 +25,14 @@ import {
   type StoredSnapshot,
 } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
-import { commandSchema, intakeSchema, type Intake } from '../machines/petition.schemas';
+import { commandSchema, intakeSchema, type EventType, type Intake } from '../machines/petition.schemas';
 import { GENESIS_HASH, hashEvent } from './audit-hash';
 import { clockChanges } from './clock-changes';
 import { toPetitionView, type PetitionView } from './case-view';
 import { planDeadlineChanges } from './deadline-changes';
-import { AccessError, EventNotAllowedError, IdempotencyKeyReusedError, NotFoundError, PetitionError, ValidationError, VersionConflictError } from './errors';
+import { AccessError, EventNotAllowedError, NotFoundError, PetitionError, ValidationError, VersionConflictError } from './errors';
 import { decideTimer, type TimerOutcome } from './timer-decision';
+import { replayFor, type IdempotencyOptions } from './idempotent-replay';
 import { reachRefusal } from './unit-reach';
 import type { WorkingCalendar } from './working-calendar';
 
@@ -66,11 +67,7 @@ export interface CommittedChange {
 
 export type { TimerOutcome };
 
-/** A request's `Idempotency-Key` and a hash of the request it came with. */
-export interface IdempotencyOptions {
-  readonly key: string;
-  readonly requestHash: string;
-}
+export type { IdempotencyOptions };
 
 /** Options of one command. */
 export interface DispatchOptions {
@@ -267,11 +264,8 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       if (opts.idempotency !== undefined) {
         // Read again under the case lock: a concurrent request with the same key may have committed while this one
         // waited for the lock, and its response is the answer (not a refusal or a version conflict of the retry).
-        const stored = await findIdempotentResponse(trx, actor.id, opts.idempotency.key);
-        if (stored !== undefined) {
-          if (stored.requestHash !== opts.idempotency.requestHash) throw new IdempotencyKeyReusedError();
-          return { replayed: stored.response as PetitionView };
-        }
+        const replayed = await replayFor(trx, actor, opts.idempotency, { kind: 'command', eventType: command.type, scopeChecked: true });
+        if (replayed !== undefined) return { replayed };
       }
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== rec.version) {
         throw new VersionConflictError(opts.expectedVersion, rec.version);
@@ -300,7 +294,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       const updated = planned.write.case;
       const view = toPetitionView(updated, rowsAfter(planned, touched), actor, at, planned.next);
       if (opts.idempotency !== undefined) {
-        await storeIdempotentResponse(trx, { actorId: actor.id, ...opts.idempotency, status: 200, response: view, at });
+        await storeIdempotentResponse(trx, { actor, ...opts.idempotency, status: 200, response: view, at });
       }
       return { view, change: { caseId, event: planned.write.event, state: updated.state, deadlines: touched } };
     });
@@ -402,7 +396,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     const result = await deps.db.transaction().execute(async (trx) => {
       const stored = await writeTransitions(trx, [{ case: rec, fromVersion: null, event, newDeadlines: added, changedDeadlines: [] }]);
       const view = toPetitionView(rec, stored, actor, at, snapshot);
-      if (idempotency !== undefined) await storeIdempotentResponse(trx, { actorId: actor.id, ...idempotency, status: 201, response: view, at });
+      if (idempotency !== undefined) await storeIdempotentResponse(trx, { actor, ...idempotency, status: 201, response: view, at });
       const touched = stored.map((row) => ({ row, previous: null }));
       return { view, change: { caseId: id, event, state: rec.state, deadlines: touched } };
     });
@@ -410,15 +404,15 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     return result.view;
   }
 
-  /** Answers a retried request from its first response; runs it (storing the response) otherwise. */
-  async function idempotent(actor: Actor, idem: IdempotencyOptions | undefined, run: () => Promise<PetitionView>): Promise<PetitionView> {
+  /** Answers a retried request from its first response (scope, role and masking checked for the caller); runs it otherwise. */
+  async function idempotent(
+    actor: Actor,
+    idem: IdempotencyOptions | undefined,
+    of: { kind: 'intake' } | { kind: 'command'; eventType: EventType },
+    run: () => Promise<PetitionView>,
+  ): Promise<PetitionView> {
     if (idem === undefined) return run();
-    const replay = async (): Promise<PetitionView | undefined> => {
-      const stored = await findIdempotentResponse(deps.db, actor.id, idem.key);
-      if (stored === undefined) return undefined;
-      if (stored.requestHash !== idem.requestHash) throw new IdempotencyKeyReusedError();
-      return stored.response as PetitionView;
-    };
+    const replay = () => replayFor(deps.db, actor, idem, of.kind === 'intake' ? of : { ...of, scopeChecked: false });
     const first = await replay();
     if (first !== undefined) return first;
     try {
@@ -455,12 +449,12 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       const parsed = intakeSchema.safeParse(body);
       if (!parsed.success) throw validationError('invalid petition', parsed.error);
       assertStorable('invalid petition', parsed.data);
-      return idempotent(actor, opts.idempotency, () => createCase(parsed.data, actor, opts.idempotency));
+      return idempotent(actor, opts.idempotency, { kind: 'intake' }, () => createCase(parsed.data, actor, opts.idempotency));
     },
 
     async dispatch(caseId, body, actor, opts = {}) {
       const command = parseCommand(body);
-      return idempotent(actor, opts.idempotency, async () => {
+      return idempotent(actor, opts.idempotency, { kind: 'command', eventType: command.type }, async () => {
         const result = await applyCommand(caseId, command, opts, actor);
         if ('refused' in result) throw result.refused;
         if ('replayed' in result) return result.replayed;

@@ -5,6 +5,8 @@
  * headers and limits.
  */
 import { SignJWT } from 'jose';
+import type { Kysely } from 'kysely';
+import * as m0005 from '../../db/migrations/0005-idempotency-actor.migration';
 import type { HumanRole } from '../../machines/petition.roles';
 import { intakeBody } from '../support/engine-fixtures';
 import { createTestServer, TEST_SECRET, type TestServer } from '../support/test-server';
@@ -222,5 +224,70 @@ describe('identifiers at intake and on read', () => {
       const seen = await call(role, FUGOU, 'GET', `/petitions/${id}`);
       expect({ role, ...seen.body.petitioner }).toMatchObject({ role, idNumber: '41272119xxxxxx341X', phone: '1391234xxxx' });
     }
+  });
+});
+
+describe('an Idempotency-Key replay', () => {
+  const KEY = { 'idempotency-key': 'retry-key-0001' };
+
+  it('never answers another actor with the same user id: another county’s clerk-1 gets a 404, not the first caller’s unmasked view', async () => {
+    const id = await intake(FUGOU);
+    const first = await call('clerk', FUGOU, 'POST', `/petitions/${id}/events`, { type: 'VERIFY' }, KEY);
+    expect(first.status).toBe(200);
+    expect(first.body.petitioner.idNumber).toBe('41272119900101341X');
+    const other = await call('clerk', XIANGCHENG, 'POST', `/petitions/${id}/events`, { type: 'VERIFY' }, KEY);
+    expect({ status: other.status, code: other.body.error?.code }).toEqual({ status: 404, code: 'NOT_FOUND' });
+    expect(JSON.stringify(other.body)).not.toContain('41272119900101341X');
+    // The first caller's retry is still answered from the store.
+    expect(await call('clerk', FUGOU, 'POST', `/petitions/${id}/events`, { type: 'VERIFY' }, KEY)).toMatchObject({ status: 200, body: first.body });
+  });
+
+  it('never answers the same user id under another role: the role is checked, not the stored clerk view replayed', async () => {
+    const id = await intake(FUGOU);
+    const first = await call('clerk', FUGOU, 'POST', `/petitions/${id}/events`, { type: 'VERIFY' }, KEY, 'u-42');
+    expect(first.status).toBe(200);
+    const asHandler = await call('handler', FUGOU, 'POST', `/petitions/${id}/events`, { type: 'VERIFY' }, KEY, 'u-42');
+    expect({ status: asHandler.status, code: asHandler.body.error?.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
+    expect(JSON.stringify(asHandler.body)).not.toContain('41272119900101341X');
+  });
+
+  it('checks the case is still in the caller’s units before answering from the store', async () => {
+    const id = await intake(FUGOU);
+    await send('clerk', FUGOU, id, { type: 'VERIFY' });
+    await send('clerk', FUGOU, id, { type: 'ASSIGN', unit: '411621206', handler: 'h' });
+    const object = { type: 'OBJECT', reason: '不属于本乡职责' };
+    const first = await call('handler', '411621206', 'POST', `/petitions/${id}/events`, object, KEY);
+    expect({ status: first.status, state: first.body.state }).toEqual({ status: 200, state: 'verified' });
+    // Back with the county: the township no longer sees the case, and a retry does not show it either.
+    const retry = await call('handler', '411621206', 'POST', `/petitions/${id}/events`, object, KEY);
+    expect({ status: retry.status, code: retry.body.error?.code }).toEqual({ status: 404, code: 'NOT_FOUND' });
+  });
+
+  it('answers a masked role’s retry masked, exactly as the first time', async () => {
+    const id = await intake(FUGOU);
+    await send('clerk', FUGOU, id, { type: 'VERIFY' });
+    const assign = { type: 'ASSIGN', unit: FUGOU, handler: 'h' };
+    const first = await call('supervisor', FUGOU, 'POST', `/petitions/${id}/events`, assign, KEY);
+    expect(first.body.petitioner).toMatchObject({ idNumber: '41272119xxxxxx341X', phone: '1874926xxxx' });
+    const retry = await call('supervisor', FUGOU, 'POST', `/petitions/${id}/events`, assign, KEY);
+    expect(retry).toMatchObject({ status: 200, body: first.body });
+  });
+});
+
+describe('migration 0005 (keys bound to the whole actor)', () => {
+  async function keyColumns(): Promise<string[]> {
+    const r = await s.tdb.pool.query<{ column_name: string }>(
+      `select a.attname as column_name from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+        where i.indrelid = 'idempotency_keys'::regclass and i.indisprimary order by a.attname`,
+    );
+    return r.rows.map((row) => row.column_name);
+  }
+
+  it('goes down to keys per user id and up again', async () => {
+    expect(await keyColumns()).toEqual(['actor_id', 'actor_role', 'actor_unit', 'key']);
+    await m0005.down(s.tdb.db as unknown as Kysely<unknown>);
+    expect(await keyColumns()).toEqual(['actor_id', 'key']);
+    await m0005.up(s.tdb.db as unknown as Kysely<unknown>);
+    expect(await keyColumns()).toEqual(['actor_id', 'actor_role', 'actor_unit', 'key']);
   });
 });

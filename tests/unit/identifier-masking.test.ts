@@ -89,6 +89,11 @@ describe('masking counts digits, whatever separators an older case was stored wi
     expect(maskIdNumber('4127211990')).toBe('xxxxxxxxxx');
   });
 
+  test('masking a masked value changes nothing (a stored response is masked again on the way out)', () => {
+    for (const v of ['18749261234', '1391234 5 6 7 8', '+86 139 1234 5678', '123']) expect(maskPhone(maskPhone(v))).toBe(maskPhone(v));
+    for (const v of ['41272119900101341X', '4127 2119 9001 0134 1x', '4127211990']) expect(maskIdNumber(maskIdNumber(v))).toBe(maskIdNumber(v));
+  });
+
   test('maskPerson applies both for masked roles and leaves the clerk’s view alone', () => {
     const stored = { name: '张某', idNumber: '4127 2119 9001 0134 1X', phone: '1391234 5 6 7 8' };
     expect(maskPerson(stored, 'handler')).toEqual({ name: '张某', idNumber: '41272119xxxxxx341X', phone: '1391234xxxx' });
