@@ -100,7 +100,7 @@ describe('bearer tokens', () => {
 
   async function list(authorization: string) {
     const res = await s.app.inject({ method: 'GET', url: '/petitions?limit=1', headers: { authorization } });
-    return { status: res.statusCode, code: (res.json() as { error?: { code: string } }).error?.code };
+    return { status: res.statusCode, code: res.json<{ error?: { code: string } }>().error?.code };
   }
 
   it('refuses a token without exp, without iat, or living longer than TOKEN_MAX_LIFETIME (12 h by default)', async () => {
