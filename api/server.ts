@@ -14,6 +14,7 @@ import { createCaseQueryService } from '../engine/case-query.service';
 import type { PetitionEngine } from '../engine/petition.engine';
 import type { Actor } from '../machines/petition.roles';
 import { bearerToken, verifyToken } from './auth';
+import { handleClientError } from './client-error.handler';
 import { handleError, notFoundBody } from './error-mapping';
 import { createMetrics } from './metrics';
 import { registerIncidentRoutes, type IncidentRetrier } from './incident.routes';
@@ -80,6 +81,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     ...(deps.logger === false ? { logger: false } : { loggerInstance: deps.logger }),
     // Intake bodies are small; anything near this is refused before parsing.
     bodyLimit: 1024 * 1024,
+    // Requests Node's parser refuses: answered in the error shape, logged without their bytes.
+    clientErrorHandler: handleClientError,
     // The router's own refusals (a path segment over 100 characters, a malformed URL) in the error shape of
     // CONTRACT.md, without echoing the path back (Fastify's default body quotes it and has no `error.code`).
     frameworkErrors: (err, _request, reply) => {

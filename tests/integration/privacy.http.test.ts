@@ -11,6 +11,7 @@
  * written during the run can be searched for the test data.
  */
 import { randomUUID } from 'node:crypto';
+import { connect, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -84,6 +85,29 @@ function leaked(text: string, secrets: readonly string[] = SECRETS): string[] {
   return secrets.filter((x) => text.includes(x));
 }
 
+/**
+ * A log line as text a search can see through: a Buffer serialised as
+ * `{"type":"Buffer","data":[…]}` or a plain array of byte values (how pino
+ * writes Node's `rawPacket`) is decoded as UTF-8 and appended, since a grep
+ * of the JSON would see only numbers.
+ */
+function searchableLogLine(line: string): string {
+  const decoded: string[] = [];
+  const isBytes = (v: unknown): v is number[] =>
+    Array.isArray(v) && v.length > 0 && v.every((b) => Number.isInteger(b) && (b as number) >= 0 && (b as number) <= 255);
+  const walk = (v: unknown): void => {
+    if (isBytes(v)) decoded.push(Buffer.from(v).toString('utf8'));
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (typeof v === 'object' && v !== null) Object.values(v).forEach(walk);
+  };
+  try {
+    walk(JSON.parse(line));
+  } catch {
+    // Not JSON: searched as it is.
+  }
+  return [line, ...decoded].join('\n');
+}
+
 // ---------------------------------------------------------------------------
 // The app under test.
 
@@ -153,6 +177,18 @@ afterAll(async () => {
   await deleteKeys(SHARED_REDIS_URL, REDIS_PREFIX);
   await tdb?.drop();
 });
+
+/** Sends raw bytes over a socket and collects everything the server answers until it closes. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.write(request));
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(err)));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.setTimeout(5_000, () => socket.destroy());
+  });
+}
 
 let runtimeClosed: Promise<void> | undefined;
 /** Closes the worker runtime once (the Redis test closes it early to read a settled Redis). */
@@ -486,15 +522,39 @@ describe('privacy', () => {
     expect(found).toEqual([]);
   });
 
+  it('answers raw malformed and oversized requests in the error shape, logging none of their bytes', async () => {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    const token = await tokenOf('clerk');
+    const body = JSON.stringify(MAIN);
+    const head = (extra: string) =>
+      `POST /petitions HTTP/1.1\r\nHost: x\r\nAuthorization: ${token}\r\nContent-Type: application/json\r\n${extra}`;
+    const raw = {
+      // Headers over Node's 16 KB limit: the packet (token and body) used to be logged as a byte array.
+      'oversized headers': `${head(`X-Pad: ${'a'.repeat(20_000)}\r\n`)}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      // A body longer than its Content-Length: the rest is parsed as a request, and is the body's bytes.
+      'a body past its length': `${head('')}Content-Length: 2\r\n\r\n{}${body}`,
+    };
+    for (const [what, request] of Object.entries(raw)) {
+      const answer = await rawExchange(port, request);
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1];
+      expect({ what, error: status !== undefined && Number(status) >= 400 }).toEqual({ what, error: true });
+      const errorBody = answer.slice(answer.lastIndexOf('\r\n\r\n') + 4);
+      expect(JSON.parse(errorBody)).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+      expect(leaked(answer)).toEqual([]);
+    }
+    expect(logLines.some((l) => l.includes('client error'))).toBe(true);
+  });
+
   it('writes nothing personal to the log, whatever happened (every line, level trace)', () => {
     // Not vacuous: requests, errors and notifications were all logged.
     expect(logLines.length).toBeGreaterThan(50);
     expect(logLines.some((l) => l.includes('incoming request'))).toBe(true);
     expect(logLines.some((l) => l.includes('"statusCode":400'))).toBe(true);
     expect(logLines.some((l) => l.includes('deadline.breached'))).toBe(true);
-    const found = logLines.flatMap((line, i) => leaked(line).map((x) => `line ${i}: ${x} in ${line.slice(0, 300)}`));
+    const found = logLines.flatMap((line, i) => leaked(searchableLogLine(line)).map((x) => `line ${i}: ${x} in ${line.slice(0, 300)}`));
     expect(found).toEqual([]);
-    // Tokens are redacted too.
-    expect(logLines.some((l) => /Bearer ey/.test(l))).toBe(false);
+    // Tokens are redacted too, decoded byte arrays included.
+    expect(logLines.some((l) => /Bearer ey/i.test(searchableLogLine(l)))).toBe(false);
   });
 });
