@@ -3,14 +3,22 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { inSubtree } from '../db/case.repository';
 import type { AuditService } from '../engine/audit.service';
-import { AccessError } from '../engine/errors';
+import type { CaseQueryService } from '../engine/case-query.service';
+import { AccessError, ValidationError } from '../engine/errors';
 import { divisionCodeSchema } from '../machines/petition.roles';
 import type { ApiMetrics } from './metrics';
 
 /** Probes, metrics, the OpenAPI description and the whole-trail audit check. */
 export function registerOpsRoutes(
   app: FastifyInstance,
-  deps: { audit: AuditService; readiness: () => Promise<Record<string, boolean>>; metrics: ApiMetrics },
+  deps: {
+    audit: AuditService;
+    readiness: () => Promise<Record<string, boolean>>;
+    metrics: ApiMetrics;
+    queries: Pick<CaseQueryService, 'count'>;
+    /** The most cases one `GET /audit/verify` walks; a wider scope is refused. */
+    verifyMaxCases: number;
+  },
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -44,6 +52,12 @@ export function registerOpsRoutes(
       const unit = request.query.unit ?? actor.unit;
       // A unit outside the caller's subtree is narrowed to nothing rather than widened.
       const scope = inSubtree(unit, actor.unit) ? unit : actor.unit;
+      // Walking every chain of a province is the CLI's job (`petitionflow verify-audit`), not a request's.
+      if ((await deps.queries.count(scope)) > deps.verifyMaxCases) {
+        throw new ValidationError('scope too large', [
+          { path: ['unit'], message: `more than ${deps.verifyMaxCases} cases: verify a narrower unit, or run petitionflow verify-audit` },
+        ]);
+      }
       return deps.audit.verifyAudit(scope);
     },
   );

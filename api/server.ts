@@ -16,6 +16,7 @@ import type { Actor } from '../machines/petition.roles';
 import { bearerToken, verifyToken } from './auth';
 import { handleClientError } from './client-error.handler';
 import { handleError, notFoundBody } from './error-mapping';
+import { registerHardening, requestLogView } from './http-hardening';
 import { createMetrics } from './metrics';
 import { registerIncidentRoutes, type IncidentRetrier } from './incident.routes';
 import { registerOpsRoutes } from './ops.routes';
@@ -48,8 +49,11 @@ declare module 'fastify' {
 /** Where the web console is served; its files are public, its API calls carry the user's token. */
 export const CONSOLE_PREFIX = '/console';
 
+/** Where the API description is browsed (swagger-ui). */
+const DOCS_PREFIX = '/docs';
+
 /** Routes that carry no case data and must work without a token (probes, API description, the console's static files). */
-const PUBLIC_PREFIXES = ['/healthz', '/readyz', '/openapi.json', '/docs', CONSOLE_PREFIX];
+const PUBLIC_PREFIXES = ['/healthz', '/readyz', '/openapi.json', DOCS_PREFIX, CONSOLE_PREFIX];
 
 /**
  * The console's folder (`web/` at the package root). Searched upwards because this file runs both from
@@ -83,19 +87,26 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Requests Node's parser refuses: answered in the error shape, logged without their bytes.
     clientErrorHandler: handleClientError,
+    // Request logs name the method and path, never the query string.
+    childLoggerFactory: (logger, bindings, opts) =>
+      logger.child(bindings, { ...opts, serializers: { ...opts.serializers, req: requestLogView } }),
     // The router's own refusals (a path segment over 100 characters, a malformed URL) in the error shape of
     // CONTRACT.md, without echoing the path back (Fastify's default body quotes it and has no `error.code`).
     frameworkErrors: (err, _request, reply) => {
       const status = err.statusCode ?? 400;
       const message =
         err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is too long' : status >= 500 ? 'internal error' : 'malformed URL';
-      void (reply as unknown as FastifyReply).status(status).send({ error: { code: status >= 500 ? 'INTERNAL' : 'VALIDATION', message } });
+      void (reply as unknown as FastifyReply)
+        .status(status)
+        .headers({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' })
+        .send({ error: { code: status >= 500 ? 'INTERNAL' : 'VALIDATION', message } });
     },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_req, reply) => reply.status(404).send(notFoundBody()));
+  await registerHardening(app, limits, [CONSOLE_PREFIX, DOCS_PREFIX]);
 
   await app.register(swagger, {
     openapi: {
@@ -105,7 +116,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: DOCS_PREFIX,
+    // swagger-ui's own CSP (its scripts and styles only), not framed, and without upgrade-insecure-requests,
+    // which would break the page on a plain-HTTP intranet address.
+    staticCSP: true,
+    transformStaticCSP: (header) =>
+      header
+        .replace(/\s*upgrade-insecure-requests;?/, '')
+        .replace("frame-ancestors 'self'", "frame-ancestors 'none'")
+        .trim(),
+  });
   await app.register(fastifyStatic, {
     root: findWebRoot(),
     prefix: CONSOLE_PREFIX,
@@ -129,7 +150,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   metrics.instrument(app);
   const queries = createCaseQueryService(deps.db, deps.now);
   registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
-  registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics });
+  registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics, queries, verifyMaxCases: limits.auditVerifyMaxCases });
   registerIncidentRoutes(app, { db: deps.db, retrier: deps.incidents });
   registerSupervisionRoutes(app, { db: deps.db, queries, now: deps.now ?? (() => new Date()) });
   return app;

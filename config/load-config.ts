@@ -12,12 +12,29 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export interface ApiLimits {
   /** The longest a token may live (its `exp` minus its `iat`), an ISO 8601 duration; a token without either is refused. */
   readonly tokenMaxLifetime: string;
+  /** The window of every rate limit, an ISO 8601 duration. */
+  readonly rateLimitWindow: string;
+  /** Writes (POST, PUT, PATCH, DELETE) one actor (user id, role and unit) may send per window. */
+  readonly writesPerUser: number;
+  /** Writes one client address may send per window, whoever sends them (tokens or not). */
+  readonly writesPerAddress: number;
+  /** `GET /audit/verify` calls one actor may make per window: each walks every hash chain in its scope. */
+  readonly auditVerifyPerUser: number;
+  /** The most cases `GET /audit/verify` walks in one call; a wider scope is refused (narrow it, or verify offline). */
+  readonly auditVerifyMaxCases: number;
 }
 
 /** The limits the API keeps when the environment says nothing. */
 export const DEFAULT_API_LIMITS: ApiLimits = Object.freeze({
   tokenMaxLifetime: 'PT12H',
+  rateLimitWindow: 'PT1M',
+  writesPerUser: 120,
+  writesPerAddress: 600,
+  auditVerifyPerUser: 6,
+  auditVerifyMaxCases: 20_000,
 });
+
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -44,6 +61,11 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
   PETITION_CALENDAR: z.string().min(1).optional(),
   TOKEN_MAX_LIFETIME: isoDurationSchema.default(DEFAULT_API_LIMITS.tokenMaxLifetime),
+  RATE_LIMIT_WINDOW: isoDurationSchema.default(DEFAULT_API_LIMITS.rateLimitWindow),
+  RATE_LIMIT_WRITES_PER_USER: positiveInt(1_000_000).default(DEFAULT_API_LIMITS.writesPerUser),
+  RATE_LIMIT_WRITES_PER_ADDRESS: positiveInt(1_000_000).default(DEFAULT_API_LIMITS.writesPerAddress),
+  RATE_LIMIT_AUDIT_VERIFY_PER_USER: positiveInt(1_000_000).default(DEFAULT_API_LIMITS.auditVerifyPerUser),
+  AUDIT_VERIFY_MAX_CASES: positiveInt(100_000_000).default(DEFAULT_API_LIMITS.auditVerifyMaxCases),
 });
 
 /** The validated, frozen configuration of one process. */
@@ -157,6 +179,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     calendarOverrides: Object.freeze(calendarOverrides),
     api: Object.freeze({
       tokenMaxLifetime: e.TOKEN_MAX_LIFETIME,
+      rateLimitWindow: e.RATE_LIMIT_WINDOW,
+      writesPerUser: e.RATE_LIMIT_WRITES_PER_USER,
+      writesPerAddress: e.RATE_LIMIT_WRITES_PER_ADDRESS,
+      auditVerifyPerUser: e.RATE_LIMIT_AUDIT_VERIFY_PER_USER,
+      auditVerifyMaxCases: e.AUDIT_VERIFY_MAX_CASES,
     }),
   });
 }

@@ -71,6 +71,8 @@ export interface CaseQueryService {
   get(caseId: string, viewer: Actor): Promise<PetitionView>;
   list(q: ListQuery, viewer: Actor): Promise<{ items: PetitionView[]; nextCursor: string | null }>;
   history(caseId: string, viewer: Actor): Promise<HistoryEvent[]>;
+  /** How many cases a unit's subtree holds (its own and those assigned into it). */
+  count(scopeUnit: string): Promise<number>;
 }
 
 /** Creates the read side over the database. */
@@ -110,6 +112,7 @@ export function createCaseQueryService(db: Kysely<Database>, now: () => Date = (
         nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last) : null,
       };
     },
+    count: (scopeUnit) => cases.countCases(db, scopeUnit),
     async history(caseId, viewer) {
       await load(caseId, viewer);
       const events = await listEvents(db, caseId);

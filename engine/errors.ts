@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'VERSION_CONFLICT'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'EVENT_NOT_ALLOWED'
+  | 'RATE_LIMITED'
   | 'UNAVAILABLE';
 
 /** Base of the engine's errors: a code, a message without personal data, optional details. */
@@ -60,5 +61,12 @@ export class AccessError extends PetitionError {
 export class IdempotencyKeyReusedError extends PetitionError {
   constructor() {
     super('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request');
+  }
+}
+
+/** Too many requests from one user or one address in the configured window; `retryAfterSeconds` says when to try again. */
+export class RateLimitedError extends PetitionError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('RATE_LIMITED', `too many requests; retry in ${retryAfterSeconds} s`);
   }
 }
