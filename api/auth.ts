@@ -1,6 +1,8 @@
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { divisionCodeSchema, HUMAN_ROLES, type Actor } from '../machines/petition.roles';
+import { DEFAULT_API_LIMITS } from '../config/load-config';
+import { durationMillis } from '../config/duration';
 import { AccessError } from '../engine/errors';
 
 const ISSUER = 'petitionflow';
@@ -29,13 +31,30 @@ export async function signToken(secret: string, claims: TokenClaims, expiresIn =
     .sign(key(secret));
 }
 
-/** Verifies a bearer token and returns the actor it names; any problem is UNAUTHORIZED. */
-export async function verifyToken(secret: string, token: string): Promise<Actor> {
+/**
+ * Verifies a bearer token and returns the actor it names; any problem is
+ * UNAUTHORIZED. A token must say when it was issued and when it expires, and
+ * live at most `maxLifetime` (an ISO 8601 duration): a token without `exp`
+ * would never expire, and one signed for a year is nearly as bad.
+ */
+export async function verifyToken(secret: string, token: string, maxLifetime: string = DEFAULT_API_LIMITS.tokenMaxLifetime): Promise<Actor> {
   try {
-    const { payload } = await jwtVerify(token, key(secret), { issuer: ISSUER, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, key(secret), { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'iat'] });
+    const { exp, iat } = payload;
+    if (exp === undefined || iat === undefined || (exp - iat) * 1000 > durationMillis(maxLifetime)) throw new Error('lifetime');
     const claims = tokenClaimsSchema.parse(payload);
     return { id: claims.sub, role: claims.role, unit: claims.unit };
   } catch {
     throw new AccessError('UNAUTHORIZED', 'a valid bearer token is required');
   }
+}
+
+/**
+ * The token of an `Authorization` header. The scheme name is case-insensitive
+ * (RFC 7235 §2.1), so `bearer` and `BEARER` are as good as `Bearer`.
+ */
+export function bearerToken(header: string | undefined): string {
+  const match = header === undefined ? null : /^bearer +(\S+) *$/i.exec(header);
+  if (match?.[1] === undefined) throw new AccessError('UNAUTHORIZED', 'a bearer token is required');
+  return match[1];
 }

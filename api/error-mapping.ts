@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { isUnavailable, PetitionError, UnavailableError, type ErrorCode } from '../engine/errors';
+import { isUnavailable, PetitionError, RateLimitedError, UnavailableError, type ErrorCode } from '../engine/errors';
 
 /** The one mapping from error codes to HTTP statuses (CONTRACT.md). */
 export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
@@ -11,6 +11,7 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   VERSION_CONFLICT: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
   EVENT_NOT_ALLOWED: 422,
+  RATE_LIMITED: 429,
   UNAVAILABLE: 503,
 };
 
@@ -44,7 +45,8 @@ function toBody(err: unknown): { status: number; body: ErrorBody } {
     return { status: 400, body: { error: { code: 'VALIDATION', message: `invalid ${err.validationContext ?? 'request'}`, details: { issues } } } };
   }
   const fe = err as Partial<FastifyError>;
-  // Fastify's own client errors: malformed JSON, wrong content type, body too large.
+  // Fastify's own client errors: malformed JSON, wrong content type, body too large; @fastify/static's refusals.
+  if (fe.statusCode === 403) return { status: 403, body: { error: { code: 'FORBIDDEN', message: 'forbidden' } } };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code = fe.statusCode === 404 ? 'NOT_FOUND' : fe.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION';
     return {
@@ -58,6 +60,7 @@ function toBody(err: unknown): { status: number; body: ErrorBody } {
 /** Fastify error handler: known errors as CONTRACT.md says, anything else a logged 500 without details. */
 export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const { status, body } = toBody(err);
+  if (err instanceof RateLimitedError) void reply.header('retry-after', String(err.retryAfterSeconds));
   if (status >= 500) request.log.error({ err }, 'request failed');
   return reply.status(status).send(body);
 }

@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { DEFAULT_API_LIMITS, type ApiLimits } from '../config/load-config';
 import type { Database } from '../db/schema';
 import type { AuditService } from '../engine/audit.service';
 import { createCaseQueryService } from '../engine/case-query.service';
@@ -14,14 +15,15 @@ import { createIncidentService } from '../engine/incident.service';
 import type { PetitionEngine } from '../engine/petition.engine';
 import { createSupervisionService } from '../engine/supervision.service';
 import type { Actor } from '../machines/petition.roles';
-import { verifyToken } from './auth';
+import { bearerToken, verifyToken } from './auth';
+import { handleClientError } from './client-error.handler';
 import { handleError, notFoundBody } from './error-mapping';
+import { registerHardening, requestLogView } from './http-hardening';
 import { createMetrics } from './metrics';
 import { registerIncidentRoutes, type IncidentRetrier } from './incident.routes';
 import { registerOpsRoutes } from './ops.routes';
 import { registerSupervisionRoutes } from './supervision.routes';
 import { registerPetitionRoutes } from './petition.routes';
-import { AccessError } from '../engine/errors';
 
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
 export interface ServerDeps {
@@ -35,6 +37,8 @@ export interface ServerDeps {
   readonly now?: () => Date;
   /** Retries incidents (the worker runtime); without it `POST /incidents/:id/retry` is refused. */
   readonly incidents?: IncidentRetrier;
+  /** Token lifetime and rate limits (the configuration's `api`); the defaults unless given. */
+  readonly limits?: ApiLimits;
 }
 
 declare module 'fastify' {
@@ -47,8 +51,11 @@ declare module 'fastify' {
 /** Where the web console is served; its files are public, its API calls carry the user's token. */
 export const CONSOLE_PREFIX = '/console';
 
+/** Where the API description is browsed (swagger-ui). */
+const DOCS_PREFIX = '/docs';
+
 /** Routes that carry no case data and must work without a token (probes, API description, the console's static files). */
-const PUBLIC_PREFIXES = ['/healthz', '/readyz', '/openapi.json', '/docs', CONSOLE_PREFIX];
+const PUBLIC_PREFIXES = ['/healthz', '/readyz', '/openapi.json', DOCS_PREFIX, CONSOLE_PREFIX];
 
 /**
  * The console's folder (`web/` at the package root). Searched upwards because this file runs both from
@@ -74,24 +81,34 @@ const CONSOLE_CSP =
  * auth, one error mapping, metrics and the OpenAPI description.
  */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const limits = deps.limits ?? DEFAULT_API_LIMITS;
   // pino's Logger type is narrower than Fastify's base logger; the instance is used through the base type.
   const app = Fastify({
     ...(deps.logger === false ? { logger: false } : { loggerInstance: deps.logger }),
     // Intake bodies are small; anything near this is refused before parsing.
     bodyLimit: 1024 * 1024,
+    // Requests Node's parser refuses: answered in the error shape, logged without their bytes.
+    clientErrorHandler: handleClientError,
+    // Request logs name the method and path, never the query string.
+    childLoggerFactory: (logger, bindings, opts) =>
+      logger.child(bindings, { ...opts, serializers: { ...opts.serializers, req: requestLogView } }),
     // The router's own refusals (a path segment over 100 characters, a malformed URL) in the error shape of
     // CONTRACT.md, without echoing the path back (Fastify's default body quotes it and has no `error.code`).
     frameworkErrors: (err, _request, reply) => {
       const status = err.statusCode ?? 400;
       const message =
         err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is too long' : status >= 500 ? 'internal error' : 'malformed URL';
-      void (reply as unknown as FastifyReply).status(status).send({ error: { code: status >= 500 ? 'INTERNAL' : 'VALIDATION', message } });
+      void (reply as unknown as FastifyReply)
+        .status(status)
+        .headers({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' })
+        .send({ error: { code: status >= 500 ? 'INTERNAL' : 'VALIDATION', message } });
     },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_req, reply) => reply.status(404).send(notFoundBody()));
+  await registerHardening(app, limits, [CONSOLE_PREFIX, DOCS_PREFIX]);
 
   await app.register(swagger, {
     openapi: {
@@ -101,7 +118,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: DOCS_PREFIX,
+    // swagger-ui's own CSP (its scripts and styles only), not framed, and without upgrade-insecure-requests,
+    // which would break the page on a plain-HTTP intranet address.
+    staticCSP: true,
+    transformStaticCSP: (header) =>
+      header
+        .replace(/\s*upgrade-insecure-requests;?/, '')
+        .replace("frame-ancestors 'self'", "frame-ancestors 'none'")
+        .trim(),
+  });
   await app.register(fastifyStatic, {
     root: findWebRoot(),
     prefix: CONSOLE_PREFIX,
@@ -118,16 +145,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
     if (path === '/' || PUBLIC_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return;
-    const header = request.headers.authorization;
-    if (header === undefined || !header.startsWith('Bearer ')) throw new AccessError('UNAUTHORIZED', 'a bearer token is required');
-    request.actor = await verifyToken(deps.authSecret, header.slice('Bearer '.length).trim());
+    request.actor = await verifyToken(deps.authSecret, bearerToken(request.headers.authorization), limits.tokenMaxLifetime);
   });
 
   const metrics = createMetrics();
   metrics.instrument(app);
   const queries = createCaseQueryService(deps.db, deps.now);
   registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
-  registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics });
+  registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics, queries, verifyMaxCases: limits.auditVerifyMaxCases });
   registerIncidentRoutes(app, { incidents: createIncidentService(deps.db), retrier: deps.incidents });
   registerSupervisionRoutes(app, { supervision: createSupervisionService({ db: deps.db, queries, now: deps.now ?? (() => new Date()) }) });
   return app;

@@ -64,6 +64,7 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
       db: opened.db,
       authSecret: resolveAuthSecret(config),
       logger,
+      limits: config.api,
       incidents: opened.runtime,
       readiness,
       ...(options.now !== undefined && { now: options.now }),

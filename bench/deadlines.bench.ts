@@ -419,7 +419,7 @@ async function benchRedisBytes(opts: Options, bench: BenchDatabase, logger: Logg
 const LATE_INTAKE: Intake = {
   channel: 'letter',
   unit: UNIT,
-  petitioner: { name: '张某', idNumber: '412721199001013411', phone: '18749261234', address: '扶沟县曹里乡某村' },
+  petitioner: { name: '张某', idNumber: '41272119900101341X', phone: '18749261234', address: '扶沟县曹里乡某村' },
   matter: { category: 'land', summary: '宅基地纠纷，请求确权' },
 };
 

@@ -77,7 +77,7 @@ function intake(i: number): Intake {
   return {
     channel: (['letter', 'visit', 'phone', 'online', 'grid'] as const)[i % 5] ?? 'letter',
     unit: UNIT,
-    petitioner: { name: `张某${i}`, idNumber: '412721199001013411', phone: '18749261234', address: '扶沟县曹里乡某村' },
+    petitioner: { name: `张某${i}`, idNumber: '41272119900101341X', phone: '18749261234', address: '扶沟县曹里乡某村' },
     matter: {
       category: 'land',
       summary: '宅基地纠纷，请求确权，邻里就院墙位置发生争执多年未决',

@@ -11,7 +11,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
+import { decodeJwt } from 'jose';
 import { signToken } from '../api/auth';
+import { durationMillis } from '../config/duration';
 import { resolveAuthSecret } from '../config/auth-secret';
 import { ConfigError } from '../config/config.errors';
 import { loadConfig } from '../config/load-config';
@@ -231,8 +233,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       if (!/^\d+\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks|y|yr|yrs|year|years)$/i.test(opts.expires)) {
         throw new CliFailure(`--expires: expected a time span such as 30m, 8h or 30d, got ${JSON.stringify(opts.expires)}`, 2);
       }
-      const secret = resolveAuthSecret(config());
-      out(await signToken(secret, { sub: opts.user, role: opts.role, unit: unit.data }, opts.expires));
+      const cfg = config();
+      const token = await signToken(resolveAuthSecret(cfg), { sub: opts.user, role: opts.role, unit: unit.data }, opts.expires);
+      // The server refuses a token living longer than TOKEN_MAX_LIFETIME: say so now rather than print a useless token.
+      const { exp = 0, iat = 0 } = decodeJwt(token);
+      if ((exp - iat) * 1000 > durationMillis(cfg.api.tokenMaxLifetime)) {
+        throw new CliFailure(`--expires: ${opts.expires} is longer than TOKEN_MAX_LIFETIME (${cfg.api.tokenMaxLifetime})`, 2);
+      }
+      out(token);
     });
 
   program

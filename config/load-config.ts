@@ -8,6 +8,34 @@ import { CLOCK_NAMES, policyFileSchema, type ClockPolicy, type Policy } from './
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** Limits of the HTTP API (tokens, request rates); each is a variable of the configuration table. */
+export interface ApiLimits {
+  /** The longest a token may live (its `exp` minus its `iat`), an ISO 8601 duration; a token without either is refused. */
+  readonly tokenMaxLifetime: string;
+  /** The window of every rate limit, an ISO 8601 duration. */
+  readonly rateLimitWindow: string;
+  /** Writes (POST, PUT, PATCH, DELETE) one actor (user id, role and unit) may send per window. */
+  readonly writesPerUser: number;
+  /** Writes one client address may send per window, whoever sends them (tokens or not). */
+  readonly writesPerAddress: number;
+  /** `GET /audit/verify` calls one actor may make per window: each walks every hash chain in its scope. */
+  readonly auditVerifyPerUser: number;
+  /** The most cases `GET /audit/verify` walks in one call; a wider scope is refused (narrow it, or verify offline). */
+  readonly auditVerifyMaxCases: number;
+}
+
+/** The limits the API keeps when the environment says nothing. */
+export const DEFAULT_API_LIMITS: ApiLimits = Object.freeze({
+  tokenMaxLifetime: 'PT12H',
+  rateLimitWindow: 'PT1M',
+  writesPerUser: 120,
+  writesPerAddress: 600,
+  auditVerifyPerUser: 6,
+  auditVerifyMaxCases: 20_000,
+});
+
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+
 const envSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -32,6 +60,12 @@ const envSchema = z.object({
   NOTIFY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
   PETITION_CALENDAR: z.string().min(1).optional(),
+  TOKEN_MAX_LIFETIME: isoDurationSchema.default(DEFAULT_API_LIMITS.tokenMaxLifetime),
+  RATE_LIMIT_WINDOW: isoDurationSchema.default(DEFAULT_API_LIMITS.rateLimitWindow),
+  RATE_LIMIT_WRITES_PER_USER: positiveInt(1_000_000).default(DEFAULT_API_LIMITS.writesPerUser),
+  RATE_LIMIT_WRITES_PER_ADDRESS: positiveInt(1_000_000).default(DEFAULT_API_LIMITS.writesPerAddress),
+  RATE_LIMIT_AUDIT_VERIFY_PER_USER: positiveInt(1_000_000).default(DEFAULT_API_LIMITS.auditVerifyPerUser),
+  AUDIT_VERIFY_MAX_CASES: positiveInt(100_000_000).default(DEFAULT_API_LIMITS.auditVerifyMaxCases),
 });
 
 /** The validated, frozen configuration of one process. */
@@ -56,6 +90,8 @@ export interface Config {
   readonly workerConcurrency: number;
   /** Working-day overrides (`{"2028-01-29": false, "2028-02-05": true}`) for years the State Council publishes later. */
   readonly calendarOverrides: Readonly<Record<string, boolean>>;
+  /** Token lifetime and request-rate limits of the HTTP API. */
+  readonly api: ApiLimits;
 }
 
 const calendarOverridesSchema = z.record(z.iso.date(), z.boolean());
@@ -141,5 +177,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     notifyWebhookSecret: e.NOTIFY_WEBHOOK_SECRET,
     workerConcurrency: e.WORKER_CONCURRENCY,
     calendarOverrides: Object.freeze(calendarOverrides),
+    api: Object.freeze({
+      tokenMaxLifetime: e.TOKEN_MAX_LIFETIME,
+      rateLimitWindow: e.RATE_LIMIT_WINDOW,
+      writesPerUser: e.RATE_LIMIT_WRITES_PER_USER,
+      writesPerAddress: e.RATE_LIMIT_WRITES_PER_ADDRESS,
+      auditVerifyPerUser: e.RATE_LIMIT_AUDIT_VERIFY_PER_USER,
+      auditVerifyMaxCases: e.AUDIT_VERIFY_MAX_CASES,
+    }),
   });
 }

@@ -76,6 +76,15 @@ export interface CaseListQuery {
   readonly after?: { createdAt: Date; id: string } | undefined;
 }
 
+/** How many cases `scopeUnit` may see (the same scope as {@link findCase}). */
+export async function countCases(db: Executor, scopeUnit: string): Promise<number> {
+  const row = await scoped(baseQuery(db), scopeUnit)
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Lists cases newest first with keyset pagination on (created_at, id). */
 export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRecord[]> {
   let query = scoped(baseQuery(db), q.scopeUnit);

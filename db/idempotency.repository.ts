@@ -10,9 +10,23 @@ export interface StoredResponse {
   readonly response: unknown;
 }
 
-/** The stored response of an actor's key, if any. */
-export async function findIdempotentResponse(db: Executor, actorId: string, key: string): Promise<StoredResponse | undefined> {
-  const row = await db.selectFrom('idempotency_keys').selectAll().where('actor_id', '=', actorId).where('key', '=', key).executeTakeFirst();
+/** Who stored a response: the key is theirs only as this exact user, role and unit. */
+export interface IdempotencyOwner {
+  readonly id: string;
+  readonly role: string;
+  readonly unit: string;
+}
+
+/** The stored response of an actor's key, if any (same user id, role and unit). */
+export async function findIdempotentResponse(db: Executor, actor: IdempotencyOwner, key: string): Promise<StoredResponse | undefined> {
+  const row = await db
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('actor_id', '=', actor.id)
+    .where('actor_role', '=', actor.role)
+    .where('actor_unit', '=', actor.unit)
+    .where('key', '=', key)
+    .executeTakeFirst();
   return row === undefined ? undefined : { requestHash: row.request_hash, status: row.status, response: row.response };
 }
 
@@ -23,11 +37,20 @@ export async function findIdempotentResponse(db: Executor, actorId: string, key:
  */
 export async function storeIdempotentResponse(
   trx: Transaction<Database>,
-  r: { actorId: string; key: string; requestHash: string; status: number; response: unknown; at: Date },
+  r: { actor: IdempotencyOwner; key: string; requestHash: string; status: number; response: unknown; at: Date },
 ): Promise<void> {
   await trx
     .insertInto('idempotency_keys')
-    .values({ actor_id: r.actorId, key: r.key, request_hash: r.requestHash, status: r.status, response: JSON.stringify(r.response), created_at: r.at })
+    .values({
+      actor_id: r.actor.id,
+      actor_role: r.actor.role,
+      actor_unit: r.actor.unit,
+      key: r.key,
+      request_hash: r.requestHash,
+      status: r.status,
+      response: JSON.stringify(r.response),
+      created_at: r.at,
+    })
     .execute();
 }
 

@@ -99,6 +99,8 @@ export interface RefusedAttemptsTable {
 /** The first response to a request sent with an `Idempotency-Key`, replayed to its retries. */
 export interface IdempotencyKeysTable {
   actor_id: string;
+  actor_role: string;
+  actor_unit: string;
   key: string;
   request_hash: string;
   status: number;

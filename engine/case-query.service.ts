@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import * as cases from '../db/case.repository';
 import { listEvents } from '../db/case-event.repository';
 import { listDeadlines, listDeadlinesOf } from '../db/deadline.repository';
@@ -36,24 +37,27 @@ function encodeCursor(c: cases.CaseRecord): string {
   return Buffer.from(JSON.stringify([c.createdAt.toISOString(), c.id])).toString('base64url');
 }
 
+/**
+ * A cursor as {@link encodeCursor} writes it: exactly `[ISO time, UUID]`. The
+ * time must be the canonical form `toISOString` gives (a year outside
+ * 0000-9999, e.g. -271821, is past what PostgreSQL stores) and the id a real
+ * UUID (`------…` passed a looser check and failed in the database as a 500).
+ */
+const cursorSchema = z.tuple([z.iso.datetime({ precision: 3 }), z.uuid()]);
+
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  let decoded: unknown;
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const createdAt = new Date(at);
-    // Only the form encodeCursor writes: a year outside 0000-9999 (e.g. -271821) is past what PostgreSQL stores (a 500 before).
-    if (
-      Number.isNaN(createdAt.getTime()) ||
-      !/^\d{4}-/.test(at) ||
-      createdAt.toISOString() !== at ||
-      typeof id !== 'string' ||
-      !/^[0-9a-f-]{36}$/.test(id)
-    ) {
-      throw new Error('bad cursor');
-    }
-    return { createdAt, id };
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
+    decoded = undefined;
+  }
+  const parsed = cursorSchema.safeParse(decoded);
+  const createdAt = parsed.success ? new Date(parsed.data[0]) : undefined;
+  if (!parsed.success || createdAt === undefined || Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== parsed.data[0]) {
     throw new ValidationError('invalid cursor', [{ path: ['cursor'], message: 'not a cursor returned by this API' }]);
   }
+  return { createdAt, id: parsed.data[1] };
 }
 
 /** An intake event's fields as the viewer may see them (masking, and accusers withheld from the accused unit). */
@@ -67,6 +71,8 @@ export interface CaseQueryService {
   get(caseId: string, viewer: Actor): Promise<PetitionView>;
   list(q: ListQuery, viewer: Actor): Promise<{ items: PetitionView[]; nextCursor: string | null }>;
   history(caseId: string, viewer: Actor): Promise<HistoryEvent[]>;
+  /** How many cases a unit's subtree holds (its own and those assigned into it). */
+  count(scopeUnit: string): Promise<number>;
 }
 
 /** Creates the read side over the database. */
@@ -106,6 +112,7 @@ export function createCaseQueryService(db: Kysely<Database>, now: () => Date = (
         nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last) : null,
       };
     },
+    count: (scopeUnit) => cases.countCases(db, scopeUnit),
     async history(caseId, viewer) {
       await load(caseId, viewer);
       const events = await listEvents(db, caseId);

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'VERSION_CONFLICT'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'EVENT_NOT_ALLOWED'
+  | 'RATE_LIMITED'
   | 'UNAVAILABLE';
 
 /** Base of the engine's errors: a code, a message without personal data, optional details. */
@@ -97,4 +98,10 @@ export function isUnavailable(err: unknown, depth = 0): boolean {
   // AggregateError: every address of a host name refused, say.
   if (Array.isArray(errors) && errors.some((e) => isUnavailable(e, depth + 1))) return true;
   return isUnavailable(cause, depth + 1);
+}
+/** Too many requests from one user or one address in the configured window; `retryAfterSeconds` says when to try again. */
+export class RateLimitedError extends PetitionError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('RATE_LIMITED', `too many requests; retry in ${retryAfterSeconds} s`);
+  }
 }

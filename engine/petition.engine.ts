@@ -9,7 +9,7 @@ import * as deadlines from '../db/deadline.repository';
 import { recordRefusal } from '../db/refused-attempt.repository';
 import { lockCasesOfDeadlines, writeTransitions, type TransitionWrite } from '../db/transition.repository';
 import { isAssignableUnit } from '../db/unit.repository';
-import { findIdempotentResponse, storeIdempotentResponse } from '../db/idempotency.repository';
+import { storeIdempotentResponse } from '../db/idempotency.repository';
 import { roleMaySend } from '../machines/petition.permissions';
 import type { Database } from '../db/schema';
 import type { PetitionContext, PetitionEvent } from '../machines/petition.machine';
@@ -25,14 +25,16 @@ import {
   type StoredSnapshot,
 } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
-import { commandSchema, intakeSchema, type Intake } from '../machines/petition.schemas';
+import { commandSchema, intakeSchema, type EventType, type Intake } from '../machines/petition.schemas';
 import { caseInScope } from './access';
 import { GENESIS_HASH, hashEvent } from './audit-hash';
 import { clockChanges } from './clock-changes';
 import { toPetitionView, type PetitionView } from './case-view';
 import { planDeadlineChanges } from './deadline-changes';
-import { AccessError, EventNotAllowedError, IdempotencyKeyReusedError, NotFoundError, PetitionError, ValidationError, VersionConflictError } from './errors';
+import { AccessError, EventNotAllowedError, NotFoundError, PetitionError, ValidationError, VersionConflictError } from './errors';
 import { decideTimer, type TimerOutcome } from './timer-decision';
+import { replayFor, type IdempotencyOptions } from './idempotent-replay';
+import { reachRefusal } from './access';
 import type { WorkingCalendar } from './working-calendar';
 
 /** The type of the first trail entry of every case: the petition as recorded (Art 19). */
@@ -66,11 +68,7 @@ export interface CommittedChange {
 
 export type { TimerOutcome };
 
-/** A request's `Idempotency-Key` and a hash of the request it came with. */
-export interface IdempotencyOptions {
-  readonly key: string;
-  readonly requestHash: string;
-}
+export type { IdempotencyOptions };
 
 /** Options of one command. */
 export interface DispatchOptions {
@@ -203,7 +201,8 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       throw new ValidationError('unknown unit', [{ path: ['unit'], message: 'not a unit of the loaded unit tree' }]);
     }
     if (event.type === 'MERGE') {
-      const target = event.intoCaseId === caseId ? undefined : await cases.findCase(trx, event.intoCaseId);
+      // Looked up within the sender's units: a case outside them is answered as one that does not exist.
+      const target = event.intoCaseId === caseId ? undefined : await cases.findCase(trx, event.intoCaseId, event.actor.unit);
       if (target === undefined || target.state === 'closed' || target.state === 'rejected') {
         throw new ValidationError('cannot merge', [{ path: ['intoCaseId'], message: 'must be another case still in progress' }]);
       }
@@ -266,11 +265,8 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       if (opts.idempotency !== undefined) {
         // Read again under the case lock: a concurrent request with the same key may have committed while this one
         // waited for the lock, and its response is the answer (not a refusal or a version conflict of the retry).
-        const stored = await findIdempotentResponse(trx, actor.id, opts.idempotency.key);
-        if (stored !== undefined) {
-          if (stored.requestHash !== opts.idempotency.requestHash) throw new IdempotencyKeyReusedError();
-          return { replayed: stored.response as PetitionView };
-        }
+        const replayed = await replayFor(trx, actor, opts.idempotency, { kind: 'command', eventType: command.type, scopeChecked: true });
+        if (replayed !== undefined) return { replayed };
       }
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== rec.version) {
         throw new VersionConflictError(opts.expectedVersion, rec.version);
@@ -278,12 +274,15 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       const snapshot = restore(rec.machineVersion, rec.snapshot as StoredSnapshot);
       const event = { ...command, actor, at: at.toISOString() } as PetitionEvent;
       const roleMay = roleMaySend(event.type, actor.role);
-      if (!roleMay || !snapshot.can(event)) {
+      const outOfReach = roleMay && snapshot.can(event) ? reachRefusal(event, actor) : undefined;
+      if (!roleMay || !snapshot.can(event) || outOfReach !== undefined) {
         const state = stateName(snapshot);
         // Every denial is kept (who, which unit, which event, why); the refusal commits, nothing else does.
-        const refused = roleMay
-          ? new EventNotAllowedError(event.type, state, allowedEvents(snapshot, actor.role, event.at))
-          : new AccessError('FORBIDDEN', `a ${actor.role} never sends ${event.type}`);
+        const refused =
+          outOfReach ??
+          (roleMay
+            ? new EventNotAllowedError(event.type, state, allowedEvents(snapshot, actor.role, event.at))
+            : new AccessError('FORBIDDEN', `a ${actor.role} never sends ${event.type}`));
         await recordRefusal(trx, { caseId, actor, eventType: event.type, state, code: refused.code, message: refused.message, at });
         return { refused };
       }
@@ -296,7 +295,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       const updated = planned.write.case;
       const view = toPetitionView(updated, rowsAfter(planned, touched), actor, at, planned.next);
       if (opts.idempotency !== undefined) {
-        await storeIdempotentResponse(trx, { actorId: actor.id, ...opts.idempotency, status: 200, response: view, at });
+        await storeIdempotentResponse(trx, { actor, ...opts.idempotency, status: 200, response: view, at });
       }
       return { view, change: { caseId, event: planned.write.event, state: updated.state, deadlines: touched } };
     });
@@ -398,7 +397,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     const result = await deps.db.transaction().execute(async (trx) => {
       const stored = await writeTransitions(trx, [{ case: rec, fromVersion: null, event, newDeadlines: added, changedDeadlines: [] }]);
       const view = toPetitionView(rec, stored, actor, at, snapshot);
-      if (idempotency !== undefined) await storeIdempotentResponse(trx, { actorId: actor.id, ...idempotency, status: 201, response: view, at });
+      if (idempotency !== undefined) await storeIdempotentResponse(trx, { actor, ...idempotency, status: 201, response: view, at });
       const touched = stored.map((row) => ({ row, previous: null }));
       return { view, change: { caseId: id, event, state: rec.state, deadlines: touched } };
     });
@@ -406,15 +405,15 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     return result.view;
   }
 
-  /** Answers a retried request from its first response; runs it (storing the response) otherwise. */
-  async function idempotent(actor: Actor, idem: IdempotencyOptions | undefined, run: () => Promise<PetitionView>): Promise<PetitionView> {
+  /** Answers a retried request from its first response (scope, role and masking checked for the caller); runs it otherwise. */
+  async function idempotent(
+    actor: Actor,
+    idem: IdempotencyOptions | undefined,
+    of: { kind: 'intake' } | { kind: 'command'; eventType: EventType },
+    run: () => Promise<PetitionView>,
+  ): Promise<PetitionView> {
     if (idem === undefined) return run();
-    const replay = async (): Promise<PetitionView | undefined> => {
-      const stored = await findIdempotentResponse(deps.db, actor.id, idem.key);
-      if (stored === undefined) return undefined;
-      if (stored.requestHash !== idem.requestHash) throw new IdempotencyKeyReusedError();
-      return stored.response as PetitionView;
-    };
+    const replay = () => replayFor(deps.db, actor, idem, of.kind === 'intake' ? of : { ...of, scopeChecked: false });
     const first = await replay();
     if (first !== undefined) return first;
     try {
@@ -451,12 +450,12 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
       const parsed = intakeSchema.safeParse(body);
       if (!parsed.success) throw validationError('invalid petition', parsed.error);
       assertStorable('invalid petition', parsed.data);
-      return idempotent(actor, opts.idempotency, () => createCase(parsed.data, actor, opts.idempotency));
+      return idempotent(actor, opts.idempotency, { kind: 'intake' }, () => createCase(parsed.data, actor, opts.idempotency));
     },
 
     async dispatch(caseId, body, actor, opts = {}) {
       const command = parseCommand(body);
-      return idempotent(actor, opts.idempotency, async () => {
+      return idempotent(actor, opts.idempotency, { kind: 'command', eventType: command.type }, async () => {
         const result = await applyCommand(caseId, command, opts, actor);
         if ('refused' in result) throw result.refused;
         if ('replayed' in result) return result.replayed;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isoDurationSchema } from '../config/duration';
 import { clockNameSchema, BREACH_ACTIONS } from '../config/policy.schema';
 import { divisionCodeSchema } from './petition.roles';
+import { isValidResidentId } from './resident-id';
 
 // Text limits keep one case row and one audit event well under a page of JSON
 // a person would write; a 200 KB "summary" is a mistake or an attack.
@@ -13,8 +14,29 @@ const longText = z.string().trim().min(1).max(20000);
 export const CHANNELS = ['letter', 'visit', 'phone', 'fax', 'online', 'grid'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-const idNumber = z.string().regex(/^\d{17}[\dXx]$/, 'an 18-character resident ID number');
-const phone = z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'a phone number');
+/**
+ * A resident ID number, stored normalised (18 characters, upper-case `X`) so
+ * that masking and comparisons see one form; spaces and hyphens typed between
+ * digit groups are dropped. A wrong GB 11643 check character is a typo caught
+ * here, at intake, where the clerk can still ask.
+ */
+const idNumber = z
+  .string()
+  .max(40)
+  .transform((s) => s.replace(/[\s-]/g, '').toUpperCase())
+  .pipe(
+    z
+      .string()
+      .regex(/^\d{17}[\dX]$/, { message: 'an 18-character resident ID number', abort: true })
+      .refine(isValidResidentId, 'the check character does not match (GB 11643)'),
+  );
+/** A phone number, stored as its digits (and a leading `+` for a country code), whatever separators were typed. */
+const phone = z
+  .string()
+  .max(40)
+  .regex(/^\s*\+?[0-9][0-9 -]*$/, 'a phone number')
+  .transform((s) => s.replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^\+?\d{5,20}$/, 'a phone number of 5 to 20 digits'));
 
 /** Art 19: who petitions. */
 export const petitionerSchema = z.strictObject({

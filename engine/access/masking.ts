@@ -10,16 +10,31 @@ export function seesIdentity(role: Role): boolean {
   return SEES_IDENTITY.includes(role);
 }
 
-/** An ID number as the seed prints it: first 8 and last 4 kept (41272119xxxxxx3411). */
+/**
+ * An ID number as the seed prints it: first 8 and last 4 kept (41272119xxxxxx3411).
+ * Counted on its digits and check character, never on the characters stored: a
+ * case recorded before intake normalised identifiers may hold spaces, and
+ * `4127 2119 …` must not show more than a normalised number would.
+ */
 export function maskIdNumber(id: string): string {
-  if (id.length <= 12) return 'x'.repeat(id.length);
-  return `${id.slice(0, 8)}${'x'.repeat(id.length - 12)}${id.slice(-4)}`;
+  // Digits and `x`: a lower-case `x` inside is a masked digit (masking twice changes nothing), a last one the check character.
+  const kept = id.replace(/[^0-9Xx]/g, '');
+  const chars = kept.replace(/x$/, 'X');
+  if (chars.length <= 12) return 'x'.repeat(chars.length);
+  return `${chars.slice(0, 8)}${'x'.repeat(chars.length - 12)}${chars.slice(-4)}`;
 }
 
-/** A phone number as the seed prints it: the last 4 digits hidden (1874926xxxx). */
+/**
+ * A phone number as the seed prints it: the last 4 digits hidden (1874926xxxx).
+ * Counted on digits (a leading `+` kept): trailing spaces or spaced-out digits
+ * of an older case must not push digits out of the hidden part.
+ */
 export function maskPhone(phone: string): string {
-  if (phone.length <= 4) return 'x'.repeat(phone.length);
-  return `${phone.slice(0, -4)}xxxx`;
+  const plus = phone.trimStart().startsWith('+') ? '+' : '';
+  // An `x` is a digit already masked: masking a masked number again changes nothing.
+  const digits = phone.replace(/[^0-9x]/g, '');
+  if (digits.length <= 4) return 'x'.repeat(digits.length);
+  return `${plus}${digits.slice(0, -4)}xxxx`;
 }
 
 /** A person's record with identifiers masked unless the role needs them. */

@@ -135,6 +135,11 @@ describe('petitionflow CLI', () => {
     expect(badUnit.code).toBe(2);
     expect(badUnit.stderr).toMatch(/--unit/);
     expect((await cli(['token', '--role', 'clerk', '--unit', '411621'])).code).toBe(2);
+    // The server would refuse a token living longer than TOKEN_MAX_LIFETIME (12 h unless set).
+    const tooLong = await cli(['token', '--role', 'clerk', '--unit', '411621', '--user', 'x', '--expires', '30d']);
+    expect(tooLong).toMatchObject({ code: 2, stdout: '' });
+    expect(tooLong.stderr).toMatch(/TOKEN_MAX_LIFETIME/);
+    expect((await cli(['token', '--role', 'clerk', '--unit', '411621', '--user', 'x', '--expires', '30d'], { TOKEN_MAX_LIFETIME: 'P30D' })).code).toBe(0);
   });
 
   it('replay prints the timeline and says it matches the stored snapshot', async () => {

@@ -14,7 +14,7 @@ import { createTestServer, type TestServer } from '../support/test-server';
 
 const FUGOU = '411621';
 const XIHUA = '411622';
-const ID_NUMBER = '412721199001013411';
+const ID_NUMBER = '41272119900101341X';
 const PHONE = '18749261234';
 /** Evaluated in the page (string expressions: the tests are typed without the DOM library). */
 const TOKEN_IN_STORAGE = "sessionStorage.getItem('petitionflow.token')";
@@ -269,7 +269,7 @@ describe('cases', () => {
     await page.getByRole('link', { name: summary }).click();
     expect(await stateOf(page, 'assigned')).toContain('已交办');
     const petitioner = (await page.locator('[data-testid=petitioner]').textContent()) ?? '';
-    expect(petitioner).toContain('41272119xxxxxx3411');
+    expect(petitioner).toContain('41272119xxxxxx341X');
     expect(petitioner).toContain('1874926xxxx');
     const text = (await page.locator('body').textContent()) ?? '';
     expect(text).not.toContain(ID_NUMBER);
@@ -342,7 +342,7 @@ describe('supervision, incidents and audit', () => {
     expect(csv.split('\n')[0]).toBe('seq,type,actor_id,actor_role,at,machine_version,fields,prev_hash,hash');
     expect(csv).toContain('VERIFY');
     // The auditor's export is masked like their view.
-    expect(csv).toContain('41272119xxxxxx3411');
+    expect(csv).toContain('41272119xxxxxx341X');
     expect(csv).not.toContain(ID_NUMBER);
     await page.context().close();
   });

@@ -18,6 +18,7 @@ import { HUMAN_ROLES, type HumanRole } from '../../machines/petition.roles';
 import { CHANNELS, COMMAND_TYPES, type CommandType } from '../../machines/petition.schemas';
 import { intakeBody } from '../support/engine-fixtures';
 import { createTestServer, type TestServer } from '../support/test-server';
+import { residentIdCheckCharacter } from '../../machines/resident-id';
 
 // jest.config.js sets testTimeout per project, where jest ignores it: set it here.
 jest.setTimeout(120_000);
@@ -212,7 +213,12 @@ const text = fc.oneof(
   // NUL characters and lone surrogates pass the schema but not PostgreSQL's jsonb.
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom('甲', 'a'), unicodeText).map(([a, b]) => a + b) },
 );
-const idNumber = fc.oneof(fc.constant('412721199001013411'), fc.stringMatching(/^\d{17}[\dX]$/));
+// Mostly valid (a random body with its GB 11643 check character), sometimes a check character that may be wrong.
+const idNumber = fc.oneof(
+  fc.constant('41272119900101341X'),
+  fc.stringMatching(/^\d{17}$/).map((body) => body + residentIdCheckCharacter(body)),
+  fc.stringMatching(/^\d{17}[\dX]$/),
+);
 const phone = fc.oneof(fc.constant('18749261234'), fc.stringMatching(/^1\d{10}$/));
 const unit = fc.constantFrom('411621', '411621', '411621206', '411622', '411600', '999999', '411621206001');
 const person = fc.record({ name: text, idNumber, phone, address: text }, { requiredKeys: ['name', 'address'] });

@@ -25,7 +25,7 @@ describe('stored Idempotency-Key responses', () => {
         ['fresh-key', IDEMPOTENCY_KEY_TTL_MS - 60_000],
       ] as const) {
         await storeIdempotentResponse(trx, {
-          actorId: 'clerk-1',
+          actor: { id: 'clerk-1', role: 'clerk', unit: '411621' },
           key,
           requestHash: 'h',
           status: 201,

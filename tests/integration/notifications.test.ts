@@ -20,6 +20,7 @@ import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { inTurn, startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../support/webhook-receiver';
 import { waitFor } from '../support/wait-for';
+import { residentIdCheckCharacter } from '../../machines/resident-id';
 
 // jest.config.js sets testTimeout per project, where jest ignores it: set it here for the hooks and tests.
 jest.setTimeout(60_000);
@@ -45,7 +46,8 @@ const deliveriesOf = (caseId: string): ReceivedRequest<Notification>[] => receiv
 /** A petitioner whose name, ID number and phone are unique to one test, to look for in what leaves the system. */
 function petitioner(tag: string) {
   const digits = String(Date.now()).slice(-6);
-  return { name: `张${tag}`, idNumber: `412721199001${digits}`, phone: `18749${digits}`, address: `扶沟县曹里乡${tag}村` };
+  const body = `412721199001${digits.slice(0, 5)}`;
+  return { name: `张${tag}`, idNumber: `${body}${residentIdCheckCharacter(body)}`, phone: `18749${digits}`, address: `扶沟县曹里乡${tag}村` };
 }
 
 beforeAll(async () => {

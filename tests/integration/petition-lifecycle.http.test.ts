@@ -70,7 +70,7 @@ describe('the whole lifecycle over HTTP', () => {
     expect(history.body.events).toHaveLength(closed.version);
     expect(history.body.events[0]).toMatchObject({ seq: 1, type: 'INTAKE', actor: { role: 'clerk' } });
     // The auditor sees identifiers masked the way the seed prints them.
-    expect(history.body.events[0].fields.petitioner).toMatchObject({ idNumber: '41272119xxxxxx3411', phone: '1874926xxxx' });
+    expect(history.body.events[0].fields.petitioner).toMatchObject({ idNumber: '41272119xxxxxx341X', phone: '1874926xxxx' });
     for (const [i, e] of (history.body.events as { seq: number; prevHash: string; hash: string }[]).entries()) {
       expect(e.seq).toBe(i + 1);
       if (i > 0) expect(e.prevHash).toBe(history.body.events[i - 1].hash);

@@ -152,10 +152,12 @@ describe('a township (乡镇) below a county', () => {
 });
 
 describe('the assignee unit', () => {
-  it('sees, lists and works a case another county assigned to it; a third county does not', async () => {
+  it('sees, lists and works a case of another county the city assigned to it; a third county does not', async () => {
     const id = await intake(XIHUA);
     await send('clerk', XIHUA, id, { type: 'VERIFY' }, 'verified');
-    await send('clerk', XIHUA, id, { type: 'ASSIGN', unit: FUGOU, handler: 'handler@411621' }, 'assigned');
+    // A county reaches only its own subtree; the city reaches both counties.
+    expect((await call('clerk', XIHUA, 'POST', `/petitions/${id}/events`, { type: 'ASSIGN', unit: FUGOU })).status).toBe(403);
+    await send('supervisor', CITY, id, { type: 'ASSIGN', unit: FUGOU, handler: 'handler@411621' }, 'assigned');
 
     const seen = await call('handler', FUGOU, 'GET', `/petitions/${id}`);
     expect(seen.status).toBe(200);
@@ -168,10 +170,10 @@ describe('the assignee unit', () => {
     expect(await listIds('handler', SHANGSHUI)).not.toContain(id);
   });
 
-  it('loses sight of the case once it objects (not ours, Art 23) and the case goes back to the assigning county', async () => {
+  it('loses sight of the case once it objects (not ours, Art 23) and the case goes back to its own county', async () => {
     const id = await intake(XIHUA);
     await send('clerk', XIHUA, id, { type: 'VERIFY' }, 'verified');
-    await send('clerk', XIHUA, id, { type: 'ASSIGN', unit: FUGOU }, 'assigned');
+    await send('supervisor', CITY, id, { type: 'ASSIGN', unit: FUGOU }, 'assigned');
     await send('handler', FUGOU, id, { type: 'OBJECT', reason: '不属于本县职责' }, 'verified');
     expect((await call('handler', FUGOU, 'GET', `/petitions/${id}`)).status).toBe(404);
     expect((await call('clerk', XIHUA, 'GET', `/petitions/${id}`)).body).toMatchObject({ state: 'verified', assignee: null });

@@ -11,7 +11,7 @@ export function intakeBody(overrides: Partial<Intake> = {}): Intake {
   return {
     channel: 'letter',
     unit: '411621',
-    petitioner: { name: '张某', idNumber: '412721199001013411', phone: '18749261234', address: '扶沟县曹里乡' },
+    petitioner: { name: '张某', idNumber: '41272119900101341X', phone: '18749261234', address: '扶沟县曹里乡' },
     matter: { category: 'land', summary: '宅基地纠纷，请求确权' },
     ...overrides,
   };

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_POLICY } from '../../config/default-policy';
+import { DEFAULT_API_LIMITS, type ApiLimits } from '../../config/load-config';
 import type { Policy } from '../../config/policy.schema';
 import { signToken } from '../../api/auth';
 import type { IncidentRetrier } from '../../api/incident.routes';
@@ -32,7 +33,21 @@ export interface TestServerOptions {
   readonly incidents?: IncidentRetrier;
   /** Called by the engine after each committed change (the worker runtime's `onCommitted` in `serve`). */
   readonly onCommitted?: EngineDeps['onCommitted'];
+  /** Token lifetime and rate limits; {@link TEST_LIMITS} unless given. */
+  readonly limits?: ApiLimits;
 }
+
+/**
+ * The defaults with rate limits out of the way: the suites send thousands of
+ * writes a minute from one address (tests/integration/http-hardening.http.test.ts
+ * checks the limits themselves).
+ */
+export const TEST_LIMITS: ApiLimits = {
+  ...DEFAULT_API_LIMITS,
+  writesPerUser: 1_000_000,
+  writesPerAddress: 1_000_000,
+  auditVerifyPerUser: 1_000_000,
+};
 
 /**
  * Builds the real server (engine, audit, routes) over a fresh database.
@@ -44,6 +59,7 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     policy = DEFAULT_POLICY,
     incidents,
     onCommitted,
+    limits = TEST_LIMITS,
   }: TestServerOptions = typeof nowOrOptions === 'function' ? { now: nowOrOptions } : (nowOrOptions ?? {});
   const tdb = await createTestDatabase(label);
   const engine = createPetitionEngine({
@@ -60,6 +76,7 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     authSecret: TEST_SECRET,
     logger: false,
     readiness: async () => ({ database: true }),
+    limits,
     ...(now && { now }),
     ...(incidents && { incidents }),
   });

@@ -56,6 +56,37 @@ describe('the environment', () => {
     expect(err.message.startsWith('Invalid configuration: ')).toBe(true);
   });
 
+  it('reads the API limits (token lifetime, rate limits, the verify cap), with their defaults', () => {
+    expect(loadConfig({}).api).toEqual({
+      tokenMaxLifetime: 'PT12H',
+      rateLimitWindow: 'PT1M',
+      writesPerUser: 120,
+      writesPerAddress: 600,
+      auditVerifyPerUser: 6,
+      auditVerifyMaxCases: 20_000,
+    });
+    const set = loadConfig({
+      TOKEN_MAX_LIFETIME: 'PT8H',
+      RATE_LIMIT_WINDOW: 'PT10S',
+      RATE_LIMIT_WRITES_PER_USER: '10',
+      RATE_LIMIT_WRITES_PER_ADDRESS: '50',
+      RATE_LIMIT_AUDIT_VERIFY_PER_USER: '1',
+      AUDIT_VERIFY_MAX_CASES: '500',
+    });
+    expect(set.api).toEqual({
+      tokenMaxLifetime: 'PT8H',
+      rateLimitWindow: 'PT10S',
+      writesPerUser: 10,
+      writesPerAddress: 50,
+      auditVerifyPerUser: 1,
+      auditVerifyMaxCases: 500,
+    });
+    const err = refusal({ TOKEN_MAX_LIFETIME: '12h', RATE_LIMIT_WINDOW: 'PT0S', RATE_LIMIT_WRITES_PER_USER: '0', AUDIT_VERIFY_MAX_CASES: 'many' });
+    for (const name of ['TOKEN_MAX_LIFETIME', 'RATE_LIMIT_WINDOW', 'RATE_LIMIT_WRITES_PER_USER', 'AUDIT_VERIFY_MAX_CASES']) {
+      expect(err.problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
+    }
+  });
+
   it('names bad variables and bad files together', () => {
     const err = refusal({
       PORT: '70000',

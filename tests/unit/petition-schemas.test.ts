@@ -19,7 +19,7 @@ describe('intakeSchema', () => {
   test('accepts a complete intake', () => {
     const full = intake({
       channel: 'visit',
-      petitioner: { name: '张某', idNumber: '41272119800101341X', phone: '18749260000', address: '扶沟县曹里乡' },
+      petitioner: { name: '张某', idNumber: '412721198001013415', phone: '18749260000', address: '扶沟县曹里乡' },
       matter: { category: 'land', summary: '宅基地边界纠纷', details: '详细情况', accusation: false },
       representatives: [1, 2, 3, 4, 5].map(representative),
     });
