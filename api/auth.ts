@@ -1,6 +1,7 @@
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { divisionCodeSchema, HUMAN_ROLES, type Actor } from '../machines/petition.roles';
+import { divisionCodeSchema, type Actor } from '../machines/petition.roles';
+import { HUMAN_ROLES } from '../machines/petition.vocabulary';
 import { AccessError } from '../engine/errors';
 
 const ISSUER = 'petitionflow';

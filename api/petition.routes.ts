@@ -9,8 +9,8 @@ import type { CaseQueryService, HistoryEvent } from '../engine/case-query.servic
 import { stringify } from 'csv-stringify/sync';
 import { AccessError, PetitionError } from '../engine/errors';
 import type { IdempotencyOptions, PetitionEngine } from '../engine/petition.engine';
-import { STATE_NAMES } from '../machines/petition.permissions';
-import { divisionCodeSchema, type Role } from '../machines/petition.roles';
+import { type Role, STATE_NAMES } from '../machines/petition.vocabulary';
+import { divisionCodeSchema } from '../machines/petition.roles';
 import { COMMAND_TYPES, commandFieldSchemas, intakeSchema, type CommandType } from '../machines/petition.schemas';
 import type { ApiMetrics } from './metrics';
 

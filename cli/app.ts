@@ -18,7 +18,7 @@ import { migrateToLatest } from '../db/migrator';
 import type { Database } from '../db/schema';
 import { createAuditService } from '../engine/audit.service';
 import { createPetitionEngine, type PetitionEngine } from '../engine/petition.engine';
-import { durationMillis } from '../config/duration';
+import { durationMillis } from '../machines/iso-duration';
 import { createWorkerRuntime, type WorkerRuntime } from '../workers/worker-runtime';
 import { createChinaCalendar } from '../engine/working-calendar';
 

@@ -3,8 +3,9 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './config.errors';
 import { DEFAULT_POLICY } from './default-policy';
-import { isoDurationSchema } from './duration';
-import { CLOCK_NAMES, policyFileSchema, type ClockPolicy, type Policy } from './policy.schema';
+import { isoDurationSchema } from '../machines/iso-duration';
+import { policyFileSchema, type ClockPolicy, type Policy } from './policy.schema';
+import { CLOCK_NAMES } from '../machines/petition.vocabulary';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
-import { durationMillis } from '../config/duration';
-import type { ClockName, Policy } from '../config/policy.schema';
+import { durationMillis } from '../machines/iso-duration';
+import type { Policy } from '../config/policy.schema';
+import type { ClockName } from '../machines/petition.vocabulary';
 import * as cases from '../db/case.repository';
 import type { CaseEventRecord } from '../db/case-event.repository';
 import * as deadlines from '../db/deadline.repository';

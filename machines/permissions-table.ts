@@ -1,5 +1,5 @@
-import { ACTIVE_STATES, PERMISSIONS, STATE_NAMES } from './petition.permissions';
-import { HUMAN_ROLES } from './petition.roles';
+import { PERMISSIONS } from './petition.permissions';
+import { ACTIVE_STATES, HUMAN_ROLES, STATE_NAMES } from './petition.vocabulary';
 import type { EventType } from './petition.schemas';
 
 /**

@@ -1,8 +1,8 @@
 import { and, assign, not, setup } from 'xstate';
-import type { ClockName } from '../config/policy.schema';
+import type { ClockName, ClosureKind, StateName } from './petition.vocabulary';
 import * as clk from './petition.clocks';
 import type { Clocks } from './petition.clocks';
-import { isPermitted, type StateName } from './petition.permissions';
+import { isPermitted } from './petition.permissions';
 import type { Actor } from './petition.roles';
 import type { Command, Intake, SystemCommand } from './petition.schemas';
 
@@ -49,7 +49,7 @@ export interface PetitionContext {
   readonly satisfaction: { readonly unit: string; readonly bureau: string } | 'unrated' | null;
   readonly rejection: { readonly reason: string; readonly route: string } | null;
   readonly mergedInto: string | null;
-  readonly closure: 'final' | 'window-lapsed' | 'merged' | null;
+  readonly closure: ClosureKind | null;
   /** 联席会议 (Art 24, machine v2): the joint conference the case is linked to. */
   readonly conference?: { readonly name: string; readonly departments: readonly string[]; readonly at: string } | null;
 }

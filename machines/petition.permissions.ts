@@ -1,11 +1,5 @@
 import type { EventType } from './petition.schemas';
-import type { Role } from './petition.roles';
-
-/** The eight states of the petition lifecycle as users and the API name them (DOMAIN.md). */
-export const STATE_NAMES = ['received', 'verified', 'assigned', 'mediated', 'resolved', 'escalated', 'closed', 'rejected'] as const;
-export type StateName = (typeof STATE_NAMES)[number];
-/** States in which a case still moves; `closed` and `rejected` are final. */
-export const ACTIVE_STATES = ['received', 'verified', 'assigned', 'mediated', 'resolved', 'escalated'] as const;
+import { ACTIVE_STATES, type Role, type StateName } from './petition.vocabulary';
 
 /** `*` stands for every active state. */
 export type StateKey = StateName | '*';

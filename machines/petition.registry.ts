@@ -1,5 +1,5 @@
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
-import { clockNameSchema } from '../config/policy.schema';
+import { clockNameSchema, type Role, STATE_NAMES, type StateName } from './petition.vocabulary';
 import {
   petitionMachineV1,
   petitionMachineV2,
@@ -9,8 +9,7 @@ import {
   type PetitionEvent,
   type PetitionInput,
 } from './petition.machine';
-import { STATE_NAMES, type StateName } from './petition.permissions';
-import type { Actor, Role } from './petition.roles';
+import type { Actor } from './petition.roles';
 import { COMMAND_TYPES, type CommandType } from './petition.schemas';
 
 /** The machine new cases start under. */

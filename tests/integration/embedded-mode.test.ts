@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { signToken } from '../../api/auth';
 import { resolveAuthSecret } from '../../config/auth-secret';
 import { loadConfig, type Config } from '../../config/load-config';
-import type { HumanRole } from '../../machines/petition.roles';
+import type { HumanRole } from '../../machines/petition.vocabulary';
 import { checkRedis, createLogger, RedisUnreachableError, startApp, type RunningApp } from '../../cli/app';
 import { runCli } from '../../cli/program';
 import { intakeBody } from '../support/engine-fixtures';

@@ -12,7 +12,7 @@ import { findDeadline } from '../../db/deadline.repository';
 import { findIncident, listIncidents, recordIncident, type IncidentRecord } from '../../db/incident.repository';
 import { createPetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
-import type { HumanRole } from '../../machines/petition.roles';
+import type { HumanRole } from '../../machines/petition.vocabulary';
 import { deadlineJobId, notificationJobId } from '../../workers/queues';
 import { createWorkerRuntime, type WorkerRuntime } from '../../workers/worker-runtime';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';

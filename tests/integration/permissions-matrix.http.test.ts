@@ -9,8 +9,8 @@
  * refused_attempts row per 403/422; every permitted combination is POSTed on a
  * throwaway case in that state and answers 200.
  */
-import { ACTIVE_STATES, isPermitted, roleMaySend } from '../../machines/petition.permissions';
-import { HUMAN_ROLES, type HumanRole } from '../../machines/petition.roles';
+import { isPermitted, roleMaySend } from '../../machines/petition.permissions';
+import { ACTIVE_STATES, HUMAN_ROLES, type HumanRole } from '../../machines/petition.vocabulary';
 import { COMMAND_TYPES, type CommandType } from '../../machines/petition.schemas';
 import { intakeBody } from '../support/engine-fixtures';
 import { VALID_FIELDS } from '../support/machine-fixtures';

@@ -26,7 +26,7 @@ import { createAuditService } from '../../engine/audit.service';
 import { WITHHELD } from '../../engine/masking';
 import { createPetitionEngine, type PetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
-import type { HumanRole } from '../../machines/petition.roles';
+import type { HumanRole } from '../../machines/petition.vocabulary';
 import type { Intake } from '../../machines/petition.schemas';
 import { createWorkerRuntime, type WorkerRuntime } from '../../workers/worker-runtime';
 import { actor, intakeBody } from '../support/engine-fixtures';

@@ -10,7 +10,7 @@
  */
 import { sql } from 'kysely';
 import { seedDemo } from '../../cli/seed-demo';
-import type { ClockName } from '../../config/policy.schema';
+import type { ClockName, HumanRole } from '../../machines/petition.vocabulary';
 import { DEFAULT_POLICY } from '../../config/default-policy';
 import { findCase, listCaseIds } from '../../db/case.repository';
 import { listDeadlines } from '../../db/deadline.repository';
@@ -20,7 +20,7 @@ import { PetitionError } from '../../engine/errors';
 import { createPetitionEngine, type PetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import { allowedEvents, restore, type StoredSnapshot } from '../../machines/petition.registry';
-import type { Actor, HumanRole } from '../../machines/petition.roles';
+import type { Actor } from '../../machines/petition.roles';
 import type { CommandType } from '../../machines/petition.schemas';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

@@ -7,9 +7,8 @@
  * through the engine's `fireTimer`, as the deadline workers would.
  */
 import { signToken } from '../../api/auth';
-import type { ClockName } from '../../config/policy.schema';
+import type { ClockName, HumanRole } from '../../machines/petition.vocabulary';
 import type { TimerOutcome } from '../../engine/petition.engine';
-import type { HumanRole } from '../../machines/petition.roles';
 import { fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestServer, TEST_SECRET, type TestServer } from '../support/test-server';
 

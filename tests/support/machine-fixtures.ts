@@ -4,7 +4,7 @@
  * traversals use. Pure: no database, no Redis, no clock.
  */
 import { getAdjacencyMap, type AdjacencyMap } from 'xstate/graph';
-import { CLOCK_NAMES, type ClockName } from '../../config/policy.schema';
+import { CLOCK_NAMES, type ClockName, type Role, ROLES } from '../../machines/petition.vocabulary';
 import { DEFAULT_POLICY } from '../../config/default-policy';
 import * as clk from '../../machines/petition.clocks';
 import type { ClockEntry, Clocks } from '../../machines/petition.clocks';
@@ -19,7 +19,7 @@ import {
   stateName,
   type PetitionSnapshot,
 } from '../../machines/petition.registry';
-import { ROLES, type Actor, type Role } from '../../machines/petition.roles';
+import { type Actor } from '../../machines/petition.roles';
 import { EVENT_TYPES, type EventType, type Intake } from '../../machines/petition.schemas';
 
 /** The machine version new cases start under; the tests run against it unless they name another. */

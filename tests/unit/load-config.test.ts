@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../../config/config.errors';
 import { DEFAULT_POLICY } from '../../config/default-policy';
 import { loadConfig, type Config } from '../../config/load-config';
-import { CLOCK_NAMES } from '../../config/policy.schema';
+import { CLOCK_NAMES } from '../../machines/petition.vocabulary';
 import { createChinaCalendar } from '../../engine/working-calendar';
 
 let dir: string;

@@ -6,7 +6,8 @@
 import { getShortestPaths, type StatePath } from 'xstate/graph';
 import type { AnyStateNode } from 'xstate';
 import type { PetitionEvent } from '../../machines/petition.machine';
-import { STATE_NAMES, isPermitted } from '../../machines/petition.permissions';
+import { isPermitted } from '../../machines/petition.permissions';
+import { STATE_NAMES } from '../../machines/petition.vocabulary';
 import { machineFor, stateName, type PetitionSnapshot } from '../../machines/petition.registry';
 import { EVENT_TYPES } from '../../machines/petition.schemas';
 import { AT, CASE_ID, INTAKE, VERSION, eventsFor, run, start } from '../support/machine-fixtures';

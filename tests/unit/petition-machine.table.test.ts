@@ -6,11 +6,10 @@
  * show in one step (extension, info requests, pauses, objection window, review
  * chain, deadlines), and a check that machine, matrix and allowedEvents agree.
  */
-import type { ClockName } from '../../config/policy.schema';
+import { ACTIVE_STATES, type ClockName, type Role, ROLES, type StateName } from '../../machines/petition.vocabulary';
 import type { PetitionEvent } from '../../machines/petition.machine';
-import { ACTIVE_STATES, PERMISSIONS, isPermitted, type StateName } from '../../machines/petition.permissions';
+import { PERMISSIONS, isPermitted } from '../../machines/petition.permissions';
 import { allowedEvents, stateName, step, type PetitionSnapshot } from '../../machines/petition.registry';
-import { ROLES, type Role } from '../../machines/petition.roles';
 import { COMMAND_TYPES, EVENT_TYPES, type EventType } from '../../machines/petition.schemas';
 import {
   AT,
