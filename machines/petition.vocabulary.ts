@@ -46,6 +46,9 @@ export const CLOCK_NAMES = [
 export type ClockName = (typeof CLOCK_NAMES)[number];
 export const clockNameSchema = z.enum(CLOCK_NAMES);
 
+/** The petitioner's windows to ask for review (复查) and re-review (复核), Art 35. */
+export const REVIEW_WINDOWS: readonly ClockName[] = ['reviewRequest', 'reReviewRequest'];
+
 /** What a breach does: escalate (督办), close a petitioner window, or only notify. */
 export const BREACH_ACTIONS = ['escalate', 'close', 'notify'] as const;
 export type BreachAction = (typeof BREACH_ACTIONS)[number];

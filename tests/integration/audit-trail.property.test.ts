@@ -17,12 +17,13 @@ import { createAuditService, type AuditService } from '../../engine/audit.servic
 import { PetitionError } from '../../engine/errors';
 import { createPetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
-import { allowedEvents, restore, type StoredSnapshot } from '../../machines/petition.registry';
-import { roleMaySend } from '../../machines/petition.permissions';
-import { type Actor } from '../../machines/petition.roles';
+import { allowedEvents, roleMaySend } from '../../machines/event-permission';
+import { restore, type StoredSnapshot } from '../../machines/petition.registry';
+import type { Actor } from '../../machines/petition.roles';
 import { CHANNELS, COMMAND_TYPES, type CommandType, type Intake } from '../../machines/petition.schemas';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { fireTimer } from '../support/fire-timer';
 
 let tdb: TestDatabase;
 let audit: AuditService;
@@ -452,7 +453,7 @@ async function executeRun(run: Run): Promise<void> {
         const row = current.deadlines.find((d) => d.clock === timerClock && d.generation === generation);
         const due = row?.status === 'pending' && row.next_fire_at !== null ? new Date(row.next_fire_at) : undefined;
         if (s.jump && due !== undefined && due > clock.now()) clock.set(new Date(due.getTime() + s.lateMs).toISOString());
-        const outcome = await engine.fireTimer(caseId, timerClock, generation);
+        const outcome = await fireTimer(engine, tdb.db, caseId, timerClock, generation);
         const after = await caseState(caseId);
         if (outcome === 'reminded' || outcome === 'breached') {
           expect(after.version).toBe(current.version + 1);

@@ -19,7 +19,7 @@ import { buildServer } from '../../api/server';
 import { createLogger } from '../../cli/app';
 import { DEFAULT_POLICY } from '../../config/default-policy';
 import { mergePolicy } from '../../config/load-config';
-import { listCaseIds } from '../../db/case.repository';
+import { listCaseIds } from '../support/case-ids';
 import { listDeadlines } from '../../db/deadline.repository';
 import { deadlineJobId } from '../../workers/queues';
 import { createAuditService } from '../../engine/audit.service';
