@@ -4,8 +4,9 @@ import { REVIEW_WINDOWS, type BreachAction, type ClockName } from './petition.vo
  * What a breach of each clock can do in the lifecycle. `escalate` (督办) and
  * `notify` apply to every clock; `close` only where a lapse has something to
  * close: a review window closes the case (Art 35), the satisfaction window
- * lapses unrated. A policy asking for an action its clock does not support is
- * refused when the configuration loads, instead of silently doing less.
+ * lapses unrated (as it does on `notify`: a lapsed rating window is unrated).
+ * A policy asking for an action its clock does not support is refused when the
+ * configuration loads, instead of silently doing less.
  */
 export const CLOCK_BREACH_ACTIONS: Readonly<Record<ClockName, readonly BreachAction[]>> = {
   acceptance: ['escalate', 'notify'],

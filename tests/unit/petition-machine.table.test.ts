@@ -6,7 +6,8 @@
  * show in one step (extension, info requests, pauses, objection window, review
  * chain, deadlines), and a check that machine, matrix and allowedEvents agree.
  */
-import { ACTIVE_STATES, type ClockName, type Role, ROLES, type StateName } from '../../machines/petition.vocabulary';
+import { CLOCK_BREACH_ACTIONS, closesCaseOnBreach, supportsBreachAction } from '../../machines/breach-actions';
+import { ACTIVE_STATES, CLOCK_NAMES, type BreachAction, type ClockName, type Role, ROLES, type StateName } from '../../machines/petition.vocabulary';
 import type { PetitionEvent } from '../../machines/petition.machine';
 import { isPermitted } from '../../machines/petition.permissions';
 import { allowedEvents } from '../../machines/event-permission';
@@ -635,5 +636,40 @@ describe('machine, matrix and allowedEvents agree over every reachable snapshot'
       }
     }
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe('breach actions: what the machine declares per clock is what it does', () => {
+  const snapshots = Object.values(exploreMachine()).map((v) => v.state);
+  const after = (s: PetitionSnapshot, clock: ClockName, onBreach: BreachAction) => {
+    const next = step(VERSION, s, timer(s, 'DEADLINE_BREACHED', clock, { onBreach }));
+    return JSON.stringify({ value: next.value, context: next.context });
+  };
+
+  // A clock without "close" would take it as "notify" (silently doing less): the policy loader refuses that pairing.
+  test.each(CLOCK_NAMES)('%s: "close" does more than "notify" exactly where it closes the case', (clock) => {
+    const running = snapshots.filter((s) => s.context.clocks[clock]?.status === 'running');
+    expect(running.length).toBeGreaterThan(0);
+    const differs = running.filter((s) => after(s, clock, 'close') !== after(s, clock, 'notify'));
+    if (closesCaseOnBreach(clock)) expect(differs.length).toBeGreaterThan(0);
+    else expect(differs.map((s) => stateName(s))).toEqual([]);
+    if (closesCaseOnBreach(clock)) expect(supportsBreachAction(clock, 'close')).toBe(true);
+  });
+
+  test('"escalate" and "notify" are supported by every clock; "close" by the review and satisfaction windows only', () => {
+    for (const clock of CLOCK_NAMES) expect(CLOCK_BREACH_ACTIONS[clock]).toEqual(expect.arrayContaining(['escalate', 'notify']));
+    expect(CLOCK_NAMES.filter((clock) => supportsBreachAction(clock, 'close'))).toEqual(['reviewRequest', 'reReviewRequest', 'satisfaction']);
+  });
+
+  test('a lapsed review window closes the case on "close", a lapsed satisfaction window leaves it unrated', () => {
+    const delivered = snapshots.find((s) => s.context.clocks.reviewRequest?.status === 'running' && s.context.clocks.satisfaction?.status === 'running');
+    if (delivered === undefined) throw new Error('no delivered case reached');
+    const closed = step(VERSION, delivered, timer(delivered, 'DEADLINE_BREACHED', 'reviewRequest', { onBreach: 'close' }));
+    expect([stateName(closed), closed.context.closure]).toEqual(['closed', 'window-lapsed']);
+    // The rating window's lapse is "unrated" whether the policy says close or notify.
+    for (const onBreach of ['close', 'notify'] as const) {
+      const unrated = step(VERSION, delivered, timer(delivered, 'DEADLINE_BREACHED', 'satisfaction', { onBreach }));
+      expect([stateName(unrated), unrated.context.satisfaction]).toEqual([stateName(delivered), 'unrated']);
+    }
   });
 });
