@@ -1,8 +1,9 @@
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { divisionCodeSchema, HUMAN_ROLES, type Actor } from '../machines/petition.roles';
+import { divisionCodeSchema, type Actor } from '../machines/petition.roles';
+import { HUMAN_ROLES } from '../machines/petition.vocabulary';
 import { DEFAULT_API_LIMITS } from '../config/load-config';
-import { durationMillis } from '../config/duration';
+import { durationMillis } from '../machines/iso-duration';
 import { AccessError } from '../engine/errors';
 
 const ISSUER = 'petitionflow';

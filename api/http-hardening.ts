@@ -1,7 +1,7 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { durationMillis } from '../config/duration';
+import { durationMillis } from '../machines/iso-duration';
 import type { ApiLimits } from '../config/load-config';
 import { RateLimitedError } from '../engine/errors';
 

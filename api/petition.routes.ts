@@ -9,7 +9,7 @@ import { stringify } from 'csv-stringify/sync';
 import { requireCapability, requireUnitInScope } from '../engine/access';
 import { PetitionError } from '../engine/errors';
 import type { IdempotencyOptions, PetitionEngine } from '../engine/petition.engine';
-import { STATE_NAMES } from '../machines/petition.permissions';
+import { STATE_NAMES } from '../machines/petition.vocabulary';
 import { divisionCodeSchema } from '../machines/petition.roles';
 import { COMMAND_TYPES, commandFieldSchemas, intakeSchema, type CommandType } from '../machines/petition.schemas';
 import type { ApiMetrics } from './metrics';

@@ -13,7 +13,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { durationMillis } from '../config/duration';
+import { durationMillis } from '../machines/iso-duration';
 import type { Config } from '../config/load-config';
 import type { Database } from '../db/schema';
 import { createPetitionEngine, type PetitionEngine } from '../engine/petition.engine';

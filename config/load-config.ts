@@ -3,8 +3,10 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './config.errors';
 import { DEFAULT_POLICY } from './default-policy';
-import { isoDurationSchema } from './duration';
-import { CLOCK_NAMES, policyFileSchema, type ClockPolicy, type Policy } from './policy.schema';
+import { CLOCK_BREACH_ACTIONS, supportsBreachAction } from '../machines/breach-actions';
+import { isoDurationSchema } from '../machines/iso-duration';
+import { CLOCK_NAMES, type ClockName } from '../machines/petition.vocabulary';
+import { policyFileSchema, type ClockPolicy, type Policy } from './policy.schema';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -129,7 +131,21 @@ function loadPolicy(path: string | undefined, problems: string[]): Policy {
     problems.push(...describe(parsed.error.issues, `PETITION_POLICY ${path}: `));
     return DEFAULT_POLICY;
   }
+  problems.push(...unsupportedBreaches(parsed.data.clocks).map((p) => `PETITION_POLICY ${path}: ${p}`));
   return mergePolicy(parsed.data.clocks);
+}
+
+/**
+ * One problem per clock whose `onBreach` the lifecycle cannot carry out (e.g.
+ * `close` on handling, which has no window to close): such a policy would
+ * silently do less than it says, so it does not load.
+ */
+export function unsupportedBreaches(clocks: Partial<Record<ClockName, ClockPolicy>>): string[] {
+  return CLOCK_NAMES.flatMap((clock) => {
+    const action = clocks[clock]?.onBreach;
+    if (action === undefined || supportsBreachAction(clock, action)) return [];
+    return [`clocks.${clock}.onBreach: the ${clock} clock cannot "${action}" on breach (it supports ${CLOCK_BREACH_ACTIONS[clock].join(', ')})`];
+  });
 }
 
 /** Overlays a policy file's clocks on the statutory defaults; clocks left out keep their defaults. */

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { FINAL_STATES } from '../machines/petition.permissions';
+import { FINAL_STATES } from '../machines/petition.vocabulary';
 import { caseInUnitScope } from './case-scope.sql';
 import type { CasesTable, Database } from './schema';
 
@@ -110,12 +110,4 @@ export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRec
   }
   const rows = await query.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(q.limit).execute();
   return rows.map(caseRecordOf);
-}
-
-/** Every case id in trail order, for whole-trail checks. */
-export async function listCaseIds(db: Executor, scopeUnit?: string): Promise<string[]> {
-  let q = baseQuery(db);
-  if (scopeUnit !== undefined) q = scoped(q, scopeUnit);
-  const rows = await q.orderBy('cases.id').execute();
-  return rows.map((r) => r.id);
 }

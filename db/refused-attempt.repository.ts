@@ -31,17 +31,3 @@ export async function recordRefusal(db: Executor, r: RefusedAttempt): Promise<vo
     })
     .execute();
 }
-
-/** Refusals on one case, newest first. */
-export async function listRefusals(db: Executor, caseId: string): Promise<RefusedAttempt[]> {
-  const rows = await db.selectFrom('refused_attempts').selectAll().where('case_id', '=', caseId).orderBy('at', 'desc').orderBy('id', 'desc').execute();
-  return rows.map((r) => ({
-    caseId: r.case_id,
-    actor: { id: r.actor_id, role: r.actor_role, unit: r.actor_unit },
-    eventType: r.event_type,
-    state: r.state,
-    code: r.code,
-    message: r.message,
-    at: r.at,
-  }));
-}

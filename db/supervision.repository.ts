@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { FINAL_STATES, type StateName } from '../machines/petition.permissions';
+import { FINAL_STATES, type StateName } from '../machines/petition.vocabulary';
 import { caseInUnitScope } from './case-scope.sql';
 import type { Database } from './schema';
 

@@ -7,7 +7,7 @@ import { isKnownVersion, startCase, stateName, step, toStored, type PetitionSnap
 import type { Intake } from '../machines/petition.schemas';
 import { canonical, GENESIS_HASH, hashEvent } from './audit-hash';
 import { NotFoundError } from './errors';
-import { INTAKE_EVENT } from './petition.engine';
+import { INTAKE_EVENT } from './trail-entry';
 
 /** One step of a replay: the event and the state it led to. */
 export interface ReplayStep {

@@ -8,7 +8,7 @@ import type { Database } from '../db/schema';
 import type { Actor } from '../machines/petition.roles';
 import { toPetitionView, type PetitionView } from './case-view';
 import { NotFoundError, ValidationError } from './errors';
-import { INTAKE_EVENT } from './petition.engine';
+import { INTAKE_EVENT } from './trail-entry';
 import { intakeFor } from './access';
 import type { Intake } from '../machines/petition.schemas';
 

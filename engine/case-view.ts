@@ -1,7 +1,8 @@
 import type { CaseRecord } from '../db/case.repository';
 import type { DeadlineRecord, DeadlineStatus } from '../db/deadline.repository';
 import type { PetitionContext } from '../machines/petition.machine';
-import { allowedEvents, restore, stateName, type PetitionSnapshot, type StoredSnapshot } from '../machines/petition.registry';
+import { allowedEvents } from '../machines/event-permission';
+import { restore, stateName, type PetitionSnapshot, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
 import type { CommandType } from '../machines/petition.schemas';
 import { intakeFor } from './access';

@@ -1,4 +1,4 @@
-import type { ClockName } from '../config/policy.schema';
+import type { ClockName } from '../machines/petition.vocabulary';
 import { isLive, type ClockEntry, type Clocks } from '../machines/petition.clocks';
 
 /** One change to a case's clocks, as the engine applies it to deadline rows. */

@@ -1,22 +1,24 @@
-import { ACTIVE_STATES, PERMISSIONS, STATE_NAMES } from './petition.permissions';
-import { HUMAN_ROLES } from './petition.roles';
-import type { EventType } from './petition.schemas';
+import type { PermissionTable } from './petition.permissions';
+import { CURRENT_MACHINE_VERSION, permissionsFor } from './petition.registry';
+import { EVENT_TYPES } from './petition.schemas';
+import { ACTIVE_STATES, HUMAN_ROLES } from './petition.vocabulary';
 
 /**
- * The permission matrix as a Markdown table (event × state → roles), the one
- * the README shows; a test keeps the two equal.
+ * A permission table as a Markdown table (event × state → roles); by default
+ * the current version's, the one the README shows (a test keeps the two equal).
  */
-export function permissionsMarkdown(): string {
-  const states = STATE_NAMES.filter((s) => (ACTIVE_STATES as readonly string[]).includes(s));
+export function permissionsMarkdown(table: PermissionTable = permissionsFor(CURRENT_MACHINE_VERSION)): string {
+  const states = ACTIVE_STATES;
   const header = `| event | ${states.join(' | ')} |`;
   const rule = `|---|${states.map(() => '---').join('|')}|`;
-  const rows = (Object.keys(PERMISSIONS) as EventType[]).map((type) => {
-    const row = PERMISSIONS[type];
+  const rows = EVENT_TYPES.flatMap((type) => {
+    const row = table[type];
+    if (row === undefined) return [];
     const cells = states.map((s) => {
       const roles = (row[s] ?? row['*'] ?? []).filter((r) => (HUMAN_ROLES as readonly string[]).includes(r) || r === 'system');
       return roles.join(', ') || '—';
     });
-    return `| \`${type}\` | ${cells.join(' | ')} |`;
+    return [`| \`${type}\` | ${cells.join(' | ')} |`];
   });
   return [header, rule, ...rows].join('\n');
 }

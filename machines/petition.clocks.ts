@@ -1,4 +1,4 @@
-import type { ClockName } from '../config/policy.schema';
+import type { ClockName } from './petition.vocabulary';
 
 /** Where one clock stands in a case. `met`: stopped in time; `cancelled`: made moot; `breached`: ran out. */
 export type ClockStatus = 'running' | 'paused' | 'met' | 'cancelled' | 'breached';

@@ -1,65 +1,28 @@
 import type { EventType } from './petition.schemas';
-import type { Role } from './petition.roles';
+import { ACTIVE_STATES, type Role, type StateName } from './petition.vocabulary';
 
-/** The eight states of the petition lifecycle as users and the API name them (DOMAIN.md). */
-export const STATE_NAMES = ['received', 'verified', 'assigned', 'mediated', 'resolved', 'escalated', 'closed', 'rejected'] as const;
-export type StateName = (typeof STATE_NAMES)[number];
-/** States in which a case still moves; `closed` and `rejected` are final. */
-export const ACTIVE_STATES = ['received', 'verified', 'assigned', 'mediated', 'resolved', 'escalated'] as const;
-/** The final states: a case here never moves again (reads that count open cases leave these out). */
-export const FINAL_STATES = ['closed', 'rejected'] as const;
-
-/** `*` stands for every active state. */
+/** A state of the lifecycle, or `*` for every active state. */
 export type StateKey = StateName | '*';
 
-/**
- * The one permission matrix: event × state → the roles that may send it there.
- * The machine's `permitted` guard reads it, `allowedEvents` reflects it, and the
- * tests are generated from it. A pair missing here is refused, whatever the role.
- */
-export const PERMISSIONS: Readonly<Record<EventType, Readonly<Partial<Record<StateKey, readonly Role[]>>>>> = {
-  VERIFY: { received: ['clerk'] },
-  REJECT: { received: ['clerk'] },
-  REQUEST_INFO: { received: ['clerk'] },
-  PROVIDE_INFO: { received: ['clerk'] },
-  MERGE: { received: ['clerk'] },
-  ASSIGN: { verified: ['clerk', 'supervisor'] },
-  OBJECT: { assigned: ['handler'] },
-  START_MEDIATION: { assigned: ['handler'] },
-  RECORD_MEDIATION_SESSION: { mediated: ['mediator'] },
-  MEDIATION_AGREED: { mediated: ['mediator'] },
-  MEDIATION_FAILED: { mediated: ['mediator'] },
-  RESOLVE: { assigned: ['handler'], mediated: ['handler'], escalated: ['supervisor'] },
-  DELIVER: { resolved: ['clerk'] },
-  REQUEST_EXTENSION: { verified: ['handler'], assigned: ['handler'], mediated: ['handler'] },
-  APPROVE_EXTENSION: { verified: ['supervisor'], assigned: ['supervisor'], mediated: ['supervisor'], escalated: ['supervisor'] },
-  ESCALATE: {
-    received: ['supervisor'],
-    verified: ['supervisor'],
-    assigned: ['supervisor'],
-    mediated: ['supervisor'],
-    escalated: ['supervisor'],
-  },
-  REASSIGN: { escalated: ['supervisor'] },
-  RATE_SATISFACTION: { resolved: ['clerk'] },
-  REQUEST_REVIEW: { resolved: ['clerk'] },
-  ASSIGN_LEADER: { '*': ['supervisor'] },
-  PAUSE_CLOCK: { '*': ['supervisor'] },
-  RESUME_CLOCK: { '*': ['supervisor'] },
-  // Machine v2 only; cases under v1 refuse it.
-  LINK_CONFERENCE: { '*': ['supervisor'] },
-  DEADLINE_REMINDER: { '*': ['system'] },
-  DEADLINE_BREACHED: { '*': ['system'] },
-};
+/** One event's row of a permission table: state → the roles that may send it there. */
+export type PermissionRow = Readonly<Partial<Record<StateKey, readonly Role[]>>>;
 
-/** Whether `role` may send `type` while the case is in `state` (before any state-specific rule). */
-export function isPermitted(type: EventType, state: StateKey, role: Role): boolean {
-  const row = PERMISSIONS[type];
+/**
+ * A machine version's permission table: event × state → roles. Each version
+ * has its own (versions/vN.ts); its machine's `permitted` guard reads it. An
+ * event or a pair missing here is refused, whatever the role.
+ */
+export type PermissionTable = Readonly<Partial<Record<EventType, PermissionRow>>>;
+
+/** Whether `role` may send `type` while the case is in `state` under `table` (before any state-specific rule). */
+export function isPermitted(table: PermissionTable, type: EventType, state: StateKey, role: Role): boolean {
+  const row = table[type];
+  if (row === undefined) return false;
   const roles = state === '*' ? row['*'] : (row[state] ?? ((ACTIVE_STATES as readonly string[]).includes(state) ? row['*'] : undefined));
   return roles?.includes(role) ?? false;
 }
 
-/** Whether a role may send an event type in some state at all (if not, a request is FORBIDDEN rather than merely untimely). */
-export function roleMaySend(type: EventType, role: Role): boolean {
-  return Object.values(PERMISSIONS[type]).some((roles) => roles?.includes(role));
+/** Whether `table` lets `role` send `type` in some state. */
+export function roleSendsIn(table: PermissionTable, type: EventType, role: Role): boolean {
+  return Object.values(table[type] ?? {}).some((roles) => roles?.includes(role));
 }

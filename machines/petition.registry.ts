@@ -1,28 +1,40 @@
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
-import { clockNameSchema } from '../config/policy.schema';
-import {
-  petitionMachineV1,
-  petitionMachineV2,
-  MACHINE_VERSION_1,
-  MACHINE_VERSION_2,
-  type PetitionContext,
-  type PetitionEvent,
-  type PetitionInput,
-} from './petition.machine';
-import { STATE_NAMES, type StateName } from './petition.permissions';
-import type { Actor, Role } from './petition.roles';
-import { COMMAND_TYPES, type CommandType } from './petition.schemas';
+import type { PetitionContext, PetitionEvent, PetitionInput } from './petition.machine';
+import type { PermissionTable } from './petition.permissions';
+import { STATE_NAMES, type StateName } from './petition.vocabulary';
+import { MACHINE_VERSION_1, PERMISSIONS_V1, petitionMachineV1 } from './versions/v1';
+import { MACHINE_VERSION_2, PERMISSIONS_V2, petitionMachineV2 } from './versions/v2';
 
 /** The machine new cases start under. */
 export const CURRENT_MACHINE_VERSION = MACHINE_VERSION_2;
 
-/**
- * Every machine version ever released stays here, so that a case replays and
- * continues under the rules it was recorded with.
- */
-const MACHINES = { [MACHINE_VERSION_1]: petitionMachineV1, [MACHINE_VERSION_2]: petitionMachineV2 } as const;
 export type PetitionMachine = typeof petitionMachineV1;
 export type PetitionSnapshot = SnapshotFrom<PetitionMachine>;
+
+/** One released lifecycle: its machine and its permission table. */
+export interface MachineVersion {
+  readonly machine: PetitionMachine;
+  readonly permissions: PermissionTable;
+}
+
+/**
+ * Every machine version ever released stays here, so that a case replays and
+ * continues under the rules it was recorded with. A new version is one file
+ * in versions/ and one line here.
+ */
+const VERSIONS: Readonly<Record<number, MachineVersion>> = {
+  [MACHINE_VERSION_1]: { machine: petitionMachineV1, permissions: PERMISSIONS_V1 },
+  [MACHINE_VERSION_2]: { machine: petitionMachineV2, permissions: PERMISSIONS_V2 },
+};
+
+/** The numbers of every registered version, oldest first. */
+export const MACHINE_VERSIONS: readonly number[] = Object.keys(VERSIONS).map(Number);
+
+function versionOf(version: number): MachineVersion {
+  const found = VERSIONS[version];
+  if (found === undefined) throw new RangeError(`unknown machine version ${version}`);
+  return found;
+}
 
 /** What is stored of a snapshot: the state value, the context and the status. */
 export interface StoredSnapshot {
@@ -33,14 +45,17 @@ export interface StoredSnapshot {
 
 /** The machine of a recorded version. */
 export function machineFor(version: number): PetitionMachine {
-  const machine = (MACHINES as Record<number, PetitionMachine | undefined>)[version];
-  if (machine === undefined) throw new RangeError(`unknown machine version ${version}`);
-  return machine;
+  return versionOf(version).machine;
+}
+
+/** The permission table of a recorded version. */
+export function permissionsFor(version: number): PermissionTable {
+  return versionOf(version).permissions;
 }
 
 /** Whether a machine version is known to this build. */
 export function isKnownVersion(version: number): boolean {
-  return version in MACHINES;
+  return version in VERSIONS;
 }
 
 /** The first snapshot of a case, from its intake (pure). */
@@ -63,7 +78,7 @@ export function toStored(snapshot: PetitionSnapshot): StoredSnapshot {
   return { value: snapshot.value, context: snapshot.context, status: snapshot.status === 'done' ? 'done' : 'active' };
 }
 
-/** The user-facing state name of a snapshot (the leaf of DOMAIN.md's lifecycle). */
+/** The user-facing state name of a snapshot (the leaf of the lifecycle's state tree). */
 export function stateName(snapshot: PetitionSnapshot): StateName {
   const value = snapshot.value;
   const top = typeof value === 'string' ? value : Object.keys(value)[0];
@@ -73,20 +88,4 @@ export function stateName(snapshot: PetitionSnapshot): StateName {
   }
   if ((STATE_NAMES as readonly string[]).includes(top ?? '')) return top as StateName;
   throw new RangeError(`unexpected state value ${JSON.stringify(value)}`);
-}
-
-/**
- * The commands `role` may send now: those the machine would take, guards
- * included. Probes carry no fields, so guards only read the role and context;
- * clock commands are probed per clock.
- */
-export function allowedEvents(snapshot: PetitionSnapshot, role: Role, at: string): CommandType[] {
-  if (snapshot.status !== 'active') return [];
-  const actor: Actor = { id: 'probe', role, unit: snapshot.context.unit };
-  return COMMAND_TYPES.filter((type) => {
-    if (type === 'PAUSE_CLOCK' || type === 'RESUME_CLOCK') {
-      return clockNameSchema.options.some((clock) => snapshot.can({ type, clock, actor, at }));
-    }
-    return snapshot.can({ type, actor, at } as PetitionEvent);
-  });
 }

@@ -1,11 +1,5 @@
 import { z } from 'zod';
-
-/** The people of DOMAIN.md, plus `system` for the deadline workers. */
-export const ROLES = ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor', 'system'] as const;
-export type Role = (typeof ROLES)[number];
-/** Roles a person can hold in a token; `system` is reserved for the engine's own workers. */
-export const HUMAN_ROLES = ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'] as const;
-export type HumanRole = (typeof HUMAN_ROLES)[number];
+import { ROLES, type Role } from './petition.vocabulary';
 
 /** An administrative division code: 6 digits (province, city, county), 9 (township) or 12 (village). */
 export const divisionCodeSchema = z.string().regex(/^\d{6}(\d{3}(\d{3})?)?$/, 'an administrative division code such as 411621');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isoDurationSchema } from '../config/duration';
-import { clockNameSchema, BREACH_ACTIONS } from '../config/policy.schema';
+import { isoDurationSchema } from './iso-duration';
+import { clockNameSchema, BREACH_ACTIONS } from './petition.vocabulary';
 import { divisionCodeSchema } from './petition.roles';
 import { isValidResidentId } from './resident-id';
 

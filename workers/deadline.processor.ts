@@ -15,12 +15,6 @@ export interface DeadlineProcessorDeps {
   readonly retry?: { readonly attempts: number; readonly baseMs: number };
 }
 
-/** A timer of the first release: id `d.<case>.<clock>.<generation>.<ms>`, data `{caseId, clock, generation}`. */
-function isLegacyTimer(job: Job): boolean {
-  const data = (job.data ?? {}) as Record<string, unknown>;
-  return /^d\.[A-Za-z0-9_-]{22}\.[A-Za-z]{1,2}\.\d+\.[0-9a-z]+$/.test(job.id ?? '') && typeof data.caseId === 'string' && typeof data.clock === 'string';
-}
-
 /** More reminders than this in one go means a misconfigured policy, not a backlog. */
 const MAX_FIRES_PER_JOB = 32;
 /**
@@ -68,9 +62,6 @@ export function createDeadlineProcessor(deps: DeadlineProcessorDeps) {
   }
 
   return async function processDeadline(job: Job, token?: string): Promise<TimerOutcome> {
-    // A timer armed by a release before ids named the deadline row: the sweeper has armed its successor from the
-    // row, so this one ends as a no-op rather than an incident.
-    if (isLegacyTimer(job)) return 'stale';
     const ref = parseDeadlineJobId(job.id);
     // A job that names no deadline, or carries data (the scheduler's timers carry none), was not armed by
     // petitionflow and will never succeed: fail it now rather than retry it.

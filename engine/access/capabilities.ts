@@ -1,4 +1,4 @@
-import { HUMAN_ROLES, type Role } from '../../machines/petition.roles';
+import { HUMAN_ROLES, type Role } from '../../machines/petition.vocabulary';
 import { AccessError } from '../errors';
 
 /** A capability: one entry of {@link CAPABILITIES}, with the roles that hold it and what it lets them do. */

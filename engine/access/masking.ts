@@ -1,4 +1,5 @@
-import type { Actor, Role } from '../../machines/petition.roles';
+import type { Actor } from '../../machines/petition.roles';
+import type { Role } from '../../machines/petition.vocabulary';
 import type { Intake, Matter, Petitioner } from '../../machines/petition.schemas';
 import { inSubtree } from '../../machines/unit-tree';
 

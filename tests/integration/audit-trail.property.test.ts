@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { DEFAULT_POLICY } from '../../config/default-policy';
-import { CLOCK_NAMES, type ClockName } from '../../config/policy.schema';
+import { CLOCK_NAMES, type ClockName, HUMAN_ROLES, type HumanRole, STATE_NAMES } from '../../machines/petition.vocabulary';
 import * as cases from '../../db/case.repository';
 import { listEvents } from '../../db/case-event.repository';
 import { canonical } from '../../engine/audit-hash';
@@ -18,13 +18,14 @@ import { PetitionError } from '../../engine/errors';
 import { createPetitionEngine } from '../../engine/petition.engine';
 import { isWithinReach } from '../../engine/access';
 import { createChinaCalendar } from '../../engine/working-calendar';
-import { allowedEvents, restore, type StoredSnapshot } from '../../machines/petition.registry';
-import { roleMaySend, STATE_NAMES } from '../../machines/petition.permissions';
+import { allowedEvents, roleMaySend } from '../../machines/event-permission';
+import { restore, type StoredSnapshot } from '../../machines/petition.registry';
 import { residentIdCheckCharacter } from '../../machines/resident-id';
-import { HUMAN_ROLES, type Actor, type HumanRole } from '../../machines/petition.roles';
+import type { Actor } from '../../machines/petition.roles';
 import { CHANNELS, COMMAND_TYPES, type CommandType, type Intake } from '../../machines/petition.schemas';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { fireTimer } from '../support/fire-timer';
 
 let tdb: TestDatabase;
 let audit: AuditService;
@@ -455,7 +456,7 @@ async function executeRun(run: Run): Promise<void> {
         const row = current.deadlines.find((d) => d.clock === timerClock && d.generation === generation);
         const due = row?.status === 'pending' && row.next_fire_at !== null ? new Date(row.next_fire_at) : undefined;
         if (s.jump && due !== undefined && due > clock.now()) clock.set(new Date(due.getTime() + s.lateMs).toISOString());
-        const outcome = await engine.fireTimer(caseId, timerClock, generation);
+        const outcome = await fireTimer(engine, tdb.db, caseId, timerClock, generation);
         const after = await caseState(caseId);
         if (outcome === 'reminded' || outcome === 'breached') {
           expect(after.version).toBe(current.version + 1);

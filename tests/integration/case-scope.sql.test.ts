@@ -12,7 +12,7 @@ import { listEventsPage } from '../../db/case-event.repository';
 import { listIncidents } from '../../db/incident.repository';
 import { listedCaseIds, supervisionCounts } from '../../db/supervision.repository';
 import { caseInScope } from '../../engine/access';
-import { ACTIVE_STATES, FINAL_STATES } from '../../machines/petition.permissions';
+import { ACTIVE_STATES, FINAL_STATES } from '../../machines/petition.vocabulary';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /** 河南省 > 周口市 > 扶沟县 > 曹里乡 > a village; 西华县 a sibling county, 商水县's 邓城镇, and 湖北省 武汉市 elsewhere. */

@@ -11,6 +11,7 @@ import { createPetitionEngine, type PetitionEngine } from '../../engine/petition
 import { createChinaCalendar } from '../../engine/working-calendar';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { fireTimer } from '../support/fire-timer';
 
 jest.setTimeout(60_000);
 
@@ -148,7 +149,7 @@ describe('concurrent dispatches on one case', () => {
     clock.set(new Date(firstReminder.getTime() + 60_000).toISOString());
     const work = ids.flatMap((id, c) =>
       Array.from({ length: N }, (_, i): Promise<string> => {
-        if (i % 5 === 0) return engine.fireTimer(id, 'handling', 1);
+        if (i % 5 === 0) return fireTimer(engine, tdb.db, id, 'handling', 1);
         if (i % 7 === 0)
           return engine.dispatch(id, { type: 'DELIVER', method: 'post' }, actor('clerk')).then(
             () => 'ok',

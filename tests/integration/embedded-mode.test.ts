@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { signToken } from '../../api/auth';
 import { resolveAuthSecret } from '../../config/auth-secret';
 import { loadConfig, type Config } from '../../config/load-config';
-import type { HumanRole } from '../../machines/petition.roles';
+import type { HumanRole } from '../../machines/petition.vocabulary';
 import { createLogger } from '../../app/logger';
 import { checkRedis, RedisUnreachableError } from '../../app/redis-check';
 import { startApp, type RunningApp } from '../../app/serve.app';

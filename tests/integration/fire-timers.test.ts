@@ -6,7 +6,7 @@
  * recorded exactly once, and nobody deadlocks.
  */
 import { DEFAULT_POLICY } from '../../config/default-policy';
-import { listCaseIds } from '../../db/case.repository';
+import { listCaseIds } from '../support/case-ids';
 import { listEvents } from '../../db/case-event.repository';
 import { findDeadline, findDeadlineById, listDeadlines, type DeadlineRecord } from '../../db/deadline.repository';
 import { createAuditService } from '../../engine/audit.service';

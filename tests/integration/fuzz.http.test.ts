@@ -12,9 +12,8 @@
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { createAuditService, type AuditService } from '../../engine/audit.service';
-import { CLOCK_NAMES } from '../../config/policy.schema';
-import { PERMISSIONS, STATE_NAMES } from '../../machines/petition.permissions';
-import { HUMAN_ROLES, type HumanRole } from '../../machines/petition.roles';
+import { CLOCK_NAMES, HUMAN_ROLES, type HumanRole, STATE_NAMES } from '../../machines/petition.vocabulary';
+import { PERMISSIONS } from '../support/machine-fixtures';
 import { CHANNELS, COMMAND_TYPES, type CommandType } from '../../machines/petition.schemas';
 import { intakeBody } from '../support/engine-fixtures';
 import { createTestServer, type TestServer } from '../support/test-server';
@@ -295,7 +294,7 @@ const validCommand = fc
 
 /** The roles that may send a command type in some state (the permission matrix). */
 function rolesFor(type: CommandType): HumanRole[] {
-  const roles = Object.values(PERMISSIONS[type]).flatMap((r) => r ?? []);
+  const roles = Object.values(PERMISSIONS[type] ?? {}).flatMap((r) => r ?? []);
   return HUMAN_ROLES.filter((r) => roles.includes(r));
 }
 

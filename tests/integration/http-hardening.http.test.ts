@@ -15,7 +15,7 @@ import { DEFAULT_POLICY } from '../../config/default-policy';
 import { createAuditService } from '../../engine/audit.service';
 import { createPetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
-import type { HumanRole } from '../../machines/petition.roles';
+import type { HumanRole } from '../../machines/petition.vocabulary';
 import { intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { TEST_SECRET } from '../support/test-server';

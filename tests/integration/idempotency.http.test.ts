@@ -5,7 +5,7 @@
  * refused; keys belong to one user; a request that failed stores no key.
  */
 import { randomBytes } from 'node:crypto';
-import type { HumanRole } from '../../machines/petition.roles';
+import type { HumanRole } from '../../machines/petition.vocabulary';
 import { intakeBody } from '../support/engine-fixtures';
 import { createTestServer, type TestServer } from '../support/test-server';
 

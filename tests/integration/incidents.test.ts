@@ -12,13 +12,14 @@ import { findDeadline } from '../../db/deadline.repository';
 import { findIncident, listIncidents, recordIncident, type IncidentRecord } from '../../db/incident.repository';
 import { createPetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
-import type { HumanRole } from '../../machines/petition.roles';
+import type { HumanRole } from '../../machines/petition.vocabulary';
 import { deadlineJobId, notificationJobId } from '../../workers/queues';
 import { createWorkerRuntime, type WorkerRuntime } from '../../workers/worker-runtime';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestServer, type TestServer } from '../support/test-server';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { waitFor } from '../support/wait-for';
+import { fireTimer } from '../support/fire-timer';
 
 // jest.config.js sets testTimeout per project, where jest ignores it: set it here for the hooks and tests.
 jest.setTimeout(60_000);
@@ -100,7 +101,7 @@ beforeAll(async () => {
   const b = await quiet.intake(intakeBody(), actor('clerk'));
   caseB = b.id;
   clock.set(b.deadlines[0]?.reminders[0] ?? '');
-  expect(await quiet.fireTimer(caseB, 'acceptance', 1)).toBe('reminded');
+  expect(await fireTimer(quiet, s.tdb.db, caseB, 'acceptance', 1)).toBe('reminded');
   await runtime.notificationQueue.add(
     'notify',
     { caseId: caseB, seq: 2 },

@@ -21,6 +21,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 import { inTurn, startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../support/webhook-receiver';
 import { waitFor } from '../support/wait-for';
 import { residentIdCheckCharacter } from '../../machines/resident-id';
+import { fireTimer } from '../support/fire-timer';
 
 // jest.config.js sets testTimeout per project, where jest ignores it: set it here for the hooks and tests.
 jest.setTimeout(60_000);
@@ -132,7 +133,7 @@ describe('deadline notifications on the webhook', () => {
     const quiet = createPetitionEngine({ db: tdb.db, policy: POLICY, calendar: createChinaCalendar(), now: clock.now });
     const created = await quiet.intake(intakeBody({ petitioner: petitioner('状态') }), actor('clerk'));
     clock.set(created.deadlines[0]?.reminders[0] ?? '');
-    expect(await quiet.fireTimer(created.id, 'acceptance', 1)).toBe('reminded');
+    expect(await fireTimer(quiet, tdb.db, created.id, 'acceptance', 1)).toBe('reminded');
     expect(await quiet.dispatch(created.id, { type: 'VERIFY' }, actor('clerk'))).toMatchObject({ state: 'verified' });
 
     const sent: Notification[] = [];

@@ -9,11 +9,12 @@
  * refused_attempts row per 403/422; every permitted combination is POSTed on a
  * throwaway case in that state and answers 200.
  */
-import { ACTIVE_STATES, isPermitted, roleMaySend } from '../../machines/petition.permissions';
-import { HUMAN_ROLES, type HumanRole } from '../../machines/petition.roles';
+import { roleMaySend } from '../../machines/event-permission';
+import { isPermitted } from '../../machines/petition.permissions';
+import { ACTIVE_STATES, HUMAN_ROLES, type HumanRole } from '../../machines/petition.vocabulary';
 import { COMMAND_TYPES, type CommandType } from '../../machines/petition.schemas';
 import { intakeBody } from '../support/engine-fixtures';
-import { VALID_FIELDS } from '../support/machine-fixtures';
+import { PERMISSIONS, VALID_FIELDS } from '../support/machine-fixtures';
 import { createTestServer, type TestServer } from '../support/test-server';
 
 // A few hundred requests per state; the project's testTimeout does not reach per-file runs.
@@ -83,7 +84,7 @@ const CLOCK_OF: Readonly<Record<ActiveState, string>> = {
 
 /** The commands `role` may send on the probe case in `state`, in COMMAND_TYPES order (as `allowedEvents` lists them). */
 function expectedAllowed(state: ActiveState, role: HumanRole): CommandType[] {
-  return COMMAND_TYPES.filter((type) => isPermitted(type, state, role) && !GUARD_BLOCKED[state].includes(type));
+  return COMMAND_TYPES.filter((type) => isPermitted(PERMISSIONS, type, state, role) && !GUARD_BLOCKED[state].includes(type));
 }
 
 /** The answer to `type` sent by `role` of `unit` to the probe case in `state`. */
@@ -177,7 +178,7 @@ describe('the generated matrix', () => {
     expect([...byStatus.keys()].sort()).toEqual([200, 403, 404, 422]);
     // Every guard-blocked command is one the matrix permits there (else it would not need listing).
     for (const state of ACTIVE_STATES) {
-      for (const type of GUARD_BLOCKED[state]) expect(HUMAN_ROLES.some((role) => isPermitted(type, state, role))).toBe(true);
+      for (const type of GUARD_BLOCKED[state]) expect(HUMAN_ROLES.some((role) => isPermitted(PERMISSIONS, type, state, role))).toBe(true);
     }
   });
 });

@@ -4,6 +4,7 @@ import { createPetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { fireTimer } from '../support/fire-timer';
 
 let tdb: TestDatabase;
 const clock = fakeClock();
@@ -57,19 +58,19 @@ describe('timers through the same dispatch path', () => {
     const created = await e.intake(intakeBody(), actor('clerk'));
     const acceptance = created.deadlines[0];
     expect(acceptance?.reminders).toHaveLength(3);
-    expect(await e.fireTimer(created.id, 'acceptance', 1)).toBe('early');
+    expect(await fireTimer(e, tdb.db, created.id, 'acceptance', 1)).toBe('early');
     clock.set(acceptance?.reminders[0] ?? '');
-    expect(await e.fireTimer(created.id, 'acceptance', 1)).toBe('reminded');
-    expect(await e.fireTimer(created.id, 'acceptance', 1)).toBe('early');
-    expect(await e.fireTimer(created.id, 'acceptance', 2)).toBe('stale');
-    expect(await e.fireTimer(created.id, 'handling', 1)).toBe('stale');
+    expect(await fireTimer(e, tdb.db, created.id, 'acceptance', 1)).toBe('reminded');
+    expect(await fireTimer(e, tdb.db, created.id, 'acceptance', 1)).toBe('early');
+    expect(await fireTimer(e, tdb.db, created.id, 'acceptance', 2)).toBe('stale');
+    expect(await fireTimer(e, tdb.db, created.id, 'handling', 1)).toBe('stale');
     clock.set(acceptance?.dueAt ?? '');
     // Two reminders are overdue as well: each fires once, in order, before the breach.
-    expect(await e.fireTimer(created.id, 'acceptance', 1)).toBe('reminded');
-    expect(await e.fireTimer(created.id, 'acceptance', 1)).toBe('reminded');
-    expect(await e.fireTimer(created.id, 'acceptance', 1)).toBe('breached');
+    expect(await fireTimer(e, tdb.db, created.id, 'acceptance', 1)).toBe('reminded');
+    expect(await fireTimer(e, tdb.db, created.id, 'acceptance', 1)).toBe('reminded');
+    expect(await fireTimer(e, tdb.db, created.id, 'acceptance', 1)).toBe('breached');
     // A second delivery of the same breach has no second effect.
-    expect(await e.fireTimer(created.id, 'acceptance', 1)).toBe('stale');
+    expect(await fireTimer(e, tdb.db, created.id, 'acceptance', 1)).toBe('stale');
     const rows = await tdb.db.selectFrom('case_events').select(['type', 'actor_role']).where('case_id', '=', created.id).orderBy('seq').execute();
     expect(rows.map((r) => `${r.type}/${r.actor_role}`)).toEqual([
       'INTAKE/clerk',

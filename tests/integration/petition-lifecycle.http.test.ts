@@ -1,4 +1,4 @@
-import type { HumanRole } from '../../machines/petition.roles';
+import type { HumanRole } from '../../machines/petition.vocabulary';
 import { intakeBody } from '../support/engine-fixtures';
 import { createTestServer, type TestServer } from '../support/test-server';
 

@@ -10,21 +10,24 @@
  */
 import { sql } from 'kysely';
 import { seedDemo } from '../../cli/seed-demo';
-import type { ClockName } from '../../config/policy.schema';
+import type { ClockName, HumanRole } from '../../machines/petition.vocabulary';
 import { DEFAULT_POLICY } from '../../config/default-policy';
-import { findCase, listCaseIds } from '../../db/case.repository';
+import { findCase } from '../../db/case.repository';
+import { listCaseIds } from '../support/case-ids';
 import { listDeadlines } from '../../db/deadline.repository';
 import { createAuditService, type AuditService } from '../../engine/audit.service';
 import { createCaseQueryService, type CaseQueryService } from '../../engine/case-query.service';
 import { PetitionError } from '../../engine/errors';
 import { createPetitionEngine, type PetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
-import { allowedEvents, restore, type StoredSnapshot } from '../../machines/petition.registry';
-import type { Actor, HumanRole } from '../../machines/petition.roles';
+import { allowedEvents } from '../../machines/event-permission';
+import { restore, type StoredSnapshot } from '../../machines/petition.registry';
+import type { Actor } from '../../machines/petition.roles';
 import type { CommandType } from '../../machines/petition.schemas';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { prng } from '../support/prng';
+import { fireTimer } from '../support/fire-timer';
 
 // jest.config.js sets testTimeout per project, where jest ignores it: set it here.
 jest.setTimeout(120_000);
@@ -73,7 +76,7 @@ async function fireDue(): Promise<number> {
     if (due.length === 0) break;
     for (const d of due) {
       for (let i = 0; i < 40; i++) {
-        const outcome = await engine.fireTimer(d.case_id, d.clock as ClockName, d.generation);
+        const outcome = await fireTimer(engine, tdb.db, d.case_id, d.clock as ClockName, d.generation);
         if (outcome === 'reminded' || outcome === 'breached') fired += 1;
         if (outcome !== 'reminded') break;
       }

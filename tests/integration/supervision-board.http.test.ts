@@ -7,11 +7,11 @@
  * through the engine's `fireTimer`, as the deadline workers would.
  */
 import { signToken } from '../../api/auth';
-import type { ClockName } from '../../config/policy.schema';
+import type { ClockName, HumanRole } from '../../machines/petition.vocabulary';
 import type { TimerOutcome } from '../../engine/petition.engine';
-import type { HumanRole } from '../../machines/petition.roles';
 import { fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestServer, TEST_SECRET, type TestServer } from '../support/test-server';
+import { fireTimer } from '../support/fire-timer';
 
 const CITY = '411600';
 const FUGOU = '411621';
@@ -153,7 +153,7 @@ describe('a listed case (挂牌督办) stays on the board until it closes (挂�
     await send('clerk', FUGOU, plain.id, { type: 'REJECT', reason: '属于诉讼程序处理的事项', route: 'litigation' }, 'rejected');
     const window = deadlineOf(delivered, 'reviewRequest');
     s.clock.set(later(window.dueAt, MINUTE));
-    expect(await s.engine.fireTimer(listed.id, 'reviewRequest', window.generation)).toBe('breached');
+    expect(await fireTimer(s.engine, s.tdb.db, listed.id, 'reviewRequest', window.generation)).toBe('breached');
     expect(await view(listed.id)).toMatchObject({ state: 'closed', closure: 'window-lapsed' });
     b = await board('supervisor', FUGOU);
     expect(b.cases).toEqual([]);
@@ -196,7 +196,7 @@ describe('per-unit counts', () => {
     if (firstReminder === undefined) throw new Error('the acceptance clock has reminders in the default policy');
     s.clock.set(later(firstReminder, MINUTE));
     expect(new Date(s.clock.now()) < new Date(risky.dueAt)).toBe(true);
-    expect(await s.engine.fireTimer(atRisk.id, 'acceptance', risky.generation)).toBe('reminded');
+    expect(await fireTimer(s.engine, s.tdb.db, atRisk.id, 'acceptance', risky.generation)).toBe('reminded');
     b = await board('supervisor', FUGOU);
     expect(countsOf(b, FUGOU)).toEqual({ active: 4, listed: 1, overdue: 1, atRisk: 1 });
     expect(idsOf(b)).toEqual([listed.id]);
@@ -204,7 +204,7 @@ describe('per-unit counts', () => {
     // The overdue case's worker catches up: its reminders, then the breach, which escalates it (督办) onto the board.
     const outcomes: TimerOutcome[] = [];
     for (let i = 0; i < 10 && outcomes[outcomes.length - 1] !== 'breached'; i++) {
-      outcomes.push(await s.engine.fireTimer(overdue.id, 'acceptance', acceptance.generation));
+      outcomes.push(await fireTimer(s.engine, s.tdb.db, overdue.id, 'acceptance', acceptance.generation));
     }
     expect(outcomes).toEqual([...acceptance.reminders.map(() => 'reminded'), 'breached']);
     expect(await view(overdue.id)).toMatchObject({ state: 'escalated', listed: true, escalation: { kind: 'breach' } });

@@ -7,7 +7,7 @@
 import { SignJWT } from 'jose';
 import type { Kysely } from 'kysely';
 import * as m0005 from '../../db/migrations/0005-idempotency-actor.migration';
-import type { HumanRole } from '../../machines/petition.roles';
+import type { HumanRole } from '../../machines/petition.vocabulary';
 import { intakeBody } from '../support/engine-fixtures';
 import { createTestServer, TEST_SECRET, type TestServer } from '../support/test-server';
 

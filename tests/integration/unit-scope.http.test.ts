@@ -5,7 +5,7 @@
  * subtree and from its assignee unit's.
  */
 import { inSubtree, unitSubtreePrefix } from '../../machines/unit-tree';
-import type { HumanRole } from '../../machines/petition.roles';
+import type { HumanRole } from '../../machines/petition.vocabulary';
 import { intakeBody } from '../support/engine-fixtures';
 import { createTestServer, type TestServer } from '../support/test-server';
 

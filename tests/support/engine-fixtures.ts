@@ -1,4 +1,5 @@
-import type { Actor, Role } from '../../machines/petition.roles';
+import type { Actor } from '../../machines/petition.roles';
+import type { Role } from '../../machines/petition.vocabulary';
 import type { Intake } from '../../machines/petition.schemas';
 
 /** A test actor of `role` in 扶沟县 (411621) unless said otherwise. */

@@ -4,14 +4,15 @@
  * traversals use. Pure: no database, no Redis, no clock.
  */
 import { getAdjacencyMap, type AdjacencyMap } from 'xstate/graph';
-import { CLOCK_NAMES, type ClockName } from '../../config/policy.schema';
+import { CLOCK_NAMES, type ClockName, type Role, ROLES } from '../../machines/petition.vocabulary';
 import { DEFAULT_POLICY } from '../../config/default-policy';
 import * as clk from '../../machines/petition.clocks';
 import type { ClockEntry, Clocks } from '../../machines/petition.clocks';
 import type { PetitionEvent } from '../../machines/petition.machine';
-import { isPermitted } from '../../machines/petition.permissions';
+import { isPermitted, type PermissionTable } from '../../machines/petition.permissions';
 import {
   CURRENT_MACHINE_VERSION,
+  permissionsFor,
   isKnownVersion,
   machineFor,
   startCase,
@@ -19,11 +20,13 @@ import {
   stateName,
   type PetitionSnapshot,
 } from '../../machines/petition.registry';
-import { ROLES, type Actor, type Role } from '../../machines/petition.roles';
+import { type Actor } from '../../machines/petition.roles';
 import { EVENT_TYPES, type EventType, type Intake } from '../../machines/petition.schemas';
 
 /** The machine version new cases start under; the tests run against it unless they name another. */
 export const VERSION = CURRENT_MACHINE_VERSION;
+/** The permission table of {@link VERSION}, the one the tests are generated from. */
+export const PERMISSIONS: PermissionTable = permissionsFor(VERSION);
 /** 扶沟县 (DOMAIN.md demo data); 曹里乡 is a township below it. */
 export const UNIT = '411621';
 export const TOWNSHIP = '411621100';
@@ -200,7 +203,7 @@ export function eventsFor(snapshot: PetitionSnapshot, roles: 'permitted' | 'all'
   // One hearing at a time: pausing a second clock adds combinations, not behaviour.
   const somePaused = Object.values(snapshot.context.clocks).some((entry) => entry.status === 'paused');
   return EVENT_TYPES.filter((type) => !(type === 'PAUSE_CLOCK' && somePaused)).flatMap((type) =>
-    ROLES.filter((role) => roles === 'all' || isPermitted(type, state, role)).flatMap((role) => variants(snapshot, type, role)),
+    ROLES.filter((role) => roles === 'all' || isPermitted(PERMISSIONS, type, state, role)).flatMap((role) => variants(snapshot, type, role)),
   );
 }
 

@@ -8,7 +8,7 @@ import { buildServer } from '../../api/server';
 import { createAuditService } from '../../engine/audit.service';
 import { createPetitionEngine, type EngineDeps, type PetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
-import type { HumanRole } from '../../machines/petition.roles';
+import type { HumanRole } from '../../machines/petition.vocabulary';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const TEST_SECRET = 'test-secret-with-at-least-32-characters!';

@@ -4,7 +4,7 @@
  */
 import { AccessError } from '../../engine/errors';
 import { CAPABILITIES, CAPABILITY_NAMES, mayUse, refusalOf, requireCapability, type Capability } from '../../engine/access';
-import { ROLES, type Role } from '../../machines/petition.roles';
+import { ROLES, type Role } from '../../machines/petition.vocabulary';
 
 const EXPECTED: Record<Capability, readonly Role[]> = {
   'petitions.intake': ['clerk', 'supervisor'],

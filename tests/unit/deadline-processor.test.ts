@@ -1,6 +1,6 @@
 /**
- * The deadline processor's decisions that need no database: timers armed by
- * the first release end as no-ops, and jobs that are not timers are refused.
+ * The deadline processor's decisions that need no database: jobs that are not
+ * timers are refused, timers go to the batcher by their deadline row id.
  */
 import type { Job } from 'bullmq';
 import { pino } from 'pino';
@@ -22,12 +22,6 @@ const job = (id: string, data: unknown) => ({ id, data, attemptsStarted: 1 }) as
 
 beforeEach(() => {
   fired.length = 0;
-});
-
-it('ends a timer armed by the first release (case UUID in its id, ids in its data) as stale, firing nothing', async () => {
-  const legacy = job('d.I9LUurBHRAWM2VHyCNiPIw.a.1.my6hgved', { caseId: '23d2d4ba-b047-4405-8cd9-51f208e2233f', clock: 'acceptance', generation: 1 });
-  await expect(process(legacy)).resolves.toBe('stale');
-  expect(fired).toEqual([]);
 });
 
 it('refuses a job that is not a timer, or a timer id that carries data, as malformed', async () => {

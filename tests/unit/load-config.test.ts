@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../config/config.errors';
 import { DEFAULT_POLICY } from '../../config/default-policy';
-import { loadConfig, type Config } from '../../config/load-config';
-import { CLOCK_NAMES } from '../../config/policy.schema';
+import { loadConfig, unsupportedBreaches, type Config } from '../../config/load-config';
+import { CLOCK_BREACH_ACTIONS } from '../../machines/breach-actions';
+import { CLOCK_NAMES } from '../../machines/petition.vocabulary';
 import { createChinaCalendar } from '../../engine/working-calendar';
 
 let dir: string;
@@ -179,6 +180,28 @@ describe('the policy file (PETITION_POLICY)', () => {
     expect(mine.some((p) => p.includes('clocks.acceptance.duration'))).toBe(true);
     expect(mine.some((p) => p.includes('clocks.handling.calendar'))).toBe(true);
     expect(mine.some((p) => p.includes('weekly'))).toBe(true);
+  });
+
+  it.each([
+    ['handling', { duration: 'P60D', calendar: 'calendar-days', onBreach: 'close' }],
+    ['acceptance', { duration: 'P15D', calendar: 'calendar-days', onBreach: 'close' }],
+    ['supervision', { duration: 'P15D', calendar: 'calendar-days', onBreach: 'close' }],
+  ])('refuses "close" on the %s clock, which has nothing to close, in one line naming the clock', (clock, policy) => {
+    const path = file({ clocks: { [clock]: policy } });
+    const err = refusal({ PETITION_POLICY: path });
+    const mine = err.problems.filter((p) => p.startsWith(`PETITION_POLICY ${path}: `));
+    expect(mine).toEqual([`PETITION_POLICY ${path}: clocks.${clock}.onBreach: the ${clock} clock cannot "close" on breach (it supports escalate, notify)`]);
+    expect(mine[0]).not.toContain('\n');
+  });
+
+  it('accepts every breach action a clock supports, and the statutory defaults pass the same check', () => {
+    for (const clock of CLOCK_NAMES) {
+      for (const onBreach of CLOCK_BREACH_ACTIONS[clock]) {
+        const path = file({ clocks: { [clock]: { duration: 'P10D', calendar: 'calendar-days', onBreach } } });
+        expect(loadConfig({ PETITION_POLICY: path }).policy.clocks[clock].onBreach).toBe(onBreach);
+      }
+    }
+    expect(unsupportedBreaches(DEFAULT_POLICY.clocks)).toEqual([]);
   });
 
   it('refuses a file that is not JSON, naming its path', () => {

@@ -6,10 +6,11 @@
 import { getShortestPaths, type StatePath } from 'xstate/graph';
 import type { AnyStateNode } from 'xstate';
 import type { PetitionEvent } from '../../machines/petition.machine';
-import { STATE_NAMES, isPermitted } from '../../machines/petition.permissions';
+import { isPermitted } from '../../machines/petition.permissions';
+import { STATE_NAMES } from '../../machines/petition.vocabulary';
 import { machineFor, stateName, type PetitionSnapshot } from '../../machines/petition.registry';
 import { EVENT_TYPES } from '../../machines/petition.schemas';
-import { AT, CASE_ID, INTAKE, VERSION, eventsFor, run, start } from '../support/machine-fixtures';
+import { AT, CASE_ID, INTAKE, PERMISSIONS, VERSION, eventsFor, run, start } from '../support/machine-fixtures';
 
 const machine = machineFor(VERSION);
 
@@ -80,7 +81,7 @@ describe('reachability (xstate/graph shortest paths)', () => {
     for (const path of paths) {
       path.steps.forEach((s, i) => {
         const from = path.steps[i - 1]?.state;
-        if (from !== undefined && !isPermitted(s.event.type, stateName(from), s.event.actor.role)) {
+        if (from !== undefined && !isPermitted(PERMISSIONS, s.event.type, stateName(from), s.event.actor.role)) {
           offending.add(`${s.event.type} by ${s.event.actor.role} in ${stateName(from)}`);
         }
       });

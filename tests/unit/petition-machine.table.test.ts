@@ -6,14 +6,16 @@
  * show in one step (extension, info requests, pauses, objection window, review
  * chain, deadlines), and a check that machine, matrix and allowedEvents agree.
  */
-import type { ClockName } from '../../config/policy.schema';
+import { CLOCK_BREACH_ACTIONS, closesCaseOnBreach, supportsBreachAction } from '../../machines/breach-actions';
+import { ACTIVE_STATES, CLOCK_NAMES, type BreachAction, type ClockName, type Role, ROLES, type StateName } from '../../machines/petition.vocabulary';
 import type { PetitionEvent } from '../../machines/petition.machine';
-import { ACTIVE_STATES, PERMISSIONS, isPermitted, type StateName } from '../../machines/petition.permissions';
-import { allowedEvents, stateName, step, type PetitionSnapshot } from '../../machines/petition.registry';
-import { ROLES, type Role } from '../../machines/petition.roles';
+import { isPermitted } from '../../machines/petition.permissions';
+import { allowedEvents } from '../../machines/event-permission';
+import { stateName, step, type PetitionSnapshot } from '../../machines/petition.registry';
 import { COMMAND_TYPES, EVENT_TYPES, type EventType } from '../../machines/petition.schemas';
 import {
   AT,
+  PERMISSIONS,
   VERSION,
   clockChanges,
   clockStatuses,
@@ -183,7 +185,7 @@ function probe(snapshot: PetitionSnapshot, row: Row, type: EventType, role: Role
 
 /** The roles the matrix names for `type` in `state` (`*` covering the active states). */
 function matrixRoles(type: EventType, state: StateName): Role[] {
-  return ROLES.filter((role) => isPermitted(type, state, role));
+  return ROLES.filter((role) => isPermitted(PERMISSIONS, type, state, role));
 }
 
 describe.each(TABLE)('$milestone', (row) => {
@@ -565,14 +567,14 @@ const CONTRACT_ROLES: Partial<Record<(typeof COMMAND_TYPES)[number], readonly Ro
 };
 
 describe('the matrix honours CONTRACT.md', () => {
-  const rolesOf = (type: EventType) => new Set(Object.values(PERMISSIONS[type]).flat());
+  const rolesOf = (type: EventType) => new Set(Object.values(PERMISSIONS[type] ?? {}).flat());
 
   test.each(Object.entries(CONTRACT_ROLES))('%s: the contract roles may send it', (type, roles) => {
     expect([...rolesOf(type as EventType)]).toEqual(expect.arrayContaining([...roles]));
   });
 
   test('RESOLVE: the supervisor only when escalated', () => {
-    expect(ACTIVE_STATES.filter((state) => isPermitted('RESOLVE', state, 'supervisor'))).toEqual(['escalated']);
+    expect(ACTIVE_STATES.filter((state) => isPermitted(PERMISSIONS, 'RESOLVE', state, 'supervisor'))).toEqual(['escalated']);
   });
 
   test('an auditor sends nothing; the system sends only the deadline events', () => {
@@ -603,7 +605,7 @@ describe('machine, matrix and allowedEvents agree over every reachable snapshot'
 
   test('every event the machine takes is permitted by the matrix', () => {
     const unpermitted = edges
-      .filter(({ from, event }) => !isPermitted(event.type, stateName(from), event.actor.role))
+      .filter(({ from, event }) => !isPermitted(PERMISSIONS, event.type, stateName(from), event.actor.role))
       .map(({ from, event }) => `${event.type} by ${event.actor.role} in ${stateName(from)}`);
     expect([...new Set(unpermitted)]).toEqual([]);
   });
@@ -612,7 +614,7 @@ describe('machine, matrix and allowedEvents agree over every reachable snapshot'
     const taken = new Set(edges.map(({ from, event }) => `${event.type} ${stateName(from)} ${event.actor.role}`));
     const missing: string[] = [];
     for (const type of EVENT_TYPES) {
-      for (const [key, roles] of Object.entries(PERMISSIONS[type])) {
+      for (const [key, roles] of Object.entries(PERMISSIONS[type] ?? {})) {
         const states: readonly StateName[] = key === '*' ? ACTIVE_STATES : [key as StateName];
         for (const state of states) for (const role of roles) if (!taken.has(`${type} ${state} ${role}`)) missing.push(`${type} ${state} ${role}`);
       }
@@ -627,12 +629,47 @@ describe('machine, matrix and allowedEvents agree over every reachable snapshot'
       for (const role of ROLES) {
         const allowed = allowedEvents(snapshot, role, AT);
         const takes = COMMAND_TYPES.filter((type) => variants(snapshot, type, role).some((e) => snapshot.can(e)));
-        const outsideMatrix = allowed.filter((type) => !isPermitted(type, state, role));
+        const outsideMatrix = allowed.filter((type) => !isPermitted(PERMISSIONS, type, state, role));
         if (JSON.stringify(allowed) !== JSON.stringify(takes) || outsideMatrix.length > 0) {
           mismatches.push(`${state}/${role}: allowedEvents ${allowed.join(',')} vs taken ${takes.join(',')}`);
         }
       }
     }
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe('breach actions: what the machine declares per clock is what it does', () => {
+  const snapshots = Object.values(exploreMachine()).map((v) => v.state);
+  const after = (s: PetitionSnapshot, clock: ClockName, onBreach: BreachAction) => {
+    const next = step(VERSION, s, timer(s, 'DEADLINE_BREACHED', clock, { onBreach }));
+    return JSON.stringify({ value: next.value, context: next.context });
+  };
+
+  // A clock without "close" would take it as "notify" (silently doing less): the policy loader refuses that pairing.
+  test.each(CLOCK_NAMES)('%s: "close" does more than "notify" exactly where it closes the case', (clock) => {
+    const running = snapshots.filter((s) => s.context.clocks[clock]?.status === 'running');
+    expect(running.length).toBeGreaterThan(0);
+    const differs = running.filter((s) => after(s, clock, 'close') !== after(s, clock, 'notify'));
+    if (closesCaseOnBreach(clock)) expect(differs.length).toBeGreaterThan(0);
+    else expect(differs.map((s) => stateName(s))).toEqual([]);
+    if (closesCaseOnBreach(clock)) expect(supportsBreachAction(clock, 'close')).toBe(true);
+  });
+
+  test('"escalate" and "notify" are supported by every clock; "close" by the review and satisfaction windows only', () => {
+    for (const clock of CLOCK_NAMES) expect(CLOCK_BREACH_ACTIONS[clock]).toEqual(expect.arrayContaining(['escalate', 'notify']));
+    expect(CLOCK_NAMES.filter((clock) => supportsBreachAction(clock, 'close'))).toEqual(['reviewRequest', 'reReviewRequest', 'satisfaction']);
+  });
+
+  test('a lapsed review window closes the case on "close", a lapsed satisfaction window leaves it unrated', () => {
+    const delivered = snapshots.find((s) => s.context.clocks.reviewRequest?.status === 'running' && s.context.clocks.satisfaction?.status === 'running');
+    if (delivered === undefined) throw new Error('no delivered case reached');
+    const closed = step(VERSION, delivered, timer(delivered, 'DEADLINE_BREACHED', 'reviewRequest', { onBreach: 'close' }));
+    expect([stateName(closed), closed.context.closure]).toEqual(['closed', 'window-lapsed']);
+    // The rating window's lapse is "unrated" whether the policy says close or notify.
+    for (const onBreach of ['close', 'notify'] as const) {
+      const unrated = step(VERSION, delivered, timer(delivered, 'DEADLINE_BREACHED', 'satisfaction', { onBreach }));
+      expect([stateName(unrated), unrated.context.satisfaction]).toEqual([stateName(delivered), 'unrated']);
+    }
   });
 });

@@ -1,11 +1,13 @@
 /**
- * The README's "Who may do what" table is the permission matrix as
- * permissionsMarkdown() prints it. When PERMISSIONS changes, regenerate it:
+ * The README's "Who may do what" table is the current machine version's
+ * permission table as permissionsMarkdown() prints it. When it changes (or a
+ * new version becomes current), regenerate it:
  *   npx tsx -e "import {permissionsMarkdown} from './machines/permissions-table'; console.log(permissionsMarkdown())"
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { permissionsMarkdown } from '../../machines/permissions-table';
+import { CURRENT_MACHINE_VERSION } from '../../machines/petition.registry';
 
 const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 
@@ -23,7 +25,7 @@ describe('README.md, "Who may do what"', () => {
   });
 
   it('names the file the table is generated from, and comes before Development', () => {
-    expect(section('Who may do what')).toContain('machines/petition.permissions.ts');
+    expect(section('Who may do what')).toContain(`machines/versions/v${CURRENT_MACHINE_VERSION}.ts`);
     expect(README.indexOf('\n## Who may do what\n')).toBeLessThan(README.indexOf('\n## Development\n'));
   });
 });

@@ -1,6 +1,8 @@
 import { Duration } from 'luxon';
 import { z } from 'zod';
 
+// luxon's Duration is pure arithmetic on the string (no clock, no zone), so the machine may use it.
+
 /**
  * An ISO 8601 duration such as `P15D`, `PT1M` or `PT2S`, validated by luxon.
  * Kept as its string form everywhere (policy, events, audit trail) so that

@@ -1,19 +1,14 @@
 import type { Kysely, Transaction } from 'kysely';
 import { findCase } from '../db/case.repository';
-import { findIdempotentResponse } from '../db/idempotency.repository';
+import { findIdempotentResponse, storeIdempotentResponse } from '../db/idempotency.repository';
 import type { Database } from '../db/schema';
-import { roleMaySend } from '../machines/petition.permissions';
+import { roleMaySend } from '../machines/event-permission';
 import type { Actor } from '../machines/petition.roles';
 import type { EventType } from '../machines/petition.schemas';
-import type { PetitionView } from './case-view';
-import { AccessError, IdempotencyKeyReusedError, NotFoundError } from './errors';
 import { intakeFor } from './access';
-
-/** A request's `Idempotency-Key` and a hash of the request it came with. */
-export interface IdempotencyOptions {
-  readonly key: string;
-  readonly requestHash: string;
-}
+import type { PetitionView } from './case-view';
+import type { IdempotencyOptions } from './engine.types';
+import { AccessError, IdempotencyKeyReusedError, NotFoundError } from './errors';
 
 /** What a replay answers: a new case (`intake`) or one command of a type on a case. */
 export type ReplayOf = { readonly kind: 'intake' } | { readonly kind: 'command'; readonly eventType: EventType; readonly scopeChecked: boolean };
@@ -37,7 +32,7 @@ function viewForCaller(view: PetitionView, caller: Actor): PetitionView {
  * caller just checked that under the case lock), a 403 if the role never
  * sends the event, and masked for the caller. Undefined: no stored response.
  */
-export async function replayFor(
+export async function storedResponse(
   db: Kysely<Database> | Transaction<Database>,
   caller: Actor,
   idem: IdempotencyOptions,
@@ -53,4 +48,44 @@ export async function replayFor(
     throw new AccessError('FORBIDDEN', `a ${caller.role} never sends ${of.eventType}`);
   }
   return viewForCaller(view, caller);
+}
+
+/** Keeps a request's response under its key (owned by the whole actor), in the request's own transaction. */
+export async function storeResponse(
+  trx: Transaction<Database>,
+  actor: Actor,
+  idem: IdempotencyOptions | undefined,
+  status: 200 | 201,
+  view: PetitionView,
+  at: Date,
+): Promise<void> {
+  if (idem !== undefined) await storeIdempotentResponse(trx, { actor, ...idem, status, response: view, at });
+}
+
+/**
+ * Answers a retried request from its first response; runs it otherwise (the
+ * run stores its response with {@link storeResponse}). A concurrent request
+ * with the same key that committed first makes the run fail on the key's
+ * unique index: its response is then the answer.
+ */
+export async function idempotent(
+  db: Kysely<Database>,
+  actor: Actor,
+  idem: IdempotencyOptions | undefined,
+  of: { kind: 'intake' } | { kind: 'command'; eventType: EventType },
+  run: () => Promise<PetitionView>,
+): Promise<PetitionView> {
+  if (idem === undefined) return run();
+  const replayOf: ReplayOf = of.kind === 'intake' ? of : { ...of, scopeChecked: false };
+  const first = await storedResponse(db, actor, idem, replayOf);
+  if (first !== undefined) return first;
+  try {
+    return await run();
+  } catch (err) {
+    if ((err as { code?: unknown }).code === '23505') {
+      const again = await storedResponse(db, actor, idem, replayOf);
+      if (again !== undefined) return again;
+    }
+    throw err;
+  }
 }
