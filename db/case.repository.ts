@@ -117,3 +117,12 @@ export async function listCaseIds(db: Executor, scopeUnit?: string): Promise<str
   const rows = await q.orderBy('cases.id').execute();
   return rows.map((r) => r.id);
 }
+
+/** A page of case rows in id order after `afterId`, optionally within a unit subtree, for whole-trail checks. */
+export async function listCasesPage(db: Executor, afterId: string | undefined, limit: number, scopeUnit?: string): Promise<CaseRecord[]> {
+  let q = baseQuery(db);
+  if (scopeUnit !== undefined) q = scoped(q, scopeUnit);
+  if (afterId !== undefined) q = q.where('cases.id', '>', afterId);
+  const rows = await q.orderBy('cases.id').limit(limit).execute();
+  return rows.map(caseRecordOf);
+}
