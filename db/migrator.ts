@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import * as m0001 from './migrations/0001-initial.migration';
 import * as m0002 from './migrations/0002-timers-incidents.migration';
 import * as m0003 from './migrations/0003-supervision-idempotency.migration';
+import * as m0004 from './migrations/0004-audit-checkpoints.migration';
 
 /**
  * Migrations are imported statically rather than read from a folder, so the
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-timers-incidents': m0002,
   '0003-supervision-idempotency': m0003,
+  '0004-audit-checkpoints': m0004,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
