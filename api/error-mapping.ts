@@ -11,6 +11,7 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   VERSION_CONFLICT: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
   EVENT_NOT_ALLOWED: 422,
+  TRAIL_BROKEN: 409,
   UNAVAILABLE: 503,
 };
 

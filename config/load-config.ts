@@ -32,6 +32,10 @@ const envSchema = z.object({
   NOTIFY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
   PETITION_CALENDAR: z.string().min(1).optional(),
+  AUDIT_SIGNING_KEY: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_EVERY: isoDurationSchema.optional(),
+  AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_WEBHOOK: z.enum(['true', 'false']).default('false'),
 });
 
 /** The validated, frozen configuration of one process. */
@@ -56,6 +60,14 @@ export interface Config {
   readonly workerConcurrency: number;
   /** Working-day overrides (`{"2028-01-29": false, "2028-02-05": true}`) for years the State Council publishes later. */
   readonly calendarOverrides: Readonly<Record<string, boolean>>;
+  /** Path of the PKCS#8 PEM Ed25519 key that signs audit checkpoints; absent: one generated once under `dataDir`. */
+  readonly auditSigningKey: string | undefined;
+  /** How often the sweeper takes a signed checkpoint (ISO 8601 duration); absent: never on its own. */
+  readonly auditCheckpointEvery: string | undefined;
+  /** Directory each scheduled checkpoint is written to as `<createdAt>-<id>.json`. */
+  readonly auditCheckpointDir: string | undefined;
+  /** Whether scheduled checkpoints are also POSTed to `notifyWebhookUrl` (signed like notifications). */
+  readonly auditCheckpointWebhook: boolean;
 }
 
 const calendarOverridesSchema = z.record(z.iso.date(), z.boolean());
@@ -123,6 +135,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (cleaned.NOTIFY_WEBHOOK_URL !== undefined && cleaned.NOTIFY_WEBHOOK_SECRET === undefined) {
     problems.push('NOTIFY_WEBHOOK_SECRET: required when NOTIFY_WEBHOOK_URL is set (receivers check the signature)');
   }
+  if (cleaned.AUDIT_CHECKPOINT_WEBHOOK === 'true' && cleaned.NOTIFY_WEBHOOK_URL === undefined) {
+    problems.push('AUDIT_CHECKPOINT_WEBHOOK: needs NOTIFY_WEBHOOK_URL (checkpoints go to the notification webhook)');
+  }
+  if (cleaned.AUDIT_CHECKPOINT_EVERY !== undefined && cleaned.AUDIT_CHECKPOINT_DIR === undefined && cleaned.AUDIT_CHECKPOINT_WEBHOOK !== 'true') {
+    problems.push('AUDIT_CHECKPOINT_EVERY: set AUDIT_CHECKPOINT_DIR or AUDIT_CHECKPOINT_WEBHOOK=true too, so a copy is kept outside the database');
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   return Object.freeze({
@@ -141,5 +159,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     notifyWebhookSecret: e.NOTIFY_WEBHOOK_SECRET,
     workerConcurrency: e.WORKER_CONCURRENCY,
     calendarOverrides: Object.freeze(calendarOverrides),
+    auditSigningKey: e.AUDIT_SIGNING_KEY,
+    auditCheckpointEvery: e.AUDIT_CHECKPOINT_EVERY,
+    auditCheckpointDir: e.AUDIT_CHECKPOINT_DIR,
+    auditCheckpointWebhook: e.AUDIT_CHECKPOINT_WEBHOOK === 'true',
   });
 }

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'VERSION_CONFLICT'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'EVENT_NOT_ALLOWED'
+  | 'TRAIL_BROKEN'
   | 'UNAVAILABLE';
 
 /** Base of the engine's errors: a code, a message without personal data, optional details. */
@@ -60,5 +61,12 @@ export class AccessError extends PetitionError {
 export class IdempotencyKeyReusedError extends PetitionError {
   constructor() {
     super('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request');
+  }
+}
+
+/** The audit trail does not verify, so nothing may vouch for it (no checkpoint is signed over it). */
+export class TrailBrokenError extends PetitionError {
+  constructor(at: { caseId: string; seq: number; reason: string }) {
+    super('TRAIL_BROKEN', `the audit trail does not verify at case ${at.caseId} seq ${at.seq}: ${at.reason}`, { ...at });
   }
 }
