@@ -32,7 +32,10 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationRes
   const result = await createMigrator(db).migrateToLatest();
   if (result.error !== undefined) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`migration ${failed} failed: ${result.error instanceof Error ? result.error.message : JSON.stringify(result.error)}`, { cause: result.error });
+    const message = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
+    // The least-privilege application role cannot change the schema: say who can.
+    const hint = (result.error as { code?: unknown }).code === '42501' ? ' (the application role cannot migrate: run `petitionflow migrate --admin-url <owner URL>`)' : '';
+    throw new Error(`migration ${failed} failed: ${message}${hint}`, { cause: result.error });
   }
   return result;
 }

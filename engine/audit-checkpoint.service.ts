@@ -77,8 +77,9 @@ function headsOf(c: Pick<AuditCheckpoint, 'leaves'>): CaseHead[] {
   return c.leaves.map(([caseId, version, head]) => ({ caseId, version, head }));
 }
 
+/** SPKI PEM of a key's public half (a private key is reduced to its public key). */
 function publicPem(key: KeyObject): string {
-  return createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
+  return (key.type === 'private' ? createPublicKey(key) : key).export({ type: 'spki', format: 'pem' }).toString();
 }
 
 /**
