@@ -6,11 +6,12 @@
  * so that verify-audit and replay both pass. A checkpoint taken before and
  * kept elsewhere still names the case.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { Pool } from 'pg';
 import { runCli } from '../../cli/program';
 import { DEFAULT_POLICY } from '../../config/default-policy';
 import { listEvents, type CaseEventRecord } from '../../db/case-event.repository';
@@ -21,8 +22,7 @@ import { createPetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import { toStored } from '../../machines/petition.registry';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { sign } from 'node:crypto';
+import { createTestDatabase, TEST_PG_ADMIN_URL, type TestDatabase } from '../support/test-database';
 
 let tdb: TestDatabase;
 let dataDir: string;
@@ -155,5 +155,40 @@ describe('signed checkpoints', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`does not verify at case ${victim}`);
     expect(await tdb.db.selectFrom('audit_checkpoints').select('id').execute()).toHaveLength(2);
+  });
+});
+
+describe('migrate --admin-url', () => {
+  it('migrates as the owner and sets up the application role named by DATABASE_URL, which then cannot touch the trail', async () => {
+    const name = `pf_roles_${Date.now().toString(36)}`;
+    const role = `${name}_app`;
+    const admin = new Pool({ connectionString: TEST_PG_ADMIN_URL, max: 1 });
+    await admin.query(`create database ${name}`);
+    const ownerUrl = new URL(TEST_PG_ADMIN_URL);
+    ownerUrl.pathname = `/${name}`;
+    const appUrl = new URL(ownerUrl);
+    appUrl.username = role;
+    appUrl.password = 'app-password';
+    const app = new Pool({ connectionString: appUrl.toString(), max: 1 });
+    try {
+      const run = await cli(['migrate', '--admin-url', ownerUrl.toString()], { DATABASE_URL: appUrl.toString() });
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(run.stdout).toContain('applied 0004-audit-checkpoints');
+      expect(run.stdout).toContain(`application role ${role} granted its least privileges`);
+      // Running it again is safe: nothing to migrate, grants set again.
+      expect((await cli(['migrate', '--admin-url', ownerUrl.toString()], { DATABASE_URL: appUrl.toString() })).code).toBe(0);
+      // The application starts as that role (its migrate finds nothing to do) and reads; it cannot alter the trail.
+      expect((await cli(['migrate'], { DATABASE_URL: appUrl.toString() })).stdout).toContain('up to date');
+      expect((await app.query('select count(*)::int as n from case_events')).rows[0]).toEqual({ n: 0 });
+      await expect(app.query('alter table case_events disable trigger all')).rejects.toMatchObject({ code: '42501' });
+      await expect(app.query('delete from audit_checkpoints')).rejects.toMatchObject({ code: '42501' });
+      const owner = await cli(['migrate', '--admin-url', ownerUrl.toString(), '--app-role', ownerUrl.username || 'postgres']);
+      expect(owner.code).toBe(2);
+    } finally {
+      await app.end();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.query(`drop role if exists ${role}`);
+      await admin.end();
+    }
   });
 });
