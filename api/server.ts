@@ -8,6 +8,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/schema';
+import type { AuditCheckpointService } from '../engine/audit-checkpoint.service';
 import type { AuditService } from '../engine/audit.service';
 import { createCaseQueryService } from '../engine/case-query.service';
 import type { PetitionEngine } from '../engine/petition.engine';
@@ -16,6 +17,7 @@ import { verifyToken } from './auth';
 import { handleError, notFoundBody } from './error-mapping';
 import { createMetrics } from './metrics';
 import { registerIncidentRoutes, type IncidentRetrier } from './incident.routes';
+import { registerAuditCheckpointRoutes } from './audit-checkpoint.routes';
 import { registerOpsRoutes } from './ops.routes';
 import { registerSupervisionRoutes } from './supervision.routes';
 import { registerPetitionRoutes } from './petition.routes';
@@ -25,6 +27,7 @@ import { AccessError } from '../engine/errors';
 export interface ServerDeps {
   readonly engine: PetitionEngine;
   readonly audit: AuditService;
+  readonly checkpoints: AuditCheckpointService;
   readonly db: Kysely<Database>;
   readonly authSecret: string;
   readonly logger: Logger | false;
@@ -126,6 +129,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const queries = createCaseQueryService(deps.db, deps.now);
   registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
   registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics });
+  registerAuditCheckpointRoutes(app, { checkpoints: deps.checkpoints });
   registerIncidentRoutes(app, { db: deps.db, retrier: deps.incidents });
   registerSupervisionRoutes(app, { db: deps.db, queries, now: deps.now ?? (() => new Date()) });
   return app;

@@ -16,10 +16,13 @@ import { createDatabasePool, type DatabasePool } from '../db/database-pool';
 import { createKysely } from '../db/database';
 import { migrateToLatest } from '../db/migrator';
 import type { Database } from '../db/schema';
+import { createAuditCheckpointService } from '../engine/audit-checkpoint.service';
 import { createAuditService } from '../engine/audit.service';
+import { resolveAuditSigningKey } from '../config/audit-signing-key';
 import { createPetitionEngine, type PetitionEngine } from '../engine/petition.engine';
 import { durationMillis } from '../config/duration';
 import { createWorkerRuntime, type WorkerRuntime } from '../workers/worker-runtime';
+import { checkpointScheduleOf } from '../workers/audit-checkpoint.publisher';
 import { createChinaCalendar } from '../engine/working-calendar';
 
 /** How long start-up waits for Redis before calling it unreachable; a local Redis answers in milliseconds. */
@@ -186,6 +189,7 @@ export function createRuntime(config: Config, db: Kysely<Database>, logger: Logg
       config.notifyWebhookUrl !== undefined && config.notifyWebhookSecret !== undefined
         ? { url: config.notifyWebhookUrl, secret: config.notifyWebhookSecret }
         : undefined,
+    checkpoint: checkpointScheduleOf(config, db, now),
     ...(now !== undefined && { now }),
   });
 }
@@ -340,6 +344,7 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
     server = await buildServer({
       engine,
       audit,
+      checkpoints: createAuditCheckpointService({ db, audit, signingKey: () => resolveAuditSigningKey(config), ...(options.now !== undefined && { now: options.now }) }),
       db,
       authSecret: resolveAuthSecret(config),
       logger,

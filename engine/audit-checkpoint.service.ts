@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import * as store from '../db/audit-checkpoint.repository';
 import { listEventsOfCases, type CaseEventRecord } from '../db/case-event.repository';
+import { findCase } from '../db/case.repository';
 import type { Database } from '../db/schema';
 import type { AuditService } from './audit.service';
 import { TrailBrokenError, ValidationError } from './errors';
@@ -126,6 +127,12 @@ export interface AuditCheckpointService {
   latest(): Promise<AuditCheckpoint | undefined>;
   /** Checks the checkpoint itself, then every covered case against the stored trail. */
   verifyAgainst(c: AuditCheckpoint, expectedSigner?: KeyObject): Promise<CheckpointVerification>;
+  /**
+   * Verifies the newest stored checkpoint, signed by this installation's key,
+   * for a viewer of `scopeUnit`: a changed case outside that subtree is
+   * reported without its id. Undefined when no checkpoint was taken yet.
+   */
+  verifyLatest(scopeUnit: string): Promise<CheckpointVerification | undefined>;
 }
 
 /** What the checkpoint service needs: the signing key is read only when a checkpoint is taken. */
@@ -163,7 +170,7 @@ function toCheckpoint(r: store.CheckpointRecord): AuditCheckpoint {
 /** Creates the checkpoint service. */
 export function createAuditCheckpointService(deps: AuditCheckpointDeps): AuditCheckpointService {
   const now = deps.now ?? (() => new Date());
-  return {
+  const service: AuditCheckpointService = {
     async take() {
       // Heads first, then the check: every head read is a prefix of a chain the check then walks whole.
       const heads = sortHeads(await store.listTrailHeads(deps.db));
@@ -214,5 +221,15 @@ export function createAuditCheckpointService(deps: AuditCheckpointDeps): AuditCh
       }
       return { ...base, ok: true, checked };
     },
+
+    async verifyLatest(scopeUnit) {
+      const latest = await service.latest();
+      if (latest === undefined) return undefined;
+      const result = await service.verifyAgainst(latest, deps.signingKey());
+      if (result.firstBroken === undefined || (await findCase(deps.db, result.firstBroken.caseId, scopeUnit)) !== undefined) return result;
+      const { firstBroken: _hidden, ...rest } = result;
+      return { ...rest, problem: 'a case outside your units changed since this checkpoint' };
+    },
   };
+  return service;
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { listFiringBefore } from '../db/deadline.repository';
 import { deleteIdempotencyKeysBefore } from '../db/idempotency.repository';
 import type { Database } from '../db/schema';
+import type { CheckpointSchedule } from './audit-checkpoint.publisher';
 import type { TimerScheduler } from './timer-scheduler';
 
 /** What the sweeper needs. */
@@ -12,6 +13,8 @@ export interface SweeperDeps {
   readonly logger: Logger;
   /** Milliseconds between sweeps (`RECONCILE_EVERY`). */
   readonly everyMs: number;
+  /** Signed audit checkpoints to take when the latest is older than their interval (`AUDIT_CHECKPOINT_EVERY`). */
+  readonly checkpoint?: CheckpointSchedule | undefined;
   readonly now?: () => Date;
 }
 
@@ -61,10 +64,32 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
     return seen;
   }
 
+  /**
+   * Takes a checkpoint when the newest stored one is due for renewal. Several
+   * sweepers may share a database; the age check keeps them from each taking
+   * one per pass (two at the same moment are harmless, both are genuine).
+   */
+  async function checkpointIfDue(schedule: CheckpointSchedule): Promise<void> {
+    const latest = await schedule.service.latest();
+    if (latest !== undefined && new Date(latest.createdAt).getTime() + schedule.everyMs > now().getTime()) return;
+    const checkpoint = await schedule.service.take();
+    await schedule.publish(checkpoint);
+    deps.logger.info({ checkpoint: checkpoint.id, cases: checkpoint.cases, root: checkpoint.root }, 'audit checkpoint taken');
+  }
+
+  async function pass(): Promise<number> {
+    const n = await sweep();
+    // Apart from re-arming: a broken trail or an unreachable copy target must not stop the timers.
+    if (deps.checkpoint !== undefined) {
+      await checkpointIfDue(deps.checkpoint).catch((err: unknown) => deps.logger.error({ err: (err as Error).message }, 'audit checkpoint failed'));
+    }
+    return n;
+  }
+
   function schedule(delay: number): void {
     if (stopped) return;
     timer = setTimeout(() => {
-      running = sweep()
+      running = pass()
         .then((n) => deps.logger.debug({ deadlines: n }, 'sweep done'))
         .catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'sweep failed; retrying next interval'))
         .finally(() => schedule(deps.everyMs));

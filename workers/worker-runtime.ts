@@ -12,6 +12,7 @@ import { createLogChannel, createWebhookChannel, type NotificationChannel } from
 import { createNotificationProcessor } from './notification.processor';
 import { DEADLINE_QUEUE, NOTIFICATION_QUEUE, notificationJobId } from './queues';
 import { createRedisConnection } from './redis-connection';
+import type { CheckpointSchedule } from './audit-checkpoint.publisher';
 import { createSweeper, type Sweeper } from './sweeper';
 import { createTimerBatcher } from './timer-batcher';
 import { createTimerScheduler, type TimerScheduler } from './timer-scheduler';
@@ -27,6 +28,8 @@ export interface WorkerRuntimeOptions {
   /** Deadline jobs one process holds at once; timers that fall due together are fired in batches of up to this many. */
   readonly concurrency: number;
   readonly webhook?: { readonly url: string; readonly secret: string } | undefined;
+  /** Signed audit checkpoints the sweeper takes on a schedule; undefined: none. */
+  readonly checkpoint?: CheckpointSchedule | undefined;
   readonly now?: () => Date;
 }
 
@@ -117,7 +120,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
         recordIncidentsOf(w, opts.db, opts.logger, now);
         workers.push(w);
       }
-      sweeper = createSweeper({ db: opts.db, scheduler, logger: opts.logger, everyMs: opts.reconcileEveryMs, now });
+      sweeper = createSweeper({ db: opts.db, scheduler, logger: opts.logger, everyMs: opts.reconcileEveryMs, checkpoint: opts.checkpoint, now });
       sweeper.start();
       return sweeper;
     },
