@@ -41,7 +41,7 @@ export function registerAuditCheckpointRoutes(app: FastifyInstance, deps: { chec
     '/audit/checkpoints/latest/verify',
     { schema: { summary: 'Check the newest checkpoint’s signature and that no case it covers has changed since' } },
     async (request) => {
-      requireRole(request.actor, ['auditor'], 'verify checkpoints');
+      requireRole(request.actor, ['auditor', 'supervisor'], 'verify checkpoints');
       return { checkpoint: (await deps.checkpoints.verifyLatest(request.actor.unit)) ?? null };
     },
   );

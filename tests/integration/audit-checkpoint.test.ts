@@ -7,13 +7,15 @@
  * kept elsewhere still names the case.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { Pool } from 'pg';
+import pino from 'pino';
 import { runCli } from '../../cli/program';
 import { DEFAULT_POLICY } from '../../config/default-policy';
+import { loadConfig } from '../../config/load-config';
 import { listEvents, type CaseEventRecord } from '../../db/case-event.repository';
 import { hashEvent } from '../../engine/audit-hash';
 import { checkpointStatement, type AuditCheckpoint } from '../../engine/audit-checkpoint.service';
@@ -21,6 +23,9 @@ import { createAuditService, foldTrail } from '../../engine/audit.service';
 import { createPetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import { toStored } from '../../machines/petition.registry';
+import { checkpointScheduleOf } from '../../workers/audit-checkpoint.publisher';
+import { createSweeper } from '../../workers/sweeper';
+import type { TimerScheduler } from '../../workers/timer-scheduler';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, TEST_PG_ADMIN_URL, type TestDatabase } from '../support/test-database';
 
@@ -189,6 +194,34 @@ describe('migrate --admin-url', () => {
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.query(`drop role if exists ${role}`);
       await admin.end();
+    }
+  });
+});
+
+describe('scheduled checkpoints', () => {
+  it('the sweeper takes one when the newest is older than AUDIT_CHECKPOINT_EVERY and writes it to AUDIT_CHECKPOINT_DIR', async () => {
+    const own = await createTestDatabase('checkpoint_sched');
+    const dir = join(dataDir, 'scheduled');
+    try {
+      const clock = fakeClock();
+      const e = createPetitionEngine({ db: own.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), now: clock.now });
+      await e.intake(intakeBody(), actor('clerk'));
+      const config = loadConfig({ DATA_DIR: dataDir, AUDIT_CHECKPOINT_EVERY: 'PT1H', AUDIT_CHECKPOINT_DIR: dir });
+      const schedule = checkpointScheduleOf(config, own.db, clock.now);
+      const sweeper = createSweeper({ db: own.db, scheduler: { arm: async () => undefined } as unknown as TimerScheduler, logger: pino({ level: 'silent' }), everyMs: 60_000, checkpoint: schedule, now: clock.now });
+      await sweeper.sweep();
+      await sweeper.sweep();
+      expect(await readdir(dir)).toHaveLength(1);
+      clock.advance(3_600_000);
+      await sweeper.sweep();
+      const files = (await readdir(dir)).sort();
+      expect(files).toHaveLength(2);
+      const written = JSON.parse(await readFile(join(dir, files[1] ?? ''), 'utf8')) as AuditCheckpoint;
+      expect(written).toMatchObject({ cases: 1, createdAt: clock.now().toISOString() });
+      expect(await own.db.selectFrom('audit_checkpoints').select('id').execute()).toHaveLength(2);
+      expect((await cli(['audit', 'verify', '--against', join(dir, files[1] ?? '')], { DATABASE_URL: own.url })).code).toBe(0);
+    } finally {
+      await own.drop();
     }
   });
 });
