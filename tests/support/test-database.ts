@@ -40,8 +40,9 @@ function urlFor(name: string, user?: string): string {
   return u.toString();
 }
 
-function quietPool(url: string): Pool {
-  const pool = new Pool({ connectionString: url, max: 10 });
+function quietPool(url: string, max: number): Pool {
+  // Idle connections are closed soon: the server's connection slots are shared by every test file running at once.
+  const pool = new Pool({ connectionString: url, max, idleTimeoutMillis: 2000 });
   // drop() ends the pool and then drops the database WITH (FORCE): a connection still closing may be terminated by
   // the server first, which pg reports as an error event; unheard, it would fail a test file whose tests all passed.
   pool.on('error', () => undefined);
@@ -56,12 +57,13 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   await admin.query(`create database ${name}`);
   await admin.end();
   const ownerUrl = urlFor(name);
-  const ownerPool = quietPool(ownerUrl);
+  // The owner migrates and, in a few tests, tampers: two connections are plenty.
+  const ownerPool = quietPool(ownerUrl, 2);
   const ownerDb = createKysely(ownerPool);
   await migrateToLatest(ownerDb as Kysely<unknown>);
   await setUpAppRole(ownerDb as Kysely<unknown>, { role: appRole });
   const url = urlFor(name, appRole);
-  const pool = quietPool(url);
+  const pool = quietPool(url, 10);
   const db = createKysely(pool);
   return {
     name,
