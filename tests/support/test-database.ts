@@ -40,9 +40,8 @@ function urlFor(name: string, user?: string): string {
   return u.toString();
 }
 
-function quietPool(url: string, max: number): Pool {
-  // Idle connections are closed soon: the server's connection slots are shared by every test file running at once.
-  const pool = new Pool({ connectionString: url, max, idleTimeoutMillis: 2000 });
+function quietPool(url: string, max: number, idleTimeoutMillis?: number): Pool {
+  const pool = new Pool({ connectionString: url, max, ...(idleTimeoutMillis !== undefined && { idleTimeoutMillis }) });
   // drop() ends the pool and then drops the database WITH (FORCE): a connection still closing may be terminated by
   // the server first, which pg reports as an error event; unheard, it would fail a test file whose tests all passed.
   pool.on('error', () => undefined);
@@ -57,8 +56,9 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   await admin.query(`create database ${name}`);
   await admin.end();
   const ownerUrl = urlFor(name);
-  // The owner migrates and, in a few tests, tampers: two connections are plenty.
-  const ownerPool = quietPool(ownerUrl, 2);
+  // The owner migrates and, in a few tests, tampers: two connections are plenty, and idle ones close soon, since
+  // the server's connection slots are shared by every test file running at once.
+  const ownerPool = quietPool(ownerUrl, 2, 1000);
   const ownerDb = createKysely(ownerPool);
   await migrateToLatest(ownerDb as Kysely<unknown>);
   await setUpAppRole(ownerDb as Kysely<unknown>, { role: appRole });
