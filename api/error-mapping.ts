@@ -12,6 +12,7 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   IDEMPOTENCY_KEY_REUSED: 422,
   EVENT_NOT_ALLOWED: 422,
   RATE_LIMITED: 429,
+  TRAIL_BROKEN: 409,
   UNAVAILABLE: 503,
 };
 

@@ -18,6 +18,7 @@ import type { Config } from '../config/load-config';
 import type { Database } from '../db/schema';
 import { createPetitionEngine, type PetitionEngine } from '../engine/petition.engine';
 import { createChinaCalendar } from '../engine/working-calendar';
+import { checkpointScheduleOf } from '../workers/audit-checkpoint.publisher';
 import { createWorkerRuntime, type WorkerRuntime } from '../workers/worker-runtime';
 import type { Lifecycle } from './lifecycle';
 import { openDatabase } from './open-database';
@@ -40,6 +41,7 @@ export function createRuntime(config: Config, db: Kysely<Database>, logger: Logg
       config.notifyWebhookUrl !== undefined && config.notifyWebhookSecret !== undefined
         ? { url: config.notifyWebhookUrl, secret: config.notifyWebhookSecret }
         : undefined,
+    checkpoint: checkpointScheduleOf(config, db, now),
     ...(now !== undefined && { now }),
   });
 }

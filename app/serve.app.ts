@@ -12,6 +12,8 @@ import { buildServer } from '../api/server';
 import { resolveAuthSecret } from '../config/auth-secret';
 import type { Config } from '../config/load-config';
 import type { Database } from '../db/schema';
+import { resolveAuditSigningKey } from '../config/audit-signing-key';
+import { createAuditCheckpointService } from '../engine/audit-checkpoint.service';
 import { createAuditService } from '../engine/audit.service';
 import type { WorkerRuntime } from '../workers/worker-runtime';
 import { createLifecycle } from './lifecycle';
@@ -58,9 +60,16 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
   const { db, runtime, server } = await lifecycle.starting(async () => {
     const opened = await openProcessRuntime(config, logger, lifecycle, { workers: options.workers !== false, now: options.now });
     const readiness = await openReadiness(config.redisUrl, opened.db, logger, lifecycle);
+    const audit = createAuditService(opened.db);
     const app = await buildServer({
       engine: opened.engine,
-      audit: createAuditService(opened.db),
+      audit,
+      checkpoints: createAuditCheckpointService({
+        db: opened.db,
+        audit,
+        signingKey: () => resolveAuditSigningKey(config),
+        ...(options.now !== undefined && { now: options.now }),
+      }),
       db: opened.db,
       authSecret: resolveAuthSecret(config),
       logger,

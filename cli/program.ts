@@ -7,18 +7,21 @@
  * trail, a replay that does not match, Redis unreachable, a database error);
  * 2 the invocation itself was wrong (invalid configuration, bad arguments).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { decodeJwt } from 'jose';
 import { signToken } from '../api/auth';
 import { durationMillis } from '../machines/iso-duration';
+import { operatorPublicKey, readPublicKeyFile, resolveAuditSigningKey } from '../config/audit-signing-key';
 import { resolveAuthSecret } from '../config/auth-secret';
 import { ConfigError } from '../config/config.errors';
 import { loadConfig } from '../config/load-config';
+import { checkpointSchema, createAuditCheckpointService, type CheckpointVerification } from '../engine/audit-checkpoint.service';
 import { createAuditService, type ReplayResult } from '../engine/audit.service';
-import { NotFoundError, ValidationError } from '../engine/errors';
+import { migrateAsOwner } from '../engine/database-roles.service';
+import { NotFoundError, TrailBrokenError, ValidationError } from '../engine/errors';
 import { createIncidentService } from '../engine/incident.service';
 import { unitFileSchema } from '../engine/unit-import';
 import { createUnitService } from '../engine/unit.service';
@@ -102,6 +105,17 @@ function formatReplay(result: ReplayResult, full: ReplayResult, at: Date | undef
       : `replayed state ${full.state} does NOT match the stored snapshot`,
   );
   return out;
+}
+
+function formatCheckpointVerification(r: CheckpointVerification, signerChecked: boolean): string[] {
+  const head = `checkpoint ${r.checkpointId} of ${r.createdAt}`;
+  if (r.problem !== undefined) return [`${head} is NOT genuine: ${r.problem}`];
+  if (r.firstBroken !== undefined) {
+    const b = r.firstBroken;
+    return [`${head}: trail CHANGED since: case ${b.caseId} seq ${b.seq}: ${b.reason} (after ${r.checked} of ${r.cases} cases checked)`];
+  }
+  const signer = signerChecked ? 'signed by the operator’s key' : 'signature valid (no operator key configured to compare the signer with; pass --key)';
+  return [`${head}: ${signer}; all ${r.cases} covered cases unchanged`];
 }
 
 /**
@@ -214,11 +228,26 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   program
     .command('migrate')
     .description('bring the database schema up to date and print the migrations applied')
-    .action(async () => {
-      await withDatabase(config(), async (_db, applied) => {
-        if (applied.length === 0) out('database schema is up to date; no migrations applied');
-        for (const name of applied) out(`applied ${name}`);
+    .option('--admin-url <url>', 'PostgreSQL URL of the owner role: migrate as it, then create/grant the least-privilege application role')
+    .option('--app-role <name>', 'the application role (default: the user of DATABASE_URL, whose password it is given)')
+    .action(async (opts: { adminUrl?: string; appRole?: string }) => {
+      const cfg = config();
+      if (opts.adminUrl === undefined) {
+        if (opts.appRole !== undefined) throw new CliFailure('--app-role needs --admin-url (only the owner can grant)', 2);
+        await withDatabase(cfg, async (_db, applied) => {
+          if (applied.length === 0) out('database schema is up to date; no migrations applied');
+          for (const name of applied) out(`applied ${name}`);
+        });
+        return;
+      }
+      if (!/^postgres(ql)?:\/\//.test(opts.adminUrl)) throw new CliFailure('--admin-url: must be a postgres:// URL', 2);
+      const result = await migrateAsOwner({ adminUrl: opts.adminUrl, appUrl: cfg.databaseUrl, appRole: opts.appRole }).catch((err: unknown) => {
+        if (err instanceof ValidationError) throw new CliFailure(`${err.message}: ${JSON.stringify(err.details)}`, 2);
+        throw err;
       });
+      if (result.applied.length === 0) out('database schema is up to date; no migrations applied');
+      for (const name of result.applied) out(`applied ${name}`);
+      out(`application role ${result.appRole} granted its least privileges`);
     });
 
   program
@@ -300,6 +329,49 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
           const b = result.firstBroken;
           out(`audit trail BROKEN: case ${b.caseId} seq ${b.seq}: ${b.reason} (after ${result.checked} events checked)`);
         }
+        if (!result.ok) setExit(1);
+      });
+    });
+
+  const auditCmd = program.command('audit').description('signed checkpoints of the audit trail');
+  auditCmd
+    .command('checkpoint')
+    .description('verify the trail, then sign a Merkle root over every case head (Ed25519, AUDIT_SIGNING_KEY) and store it')
+    .option('--out <file>', 'also write the checkpoint to this file (keep a copy outside the database)')
+    .action(async (opts: { out?: string }) => {
+      const cfg = config();
+      await withDatabase(cfg, async (db) => {
+        const service = createAuditCheckpointService({ db, audit: createAuditService(db), signingKey: () => resolveAuditSigningKey(cfg) });
+        const checkpoint = await service.take().catch((err: unknown) => {
+          if (err instanceof TrailBrokenError) throw new CliFailure(err.message, 1);
+          throw err;
+        });
+        if (opts.out !== undefined) writeFileSync(resolve(opts.out), `${JSON.stringify(checkpoint, null, 2)}\n`);
+        out(`checkpoint ${checkpoint.id} at ${checkpoint.createdAt}: ${checkpoint.cases} cases, root ${checkpoint.root}${opts.out === undefined ? '' : `, written to ${opts.out}`}`);
+      });
+    });
+  auditCmd
+    .command('verify')
+    .description('prove that nothing a checkpoint covers has changed since (exit 1 naming the first changed case)')
+    .requiredOption('--against <file>', 'a checkpoint file written by `audit checkpoint --out` (or the sweeper)')
+    .option('--key <file>', 'the operator’s public key (PEM); default: the configured signing key, when there is one')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { against: string; key?: string; json?: boolean }) => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(readFileSync(resolve(opts.against), 'utf8'));
+      } catch (err) {
+        throw new CliFailure(`cannot read ${opts.against} as JSON (${(err as Error).message})`, 2);
+      }
+      const parsed = checkpointSchema.safeParse(raw);
+      if (!parsed.success) throw new CliFailure(`${opts.against}: not a checkpoint: ${issuesText(parsed.error)}`, 2);
+      const cfg = config();
+      const signer = opts.key !== undefined ? readPublicKeyFile(opts.key) : operatorPublicKey(cfg);
+      await withDatabase(cfg, async (db) => {
+        const service = createAuditCheckpointService({ db, audit: createAuditService(db), signingKey: () => resolveAuditSigningKey(cfg) });
+        const result = await service.verifyAgainst(parsed.data, signer);
+        if (opts.json === true) out(JSON.stringify({ ...result, signerChecked: signer !== undefined }, null, 2));
+        else for (const line of formatCheckpointVerification(result, signer !== undefined)) out(line);
         if (!result.ok) setExit(1);
       });
     });

@@ -68,6 +68,10 @@ const envSchema = z.object({
   RATE_LIMIT_WRITES_PER_ADDRESS: positiveInt(1_000_000).default(DEFAULT_API_LIMITS.writesPerAddress),
   RATE_LIMIT_AUDIT_VERIFY_PER_USER: positiveInt(1_000_000).default(DEFAULT_API_LIMITS.auditVerifyPerUser),
   AUDIT_VERIFY_MAX_CASES: positiveInt(100_000_000).default(DEFAULT_API_LIMITS.auditVerifyMaxCases),
+  AUDIT_SIGNING_KEY: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_EVERY: isoDurationSchema.optional(),
+  AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_WEBHOOK: z.enum(['true', 'false']).default('false'),
 });
 
 /** The validated, frozen configuration of one process. */
@@ -94,6 +98,14 @@ export interface Config {
   readonly calendarOverrides: Readonly<Record<string, boolean>>;
   /** Token lifetime and request-rate limits of the HTTP API. */
   readonly api: ApiLimits;
+  /** Path of the PKCS#8 PEM Ed25519 key that signs audit checkpoints; absent: one generated once under `dataDir`. */
+  readonly auditSigningKey: string | undefined;
+  /** How often the sweeper takes a signed checkpoint (ISO 8601 duration); absent: never on its own. */
+  readonly auditCheckpointEvery: string | undefined;
+  /** Directory each scheduled checkpoint is written to as `<createdAt>-<id>.json`. */
+  readonly auditCheckpointDir: string | undefined;
+  /** Whether scheduled checkpoints are also POSTed to `notifyWebhookUrl` (signed like notifications). */
+  readonly auditCheckpointWebhook: boolean;
 }
 
 const calendarOverridesSchema = z.record(z.iso.date(), z.boolean());
@@ -175,6 +187,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (cleaned.NOTIFY_WEBHOOK_URL !== undefined && cleaned.NOTIFY_WEBHOOK_SECRET === undefined) {
     problems.push('NOTIFY_WEBHOOK_SECRET: required when NOTIFY_WEBHOOK_URL is set (receivers check the signature)');
   }
+  if (cleaned.AUDIT_CHECKPOINT_WEBHOOK === 'true' && cleaned.NOTIFY_WEBHOOK_URL === undefined) {
+    problems.push('AUDIT_CHECKPOINT_WEBHOOK: needs NOTIFY_WEBHOOK_URL (checkpoints go to the notification webhook)');
+  }
+  if (cleaned.AUDIT_CHECKPOINT_EVERY !== undefined && cleaned.AUDIT_CHECKPOINT_DIR === undefined && cleaned.AUDIT_CHECKPOINT_WEBHOOK !== 'true') {
+    problems.push('AUDIT_CHECKPOINT_EVERY: set AUDIT_CHECKPOINT_DIR or AUDIT_CHECKPOINT_WEBHOOK=true too, so a copy is kept outside the database');
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   return Object.freeze({
@@ -201,5 +219,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       auditVerifyPerUser: e.RATE_LIMIT_AUDIT_VERIFY_PER_USER,
       auditVerifyMaxCases: e.AUDIT_VERIFY_MAX_CASES,
     }),
+    auditSigningKey: e.AUDIT_SIGNING_KEY,
+    auditCheckpointEvery: e.AUDIT_CHECKPOINT_EVERY,
+    auditCheckpointDir: e.AUDIT_CHECKPOINT_DIR,
+    auditCheckpointWebhook: e.AUDIT_CHECKPOINT_WEBHOOK === 'true',
   });
 }

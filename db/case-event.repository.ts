@@ -1,5 +1,4 @@
 import type { Kysely, Transaction } from 'kysely';
-import { caseInUnitScope } from './case-scope.sql';
 import type { Database } from './schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -58,21 +57,9 @@ export async function findEvent(db: Executor, caseId: string, seq: number): Prom
   return row === undefined ? undefined : toRecord(row);
 }
 
-/** A page of the whole trail in (case, seq) order, for verification without loading it all. */
-export async function listEventsPage(
-  db: Executor,
-  after: { caseId: string; seq: number } | undefined,
-  limit: number,
-  scopeUnit?: string,
-): Promise<CaseEventRecord[]> {
-  let q = db.selectFrom('case_events').selectAll('case_events');
-  // The same scope as reads: the case's own unit or the unit it is assigned to.
-  if (scopeUnit !== undefined) q = q.innerJoin('cases', 'cases.id', 'case_events.case_id').where(caseInUnitScope(scopeUnit));
-  if (after !== undefined) {
-    q = q.where((eb) =>
-      eb.or([eb('case_events.case_id', '>', after.caseId), eb.and([eb('case_events.case_id', '=', after.caseId), eb('case_events.seq', '>', after.seq)])]),
-    );
-  }
-  const rows = await q.orderBy('case_events.case_id').orderBy('case_events.seq').limit(limit).execute();
+/** The whole trails of the given cases, in (case, seq) order: one query for a page of cases. */
+export async function listEventsOfCases(db: Executor, caseIds: readonly string[]): Promise<CaseEventRecord[]> {
+  if (caseIds.length === 0) return [];
+  const rows = await db.selectFrom('case_events').selectAll().where('case_id', 'in', caseIds).orderBy('case_id').orderBy('seq').execute();
   return rows.map(toRecord);
 }

@@ -111,3 +111,12 @@ export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRec
   const rows = await query.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(q.limit).execute();
   return rows.map(caseRecordOf);
 }
+
+/** A page of case rows in id order after `afterId`, optionally within a unit subtree, for whole-trail checks. */
+export async function listCasesPage(db: Executor, afterId: string | undefined, limit: number, scopeUnit?: string): Promise<CaseRecord[]> {
+  let q = baseQuery(db);
+  if (scopeUnit !== undefined) q = scoped(q, scopeUnit);
+  if (afterId !== undefined) q = q.where('cases.id', '>', afterId);
+  const rows = await q.orderBy('cases.id').limit(limit).execute();
+  return rows.map(caseRecordOf);
+}

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import * as m0001 from './migrations/0001-initial.migration';
 import * as m0002 from './migrations/0002-timers-incidents.migration';
 import * as m0003 from './migrations/0003-supervision-idempotency.migration';
+import * as m0004 from './migrations/0004-audit-checkpoints.migration';
 import * as m0005 from './migrations/0005-idempotency-actor.migration';
 
 /**
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-timers-incidents': m0002,
   '0003-supervision-idempotency': m0003,
+  '0004-audit-checkpoints': m0004,
   '0005-idempotency-actor': m0005,
 };
 
@@ -32,7 +34,10 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationRes
   const result = await createMigrator(db).migrateToLatest();
   if (result.error !== undefined) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`migration ${failed} failed: ${result.error instanceof Error ? result.error.message : JSON.stringify(result.error)}`, { cause: result.error });
+    const message = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
+    // The least-privilege application role cannot change the schema: say who can.
+    const hint = (result.error as { code?: unknown }).code === '42501' ? ' (the application role cannot migrate: run `petitionflow migrate --admin-url <owner URL>`)' : '';
+    throw new Error(`migration ${failed} failed: ${message}${hint}`, { cause: result.error });
   }
   return result;
 }

@@ -108,6 +108,17 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
 }
 
+/** A signed checkpoint of every case's chain head (see engine/audit-checkpoint.service.ts); append-only. */
+export interface AuditCheckpointsTable {
+  id: string;
+  created_at: Timestamp;
+  cases: number;
+  root: string;
+  public_key: string;
+  signature: string;
+  leaves: Json<[string, number, string][]>;
+}
+
 /** The Kysely database type of petitionflow. */
 export interface Database {
   units: UnitsTable;
@@ -117,4 +128,5 @@ export interface Database {
   refused_attempts: RefusedAttemptsTable;
   incidents: IncidentsTable;
   idempotency_keys: IdempotencyKeysTable;
+  audit_checkpoints: AuditCheckpointsTable;
 }

@@ -1,24 +1,13 @@
 import type { Kysely } from 'kysely';
 import * as cases from '../db/case.repository';
-import { listEvents, listEventsPage, type CaseEventRecord } from '../db/case-event.repository';
+import { listEvents, listEventsOfCases, type CaseEventRecord } from '../db/case-event.repository';
 import type { Database } from '../db/schema';
-import type { PetitionEvent } from '../machines/petition.machine';
-import { isKnownVersion, startCase, stateName, step, toStored, type PetitionSnapshot } from '../machines/petition.registry';
-import type { Intake } from '../machines/petition.schemas';
-import { canonical, GENESIS_HASH, hashEvent } from './audit-hash';
+import { stateName, toStored } from '../machines/petition.registry';
+import { canonical } from './audit-hash';
 import { NotFoundError } from './errors';
-import { INTAKE_EVENT } from './trail-entry';
+import { checkCaseRow, checkChain, foldTrail, type ReplayStep, type TrailBreak } from './trail-check';
 
-/** One step of a replay: the event and the state it led to. */
-export interface ReplayStep {
-  readonly seq: number;
-  readonly type: string;
-  readonly actor: CaseEventRecord['actor'];
-  readonly at: string;
-  readonly state: string;
-  /** False when the recorded machine version refused the recorded event: the trail does not fit the rules. */
-  readonly accepted: boolean;
-}
+export { foldTrail, type ReplayStep };
 
 /** A case rebuilt from its trail alone. */
 export interface ReplayResult {
@@ -30,7 +19,10 @@ export interface ReplayResult {
   readonly matchesStored: boolean;
 }
 
-/** The whole-trail check. */
+/**
+ * The whole-trail check: every chain in scope, and every case row against
+ * the case its trail rebuilds (head, scope and state columns, snapshot).
+ */
 export interface AuditVerification {
   readonly ok: boolean;
   readonly checked: number;
@@ -38,29 +30,22 @@ export interface AuditVerification {
   readonly firstBroken?: { readonly caseId: string; readonly seq: number; readonly reason: string };
 }
 
-/**
- * Folds a trail through `transition()` under the machine version it was
- * recorded with; pure, so it can run anywhere (server, CLI, CI).
- * `until` stops at the last event at or before that time.
- */
-export function foldTrail(events: readonly CaseEventRecord[], until?: Date): { steps: ReplayStep[]; snapshot: PetitionSnapshot | undefined } {
-  const steps: ReplayStep[] = [];
-  let snapshot: PetitionSnapshot | undefined;
+/** Cases verified per round trip: their rows and whole trails are held in memory at once. */
+const CASES_PER_PAGE = 200;
+
+function groupByCase(events: readonly CaseEventRecord[]): Map<string, CaseEventRecord[]> {
+  const byCase = new Map<string, CaseEventRecord[]>();
   for (const e of events) {
-    if (until !== undefined && new Date(e.at) > until) break;
-    let accepted = true;
-    if (e.seq === 1 && e.type === INTAKE_EVENT) {
-      snapshot = startCase(e.machineVersion, { id: e.caseId, intake: e.fields as unknown as Intake, at: e.at });
-    } else if (snapshot !== undefined) {
-      const event = { type: e.type, ...e.fields, actor: e.actor, at: e.at } as unknown as PetitionEvent;
-      accepted = snapshot.can(event);
-      snapshot = step(e.machineVersion, snapshot, event);
-    } else {
-      accepted = false;
-    }
-    steps.push({ seq: e.seq, type: e.type, actor: e.actor, at: e.at, state: snapshot ? stateName(snapshot) : 'unknown', accepted });
+    const list = byCase.get(e.caseId);
+    if (list === undefined) byCase.set(e.caseId, [e]);
+    else list.push(e);
   }
-  return { steps, snapshot };
+  return byCase;
+}
+
+/** One case: its chain first (a broken link is the most precise finding), then its row against the trail. */
+function verifyCase(rec: cases.CaseRecord, events: readonly CaseEventRecord[]): TrailBreak | undefined {
+  return checkChain(rec.id, events) ?? checkCaseRow(rec, events);
 }
 
 /** Replay and verification over the stored trail. */
@@ -92,33 +77,20 @@ export function createAuditService(db: Kysely<Database>): AuditService {
     async verifyAudit(scopeUnit) {
       let checked = 0;
       let caseCount = 0;
-      let after: { caseId: string; seq: number } | undefined;
-      let prev: { caseId: string; seq: number; hash: string } | undefined;
+      let afterId: string | undefined;
       for (;;) {
-        const page = await listEventsPage(db, after, 2000, scopeUnit);
+        const page = await cases.listCasesPage(db, afterId, CASES_PER_PAGE, scopeUnit);
         if (page.length === 0) break;
-        for (const e of page) {
-          const sameCase = prev?.caseId === e.caseId;
-          if (!sameCase) caseCount += 1;
-          const expectedSeq = sameCase ? (prev?.seq ?? 0) + 1 : 1;
-          const expectedPrev = sameCase ? (prev?.hash ?? GENESIS_HASH) : GENESIS_HASH;
-          const broken =
-            e.seq !== expectedSeq
-              ? `sequence ${e.seq} where ${expectedSeq} was expected`
-              : e.prevHash !== expectedPrev
-                ? 'previous hash does not match the entry before it'
-                : !isKnownVersion(e.machineVersion)
-                  ? `unknown machine version ${e.machineVersion}`
-                  : hashEvent(e) !== e.hash
-                    ? 'hash does not match the entry'
-                    : undefined;
-          checked += 1;
-          if (broken !== undefined) return { ok: false, checked, cases: caseCount, firstBroken: { caseId: e.caseId, seq: e.seq, reason: broken } };
-          prev = { caseId: e.caseId, seq: e.seq, hash: e.hash };
+        const trails = groupByCase(await listEventsOfCases(db, page.map((c) => c.id)));
+        for (const rec of page) {
+          const events = trails.get(rec.id) ?? [];
+          caseCount += 1;
+          checked += events.length;
+          const broken = verifyCase(rec, events);
+          if (broken !== undefined) return { ok: false, checked, cases: caseCount, firstBroken: broken };
         }
-        const last = page[page.length - 1];
-        if (last === undefined) break;
-        after = { caseId: last.caseId, seq: last.seq };
+        afterId = page[page.length - 1]?.id;
+        if (page.length < CASES_PER_PAGE) break;
       }
       return { ok: true, checked, cases: caseCount };
     },

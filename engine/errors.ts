@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'EVENT_NOT_ALLOWED'
   | 'RATE_LIMITED'
+  | 'TRAIL_BROKEN'
   | 'UNAVAILABLE';
 
 /** Base of the engine's errors: a code, a message without personal data, optional details. */
@@ -103,5 +104,12 @@ export function isUnavailable(err: unknown, depth = 0): boolean {
 export class RateLimitedError extends PetitionError {
   constructor(readonly retryAfterSeconds: number) {
     super('RATE_LIMITED', `too many requests; retry in ${retryAfterSeconds} s`);
+  }
+}
+
+/** The audit trail does not verify, so nothing may vouch for it (no checkpoint is signed over it). */
+export class TrailBrokenError extends PetitionError {
+  constructor(at: { caseId: string; seq: number; reason: string }) {
+    super('TRAIL_BROKEN', `the audit trail does not verify at case ${at.caseId} seq ${at.seq}: ${at.reason}`, { ...at });
   }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Housekeeping } from '../engine/housekeeping.service';
 import type { TimerStore } from '../engine/timer-store.service';
+import type { CheckpointSchedule } from './audit-checkpoint.publisher';
 import type { TimerScheduler } from './timer-scheduler';
 
 /** What the sweeper needs. */
@@ -12,6 +13,8 @@ export interface SweeperDeps {
   readonly logger: Logger;
   /** Milliseconds between sweeps (`RECONCILE_EVERY`). */
   readonly everyMs: number;
+  /** Signed audit checkpoints to take when the latest is older than their interval (`AUDIT_CHECKPOINT_EVERY`). */
+  readonly checkpoint?: CheckpointSchedule | undefined;
   readonly now?: () => Date;
 }
 
@@ -19,8 +22,8 @@ export interface SweeperDeps {
 export interface Sweeper {
   /**
    * One pass: (re-)arms every pending deadline firing before now + two
-   * intervals, and forgets expired idempotency keys; returns how many
-   * deadlines it looked at.
+   * intervals, forgets expired idempotency keys and, when scheduled and due,
+   * takes a signed audit checkpoint; returns how many deadlines it looked at.
    */
   sweep(): Promise<number>;
   start(): void;
@@ -44,6 +47,19 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
   let running: Promise<unknown> | undefined;
   let stopped = false;
 
+  /**
+   * Takes a checkpoint when the newest stored one is due for renewal. Several
+   * sweepers may share a database; the age check keeps them from each taking
+   * one per pass (two at the same moment are harmless, both are genuine).
+   */
+  async function checkpointIfDue(schedule: CheckpointSchedule): Promise<void> {
+    const latest = await schedule.service.latest();
+    if (latest !== undefined && new Date(latest.createdAt).getTime() + schedule.everyMs > now().getTime()) return;
+    const checkpoint = await schedule.service.take();
+    await schedule.publish(checkpoint);
+    deps.logger.info({ checkpoint: checkpoint.id, cases: checkpoint.cases, root: checkpoint.root }, 'audit checkpoint taken');
+  }
+
   async function sweep(): Promise<number> {
     await deps.housekeeping.forgetIdempotentResponsesBefore(new Date(now().getTime() - IDEMPOTENCY_KEY_TTL_MS));
     const horizon = new Date(now().getTime() + 2 * deps.everyMs);
@@ -57,6 +73,10 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
       const last = rows[rows.length - 1];
       if (last?.nextFireAt == null || rows.length < PAGE) break;
       after = { nextFireAt: last.nextFireAt, id: last.id };
+    }
+    // Apart from re-arming: a broken trail or an unreachable copy target must not stop the timers.
+    if (deps.checkpoint !== undefined) {
+      await checkpointIfDue(deps.checkpoint).catch((err: unknown) => deps.logger.error({ err: (err as Error).message }, 'audit checkpoint failed'));
     }
     return seen;
   }

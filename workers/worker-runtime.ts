@@ -14,6 +14,7 @@ import { createLogChannel, createWebhookChannel, type NotificationChannel } from
 import { createNotificationProcessor } from './notification.processor';
 import { DEADLINE_QUEUE, NOTIFICATION_QUEUE, notificationJobId } from './queues';
 import { createRedisConnection } from './redis-connection';
+import type { CheckpointSchedule } from './audit-checkpoint.publisher';
 import { createSweeper, type Sweeper } from './sweeper';
 import { createTimerBatcher } from './timer-batcher';
 import { createTimerScheduler, type TimerScheduler } from './timer-scheduler';
@@ -29,6 +30,8 @@ export interface WorkerRuntimeOptions {
   /** Deadline jobs one process holds at once; timers that fall due together are fired in batches of up to this many. */
   readonly concurrency: number;
   readonly webhook?: { readonly url: string; readonly secret: string } | undefined;
+  /** Signed audit checkpoints the sweeper takes on a schedule; undefined: none. */
+  readonly checkpoint?: CheckpointSchedule | undefined;
   readonly now?: () => Date;
 }
 
@@ -122,7 +125,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
         recordIncidentsOf(w, { incidents, store, logger: opts.logger, now });
         workers.push(w);
       }
-      sweeper = createSweeper({ timers: store, housekeeping: createHousekeeping(opts.db), scheduler, logger: opts.logger, everyMs: opts.reconcileEveryMs, now });
+      sweeper = createSweeper({ timers: store, housekeeping: createHousekeeping(opts.db), scheduler, logger: opts.logger, everyMs: opts.reconcileEveryMs, checkpoint: opts.checkpoint, now });
       sweeper.start();
       return sweeper;
     },

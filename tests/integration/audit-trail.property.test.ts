@@ -12,7 +12,7 @@ import { DEFAULT_POLICY } from '../../config/default-policy';
 import { CLOCK_NAMES, type ClockName, HUMAN_ROLES, type HumanRole, STATE_NAMES } from '../../machines/petition.vocabulary';
 import * as cases from '../../db/case.repository';
 import { listEvents } from '../../db/case-event.repository';
-import { canonical } from '../../engine/audit-hash';
+import { canonical, hashEvent } from '../../engine/audit-hash';
 import { createAuditService, type AuditService } from '../../engine/audit.service';
 import { PetitionError } from '../../engine/errors';
 import { createPetitionEngine } from '../../engine/petition.engine';
@@ -598,8 +598,9 @@ describe('tampering', () => {
     return id;
   }
 
+  /** Only the owner may lift the trigger (the application role cannot ALTER the table): the attack assumes it. */
   async function withTriggerDisabled(statement: ReturnType<typeof sql>): Promise<void> {
-    await tdb.db.transaction().execute(async (trx) => {
+    await tdb.ownerDb.transaction().execute(async (trx) => {
       await sql`alter table case_events disable trigger case_events_append_only`.execute(trx);
       await statement.execute(trx);
       await sql`alter table case_events enable trigger case_events_append_only`.execute(trx);
@@ -628,18 +629,88 @@ describe('tampering', () => {
     expect((await audit.replay(id)).matchesStored).toBe(true);
   });
 
-  it('PostgreSQL refuses UPDATE, DELETE and TRUNCATE of the trail', async () => {
+  it('an appended entry with a valid hash is found: the trail is longer than the case row says', async () => {
     const id = await mediatedCase();
-    await expect(tdb.pool.query(`update case_events set type = 'X' where case_id = $1 and seq = 2`, [id])).rejects.toMatchObject({
+    const head = (await listEvents(tdb.db, id)).at(-1);
+    if (head === undefined) throw new Error('no trail');
+    const forged = {
+      caseId: id,
+      seq: head.seq + 1,
+      type: 'RECORD_MEDIATION_SESSION',
+      fields: { note: '当事人同意撤回' },
+      actor: { id: 'mediator-1', role: 'mediator', unit: '411621' },
+      at: '2026-03-02T02:00:00.000Z',
+      machineVersion: head.machineVersion,
+      prevHash: head.hash,
+    };
+    // The application role may append (that is its job), so this needs no special rights at all.
+    await tdb.db
+      .insertInto('case_events')
+      .values({
+        case_id: id,
+        seq: forged.seq,
+        type: forged.type,
+        fields: JSON.stringify(forged.fields),
+        actor_id: forged.actor.id,
+        actor_role: forged.actor.role,
+        actor_unit: forged.actor.unit,
+        at: forged.at,
+        machine_version: forged.machineVersion,
+        prev_hash: forged.prevHash,
+        hash: hashEvent(forged),
+      })
+      .execute();
+    expect(await audit.verifyAudit()).toMatchObject({
+      ok: false,
+      firstBroken: { caseId: id, seq: head.seq + 1, reason: `the trail has ${head.seq + 1} entries but the case row is at version ${head.seq}` },
+    });
+    await withTriggerDisabled(sql`delete from case_events where case_id = ${id} and seq = ${forged.seq}`);
+    expect(await audit.verifyAudit()).toMatchObject({ ok: true });
+  });
+
+  it('a case moved to another county is found: the case row is rebuilt from the trail and compared', async () => {
+    const id = await mediatedCase();
+    const before = await cases.findCase(tdb.db, id);
+    // The application role may not write the unit column at all; the owner can.
+    await expect(tdb.pool.query(`update cases set unit = '411681' where id = $1`, [id])).rejects.toMatchObject({ code: '42501' });
+    await tdb.ownerPool.query(`update cases set unit = '411681' where id = $1`, [id]);
+    expect(await audit.verifyAudit()).toMatchObject({
+      ok: false,
+      firstBroken: { caseId: id, seq: 6, reason: `case row unit "411681" differs from the trail’s ${JSON.stringify(before?.unit)}` },
+    });
+    await tdb.ownerPool.query(`update cases set unit = $2 where id = $1`, [id, before?.unit]);
+    await tdb.ownerPool.query(`update cases set state = 'closed' where id = $1`, [id]);
+    expect(await audit.verifyAudit()).toMatchObject({ ok: false, firstBroken: { caseId: id, reason: expect.stringMatching(/^case row state "closed"/) } });
+    await tdb.ownerPool.query(`update cases set state = $2 where id = $1`, [id, before?.state]);
+    expect(await audit.verifyAudit()).toMatchObject({ ok: true });
+  });
+
+  it('the application role cannot UPDATE, DELETE, TRUNCATE or ALTER the trail or the checkpoints', async () => {
+    const id = await mediatedCase();
+    const denied = { code: '42501' };
+    for (const table of ['case_events', 'audit_checkpoints']) {
+      await expect(tdb.pool.query(`update ${table} set ${table === 'case_events' ? 'type' : 'root'} = 'x'`)).rejects.toMatchObject(denied);
+      await expect(tdb.pool.query(`delete from ${table}`)).rejects.toMatchObject(denied);
+      await expect(tdb.pool.query(`truncate ${table}`)).rejects.toMatchObject(denied);
+      await expect(tdb.pool.query(`alter table ${table} disable trigger all`)).rejects.toMatchObject(denied);
+      await expect(tdb.pool.query(`drop table ${table}`)).rejects.toMatchObject(denied);
+    }
+    await expect(tdb.pool.query(`alter table case_events add column note text`)).rejects.toMatchObject(denied);
+    expect(await listEvents(tdb.db, id)).toHaveLength(6);
+  });
+
+  it('PostgreSQL refuses UPDATE, DELETE and TRUNCATE of the trail, even to its owner', async () => {
+    const id = await mediatedCase();
+    await expect(tdb.ownerPool.query(`update case_events set type = 'X' where case_id = $1 and seq = 2`, [id])).rejects.toMatchObject({
       code: 'P0001',
       message: 'case_events is append-only: UPDATE refused',
     });
-    await expect(tdb.pool.query(`update case_events set type = 'X'`)).rejects.toThrow(/append-only/);
-    await expect(tdb.pool.query(`delete from case_events where case_id = $1 and seq = 6`, [id])).rejects.toMatchObject({
+    await expect(tdb.ownerPool.query(`update case_events set type = 'X'`)).rejects.toThrow(/append-only/);
+    await expect(tdb.ownerPool.query(`delete from case_events where case_id = $1 and seq = 6`, [id])).rejects.toMatchObject({
       code: 'P0001',
       message: 'case_events is append-only: DELETE refused',
     });
-    await expect(tdb.pool.query('truncate case_events cascade')).rejects.toThrow(/append-only/);
+    await expect(tdb.ownerPool.query('truncate case_events cascade')).rejects.toThrow(/append-only/);
     const events = await listEvents(tdb.db, id);
     expect(events.map((e) => e.type)).toEqual([
       'INTAKE',

@@ -7,8 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { caseInUnitScope } from '../../db/case-scope.sql';
-import { listCases } from '../../db/case.repository';
-import { listEventsPage } from '../../db/case-event.repository';
+import { listCases, listCasesPage } from '../../db/case.repository';
 import { listIncidents } from '../../db/incident.repository';
 import { listedCaseIds, supervisionCounts } from '../../db/supervision.repository';
 import { caseInScope } from '../../engine/access';
@@ -115,13 +114,13 @@ describe.each(UNITS)('seen from %s', (scope) => {
     expect(sorted(rows.map((r) => r.id))).toEqual(sorted(expected.map((c) => c.id)));
   });
 
-  it('the case list, the trail pages and the incident list agree with it', async () => {
+  it('the case list, the verification pages and the incident list agree with it', async () => {
     const expected = sorted(visibleFrom(scope).map((c) => c.id));
     const listed = await listCases(tdb.db, { scopeUnit: scope, limit: 1000 });
-    const events = await listEventsPage(tdb.db, undefined, 1000, scope);
+    const pages = await listCasesPage(tdb.db, undefined, 1000, scope);
     const incidents = await listIncidents(tdb.db, { scopeUnit: scope, all: true, limit: 1000 });
     expect(sorted(listed.map((c) => c.id))).toEqual(expected);
-    expect(sorted(events.map((e) => e.caseId))).toEqual(expected);
+    expect(sorted(pages.map((c) => c.id))).toEqual(expected);
     expect(sorted(incidents.map((i) => i.caseId ?? ''))).toEqual(expected);
   });
 

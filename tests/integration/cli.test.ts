@@ -171,10 +171,16 @@ describe('petitionflow CLI', () => {
 
   it('replay exits 1 when the stored snapshot differs from the trail', async () => {
     const id = seeded[2]?.id ?? '';
+    const before = await pool.query<{ snapshot: unknown }>('select snapshot from cases where id = $1', [id]);
     await pool.query(`update cases set snapshot = jsonb_set(snapshot, '{context,leader}', '"someone else"') where id = $1`, [id]);
     const run = await cli(['replay', id]);
     expect(run.code).toBe(1);
     expect(lines(run.stdout).at(-1)).toBe('replayed state assigned does NOT match the stored snapshot');
+    // verify-audit rebuilds every case row from its trail too, and names the patched snapshot.
+    const verify = await cli(['verify-audit', '--json']);
+    expect(verify.code).toBe(1);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ firstBroken: { caseId: id, reason: 'the stored snapshot differs from the one the trail rebuilds' } });
+    await pool.query('update cases set snapshot = $2 where id = $1', [id, JSON.stringify(before.rows[0]?.snapshot)]);
   });
 
   it('verify-audit passes on an intact trail, and fails naming the case and seq of an altered entry', async () => {

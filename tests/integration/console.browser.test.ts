@@ -326,6 +326,14 @@ describe('supervision, incidents and audit', () => {
     expect(await page.locator('button.event-button').count()).toBe(0);
     await page.getByRole('link', { name: /回放与导出轨迹/ }).click();
 
+    // The newest signed checkpoint: none yet, then one taken from the page, which verifies.
+    const checkpoint = page.locator('[data-testid=checkpoint-result]');
+    await checkpoint.waitFor();
+    const before = await checkpoint.textContent();
+    await page.getByRole('button', { name: /签署检查点/ }).click();
+    await page.locator('[data-testid=checkpoint-result]', { hasText: '签名有效' }).waitFor();
+    expect(await checkpoint.textContent()).not.toBe(before);
+
     await page.getByRole('button', { name: /核验/ }).click();
     expect(await page.locator('[data-testid=verify-result]').textContent()).toMatch(/完整 Intact：核验 \d+ 条记录/);
 

@@ -15,6 +15,7 @@ import { createPetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import { intakeBody } from '../support/engine-fixtures';
 import { TEST_PG_ADMIN_URL } from '../support/test-database';
+import { testCheckpoints } from '../support/test-server';
 
 const SECRET = 'test-secret-with-at-least-32-characters!';
 
@@ -27,6 +28,7 @@ async function serverOver(connectionString: string, logged: string[]): Promise<{
   const app = await buildServer({
     engine: createPetitionEngine({ db, policy: DEFAULT_POLICY, calendar: createChinaCalendar() }),
     audit: createAuditService(db),
+    checkpoints: testCheckpoints(db),
     db,
     authSecret: SECRET,
     logger,

@@ -21,6 +21,7 @@ import { deadlineJobId } from '../../workers/queues';
 import { actor, intakeBody } from '../support/engine-fixtures';
 import { startPrivateRedis, stopEverything, waitUntil, type PrivateRedis } from '../support/private-services';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { testCheckpoints } from '../support/test-server';
 import {
   SHARED_REDIS_URL,
   caseRow,
@@ -156,6 +157,7 @@ describe('deadline workers in process (shared Redis, own prefix)', () => {
     app = await buildServer({
       engine: w.engine,
       audit: createAuditService(tdb.db),
+      checkpoints: testCheckpoints(tdb.db),
       db: tdb.db,
       authSecret: SECRET,
       logger: false,

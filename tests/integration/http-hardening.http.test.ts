@@ -19,6 +19,7 @@ import type { HumanRole } from '../../machines/petition.vocabulary';
 import { intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { TEST_SECRET } from '../support/test-server';
+import { testCheckpoints } from '../support/test-server';
 
 jest.setTimeout(60_000);
 
@@ -48,6 +49,7 @@ beforeAll(async () => {
   app = await buildServer({
     engine,
     audit: createAuditService(tdb.db),
+    checkpoints: testCheckpoints(tdb.db),
     db: tdb.db,
     authSecret: TEST_SECRET,
     logger: pino({ level: 'trace' }, sink),

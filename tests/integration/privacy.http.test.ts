@@ -32,7 +32,7 @@ import type { Intake } from '../../machines/petition.schemas';
 import { createWorkerRuntime, type WorkerRuntime } from '../../workers/worker-runtime';
 import { actor, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { TEST_SECRET } from '../support/test-server';
+import { TEST_SECRET, testCheckpoints } from '../support/test-server';
 import { deleteKeys, SHARED_REDIS_URL, uniquePrefix } from '../support/worker-fixtures';
 
 // jest.config.js sets testTimeout per project, where jest ignores it: set it here.
@@ -163,6 +163,7 @@ beforeAll(async () => {
   app = await buildServer({
     engine,
     audit: createAuditService(tdb.db),
+    checkpoints: testCheckpoints(tdb.db),
     db: tdb.db,
     authSecret: TEST_SECRET,
     logger,

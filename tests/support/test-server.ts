@@ -1,3 +1,4 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_POLICY } from '../../config/default-policy';
 import { DEFAULT_API_LIMITS, type ApiLimits } from '../../config/load-config';
@@ -5,6 +6,7 @@ import type { Policy } from '../../config/policy.schema';
 import { signToken } from '../../api/auth';
 import type { IncidentRetrier } from '../../api/incident.routes';
 import { buildServer } from '../../api/server';
+import { createAuditCheckpointService } from '../../engine/audit-checkpoint.service';
 import { createAuditService } from '../../engine/audit.service';
 import { createPetitionEngine, type EngineDeps, type PetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
@@ -19,6 +21,8 @@ export interface TestServer {
   readonly tdb: TestDatabase;
   /** The engine behind the routes, e.g. to fire timers as the deadline workers would. */
   readonly engine: PetitionEngine;
+  /** The Ed25519 key the server signs audit checkpoints with. */
+  readonly signingKey: KeyObject;
   token(role: HumanRole, unit?: string, user?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -69,9 +73,13 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     ...(now && { now }),
     ...(onCommitted && { onCommitted }),
   });
+  const audit = createAuditService(tdb.db);
+  // The installation's checkpoint key, outside the database as in production.
+  const { privateKey: signingKey } = generateKeyPairSync('ed25519');
   const app = await buildServer({
     engine,
-    audit: createAuditService(tdb.db),
+    audit,
+    checkpoints: createAuditCheckpointService({ db: tdb.db, audit, signingKey: () => signingKey, ...(now && { now }) }),
     db: tdb.db,
     authSecret: TEST_SECRET,
     logger: false,
@@ -85,10 +93,17 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     app,
     tdb,
     engine,
+    signingKey,
     token: (role, unit = '411621', user = `${role}-1`) => signToken(TEST_SECRET, { sub: user, role, unit }),
     async close() {
       await app.close();
       await tdb.drop();
     },
   };
+}
+
+/** A checkpoint service over `db` signing with a fresh key, for tests that build a server by hand. */
+export function testCheckpoints(db: TestDatabase['db']): ReturnType<typeof createAuditCheckpointService> {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return createAuditCheckpointService({ db, audit: createAuditService(db), signingKey: () => privateKey });
 }

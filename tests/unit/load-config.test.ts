@@ -292,3 +292,17 @@ describe('the result', () => {
     for (const name of CLOCK_NAMES) expect(Object.isFrozen(config.policy.clocks[name])).toBe(true);
   });
 });
+
+describe('audit checkpoints', () => {
+  it('are off by default, and a schedule needs somewhere outside the database to put each copy', () => {
+    expect(loadConfig({})).toMatchObject({ auditSigningKey: undefined, auditCheckpointEvery: undefined, auditCheckpointWebhook: false });
+    expect(refusal({ AUDIT_CHECKPOINT_EVERY: 'P1D' }).message).toContain('AUDIT_CHECKPOINT_EVERY: set AUDIT_CHECKPOINT_DIR');
+    expect(refusal({ AUDIT_CHECKPOINT_EVERY: 'daily', AUDIT_CHECKPOINT_DIR: '/x' }).message).toContain('AUDIT_CHECKPOINT_EVERY:');
+    expect(refusal({ AUDIT_CHECKPOINT_WEBHOOK: 'true' }).message).toContain('AUDIT_CHECKPOINT_WEBHOOK: needs NOTIFY_WEBHOOK_URL');
+    expect(loadConfig({ AUDIT_CHECKPOINT_EVERY: 'P1D', AUDIT_CHECKPOINT_DIR: '/srv/checkpoints', AUDIT_SIGNING_KEY: '/etc/pf/key.pem' })).toMatchObject({
+      auditCheckpointEvery: 'P1D',
+      auditCheckpointDir: '/srv/checkpoints',
+      auditSigningKey: '/etc/pf/key.pem',
+    });
+  });
+});

@@ -1,6 +1,8 @@
 /* global document, setTimeout, URL */
 /**
- * For auditors: verify every hash chain in scope (GET /audit/verify), replay
+ * For auditors: the newest signed checkpoint and whether the trail still
+ * leads to every head it signed (GET /audit/checkpoints/latest/verify; take
+ * one now with POST /audit/checkpoints), verify every hash chain in scope (GET /audit/verify), replay
  * one case from its trail alone, optionally as of a time (GET
  * /petitions/:id/replay?at=), and download its trail as CSV
  * (GET /petitions/:id/history?format=csv) to re-check the hashes elsewhere.
@@ -15,7 +17,53 @@ import { EVENTS, labelled, ROLES, STATES } from '../labels.js';
 const RELEASE_DOWNLOAD_AFTER_MS = 60_000;
 
 export function renderAudit(view, { params, session }) {
-  view.append(heading('审计', 'Audit'), verifySection(session.claims.unit), replaySection(params.get('case') ?? ''));
+  view.append(
+    heading('审计', 'Audit'),
+    checkpointSection(session.claims.role),
+    verifySection(session.claims.unit),
+    replaySection(params.get('case') ?? ''),
+  );
+}
+
+function checkpointOutcome(outcome) {
+  if (outcome === null) return h('p', { 'data-testid': 'checkpoint-result' }, '尚无签名检查点 No signed checkpoint yet.');
+  const summary = h('p', null, '最新检查点 Latest checkpoint ', h('code', null, outcome.checkpointId), '，', time(outcome.createdAt), `，覆盖 ${outcome.cases} 件案件。`);
+  if (outcome.ok) {
+    return h('div', { 'data-testid': 'checkpoint-result' }, summary, h('p', { class: 'ok' }, '签名有效，所覆盖的轨迹此后未被改动 Signature valid; nothing it covers has changed.'));
+  }
+  const broken = outcome.firstBroken;
+  return h(
+    'div',
+    { role: 'alert', class: 'error', 'data-testid': 'checkpoint-result' },
+    summary,
+    h('p', null, h('strong', null, '检查点不成立 Checkpoint fails'), '：', outcome.problem ?? ''),
+    broken === undefined
+      ? null
+      : h('p', null, '案件 ', h('a', { href: `#/cases/${broken.caseId}` }, h('code', null, broken.caseId)), `，第 ${broken.seq} 条：${broken.reason}`),
+  );
+}
+
+function checkpointSection(role) {
+  const result = h('div', { 'aria-live': 'polite' }, h('p', null, '正在核对 Checking…'));
+  const take = h('button', { type: 'button', onclick: () => void takeCheckpoint() }, '签署检查点 Take a checkpoint');
+  async function refresh() {
+    const { checkpoint } = await api('/audit/checkpoints/latest/verify');
+    result.replaceChildren(checkpointOutcome(checkpoint));
+  }
+  async function takeCheckpoint() {
+    await submitting({ button: take, errors: result }, async () => {
+      await api('/audit/checkpoints', { method: 'POST' });
+      await refresh();
+    });
+  }
+  void submitting({ button: take, errors: result }, refresh);
+  return section(
+    '签名检查点',
+    'Signed checkpoints',
+    h('p', null, '检查点以运维方保管的密钥签署全部案件轨迹的末端哈希；副本保存在数据库之外，可证明此后无人改写。'),
+    result,
+    role === 'auditor' || role === 'supervisor' ? take : null,
+  );
 }
 
 function verifySection(ownUnit) {
