@@ -285,9 +285,9 @@ describe('migration 0005 (keys bound to the whole actor)', () => {
 
   it('goes down to keys per user id and up again', async () => {
     expect(await keyColumns()).toEqual(['actor_id', 'actor_role', 'actor_unit', 'key']);
-    await m0005.down(s.tdb.db as unknown as Kysely<unknown>);
+    await m0005.down(s.tdb.ownerDb as unknown as Kysely<unknown>); // schema changes are the owner role's
     expect(await keyColumns()).toEqual(['actor_id', 'key']);
-    await m0005.up(s.tdb.db as unknown as Kysely<unknown>);
+    await m0005.up(s.tdb.ownerDb as unknown as Kysely<unknown>);
     expect(await keyColumns()).toEqual(['actor_id', 'actor_role', 'actor_unit', 'key']);
   });
 });
