@@ -2,7 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isUnavailable, PetitionError, RateLimitedError, UnavailableError, type ErrorCode } from '../engine/errors';
 
-/** The one mapping from error codes to HTTP statuses (CONTRACT.md). */
+/** The one mapping from error codes to HTTP statuses (the error codes of docs/api.md). */
 export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   VALIDATION: 400,
   UNAUTHORIZED: 401,
@@ -16,7 +16,7 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   UNAVAILABLE: 503,
 };
 
-/** The error body of CONTRACT.md. */
+/** The error body every refusal carries: `{"error": {code, message, details?}}`. */
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
 }
@@ -58,7 +58,7 @@ function toBody(err: unknown): { status: number; body: ErrorBody } {
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } } };
 }
 
-/** Fastify error handler: known errors as CONTRACT.md says, anything else a logged 500 without details. */
+/** Fastify error handler: known errors with their code and status, anything else a logged 500 without details. */
 export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const { status, body } = toBody(err);
   if (err instanceof RateLimitedError) void reply.header('retry-after', String(err.retryAfterSeconds));

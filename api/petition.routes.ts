@@ -57,7 +57,7 @@ function trailCsv(events: readonly HistoryEvent[]): string {
   );
 }
 
-/** The petition routes of CONTRACT.md: intake, read, commands, list, history, replay. */
+/** The petition routes: intake, read, commands, list, history, replay. */
 export function registerPetitionRoutes(
   app: FastifyInstance,
   deps: { engine: PetitionEngine; audit: AuditService; queries: CaseQueryService; metrics: ApiMetrics },

@@ -80,7 +80,7 @@ const CONSOLE_CSP =
   "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /**
- * Builds the Fastify app of CONTRACT.md: zod-validated routes, bearer-token
+ * Builds the Fastify app of the HTTP API: zod-validated routes, bearer-token
  * auth, one error mapping, metrics and the OpenAPI description.
  */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
@@ -96,7 +96,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     childLoggerFactory: (logger, bindings, opts) =>
       logger.child(bindings, { ...opts, serializers: { ...opts.serializers, req: requestLogView } }),
     // The router's own refusals (a path segment over 100 characters, a malformed URL) in the error shape of
-    // CONTRACT.md, without echoing the path back (Fastify's default body quotes it and has no `error.code`).
+    // the error shape, without echoing the path back (Fastify's default body quotes it and has no `error.code`).
     frameworkErrors: (err, _request, reply) => {
       const status = err.statusCode ?? 400;
       const message =
@@ -115,7 +115,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'petitionflow', version: '0.1.0', description: 'The lifecycle of 信访 petition cases (CONTRACT.md).' },
+      info: { title: 'petitionflow', version: '0.1.0', description: 'The lifecycle of 信访 petition cases (信访).' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },

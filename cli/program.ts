@@ -1,5 +1,5 @@
 /**
- * The `petitionflow` command line (CONTRACT.md, Commands) as a function of
+ * The `petitionflow` command line as a function of
  * argv and an output sink, so tests run it in-process; `cli/main.ts` is the
  * process entry point.
  *

@@ -1,6 +1,6 @@
 /**
  * `petitionflow seed-demo`: the 周口市 unit tree and a handful of cases drawn
- * from the seed newspaper page (DOMAIN.md, `seeds/`), pushed through the
+ * from a city newspaper page on petition work in 周口市 (Zhoukou, Henan), pushed through the
  * engine's one dispatch path so their trails, deadlines and hashes are real.
  */
 import { sql, type Kysely } from 'kysely';

@@ -1,7 +1,7 @@
 import type { Policy } from './policy.schema';
 
 /**
- * The statutory policy of DOMAIN.md (信访工作条例). Offices override any clock
+ * The statutory policy of the 信访工作条例 (Regulations on Letters and Visits Work, 2022). Offices override any clock
  * with a stricter target through `PETITION_POLICY`.
  */
 export const DEFAULT_POLICY: Policy = {

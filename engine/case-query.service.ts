@@ -12,7 +12,7 @@ import { INTAKE_EVENT } from './trail-entry';
 import { intakeFor } from './access';
 import type { Intake } from '../machines/petition.schemas';
 
-/** One entry of a case's history as callers see it (CONTRACT.md). */
+/** One entry of a case's history as callers see it (`GET /petitions/:id/history`). */
 export interface HistoryEvent {
   readonly seq: number;
   readonly type: string;
@@ -24,7 +24,7 @@ export interface HistoryEvent {
   readonly prevHash: string;
 }
 
-/** Filters of the case list (CONTRACT.md `GET /petitions`). */
+/** Filters of the case list (`GET /petitions`). */
 export interface ListQuery {
   readonly state?: string | undefined;
   readonly unit?: string | undefined;

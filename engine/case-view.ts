@@ -18,7 +18,7 @@ export interface DeadlineView {
   readonly extendedBy: string | null;
 }
 
-/** The petition view of CONTRACT.md. */
+/** The petition view: what `GET /petitions/:id` and every command answer with. */
 export interface PetitionView {
   readonly id: string;
   readonly state: string;

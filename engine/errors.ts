@@ -1,4 +1,4 @@
-/** The string codes of every error a caller can see (CONTRACT.md); each maps to one HTTP status in api/. */
+/** The string codes of every error a caller can see (listed in docs/api.md); each maps to one HTTP status in api/. */
 export type ErrorCode =
   | 'VALIDATION'
   | 'UNAUTHORIZED'

@@ -66,7 +66,7 @@ export const representativeSchema = z.strictObject({
   phone: phone.optional(),
 });
 
-/** The intake body of `POST /petitions` (CONTRACT.md). */
+/** The intake body of `POST /petitions`. */
 export const intakeSchema = z.strictObject({
   channel: z.enum(CHANNELS),
   unit: divisionCodeSchema,
@@ -79,7 +79,7 @@ export type Intake = z.infer<typeof intakeSchema>;
 const rating = z.enum(['satisfied', 'basically-satisfied', 'unsatisfied']);
 
 /**
- * The fields of every command a person may send, by event type (CONTRACT.md).
+ * The fields of every command a person may send, by event type.
  * Each entry names the rule it encodes.
  */
 export const commandFieldSchemas = {
@@ -136,7 +136,7 @@ export const COMMAND_TYPES = Object.keys(commandFieldSchemas) as CommandType[];
 
 /** The events only the engine's own deadline workers send (actor role `system`). */
 export const systemFieldSchemas = {
-  /** Reminder before breach (DOMAIN.md, Clocks). */
+  /** Reminder before breach (the policy's `reminders` of each clock). */
   DEADLINE_REMINDER: z.strictObject({ clock: clockNameSchema, generation: z.number().int().positive(), reminder: z.string() }),
   /** A clock breached: escalate (督办), close a petitioner window, or notify, as the policy says. */
   DEADLINE_BREACHED: z.strictObject({

@@ -84,7 +84,7 @@ describe('the whole lifecycle over HTTP', () => {
     expect(verify.body).toMatchObject({ ok: true, checked: closed.version });
   });
 
-  it('answers with the errors of CONTRACT.md', async () => {
+  it('answers with the documented errors', async () => {
     const created = await call('clerk', 'POST', '/petitions', intakeBody());
     const id = created.body.id as string;
     const denied = await call('auditor', 'POST', `/petitions/${id}/events`, { type: 'VERIFY' });

@@ -1,5 +1,5 @@
 /**
- * Privacy (DOMAIN.md): ID numbers and phones in full for the clerk only,
+ * Privacy (README, Privacy): ID numbers and phones in full for the clerk only,
  * masked the way the seed prints them for every other role; an accusation's
  * accuser, representatives and materials withheld from the accused unit
  * (Arts 30, 46); and nothing personal in the logs, in Redis job data, in the

@@ -27,7 +27,7 @@ import { EVENT_TYPES, type EventType, type Intake } from '../../machines/petitio
 export const VERSION = CURRENT_MACHINE_VERSION;
 /** The permission table of {@link VERSION}, the one the tests are generated from. */
 export const PERMISSIONS: PermissionTable = permissionsFor(VERSION);
-/** 扶沟县 (DOMAIN.md demo data); 曹里乡 is a township below it. */
+/** 扶沟县 (demo data); 曹里乡 is a township below it. */
 export const UNIT = '411621';
 export const TOWNSHIP = '411621100';
 export const CASE_ID = '0b6a3c8e-2f1d-4c55-9a7e-3d2b1f0e9c11';

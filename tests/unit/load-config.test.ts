@@ -1,5 +1,5 @@
 /**
- * loadConfig (CONTRACT.md, Configuration and Policy file): every bad variable
+ * loadConfig (README, Configuration and the policy file): every bad variable
  * named in one message, policy files overlaid clock by clock on the statutory
  * defaults, calendar overrides, the webhook's secret, and a frozen result.
  * Files are written to a private temporary directory.

@@ -540,7 +540,7 @@ describe('machine v1: cases recorded before 联席会议 keep their rules', () =
   });
 });
 
-/** CONTRACT.md's events table: the roles that may send each command, at least. */
+/** The public events table (README): the roles that may send each command, at least. */
 const CONTRACT_ROLES: Partial<Record<(typeof COMMAND_TYPES)[number], readonly Role[]>> = {
   VERIFY: ['clerk'],
   REJECT: ['clerk'],
@@ -566,7 +566,7 @@ const CONTRACT_ROLES: Partial<Record<(typeof COMMAND_TYPES)[number], readonly Ro
   RESUME_CLOCK: ['supervisor'],
 };
 
-describe('the matrix honours CONTRACT.md', () => {
+describe('the matrix honours the public events table', () => {
   const rolesOf = (type: EventType) => new Set(Object.values(PERMISSIONS[type] ?? {}).flat());
 
   test.each(Object.entries(CONTRACT_ROLES))('%s: the contract roles may send it', (type, roles) => {

@@ -1,6 +1,6 @@
 /**
  * Chinese names for the API's codes (states, events, roles, clocks, fields,
- * values, error codes), in the words of DOMAIN.md. Translations only: which
+ * values, error codes), in the words petition offices use. Translations only: which
  * states, events and fields exist comes from the API (`/openapi.json` and
  * each case's `allowedEvents`); a code missing here is shown as the code.
  */
