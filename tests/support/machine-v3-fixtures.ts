@@ -5,7 +5,7 @@
  * clock diffs and the event generator of the graph traversals. Pure: no
  * database, no Redis, no clock.
  */
-import { getAdjacencyMap, type AdjacencyMap } from 'xstate/graph';
+import { getShortestPaths, type StatePath } from 'xstate/graph';
 import * as clk from '../../machines/versions/v3/v3.clocks';
 import type { V3Clocks } from '../../machines/versions/v3/v3.clocks';
 import type { V3Event } from '../../machines/versions/v3/v3.context';
@@ -333,15 +333,32 @@ export function behaviourKey(snapshot: V3Snapshot): string {
   });
 }
 
-/** Every behaviour-distinct snapshot reachable from `start()`, with the transitions taken from each (xstate/graph). */
-export function exploreMachine(
-  mode: 'permitted' | 'all' = 'permitted',
-  opts: { class?: ItemClass } = {},
-): AdjacencyMap<V3Snapshot, V3Event> {
-  return getAdjacencyMap(petitionMachineV3, {
-    input: { id: CASE_ID, intake: intakeOf(opts.class ?? 'complaint'), at: AT, registeredAtBureau: true },
-    events: (snapshot) => eventsFor(snapshot, mode),
+/**
+ * A vertex of the shortest-path traversal: the state, the review stage, the
+ * closure, the report and the event that led there, so every event the
+ * machine takes from a vertex ends some path. The key is coarse on purpose
+ * (the full product of clocks, supervision levels and pending requests is far
+ * too large to walk): merging snapshots can only hide paths, never invent
+ * them, and the paths test replays every path from the start.
+ */
+export function pathKey(snapshot: V3Snapshot, event: V3Event | undefined): string {
+  const c = snapshot.context;
+  return JSON.stringify([snapshot.value, c.reviewStage, c.closure, c.report?.status ?? null, event?.type ?? 'start']);
+}
+
+/** Shortest paths from a new case of a class (registered at the bureau) to every vertex of `pathKey`. */
+export function shortestPaths(itemClass: ItemClass = 'complaint'): Array<StatePath<V3Snapshot, V3Event>> {
+  return getShortestPaths(petitionMachineV3, {
+    input: { id: CASE_ID, intake: intakeOf(itemClass), at: AT, registeredAtBureau: true },
+    events: (snapshot) => eventsFor(snapshot, 'permitted'),
     filterEvents: (snapshot, event) => snapshot.can(event),
-    serializeState: (snapshot) => behaviourKey(snapshot),
+    serializeState: pathKey,
   });
+}
+
+/** Behaviour-distinct snapshots at the ends of the shortest paths: a broad sample of where a case can be. */
+export function reachableSnapshots(itemClass: ItemClass = 'complaint'): V3Snapshot[] {
+  const byKey = new Map<string, V3Snapshot>();
+  for (const path of shortestPaths(itemClass)) byKey.set(behaviourKey(path.state), path.state);
+  return [...byKey.values()];
 }

@@ -25,7 +25,11 @@ beforeEach(() => {
 });
 
 it('ends a timer armed by the first release (case UUID in its id, ids in its data) as stale, firing nothing', async () => {
-  const legacy = job('d.I9LUurBHRAWM2VHyCNiPIw.a.1.my6hgved', { caseId: '23d2d4ba-b047-4405-8cd9-51f208e2233f', clock: 'acceptance', generation: 1 });
+  const legacy = job('d.I9LUurBHRAWM2VHyCNiPIw.a.1.my6hgved', {
+    caseId: '23d2d4ba-b047-4405-8cd9-51f208e2233f',
+    clock: 'acceptance',
+    generation: 1,
+  });
   await expect(process(legacy)).resolves.toBe('stale');
   expect(fired).toEqual([]);
 });

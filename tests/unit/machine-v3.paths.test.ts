@@ -4,36 +4,15 @@
  * with fully formed events whose role and relation the permission table
  * permits. Each path is replayed step by step to prove it real.
  */
-import { getShortestPaths, type StatePath } from 'xstate/graph';
+import type { StatePath } from 'xstate/graph';
 import type { V3Event } from '../../machines/versions/v3/v3.context';
-import { petitionMachineV3, stateNameV3, type V3Snapshot } from '../../machines/versions/v3/v3.machine';
+import { stateNameV3, type V3Snapshot } from '../../machines/versions/v3/v3.machine';
 import { isPermittedV3 } from '../../machines/versions/v3/v3.permissions';
 import { V3_EVENT_TYPES } from '../../machines/versions/v3/v3.schemas';
 import { V3_CLOSURES, V3_STATES } from '../../machines/versions/v3/v3.vocabulary';
-import { AT, CASE_ID, eventsFor, intakeOf, send, start } from '../support/machine-v3-fixtures';
-import type { ItemClass } from '../../machines/versions/v3/v3.vocabulary';
+import { send, shortestPaths, start } from '../support/machine-v3-fixtures';
 
-/**
- * A vertex of the traversal: the state, the review stage, the closure and the
- * event that led there, so every event the machine takes from a vertex ends
- * some path. The key is coarse on purpose: merging snapshots can only hide
- * paths, never invent them, and every path is replayed from the start.
- */
-function pathKey(snapshot: V3Snapshot, event: V3Event | undefined): string {
-  const c = snapshot.context;
-  return JSON.stringify([snapshot.value, c.reviewStage, c.closure, c.report?.status ?? null, event?.type ?? 'start']);
-}
-
-function pathsFor(itemClass: ItemClass): Array<StatePath<V3Snapshot, V3Event>> {
-  return getShortestPaths(petitionMachineV3, {
-    input: { id: CASE_ID, intake: intakeOf(itemClass), at: AT, registeredAtBureau: true },
-    events: (snapshot) => eventsFor(snapshot, 'permitted'),
-    filterEvents: (snapshot, event) => snapshot.can(event),
-    serializeState: pathKey,
-  });
-}
-
-const paths = pathsFor('complaint');
+const paths = shortestPaths('complaint');
 
 /** The events of a path, without XState's synthetic init step. */
 const eventsOf = (path: StatePath<V3Snapshot, V3Event>): V3Event[] =>
@@ -104,7 +83,7 @@ describe('machine v3 reachability (xstate/graph shortest paths)', () => {
   });
 
   test('a suggestion reaches its answer with an adoption outcome, and is never routed', () => {
-    const suggestionPaths = pathsFor('suggestion');
+    const suggestionPaths = shortestPaths('suggestion');
     const answered = suggestionPaths.filter((p) => stateNameV3(p.state) === 'answered');
     expect(answered.length).toBeGreaterThan(0);
     for (const p of answered)
