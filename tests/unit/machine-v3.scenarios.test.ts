@@ -9,6 +9,8 @@ import { isPauseAllowed } from '../../machines/versions/v3/v3.clocks';
 import { latestResolution, reviewedUnit } from '../../machines/versions/v3/v3.context';
 import { stateNameV3, stepV3, type V3Snapshot } from '../../machines/versions/v3/v3.machine';
 import { DEFAULT_PAUSABLE_FOR, ROUTE_PROCEDURES } from '../../machines/versions/v3/v3.vocabulary';
+import type { V3EventType } from '../../machines/versions/v3/v3.schemas';
+import type { Role } from '../../machines/petition.roles';
 import {
   ABOVE,
   BODY,
@@ -25,7 +27,10 @@ import {
   timer,
 } from '../support/machine-v3-fixtures';
 
-const refused = (snapshot: V3Snapshot, ...args: Parameters<typeof evIn>) => !snapshot.can(evIn(snapshot, ...args));
+/** Whether the machine refuses the event (built as `evIn` builds it). */
+function refused<T extends V3EventType>(snapshot: V3Snapshot, type: T, role: Role, opts: Parameters<typeof evIn<T>>[3] = {}): boolean {
+  return !snapshot.can(evIn(snapshot, type, role, opts));
+}
 
 describe('复查 → 复核 → 终结', () => {
   const final = reach('final');
