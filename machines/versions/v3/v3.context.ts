@@ -14,7 +14,9 @@ export interface V3Envelope {
   readonly relations: readonly Relation[];
   readonly at: string;
 }
+/** Every event the version 3 machine accepts after intake. */
 export type V3Event = (V3Command | V3SystemCommand) & V3Envelope;
+/** The event of one type. */
 export type V3EventOf<T extends V3EventType> = Extract<V3Event, { type: T }>;
 
 /** The intake, which creates the case (Art 19); the engine says whether the registering unit is a bureau. */

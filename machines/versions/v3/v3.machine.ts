@@ -235,7 +235,9 @@ export const petitionMachineV3 = v3Setup.createMachine({
   },
 });
 
+/** The type of the version 3 machine. */
 export type PetitionMachineV3 = typeof petitionMachineV3;
+/** A snapshot of a version 3 case. */
 export type V3Snapshot = SnapshotFrom<PetitionMachineV3>;
 export type { V3Context, V3Event, V3Input };
 

@@ -41,6 +41,7 @@ export const v3FlagsSchema = z.strictObject({
   /** 重大紧急 (Art 25): reported up the line at once. */
   majorUrgent: z.boolean().optional(),
 });
+/** The flags of an intake. */
 export type V3Flags = z.infer<typeof v3FlagsSchema>;
 
 /** The intake of a version 3 case (Art 19); the class decides the route (Arts 29-31). */
@@ -70,6 +71,7 @@ export const v3IntakeSchema = z
       ctx.addIssue({ code: 'custom', path: ['representatives'], message: 'more representatives than people in the group' });
     }
   });
+/** A parsed v3 intake (flags and receiver defaulted). */
 export type V3Intake = z.output<typeof v3IntakeSchema>;
 
 const rating = z.enum(RATINGS);
@@ -152,7 +154,9 @@ export const v3CommandFieldSchemas = {
   RESUME_CLOCK: z.strictObject({ clock: v3ClockNameSchema, reason: text.optional() }),
 } as const;
 
+/** The command types a person may send under version 3. */
 export type V3CommandType = keyof typeof v3CommandFieldSchemas;
+/** Every command type of version 3, in table order. */
 export const V3_COMMAND_TYPES = Object.keys(v3CommandFieldSchemas) as V3CommandType[];
 
 /** The events only the engine's deadline workers send (actor role `system`). */
@@ -166,6 +170,7 @@ export const v3SystemFieldSchemas = {
     onBreach: z.enum(BREACH_ACTIONS),
   }),
 } as const;
+/** The event types only the deadline workers send. */
 export type V3SystemEventType = keyof typeof v3SystemFieldSchemas;
 
 type Fields<T extends Record<string, z.ZodType>> = { [K in keyof T]: { type: K } & z.output<T[K]> }[keyof T];
@@ -176,6 +181,7 @@ export type V3SystemCommand = Fields<typeof v3SystemFieldSchemas>;
 
 /** Every event type of version 3. */
 export type V3EventType = V3CommandType | V3SystemEventType;
+/** Every event type of version 3: the commands, then the deadline events. */
 export const V3_EVENT_TYPES: readonly V3EventType[] = [...V3_COMMAND_TYPES, ...(Object.keys(v3SystemFieldSchemas) as V3SystemEventType[])];
 
 /** A command sent over the API or CLI under version 3: a discriminated union on `type`. */

@@ -68,6 +68,7 @@ const CONDITIONS = {
   breachOfDuty: (_, event) => breachEscalates(event, V3_DUTY_CLOCKS),
   breachOfSatisfaction: (_, event) => is(event, 'DEADLINE_BREACHED') && event.clock === 'satisfaction',
 } satisfies Record<string, (context: V3Context, event: V3Event) => boolean>;
+/** The name of a condition a transition may add to the permission table. */
 export type Condition = keyof typeof CONDITIONS;
 
 /** Guards and actions of version 3; every guard and action a state refers to is named here. */
@@ -82,9 +83,11 @@ export const v3Setup = setup({
   actions: {
     /** What the event records in the context (v3.updates.ts). */
     record: assign(({ context, event }) => recordEvent(context, event)),
+    /** Starts (or restarts) a clock; a start that does not apply is skipped. */
     startClock: assign({
       clocks: ({ context }, p: ClockStart) => (p.skip === true ? context.clocks : clk.startClock(context.clocks, p.clock, p)),
     }),
+    /** Stops live clocks and ends their open pauses. */
     stopClocks: assign(({ context, event }, p: { clocks: readonly V3ClockName[]; outcome: 'met' | 'cancelled' }) => ({
       clocks: clk.stopClocks(context.clocks, p.clocks, p.outcome),
       pauses: p.clocks.reduce((pauses, clock) => clk.closePause(pauses, clock, event.at), context.pauses),
@@ -107,10 +110,14 @@ export const v3Setup = setup({
     raiseSupervision: assign(({ context, event }) => (is(event, 'DEADLINE_BREACHED') ? raiseSupervision(context, event) : {})),
     markUnrated: assign({ satisfaction: ({ context }) => context.satisfaction ?? 'unrated' }),
     /** The case ends with a closure; its clocks stop (all but a report still owed). */
-    close: assign(({ context, event }, p: { closure: V3Closure }) => ({
-      ...closeWith(context, p.closure, event.at),
-      clocks: clk.stopClocks(context.clocks, clocksClosedBy(context, p.closure), 'cancelled'),
-    })),
+    close: assign(({ context, event }, p: { closure: V3Closure }) => {
+      const stopped = clocksClosedBy(context, p.closure);
+      return {
+        ...closeWith(context, p.closure, event.at),
+        clocks: clk.stopClocks(context.clocks, stopped, 'cancelled'),
+        pauses: stopped.reduce((pauses, clock) => clk.closePause(pauses, clock, event.at), context.pauses),
+      };
+    }),
     // A reminder changes nothing, but must be a taken transition: XState's can() refuses one with neither target nor actions.
     noteReminder: () => {},
   },
@@ -159,6 +166,7 @@ export const RECEIPT = [start('notice'), start('objection')] as const;
 function deadlineHandlers(state: V3State) {
   return v3Setup.createStateConfig({
     on: {
+      /** Policy `reminders`: recorded in the trail, nothing changes. */
       DEADLINE_REMINDER: { guard: when(state, 'currentTimer'), actions: 'noteReminder' },
       DEADLINE_BREACHED: [
         /** Arts 35-36: the petitioner let the review window lapse; the answer stands (办结). */
@@ -192,9 +200,11 @@ export function sharedHandlers(state: V3State) {
       LINK_CONFERENCE: { guard: permitted(state), actions: 'record' },
       /** Art 36 ¶2 and policy: a pause the engine checked against `pausableFor`. */
       PAUSE_CLOCK: { guard: when(state, 'clockRunning'), actions: ['record', 'pauseClock'] },
+      /** Art 36 ¶2 and policy: the pause ends; its record gets its end. */
       RESUME_CLOCK: { guard: when(state, 'clockPaused'), actions: ['record', 'resumeClock'] },
       /** Art 19: materials asked of the petitioner, one request at a time. */
       REQUEST_INFO: { guard: when(state, 'noInfoPending'), actions: 'record' },
+      /** Art 19: the petitioner supplied them. */
       PROVIDE_INFO: { guard: when(state, 'infoPending'), actions: 'record' },
       /** Practice: the petitioner withdraws before an answer. */
       WITHDRAW: { guard: permitted(state), target: CLOSED, actions: ['record', close('withdrawn')] },
@@ -202,6 +212,7 @@ export function sharedHandlers(state: V3State) {
       SUBMIT_REPORT: { guard: when(state, 'reportDue'), actions: ['record', stop(['report'])] },
       /** Art 22(3): the sending bureau accepts or returns it. */
       ACCEPT_REPORT: { guard: when(state, 'reportSubmitted'), actions: 'record' },
+      /** Art 22(3): returned for more work; the body reports again. */
       RETURN_REPORT: { guard: when(state, 'reportSubmitted'), actions: 'record' },
       ...deadlineHandlers(state),
     },

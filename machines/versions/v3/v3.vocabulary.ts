@@ -90,6 +90,7 @@ export type SupervisionLevel = (typeof SUPERVISION_LEVELS)[number];
 export const OPINION_OUTCOMES = ['support', 'explain', 'not-support'] as const;
 /** Art 29: the answer to a suggestion. */
 export const SUGGESTION_OUTCOMES = ['adopted', 'partly-adopted', 'not-adopted'] as const;
+/** Every outcome a RESOLVE may carry; the machine checks which fit the case's class. */
 export const RESOLVE_OUTCOMES = [...OPINION_OUTCOMES, ...SUGGESTION_OUTCOMES] as const;
 export type ResolveOutcome = (typeof RESOLVE_OUTCOMES)[number];
 
