@@ -10,6 +10,7 @@ import {
   v3IntakeSchema,
   v3SystemFieldSchemas,
 } from '../../machines/versions/v3/v3.schemas';
+import { v3StateLabel } from '../../machines/versions/v3/v3.labels';
 import { BUREAU, OTHER_BODY, VALID_FIELDS } from '../support/machine-v3-fixtures';
 
 const intake = {
@@ -96,5 +97,13 @@ describe('the permission table as Markdown', () => {
     expect(markdown).toContain('| `RESOLVE` | reviewing, rereviewing | handler, leader | review |');
     expect(markdown).toContain('| `SUPERVISE` | any open state | supervisor | sender, above |');
     expect(markdown).toContain('| `LEADER_INSTRUCTION` | any state | leader | any |');
+  });
+});
+
+describe('labels', () => {
+  test('a closed case is named by its closure; an open one by its state', () => {
+    expect(v3StateLabel('closed', 'final')).toBe('已终结');
+    expect(v3StateLabel('closed', 'concluded')).toBe('已办结');
+    expect(v3StateLabel('reviewing', null)).toBe('复查中');
   });
 });
