@@ -115,8 +115,8 @@ export const RATINGS = ['satisfied', 'basically-satisfied', 'unsatisfied'] as co
 /** How a written act reaches the petitioner (送达); the proof is kept. */
 export const DELIVERY_METHODS = ['in-person', 'post', 'electronic'] as const;
 
-/** Art 23: how the acceptance notice (受理告知书) was given. */
-export const NOTICE_METHODS = ['in-person', 'post', 'electronic', 'phone'] as const;
+/** Art 23: the acceptance notice (受理告知书) is written, so it goes the ways a written act is delivered. */
+export const NOTICE_METHODS = DELIVERY_METHODS;
 
 /** Art 37 and the seed's 三级调解: village, township or county mediation. */
 export const MEDIATION_LEVELS = ['village', 'township', 'county'] as const;
