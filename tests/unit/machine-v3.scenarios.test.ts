@@ -270,6 +270,18 @@ describe('pauses and extensions', () => {
     ]);
   });
 
+  test('a hearing left unrecorded at the first stage does not block the review’s', () => {
+    const reviewing = run(reach('accepted'), [
+      by('SCHEDULE_HEARING', 'handler'),
+      by('RESOLVE', 'handler'),
+      by('DELIVER', 'clerk'),
+      by('REQUEST_REVIEW', 'clerk'),
+    ]);
+    expect(refused(reviewing, 'RECORD_HEARING', 'handler', { relations: ['review'] })).toBe(true);
+    const scheduled = run(reviewing, [by('SCHEDULE_HEARING', 'handler', { relations: ['review'] })]);
+    expect(scheduled.context.hearings.map((h) => h.stage)).toEqual(['first', 'review']);
+  });
+
   test('a clock that is not running cannot be paused', () => {
     expect(refused(reach('accepted'), 'PAUSE_CLOCK', 'leader', { fields: { clock: 'dispatch' } })).toBe(true);
   });

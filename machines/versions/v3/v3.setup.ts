@@ -8,7 +8,7 @@ import { assign, setup } from 'xstate';
 import * as clk from './v3.clocks';
 import { isSupervised, type V3Context, type V3Event, type V3Input } from './v3.context';
 import { isPermittedV3 } from './v3.permissions';
-import { clocksClosedBy, closeWith, raiseSupervision, recordEvent, reportOwed, superviseOnBreach } from './v3.updates';
+import { clocksClosedBy, closeWith, isPendingHearing, raiseSupervision, recordEvent, reportOwed, superviseOnBreach } from './v3.updates';
 import { V3_DUTY_CLOCKS, V3_REVIEW_WINDOWS, outcomesFor, type V3ClockName, type V3Closure, type V3State } from './v3.vocabulary';
 
 /** Parameters of the startClock action; `skip` leaves the clocks alone (a start that does not apply). */
@@ -45,8 +45,9 @@ const CONDITIONS = {
   objectionOpen: (context) => clk.isLive(context.clocks.objection),
   infoPending: (context) => context.infoRequests.some((r) => r.answeredAt === null),
   noInfoPending: (context) => context.infoRequests.every((r) => r.answeredAt !== null),
-  hearingPending: (context) => context.hearings.some((h) => h.summary === null),
-  noHearingPending: (context) => context.hearings.every((h) => h.summary !== null),
+  // A hearing belongs to its decision stage: one left unrecorded at the first stage does not block the review's.
+  hearingPending: (context) => context.hearings.some((h) => isPendingHearing(h, context)),
+  noHearingPending: (context) => !context.hearings.some((h) => isPendingHearing(h, context)),
   extensionRequestable: (context) =>
     (context.extension === null || context.extension.status === 'denied') && clk.isLive(context.clocks.handling),
   extensionPending: (context) => context.extension?.status === 'requested',

@@ -134,7 +134,7 @@ const RECORDERS: { readonly [T in V3EventType]?: Recorder<T> } = {
     hearings: [...c.hearings, { ...actOf(e), hearingAt: e.hearingAt, stage: c.reviewStage, summary: null, recordedAt: null }],
   }),
   RECORD_HEARING: (c, e) => ({
-    hearings: c.hearings.map((h) => (h.summary === null ? { ...h, summary: e.summary, recordedAt: e.at } : h)),
+    hearings: c.hearings.map((h) => (isPendingHearing(h, c) ? { ...h, summary: e.summary, recordedAt: e.at } : h)),
   }),
   REQUEST_EXTENSION: (_, e) => ({ extension: { ...actOf(e), status: 'requested', duration: e.duration, reason: e.reason, decided: null } }),
   APPROVE_EXTENSION: decideExtension,
@@ -197,4 +197,9 @@ export function clocksClosedBy(c: V3Context, closure: NonNullable<V3Context['clo
 /** Whether an assigned case still owes its closing report (never submitted, or returned). */
 export function reportOwed(c: Pick<V3Context, 'report'>): boolean {
   return c.report?.status === 'pending' || c.report?.status === 'returned';
+}
+
+/** Whether a hearing was scheduled at the current decision stage and is not recorded yet. */
+export function isPendingHearing(hearing: V3Context['hearings'][number], c: Pick<V3Context, 'reviewStage'>): boolean {
+  return hearing.summary === null && hearing.stage === c.reviewStage;
 }
