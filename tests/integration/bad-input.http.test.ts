@@ -17,7 +17,9 @@ afterAll(async () => {
 
 async function counts() {
   const [cases, events, deadlines] = await Promise.all(
-    ['cases', 'case_events', 'deadlines'].map(async (t) => Number((await s.tdb.pool.query(`select count(*)::int as n from ${t}`)).rows[0].n)),
+    ['cases', 'case_events', 'deadlines'].map(async (t) =>
+      Number((await s.tdb.pool.query(`select count(*)::int as n from ${t}`)).rows[0].n),
+    ),
   );
   return { cases, events, deadlines };
 }
@@ -50,7 +52,9 @@ describe('bad input is a 400 naming the fields, and writes nothing', () => {
   it('refuses wrong types', async () => {
     await expect400('/petitions', { ...intakeBody(), channel: 'pigeon' }, [['channel']]);
     await expect400('/petitions', { ...intakeBody(), unit: 411621 }, [['unit']]);
-    await expect400('/petitions', { ...intakeBody(), petitioner: { ...intakeBody().petitioner, idNumber: '12345' } }, [['petitioner', 'idNumber']]);
+    await expect400('/petitions', { ...intakeBody(), petitioner: { ...intakeBody().petitioner, idNumber: '12345' } }, [
+      ['petitioner', 'idNumber'],
+    ]);
   });
 
   it('refuses six representatives for a group visit (Art 20)', async () => {
@@ -59,7 +63,9 @@ describe('bad input is a 400 naming the fields, and writes nothing', () => {
   });
 
   it('refuses a 200 KB summary', async () => {
-    await expect400('/petitions', { ...intakeBody(), matter: { category: 'land', summary: '访'.repeat(200 * 1024 / 3) } }, [['matter', 'summary']]);
+    await expect400('/petitions', { ...intakeBody(), matter: { category: 'land', summary: '访'.repeat((200 * 1024) / 3) } }, [
+      ['matter', 'summary'],
+    ]);
   });
 
   it('refuses a body that is not an object', async () => {
@@ -73,7 +79,9 @@ describe('bad input is a 400 naming the fields, and writes nothing', () => {
   });
 
   it('refuses an unknown event type and a command missing its fields', async () => {
-    await expect400(`/petitions/${caseId}/events`, { type: 'DEADLINE_BREACHED', clock: 'handling', generation: 1, onBreach: 'escalate' }, [['type']]);
+    await expect400(`/petitions/${caseId}/events`, { type: 'DEADLINE_BREACHED', clock: 'handling', generation: 1, onBreach: 'escalate' }, [
+      ['type'],
+    ]);
     await expect400(`/petitions/${caseId}/events`, { type: 'FLY_TO_MOON' }, [['type']]);
     await expect400(`/petitions/${caseId}/events`, { type: 'REJECT', reason: '诉讼类' }, [['route']]);
     await expect400(`/petitions/${caseId}/events`, { type: 'VERIFY', expectedVersion: 'one' }, [['expectedVersion']]);

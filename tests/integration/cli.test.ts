@@ -116,7 +116,9 @@ describe('petitionflow CLI', () => {
     expect(again.map((c) => c.status)).toEqual(['exists', 'exists', 'exists', 'exists', 'exists']);
     expect(again.map((c) => c.id)).toEqual(seeded.map((c) => c.id));
 
-    const units = await pool.query<{ code: string; name: string }>(`select code, name from units where code in ('411600', '411621', '411621206')`);
+    const units = await pool.query<{ code: string; name: string }>(
+      `select code, name from units where code in ('411600', '411621', '411621206')`,
+    );
     expect(units.rows.map((r) => r.name).sort()).toEqual(['周口市', '扶沟县', '曹里乡'].sort());
     const cases = await pool.query<{ n: string }>('select count(*) as n from cases');
     expect(Number(cases.rows[0]?.n)).toBe(5);
@@ -235,13 +237,24 @@ describe('petitionflow CLI', () => {
   });
 
   it('does the same as a real process: exit status 2, one line on stderr, no stack trace', () => {
-    const env = { ...process.env, DATABASE_URL: 'mysql://db/petitions', REDIS_URL: 'http://nope', PORT: '-1', AUTH_SECRET: '', DATA_DIR: dataDir };
-    const res = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'cli', 'main.ts'), 'token', '--role', 'clerk', '--unit', '411621', '--user', 'u'], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const env = {
+      ...process.env,
+      DATABASE_URL: 'mysql://db/petitions',
+      REDIS_URL: 'http://nope',
+      PORT: '-1',
+      AUTH_SECRET: '',
+      DATA_DIR: dataDir,
+    };
+    const res = spawnSync(
+      join(ROOT, 'node_modules', '.bin', 'tsx'),
+      [join(ROOT, 'cli', 'main.ts'), 'token', '--role', 'clerk', '--unit', '411621', '--user', 'u'],
+      {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(res.status).toBe(2);
     expect(res.stdout).toBe('');
     expect(lines(res.stderr)).toHaveLength(1);

@@ -37,7 +37,6 @@ let receiver: WebhookReceiver;
 /** The statuses the receiver answered to one delivery id, in order. */
 const answeredTo = (deliveryId: string): number[] => receiver.received.filter((d) => d.deliveryId === deliveryId).map((d) => d.status);
 
-
 /** The open incident of one job, once the recorder has written it. */
 function openIncidentOf(jobId: string): Promise<IncidentRecord> {
   return waitFor(`an incident for ${jobId}`, async () =>
@@ -118,7 +117,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await s?.app.close();
   if (runtime !== undefined) {
-    await Promise.all([runtime.deadlineQueue.obliterate({ force: true }), runtime.notificationQueue.obliterate({ force: true })]).catch(() => undefined);
+    await Promise.all([runtime.deadlineQueue.obliterate({ force: true }), runtime.notificationQueue.obliterate({ force: true })]).catch(
+      () => undefined,
+    );
     await runtime.close();
   }
   await receiver?.close();
@@ -175,7 +176,12 @@ describe('GET /incidents and the case view', () => {
     expect(a.body.incidents).toEqual(
       expect.arrayContaining([
         { id: malformed.id, clock: 'acceptance', error: 'malformed deadline job', createdAt: malformed.createdAt.toISOString() },
-        { id: unknownEntry.id, clock: null, error: 'notification for an unknown trail entry', createdAt: unknownEntry.createdAt.toISOString() },
+        {
+          id: unknownEntry.id,
+          clock: null,
+          error: 'notification for an unknown trail entry',
+          createdAt: unknownEntry.createdAt.toISOString(),
+        },
       ]),
     );
     expect(a.body.incidents).toHaveLength(2);
@@ -249,7 +255,16 @@ describe('POST /incidents/:id/retry', () => {
     expect(await runtime.deadlineQueue.getJob(jobId)).toBeUndefined();
     const lost = await recordIncident(
       s.tdb.db,
-      { queue: 'deadlines', jobId, jobName: 'fire', caseId: caseA, clock: 'acceptance', generation: 1, attempts: 8, error: 'connection lost' },
+      {
+        queue: 'deadlines',
+        jobId,
+        jobName: 'fire',
+        caseId: caseA,
+        clock: 'acceptance',
+        generation: 1,
+        attempts: 8,
+        error: 'connection lost',
+      },
       new Date(),
     );
     const res = await call('POST', `/incidents/${lost.id}/retry`, 'supervisor');

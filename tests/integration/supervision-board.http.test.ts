@@ -63,7 +63,12 @@ async function closeServer(s: BoardServer | undefined): Promise<void> {
 function client(s: BoardServer) {
   async function call(role: HumanRole, unit: string, method: 'GET' | 'POST', url: string, payload?: Body) {
     const token = await signToken(TEST_SECRET, { sub: `${role}@${unit}`, role, unit });
-    const res = await s.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload !== undefined && { payload }) });
+    const res = await s.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload !== undefined && { payload }),
+    });
     return { status: res.statusCode, body: res.json() };
   }
   return {
@@ -101,7 +106,9 @@ function deadlineOf(view: View, clock: ClockName): Deadline {
 /** The counts of one unit's line on a board (zeros when the unit has no open case). */
 function countsOf(board: Board, unit: string): Omit<UnitCounts, 'unit'> {
   const row = board.units.find((u) => u.unit === unit);
-  return row === undefined ? { active: 0, listed: 0, overdue: 0, atRisk: 0 } : { active: row.active, listed: row.listed, overdue: row.overdue, atRisk: row.atRisk };
+  return row === undefined
+    ? { active: 0, listed: 0, overdue: 0, atRisk: 0 }
+    : { active: row.active, listed: row.listed, overdue: row.overdue, atRisk: row.atRisk };
 }
 
 const idsOf = (board: Board) => board.cases.map((c) => c.id).sort();

@@ -79,7 +79,12 @@ describe('a case outside the caller’s subtree', () => {
       ['auditor', { type: 'VERIFY' }],
     ] as const) {
       const res = await call(role, XIHUA, 'POST', `/petitions/${id}/events`, event);
-      expect({ role, type: event.type, status: res.status, code: res.body.error?.code }).toEqual({ role, type: event.type, status: 404, code: 'NOT_FOUND' });
+      expect({ role, type: event.type, status: res.status, code: res.body.error?.code }).toEqual({
+        role,
+        type: event.type,
+        status: 404,
+        code: 'NOT_FOUND',
+      });
     }
 
     expect(await listIds('supervisor', XIHUA)).not.toContain(id);
@@ -161,7 +166,11 @@ describe('the assignee unit', () => {
 
     const seen = await call('handler', FUGOU, 'GET', `/petitions/${id}`);
     expect(seen.status).toBe(200);
-    expect(seen.body).toMatchObject({ unit: XIHUA, assignee: { unit: FUGOU }, allowedEvents: expect.arrayContaining(['START_MEDIATION', 'RESOLVE']) });
+    expect(seen.body).toMatchObject({
+      unit: XIHUA,
+      assignee: { unit: FUGOU },
+      allowedEvents: expect.arrayContaining(['START_MEDIATION', 'RESOLVE']),
+    });
     expect(await listIds('handler', FUGOU)).toContain(id);
     expect((await call('handler', FUGOU, 'GET', `/petitions/${id}/history`)).status).toBe(200);
     await send('handler', FUGOU, id, { type: 'START_MEDIATION', level: 'county' }, 'mediated');
@@ -222,7 +231,13 @@ describe('POST /petitions', () => {
       ['supervisor', XIHUA, FUGOU],
     ] as const) {
       const res = await call(role, unit, 'POST', '/petitions', intakeBody({ unit: target }));
-      expect({ role, unit, target, status: res.status, code: res.body.error?.code }).toEqual({ role, unit, target, status: 403, code: 'FORBIDDEN' });
+      expect({ role, unit, target, status: res.status, code: res.body.error?.code }).toEqual({
+        role,
+        unit,
+        target,
+        status: 403,
+        code: 'FORBIDDEN',
+      });
     }
     expect(await listIds('supervisor', CITY)).toEqual(before);
     // Within the subtree it is recorded, by a clerk or by a supervisor receiving visitors (领导接访).

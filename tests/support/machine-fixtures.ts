@@ -234,7 +234,10 @@ export function behaviourKey(snapshot: PetitionSnapshot): string {
  * `eventsFor` (only those the machine takes), with the transitions taken from
  * each: XState's adjacency map, keyed by `behaviourKey`.
  */
-export function exploreMachine(roles: 'permitted' | 'all' = 'permitted', version: number = VERSION): AdjacencyMap<PetitionSnapshot, PetitionEvent> {
+export function exploreMachine(
+  roles: 'permitted' | 'all' = 'permitted',
+  version: number = VERSION,
+): AdjacencyMap<PetitionSnapshot, PetitionEvent> {
   return getAdjacencyMap(machineFor(version), {
     input: { id: CASE_ID, intake: INTAKE, at: AT },
     events: (snapshot) => eventsFor(snapshot, roles),

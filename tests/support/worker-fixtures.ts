@@ -152,12 +152,21 @@ export async function trailOf(db: Kysely<Database>, caseId: string): Promise<Tra
     .where('case_id', '=', caseId)
     .orderBy('seq')
     .execute();
-  return rows.map((r) => ({ seq: r.seq, type: r.type, role: r.actor_role, at: new Date(r.at), fields: r.fields as Record<string, unknown> }));
+  return rows.map((r) => ({
+    seq: r.seq,
+    type: r.type,
+    role: r.actor_role,
+    at: new Date(r.at),
+    fields: r.fields as Record<string, unknown>,
+  }));
 }
 
 /** How many events of `type` each of `caseIds` has (cases without any are listed with 0). */
 export async function countPerCase(db: Kysely<Database>, type: string, caseIds?: readonly string[]): Promise<Map<string, number>> {
-  let q = db.selectFrom('case_events').select(['case_id', sql<string>`count(*)`.as('n')]).where('type', '=', type);
+  let q = db
+    .selectFrom('case_events')
+    .select(['case_id', sql<string>`count(*)`.as('n')])
+    .where('type', '=', type);
   if (caseIds !== undefined && caseIds.length > 0) q = q.where('case_id', 'in', caseIds);
   const rows = await q.groupBy('case_id').execute();
   const counts = new Map<string, number>((caseIds ?? []).map((id) => [id, 0]));
@@ -167,7 +176,11 @@ export async function countPerCase(db: Kysely<Database>, type: string, caseIds?:
 
 /** How many events of `type` there are in all. */
 export async function countEvents(db: Kysely<Database>, type: string): Promise<number> {
-  const row = await db.selectFrom('case_events').select(sql<string>`count(*)`.as('n')).where('type', '=', type).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('case_events')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('type', '=', type)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

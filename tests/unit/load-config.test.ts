@@ -147,8 +147,15 @@ describe('the policy file (PETITION_POLICY)', () => {
   });
 
   it('gives a clock written without reminders none, and an empty file the whole default policy', () => {
-    const noReminders = loadConfig({ PETITION_POLICY: file({ clocks: { supervision: { duration: 'P10D', calendar: 'working-days', onBreach: 'notify' } } }) });
-    expect(noReminders.policy.clocks.supervision).toEqual({ duration: 'P10D', calendar: 'working-days', reminders: [], onBreach: 'notify' });
+    const noReminders = loadConfig({
+      PETITION_POLICY: file({ clocks: { supervision: { duration: 'P10D', calendar: 'working-days', onBreach: 'notify' } } }),
+    });
+    expect(noReminders.policy.clocks.supervision).toEqual({
+      duration: 'P10D',
+      calendar: 'working-days',
+      reminders: [],
+      onBreach: 'notify',
+    });
     expect(loadConfig({ PETITION_POLICY: file({}) }).policy).toEqual(DEFAULT_POLICY);
   });
 
@@ -157,8 +164,16 @@ describe('the policy file (PETITION_POLICY)', () => {
     ['a zero duration', { acceptance: { duration: 'PT0S', calendar: 'elapsed', onBreach: 'escalate' } }, 'clocks.acceptance.duration'],
     ['an unknown clock name', { weekly: { duration: 'P7D', calendar: 'calendar-days', onBreach: 'notify' } }, 'weekly'],
     ['an unknown calendar', { handling: { duration: 'P60D', calendar: 'lunar', onBreach: 'escalate' } }, 'clocks.handling.calendar'],
-    ['an unknown breach action', { handling: { duration: 'P60D', calendar: 'calendar-days', onBreach: 'ignore' } }, 'clocks.handling.onBreach'],
-    ['a bad reminder', { handling: { duration: 'P60D', calendar: 'calendar-days', reminders: ['150%'], onBreach: 'escalate' } }, 'clocks.handling.reminders.0'],
+    [
+      'an unknown breach action',
+      { handling: { duration: 'P60D', calendar: 'calendar-days', onBreach: 'ignore' } },
+      'clocks.handling.onBreach',
+    ],
+    [
+      'a bad reminder',
+      { handling: { duration: 'P60D', calendar: 'calendar-days', reminders: ['150%'], onBreach: 'escalate' } },
+      'clocks.handling.reminders.0',
+    ],
     ['an unknown clock field', { handling: { duration: 'P60D', calendar: 'calendar-days', onBreach: 'escalate', grace: 'P1D' } }, 'grace'],
   ])('refuses %s, naming the file and the field', (_what, clocks, field) => {
     const path = file({ clocks });
@@ -265,7 +280,9 @@ describe('the result', () => {
 
   it('is frozen, with the policy read from a file and the calendar overrides', () => {
     const config: Config = loadConfig({
-      PETITION_POLICY: file({ clocks: { objection: { duration: 'P3D', calendar: 'working-days', reminders: ['-P1D'], onBreach: 'notify' } } }),
+      PETITION_POLICY: file({
+        clocks: { objection: { duration: 'P3D', calendar: 'working-days', reminders: ['-P1D'], onBreach: 'notify' } },
+      }),
       PETITION_CALENDAR: file({ '2028-01-31': false }, 'calendar'),
     });
     expect(Object.isFrozen(config)).toBe(true);

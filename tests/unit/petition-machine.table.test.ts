@@ -381,7 +381,11 @@ describe('the extension rule (Art 32)', () => {
   });
 
   test('the extension survives mediation and is still refused a second time there', () => {
-    const s = run(reach('assigned'), [ev('REQUEST_EXTENSION', 'handler'), ev('APPROVE_EXTENSION', 'supervisor'), ev('START_MEDIATION', 'handler')]);
+    const s = run(reach('assigned'), [
+      ev('REQUEST_EXTENSION', 'handler'),
+      ev('APPROVE_EXTENSION', 'supervisor'),
+      ev('START_MEDIATION', 'handler'),
+    ]);
     expect(s.context.clocks.handling?.extendedBy).toBe('P30D');
     expect(s.can(ev('REQUEST_EXTENSION', 'handler'))).toBe(false);
   });
@@ -526,18 +530,21 @@ describe('final states accept nothing', () => {
 });
 
 describe('machine v1: cases recorded before 联席会议 keep their rules', () => {
-  test.each(TABLE.map((row) => [row.milestone, row] as const))('%s: v1 takes what the current version takes, except LINK_CONFERENCE', (_m, row) => {
-    const current = reach(row.milestone);
-    const v1 = reach(row.milestone, 1);
-    expect(v1.value).toEqual(current.value);
-    const differences = EVENT_TYPES.flatMap((type) =>
-      ROLES.filter((role) => v1.can(probe(v1, row, type, role)) !== (type !== 'LINK_CONFERENCE' && current.can(probe(current, row, type, role)))).map(
-        (role) => `${type} by ${role}`,
-      ),
-    );
-    expect(differences).toEqual([]);
-    expect(allowedEvents(v1, 'supervisor', AT)).not.toContain('LINK_CONFERENCE');
-  });
+  test.each(TABLE.map((row) => [row.milestone, row] as const))(
+    '%s: v1 takes what the current version takes, except LINK_CONFERENCE',
+    (_m, row) => {
+      const current = reach(row.milestone);
+      const v1 = reach(row.milestone, 1);
+      expect(v1.value).toEqual(current.value);
+      const differences = EVENT_TYPES.flatMap((type) =>
+        ROLES.filter(
+          (role) => v1.can(probe(v1, row, type, role)) !== (type !== 'LINK_CONFERENCE' && current.can(probe(current, row, type, role))),
+        ).map((role) => `${type} by ${role}`),
+      );
+      expect(differences).toEqual([]);
+      expect(allowedEvents(v1, 'supervisor', AT)).not.toContain('LINK_CONFERENCE');
+    },
+  );
 });
 
 /** The public events table (README): the roles that may send each command, at least. */
@@ -616,7 +623,8 @@ describe('machine, matrix and allowedEvents agree over every reachable snapshot'
     for (const type of EVENT_TYPES) {
       for (const [key, roles] of Object.entries(PERMISSIONS[type] ?? {})) {
         const states: readonly StateName[] = key === '*' ? ACTIVE_STATES : [key as StateName];
-        for (const state of states) for (const role of roles) if (!taken.has(`${type} ${state} ${role}`)) missing.push(`${type} ${state} ${role}`);
+        for (const state of states)
+          for (const role of roles) if (!taken.has(`${type} ${state} ${role}`)) missing.push(`${type} ${state} ${role}`);
       }
     }
     expect(missing).toEqual([]);

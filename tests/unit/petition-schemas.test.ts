@@ -3,7 +3,14 @@
  * the field paths a VALIDATION error names when something is not.
  */
 import type { z } from 'zod';
-import { COMMAND_TYPES, commandFieldSchemas, commandSchema, intakeSchema, systemFieldSchemas, type Intake } from '../../machines/petition.schemas';
+import {
+  COMMAND_TYPES,
+  commandFieldSchemas,
+  commandSchema,
+  intakeSchema,
+  systemFieldSchemas,
+  type Intake,
+} from '../../machines/petition.schemas';
 import { INTAKE, VALID_FIELDS } from '../support/machine-fixtures';
 
 /** The paths of the issues of a failed parse (the parse must fail). */
@@ -53,9 +60,12 @@ describe('intakeSchema', () => {
     expect(intakeSchema.safeParse(intake({ unit })).success).toBe(true);
   });
 
-  test.each(['4116', '41162', '4116211', '4116211001', '41162110020', 'ABCDEF', ' 411621', ''])('a bad division code %j fails at unit', (unit) => {
-    expect(issuePaths(intakeSchema.safeParse(intake({ unit })))).toEqual([['unit']]);
-  });
+  test.each(['4116', '41162', '4116211', '4116211001', '41162110020', 'ABCDEF', ' 411621', ''])(
+    'a bad division code %j fails at unit',
+    (unit) => {
+      expect(issuePaths(intakeSchema.safeParse(intake({ unit })))).toEqual([['unit']]);
+    },
+  );
 
   test('bad petitioner details fail at their own paths', () => {
     const result = intakeSchema.safeParse(
