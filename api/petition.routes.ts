@@ -11,18 +11,52 @@ import { PetitionError } from '../engine/errors';
 import type { IdempotencyOptions, PetitionEngine } from '../engine/petition.engine';
 import { STATE_NAMES } from '../machines/petition.vocabulary';
 import { divisionCodeSchema } from '../machines/petition.roles';
-import { COMMAND_TYPES, commandFieldSchemas, intakeSchema, type CommandType } from '../machines/petition.schemas';
+import { COMMAND_TYPES, intakeSchema } from '../machines/petition.schemas';
+import { V3_COMMAND_TYPES, v3CommandFieldSchemas, v3IntakeSchema } from '../machines/versions/v3/v3.schemas';
 import type { ApiMetrics } from './metrics';
 
 const idParams = z.object({ id: z.uuid() });
 
-/** A command body: the event's own fields plus the optional `expectedVersion` (optimistic concurrency). */
-const eventBodySchema = z.discriminatedUnion(
-  'type',
-  COMMAND_TYPES.map((type) =>
-    commandFieldSchemas[type].extend({ type: z.literal(type), expectedVersion: z.number().int().positive().optional() }),
-  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
-);
+const expectedVersion = z.number().int().positive().optional().describe('optimistic concurrency: the case version you last read');
+
+/** A machine version 3 command: its fields plus the optional `expectedVersion`. */
+export const v3EventBodySchema = z
+  .discriminatedUnion(
+    'type',
+    V3_COMMAND_TYPES.map((type) => v3CommandFieldSchemas[type].extend({ type: z.literal(type), expectedVersion })) as unknown as [
+      z.ZodObject,
+      ...z.ZodObject[],
+    ],
+  )
+  .describe('a command to a machine version 3 case (new cases, by default)');
+
+/**
+ * A command to a case recorded under an earlier machine version: its type and
+ * that version's fields. The route only checks the envelope; the engine
+ * validates the fields with the case's own version (400 with field paths).
+ */
+export const olderVersionEventBodySchema = z
+  .looseObject({ type: z.string().min(1).max(64), expectedVersion })
+  .describe("a command to a version 1 or 2 case: that version's command, checked against the case's own rules");
+
+/**
+ * A command body. Version 3 commands are the primary description; cases
+ * recorded under versions 1 and 2 keep taking their own commands, so the route
+ * lets any typed object through and the engine parses it under the case's version.
+ */
+export const eventBodySchema = z.union([v3EventBodySchema, olderVersionEventBodySchema]);
+
+/**
+ * A petition body: the version 3 intake (class, flags, receivedBy, the accused
+ * unit of an accusation) as the description of new cases; a bureau the policy
+ * holds on version 2 sends that version's intake. The engine validates the
+ * body with the version new cases start under.
+ */
+export const intakeBodySchema = z.union([
+  v3IntakeSchema,
+  intakeSchema.describe('the intake of machine versions 1 and 2, while the policy holds new cases on one of them'),
+  z.looseObject({ unit: divisionCodeSchema }).describe('any other body is checked by the engine against the current version'),
+]);
 
 const listQuery = z.object({
   state: z.enum(STATE_NAMES).optional(),
@@ -31,6 +65,9 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),
 });
+
+/** Every command type of any version: metric labels take only these (a made-up type is counted as `unknown`). */
+const KNOWN_TYPES: ReadonlySet<string> = new Set<string>([...COMMAND_TYPES, ...V3_COMMAND_TYPES]);
 
 const idempotencyHeaders = z.object({
   'idempotency-key': z
@@ -64,7 +101,7 @@ export function registerPetitionRoutes(
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post('/petitions', { schema: { summary: 'Record a petition (登记, Art 19)', body: intakeSchema, headers: idempotencyHeaders } }, async (request, reply) => {
+  r.post('/petitions', { schema: { summary: 'Record a petition (登记, Art 19)', body: intakeBodySchema, headers: idempotencyHeaders } }, async (request, reply) => {
     const { actor } = request;
     requireCapability(actor, 'petitions.intake');
     requireUnitInScope(request.body.unit, actor);
@@ -81,16 +118,17 @@ export function registerPetitionRoutes(
     { schema: { summary: 'Send a command to a case', params: idParams, body: eventBodySchema, headers: idempotencyHeaders } },
     async (request) => {
       const { actor } = request;
-      const body = request.body as { type: CommandType; expectedVersion?: number };
+      const body = request.body as { type: string; expectedVersion?: number };
+      const type = KNOWN_TYPES.has(body.type) ? body.type : 'unknown';
       try {
         const view = await deps.engine.dispatch(request.params.id, body, actor, {
           expectedVersion: body.expectedVersion,
           idempotency: idempotencyOf(request, body),
         });
-        deps.metrics.events.inc({ type: body.type, outcome: 'ok' });
+        deps.metrics.events.inc({ type, outcome: 'ok' });
         return view;
       } catch (err) {
-        deps.metrics.events.inc({ type: body.type, outcome: err instanceof PetitionError ? err.code : 'INTERNAL' });
+        deps.metrics.events.inc({ type, outcome: err instanceof PetitionError ? err.code : 'INTERNAL' });
         throw err;
       }
     },

@@ -14,6 +14,7 @@ import type { AuditService } from '../engine/audit.service';
 import { createCaseQueryService } from '../engine/case-query.service';
 import { createIncidentService } from '../engine/incident.service';
 import type { PetitionEngine } from '../engine/petition.engine';
+import type { UnitDirectorySource } from '../engine/unit-directory';
 import { createSupervisionService } from '../engine/supervision.service';
 import type { Actor } from '../machines/petition.roles';
 import { bearerToken, verifyToken } from './auth';
@@ -30,6 +31,8 @@ import { registerPetitionRoutes } from './petition.routes';
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
 export interface ServerDeps {
   readonly engine: PetitionEngine;
+  /** The unit tree the reads name units and compute relations with (the `units` table unless given). */
+  readonly units?: UnitDirectorySource;
   readonly audit: AuditService;
   readonly checkpoints: AuditCheckpointService;
   readonly db: Kysely<Database>;
@@ -153,7 +156,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   const metrics = createMetrics();
   metrics.instrument(app);
-  const queries = createCaseQueryService(deps.db, deps.now);
+  const queries = createCaseQueryService(deps.db, deps.now, deps.units);
   registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
   registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics, queries, verifyMaxCases: limits.auditVerifyMaxCases });
   registerAuditCheckpointRoutes(app, { checkpoints: deps.checkpoints });

@@ -8,6 +8,12 @@ export const DEFAULT_POLICY: Policy = {
   clocks: {
     // Art 22: decide on acceptance and notify the petitioner within 15 days.
     acceptance: { duration: 'P15D', calendar: 'calendar-days', reminders: ['50%', '80%', '-P1D'], onBreach: 'escalate' },
+    // Machine v3, Art 22: the bureau transfers or assigns (转送/交办) within 15 days of registration.
+    dispatch: { duration: 'P15D', calendar: 'calendar-days', reminders: ['50%', '80%', '-P1D'], onBreach: 'escalate' },
+    // Machine v3, Art 23: the receiving body tells the petitioner in writing within 15 days whether it accepts.
+    notice: { duration: 'P15D', calendar: 'calendar-days', reminders: ['50%', '80%', '-P1D'], onBreach: 'escalate' },
+    // Machine v3, Art 22(3): the closing report of an assigned (交办) case; the bureau sets the length at ASSIGN.
+    report: { duration: 'P30D', calendar: 'calendar-days', reminders: ['80%', '-P1D'], onBreach: 'escalate' },
     // Art 23: the assigned unit may say "not ours" within 5 working days; the lapse only closes that door.
     objection: { duration: 'P5D', calendar: 'working-days', reminders: ['-P1D'], onBreach: 'notify' },
     // Art 32: handled within 60 days, one extension of at most 30 days with approval.

@@ -28,4 +28,10 @@ export const policyFileSchema = z.strictObject({
   clocks: z.partialRecord(clockNameSchema, clockPolicySchema).default({}),
 });
 
-export type Policy = { readonly clocks: Readonly<Record<ClockName, ClockPolicy>> };
+export type Policy = {
+  readonly clocks: Readonly<Record<ClockName, ClockPolicy>>;
+  /** The machine version new cases start under (default: the latest). */
+  readonly machineVersion?: number;
+  /** Per clock, the reasons it may pause for (machine v3); a clock left out never pauses. */
+  readonly pausableFor?: Readonly<Partial<Record<ClockName, readonly string[]>>>;
+};

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import * as cases from '../db/case.repository';
 import { listEvents, listEventsOfCases, type CaseEventRecord } from '../db/case-event.repository';
 import type { Database } from '../db/schema';
-import { stateName, toStored } from '../machines/petition.registry';
+import { adapterFor } from '../machines/petition.registry';
 import { canonical } from './audit-hash';
 import { NotFoundError } from './errors';
 import { checkCaseRow, checkChain, foldTrail, type ReplayStep, type TrailBreak } from './trail-check';
@@ -62,13 +62,14 @@ export function createAuditService(db: Kysely<Database>): AuditService {
       if (rec === undefined) throw new NotFoundError();
       const events = await listEvents(db, caseId);
       const { steps, snapshot } = foldTrail(events, until);
-      const rebuilt = snapshot === undefined ? undefined : toStored(snapshot);
+      const adapter = adapterFor(rec.machineVersion);
+      const rebuilt = snapshot === undefined ? undefined : adapter.toStored(snapshot);
       const complete = until === undefined || steps.length === events.length;
       return {
         caseId,
         machineVersion: rec.machineVersion,
         steps,
-        state: snapshot === undefined ? 'unknown' : stateName(snapshot),
+        state: snapshot === undefined ? 'unknown' : adapter.stateName(snapshot),
         matchesStored:
           complete && rebuilt !== undefined && steps.every((s) => s.accepted) && canonical(rebuilt) === canonical(rec.snapshot),
       };

@@ -3,6 +3,7 @@ import type { Policy } from '../config/policy.schema';
 import type { CaseEventRecord } from '../db/case-event.repository';
 import type { DeadlineRecord } from '../db/deadline.repository';
 import type { Database } from '../db/schema';
+import type { UnitDirectorySource } from './unit-directory';
 import type { WorkingCalendar } from './working-calendar';
 
 /** What the engine needs from the outside world; tests pass a time-skipping `now`. */
@@ -13,8 +14,10 @@ export interface EngineDeps {
   readonly now?: () => Date;
   /** Called after each commit with the deadlines that changed (timers are armed or cancelled from it). */
   readonly onCommitted?: (change: CommittedChange) => void | Promise<void>;
-  /** The machine version new cases start under (default: the newest); existing cases keep theirs. */
+  /** The machine version new cases start under (default: the policy's, else the newest); existing cases keep theirs. */
   readonly machineVersion?: number;
+  /** The unit tree (kinds, names, review bodies) as commands and views read it; the `units` table unless given. */
+  readonly units?: UnitDirectorySource;
 }
 
 /** One deadline row a command wrote, and the row as it was before (null if new), to retire its old timer. */
@@ -29,6 +32,8 @@ export interface CommittedChange {
   readonly event: CaseEventRecord;
   readonly state: string;
   readonly deadlines: readonly TouchedDeadline[];
+  /** Whether the event must be told to people at once (a reminder, a breach, a major or urgent intake, Art 25). */
+  readonly notify: boolean;
 }
 
 /** A request's `Idempotency-Key` and a hash of the request it came with. */

@@ -2,11 +2,18 @@ import type { Kysely } from 'kysely';
 import { findEvent, type CaseEventRecord } from '../db/case-event.repository';
 import { findCase, type CaseRecord } from '../db/case.repository';
 import type { Database } from '../db/schema';
+import type { Recipient } from '../machines/machine-adapter';
+import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
+import { tableUnitDirectory, type UnitDirectory, type UnitDirectorySource } from './unit-directory';
 
-/** A trail entry to notify about, with its case as stored now. */
+export type { Recipient };
+
+/** A trail entry to notify about, with its case as stored now and who should hear of it. */
 export interface NotificationSubject {
   readonly case: CaseRecord;
   readonly event: CaseEventRecord;
+  /** By role and id or unit, read from the case's own version; never names or phones. */
+  readonly recipients: readonly Recipient[];
 }
 
 /**
@@ -18,13 +25,28 @@ export interface NotificationSource {
   subjectOf(caseId: string, seq: number): Promise<NotificationSubject | undefined>;
 }
 
+/**
+ * The unit one level above `unit`: a government's parent; for a bureau or a
+ * department, the parent of its government (the county bureau's level above
+ * is the city, not its own county).
+ */
+export function levelAbove(units: UnitDirectory, unit: string): string | null {
+  const division = units.kindOf(unit) === 'division' || units.kindOf(unit) === undefined ? unit : units.parentOf(unit);
+  return division === null ? null : units.parentOf(division);
+}
+
 /** Creates the notification source over the database (the system's view: no unit scope). */
-export function createNotificationSource(db: Kysely<Database>): NotificationSource {
+export function createNotificationSource(db: Kysely<Database>, unitSource: UnitDirectorySource = tableUnitDirectory): NotificationSource {
   return {
     async subjectOf(caseId, seq) {
       const rec = await findCase(db, caseId);
       const event = rec === undefined ? undefined : await findEvent(db, caseId, seq);
-      return rec === undefined || event === undefined ? undefined : { case: rec, event };
+      if (rec === undefined || event === undefined) return undefined;
+      const adapter = adapterFor(rec.machineVersion);
+      const units = await unitSource.load(db);
+      const snapshot = adapter.restore(rec.snapshot as StoredSnapshot);
+      const recipients = adapter.recipientsOf(snapshot, { type: event.type, fields: event.fields }, (unit) => levelAbove(units, unit));
+      return { case: rec, event, recipients };
     },
   };
 }

@@ -4,9 +4,8 @@
  */
 import type { CaseEventRecord } from '../db/case-event.repository';
 import type { CaseRecord } from '../db/case.repository';
-import type { PetitionContext, PetitionEvent } from '../machines/petition.machine';
-import { isKnownVersion, startCase, stateName, step, toStored, type PetitionSnapshot } from '../machines/petition.registry';
-import type { Intake } from '../machines/petition.schemas';
+import type { CaseEvent, CaseSnapshot } from '../machines/machine-adapter';
+import { adapterFor, isKnownVersion } from '../machines/petition.registry';
 import { canonical, GENESIS_HASH, hashEvent } from './audit-hash';
 import { INTAKE_EVENT } from './trail-entry';
 
@@ -23,25 +22,31 @@ export interface ReplayStep {
 
 /**
  * Folds a trail through `transition()` under the machine version it was
- * recorded with; pure, so it can run anywhere (server, CLI, CI).
- * `until` stops at the last event at or before that time.
+ * recorded with; pure, so it can run anywhere (server, CLI, CI). A v3 entry
+ * carries the relations its sender had when it was recorded: replay reuses
+ * them, whatever the unit tree says now. `until` stops at the last event at
+ * or before that time.
  */
-export function foldTrail(events: readonly CaseEventRecord[], until?: Date): { steps: ReplayStep[]; snapshot: PetitionSnapshot | undefined } {
+export function foldTrail(events: readonly CaseEventRecord[], until?: Date): { steps: ReplayStep[]; snapshot: CaseSnapshot | undefined } {
   const steps: ReplayStep[] = [];
-  let snapshot: PetitionSnapshot | undefined;
+  let snapshot: CaseSnapshot | undefined;
   for (const e of events) {
     if (until !== undefined && new Date(e.at) > until) break;
     let accepted = true;
-    if (e.seq === 1 && e.type === INTAKE_EVENT) {
-      snapshot = startCase(e.machineVersion, { id: e.caseId, intake: e.fields as unknown as Intake, at: e.at });
+    const adapter = isKnownVersion(e.machineVersion) ? adapterFor(e.machineVersion) : undefined;
+    if (adapter === undefined) {
+      accepted = false;
+    } else if (e.seq === 1 && e.type === INTAKE_EVENT) {
+      snapshot = adapter.start(adapter.startOfTrail(e.caseId, e.fields, e.at));
     } else if (snapshot !== undefined) {
-      const event = { type: e.type, ...e.fields, actor: e.actor, at: e.at } as unknown as PetitionEvent;
-      accepted = snapshot.can(event);
-      snapshot = step(e.machineVersion, snapshot, event);
+      const event: CaseEvent = { type: e.type, ...e.fields, actor: e.actor as CaseEvent['actor'], at: e.at };
+      accepted = adapter.accepts(snapshot, event);
+      snapshot = adapter.step(snapshot, event);
     } else {
       accepted = false;
     }
-    steps.push({ seq: e.seq, type: e.type, actor: e.actor, at: e.at, state: snapshot ? stateName(snapshot) : 'unknown', accepted });
+    const state = snapshot !== undefined && adapter !== undefined ? adapter.stateName(snapshot) : 'unknown';
+    steps.push({ seq: e.seq, type: e.type, actor: e.actor, at: e.at, state, accepted });
   }
   return { steps, snapshot };
 }
@@ -100,14 +105,13 @@ export function checkCaseRow(rec: CaseRecord, events: readonly CaseEventRecord[]
   const refused = steps.find((s) => !s.accepted);
   if (refused !== undefined) return { caseId: rec.id, seq: refused.seq, reason: `machine version ${head.machineVersion} refuses ${refused.type} here` };
   if (snapshot === undefined) return at('the trail does not start with an intake');
-  const ctx: PetitionContext = snapshot.context;
+  const adapter = adapterFor(head.machineVersion);
   const first = events[0]?.fields ?? {};
   const rebuilt: DerivedColumns = {
     unit: String(first.unit),
-    assigneeUnit: ctx.assignee?.unit ?? null,
-    state: stateName(snapshot),
+    ...adapter.caseRow(snapshot),
+    state: adapter.stateName(snapshot),
     channel: String(first.channel),
-    listed: ctx.listed,
     version: head.seq,
     machineVersion: head.machineVersion,
     lastHash: head.hash,
@@ -115,6 +119,6 @@ export function checkCaseRow(rec: CaseRecord, events: readonly CaseEventRecord[]
   for (const key of Object.keys(rebuilt) as (keyof DerivedColumns)[]) {
     if (rebuilt[key] !== rec[key]) return at(`case row ${key} ${JSON.stringify(rec[key])} differs from the trail’s ${JSON.stringify(rebuilt[key])}`);
   }
-  if (canonical(toStored(snapshot)) !== canonical(rec.snapshot)) return at('the stored snapshot differs from the one the trail rebuilds');
+  if (canonical(adapter.toStored(snapshot)) !== canonical(rec.snapshot)) return at('the stored snapshot differs from the one the trail rebuilds');
   return undefined;
 }

@@ -10,6 +10,9 @@ import { REVIEW_WINDOWS, type BreachAction, type ClockName } from './petition.vo
  */
 export const CLOCK_BREACH_ACTIONS: Readonly<Record<ClockName, readonly BreachAction[]>> = {
   acceptance: ['escalate', 'notify'],
+  dispatch: ['escalate', 'notify'],
+  notice: ['escalate', 'notify'],
+  report: ['escalate', 'notify'],
   objection: ['escalate', 'notify'],
   handling: ['escalate', 'notify'],
   reviewRequest: ['escalate', 'close', 'notify'],

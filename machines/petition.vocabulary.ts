@@ -34,6 +34,9 @@ export type ClosureKind = (typeof CLOSURE_KINDS)[number];
 /** The clocks of the regulation (Arts 22-23, 32, 34-36), supervision (督办) and the petitioner's satisfaction window. */
 export const CLOCK_NAMES = [
   'acceptance',
+  'dispatch',
+  'notice',
+  'report',
   'objection',
   'handling',
   'reviewRequest',

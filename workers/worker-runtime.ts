@@ -86,7 +86,8 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
 
     async onCommitted(change) {
       await scheduler.sync(change.deadlines);
-      if (change.event.type !== 'DEADLINE_REMINDER' && change.event.type !== 'DEADLINE_BREACHED') return;
+      // The engine says which entries people must hear of (reminders, breaches, a major or urgent intake).
+      if (!change.notify) return;
       const job = { caseId: change.caseId, seq: change.event.seq, state: change.state };
       try {
         await notificationQueue.add('notify', job, { ...NOTIFICATION_JOB_OPTIONS, jobId: notificationJobId(job) });

@@ -6,5 +6,5 @@
  */
 export { CAPABILITIES, CAPABILITY_NAMES, mayUse, refusalOf, requireCapability, type Capability, type CapabilityRule } from './capabilities';
 export { caseInScope, narrowScope, requireUnitInScope, type ScopedCase } from './case-scope';
-export { intakeFor, isAccusedViewer, maskIdNumber, maskPerson, maskPhone, seesIdentity, WITHHELD } from './masking';
-export { isWithinReach, reachRefusal } from './unit-reach';
+export { intakeFor, isAccusedViewer, legacyMaskingFacts, maskIdNumber, maskPerson, maskPhone, seesContact, seesIdentity, WITHHELD, type MaskingFacts } from './masking';
+export { accusedUnitRefusal, isWithinReach, reachRefusal } from './unit-reach';

@@ -90,7 +90,7 @@ async function rewriteAsOwner(caseId: string, seq: number, fields: Record<string
         where case_id = ${caseId} and seq = ${e.seq}`.execute(trx);
     }
     await sql`alter table case_events enable trigger case_events_append_only`.execute(trx);
-    await sql`update cases set last_hash = ${prevHash}, snapshot = ${JSON.stringify(toStored(snapshot))}::jsonb where id = ${caseId}`.execute(trx);
+    await sql`update cases set last_hash = ${prevHash}, snapshot = ${JSON.stringify(toStored(snapshot as Parameters<typeof toStored>[0]))}::jsonb where id = ${caseId}`.execute(trx);
   });
 }
 

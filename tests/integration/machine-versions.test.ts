@@ -12,7 +12,7 @@ import { createCaseQueryService, type CaseQueryService } from '../../engine/case
 import { createPetitionEngine, type PetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import type { PetitionContext } from '../../machines/petition.machine';
-import { CURRENT_MACHINE_VERSION, type StoredSnapshot } from '../../machines/petition.registry';
+import { LATEST_MACHINE_VERSION, type StoredSnapshot } from '../../machines/petition.registry';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -53,7 +53,7 @@ afterAll(async () => {
 async function storedContext(caseId: string): Promise<{ machineVersion: number; context: PetitionContext }> {
   const rec = await findCase(tdb.db, caseId);
   if (rec === undefined) throw new Error(`no case ${caseId}`);
-  return { machineVersion: rec.machineVersion, context: (rec.snapshot as StoredSnapshot).context };
+  return { machineVersion: rec.machineVersion, context: (rec.snapshot as StoredSnapshot).context as PetitionContext };
 }
 
 describe('machine versions', () => {
@@ -61,7 +61,7 @@ describe('machine versions', () => {
   let v2Case: string;
 
   it('records a case under v1 with an engine pinned to v1 (the release before the change)', async () => {
-    expect(CURRENT_MACHINE_VERSION).toBe(2);
+    expect(LATEST_MACHINE_VERSION).toBe(3);
     const old = engine(1);
     const created = await old.intake(intakeBody({ matter: { category: 'benefits', summary: '原民办教师待遇' } }), clerk);
     v1Case = created.id;
