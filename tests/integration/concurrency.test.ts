@@ -3,7 +3,7 @@
  * concurrency lets exactly one of a racing group win, and the trail stays a
  * gapless, hash-chained sequence that replays to the stored snapshot.
  */
-import { DEFAULT_POLICY } from '../../config/default-policy';
+import { V2_POLICY } from '../support/test-server';
 import { listEvents } from '../../db/case-event.repository';
 import { createAuditService } from '../../engine/audit.service';
 import { PetitionError } from '../../engine/errors';
@@ -24,7 +24,7 @@ beforeAll(async () => {
   tdb = await createTestDatabase('concurrency');
   // Enough connections that the racing commands really run side by side and queue on the row lock, not on the pool.
   expect(tdb.pool.options.max).toBeGreaterThanOrEqual(10);
-  engine = createPetitionEngine({ db: tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), now: clock.now });
+  engine = createPetitionEngine({ db: tdb.db, policy: V2_POLICY, calendar: createChinaCalendar(), now: clock.now });
 });
 afterAll(async () => {
   await tdb.drop();

@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { signToken } from '../../api/auth';
 import { buildServer } from '../../api/server';
 import { DEFAULT_API_LIMITS, type ApiLimits } from '../../config/load-config';
-import { DEFAULT_POLICY } from '../../config/default-policy';
+import { V2_POLICY } from '../support/test-server';
 import { createAuditService } from '../../engine/audit.service';
 import { createPetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
@@ -45,7 +45,7 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   tdb = await createTestDatabase('http_hardening');
-  const engine = createPetitionEngine({ db: tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar() });
+  const engine = createPetitionEngine({ db: tdb.db, policy: V2_POLICY, calendar: createChinaCalendar() });
   app = await buildServer({
     engine,
     audit: createAuditService(tdb.db),

@@ -18,7 +18,7 @@ import { Redis } from 'ioredis';
 import { signToken } from '../../api/auth';
 import { buildServer } from '../../api/server';
 import { createLogger } from '../../app/logger';
-import { DEFAULT_POLICY } from '../../config/default-policy';
+import { V2_POLICY } from '../support/test-server';
 import { mergePolicy } from '../../config/load-config';
 import { listCaseIds } from '../support/case-ids';
 import { listDeadlines } from '../../db/deadline.repository';
@@ -149,7 +149,7 @@ beforeAll(async () => {
   await runtime.notificationQueue.waitUntilReady();
   const engine = createPetitionEngine({
     db: tdb.db,
-    policy: DEFAULT_POLICY,
+    policy: V2_POLICY,
     calendar: createChinaCalendar(),
     onCommitted: (change) => runtime.onCommitted(change),
   });

@@ -9,11 +9,15 @@ import { buildServer } from '../../api/server';
 import { createAuditCheckpointService } from '../../engine/audit-checkpoint.service';
 import { createAuditService } from '../../engine/audit.service';
 import { createPetitionEngine, type EngineDeps, type PetitionEngine } from '../../engine/petition.engine';
+import type { UnitDirectorySource } from '../../engine/unit-directory';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import type { HumanRole } from '../../machines/petition.vocabulary';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const TEST_SECRET = 'test-secret-with-at-least-32-characters!';
+
+/** The statutory policy holding new cases on machine version 2: the suites of the v1/v2 lifecycle run under it. */
+export const V2_POLICY: Policy = { ...DEFAULT_POLICY, machineVersion: 2 };
 
 /** An API server over a private database, driven through `inject` (no sockets). */
 export interface TestServer {
@@ -31,8 +35,14 @@ export interface TestServer {
 export interface TestServerOptions {
   /** The clock of both the engine and the API; the real one unless given. */
   readonly now?: () => Date;
-  /** The engine's policy; DEFAULT_POLICY unless given. */
+  /**
+   * The engine's policy; {@link V2_POLICY} unless given: the suites written
+   * before version 3 exercise version 2's lifecycle, and the version 3 suites
+   * pass the statutory DEFAULT_POLICY (new cases under the latest version).
+   */
   readonly policy?: Policy;
+  /** The unit tree of engine and reads; the `units` table unless given. */
+  readonly units?: UnitDirectorySource;
   /** Behind POST /incidents/:id/retry (the worker runtime in `serve`); none unless given. */
   readonly incidents?: IncidentRetrier;
   /** Called by the engine after each committed change (the worker runtime's `onCommitted` in `serve`). */
@@ -60,7 +70,8 @@ export const TEST_LIMITS: ApiLimits = {
 export async function createTestServer(label: string, nowOrOptions?: (() => Date) | TestServerOptions): Promise<TestServer> {
   const {
     now,
-    policy = DEFAULT_POLICY,
+    policy = V2_POLICY,
+    units,
     incidents,
     onCommitted,
     limits = TEST_LIMITS,
@@ -72,6 +83,7 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     calendar: createChinaCalendar(),
     ...(now && { now }),
     ...(onCommitted && { onCommitted }),
+    ...(units && { units }),
   });
   const audit = createAuditService(tdb.db);
   // The installation's checkpoint key, outside the database as in production.
@@ -81,6 +93,7 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     audit,
     checkpoints: createAuditCheckpointService({ db: tdb.db, audit, signingKey: () => signingKey, ...(now && { now }) }),
     db: tdb.db,
+    ...(units && { units }),
     authSecret: TEST_SECRET,
     logger: false,
     readiness: async () => ({ database: true }),
