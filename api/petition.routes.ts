@@ -1,17 +1,20 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { canonical } from '../engine/audit-hash';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuditService } from '../engine/audit.service';
 import type { CaseQueryService, HistoryEvent } from '../engine/case-query.service';
 import { stringify } from 'csv-stringify/sync';
-import { requireCapability, requireUnitInScope } from '../engine/access';
+import { requireCapability } from '../engine/access';
 import { PetitionError } from '../engine/errors';
 import type { IdempotencyOptions, PetitionEngine } from '../engine/petition.engine';
 import { STATE_NAMES } from '../machines/petition.vocabulary';
 import { divisionCodeSchema } from '../machines/petition.roles';
-import { COMMAND_TYPES, intakeSchema } from '../machines/petition.schemas';
+import { COMMAND_TYPES, commandFieldSchemas, intakeSchema } from '../machines/petition.schemas';
+import { MACHINE_VERSION_1 } from '../machines/versions/v1';
+import { MACHINE_VERSION_2 } from '../machines/versions/v2';
+import { MACHINE_VERSION_3 } from '../machines/versions/v3/v3.machine';
 import { V3_COMMAND_TYPES, v3CommandFieldSchemas, v3IntakeSchema } from '../machines/versions/v3/v3.schemas';
 import type { ApiMetrics } from './metrics';
 
@@ -19,44 +22,46 @@ const idParams = z.object({ id: z.uuid() });
 
 const expectedVersion = z.number().int().positive().optional().describe('optimistic concurrency: the case version you last read');
 
-/** A machine version 3 command: its fields plus the optional `expectedVersion`. */
-export const v3EventBodySchema = z
-  .discriminatedUnion(
-    'type',
-    V3_COMMAND_TYPES.map((type) => v3CommandFieldSchemas[type].extend({ type: z.literal(type), expectedVersion })) as unknown as [
-      z.ZodObject,
-      ...z.ZodObject[],
-    ],
-  )
-  .describe('a command to a machine version 3 case (new cases, by default)');
+/** Tags a schema with the machine versions it belongs to (`x-machine-versions` in the description). */
+const forVersions = <T extends z.ZodType>(schema: T, versions: readonly number[]): T => schema.meta({ 'x-machine-versions': [...versions] });
+
+/** The command body of each version 3 event: its fields plus the optional `expectedVersion`. */
+export const v3EventBodySchemas = V3_COMMAND_TYPES.map((type) =>
+  forVersions(v3CommandFieldSchemas[type].extend({ type: z.literal(type), expectedVersion }), [MACHINE_VERSION_3]),
+);
+
+/** The command body of each version 1 and 2 event, for cases recorded before the upgrade. */
+export const olderEventBodySchemas = COMMAND_TYPES.map((type) =>
+  forVersions(commandFieldSchemas[type].extend({ type: z.literal(type), expectedVersion }), [MACHINE_VERSION_1, MACHINE_VERSION_2]),
+);
 
 /**
- * A command to a case recorded under an earlier machine version: its type and
- * that version's fields. The route only checks the envelope; the engine
- * validates the fields with the case's own version (400 with field paths).
+ * What `POST /petitions/{id}/events` takes, as the API describes it: a command
+ * of the case's own machine version, each variant tagged with its versions
+ * (version 3 first: new cases start under it). The route checks only that the
+ * body is an object with a `type`; the engine validates the fields under the
+ * case's version, so the answer names the bad field (400 with field paths).
  */
-export const olderVersionEventBodySchema = z
-  .looseObject({ type: z.string().min(1).max(64), expectedVersion })
-  .describe("a command to a version 1 or 2 case: that version's command, checked against the case's own rules");
+export const eventBodySchema = z.union([...v3EventBodySchemas, ...olderEventBodySchemas] as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
+
+/** The intake of each version, tagged; the version new cases start under comes first. */
+function intakeBodySchema(newCaseVersion: number) {
+  const v3 = forVersions(v3IntakeSchema, [MACHINE_VERSION_3]);
+  const older = forVersions(intakeSchema, [MACHINE_VERSION_1, MACHINE_VERSION_2]);
+  return z.union(newCaseVersion === MACHINE_VERSION_3 ? [v3, older] : [older, v3]);
+}
 
 /**
- * A command body. Version 3 commands are the primary description; cases
- * recorded under versions 1 and 2 keep taking their own commands, so the route
- * lets any typed object through and the engine parses it under the case's version.
+ * The route-level check of a body the engine validates under a machine
+ * version: a JSON object (with a string `type` for a command); params and
+ * headers are checked with their own schemas as everywhere. Field errors come
+ * from the engine, with their paths.
  */
-export const eventBodySchema = z.union([v3EventBodySchema, olderVersionEventBodySchema]);
-
-/**
- * A petition body: the version 3 intake (class, flags, receivedBy, the accused
- * unit of an accusation) as the description of new cases; a bureau the policy
- * holds on version 2 sends that version's intake. The engine validates the
- * body with the version new cases start under.
- */
-export const intakeBodySchema = z.union([
-  v3IntakeSchema,
-  intakeSchema.describe('the intake of machine versions 1 and 2, while the policy holds new cases on one of them'),
-  z.looseObject({ unit: divisionCodeSchema }).describe('any other body is checked by the engine against the current version'),
-]);
+function envelopeValidator<S>(needsType: boolean): FastifySchemaCompiler<S> {
+  const envelope = needsType ? z.looseObject({ type: z.string().min(1).max(64) }) : z.looseObject({});
+  type Route = Parameters<typeof validatorCompiler>[0];
+  return (route) => validatorCompiler((route.httpPart === 'body' ? { ...route, schema: envelope } : route) as unknown as Route);
+}
 
 const listQuery = z.object({
   state: z.enum(STATE_NAMES).optional(),
@@ -101,13 +106,21 @@ export function registerPetitionRoutes(
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post('/petitions', { schema: { summary: 'Record a petition (登记, Art 19)', body: intakeBodySchema, headers: idempotencyHeaders } }, async (request, reply) => {
+  const intakeBody = intakeBodySchema(deps.engine.newCaseVersion);
+  r.post(
+    '/petitions',
+    {
+      schema: { summary: 'Record a petition (登记, Art 19) under the version new cases start under', body: intakeBody, headers: idempotencyHeaders },
+      validatorCompiler: envelopeValidator(false),
+    },
+    async (request, reply) => {
     const { actor } = request;
     requireCapability(actor, 'petitions.intake');
-    requireUnitInScope(request.body.unit, actor);
+    // The unit is checked against the actor's own once the engine has validated the body.
     const view = await deps.engine.intake(request.body, actor, { idempotency: idempotencyOf(request, request.body) });
     return reply.status(201).send(view);
-  });
+    },
+  );
 
   r.get('/petitions/:id', { schema: { summary: 'One case', params: idParams } }, async (request) =>
     deps.queries.get(request.params.id, request.actor),
@@ -115,7 +128,10 @@ export function registerPetitionRoutes(
 
   r.post(
     '/petitions/:id/events',
-    { schema: { summary: 'Send a command to a case', params: idParams, body: eventBodySchema, headers: idempotencyHeaders } },
+    {
+      schema: { summary: "Send a command to a case (a command of the case's machine version)", params: idParams, body: eventBodySchema, headers: idempotencyHeaders },
+      validatorCompiler: envelopeValidator(true),
+    },
     async (request) => {
       const { actor } = request;
       const body = request.body as { type: string; expectedVersion?: number };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { writeTransitions } from '../db/transition.repository';
 import { adapterFor, LATEST_MACHINE_VERSION } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
+import { requireUnitInScope } from './access';
 import { toPetitionView, type PetitionView } from './case-view';
 import { parseIntakeFor } from './command-input';
 import { afterCommit, type EngineDeps, type IdempotencyOptions } from './engine.types';
@@ -26,6 +27,8 @@ export function newCaseVersion(deps: Pick<EngineDeps, 'machineVersion' | 'policy
 export async function createCase(deps: EngineDeps, now: () => Date, body: unknown, actor: Actor, idempotency: IdempotencyOptions | undefined): Promise<PetitionView> {
   const adapter = adapterFor(newCaseVersion(deps));
   const intake = parseIntakeFor(adapter, body);
+  // A clerk records petitions for their own units only.
+  requireUnitInScope(intake.unit, actor);
   const units = await (deps.units ?? tableUnitDirectory).load(deps.db);
   if (adapter.usesRelations && !units.exists(intake.unit)) {
     // Relations and scope are read from the tree: a case of a unit it does not know would reach nobody.

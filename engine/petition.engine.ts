@@ -1,6 +1,6 @@
 import type { Actor } from '../machines/petition.roles';
 import { applyCommand } from './case-command';
-import { createCase } from './case-intake';
+import { createCase, newCaseVersion } from './case-intake';
 import type { PetitionView } from './case-view';
 import { parseEnvelope } from './command-input';
 import { afterCommit, type DispatchOptions, type EngineDeps, type IdempotencyOptions } from './engine.types';
@@ -32,6 +32,8 @@ export interface PetitionEngine {
    * stay committed (and their timers, fired again, are no-ops).
    */
   fireTimers(deadlineIds: readonly string[]): Promise<Map<string, TimerOutcome>>;
+  /** The machine version new cases start under (the API describes that version's intake first). */
+  readonly newCaseVersion: number;
 }
 
 /** Creates the engine over a database, a policy and a working calendar. */
@@ -55,5 +57,6 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
     },
 
     fireTimers: (deadlineIds) => fireTimers(deps, now, deadlineIds),
+    newCaseVersion: newCaseVersion(deps),
   };
 }
