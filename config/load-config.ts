@@ -144,7 +144,9 @@ function loadPolicy(path: string | undefined, problems: string[]): Policy {
     return DEFAULT_POLICY;
   }
   problems.push(...unsupportedBreaches(parsed.data.clocks).map((p) => `PETITION_POLICY ${path}: ${p}`));
-  return mergePolicy(parsed.data.clocks);
+  const policy = mergePolicy(parsed.data.clocks);
+  const { machineVersion } = parsed.data;
+  return machineVersion === undefined ? policy : Object.freeze({ ...policy, machineVersion });
 }
 
 /**

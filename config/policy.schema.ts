@@ -26,6 +26,8 @@ export type ClockPolicy = z.infer<typeof clockPolicySchema>;
 /** The policy file (`PETITION_POLICY`): any clock left out keeps its statutory default. */
 export const policyFileSchema = z.strictObject({
   clocks: z.partialRecord(clockNameSchema, clockPolicySchema).default({}),
+  /** The machine version new cases start under (1-3); the latest when left out. */
+  machineVersion: z.number().int().min(1).max(3).optional(),
 });
 
 export type Policy = {

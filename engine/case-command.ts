@@ -58,8 +58,9 @@ function refusalOf(deps: EngineDeps, c: CommandCase, event: CaseEvent): Petition
  */
 async function stepCase(trx: Transaction<Database>, deps: EngineDeps, c: CommandCase, envelope: CommandEnvelope, at: Date, opts: DispatchOptions): Promise<CommandResult> {
   const { rec, adapter } = c;
+  const command = parseCommandFor(adapter, envelope);
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== rec.version) throw new VersionConflictError(opts.expectedVersion, rec.version);
-  const event = adapter.eventOf(parseCommandFor(adapter, envelope), c.sender, at.toISOString());
+  const event = adapter.eventOf(command, c.sender, at.toISOString());
   const refused = refusalOf(deps, c, event);
   if (refused !== undefined) return { refused: await recordRefused(trx, c, event.type, refused, at) };
   await checkCommandRules(trx, deps.policy, adapter.claimsOf(c.snapshot, event), rec.id, c.sender.actor);

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { findCase } from '../db/case.repository';
 import { findIdempotentResponse, storeIdempotentResponse } from '../db/idempotency.repository';
 import type { Database } from '../db/schema';
-import { roleMaySend } from '../machines/event-permission';
+import { roleMaySendInAnyVersion } from '../machines/event-permission';
 import type { Actor } from '../machines/petition.roles';
 import { intakeFor, legacyMaskingFacts, type MaskingFacts } from './access';
 import type { PetitionView } from './case-view';
@@ -54,7 +54,7 @@ export async function storedResponse(
   const view = stored.response as PetitionView;
   const scopeChecked = of.kind === 'command' && of.scopeChecked;
   if (!scopeChecked && (await findCase(db, view.id, caller.unit)) === undefined) throw new NotFoundError();
-  if (of.kind === 'command' && !roleMaySend(of.eventType, caller.role)) {
+  if (of.kind === 'command' && !roleMaySendInAnyVersion(of.eventType, caller.role)) {
     throw new AccessError('FORBIDDEN', `a ${caller.role} never sends ${of.eventType}`);
   }
   return viewForCaller(view, caller);

@@ -26,13 +26,13 @@ export interface NotificationSource {
 }
 
 /**
- * The unit one level above `unit`: a government's parent; for a bureau or a
- * department, the parent of its government (the county bureau's level above
- * is the city, not its own county).
+ * The unit one level above `unit`: the parent of its division (a bureau's or
+ * department's code is its division's plus a suffix, so the county bureau's
+ * level above is the city, not its own county).
  */
 export function levelAbove(units: UnitDirectory, unit: string): string | null {
-  const division = units.kindOf(unit) === 'division' || units.kindOf(unit) === undefined ? unit : units.parentOf(unit);
-  return division === null ? null : units.parentOf(division);
+  const division = unit.split('-')[0] ?? unit;
+  return units.parentOf(division);
 }
 
 /** Creates the notification source over the database (the system's view: no unit scope). */

@@ -27,11 +27,17 @@ const legacySends = sendsInAny([PERMISSIONS_V1, PERMISSIONS_V2]);
 const MACHINE_VERSION_FOR_PROBES = MACHINE_VERSION_2;
 
 /**
- * Whether a role sends an event type in some state of some machine version.
- * A role that does is merely untimely where its case refuses the event; one
- * that never does is forbidden.
+ * Whether a role sends an event type in some state of version 1 or 2: on a
+ * v1/v2 case, a role that does is merely untimely where its case refuses the
+ * event; one that never does is forbidden. (A v3 case answers by its own
+ * table, `roleMaySendV3`.)
  */
 export function roleMaySend(type: string, role: Role): boolean {
+  return legacySends(type as EventType, role);
+}
+
+/** Whether a role sends an event type under some machine version at all (a replayed response of one that never does is 403). */
+export function roleMaySendInAnyVersion(type: string, role: Role): boolean {
   const v3 = (V3_EVENT_TYPES as readonly string[]).includes(type) && roleMaySendV3(type as V3EventType, role);
   return v3 || legacySends(type as EventType, role);
 }

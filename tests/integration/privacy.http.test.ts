@@ -156,7 +156,7 @@ beforeAll(async () => {
   const clock = { calendar: 'elapsed' as const, reminders: ['50%'], onBreach: 'escalate' as const };
   timedEngine = createPetitionEngine({
     db: tdb.db,
-    policy: mergePolicy({ acceptance: { duration: 'PT1S', ...clock } }),
+    policy: { ...mergePolicy({ acceptance: { duration: 'PT1S', ...clock } }), machineVersion: 2 },
     calendar: createChinaCalendar(),
     onCommitted: (change) => runtime.onCommitted(change),
   });

@@ -29,18 +29,19 @@ export function uniquePrefix(): string {
   return `pft{${randomBytes(5).toString('hex')}}`;
 }
 
-/** A policy with second-scale elapsed clocks; `overrides` replace whole clocks. */
+/** A policy with second-scale elapsed clocks; `overrides` replace whole clocks. New cases start under version 2, whose clocks these are. */
 export function secondsPolicy(overrides: Partial<Record<ClockName, ClockPolicy>> = {}): Policy {
-  return mergePolicy({
+  const clocks = mergePolicy({
     acceptance: { duration: 'PT4S', calendar: 'elapsed', reminders: ['50%', '80%'], onBreach: 'escalate' },
     ...overrides,
   });
+  return { ...clocks, machineVersion: 2 };
 }
 
 /** Writes a policy file for `PETITION_POLICY` into `dir` and returns its path. */
 export function writePolicyFile(dir: string, policy: Policy): string {
   const path = join(dir, `policy-${randomBytes(3).toString('hex')}.json`);
-  writeFileSync(path, JSON.stringify({ clocks: policy.clocks }));
+  writeFileSync(path, JSON.stringify({ clocks: policy.clocks, ...(policy.machineVersion !== undefined && { machineVersion: policy.machineVersion }) }));
   return path;
 }
 

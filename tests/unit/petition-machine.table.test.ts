@@ -655,7 +655,9 @@ describe('breach actions: what the machine declares per clock is what it does', 
   };
 
   // A clock without "close" would take it as "notify" (silently doing less): the policy loader refuses that pairing.
-  test.each(CLOCK_NAMES)('%s: "close" does more than "notify" exactly where it closes the case', (clock) => {
+  // The clocks versions 1 and 2 run (dispatch, notice and report belong to version 3).
+  const LEGACY_CLOCKS = CLOCK_NAMES.filter((clock) => !['dispatch', 'notice', 'report'].includes(clock));
+  test.each(LEGACY_CLOCKS)('%s: "close" does more than "notify" exactly where it closes the case', (clock) => {
     const running = snapshots.filter((s) => s.context.clocks[clock]?.status === 'running');
     expect(running.length).toBeGreaterThan(0);
     const differs = running.filter((s) => after(s, clock, 'close') !== after(s, clock, 'notify'));
