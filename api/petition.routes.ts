@@ -58,7 +58,7 @@ function intakeBodySchema(newCaseVersion: number) {
  * from the engine, with their paths.
  */
 function envelopeValidator<S>(needsType: boolean): FastifySchemaCompiler<S> {
-  const envelope = needsType ? z.looseObject({ type: z.string().min(1).max(64) }) : z.looseObject({});
+  const envelope = needsType ? z.looseObject({ type: z.string().min(1).max(64), expectedVersion }) : z.looseObject({});
   type Route = Parameters<typeof validatorCompiler>[0];
   return (route) => validatorCompiler((route.httpPart === 'body' ? { ...route, schema: envelope } : route) as unknown as Route);
 }
