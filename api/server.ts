@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/schema';
@@ -15,6 +13,8 @@ import type { PetitionEngine } from '../engine/petition.engine';
 import { createSupervisionService } from '../engine/supervision.service';
 import type { Actor } from '../machines/petition.roles';
 import { verifyToken } from './auth';
+import { registerCors } from './cors';
+import { registerOpenApi } from './openapi';
 import { handleError, notFoundBody } from './error-mapping';
 import { createMetrics } from './metrics';
 import { registerIncidentRoutes, type IncidentRetrier } from './incident.routes';
@@ -35,6 +35,8 @@ export interface ServerDeps {
   readonly now?: () => Date;
   /** Retries incidents (the worker runtime); without it `POST /incidents/:id/retry` is refused. */
   readonly incidents?: IncidentRetrier;
+  /** Origins whose pages may call the API from a browser (CORS); none unless given. */
+  readonly corsOrigins?: readonly string[];
 }
 
 declare module 'fastify' {
@@ -43,6 +45,9 @@ declare module 'fastify' {
     actor: Actor;
   }
 }
+
+/** The version of the API description (the package's). */
+const API_VERSION = '0.1.0';
 
 /** Where the web console is served; its files are public, its API calls carry the user's token. */
 export const CONSOLE_PREFIX = '/console';
@@ -89,19 +94,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Response schemas describe the API (and type the handlers); they are not re-checked on every response
+  // in production, where a mismatch would turn a good answer into a 500. The integration tests check every
+  // response against the served description instead (tests/support/response-validation.ts).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_req, reply) => reply.status(404).send(notFoundBody()));
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'petitionflow', version: '0.1.0', description: 'The lifecycle of 信访 petition cases (CONTRACT.md).' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await registerCors(app, deps.corsOrigins ?? []);
+  await registerOpenApi(app, API_VERSION);
   await app.register(fastifyStatic, {
     root: findWebRoot(),
     prefix: CONSOLE_PREFIX,
@@ -117,6 +118,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.decorateRequest('actor', null as unknown as Actor);
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
+    // A CORS preflight carries no token by design; it is answered (or not found) without one.
+    if (request.method === 'OPTIONS') return;
     if (path === '/' || PUBLIC_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return;
     const header = request.headers.authorization;
     if (header === undefined || !header.startsWith('Bearer ')) throw new AccessError('UNAUTHORIZED', 'a bearer token is required');

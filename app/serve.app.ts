@@ -66,6 +66,7 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
       logger,
       incidents: opened.runtime,
       readiness,
+      corsOrigins: config.corsOrigins,
       ...(options.now !== undefined && { now: options.now }),
     });
     // The server closes first, so in-flight requests finish against a live database and workers.

@@ -6,6 +6,9 @@ import { DEFAULT_POLICY } from './default-policy';
 import { isoDurationSchema } from './duration';
 import { CLOCK_NAMES, policyFileSchema, type ClockPolicy, type Policy } from './policy.schema';
 
+/** A browser origin: scheme, host and optional port, nothing after it. */
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const envSchema = z.object({
@@ -32,6 +35,11 @@ const envSchema = z.object({
   NOTIFY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
   PETITION_CALENDAR: z.string().min(1).optional(),
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((o) => o.trim()).filter((o) => o !== ''))
+    .pipe(z.array(z.string().regex(ORIGIN, 'each origin is scheme://host[:port], e.g. https://portal.example.gov.cn, comma-separated'))),
 });
 
 /** The validated, frozen configuration of one process. */
@@ -56,6 +64,8 @@ export interface Config {
   readonly workerConcurrency: number;
   /** Working-day overrides (`{"2028-01-29": false, "2028-02-05": true}`) for years the State Council publishes later. */
   readonly calendarOverrides: Readonly<Record<string, boolean>>;
+  /** Origins whose browser pages may call the API (CORS); empty: CORS is off. */
+  readonly corsOrigins: readonly string[];
 }
 
 const calendarOverridesSchema = z.record(z.iso.date(), z.boolean());
@@ -141,5 +151,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     notifyWebhookSecret: e.NOTIFY_WEBHOOK_SECRET,
     workerConcurrency: e.WORKER_CONCURRENCY,
     calendarOverrides: Object.freeze(calendarOverrides),
+    corsOrigins: Object.freeze(e.CORS_ORIGINS),
   });
 }

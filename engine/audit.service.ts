@@ -3,6 +3,7 @@ import * as cases from '../db/case.repository';
 import { listEvents, listEventsPage, type CaseEventRecord } from '../db/case-event.repository';
 import type { Database } from '../db/schema';
 import type { PetitionEvent } from '../machines/petition.machine';
+import type { Actor, Role } from '../machines/petition.roles';
 import { isKnownVersion, startCase, stateName, step, toStored, type PetitionSnapshot } from '../machines/petition.registry';
 import type { Intake } from '../machines/petition.schemas';
 import { canonical, GENESIS_HASH, hashEvent } from './audit-hash';
@@ -13,7 +14,7 @@ import { INTAKE_EVENT } from './petition.engine';
 export interface ReplayStep {
   readonly seq: number;
   readonly type: string;
-  readonly actor: CaseEventRecord['actor'];
+  readonly actor: Actor;
   readonly at: string;
   readonly state: string;
   /** False when the recorded machine version refused the recorded event: the trail does not fit the rules. */
@@ -22,9 +23,10 @@ export interface ReplayStep {
 
 /** A case rebuilt from its trail alone. */
 export interface ReplayResult {
-  readonly caseId: string;
+  /** The case id (named `id` as in the petition view). */
+  readonly id: string;
   readonly machineVersion: number;
-  readonly steps: readonly ReplayStep[];
+  readonly steps: ReplayStep[];
   readonly state: string;
   /** Whether the rebuilt snapshot equals the stored one. */
   readonly matchesStored: boolean;
@@ -58,7 +60,9 @@ export function foldTrail(events: readonly CaseEventRecord[], until?: Date): { s
     } else {
       accepted = false;
     }
-    steps.push({ seq: e.seq, type: e.type, actor: e.actor, at: e.at, state: snapshot ? stateName(snapshot) : 'unknown', accepted });
+    // The trail only records roles of ROLES.
+    const actor: Actor = { ...e.actor, role: e.actor.role as Role };
+    steps.push({ seq: e.seq, type: e.type, actor, at: e.at, state: snapshot ? stateName(snapshot) : 'unknown', accepted });
   }
   return { steps, snapshot };
 }
@@ -80,7 +84,7 @@ export function createAuditService(db: Kysely<Database>): AuditService {
       const rebuilt = snapshot === undefined ? undefined : toStored(snapshot);
       const complete = until === undefined || steps.length === events.length;
       return {
-        caseId,
+        id: caseId,
         machineVersion: rec.machineVersion,
         steps,
         state: snapshot === undefined ? 'unknown' : stateName(snapshot),
