@@ -31,6 +31,7 @@ import type { Intake } from '../../machines/petition.schemas';
 import { createWorkerRuntime, type WorkerRuntime } from '../../workers/worker-runtime';
 import { actor, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { assertNoMismatches, installResponseValidation, type ResponseMismatch } from '../support/response-validation';
 import { TEST_SECRET } from '../support/test-server';
 import { deleteKeys, SHARED_REDIS_URL, uniquePrefix } from '../support/worker-fixtures';
 
@@ -144,14 +145,18 @@ beforeAll(async () => {
     logger,
     readiness: async () => ({ database: true }),
   });
+  ({ mismatches } = installResponseValidation(app));
   await app.ready();
 });
+
+let mismatches: ResponseMismatch[] = [];
 
 afterAll(async () => {
   await app?.close();
   await closeRuntime();
   await deleteKeys(SHARED_REDIS_URL, REDIS_PREFIX);
   await tdb?.drop();
+  assertNoMismatches(mismatches);
 });
 
 let runtimeClosed: Promise<void> | undefined;

@@ -8,6 +8,7 @@ import { createAuditService } from '../../engine/audit.service';
 import { createPetitionEngine, type EngineDeps, type PetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import type { HumanRole } from '../../machines/petition.roles';
+import { assertNoMismatches, installResponseValidation, type ResponseMismatch } from './response-validation';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const TEST_SECRET = 'test-secret-with-at-least-32-characters!';
@@ -19,6 +20,9 @@ export interface TestServer {
   /** The engine behind the routes, e.g. to fire timers as the deadline workers would. */
   readonly engine: PetitionEngine;
   token(role: HumanRole, unit?: string, user?: string): Promise<string>;
+  /** Responses that did not match the API description so far (each was also turned into a 500). */
+  readonly mismatches: readonly ResponseMismatch[];
+  /** Closes the server and drops its database; throws if any response did not match the API description. */
   close(): Promise<void>;
 }
 
@@ -32,6 +36,13 @@ export interface TestServerOptions {
   readonly incidents?: IncidentRetrier;
   /** Called by the engine after each committed change (the worker runtime's `onCommitted` in `serve`). */
   readonly onCommitted?: EngineDeps['onCommitted'];
+  /** Origins allowed by CORS (`CORS_ORIGINS`); none unless given. */
+  readonly corsOrigins?: readonly string[];
+  /**
+   * Runs on the built app before the response check is installed (its hooks run first): tests of the
+   * check itself use it to spoil a response.
+   */
+  readonly beforeResponseCheck?: (app: FastifyInstance) => void;
 }
 
 /**
@@ -44,6 +55,8 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     policy = DEFAULT_POLICY,
     incidents,
     onCommitted,
+    corsOrigins,
+    beforeResponseCheck,
   }: TestServerOptions = typeof nowOrOptions === 'function' ? { now: nowOrOptions } : (nowOrOptions ?? {});
   const tdb = await createTestDatabase(label);
   const engine = createPetitionEngine({
@@ -62,16 +75,22 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     readiness: async () => ({ database: true }),
     ...(now && { now }),
     ...(incidents && { incidents }),
+    ...(corsOrigins && { corsOrigins }),
   });
+  beforeResponseCheck?.(app);
+  // Every response of every test is checked against the served API description.
+  const { mismatches } = installResponseValidation(app);
   await app.ready();
   return {
     app,
     tdb,
     engine,
     token: (role, unit = '411621', user = `${role}-1`) => signToken(TEST_SECRET, { sub: user, role, unit }),
+    mismatches,
     async close() {
       await app.close();
       await tdb.drop();
+      assertNoMismatches(mismatches);
     },
   };
 }
