@@ -3,7 +3,8 @@
  * audit, routes) over a database handle that never connects, since building routes runs no query. The
  * lint (`npm run lint:api`) and the generated client (`npm run build:client`) read it from here.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Pool } from 'pg';
 import { buildServer } from '../api/server';
 import { DEFAULT_POLICY } from '../config/default-policy';
@@ -35,6 +36,7 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
 
 /** `tsx app/openapi-document.ts <file>`: writes the description to a file. */
 async function main(out: string): Promise<void> {
+  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(await buildOpenApiDocument(), null, 2)}\n`);
 }
 
