@@ -51,7 +51,9 @@ function toBody(err: unknown): { status: number; body: ErrorBody } {
     const code = transportCode(fe.statusCode);
     return {
       status: ERROR_CODES[code].status,
-      body: { error: { code, message: fe.message ?? 'bad request', details: { issues: [{ path: [], message: fe.message ?? 'bad request' }] } } },
+      body: {
+        error: { code, message: fe.message ?? 'bad request', details: { issues: [{ path: [], message: fe.message ?? 'bad request' }] } },
+      },
     };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } } };

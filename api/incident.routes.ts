@@ -47,7 +47,12 @@ export function registerIncidentRoutes(
         tags: [TAGS.incidents.name],
         summary: 'Retry the job behind an incident (重试)',
         description: 'For supervisors. Puts the failed job back to work and marks the incident retried.',
-        params: z.object({ id: z.string().regex(/^\d{1,18}$/).describe('the incident id') }),
+        params: z.object({
+          id: z
+            .string()
+            .regex(/^\d{1,18}$/)
+            .describe('the incident id'),
+        }),
         response: { 200: ok('the incident, now retried', incidentSchema), ...errors(...COMMON_ERRORS, 403, 404) },
       },
     },

@@ -46,10 +46,12 @@ type Doc = { components?: { schemas?: Record<string, unknown> } } & Record<strin
 function refsIn(value: unknown, found: Set<string>): void {
   if (Array.isArray(value)) value.forEach((v) => refsIn(v, found));
   else if (value !== null && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
+    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
       if (key === '$ref' && typeof child === 'string') found.add(child.replace('#/components/schemas/', ''));
       else if (key === 'mapping' && child !== null && typeof child === 'object') {
-        Object.values(child).forEach((ref) => typeof ref === 'string' && found.add(ref.replace('#/components/schemas/', '')));
+        Object.values(child as Record<string, unknown>).forEach(
+          (ref) => typeof ref === 'string' && found.add(ref.replace('#/components/schemas/', '')),
+        );
       } else refsIn(child, found);
     }
   }
@@ -63,7 +65,7 @@ export function tidyComponents(doc: Doc): Doc {
   const schemas = doc.components?.schemas ?? {};
   const used = new Set<string>();
   refsIn({ ...doc, components: { ...doc.components, schemas: {} } }, used);
-  for (let frontier = [...used]; frontier.length > 0; ) {
+  for (let frontier = [...used]; frontier.length > 0;) {
     const next = new Set<string>();
     frontier.forEach((name) => refsIn(schemas[name], next));
     frontier = [...next].filter((name) => !used.has(name));
@@ -73,7 +75,10 @@ export function tidyComponents(doc: Doc): Doc {
   const rename = new Map(
     kept.filter((name) => name.endsWith('Input') && !used.has(name.slice(0, -'Input'.length))).map((name) => [name, name.slice(0, -5)]),
   );
-  const tidy = { ...doc, components: { ...doc.components, schemas: Object.fromEntries(kept.sort().map((n) => [rename.get(n) ?? n, schemas[n]])) } };
+  const tidy = {
+    ...doc,
+    components: { ...doc.components, schemas: Object.fromEntries(kept.sort().map((n) => [rename.get(n) ?? n, schemas[n]])) },
+  };
   return JSON.parse(JSON.stringify(tidy), (_key, value: unknown) => {
     if (typeof value !== 'string' || !value.startsWith('#/components/schemas/')) return value;
     const name = value.slice('#/components/schemas/'.length);

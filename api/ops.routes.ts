@@ -40,7 +40,10 @@ export function registerOpsRoutes(
         summary: 'Readiness probe (就绪检查)',
         description: 'Whether the database and the queue answer; needs no token.',
         security: [],
-        response: { 200: ok('every backing service answers', readinessSchema), 503: ok('some backing service does not answer', readinessSchema) },
+        response: {
+          200: ok('every backing service answers', readinessSchema),
+          503: ok('some backing service does not answer', readinessSchema),
+        },
       },
     },
     async (_req, reply) => {

@@ -55,7 +55,18 @@ function idempotencyOf(request: FastifyRequest, body: unknown): IdempotencyOptio
 /** A trail as CSV: one row per entry, the event's own fields as canonical JSON so the hash can be re-checked. */
 function trailCsv(events: readonly HistoryEvent[]): string {
   return stringify(
-    events.map((e) => [e.seq, e.type, e.actor.id, e.actor.role, e.actor.unit, e.at, e.machineVersion, canonical(e.fields), e.prevHash, e.hash]),
+    events.map((e) => [
+      e.seq,
+      e.type,
+      e.actor.id,
+      e.actor.role,
+      e.actor.unit,
+      e.at,
+      e.machineVersion,
+      canonical(e.fields),
+      e.prevHash,
+      e.hash,
+    ]),
     { header: true, columns: [...TRAIL_CSV_COLUMNS] },
   );
 }
@@ -82,11 +93,11 @@ export function registerPetitionRoutes(
       },
     },
     async (request, reply) => {
-    const { actor } = request;
-    requireCapability(actor, 'petitions.intake');
-    requireUnitInScope(request.body.unit, actor);
-    const view = await deps.engine.intake(request.body, actor, { idempotency: idempotencyOf(request, request.body) });
-    return reply.status(201).send(view);
+      const { actor } = request;
+      requireCapability(actor, 'petitions.intake');
+      requireUnitInScope(request.body.unit, actor);
+      const view = await deps.engine.intake(request.body, actor, { idempotency: idempotencyOf(request, request.body) });
+      return reply.status(201).send(view);
     },
   );
 
@@ -150,7 +161,10 @@ export function registerPetitionRoutes(
     },
     async (request) => {
       const q = request.query;
-      return deps.queries.list({ state: q.state, unit: q.unit, overdue: q.overdue === true, limit: q.limit, cursor: q.cursor }, request.actor);
+      return deps.queries.list(
+        { state: q.state, unit: q.unit, overdue: q.overdue === true, limit: q.limit, cursor: q.cursor },
+        request.actor,
+      );
     },
   );
 
@@ -161,7 +175,8 @@ export function registerPetitionRoutes(
         operationId: 'getPetitionHistory',
         tags: [TAGS.audit.name],
         summary: 'The audit trail of a case (审计记录; JSON, or CSV for auditors)',
-        description: 'Every entry of the hash-chained trail, oldest first; the intake masked as in the case view. `format=csv` is for auditors.',
+        description:
+          'Every entry of the hash-chained trail, oldest first; the intake masked as in the case view. `format=csv` is for auditors.',
         params: idParams,
         querystring: z.object({ format: z.enum(['json', 'csv']).default('json').describe('csv: auditors only') }),
         response: {
@@ -191,7 +206,8 @@ export function registerPetitionRoutes(
         operationId: 'replayPetition',
         tags: [TAGS.audit.name],
         summary: 'The case rebuilt from its trail alone (回放), optionally as of a time',
-        description: 'Folds the trail through the rules of the machine version it was recorded under and compares the result with the stored case.',
+        description:
+          'Folds the trail through the rules of the machine version it was recorded under and compares the result with the stored case.',
         params: idParams,
         querystring: z.object({ at: z.iso.datetime({ offset: true }).optional().describe('replay up to this instant') }),
         response: { 200: ok('the replay', replaySchema), ...errors(...COMMON_ERRORS, 403, 404) },

@@ -38,7 +38,12 @@ const envSchema = z.object({
   CORS_ORIGINS: z
     .string()
     .optional()
-    .transform((v) => (v ?? '').split(',').map((o) => o.trim()).filter((o) => o !== ''))
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+    )
     .pipe(z.array(z.string().regex(ORIGIN, 'each origin is scheme://host[:port], e.g. https://portal.example.gov.cn, comma-separated'))),
 });
 

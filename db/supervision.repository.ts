@@ -58,7 +58,9 @@ export async function listedCases(
     .where('state', 'not in', FINAL_STATES)
     .where(caseInUnitScope(scopeUnit));
   if (after !== undefined) {
-    query = query.where((eb) => eb.or([eb('updated_at', '>', after.at), eb.and([eb('updated_at', '=', after.at), eb('id', '>', after.id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('updated_at', '>', after.at), eb.and([eb('updated_at', '=', after.at), eb('id', '>', after.id)])]),
+    );
   }
   const rows = await query.orderBy('updated_at').orderBy('id').limit(limit).execute();
   return rows.map((r) => ({ id: r.id, updatedAt: r.updated_at }));

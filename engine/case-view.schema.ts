@@ -14,7 +14,10 @@ import { LIFECYCLE_VERSIONS } from './lifecycle-versions';
  * One named enum per machine version (`StatesV1`, `CommandsV2`, ...), so the description says which
  * version knows which states and events; a new entry in LIFECYCLE_VERSIONS adds its own.
  */
-function perVersion(kind: 'States' | 'Commands' | 'Events', pick: (v: (typeof LIFECYCLE_VERSIONS)[number]) => readonly [string, ...string[]]) {
+function perVersion(
+  kind: 'States' | 'Commands' | 'Events',
+  pick: (v: (typeof LIFECYCLE_VERSIONS)[number]) => readonly [string, ...string[]],
+) {
   const [first, ...rest] = LIFECYCLE_VERSIONS.map((v) =>
     z.enum(pick(v)).meta({ id: `${kind}V${v.version}`, description: `${kind.toLowerCase()} of machine version ${v.version}` }),
   );

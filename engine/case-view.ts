@@ -1,10 +1,9 @@
 import type { CaseRecord } from '../db/case.repository';
-import type { DeadlineRecord, DeadlineStatus } from '../db/deadline.repository';
+import type { DeadlineRecord } from '../db/deadline.repository';
 import type { z } from 'zod';
 import type { ClockName } from '../config/policy.schema';
 import { allowedEvents, restore, stateName, type PetitionSnapshot, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
-import type { CommandType } from '../machines/petition.schemas';
 import { intakeFor } from './access';
 import type { deadlineViewSchema, petitionViewSchema } from './case-view.schema';
 

@@ -34,7 +34,11 @@ export function decodePageCursor(cursor: string, idPattern: RegExp): PagePositio
 }
 
 /** A page of `limit` items out of `limit + 1` fetched, with the cursor of the next page when there is one. */
-export function pageOf<T>(rows: readonly T[], limit: number, positionOf: (item: T) => PagePosition): { items: T[]; nextCursor: string | null } {
+export function pageOf<T>(
+  rows: readonly T[],
+  limit: number,
+  positionOf: (item: T) => PagePosition,
+): { items: T[]; nextCursor: string | null } {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last !== undefined ? encodePageCursor(positionOf(last)) : null };

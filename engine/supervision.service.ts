@@ -43,7 +43,10 @@ export function createSupervisionService(deps: { db: Kysely<Database>; queries: 
       requireCapability(actor, 'supervision.board');
       const unit = narrowScope(q.unit, actor);
       const after = q.cursor === undefined ? undefined : decodePageCursor(q.cursor, UUID);
-      const [units, rows] = await Promise.all([supervisionCounts(deps.db, unit, deps.now()), listedCases(deps.db, unit, q.limit + 1, after)]);
+      const [units, rows] = await Promise.all([
+        supervisionCounts(deps.db, unit, deps.now()),
+        listedCases(deps.db, unit, q.limit + 1, after),
+      ]);
       const page = pageOf(rows, q.limit, (r) => ({ at: r.updatedAt, id: r.id }));
       const cases = await Promise.all(page.items.map((r) => deps.queries.get(r.id, actor)));
       return { unit, units, cases, nextCursor: page.nextCursor };

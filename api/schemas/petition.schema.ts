@@ -97,10 +97,23 @@ export const historyEventSchema = z
   .meta({ id: 'HistoryEvent', description: '审计记录: one hash-chained entry of the trail' });
 
 /** `GET /petitions/{id}/history` as JSON. */
-export const historySchema = z.object({ events: z.array(historyEventSchema) }).meta({ id: 'History', description: 'the whole trail, oldest first' });
+export const historySchema = z
+  .object({ events: z.array(historyEventSchema) })
+  .meta({ id: 'History', description: 'the whole trail, oldest first' });
 
 /** The CSV columns of the trail, camelCase like the JSON (the console adds a Chinese display row). */
-export const TRAIL_CSV_COLUMNS = ['seq', 'type', 'actorId', 'actorRole', 'actorUnit', 'at', 'machineVersion', 'fields', 'prevHash', 'hash'] as const;
+export const TRAIL_CSV_COLUMNS = [
+  'seq',
+  'type',
+  'actorId',
+  'actorRole',
+  'actorUnit',
+  'at',
+  'machineVersion',
+  'fields',
+  'prevHash',
+  'hash',
+] as const;
 
 /** One step of a replay. */
 export const replayStepSchema = z

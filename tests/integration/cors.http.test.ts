@@ -7,7 +7,11 @@ function preflight(server: TestServer, origin: string) {
   return server.app.inject({
     method: 'OPTIONS',
     url: '/petitions',
-    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,idempotency-key' },
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization,content-type,idempotency-key',
+    },
   });
 }
 
@@ -23,9 +27,7 @@ describe('with CORS_ORIGINS set', () => {
     expect(res.statusCode).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe(PORTAL);
     expect(String(res.headers['access-control-allow-methods'])).toMatch(/POST/);
-    expect(String(res.headers['access-control-allow-headers']).toLowerCase()).toEqual(
-      expect.stringContaining('authorization'),
-    );
+    expect(String(res.headers['access-control-allow-headers']).toLowerCase()).toEqual(expect.stringContaining('authorization'));
   });
 
   it('lets the listed origin read answers, and does not name other origins', async () => {

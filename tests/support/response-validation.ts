@@ -30,11 +30,14 @@ function absoluteRefs(schema: unknown): unknown {
  * type too, and a JSON body must match the declared schema. Error answers of routes that are not in the
  * description (an unknown path) must still be the shared envelope.
  */
-export function createResponseChecker(doc: OpenApiDocument): (method: string, route: string | undefined, status: number, contentType: string, body: string) => string | undefined {
+export function createResponseChecker(
+  doc: OpenApiDocument,
+): (method: string, route: string | undefined, status: number, contentType: string, body: string) => string | undefined {
   // OpenAPI keywords that are not JSON Schema (`discriminator`, `example`) are ignored, not refused.
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
-  for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) ajv.addSchema({ ...(absoluteRefs(schema) as object), $id: name });
+  for (const [name, schema] of Object.entries(doc.components?.schemas ?? {}))
+    ajv.addSchema({ ...(absoluteRefs(schema) as object), $id: name });
   const compiled = new Map<string, ValidateFunction>();
   const validatorOf = (key: string, schema: unknown): ValidateFunction => {
     let v = compiled.get(key);
@@ -76,7 +79,10 @@ export function installResponseValidation(app: FastifyInstance): { mismatches: R
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     if (request.method === 'OPTIONS' || request.routeOptions.schema?.hide === true) return payload;
     check ??= createResponseChecker(app.swagger() as OpenApiDocument);
-    const contentType = String(reply.getHeader('content-type') ?? '').split(';')[0]?.trim() ?? '';
+    const contentType =
+      String(reply.getHeader('content-type') ?? '')
+        .split(';')[0]
+        ?.trim() ?? '';
     const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
     // Streams are the console's static files (hidden routes); nothing else answers with one.
     if (body === undefined) return payload;
@@ -85,7 +91,9 @@ export function installResponseValidation(app: FastifyInstance): { mismatches: R
     const mismatch = { method: request.method, url: request.url, status: reply.statusCode, problem };
     mismatches.push(mismatch);
     void reply.code(500).header('content-type', 'application/json; charset=utf-8');
-    return JSON.stringify({ error: { code: 'INTERNAL', message: `response does not match the API description: ${JSON.stringify(mismatch)}` } });
+    return JSON.stringify({
+      error: { code: 'INTERNAL', message: `response does not match the API description: ${JSON.stringify(mismatch)}` },
+    });
   });
   return { mismatches };
 }
