@@ -26,7 +26,7 @@ import {
 } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
 import { commandSchema, intakeSchema, type Intake } from '../machines/petition.schemas';
-import { caseInScope } from './access';
+import { caseInScope, withArticle } from './access';
 import { GENESIS_HASH, hashEvent } from './audit-hash';
 import { clockChanges } from './clock-changes';
 import { toPetitionView, type PetitionView } from './case-view';
@@ -283,7 +283,7 @@ export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
         // Every denial is kept (who, which unit, which event, why); the refusal commits, nothing else does.
         const refused = roleMay
           ? new EventNotAllowedError(event.type, state, allowedEvents(snapshot, actor.role, event.at))
-          : new AccessError('FORBIDDEN', `a ${actor.role} never sends ${event.type}`);
+          : new AccessError('FORBIDDEN', `${withArticle(actor.role)} never sends ${event.type}`);
         await recordRefusal(trx, { caseId, actor, eventType: event.type, state, code: refused.code, message: refused.message, at });
         return { refused };
       }

@@ -44,7 +44,7 @@ export function mayUse(role: Role, capability: Capability): boolean {
 }
 
 /** "a clerk", "an auditor". */
-function withArticle(word: string): string {
+export function withArticle(word: string): string {
   return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 }
 
