@@ -571,6 +571,7 @@ export interface components {
         };
         EscalateCommand: {
             reason: string;
+            /** Format: duration */
             dueIn?: string;
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -948,6 +949,7 @@ export interface components {
         ReassignCommand: {
             unit: string;
             handler?: string;
+            /** Format: duration */
             dueIn?: string;
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1004,6 +1006,7 @@ export interface components {
             accepted: boolean;
         };
         RequestExtensionCommand: {
+            /** Format: duration */
             duration: string;
             reason: string;
             /**
