@@ -39,7 +39,10 @@ const idempotencyHeaders = z.object({
   'idempotency-key': z
     .string()
     .regex(/^[A-Za-z0-9._~-]{8,128}$/, '8 to 128 characters: letters, digits, . _ ~ -')
-    .optional(),
+    .optional()
+    .describe(
+      '幂等键: send the same key again after a lost answer to get the first answer, nothing written twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. Kept 24 hours, per user.',
+    ),
 });
 
 /** The engine's idempotency options for a request: the key, and a hash of what was asked. */

@@ -1195,6 +1195,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description 幂等键: send the same key again after a lost answer to get the first answer, nothing written twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. Kept 24 hours, per user. */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -1399,6 +1400,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description 幂等键: send the same key again after a lost answer to get the first answer, nothing written twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. Kept 24 hours, per user. */
                 "idempotency-key"?: string;
             };
             path: {
