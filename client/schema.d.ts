@@ -868,7 +868,7 @@ export interface components {
             /** @description 满意度: the rating of the handling unit and of the bureau, or unrated when the window lapsed */
             satisfaction: ({
                 /** @enum {string} */
-                unit: "satisfied" | "basically-satisfied" | "unsatisfied";
+                body: "satisfied" | "basically-satisfied" | "unsatisfied";
                 /** @enum {string} */
                 bureau: "satisfied" | "basically-satisfied" | "unsatisfied";
             } | "unrated") | null;
@@ -919,7 +919,7 @@ export interface components {
         };
         RateSatisfactionCommand: {
             /** @enum {string} */
-            unit: "satisfied" | "basically-satisfied" | "unsatisfied";
+            body: "satisfied" | "basically-satisfied" | "unsatisfied";
             /** @enum {string} */
             bureau: "satisfied" | "basically-satisfied" | "unsatisfied";
             /**

@@ -111,7 +111,7 @@ export const petitionViewSchema = z.object({
   resolution: resolutionSchema.nullable().describe('the handling opinion (Art 32) or mediation agreement (Art 33)'),
   delivery: z.object({ method: z.string(), at: isoTime }).nullable().describe('送达: when the opinion was delivered'),
   satisfaction: z
-    .union([z.object({ unit: ratingSchema, bureau: ratingSchema }), z.literal('unrated')])
+    .union([z.object({ body: ratingSchema, bureau: ratingSchema }), z.literal('unrated')])
     .nullable()
     .describe('满意度: the rating of the handling unit and of the bureau, or unrated when the window lapsed'),
   rejection: z.object({ reason: z.string(), route: z.string() }).nullable().describe('不予受理, with the legal route told'),

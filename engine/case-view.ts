@@ -13,6 +13,16 @@ export type DeadlineView = z.output<typeof deadlineViewSchema>;
 /** The petition view, typed from its zod schema (engine/case-view.schema.ts), which the API description is built from. */
 export type PetitionView = z.output<typeof petitionViewSchema>;
 
+/** The ratings under today's names: cases rated before the rename recorded the handling body's rating as `unit`. */
+function satisfactionView(recorded: PetitionSnapshot['context']['satisfaction']): PetitionView['satisfaction'] {
+  if (recorded === null || recorded === 'unrated') return recorded;
+  // The machine keeps the ratings of a validated RATE_SATISFACTION command; its context types them as text.
+  const body = ('body' in recorded ? recorded.body : recorded.unit) as Rating;
+  return { body, bureau: recorded.bureau as Rating };
+}
+
+type Rating = Exclude<PetitionView['satisfaction'], null | 'unrated'>['body'];
+
 /** A deadline row as a view. */
 export function toDeadlineView(d: DeadlineRecord): DeadlineView {
   return {
@@ -59,8 +69,7 @@ export function toPetitionView(
     reviewStage: c.reviewStage,
     resolution: c.resolution,
     delivery: c.delivery,
-    // The machine keeps the ratings of a validated RATE_SATISFACTION command; its context types them as text.
-    satisfaction: c.satisfaction as PetitionView['satisfaction'],
+    satisfaction: satisfactionView(c.satisfaction),
     rejection: c.rejection,
     mergedInto: c.mergedInto,
     closure: c.closure,

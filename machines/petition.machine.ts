@@ -4,7 +4,7 @@ import * as clk from './petition.clocks';
 import type { Clocks } from './petition.clocks';
 import { isPermitted, type StateName } from './petition.permissions';
 import type { Actor } from './petition.roles';
-import type { Command, Intake, SystemCommand } from './petition.schemas';
+import type { Command, Intake, RecordedRateSatisfaction, SystemCommand } from './petition.schemas';
 
 /** Bumped whenever the lifecycle changes; stored with every case and audit event. */
 export const MACHINE_VERSION_1 = 1;
@@ -46,7 +46,8 @@ export interface PetitionContext {
   readonly reviewPending: 'review' | 'reReview' | null;
   readonly resolution: Resolution | null;
   readonly delivery: { readonly method: string; readonly at: string } | null;
-  readonly satisfaction: { readonly unit: string; readonly bureau: string } | 'unrated' | null;
+  /** As recorded: `body` for the handling body, or `unit` in cases rated before that name (replays keep it). */
+  readonly satisfaction: { readonly body: string; readonly bureau: string } | { readonly unit: string; readonly bureau: string } | 'unrated' | null;
   readonly rejection: { readonly reason: string; readonly route: string } | null;
   readonly mergedInto: string | null;
   readonly closure: 'final' | 'window-lapsed' | 'merged' | null;
@@ -59,7 +60,7 @@ export interface EventEnvelope {
   readonly actor: Actor;
   readonly at: string;
 }
-export type PetitionEvent = (Command | SystemCommand) & EventEnvelope;
+export type PetitionEvent = (Command | SystemCommand | RecordedRateSatisfaction) & EventEnvelope;
 
 /** The intake, which creates the case (Art 19). */
 export interface PetitionInput {
@@ -192,7 +193,11 @@ const petitionSetup = setup({
     requestReview: assign({ reviewPending: ({ context }) => (context.reviewStage === 0 ? 'review' : 'reReview') }),
     rate: assign({
       satisfaction: ({ event, context }) =>
-        is(event, 'RATE_SATISFACTION') ? { unit: event.unit, bureau: event.bureau } : context.satisfaction,
+        is(event, 'RATE_SATISFACTION')
+          ? 'body' in event
+            ? { body: event.body, bureau: event.bureau }
+            : { unit: event.unit, bureau: event.bureau }
+          : context.satisfaction,
     }),
     markUnrated: assign({ satisfaction: ({ context }) => context.satisfaction ?? 'unrated' }),
     // A reminder changes nothing in the case, but it must be a taken transition: XState's `can()` reports a

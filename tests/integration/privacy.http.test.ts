@@ -396,7 +396,7 @@ describe('privacy', () => {
     await send({ role: 'mediator' }, mainId, { type: 'RECORD_MEDIATION_SESSION', note: '村级调解' });
     await send({ role: 'mediator' }, mainId, { type: 'MEDIATION_AGREED', agreement: '双方以原界墙为界' });
     await send(clerk, mainId, { type: 'DELIVER', method: 'in-person' });
-    await send(clerk, mainId, { type: 'RATE_SATISFACTION', unit: 'satisfied', bureau: 'basically-satisfied' });
+    await send(clerk, mainId, { type: 'RATE_SATISFACTION', body: 'satisfied', bureau: 'basically-satisfied' });
     await send(clerk, mainId, { type: 'REQUEST_REVIEW', reason: '申请复查' });
     await send(sup, mainId, { type: 'ASSIGN_LEADER', leader: '县信访局局长' });
     await send(sup, mainId, { type: 'RESOLVE', outcome: 'support', opinion: '复查维持调解协议' });
