@@ -11,7 +11,10 @@ export const EXAMPLE_INTAKE = {
   matter: { category: 'education', summary: '县教体局撤并学校，给学生上学带来不便' },
 };
 
-/** That case just accepted (受理), as a handler of 扶沟县 sees it. */
+/**
+ * That case just accepted (受理), as a handler of 扶沟县 sees it: the handling clock as the statutory policy
+ * plans it from 2026-03-02 09:30 Beijing time (60 days, past the 劳动节 holidays).
+ */
 export const EXAMPLE_VIEW = {
   id: '0f8e4c52-8d7b-4b52-9a57-3d1b2f6c9e01',
   state: 'verified',
@@ -40,9 +43,9 @@ export const EXAMPLE_VIEW = {
       clock: 'handling',
       generation: 1,
       startedAt: '2026-03-02T01:30:00.000Z',
-      dueAt: '2026-05-04T15:59:59.999Z',
+      dueAt: '2026-05-06T16:00:00.000Z',
       status: 'pending',
-      reminders: ['2026-04-02T01:30:00.000Z', '2026-04-20T01:30:00.000Z', '2026-05-03T16:00:00.000Z'],
+      reminders: ['2026-04-03T20:45:00.000Z', '2026-04-23T13:06:00.000Z', '2026-05-05T16:00:00.000Z'],
       extendedBy: null,
     },
   ],
