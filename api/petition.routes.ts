@@ -9,76 +9,56 @@ import { stringify } from 'csv-stringify/sync';
 import { requireCapability } from '../engine/access';
 import { PetitionError } from '../engine/errors';
 import type { IdempotencyOptions, PetitionEngine } from '../engine/petition.engine';
-import { STATE_NAMES } from '../machines/petition.vocabulary';
+import { ALL_STATES } from '../engine/lifecycle-versions';
 import { divisionCodeSchema } from '../machines/petition.roles';
-import { COMMAND_TYPES, commandFieldSchemas, intakeSchema } from '../machines/petition.schemas';
-import { MACHINE_VERSION_1 } from '../machines/versions/v1';
-import { MACHINE_VERSION_2 } from '../machines/versions/v2';
-import { MACHINE_VERSION_3 } from '../machines/versions/v3/v3.machine';
-import { V3_COMMAND_TYPES, v3CommandFieldSchemas, v3IntakeSchema } from '../machines/versions/v3/v3.schemas';
 import type { ApiMetrics } from './metrics';
+import { TAGS } from './openapi';
+import { caseIdParams as idParams, COMMON_ERRORS, cursorQuery, errors, limitQuery, ok, queryBoolean } from './schemas/common.schema';
+import {
+  commandBodySchema,
+  historySchema,
+  intakeBodyFor,
+  KNOWN_COMMAND_TYPES,
+  petitionPageSchema,
+  petitionViewResponse,
+  replaySchema,
+  TRAIL_CSV_COLUMNS,
+} from './schemas/petition.schema';
 
-const idParams = z.object({ id: z.uuid() });
-
-const expectedVersion = z.number().int().positive().optional().describe('optimistic concurrency: the case version you last read');
-
-/** Tags a schema with the machine versions it belongs to (`x-machine-versions` in the description). */
-const forVersions = <T extends z.ZodType>(schema: T, versions: readonly number[]): T => schema.meta({ 'x-machine-versions': [...versions] });
-
-/** The command body of each version 3 event: its fields plus the optional `expectedVersion`. */
-export const v3EventBodySchemas = V3_COMMAND_TYPES.map((type) =>
-  forVersions(v3CommandFieldSchemas[type].extend({ type: z.literal(type), expectedVersion }), [MACHINE_VERSION_3]),
-);
-
-/** The command body of each version 1 and 2 event, for cases recorded before the upgrade. */
-export const olderEventBodySchemas = COMMAND_TYPES.map((type) =>
-  forVersions(commandFieldSchemas[type].extend({ type: z.literal(type), expectedVersion }), [MACHINE_VERSION_1, MACHINE_VERSION_2]),
-);
-
-/**
- * What `POST /petitions/{id}/events` takes, as the API describes it: a command
- * of the case's own machine version, each variant tagged with its versions
- * (version 3 first: new cases start under it). The route checks only that the
- * body is an object with a `type`; the engine validates the fields under the
- * case's version, so the answer names the bad field (400 with field paths).
- */
-export const eventBodySchema = z.union([...v3EventBodySchemas, ...olderEventBodySchemas] as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
-
-/** The intake of each version, tagged; the version new cases start under comes first. */
-function intakeBodySchema(newCaseVersion: number) {
-  const v3 = forVersions(v3IntakeSchema, [MACHINE_VERSION_3]);
-  const older = forVersions(intakeSchema, [MACHINE_VERSION_1, MACHINE_VERSION_2]);
-  return z.union(newCaseVersion === MACHINE_VERSION_3 ? [v3, older] : [older, v3]);
-}
+const listQuery = z.object({
+  state: z.enum(ALL_STATES).optional().describe('only cases in this state'),
+  unit: divisionCodeSchema.optional().describe('only cases of this unit and the units below it (inside your own)'),
+  overdue: queryBoolean.optional().describe('only cases with a breached deadline or a pending one past due'),
+  limit: limitQuery(100, 20),
+  cursor: cursorQuery,
+});
 
 /**
  * The route-level check of a body the engine validates under a machine
- * version: a JSON object (with a string `type` for a command); params and
+ * version (the case's, or the one new cases start under): a JSON object, with
+ * a string `type` and an optional `expectedVersion` for a command. Params and
  * headers are checked with their own schemas as everywhere. Field errors come
- * from the engine, with their paths.
+ * from the engine, with their paths; the description still shows each
+ * version's bodies.
  */
-function envelopeValidator<S>(needsType: boolean): FastifySchemaCompiler<S> {
-  const envelope = needsType ? z.looseObject({ type: z.string().min(1).max(64), expectedVersion }) : z.looseObject({});
+function envelopeValidator<S>(isCommand: boolean): FastifySchemaCompiler<S> {
+  const envelope = isCommand
+    ? z.looseObject({ type: z.string().min(1).max(64), expectedVersion: z.number().int().positive().optional() })
+    : z.looseObject({});
   type Route = Parameters<typeof validatorCompiler>[0];
   return (route) => validatorCompiler((route.httpPart === 'body' ? { ...route, schema: envelope } : route) as unknown as Route);
 }
 
-const listQuery = z.object({
-  state: z.enum(STATE_NAMES).optional(),
-  unit: divisionCodeSchema.optional(),
-  overdue: z.enum(['true', 'false']).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
-});
-
-/** Every command type of any version: metric labels take only these (a made-up type is counted as `unknown`). */
-const KNOWN_TYPES: ReadonlySet<string> = new Set<string>([...COMMAND_TYPES, ...V3_COMMAND_TYPES]);
+const TRAIL_CSV = `the trail as CSV (auditors): a header row of camelCase column names (${TRAIL_CSV_COLUMNS.join(', ')}), then one row per entry; \`fields\` is the entry's canonical JSON, so each hash can be re-computed`;
 
 const idempotencyHeaders = z.object({
   'idempotency-key': z
     .string()
     .regex(/^[A-Za-z0-9._~-]{8,128}$/, '8 to 128 characters: letters, digits, . _ ~ -')
-    .optional(),
+    .optional()
+    .describe(
+      '幂等键: send the same key again after a lost answer to get the first answer, nothing written twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. Kept 24 hours, per user.',
+    ),
 });
 
 /** The engine's idempotency options for a request: the key, and a hash of what was asked. */
@@ -94,8 +74,19 @@ function idempotencyOf(request: FastifyRequest, body: unknown): IdempotencyOptio
 /** A trail as CSV: one row per entry, the event's own fields as canonical JSON so the hash can be re-checked. */
 function trailCsv(events: readonly HistoryEvent[]): string {
   return stringify(
-    events.map((e) => [e.seq, e.type, e.actor.id, e.actor.role, e.at, e.machineVersion, canonical(e.fields), e.prevHash, e.hash]),
-    { header: true, columns: ['seq', 'type', 'actor_id', 'actor_role', 'at', 'machine_version', 'fields', 'prev_hash', 'hash'] },
+    events.map((e) => [
+      e.seq,
+      e.type,
+      e.actor.id,
+      e.actor.role,
+      e.actor.unit,
+      e.at,
+      e.machineVersion,
+      canonical(e.fields),
+      e.prevHash,
+      e.hash,
+    ]),
+    { header: true, columns: [...TRAIL_CSV_COLUMNS] },
   );
 }
 
@@ -106,36 +97,66 @@ export function registerPetitionRoutes(
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  const intakeBody = intakeBodySchema(deps.engine.newCaseVersion);
   r.post(
     '/petitions',
     {
-      schema: { summary: 'Record a petition (登记, Art 19) under the version new cases start under', body: intakeBody, headers: idempotencyHeaders },
+      schema: {
+        operationId: 'recordPetition',
+        tags: [TAGS.petitions.name],
+        summary: 'Record a petition (登记, Art 19)',
+        description:
+          'Records a petition that arrived by letter, visit, phone, fax, online or a grid worker. Answers the new case. With an `Idempotency-Key`, sending again after a lost answer records it once.',
+        body: intakeBodyFor(deps.engine.newCaseVersion),
+        headers: idempotencyHeaders,
+        response: { 201: ok('the recorded case (登记)', petitionViewResponse), ...errors(...COMMON_ERRORS, 403, 413, 415, 422, 429) },
+      },
       validatorCompiler: envelopeValidator(false),
     },
     async (request, reply) => {
-    const { actor } = request;
-    requireCapability(actor, 'petitions.intake');
-    // The unit is checked against the actor's own once the engine has validated the body.
-    const view = await deps.engine.intake(request.body, actor, { idempotency: idempotencyOf(request, request.body) });
-    return reply.status(201).send(view);
+      const { actor } = request;
+      requireCapability(actor, 'petitions.intake');
+      // The engine validates the body under the version new cases start under, then checks its unit against the actor's.
+      const view = await deps.engine.intake(request.body, actor, { idempotency: idempotencyOf(request, request.body) });
+      return reply.status(201).send(view);
     },
   );
 
-  r.get('/petitions/:id', { schema: { summary: 'One case', params: idParams } }, async (request) =>
-    deps.queries.get(request.params.id, request.actor),
+  r.get(
+    '/petitions/:id',
+    {
+      schema: {
+        operationId: 'getPetition',
+        tags: [TAGS.petitions.name],
+        summary: 'One case (案件)',
+        description: 'The case as your role may see it, with its deadlines, open incidents and the commands you may send now.',
+        params: idParams,
+        response: { 200: ok('the case', petitionViewResponse), ...errors(...COMMON_ERRORS, 404) },
+      },
+    },
+    async (request) => deps.queries.get(request.params.id, request.actor),
   );
 
   r.post(
     '/petitions/:id/events',
     {
-      schema: { summary: "Send a command to a case (a command of the case's machine version)", params: idParams, body: eventBodySchema, headers: idempotencyHeaders },
+      schema: {
+        operationId: 'sendCommand',
+        tags: [TAGS.petitions.name],
+        summary: 'Send a command to a case (受理, 交办, 办结, 督办 …)',
+        description:
+          'Moves the case by one event of its lifecycle. 403 when your role never sends that event, 422 EVENT_NOT_ALLOWED (with `allowedEvents`) when the case state does not allow it now, 409 when `expectedVersion` is stale.',
+        params: idParams,
+        body: commandBodySchema,
+        headers: idempotencyHeaders,
+        response: { 200: ok('the case after the event', petitionViewResponse), ...errors(...COMMON_ERRORS, 403, 404, 409, 413, 415, 422, 429) },
+      },
       validatorCompiler: envelopeValidator(true),
     },
     async (request) => {
       const { actor } = request;
       const body = request.body as { type: string; expectedVersion?: number };
-      const type = KNOWN_TYPES.has(body.type) ? body.type : 'unknown';
+      // A made-up type is counted as `unknown`: metric labels take only the types some version knows.
+      const type = KNOWN_COMMAND_TYPES.has(body.type) ? body.type : 'unknown';
       try {
         const view = await deps.engine.dispatch(request.params.id, body, actor, {
           expectedVersion: body.expectedVersion,
@@ -150,18 +171,44 @@ export function registerPetitionRoutes(
     },
   );
 
-  r.get('/petitions', { schema: { summary: 'Cases in your units, newest first', querystring: listQuery } }, async (request) => {
-    const q = request.query;
-    return deps.queries.list({ state: q.state, unit: q.unit, overdue: q.overdue === 'true', limit: q.limit, cursor: q.cursor }, request.actor);
-  });
+  r.get(
+    '/petitions',
+    {
+      schema: {
+        operationId: 'listPetitions',
+        tags: [TAGS.petitions.name],
+        summary: 'Cases in your units, newest first (案件列表)',
+        querystring: listQuery,
+        response: { 200: ok('one page of cases', petitionPageSchema), ...errors(...COMMON_ERRORS) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      return deps.queries.list(
+        { state: q.state, unit: q.unit, overdue: q.overdue === true, limit: q.limit, cursor: q.cursor },
+        request.actor,
+      );
+    },
+  );
 
   r.get(
     '/petitions/:id/history',
     {
       schema: {
-        summary: 'The audit trail of a case (JSON, or CSV for auditors with format=csv)',
+        operationId: 'getPetitionHistory',
+        tags: [TAGS.audit.name],
+        summary: 'The audit trail of a case (审计记录; JSON, or CSV for auditors)',
+        description:
+          'Every entry of the hash-chained trail, oldest first; the intake masked as in the case view. `format=csv` is for auditors.',
         params: idParams,
-        querystring: z.object({ format: z.enum(['json', 'csv']).default('json') }),
+        querystring: z.object({ format: z.enum(['json', 'csv']).default('json').describe('csv: auditors only') }),
+        response: {
+          200: {
+            description: 'the trail',
+            content: { 'application/json': { schema: historySchema }, 'text/csv': { schema: z.string().describe(TRAIL_CSV) } },
+          },
+          ...errors(...COMMON_ERRORS, 403, 404),
+        },
       },
     },
     async (request, reply) => {
@@ -179,9 +226,14 @@ export function registerPetitionRoutes(
     '/petitions/:id/replay',
     {
       schema: {
-        summary: 'The case rebuilt from its trail alone (optionally as of a time)',
+        operationId: 'replayPetition',
+        tags: [TAGS.audit.name],
+        summary: 'The case rebuilt from its trail alone (回放), optionally as of a time',
+        description:
+          'Folds the trail through the rules of the machine version it was recorded under and compares the result with the stored case.',
         params: idParams,
-        querystring: z.object({ at: z.iso.datetime({ offset: true }).optional() }),
+        querystring: z.object({ at: z.iso.datetime({ offset: true }).optional().describe('replay up to this instant') }),
+        response: { 200: ok('the replay', replaySchema), ...errors(...COMMON_ERRORS, 403, 404) },
       },
     },
     async (request) => {

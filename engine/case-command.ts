@@ -7,7 +7,7 @@ import { writeTransitions } from '../db/transition.repository';
 import type { CaseEvent, CaseSnapshot, MachineAdapter, Sender } from '../machines/machine-adapter';
 import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
-import { caseInScope } from './access';
+import { caseInScope, withArticle } from './access';
 import { toPetitionView, type PetitionView } from './case-view';
 import { parseCommandFor, type CommandEnvelope } from './command-input';
 import { checkCommandRules, claimRefusal } from './command-rules';
@@ -46,7 +46,7 @@ function refusalOf(deps: EngineDeps, c: CommandCase, event: CaseEvent): Petition
   const verdict = c.adapter.verdict(c.snapshot, event, c.sender);
   const state = c.adapter.stateName(c.snapshot);
   const allowedEvents = () => c.adapter.allowedEvents(c.snapshot, c.sender, event.at);
-  if (verdict === 'FORBIDDEN') return new AccessError('FORBIDDEN', `a ${c.sender.actor.role} never sends ${event.type}`);
+  if (verdict === 'FORBIDDEN') return new AccessError('FORBIDDEN', `${withArticle(c.sender.actor.role)} never sends ${event.type}`);
   if (verdict === 'EVENT_NOT_ALLOWED') return new EventNotAllowedError(event.type, state, allowedEvents());
   return claimRefusal(deps.policy, c.adapter.claimsOf(c.snapshot, event), c.sender.actor, { eventType: event.type, state, allowedEvents: allowedEvents() });
 }

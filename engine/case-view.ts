@@ -1,64 +1,27 @@
 import type { CaseRecord } from '../db/case.repository';
-import type { DeadlineRecord, DeadlineStatus } from '../db/deadline.repository';
-import type { CaseSnapshot, CaseUnit, MachineAdapter } from '../machines/machine-adapter';
+import type { z } from 'zod';
+import type { DeadlineRecord } from '../db/deadline.repository';
+import type { CaseSnapshot, MachineAdapter } from '../machines/machine-adapter';
 import type { Intake } from '../machines/petition.schemas';
+import type { ClockName } from '../machines/petition.vocabulary';
 import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
-import type { Relation } from '../machines/versions/v3/v3.vocabulary';
 import { intakeFor } from './access';
+import type { deadlineViewSchema, petitionViewSchema } from './case-view.schema';
 import type { UnitDirectory } from './unit-directory';
 
-/** A deadline as callers see it. */
-export interface DeadlineView {
-  readonly clock: string;
-  readonly generation: number;
-  readonly startedAt: string;
-  readonly dueAt: string;
-  /** The last day of the period (Beijing time): the day before `dueAt`, which is the start of the day after it. */
-  readonly lastDay: string;
-  readonly status: DeadlineStatus;
-  readonly reminders: readonly string[];
-  /** The same reminders (the name the public description uses). */
-  readonly remindersAt: readonly string[];
-  readonly extendedBy: string | null;
-}
-
-/** A unit the case passed through, named, with how it came to the case. */
-export interface CaseUnitView extends CaseUnit {
-  readonly name: string | null;
-}
+/** A deadline as callers see it; the type is the schema's, so the two cannot drift. */
+export type DeadlineView = z.output<typeof deadlineViewSchema>;
 
 /**
- * The petition view: what `GET /petitions/:id` and every command answer with.
- * The fields below are every version's; each version adds its own (v1/v2:
- * escalation, listing, resolution …; v3: class, flags, supervision, answers
- * …), from its registry adapter.
+ * The petition view, typed from its zod schema (engine/case-view.schema.ts),
+ * which the API description is built from: the fields every version has (id,
+ * number, units with names, the viewer's relations, deadlines, allowed events
+ * …) and those of the case's version (v1/v2: escalation, listing, resolution
+ * …; v3: class, flags, the handling body, supervision, answers …), which its
+ * registry adapter gives.
  */
-export interface PetitionView {
-  readonly id: string;
-  /** The readable case number (from machine version 3, once numbering is configured); null otherwise. */
-  readonly number: string | null;
-  readonly state: string;
-  readonly closure: string | null;
-  readonly version: number;
-  readonly machineVersion: number;
-  readonly unit: string;
-  /** Every unit the case passed through, with names and how. */
-  readonly units: readonly CaseUnitView[];
-  readonly channel: string;
-  readonly petitioner: Intake['petitioner'];
-  readonly representatives: NonNullable<Intake['representatives']>;
-  readonly matter: Omit<Intake['matter'], 'accusation'> & { readonly accusation?: boolean | undefined };
-  readonly deadlines: readonly DeadlineView[];
-  /** The viewer's unit's relations to the case (machine version 3; none before). */
-  readonly relations: readonly Relation[];
-  /** Open incidents of this case's background jobs (only on single-case reads). */
-  readonly incidents?: readonly { readonly id: string; readonly clock: string | null; readonly error: string; readonly createdAt: string }[];
-  readonly allowedEvents: readonly string[];
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly [field: string]: unknown;
-}
+export type PetitionView = z.output<typeof petitionViewSchema>;
 
 const CHINA_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
 
@@ -66,7 +29,8 @@ const CHINA_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai',
 export function toDeadlineView(d: DeadlineRecord): DeadlineView {
   const reminders = d.reminders.map((t) => t.toISOString());
   return {
-    clock: d.clock,
+    // The database only holds the policy's clock names (deadline rows are written from the machine's clocks).
+    clock: d.clock as ClockName,
     generation: d.generation,
     startedAt: d.startedAt.toISOString(),
     dueAt: d.dueAt.toISOString(),
@@ -93,6 +57,7 @@ export function toPetitionView(rec: CaseRecord, deadlines: readonly DeadlineReco
   const intake = intakeFor(facts.intake as unknown as Intake, viewer, facts);
   const nameOf = (unit: string) => inputs.units.nameOf(unit) ?? null;
   const relations = adapter.relationsOf(snapshot, viewer.unit, inputs.units);
+  // The adapter gives its version's own fields; the response schema (and the tests checking every answer against it) hold the shape.
   return {
     ...adapter.viewOf(snapshot, nameOf),
     id: rec.id,
@@ -112,5 +77,5 @@ export function toPetitionView(rec: CaseRecord, deadlines: readonly DeadlineReco
     allowedEvents: adapter.allowedEvents(snapshot, { actor: viewer, relations }, now.toISOString()),
     createdAt: rec.createdAt.toISOString(),
     updatedAt: rec.updatedAt.toISOString(),
-  };
+  } as PetitionView;
 }

@@ -4,7 +4,7 @@ import { findIdempotentResponse, storeIdempotentResponse } from '../db/idempoten
 import type { Database } from '../db/schema';
 import { roleMaySendInAnyVersion } from '../machines/event-permission';
 import type { Actor } from '../machines/petition.roles';
-import { intakeFor, legacyMaskingFacts, type MaskingFacts } from './access';
+import { intakeFor, legacyMaskingFacts, withArticle, type MaskingFacts } from './access';
 import type { PetitionView } from './case-view';
 import type { IdempotencyOptions } from './engine.types';
 import { AccessError, IdempotencyKeyReusedError, NotFoundError } from './errors';
@@ -29,9 +29,8 @@ function viewForCaller(view: PetitionView, caller: Actor): PetitionView {
  * `assignee`; an earlier view flags the accusation in its matter.
  */
 function factsOfView(view: PetitionView): MaskingFacts {
-  if (view.class === undefined) return legacyMaskingFacts(view.matter);
-  const assignee = view.assignee as { unit?: string } | null;
-  return { accusedUnit: view.class === 'accusation' ? (view.matter.accusedUnit ?? null) : null, handlingUnit: assignee?.unit ?? null };
+  if (!('class' in view)) return legacyMaskingFacts(view.matter);
+  return { accusedUnit: view.class === 'accusation' ? (view.matter.accusedUnit ?? null) : null, handlingUnit: view.assignee?.unit ?? null };
 }
 
 /**
@@ -55,7 +54,7 @@ export async function storedResponse(
   const scopeChecked = of.kind === 'command' && of.scopeChecked;
   if (!scopeChecked && (await findCase(db, view.id, caller.unit)) === undefined) throw new NotFoundError();
   if (of.kind === 'command' && !roleMaySendInAnyVersion(of.eventType, caller.role)) {
-    throw new AccessError('FORBIDDEN', `a ${caller.role} never sends ${of.eventType}`);
+    throw new AccessError('FORBIDDEN', `${withArticle(caller.role)} never sends ${of.eventType}`);
   }
   return viewForCaller(view, caller);
 }

@@ -8,12 +8,14 @@ import type { CaseEvent, CaseSnapshot } from '../machines/machine-adapter';
 import { adapterFor, isKnownVersion } from '../machines/petition.registry';
 import { canonical, GENESIS_HASH, hashEvent } from './audit-hash';
 import { INTAKE_EVENT } from './trail-entry';
+import type { Actor } from '../machines/petition.roles';
+import type { Role } from '../machines/petition.vocabulary';
 
 /** One step of a replay: the event and the state it led to. */
 export interface ReplayStep {
   readonly seq: number;
   readonly type: string;
-  readonly actor: CaseEventRecord['actor'];
+  readonly actor: Actor;
   readonly at: string;
   readonly state: string;
   /** False when the recorded machine version refused the recorded event: the trail does not fit the rules. */
@@ -45,8 +47,10 @@ export function foldTrail(events: readonly CaseEventRecord[], until?: Date): { s
     } else {
       accepted = false;
     }
+    // The trail records only roles of ROLES (the actor of every entry passed the API or was the engine).
+    const actor: Actor = { ...e.actor, role: e.actor.role as Role };
     const state = snapshot !== undefined && adapter !== undefined ? adapter.stateName(snapshot) : 'unknown';
-    steps.push({ seq: e.seq, type: e.type, actor: e.actor, at: e.at, state, accepted });
+    steps.push({ seq: e.seq, type: e.type, actor, at: e.at, state, accepted });
   }
   return { steps, snapshot };
 }

@@ -30,6 +30,12 @@ const legacy = (s: CaseSnapshot) => s as unknown as LegacySnapshot;
 const event = (e: CaseEvent) => e as unknown as PetitionEvent;
 const ctx = (s: CaseSnapshot): PetitionContext => legacy(s).context;
 
+/** The ratings under today's names: cases rated before the rename recorded the handling body's rating as `unit`. */
+function satisfactionView(recorded: PetitionContext['satisfaction']) {
+  if (recorded === null || recorded === 'unrated') return recorded;
+  return { body: 'body' in recorded ? recorded.body : recorded.unit, bureau: recorded.bureau };
+}
+
 /** What a v1/v2 command asks of the engine's rules: its unit, its merge target, its durations. */
 function legacyClaims(e: CaseEvent): CommandClaims {
   const ev = event(e);
@@ -122,7 +128,7 @@ export function legacyAdapter(
         reviewStage: c.reviewStage,
         resolution: c.resolution,
         delivery: c.delivery,
-        satisfaction: c.satisfaction,
+        satisfaction: satisfactionView(c.satisfaction),
         rejection: c.rejection,
         mergedInto: c.mergedInto,
         closure: c.closure,

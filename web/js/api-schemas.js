@@ -16,14 +16,40 @@ function loadDescription() {
   return description;
 }
 
+const COMPONENT = '#/components/schemas/';
+
+/**
+ * The schema with every reference to a component (`{"$ref": "#/components/schemas/VerifyCommand"}`)
+ * replaced by the component itself, so forms read plain schemas. The description has no cycles.
+ */
+function inline(doc, schema) {
+  if (Array.isArray(schema)) return schema.map((s) => inline(doc, s));
+  if (schema === null || typeof schema !== 'object') return schema;
+  if (typeof schema.$ref === 'string' && schema.$ref.startsWith(COMPONENT)) {
+    const target = doc.components?.schemas?.[schema.$ref.slice(COMPONENT.length)];
+    if (target === undefined) throw new Error(`the API description has no component ${schema.$ref}`);
+    const { $ref: _ref, ...rest } = schema;
+    return inline(doc, { ...target, ...rest });
+  }
+  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, key === 'discriminator' ? value : inline(doc, value)]));
+}
+
 function bodySchema(doc, path, method) {
   const schema = doc.paths?.[path]?.[method]?.requestBody?.content?.['application/json']?.schema;
   if (schema === undefined) throw new Error(`the API description has no body for ${method.toUpperCase()} ${path}`);
-  return schema;
+  return inline(doc, schema);
 }
 
 /** Whether a body variant belongs to a machine version (untagged variants belong to every version). */
 const ofVersion = (v, version) => version === undefined || (v['x-machine-versions'] ?? [version]).includes(version);
+
+/** The variants of a (possibly nested) union that belong to a machine version. */
+function variantsFor(union, version) {
+  return (union.oneOf ?? union.anyOf ?? []).flatMap((member) => {
+    if (!ofVersion(member, version)) return [];
+    return member.oneOf !== undefined || member.anyOf !== undefined ? variantsFor(member, version) : [member];
+  });
+}
 
 /**
  * The fields an event takes on a case of `machineVersion`: its version's
@@ -32,7 +58,7 @@ const ofVersion = (v, version) => version === undefined || (v['x-machine-version
  */
 export async function eventSchema(type, machineVersion) {
   const union = bodySchema(await loadDescription(), '/petitions/{id}/events', 'post');
-  const variant = (union.oneOf ?? union.anyOf ?? []).find(
+  const variant = variantsFor(union, machineVersion).find(
     (v) => ofVersion(v, machineVersion) && (v.properties?.type?.const === type || v.properties?.type?.enum?.includes(type)),
   );
   if (variant === undefined) throw new Error(`the API description has no event ${type}`);
