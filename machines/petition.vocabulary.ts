@@ -66,6 +66,22 @@ export const CLOCK_NAMES = [
 export type ClockName = (typeof CLOCK_NAMES)[number];
 export const clockNameSchema = z.enum(CLOCK_NAMES);
 
+/** Each clock's name in the regulation's words and the article (or practice) it comes from. */
+export const CLOCK_BASIS: Readonly<Record<ClockName, { readonly term: string; readonly basis: string }>> = {
+  acceptance: { term: '受理期限 (versions 1 and 2)', basis: 'Art 22, as versions 1 and 2 read it' },
+  dispatch: { term: '转送交办', basis: 'Art 22' },
+  notice: { term: '受理告知', basis: 'Art 23 ¶3' },
+  objection: { term: '异议', basis: 'Art 23 ¶3' },
+  handling: { term: '办理', basis: 'Art 34' },
+  report: { term: '办结报告', basis: 'Art 22(3)' },
+  reviewRequest: { term: '复查请求', basis: 'Art 35' },
+  reviewDecision: { term: '复查', basis: 'Art 35' },
+  reReviewRequest: { term: '复核请求', basis: 'Art 36' },
+  reReviewDecision: { term: '复核', basis: 'Art 36 ¶2' },
+  supervision: { term: '督办期限', basis: 'Arts 38-40' },
+  satisfaction: { term: '评价', basis: 'Art 21, practice' },
+};
+
 /** The petitioner's windows to ask for review (复查) and re-review (复核), Art 35. */
 export const REVIEW_WINDOWS: readonly ClockName[] = ['reviewRequest', 'reReviewRequest'];
 
