@@ -363,7 +363,7 @@ describe('deadlines', () => {
   });
 });
 
-describe('the extension rule (Art 32)', () => {
+describe('the extension rule (Art 34)', () => {
   test('one request, approved once, sets handling.extendedBy; no second request', () => {
     const a = reach('assigned');
     expect(a.can(ev('APPROVE_EXTENSION', 'supervisor'))).toBe(false);
