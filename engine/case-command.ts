@@ -39,16 +39,15 @@ async function recordRefused(trx: Transaction<Database>, c: CommandCase, eventTy
 /**
  * The refusal of an event, if any: the case's own verdict first (FORBIDDEN for
  * a role that never sends it, EVENT_NOT_ALLOWED with the events the sender may
- * send now), then what its claims meet (reach, the accused unit, the policy's
- * pause reasons).
+ * send now), then what its claims meet (reach, the accused unit).
  */
-function refusalOf(deps: EngineDeps, c: CommandCase, event: CaseEvent): PetitionError | undefined {
+function refusalOf(c: CommandCase, event: CaseEvent): PetitionError | undefined {
   const verdict = c.adapter.verdict(c.snapshot, event, c.sender);
   const state = c.adapter.stateName(c.snapshot);
   const allowedEvents = () => c.adapter.allowedEvents(c.snapshot, c.sender, event.at);
   if (verdict === 'FORBIDDEN') return new AccessError('FORBIDDEN', `${withArticle(c.sender.actor.role)} never sends ${event.type}`);
   if (verdict === 'EVENT_NOT_ALLOWED') return new EventNotAllowedError(event.type, state, allowedEvents());
-  return claimRefusal(deps.policy, c.adapter.claimsOf(c.snapshot, event), c.sender.actor, { eventType: event.type, state, allowedEvents: allowedEvents() });
+  return claimRefusal(c.adapter.claimsOf(c.snapshot, event), c.sender.actor, { eventType: event.type, state, allowedEvents: allowedEvents() });
 }
 
 /**
@@ -61,7 +60,7 @@ async function stepCase(trx: Transaction<Database>, deps: EngineDeps, c: Command
   const command = parseCommandFor(adapter, envelope);
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== rec.version) throw new VersionConflictError(opts.expectedVersion, rec.version);
   const event = adapter.eventOf(command, c.sender, at.toISOString());
-  const refused = refusalOf(deps, c, event);
+  const refused = refusalOf(c, event);
   if (refused !== undefined) return { refused: await recordRefused(trx, c, event.type, refused, at) };
   await checkCommandRules(trx, deps.policy, adapter.claimsOf(c.snapshot, event), rec.id, c.sender.actor);
   // Read after the lock is held, in a statement of its own: under READ COMMITTED a statement that waited for

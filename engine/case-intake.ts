@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { writeTransitions } from '../db/transition.repository';
-import { adapterFor, LATEST_MACHINE_VERSION } from '../machines/petition.registry';
+import { adapterFor } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
 import { requireUnitInScope } from './access';
 import { toPetitionView, type PetitionView } from './case-view';
@@ -11,9 +11,9 @@ import { storeResponse } from './idempotency';
 import { planIntake } from './step-planner';
 import { tableUnitDirectory } from './unit-directory';
 
-/** The machine version a new case starts under: the engine's override, else the policy's, else the latest. */
-export function newCaseVersion(deps: Pick<EngineDeps, 'machineVersion' | 'policy'>): number {
-  return deps.machineVersion ?? deps.policy.machineVersion ?? LATEST_MACHINE_VERSION;
+/** The machine version a new case starts under: the policy's (the newest unless a bureau holds an older one). */
+export function newCaseVersion(deps: Pick<EngineDeps, 'policy'>): number {
+  return deps.policy.machineVersion;
 }
 
 /**

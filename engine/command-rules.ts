@@ -7,9 +7,8 @@ import { durationMillis } from '../machines/iso-duration';
 import type { CommandClaims } from '../machines/machine-adapter';
 import type { Actor } from '../machines/petition.roles';
 import { isFinalState, type ClockName } from '../machines/petition.vocabulary';
-import { DEFAULT_PAUSABLE_FOR } from '../machines/versions/v3/v3.vocabulary';
 import { accusedUnitRefusal, reachRefusal } from './access';
-import { EventNotAllowedError, ValidationError, type PetitionError } from './errors';
+import { ValidationError, type PetitionError } from './errors';
 
 /**
  * The longest duration a command may set a clock to: far beyond any statutory
@@ -25,43 +24,66 @@ export interface RuleContext {
   readonly allowedEvents: readonly string[];
 }
 
-/** The reasons the policy lets `clock` pause for (the statutory list where the policy names none). */
-function pausableFor(policy: Policy, clock: string): readonly string[] {
-  const lists: Readonly<Record<string, readonly string[] | undefined>> = policy.pausableFor ?? DEFAULT_PAUSABLE_FOR;
-  return lists[clock] ?? [];
+/**
+ * An extension longer than the policy allows (Art 34: at most 30 days), or
+ * undefined when it is within the limit.
+ */
+export function extensionRefusal(policy: Policy, duration: string): ValidationError | undefined {
+  const max = policy.clocks.handling.maxExtension ?? MAX_COMMAND_DURATION;
+  if (durationMillis(duration) <= durationMillis(max)) return undefined;
+  return new ValidationError('extension too long', [{ path: ['duration'], message: `at most ${max} (Art 34)` }]);
+}
+
+/**
+ * A length a command gives a clock (the report deadline a bureau sets at
+ * ASSIGN, a supervisor's `dueIn`) beyond the clock's `maxDuration`, or
+ * beyond {@link MAX_COMMAND_DURATION} when the policy sets none.
+ */
+export function lengthRefusal(policy: Policy, clock: ClockName, duration: string, path: string): ValidationError | undefined {
+  const max = policy.clocks[clock].maxDuration ?? MAX_COMMAND_DURATION;
+  if (durationMillis(duration) <= durationMillis(max)) return undefined;
+  return new ValidationError('deadline too far', [{ path: [path], message: `at most ${max}` }]);
+}
+
+/**
+ * The pause rule: a clock stands still only for a reason the policy lists
+ * for it (`pausableFor`; by default hearings for the re-review decision, Art
+ * 36 ¶2, and materials awaited from the petitioner for dispatch and notice).
+ * Undefined when the pause is allowed; otherwise a VALIDATION error naming
+ * the reason and what the clock allows.
+ */
+export function pauseRefusal(policy: Policy, clock: ClockName, reason: string | undefined): ValidationError | undefined {
+  const allowed = policy.clocks[clock].pausableFor;
+  if (reason !== undefined && (allowed as readonly string[]).includes(reason)) return undefined;
+  const given = reason === undefined ? 'a pause without a reason' : `"${reason}"`;
+  const rule = allowed.length === 0 ? `the ${clock} clock is never paused` : `the ${clock} clock pauses only for ${allowed.join(', ')}`;
+  return new ValidationError(`the policy does not pause ${clock} for ${reason ?? 'no reason'}`, [{ path: ['reason'], message: `${given}: ${rule}` }]);
 }
 
 /**
  * The refusals a command's claims meet before the machine steps, recorded
  * like the permission refusals: a target outside the sender's reach (403), an
- * accusation sent to its accused unit (422, Arts 30, 46), a pause for a reason
- * the policy does not allow for that clock (422). Undefined when none applies.
+ * accusation sent to its accused unit (422, Arts 30, 46). Undefined when none
+ * applies.
  */
-export function claimRefusal(policy: Policy, claims: CommandClaims, actor: Actor, now: RuleContext): PetitionError | undefined {
-  if (claims.sendsTo !== undefined) {
-    const target = claims.sendsTo.unit;
-    const refused = reachRefusal(now.eventType, target, actor) ?? accusedUnitRefusal(now.eventType, target, claims.sendsTo.neverTo ?? null, now);
-    if (refused !== undefined) return refused;
-  }
-  if (claims.pause !== undefined && !pausableFor(policy, claims.pause.clock).includes(claims.pause.reason)) {
-    const { clock, reason } = claims.pause;
-    return new EventNotAllowedError(now.eventType, now.state, now.allowedEvents, `the policy does not let the ${clock} clock pause for ${reason}`);
-  }
-  return undefined;
+export function claimRefusal(claims: CommandClaims, actor: Actor, now: RuleContext): PetitionError | undefined {
+  if (claims.sendsTo === undefined) return undefined;
+  const target = claims.sendsTo.unit;
+  return reachRefusal(now.eventType, target, actor) ?? accusedUnitRefusal(now.eventType, target, claims.sendsTo.neverTo ?? null, now);
 }
 
-/** Durations a command may carry: the policy's extension limit (Art 34), and a bound on deadlines a sender sets. */
-function checkDurations(policy: Policy, claims: CommandClaims): void {
-  if (claims.extension !== undefined) {
-    const { field, duration, clock } = claims.extension;
-    const max = policy.clocks[clock as ClockName]?.maxExtension ?? MAX_COMMAND_DURATION;
-    if (durationMillis(duration) > durationMillis(max)) {
-      throw new ValidationError('extension too long', [{ path: [field], message: `at most ${max} (Art 34)` }]);
-    }
-  }
-  if (claims.deadline !== undefined && durationMillis(claims.deadline.duration) > durationMillis(MAX_COMMAND_DURATION)) {
-    throw new ValidationError('deadline too far', [{ path: [claims.deadline.field], message: `at most ${MAX_COMMAND_DURATION}` }]);
-  }
+/**
+ * The policy's limits on what a command claims: an extension (Art 34), a
+ * length it gives a clock, a pause reason (`pausableFor`; a version whose
+ * pauses take free text claims none).
+ */
+function checkPolicyLimits(policy: Policy, claims: CommandClaims): void {
+  const { extension, deadline, pause } = claims;
+  const refusal =
+    (extension !== undefined ? extensionRefusal(policy, extension.duration) : undefined) ??
+    (deadline !== undefined ? lengthRefusal(policy, deadline.clock as ClockName, deadline.duration, deadline.field) : undefined) ??
+    (pause !== undefined ? pauseRefusal(policy, pause.clock as ClockName, pause.reason) : undefined);
+  if (refusal !== undefined) throw refusal;
 }
 
 /**
@@ -71,7 +93,7 @@ function checkDurations(policy: Policy, claims: CommandClaims): void {
  * transition; each failure is a VALIDATION error naming the field.
  */
 export async function checkCommandRules(trx: Transaction<Database>, policy: Policy, claims: CommandClaims, caseId: string, actor: Actor): Promise<void> {
-  checkDurations(policy, claims);
+  checkPolicyLimits(policy, claims);
   if (claims.sendsTo !== undefined && !(await isAssignableUnit(trx, claims.sendsTo.unit))) {
     throw new ValidationError('unknown unit', [{ path: [claims.sendsTo.field], message: 'not a unit of the loaded unit tree' }]);
   }

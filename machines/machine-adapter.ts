@@ -90,10 +90,10 @@ export interface CommandClaims {
   readonly namesCase?: { readonly field: string; readonly caseId: string; readonly open: boolean };
   /** An extension of the handling clock asked for (bounded by the policy's `maxExtension`). */
   readonly extension?: { readonly field: string; readonly duration: string; readonly clock: string };
-  /** A deadline the sender sets (bounded). */
-  readonly deadline?: { readonly field: string; readonly duration: string };
-  /** A clock paused for a reason (the policy's `pausableFor` decides). */
-  readonly pause?: { readonly clock: string; readonly reason: string };
+  /** A length the sender gives a clock (bounded by the clock's `maxDuration`). */
+  readonly deadline?: { readonly field: string; readonly duration: string; readonly clock: string };
+  /** A clock paused for a reason (the policy's `pausableFor` decides; a version whose pauses take free text claims none). */
+  readonly pause?: { readonly clock: string; readonly reason: string | undefined };
 }
 
 /** The fields of a deadline event the workers send. */

@@ -45,6 +45,12 @@ const ADAPTERS: Readonly<Record<number, MachineAdapter>> = {
 /** The numbers of every registered version, oldest first. */
 export const MACHINE_VERSIONS: readonly number[] = Object.keys(ADAPTERS).map(Number);
 
+/**
+ * The newest registered version: the policy's default `machineVersion`, the
+ * one new cases start under unless the policy holds them on an older one.
+ */
+export const CURRENT_MACHINE_VERSION: number = Math.max(...MACHINE_VERSIONS);
+
 /** Whether a machine version is known to this build. */
 export function isKnownVersion(version: number): boolean {
   return version in ADAPTERS;

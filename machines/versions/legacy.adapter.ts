@@ -43,9 +43,9 @@ function legacyClaims(e: CaseEvent): CommandClaims {
     case 'ASSIGN':
       return { sendsTo: { field: 'unit', unit: ev.unit } };
     case 'REASSIGN':
-      return { sendsTo: { field: 'unit', unit: ev.unit }, ...(ev.dueIn !== undefined && { deadline: { field: 'dueIn', duration: ev.dueIn } }) };
+      return { sendsTo: { field: 'unit', unit: ev.unit }, ...(ev.dueIn !== undefined && { deadline: { field: 'dueIn', duration: ev.dueIn, clock: 'supervision' } }) };
     case 'ESCALATE':
-      return ev.dueIn === undefined ? {} : { deadline: { field: 'dueIn', duration: ev.dueIn } };
+      return ev.dueIn === undefined ? {} : { deadline: { field: 'dueIn', duration: ev.dueIn, clock: 'supervision' } };
     case 'MERGE':
       return { namesCase: { field: 'intoCaseId', caseId: ev.intoCaseId, open: true } };
     case 'REQUEST_EXTENSION':

@@ -220,8 +220,9 @@ describe('refusals', () => {
   it('refuses a pause for a reason the policy does not allow for that clock, and takes an allowed one', async () => {
     const id = (await v.intake()).body.id as string;
     const refused = await v.attempt(id, 'supervisor', U.bureau, { type: 'PAUSE_CLOCK', clock: 'dispatch', reason: 'hearing' });
-    expect(refused.status).toBe(422);
-    expect(refused.body.error.message).toContain('does not let the dispatch clock pause for hearing');
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.issues).toEqual([{ path: ['reason'], message: '"hearing": the dispatch clock pauses only for awaiting-materials' }]);
+    expect((await v.call('auditor', U.bureau, 'GET', `/petitions/${id}`)).body.version).toBe(1);
     const paused = await v.send(id, 'supervisor', U.bureau, { type: 'PAUSE_CLOCK', clock: 'dispatch', reason: 'awaiting-materials' }, 'registered');
     expect(deadlineOf(paused, 'dispatch')).toMatchObject({ status: 'paused' });
   });

@@ -24,7 +24,7 @@ function claimsOfV3(c: V3Context, e: CaseEvent): CommandClaims {
     case 'TRANSFER':
       return { sendsTo: { field: 'toUnit', unit: ev.toUnit, neverTo } };
     case 'ASSIGN':
-      return { sendsTo: { field: 'toUnit', unit: ev.toUnit, neverTo }, deadline: { field: 'dueIn', duration: ev.dueIn } };
+      return { sendsTo: { field: 'toUnit', unit: ev.toUnit, neverTo }, deadline: { field: 'dueIn', duration: ev.dueIn, clock: 'report' } };
     case 'REASSIGN':
       return { sendsTo: { field: 'toUnit', unit: ev.toUnit, neverTo } };
     case 'MERGE':
@@ -34,7 +34,7 @@ function claimsOfV3(c: V3Context, e: CaseEvent): CommandClaims {
     case 'REQUEST_EXTENSION':
       return { extension: { field: 'duration', duration: ev.duration, clock: 'handling' } };
     case 'SUPERVISE':
-      return ev.dueIn === undefined ? {} : { deadline: { field: 'dueIn', duration: ev.dueIn } };
+      return ev.dueIn === undefined ? {} : { deadline: { field: 'dueIn', duration: ev.dueIn, clock: 'supervision' } };
     case 'PAUSE_CLOCK':
       return { pause: { clock: ev.clock, reason: ev.reason } };
     default:
