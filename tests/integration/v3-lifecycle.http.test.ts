@@ -50,6 +50,20 @@ describe('registration and dispatch (Arts 19, 22)', () => {
     expect(created.body.allowedEvents).not.toContain('ASSIGN'); // a clerk transfers; 交办 is the supervisor's
   });
 
+  it('lets a body registering its own matter accept it itself (Art 23 ¶1): the notice clock, then handling', async () => {
+    const created = await v.intake(v3Intake({ unit: U.body }), 'clerk', U.body);
+    expect(created.body).toMatchObject({ registeredAtBureau: false, relations: ['sender', 'body'], assignee: { unit: U.body } });
+    expect(created.body.deadlines.map((d: { clock: string }) => d.clock)).toEqual(['notice']);
+    const id = created.body.id as string;
+    const accepted = await v.send(id, 'clerk', U.body, { type: 'ACCEPT', noticeMethod: 'post', expectedVersion: 1 }, 'accepted');
+    expect(deadlineOf(accepted, 'handling')).toMatchObject({ status: 'pending' });
+    await v.send(id, 'handler', U.body, { type: 'RESOLVE', outcome: 'support', opinion: '依法支持' }, 'answered');
+    await v.send(id, 'clerk', U.body, { type: 'DELIVER', method: 'in-person' }, 'delivered');
+    const again = await v.attempt(id, 'clerk', U.body, { type: 'DELIVER', method: 'post' });
+    expect(again.status).toBe(422);
+    expect(again.body.error.details.allowedEvents).toContain('RATE_SATISFACTION');
+  });
+
   it('refuses an intake without a class, or an accusation without its accused unit, with field paths', async () => {
     const noClass = await v.intake(v3Intake({ class: undefined }));
     expect(noClass.status).toBe(400);
