@@ -4,7 +4,7 @@ import type { TransitionWrite } from '../db/transition.repository';
 import type { PetitionEvent, PetitionInput } from '../machines/petition.machine';
 import { startCase, stateName, step, toStored, type PetitionSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
-import { GENESIS_HASH } from './audit-hash';
+import { GENESIS_HASH, snapshotDigest } from './audit-hash';
 import { clockChanges } from './clock-changes';
 import { planDeadlineChanges, type DeadlineRules } from './deadline-changes';
 import type { TouchedDeadline } from './engine.types';
@@ -35,15 +35,18 @@ export function planStep(
   const next = step(rec.machineVersion, snapshot, event);
   const { type, actor, at: atIso, ...fields } = event;
   const seq = rec.version + 1;
-  const entry = buildTrailEntry({ caseId: rec.id, seq, type, fields, actor, at: atIso, machineVersion: rec.machineVersion, prevHash: rec.lastHash });
+  const stored = toStored(next);
+  const state = stateName(next);
+  const after = { state, snapshot: snapshotDigest(stored) };
+  const entry = buildTrailEntry({ caseId: rec.id, seq, type, fields, actor, at: atIso, machineVersion: rec.machineVersion, prevHash: rec.lastHash, after });
   const ctx = next.context;
   const updated: CaseRecord = {
     ...rec,
-    state: stateName(next),
+    state,
     assigneeUnit: ctx.assignee?.unit ?? null,
     listed: ctx.listed,
     version: seq,
-    snapshot: toStored(next),
+    snapshot: stored,
     lastHash: entry.hash,
     updatedAt: at,
   };
@@ -54,6 +57,8 @@ export function planStep(
 /** A new case planned from its intake (Art 19): its first snapshot, its first trail entry, its case row and first deadline. */
 export function planIntake(rules: DeadlineRules, machineVersion: number, input: PetitionInput, actor: Actor, at: Date): PlannedStep {
   const snapshot = startCase(machineVersion, input);
+  const stored = toStored(snapshot);
+  const state = stateName(snapshot);
   const entry = buildTrailEntry({
     caseId: input.id,
     seq: 1,
@@ -63,17 +68,18 @@ export function planIntake(rules: DeadlineRules, machineVersion: number, input: 
     at: input.at,
     machineVersion,
     prevHash: GENESIS_HASH,
+    after: { state, snapshot: snapshotDigest(stored) },
   });
   const rec: CaseRecord = {
     id: input.id,
     unit: input.intake.unit,
     assigneeUnit: null,
-    state: stateName(snapshot),
+    state,
     channel: input.intake.channel,
     listed: false,
     version: 1,
     machineVersion,
-    snapshot: toStored(snapshot),
+    snapshot: stored,
     lastHash: entry.hash,
     createdAt: at,
     updatedAt: at,
