@@ -11,6 +11,7 @@ import { DEFAULT_API_LIMITS, type ApiLimits } from '../config/load-config';
 import type { Database } from '../db/schema';
 import type { AuditCheckpointService } from '../engine/audit-checkpoint.service';
 import type { AuditService } from '../engine/audit.service';
+import { createVerifyRunService } from '../engine/verify-run.service';
 import { createCaseQueryService } from '../engine/case-query.service';
 import { createIncidentService } from '../engine/incident.service';
 import type { PetitionEngine } from '../engine/petition.engine';
@@ -155,7 +156,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   metrics.instrument(app);
   const queries = createCaseQueryService(deps.db, deps.now);
   registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
-  registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics, queries, verifyMaxCases: limits.auditVerifyMaxCases });
+  const runs = createVerifyRunService({ db: deps.db, audit: deps.audit, ...(deps.now !== undefined && { now: deps.now }) });
+  app.addHook('onClose', () => runs.idle());
+  registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics, queries, verifyMaxCases: limits.auditVerifyMaxCases, runs });
   registerAuditCheckpointRoutes(app, { checkpoints: deps.checkpoints });
   registerIncidentRoutes(app, { incidents: createIncidentService(deps.db), retrier: deps.incidents });
   registerSupervisionRoutes(app, { supervision: createSupervisionService({ db: deps.db, queries, now: deps.now ?? (() => new Date()) }) });
