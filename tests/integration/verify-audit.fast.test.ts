@@ -63,7 +63,7 @@ async function withRowChanged(id: string, set: string, check: () => Promise<void
 describe('fast verification', () => {
   it('new entries record the state they led to and the digest of the snapshot they left, hashed with the entry', async () => {
     const trail = await listEvents(tdb.db, ids[0] ?? '');
-    expect(trail.map((e) => e.after?.state)).toEqual(['received', 'verified', 'assigned', 'mediating', 'mediating']);
+    expect(trail.map((e) => e.after?.state)).toEqual(['received', 'verified', 'assigned', 'mediated', 'mediated']);
     for (const e of trail) expect(hashEvent(e)).toBe(e.hash);
     const head = trail.at(-1);
     if (head === undefined) throw new Error('no trail');
@@ -80,7 +80,7 @@ describe('fast verification', () => {
   });
 
   it.each([
-    ['state', `state = 'closed'`, /^case row state "closed" differs from the trail’s "mediating"/],
+    ['state', `state = 'closed'`, /^case row state "closed" differs from the trail’s "mediated"/],
     ['assignee unit', `assignee_unit = '411622'`, /^case row assigneeUnit "411622" differs/],
     ['listing', `listed = true`, /^case row listed true differs/],
     ['snapshot', `snapshot = jsonb_set(snapshot, '{context,listed}', 'true')`, /^the stored snapshot differs from the one the trail head records/],
@@ -140,7 +140,7 @@ describe('fast verification', () => {
       fields: { note: '第二次调解' },
       at: '2026-03-02T03:00:00.000Z',
       prevHash: head.hash,
-      after: { state: 'mediating', snapshot: head.after.snapshot },
+      after: { state: 'mediated', snapshot: head.after.snapshot },
     };
     const hash = hashEvent(forged);
     await tdb.db
@@ -163,7 +163,8 @@ describe('fast verification', () => {
       .execute();
     await tdb.db.updateTable('cases').set({ version: forged.seq, last_hash: hash }).where('id', '=', id).execute();
     try {
-      expect(await audit.verifyAudit()).toMatchObject({ ok: true });
+      const fast = await audit.verifyAudit();
+      expect(fast).toMatchObject({ ok: true });
       expect(await audit.verifyAudit(undefined, { mode: 'replay' })).toMatchObject({
         ok: false,
         firstBroken: { caseId: id, seq: forged.seq, reason: 'the outcome the entry records differs from the one the machine gives' },
