@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003-supervision-idempotency.migration';
 import * as m0004 from './migrations/0004-audit-checkpoints.migration';
 import * as m0005 from './migrations/0005-idempotency-actor.migration';
 import * as m0008 from './migrations/0008-verify-runs.migration';
+import * as m0009 from './migrations/0009-deadline-fire-cursor.migration';
 
 /**
  * Migrations are imported statically rather than read from a folder, so the
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-audit-checkpoints': m0004,
   '0005-idempotency-actor': m0005,
   '0008-verify-runs': m0008,
+  '0009-deadline-fire-cursor': m0009,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

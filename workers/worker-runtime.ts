@@ -68,7 +68,9 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
   // The sweeper looks two intervals ahead each interval; commits arm within the same horizon, so every timer is in
   // Redis at least one sweep before it is due and none sits there for weeks.
   const horizonMs = 2 * opts.reconcileEveryMs;
-  const scheduler = createTimerScheduler(deadlineQueue, opts.logger, now, horizonMs);
+  // A step leaving a timer overdue by more than an interval (a backlog being caught up) leaves it to the sweeper,
+  // which fires it from PostgreSQL in batches rather than through one Redis job per timer.
+  const scheduler = createTimerScheduler(deadlineQueue, opts.logger, now, horizonMs, opts.reconcileEveryMs);
   const workers: Worker[] = [];
   const connections = [producer];
   let sweeper: Sweeper | undefined;
@@ -125,7 +127,16 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
         recordIncidentsOf(w, { incidents, store, logger: opts.logger, now });
         workers.push(w);
       }
-      sweeper = createSweeper({ timers: store, housekeeping: createHousekeeping(opts.db), scheduler, logger: opts.logger, everyMs: opts.reconcileEveryMs, checkpoint: opts.checkpoint, now });
+      sweeper = createSweeper({
+        timers: store,
+        housekeeping: createHousekeeping(opts.db),
+        scheduler,
+        fire: (ids) => engine.fireTimers(ids),
+        logger: opts.logger,
+        everyMs: opts.reconcileEveryMs,
+        checkpoint: opts.checkpoint,
+        now,
+      });
       sweeper.start();
       return sweeper;
     },
