@@ -20,6 +20,8 @@ export interface SweeperDeps {
    * Without it every timer is armed in Redis.
    */
   readonly fire?: ((deadlineIds: readonly string[]) => Promise<unknown>) | undefined;
+  /** Deadline rows read per page (default 1000): what a pass holds in memory at once. */
+  readonly pageSize?: number | undefined;
   /** The longest one pass may take (default: one interval); a pass cut short resumes where it stopped. */
   readonly maxPassMs?: number | undefined;
   /** Signed audit checkpoints to take when the latest is older than their interval (`AUDIT_CHECKPOINT_EVERY`). */
@@ -98,19 +100,21 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
     const horizon = new Date(t + 2 * deps.everyMs);
     // Overdue by more than an interval: Redis evidently did not fire it (an outage, a lost job). Fired from here.
     const overdueBefore = t - deps.everyMs;
+    const page = deps.pageSize ?? PAGE;
     let seen = 0;
     let after = resumeAfter;
     resumeAfter = undefined;
     for (;;) {
-      const rows = await deps.timers.listFiringBefore(horizon, PAGE, after);
+      const rows = await deps.timers.listFiringBefore(horizon, page, after);
       if (rows.length === 0) break;
       const overdue = deps.fire === undefined ? [] : rows.filter((r) => r.nextFireAt !== null && r.nextFireAt.getTime() < overdueBefore);
-      const upcoming = overdue.length === 0 ? rows : rows.filter((r) => !overdue.includes(r));
+      const fired = new Set(overdue);
+      const upcoming = fired.size === 0 ? rows : rows.filter((r) => !fired.has(r));
       if (deps.fire !== undefined && overdue.length > 0) await fireOverdue(deps.fire, overdue.map((r) => r.id));
       if (upcoming.length > 0) await deps.scheduler.arm(upcoming);
       seen += rows.length;
       const last = rows[rows.length - 1];
-      if (last?.nextFireAt == null || rows.length < PAGE) break;
+      if (last?.nextFireAt == null || rows.length < page) break;
       after = { nextFireAt: last.nextFireAt, id: last.id };
       if (Date.now() - startedAt >= (deps.maxPassMs ?? deps.everyMs)) {
         resumeAfter = after;
