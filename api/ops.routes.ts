@@ -5,7 +5,6 @@ import type { AuditService } from '../engine/audit.service';
 import { narrowScope, requireCapability } from '../engine/access';
 import type { CaseQueryService } from '../engine/case-query.service';
 import type { VerifyRunService } from '../engine/verify-run.service';
-import { ValidationError } from '../engine/errors';
 import { divisionCodeSchema } from '../machines/petition.roles';
 import type { ApiMetrics } from './metrics';
 

@@ -118,10 +118,18 @@ async function copyCases(bench: BenchDatabase, templates: readonly Template[], n
         snapshot = (t.snapshots[k] ?? '').replaceAll(t.id, caseId);
         const after = { state: e.after?.state ?? '', snapshot: sha256(snapshot) };
         const hash = hashEvent({ ...e, caseId, prevHash, after });
-        ev.caseId.push(caseId), ev.seq.push(e.seq), ev.from.push(t.id), ev.prev.push(prevHash), ev.hash.push(hash), ev.snap.push(after.snapshot);
+        ev.caseId.push(caseId);
+        ev.seq.push(e.seq);
+        ev.from.push(t.id);
+        ev.prev.push(prevHash);
+        ev.hash.push(hash);
+        ev.snap.push(after.snapshot);
         prevHash = hash;
       }
-      cs.id.push(caseId), cs.from.push(t.id), cs.hash.push(prevHash), cs.snapshot.push(snapshot);
+      cs.id.push(caseId);
+      cs.from.push(t.id);
+      cs.hash.push(prevHash);
+      cs.snapshot.push(snapshot);
       events += t.events.length;
     }
     await bench.pool.query(
