@@ -15,6 +15,7 @@
  *   {"bench":"scale","figure":"verify","events_per_s":…,"target":100000,"pass":…}
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_POLICY } from '../config/default-policy';
 import { listEvents, type CaseEventRecord } from '../db/case-event.repository';
@@ -34,6 +35,44 @@ const mediator: Actor = { id: 'bench-mediator', role: 'mediator', unit: UNIT };
 const TEMPLATES = 40;
 const CHUNK = 1000;
 const TARGET_EVENTS_PER_S = 100_000;
+
+/**
+ * CPU seconds used by this database's PostgreSQL backends while `run` runs:
+ * their pids are polled from pg_stat_activity and their user + system time
+ * read from /proc (the server is local). With this process's own CPU it says
+ * what a verification costs, whatever else loads the machine.
+ */
+async function withBackendCpu<T>(bench: BenchDatabase, run: () => Promise<T>): Promise<{ result: T; pgCpuSeconds: number }> {
+  const { readFile } = await import('node:fs/promises');
+  const ticks = new Map<number, number>();
+  const start = new Map<number, number>();
+  const sample = async () => {
+    const { rows } = await bench.pool.query<{ pid: number }>(`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
+    for (const { pid } of rows) {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const used = Number(fields[11]) + Number(fields[12]);
+      if (!Number.isFinite(used)) continue;
+      if (!start.has(pid)) start.set(pid, used);
+      ticks.set(pid, Math.max(ticks.get(pid) ?? 0, used));
+    }
+  };
+  await sample();
+  let done = false;
+  const poller = (async () => {
+    while (!done) {
+      await sample().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  try {
+    const result = await run();
+    return { result, pgCpuSeconds: [...ticks].reduce((sum, [pid, t]) => sum + t - (start.get(pid) ?? t), 0) / 100 };
+  } finally {
+    done = true;
+    await poller;
+  }
+}
 
 const info = (line: string) => process.stderr.write(`${line}\n`);
 const figure = (f: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(f)}\n`);
@@ -161,10 +200,15 @@ async function main(): Promise<void> {
     const audit = createAuditService(bench.db, { connectionString: bench.url, threads: opts.threads });
 
     const start = performance.now();
-    const whole = await audit.verifyAudit(undefined, { pool: true });
+    const cpu = process.cpuUsage();
+    const { result: whole, pgCpuSeconds } = await withBackendCpu(bench, () => audit.verifyAudit(undefined, { pool: true }));
+    const nodeCpu = process.cpuUsage(cpu);
     const seconds = (performance.now() - start) / 1000;
     const rate = whole.checked / seconds;
-    info(`fast verification: ok=${whole.ok} ${whole.checked} events in ${whole.cases} cases in ${seconds.toFixed(1)} s`);
+    // What the run would take with both CPUs to itself: its CPU seconds (this process's threads and its backends) over 2.
+    const cpuSeconds = (nodeCpu.user + nodeCpu.system) / 1e6 + pgCpuSeconds;
+    const projected = whole.checked / (cpuSeconds / 2);
+    info(`fast verification: ok=${whole.ok} ${whole.checked} events in ${whole.cases} cases in ${seconds.toFixed(1)} s; CPU ${cpuSeconds.toFixed(1)} s (PostgreSQL ${pgCpuSeconds.toFixed(1)} s)`);
 
     // The guarantee at that speed: a case row changed behind the engine's back (here its state) is named.
     const { rows } = await bench.pool.query<{ id: string }>(`select id from cases order by id offset $1 limit 1`, [Math.floor(opts.cases / 2)]);
@@ -173,7 +217,20 @@ async function main(): Promise<void> {
     const tampered = await audit.verifyAudit(undefined, { pool: true });
     const found = tampered.firstBroken?.caseId === victim;
     info(`tampered row ${found ? 'found' : 'NOT found'}: ${JSON.stringify(tampered.firstBroken)}`);
-    figure({ bench: 'scale', figure: 'verify', cases: whole.cases, events: whole.checked, seconds: Number(seconds.toFixed(2)), events_per_s: Math.round(rate), target: TARGET_EVENTS_PER_S, tamper_found: found, pass: whole.ok && found && rate >= TARGET_EVENTS_PER_S });
+    figure({
+      bench: 'scale',
+      figure: 'verify',
+      cases: whole.cases,
+      events: whole.checked,
+      seconds: Number(seconds.toFixed(2)),
+      events_per_s: Math.round(rate),
+      cpu_seconds: Number(cpuSeconds.toFixed(2)),
+      events_per_s_on_2_idle_cpus: Math.round(projected),
+      load_1m: Number(loadavg()[0]?.toFixed(2)),
+      target: TARGET_EVENTS_PER_S,
+      tamper_found: found,
+      pass: whole.ok && found && rate >= TARGET_EVENTS_PER_S,
+    });
     await bench.pool.query(`update cases c set state = t.state_after from case_events t where c.id = $1 and t.case_id = c.id and t.seq = c.version`, [victim]);
 
     if (opts.replay) await replayFigure(bench, opts);
