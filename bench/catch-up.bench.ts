@@ -59,7 +59,7 @@ function parseOptions(argv: readonly string[]) {
 /** `n` copies of one engine-made case, each with its acceptance deadline pending. */
 async function seedCases(bench: BenchDatabase, n: number): Promise<string[]> {
   const engine = createPetitionEngine({ db: bench.db, policy: POLICY, calendar: createChinaCalendar() });
-  const template = (await engine.intake({ channel: 'letter', unit: UNIT, petitioner: { name: '张某', phone: '18749261234' }, matter: { category: 'land', summary: '宅基地纠纷' } }, clerk)).id;
+  const template = (await engine.intake({ channel: 'letter', unit: UNIT, petitioner: { name: '张某', phone: '18749261234', address: '扶沟县曹里乡某村' }, matter: { category: 'land', summary: '宅基地纠纷，请求确权' } }, clerk)).id;
   const [intake] = await listEvents(bench.db, template);
   const { rows } = await bench.pool.query<{ snapshot: unknown }>(`select snapshot from cases where id = $1`, [template]);
   if (intake === undefined || rows[0] === undefined) throw new Error('no template');
