@@ -11,7 +11,7 @@ import type { Actor } from '../machines/petition.roles';
 import { toPetitionView, type PetitionView } from './case-view';
 import type { ParsedCommand } from './command-input';
 import { checkCommandRules } from './command-rules';
-import type { CommittedChange, DispatchOptions, EngineDeps } from './engine.types';
+import type { CommittedChange, DispatchOptions, ResolvedEngineDeps } from './engine.types';
 import { caseInScope, reachRefusal } from './access';
 import { AccessError, EventNotAllowedError, NotFoundError, VersionConflictError, type PetitionError } from './errors';
 import { storedResponse, storeResponse } from './idempotency';
@@ -61,12 +61,12 @@ async function recordRefused(
  * permission (machines/event-permission.ts), the engine's own rules; then the
  * pure step, its one write and the view the sender gets back.
  */
-async function stepCase(trx: Transaction<Database>, deps: EngineDeps, rec: CaseRecord, event: PetitionEvent, at: Date, opts: DispatchOptions): Promise<CommandResult> {
+async function stepCase(trx: Transaction<Database>, deps: ResolvedEngineDeps, rec: CaseRecord, event: PetitionEvent, at: Date, opts: DispatchOptions): Promise<CommandResult> {
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== rec.version) throw new VersionConflictError(opts.expectedVersion, rec.version);
   const snapshot = restore(rec.machineVersion, rec.snapshot as StoredSnapshot);
   const permission = eventPermission(snapshot, event);
   if (permission !== 'allowed') return { refused: await refuse(trx, rec, snapshot, event, permission, at) };
-  const outOfReach = reachRefusal(event, event.actor);
+  const outOfReach = reachRefusal(event, event.actor, await deps.units.tree());
   if (outOfReach !== undefined) return { refused: await recordRefused(trx, rec, snapshot, event, outOfReach, at) };
   await checkCommandRules(trx, deps.policy, event, rec.id);
   // Read after the lock is held, in a statement of its own: under READ COMMITTED a statement that waited for
@@ -81,10 +81,11 @@ async function stepCase(trx: Transaction<Database>, deps: EngineDeps, rec: CaseR
 }
 
 /** Applies one person's command to one case in one transaction: lock, idempotent replay, checks, step, write. */
-export async function applyCommand(deps: EngineDeps, now: () => Date, caseId: string, command: ParsedCommand, actor: Actor, opts: DispatchOptions): Promise<CommandResult> {
+export async function applyCommand(deps: ResolvedEngineDeps, now: () => Date, caseId: string, command: ParsedCommand, actor: Actor, opts: DispatchOptions): Promise<CommandResult> {
   return deps.db.transaction().execute(async (trx) => {
-    const rec = await lockCase(trx, caseId);
-    if (rec === undefined || !caseInScope(rec, actor.unit)) throw new NotFoundError();
+    const locked = await lockCase(trx, caseId);
+    if (locked === undefined || !caseInScope(locked, actor.unit)) throw new NotFoundError();
+    const { units: _units, ...rec } = locked;
     const at = now();
     // Read again under the case lock: a concurrent request with the same key may have committed while this one
     // waited for the lock, and its response is the answer (not a refusal or a version conflict of the retry).

@@ -3,6 +3,7 @@ import type { Policy } from '../config/policy.schema';
 import type { CaseEventRecord } from '../db/case-event.repository';
 import type { DeadlineRecord } from '../db/deadline.repository';
 import type { Database } from '../db/schema';
+import type { UnitDirectory } from './unit-directory.service';
 import type { WorkingCalendar } from './working-calendar';
 
 /** What the engine needs from the outside world; tests pass a time-skipping `now`. */
@@ -15,7 +16,12 @@ export interface EngineDeps {
   readonly onCommitted?: (change: CommittedChange) => void | Promise<void>;
   /** The machine version new cases start under (default: the newest); existing cases keep theirs. */
   readonly machineVersion?: number;
+  /** The unit tree (reach, names, review bodies); default: a directory of its own over `db`. */
+  readonly units?: UnitDirectory;
 }
+
+/** The engine's dependencies once its defaults are filled in. */
+export type ResolvedEngineDeps = EngineDeps & { readonly units: UnitDirectory };
 
 /** One deadline row a command wrote, and the row as it was before (null if new), to retire its old timer. */
 export interface TouchedDeadline {
