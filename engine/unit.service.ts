@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { listUnits, upsertUnits, type UnitRecord } from '../db/unit.repository';
+import type { Actor } from '../machines/petition.roles';
+import { requireCapability } from './access';
 import { NotFoundError } from './errors';
 import { createUnitDirectory, type UnitDirectory, type UnitEntry } from './unit-directory.service';
 import { checkUnitLinks, parentsFirst } from './unit-import';
@@ -17,9 +19,9 @@ export interface UnitService {
   /**
    * The tree for `GET /units` (the cached copy): every unit, or with `under`
    * that unit's subtree. Unit names are not personal data, so any subtree is
-   * served to any signed-in role; NOT_FOUND for an `under` outside a loaded tree.
+   * served to any person (`units.read`); NOT_FOUND for an `under` outside a loaded tree.
    */
-  tree(under?: string): Promise<UnitEntry[]>;
+  tree(actor: Actor, under?: string): Promise<UnitEntry[]>;
   /**
    * Inserts or updates units, parents first whatever their order; a unit whose
    * parent or review body is neither given nor stored, or whose kind and level
@@ -33,7 +35,8 @@ export interface UnitService {
 export function createUnitService(db: Kysely<Database>, directory: UnitDirectory = createUnitDirectory(db)): UnitService {
   return {
     list: () => listUnits(db),
-    async tree(under) {
+    async tree(actor, under) {
+      requireCapability(actor, 'units.read');
       const tree = await directory.tree();
       if (under !== undefined && tree.size > 0 && !tree.has(under)) throw new NotFoundError('unit');
       return tree.list(under);
