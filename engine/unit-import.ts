@@ -41,24 +41,27 @@ function treeError(code: string, message: string): ValidationError {
 }
 
 /**
- * Orders units so every parent comes before its children; throws a
- * ValidationError naming a unit whose parent is missing or that is its own ancestor.
+ * Orders units so every parent given comes before its children (a stored
+ * parent needs no place); throws a ValidationError naming a unit whose parent
+ * is missing or that is its own ancestor. Every unit given is returned, stored
+ * ones too, so an import renames them.
  */
 export function parentsFirst(units: readonly UnitRecord[], known: ReadonlySet<string> = new Set()): UnitRecord[] {
   const byCode = new Map(units.map((u) => [u.code, u]));
-  const placed = new Set(known);
+  // A stored unit may be a parent already, but one given in the file is still written (renamed, re-kinded).
+  const emitted = new Set<string>();
   const out: UnitRecord[] = [];
   const place = (u: UnitRecord, path: Set<string>): void => {
-    if (placed.has(u.code)) return;
+    if (emitted.has(u.code)) return;
     if (path.has(u.code)) throw treeError(u.code, `unit ${u.code} is its own ancestor`);
-    if (u.parentCode !== null && !placed.has(u.parentCode)) {
+    if (u.parentCode !== null && !emitted.has(u.parentCode)) {
       const parent = byCode.get(u.parentCode);
-      if (parent === undefined) {
+      if (parent !== undefined) place(parent, new Set([...path, u.code]));
+      else if (!known.has(u.parentCode)) {
         throw treeError(u.code, `unit ${u.code} names parent ${u.parentCode}, which is neither in the file nor in the database`);
       }
-      place(parent, new Set([...path, u.code]));
     }
-    placed.add(u.code);
+    emitted.add(u.code);
     out.push(u);
   };
   for (const u of units) place(u, new Set());
