@@ -48,7 +48,8 @@ describe('isWithinReach (转送, 交办: the subtree of the sender’s division,
     const assign = { type: 'ASSIGN', unit: '411622', actor, at: '2026-03-02T00:00:00.000Z' } as PetitionEvent;
     expect(reachRefusal(assign, actor, TREE)).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/outside your reach/) });
     expect(reachRefusal({ ...assign, unit: '411621206' } as PetitionEvent, actor, TREE)).toBeUndefined();
-    expect(reachRefusal({ type: 'VERIFY', actor, at: assign.at } as PetitionEvent, actor, TREE)).toBeUndefined();
+    const verify: PetitionEvent = { type: 'VERIFY', actor, at: assign.at };
+    expect(reachRefusal(verify, actor, TREE)).toBeUndefined();
   });
 });
 
