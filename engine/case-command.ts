@@ -6,13 +6,13 @@ import type { Database } from '../db/schema';
 import { writeTransitions } from '../db/transition.repository';
 import { allowedEvents, eventPermission, type EventPermission } from '../machines/event-permission';
 import type { PetitionEvent } from '../machines/petition.machine';
-import { restore, stateName, type PetitionSnapshot, type StoredSnapshot } from '../machines/petition.registry';
+import { caseUnitsOf, restore, stateName, type PetitionSnapshot, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
 import { toPetitionView, type PetitionView } from './case-view';
 import type { ParsedCommand } from './command-input';
 import { checkCommandRules } from './command-rules';
 import type { CommittedChange, DispatchOptions, ResolvedEngineDeps } from './engine.types';
-import { caseInScope, reachRefusal } from './access';
+import { caseInScope, caseWithUnitNow, reachRefusal } from './access';
 import { AccessError, EventNotAllowedError, NotFoundError, VersionConflictError, type PetitionError } from './errors';
 import { storedResponse, storeResponse } from './idempotency';
 import { planStep, rowsAfter, touchedBy } from './step-planner';
@@ -66,6 +66,10 @@ async function stepCase(trx: Transaction<Database>, deps: ResolvedEngineDeps, re
   const snapshot = restore(rec.machineVersion, rec.snapshot as StoredSnapshot);
   const permission = eventPermission(snapshot, event);
   if (permission !== 'allowed') return { refused: await refuse(trx, rec, snapshot, event, permission, at) };
+  if (!caseWithUnitNow(caseUnitsOf(rec.machineVersion, snapshot), event.actor.unit)) {
+    // Visible because it passed through the actor's units, but no longer with them: nothing to send now.
+    return { refused: await recordRefused(trx, rec, snapshot, event, new EventNotAllowedError(event.type, stateName(snapshot), []), at) };
+  }
   const outOfReach = reachRefusal(event, event.actor, await deps.units.tree());
   if (outOfReach !== undefined) return { refused: await recordRefused(trx, rec, snapshot, event, outOfReach, at) };
   await checkCommandRules(trx, deps.policy, event, rec.id);

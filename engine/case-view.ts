@@ -2,10 +2,10 @@ import type { CaseRecord } from '../db/case.repository';
 import type { DeadlineRecord, DeadlineStatus } from '../db/deadline.repository';
 import type { PetitionContext } from '../machines/petition.machine';
 import { allowedEvents } from '../machines/event-permission';
-import { restore, stateName, type PetitionSnapshot, type StoredSnapshot } from '../machines/petition.registry';
+import { caseUnitsOf, restore, stateName, type PetitionSnapshot, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
 import type { CommandType } from '../machines/petition.schemas';
-import { intakeFor } from './access';
+import { caseWithUnitNow, intakeFor } from './access';
 
 /** A deadline as callers see it. */
 export interface DeadlineView {
@@ -99,7 +99,8 @@ export function toPetitionView(
     mergedInto: c.mergedInto,
     closure: c.closure,
     deadlines: deadlines.map(toDeadlineView),
-    allowedEvents: allowedEvents(snapshot, viewer.role, now.toISOString()),
+    // A unit the case only passed through reads it and sends nothing.
+    allowedEvents: caseWithUnitNow(caseUnitsOf(rec.machineVersion, snapshot), viewer.unit) ? allowedEvents(snapshot, viewer.role, now.toISOString()) : [],
     createdAt: rec.createdAt.toISOString(),
     updatedAt: rec.updatedAt.toISOString(),
   };

@@ -20,6 +20,17 @@ export function caseInScope(c: ScopedCase, scopeUnit: string): boolean {
 }
 
 /**
+ * Whether `actorUnit` may act on a case, not only read it: some unit the case
+ * is with now (its version's `caseUnitsOf` for the current snapshot) lies in
+ * the actor's subtree. A unit the case only passed through (reassigned away,
+ * objected) keeps reading it and sends nothing; machine v3 refines this with
+ * relations.
+ */
+export function caseWithUnitNow(currentUnits: readonly string[], actorUnit: string): boolean {
+  return caseInScope({ units: currentUnits }, actorUnit);
+}
+
+/**
  * The unit a read is scoped to when the caller names one: a unit inside the
  * actor's subtree narrows the read, anything else (or nothing) falls back to
  * the actor's own unit, never widening it.

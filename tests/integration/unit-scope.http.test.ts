@@ -170,15 +170,21 @@ describe('the assignee unit', () => {
     expect(await listIds('handler', SHANGSHUI)).not.toContain(id);
   });
 
-  it('keeps sight of the case it passed through after objecting (not ours, Art 23); the case is no longer assigned to it', async () => {
+  it('keeps sight of the case it passed through after objecting (not ours, Art 23), and no longer acts on it', async () => {
     const id = await intake(XIHUA);
     await send('clerk', XIHUA, id, { type: 'VERIFY' }, 'verified');
     await send('supervisor', CITY, id, { type: 'ASSIGN', unit: FUGOU }, 'assigned');
     await send('handler', FUGOU, id, { type: 'OBJECT', reason: '不属于本县职责' }, 'verified');
     // The case passed through 扶沟县: it stays in its lists and reads (case_units), not in its hands.
     const seen = await call('handler', FUGOU, 'GET', `/petitions/${id}`);
-    expect(seen.body).toMatchObject({ state: 'verified', assignee: null });
-    expect(seen.body.allowedEvents).not.toContain('RESOLVE');
+    expect(seen.body).toMatchObject({ state: 'verified', assignee: null, allowedEvents: [] });
+    // It reads the case and sends nothing to it (the role table alone would let a handler ask for an extension).
+    const extension = await call('handler', FUGOU, 'POST', `/petitions/${id}/events`, { type: 'REQUEST_EXTENSION', duration: 'P10D', reason: '调查' });
+    expect({ status: extension.status, code: extension.body.error?.code, allowed: extension.body.error?.details?.allowedEvents }).toEqual({
+      status: 422,
+      code: 'EVENT_NOT_ALLOWED',
+      allowed: [],
+    });
     expect(await listIds('handler', FUGOU)).toContain(id);
     expect((await call('clerk', XIHUA, 'GET', `/petitions/${id}`)).body).toMatchObject({ state: 'verified', assignee: null });
     // A county it never passed through still does not see it.
@@ -194,6 +200,10 @@ describe('the assignee unit', () => {
     const rows = await s.tdb.db.selectFrom('case_units').select('unit').where('case_id', '=', id).orderBy('unit').execute();
     expect(rows.map((r) => r.unit)).toEqual([FUGOU, XIHUA, SHANGSHUI].sort());
     for (const unit of [FUGOU, XIHUA, SHANGSHUI]) expect(await listIds('supervisor', unit)).toContain(id);
+    // 扶沟县 reads it, and may no longer resolve it; 商水县 may.
+    expect((await call('handler', FUGOU, 'GET', `/petitions/${id}`)).body.allowedEvents).toEqual([]);
+    expect((await call('handler', FUGOU, 'POST', `/petitions/${id}/events`, { type: 'RESOLVE', outcome: 'support', opinion: '支持' })).status).toBe(422);
+    expect((await call('handler', SHANGSHUI, 'GET', `/petitions/${id}`)).body.allowedEvents).toContain('RESOLVE');
     expect((await call('supervisor', '411624', 'GET', `/petitions/${id}`)).status).toBe(404);
   });
 });
