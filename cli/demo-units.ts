@@ -91,6 +91,14 @@ function bodiesOf(d: DemoDivision): UnitRecord[] {
 
 /** The demo unit tree: every division, then each government's bureau and departments. */
 export const DEMO_UNITS: readonly UnitRecord[] = [
-  ...DIVISIONS.map((d): UnitRecord => ({ code: d.code, name: d.name, kind: 'division', level: d.level, parentCode: d.parentCode, reviewBody: null, shortName: null })),
+  ...DIVISIONS.map((d): UnitRecord => ({
+    code: d.code,
+    name: d.name,
+    kind: 'division',
+    level: d.level,
+    parentCode: d.parentCode,
+    reviewBody: null,
+    shortName: null,
+  })),
   ...DIVISIONS.flatMap(bodiesOf),
 ];

@@ -48,7 +48,13 @@ export function unitTreeOf(units: readonly UnitRecord[]): UnitTree {
     nameOf: (code) => byCode.get(code)?.name,
     kindOf: (code) => byCode.get(code)?.kind,
     reviewBodyOf: (code) => byCode.get(code)?.effectiveReviewBody ?? null,
-    namesOf: (codes) => Object.fromEntries(codes.flatMap((c) => (byCode.has(c) ? [[c, byCode.get(c)?.name ?? c]] : []))),
+    namesOf: (codes) =>
+      Object.fromEntries(
+        codes.flatMap((c) => {
+          const u = byCode.get(c);
+          return u === undefined ? [] : [[c, u.name]];
+        }),
+      ),
     list: (under) => (under === undefined ? sorted : sorted.filter((u) => inSubtree(u.code, under))),
   };
 }

@@ -25,7 +25,8 @@ export const unitFileSchema = z
       .superRefine((u, ctx) => {
         // The code-prefix subtree needs divisions on division codes and bureaus/departments on suffixed ones.
         if ((u.kind === 'division') !== DIVISION_CODE.test(u.code)) {
-          const message = u.kind === 'division' ? 'a division has a division code (411621)' : `a ${u.kind} has its division's code plus -NN (411621-11)`;
+          const message =
+            u.kind === 'division' ? 'a division has a division code (411621)' : `a ${u.kind} has its division's code plus -NN (411621-11)`;
           ctx.addIssue({ code: 'custom', path: ['code'], message });
         }
         if (u.kind !== 'division' && u.parentCode !== divisionOf(u.code)) {

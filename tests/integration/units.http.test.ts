@@ -68,9 +68,39 @@ describe('units import', () => {
   it('refuses a review body outside the tree, a body of another level, and units hung under a department; writes nothing', async () => {
     const service = createUnitService(s.tdb.db, s.units);
     const bad: UnitRecord[][] = [
-      [{ code: '411622-16', name: '西华县民政局', kind: 'department', level: 'county', parentCode: '411622', reviewBody: '411600-16', shortName: null }],
-      [{ code: '411622-16', name: '西华县民政局', kind: 'department', level: 'city', parentCode: '411622', reviewBody: null, shortName: null }],
-      [{ code: '411622-16', name: '西华县民政局', kind: 'department', level: 'county', parentCode: '411622-11', reviewBody: null, shortName: null }],
+      [
+        {
+          code: '411622-16',
+          name: '西华县民政局',
+          kind: 'department',
+          level: 'county',
+          parentCode: '411622',
+          reviewBody: '411600-16',
+          shortName: null,
+        },
+      ],
+      [
+        {
+          code: '411622-16',
+          name: '西华县民政局',
+          kind: 'department',
+          level: 'city',
+          parentCode: '411622',
+          reviewBody: null,
+          shortName: null,
+        },
+      ],
+      [
+        {
+          code: '411622-16',
+          name: '西华县民政局',
+          kind: 'department',
+          level: 'county',
+          parentCode: '411622-11',
+          reviewBody: null,
+          shortName: null,
+        },
+      ],
     ];
     for (const units of bad) await expect(service.importUnits(units)).rejects.toBeInstanceOf(ValidationError);
     expect(await s.tdb.db.selectFrom('units').select('code').where('code', '=', '411622-16').execute()).toEqual([]);
@@ -84,11 +114,51 @@ describe('units import', () => {
       .orderBy('code')
       .execute();
     expect(rows).toEqual([
-      { code: '411600-01', name: '周口市信访局', kind: 'bureau', level: 'city', parent_code: '411600', review_body: null, short_name: '周信' },
-      { code: '411621-01', name: '扶沟县信访局', kind: 'bureau', level: 'county', parent_code: '411621', review_body: null, short_name: '扶信' },
-      { code: '411621-11', name: '扶沟县教育体育局', kind: 'department', level: 'county', parent_code: '411621', review_body: '411600-11', short_name: null },
-      { code: '411622-15', name: '西华县住房和城乡建设局', kind: 'department', level: 'county', parent_code: '411622', review_body: null, short_name: null },
-      { code: '411681-14', name: '项城市公安局', kind: 'department', level: 'county', parent_code: '411681', review_body: null, short_name: null },
+      {
+        code: '411600-01',
+        name: '周口市信访局',
+        kind: 'bureau',
+        level: 'city',
+        parent_code: '411600',
+        review_body: null,
+        short_name: '周信',
+      },
+      {
+        code: '411621-01',
+        name: '扶沟县信访局',
+        kind: 'bureau',
+        level: 'county',
+        parent_code: '411621',
+        review_body: null,
+        short_name: '扶信',
+      },
+      {
+        code: '411621-11',
+        name: '扶沟县教育体育局',
+        kind: 'department',
+        level: 'county',
+        parent_code: '411621',
+        review_body: '411600-11',
+        short_name: null,
+      },
+      {
+        code: '411622-15',
+        name: '西华县住房和城乡建设局',
+        kind: 'department',
+        level: 'county',
+        parent_code: '411622',
+        review_body: null,
+        short_name: null,
+      },
+      {
+        code: '411681-14',
+        name: '项城市公安局',
+        kind: 'department',
+        level: 'county',
+        parent_code: '411681',
+        review_body: null,
+        short_name: null,
+      },
     ]);
   });
 });
@@ -179,7 +249,12 @@ describe('case_units', () => {
     expect(assigned.status).toBe(200);
     expect(await unitsOf(id)).toEqual(['411622', '411622104']);
     await call('supervisor', '411600', 'POST', `/petitions/${id}/events`, { type: 'ESCALATE', reason: '督办', dueIn: 'P10D' });
-    const reassigned = await call('supervisor', '411600', 'POST', `/petitions/${id}/events`, { type: 'REASSIGN', unit: '411622-11', handler: 'h', dueIn: 'P20D' });
+    const reassigned = await call('supervisor', '411600', 'POST', `/petitions/${id}/events`, {
+      type: 'REASSIGN',
+      unit: '411622-11',
+      handler: 'h',
+      dueIn: 'P20D',
+    });
     expect(reassigned.status).toBe(200);
     expect(await unitsOf(id)).toEqual(['411622', '411622-11', '411622104']);
     // The township it was reassigned away from still sees it; the county's bureau beside the department does not.
@@ -199,7 +274,9 @@ describe('case_units', () => {
   it('is granted to the application role for reading and appending only', async () => {
     const id = (await call('clerk', '411621', 'POST', '/petitions', intakeBody({ unit: '411621' }))).body.id as string;
     await expect(s.tdb.db.deleteFrom('case_units').where('case_id', '=', id).execute()).rejects.toThrow(/permission denied/);
-    await expect(s.tdb.db.updateTable('case_units').set({ unit: '411622' }).where('case_id', '=', id).execute()).rejects.toThrow(/permission denied/);
+    await expect(s.tdb.db.updateTable('case_units').set({ unit: '411622' }).where('case_id', '=', id).execute()).rejects.toThrow(
+      /permission denied/,
+    );
   });
 });
 
@@ -207,7 +284,9 @@ describe('migration 0006', () => {
   it('goes down and up as the owner, back-filling case_units from the cases and the units their trails assigned them to', async () => {
     const owner = s.tdb.ownerDb as unknown as Kysely<unknown>;
     await m0006.down(owner);
-    const columns = await sql<{ column_name: string }>`select column_name from information_schema.columns where table_name = 'units'`.execute(owner);
+    const columns = await sql<{
+      column_name: string;
+    }>`select column_name from information_schema.columns where table_name = 'units'`.execute(owner);
     expect(columns.rows.map((r) => r.column_name).sort()).toEqual(['code', 'level', 'name', 'parent_code']);
     expect((await sql`select 1 from units where code like '%-%'`.execute(owner)).rows).toEqual([]);
 
@@ -232,7 +311,9 @@ describe('migration 0006', () => {
     const kinds = await s.tdb.db.selectFrom('units').select(['kind']).distinct().execute();
     expect(kinds).toEqual([{ kind: 'division' }]);
     // The constraints hold: a division cannot take a suffixed code.
-    await expect(sql`insert into units (code, name, level, kind) values ('411621-21', 'x', 'county', 'division')`.execute(owner)).rejects.toThrow(/units_code_kind_check/);
+    await expect(
+      sql`insert into units (code, name, level, kind) values ('411621-21', 'x', 'county', 'division')`.execute(owner),
+    ).rejects.toThrow(/units_code_kind_check/);
     await createUnitService(s.tdb.db, s.units).importUnits(DEMO_UNITS);
   });
 });

@@ -66,7 +66,12 @@ describe('accusedUnitRefusal (Arts 30, 46)', () => {
   ])('accused %s, target %s: refused %s', (accused, target, refused) => {
     const refusal = accusedUnitRefusal(accused, target);
     expect(refusal !== undefined).toBe(refused);
-    if (refusal !== undefined) expect(refusal).toMatchObject({ code: 'EVENT_NOT_ALLOWED', details: { rule: 'accused-unit' }, message: expect.stringMatching(/Arts 30, 46/) });
+    if (refusal !== undefined)
+      expect(refusal).toMatchObject({
+        code: 'EVENT_NOT_ALLOWED',
+        details: { rule: 'accused-unit' },
+        message: expect.stringMatching(/Arts 30, 46/),
+      });
   });
 
   it('lets anything through when the matter accuses nobody', () => {
