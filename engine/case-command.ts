@@ -15,6 +15,7 @@ import type { CommittedChange, DispatchOptions, ResolvedEngineDeps } from './eng
 import { caseInScope, caseWithUnitNow, reachRefusal } from './access';
 import { AccessError, EventNotAllowedError, NotFoundError, VersionConflictError, type PetitionError } from './errors';
 import { storedResponse, storeResponse } from './idempotency';
+import type { UnitTree } from './unit-directory.service';
 import { planStep, rowsAfter, touchedBy } from './step-planner';
 
 /** How one command ended: committed (with its view and change), refused (the refusal committed), or a replayed response. */
@@ -61,7 +62,15 @@ async function recordRefused(
  * permission (machines/event-permission.ts), the engine's own rules; then the
  * pure step, its one write and the view the sender gets back.
  */
-async function stepCase(trx: Transaction<Database>, deps: ResolvedEngineDeps, rec: CaseRecord, event: PetitionEvent, at: Date, opts: DispatchOptions): Promise<CommandResult> {
+async function stepCase(
+  trx: Transaction<Database>,
+  deps: ResolvedEngineDeps,
+  tree: UnitTree,
+  rec: CaseRecord,
+  event: PetitionEvent,
+  at: Date,
+  opts: DispatchOptions,
+): Promise<CommandResult> {
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== rec.version) throw new VersionConflictError(opts.expectedVersion, rec.version);
   const snapshot = restore(rec.machineVersion, rec.snapshot as StoredSnapshot);
   const permission = eventPermission(snapshot, event);
@@ -70,7 +79,7 @@ async function stepCase(trx: Transaction<Database>, deps: ResolvedEngineDeps, re
     // Visible because it passed through the actor's units, but no longer with them: nothing to send now.
     return { refused: await recordRefused(trx, rec, snapshot, event, new EventNotAllowedError(event.type, stateName(snapshot), []), at) };
   }
-  const outOfReach = reachRefusal(event, event.actor, await deps.units.tree());
+  const outOfReach = reachRefusal(event, event.actor, tree);
   if (outOfReach !== undefined) return { refused: await recordRefused(trx, rec, snapshot, event, outOfReach, at) };
   await checkCommandRules(trx, deps.policy, event, rec.id);
   // Read after the lock is held, in a statement of its own: under READ COMMITTED a statement that waited for
@@ -86,6 +95,8 @@ async function stepCase(trx: Transaction<Database>, deps: ResolvedEngineDeps, re
 
 /** Applies one person's command to one case in one transaction: lock, idempotent replay, checks, step, write. */
 export async function applyCommand(deps: ResolvedEngineDeps, now: () => Date, caseId: string, command: ParsedCommand, actor: Actor, opts: DispatchOptions): Promise<CommandResult> {
+  // Read before the transaction: the embedded database has one connection, which the transaction holds.
+  const tree = await deps.units.tree();
   return deps.db.transaction().execute(async (trx) => {
     const locked = await lockCase(trx, caseId);
     if (locked === undefined || !caseInScope(locked, actor.unit)) throw new NotFoundError();
@@ -96,6 +107,6 @@ export async function applyCommand(deps: ResolvedEngineDeps, now: () => Date, ca
     const replayOf = { kind: 'command', eventType: command.type, scopeChecked: true } as const;
     const replayed = opts.idempotency === undefined ? undefined : await storedResponse(trx, actor, opts.idempotency, replayOf);
     if (replayed !== undefined) return { replayed };
-    return stepCase(trx, deps, rec, { ...command, actor, at: at.toISOString() } as PetitionEvent, at, opts);
+    return stepCase(trx, deps, tree, rec, { ...command, actor, at: at.toISOString() } as PetitionEvent, at, opts);
   });
 }
