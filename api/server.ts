@@ -13,6 +13,8 @@ import { createCaseQueryService } from '../engine/case-query.service';
 import { createIncidentService } from '../engine/incident.service';
 import type { PetitionEngine } from '../engine/petition.engine';
 import { createSupervisionService } from '../engine/supervision.service';
+import type { UnitDirectory } from '../engine/unit-directory.service';
+import { createUnitService } from '../engine/unit.service';
 import type { Actor } from '../machines/petition.roles';
 import { bearerToken, verifyToken } from './auth';
 import { handleClientError } from './client-error.handler';
@@ -26,6 +28,7 @@ import { registerAuditCheckpointRoutes } from './audit-checkpoint.routes';
 import { registerOpsRoutes } from './ops.routes';
 import { registerSupervisionRoutes } from './supervision.routes';
 import { registerPetitionRoutes } from './petition.routes';
+import { registerUnitRoutes } from './unit.routes';
 
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
 export interface ServerDeps {
@@ -44,6 +47,8 @@ export interface ServerDeps {
   readonly limits?: ApiLimits;
   /** Origins whose pages may call the API from a browser (CORS); none unless given. */
   readonly corsOrigins?: readonly string[];
+  /** The process's unit directory (shared with the engine); a directory of its own unless given. */
+  readonly units?: UnitDirectory;
 }
 
 declare module 'fastify' {
@@ -152,5 +157,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerAuditCheckpointRoutes(app, { checkpoints: deps.checkpoints });
   registerIncidentRoutes(app, { incidents: createIncidentService(deps.db), retrier: deps.incidents });
   registerSupervisionRoutes(app, { supervision: createSupervisionService({ db: deps.db, queries, now: deps.now ?? (() => new Date()) }) });
+  registerUnitRoutes(app, { units: createUnitService(deps.db, deps.units) });
   return app;
 }

@@ -269,6 +269,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The unit tree: divisions, petition bureaus and departments, with names, kinds, levels and review bodies */
+        get: {
+            parameters: {
+                query?: {
+                    under?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            units: {
+                                code: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "division" | "bureau" | "department";
+                                /** @enum {string} */
+                                level: "province" | "city" | "county" | "township" | "village";
+                                parentCode: string | null;
+                                reviewBody: string | null;
+                                shortName: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -392,7 +442,7 @@ export interface components {
         /** @description 时限: one statutory clock of the case as a deadline */
         DeadlineView: {
             /** @enum {string} */
-            clock: "acceptance" | "objection" | "handling" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
+            clock: "acceptance" | "dispatch" | "notice" | "objection" | "handling" | "report" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
             /** @description grows each time the clock starts again */
             generation: number;
             /**
@@ -813,7 +863,7 @@ export interface components {
         };
         PauseClockCommand: {
             /** @enum {string} */
-            clock: "acceptance" | "objection" | "handling" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
+            clock: "acceptance" | "dispatch" | "notice" | "objection" | "handling" | "report" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
             reason?: string;
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -937,7 +987,7 @@ export interface components {
                 kind: "breach" | "supervision" | "review" | "reReview";
                 reason: string;
                 /** @enum {string} */
-                clock?: "acceptance" | "objection" | "handling" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
+                clock?: "acceptance" | "dispatch" | "notice" | "objection" | "handling" | "report" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
                 /**
                  * Format: date-time
                  * @description an instant, ISO 8601 in UTC
@@ -1156,7 +1206,7 @@ export interface components {
         };
         ResumeClockCommand: {
             /** @enum {string} */
-            clock: "acceptance" | "objection" | "handling" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
+            clock: "acceptance" | "dispatch" | "notice" | "objection" | "handling" | "report" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
             reason?: string;
             /**
              * @description discriminator enum property added by openapi-typescript
