@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { UnitService } from '../engine/unit.service';
 import { divisionCodeSchema } from '../machines/petition.roles';
 import { UNIT_KINDS, UNIT_LEVELS } from '../machines/unit-tree';
+import { TAGS } from './openapi';
+import { COMMON_ERRORS, errors, ok } from './schemas/common.schema';
 
 /** One unit of `GET /units`. */
 export const unitViewSchema = z.object({
@@ -27,9 +29,12 @@ export function registerUnitRoutes(app: FastifyInstance, deps: { units: UnitServ
     '/units',
     {
       schema: {
-        summary: 'The unit tree: divisions, petition bureaus and departments, with names, kinds, levels and review bodies',
+        operationId: 'listUnits',
+        tags: [TAGS.units.name],
+        summary: 'The unit tree (单位): divisions, petition bureaus and departments, with names, kinds, levels and review bodies',
+        description: 'Unit names are no personal data: every role may read any subtree. An unknown `under` is 404.',
         querystring: z.object({ under: divisionCodeSchema.optional() }),
-        response: { 200: unitTreeSchema },
+        response: { 200: ok('the units, parents first', unitTreeSchema), ...errors(...COMMON_ERRORS, 404) },
       },
     },
     async (request) => {

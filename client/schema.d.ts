@@ -276,41 +276,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The unit tree: divisions, petition bureaus and departments, with names, kinds, levels and review bodies */
-        get: {
-            parameters: {
-                query?: {
-                    under?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            units: {
-                                code: string;
-                                name: string;
-                                /** @enum {string} */
-                                kind: "division" | "bureau" | "department";
-                                /** @enum {string} */
-                                level: "province" | "city" | "county" | "township" | "village";
-                                parentCode: string | null;
-                                reviewBody: string | null;
-                                shortName: string | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        /**
+         * The unit tree (单位): divisions, petition bureaus and departments, with names, kinds, levels and review bodies
+         * @description Unit names are no personal data: every role may read any subtree. An unknown `under` is 404.
+         */
+        get: operations["listUnits"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2385,6 +2355,85 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    listUnits: {
+        parameters: {
+            query?: {
+                under?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the units, parents first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        units: {
+                            code: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "division" | "bureau" | "department";
+                            /** @enum {string} */
+                            level: "province" | "city" | "county" | "township" | "village";
+                            parentCode: string | null;
+                            reviewBody: string | null;
+                            shortName: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
                 };
             };
             /** @description INTERNAL */
