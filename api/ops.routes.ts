@@ -7,24 +7,9 @@ import type { CaseQueryService } from '../engine/case-query.service';
 import type { VerifyRunService } from '../engine/verify-run.service';
 import { divisionCodeSchema } from '../machines/petition.roles';
 import type { ApiMetrics } from './metrics';
-
-const brokenSchema = z.object({ caseId: z.string(), seq: z.number().int(), reason: z.string() });
-
-/** The answer of a verification: entries and cases checked, and the first break if any. */
-const verificationSchema = z.object({ ok: z.boolean(), checked: z.number().int(), cases: z.number().int(), firstBroken: brokenSchema.optional() });
-
-/** A background verification run. */
-const verifyRunSchema = z.object({
-  id: z.uuid(),
-  status: z.enum(['running', 'done', 'failed', 'interrupted']),
-  mode: z.enum(['fast', 'replay']),
-  unit: z.string().nullable(),
-  progress: z.object({ cases: z.number().int(), totalCases: z.number().int(), checked: z.number().int() }),
-  result: verificationSchema.optional(),
-  error: z.string().optional(),
-  createdAt: z.string(),
-  finishedAt: z.string().optional(),
-});
+import { TAGS } from './openapi';
+import { COMMON_ERRORS, errors, ok } from './schemas/common.schema';
+import { healthSchema, readinessSchema, verificationSchema, verifyRunSchema } from './schemas/ops.schema';
 
 /** Probes, metrics, the OpenAPI description and the whole-trail audit check. */
 export function registerOpsRoutes(
@@ -41,13 +26,42 @@ export function registerOpsRoutes(
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  r.get(
+    '/healthz',
+    {
+      schema: {
+        operationId: 'checkLiveness',
+        tags: [TAGS.operations.name],
+        summary: 'Liveness probe (存活检查)',
+        description: 'Answers while the process runs; needs no token.',
+        security: [],
+        response: { 200: ok('the process is alive', healthSchema) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
 
-  r.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
-    const checks = await deps.readiness();
-    const ok = Object.values(checks).every(Boolean);
-    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', checks });
-  });
+  r.get(
+    '/readyz',
+    {
+      schema: {
+        operationId: 'checkReadiness',
+        tags: [TAGS.operations.name],
+        summary: 'Readiness probe (就绪检查)',
+        description: 'Whether the database and the queue answer; needs no token.',
+        security: [],
+        response: {
+          200: ok('every backing service answers', readinessSchema),
+          503: ok('some backing service does not answer', readinessSchema),
+        },
+      },
+    },
+    async (_req, reply) => {
+      const checks = await deps.readiness();
+      const ready = Object.values(checks).every(Boolean);
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+    },
+  );
 
   r.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     return reply.header('content-type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
@@ -59,9 +73,19 @@ export function registerOpsRoutes(
     '/audit/verify',
     {
       schema: {
-        summary: 'Walk every hash chain in scope and check every case row against its trail; a large scope answers 202 with a background run',
-        querystring: z.object({ unit: divisionCodeSchema.optional() }),
-        response: { 200: verificationSchema, 202: verifyRunSchema },
+        operationId: 'verifyAuditTrail',
+        tags: [TAGS.audit.name],
+        summary: 'Walk every hash chain in scope and check every case row against its trail (审计核验)',
+        description:
+          'For auditors and supervisors. A unit outside your own is not widened to: your own subtree is checked instead. ' +
+          'A scope with more cases than this server walks while you wait answers 202 with a background run ' +
+          '(its `Location` is `/audit/verify-runs/{id}`): poll that run for the result.',
+        querystring: z.object({ unit: divisionCodeSchema.optional().describe('check only this unit and the units below it') }),
+        response: {
+          200: ok('the outcome of the check', verificationSchema),
+          202: ok('the scope is large: a background run was started instead', verifyRunSchema),
+          ...errors(...COMMON_ERRORS, 403, 429),
+        },
       },
     },
     async (request, reply) => {
@@ -82,9 +106,20 @@ export function registerOpsRoutes(
     '/audit/verify-runs',
     {
       schema: {
-        summary: 'Start a background verification of a unit subtree (`replay` also replays every case through its machine version)',
-        body: z.object({ unit: divisionCodeSchema.optional(), mode: z.enum(['fast', 'replay']).default('fast') }).strict(),
-        response: { 202: verifyRunSchema },
+        operationId: 'startVerifyRun',
+        tags: [TAGS.audit.name],
+        summary: 'Start a background verification of a unit subtree (后台审计核验)',
+        description:
+          'For auditors and supervisors. `fast` walks every hash chain and checks each case row against the state and snapshot digest ' +
+          'its last entry records; `replay` also replays every case through its machine version. A unit outside your own is not ' +
+          'widened to: your own subtree is verified instead. Too many live runs answer 429.',
+        body: z
+          .object({
+            unit: divisionCodeSchema.optional().describe('verify only this unit and the units below it'),
+            mode: z.enum(['fast', 'replay']).default('fast').describe('`fast` (digests) or `replay` (every case through its machine)'),
+          })
+          .strict(),
+        response: { 202: ok('the run was started: poll its Location', verifyRunSchema), ...errors(...COMMON_ERRORS, 403, 429) },
       },
     },
     async (request, reply) => {
@@ -99,9 +134,12 @@ export function registerOpsRoutes(
     '/audit/verify-runs/:id',
     {
       schema: {
-        summary: 'A background verification: its progress, and its result once done',
-        params: z.object({ id: z.uuid() }),
-        response: { 200: verifyRunSchema },
+        operationId: 'getVerifyRun',
+        tags: [TAGS.audit.name],
+        summary: 'A background verification: its progress, and its result once done (审计核验进度)',
+        description: 'For auditors and supervisors; a run over a scope outside your units answers 404.',
+        params: z.object({ id: z.uuid().describe('the run id') }),
+        response: { 200: ok('the run', verifyRunSchema), ...errors(...COMMON_ERRORS, 403, 404) },
       },
     },
     async (request) => {

@@ -20,9 +20,10 @@ async function countCasesInScope(db: Kysely<Database>, scopeUnit: string | undef
 
 /** A case rebuilt from its trail alone. */
 export interface ReplayResult {
-  readonly caseId: string;
+  /** The case id (named `id` as in the petition view). */
+  readonly id: string;
   readonly machineVersion: number;
-  readonly steps: readonly ReplayStep[];
+  readonly steps: ReplayStep[];
   readonly state: string;
   /** Whether the rebuilt snapshot equals the stored one. */
   readonly matchesStored: boolean;
@@ -79,7 +80,7 @@ export function createAuditService(db: Kysely<Database>, options: AuditServiceOp
       const rebuilt = snapshot === undefined ? undefined : toStored(snapshot);
       const complete = until === undefined || steps.length === events.length;
       return {
-        caseId,
+        id: caseId,
         machineVersion: rec.machineVersion,
         steps,
         state: snapshot === undefined ? 'unknown' : stateName(snapshot),

@@ -12,8 +12,11 @@ const EXPECTED: Record<Capability, readonly Role[]> = {
   'incidents.retry': ['supervisor'],
   'supervision.board': ['supervisor', 'leader', 'auditor'],
   'audit.verify': ['supervisor', 'auditor'],
+  'audit.checkpoints.list': ['auditor'],
+  'audit.checkpoints.take': ['supervisor', 'auditor'],
   'audit.replay': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
   'audit.history-csv': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
+  'units.read': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
 };
 
 const PAIRS = CAPABILITY_NAMES.flatMap((capability) => ROLES.map((role) => [capability, role] as const));
