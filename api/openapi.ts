@@ -11,6 +11,7 @@ export const TAGS = {
   audit: { name: 'audit', description: '审计 Audit: the hash-chained trail, replay and verification' },
   supervision: { name: 'supervision', description: '督办 Supervision: the listed-supervision board' },
   incidents: { name: 'incidents', description: '故障任务 Incidents: background jobs that failed for good' },
+  units: { name: 'units', description: '单位 Units: the tree of divisions, petition bureaus and departments' },
   operations: { name: 'operations', description: '运维 Operations: liveness and readiness probes' },
 } as const;
 

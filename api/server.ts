@@ -9,11 +9,13 @@ import { DEFAULT_API_LIMITS, type ApiLimits } from '../config/load-config';
 import type { Database } from '../db/schema';
 import type { AuditCheckpointService } from '../engine/audit-checkpoint.service';
 import type { AuditService } from '../engine/audit.service';
+import { createVerifyRunService } from '../engine/verify-run.service';
 import { createCaseQueryService } from '../engine/case-query.service';
 import { createIncidentService } from '../engine/incident.service';
 import type { PetitionEngine } from '../engine/petition.engine';
-import type { UnitDirectorySource } from '../engine/unit-directory';
 import { createSupervisionService } from '../engine/supervision.service';
+import { createUnitDirectory, type UnitDirectory } from '../engine/unit-directory.service';
+import { createUnitService } from '../engine/unit.service';
 import type { Actor } from '../machines/petition.roles';
 import { bearerToken, verifyToken } from './auth';
 import { handleClientError } from './client-error.handler';
@@ -27,12 +29,11 @@ import { registerAuditCheckpointRoutes } from './audit-checkpoint.routes';
 import { registerOpsRoutes } from './ops.routes';
 import { registerSupervisionRoutes } from './supervision.routes';
 import { registerPetitionRoutes } from './petition.routes';
+import { registerUnitRoutes } from './unit.routes';
 
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
 export interface ServerDeps {
   readonly engine: PetitionEngine;
-  /** The unit tree the reads name units and compute relations with (the `units` table unless given). */
-  readonly units?: UnitDirectorySource;
   readonly audit: AuditService;
   readonly checkpoints: AuditCheckpointService;
   readonly db: Kysely<Database>;
@@ -47,6 +48,8 @@ export interface ServerDeps {
   readonly limits?: ApiLimits;
   /** Origins whose pages may call the API from a browser (CORS); none unless given. */
   readonly corsOrigins?: readonly string[];
+  /** The process's unit directory (shared with the engine); a directory of its own unless given. */
+  readonly units?: UnitDirectory;
 }
 
 declare module 'fastify' {
@@ -149,11 +152,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   const metrics = createMetrics();
   metrics.instrument(app);
-  const queries = createCaseQueryService(deps.db, deps.now, deps.units);
+  // One cached unit tree for the reads and GET /units (the engine is given the same one by `serve`).
+  const units = deps.units ?? createUnitDirectory(deps.db);
+  const queries = createCaseQueryService(deps.db, deps.now, units);
   registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
-  registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics, queries, verifyMaxCases: limits.auditVerifyMaxCases });
+  const runs = createVerifyRunService({ db: deps.db, audit: deps.audit, ...(deps.now !== undefined && { now: deps.now }) });
+  app.addHook('onClose', () => runs.idle());
+  registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics, queries, verifyMaxCases: limits.auditVerifyMaxCases, runs });
   registerAuditCheckpointRoutes(app, { checkpoints: deps.checkpoints });
   registerIncidentRoutes(app, { incidents: createIncidentService(deps.db), retrier: deps.incidents });
   registerSupervisionRoutes(app, { supervision: createSupervisionService({ db: deps.db, queries, now: deps.now ?? (() => new Date()) }) });
+  registerUnitRoutes(app, { units: createUnitService(deps.db, units) });
   return app;
 }

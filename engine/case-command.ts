@@ -7,15 +7,16 @@ import { writeTransitions } from '../db/transition.repository';
 import type { CaseEvent, CaseSnapshot, MachineAdapter, Sender } from '../machines/machine-adapter';
 import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
-import { caseInScope, withArticle } from './access';
+import { caseInScope, caseWithUnitNow, withArticle } from './access';
 import { toPetitionView, type PetitionView } from './case-view';
 import { parseCommandFor, type CommandEnvelope } from './command-input';
 import { checkCommandRules, claimRefusal } from './command-rules';
-import type { CommittedChange, DispatchOptions, EngineDeps } from './engine.types';
+import type { CommittedChange, DispatchOptions, ResolvedEngineDeps } from './engine.types';
 import { AccessError, EventNotAllowedError, NotFoundError, VersionConflictError, type PetitionError } from './errors';
 import { storedResponse, storeResponse } from './idempotency';
 import { planStep, rowsAfter, touchedBy } from './step-planner';
-import { tableUnitDirectory, type UnitDirectory } from './unit-directory';
+import { loadDirectory, type UnitDirectory } from './unit-directory';
+import type { UnitTree } from './unit-directory.service';
 
 /** How one command ended: committed (with its view and change), refused (the refusal committed), or a replayed response. */
 export type CommandResult = { view: PetitionView; change: CommittedChange } | { refused: PetitionError } | { replayed: PetitionView };
@@ -27,6 +28,7 @@ interface CommandCase {
   readonly snapshot: CaseSnapshot;
   readonly sender: Sender;
   readonly units: UnitDirectory;
+  readonly tree: UnitTree;
 }
 
 /** Keeps a refusal in `refused_attempts` (it commits; nothing else of the command does) and returns it. */
@@ -47,7 +49,11 @@ function refusalOf(c: CommandCase, event: CaseEvent): PetitionError | undefined 
   const allowedEvents = () => c.adapter.allowedEvents(c.snapshot, c.sender, event.at);
   if (verdict === 'FORBIDDEN') return new AccessError('FORBIDDEN', `${withArticle(c.sender.actor.role)} never sends ${event.type}`);
   if (verdict === 'EVENT_NOT_ALLOWED') return new EventNotAllowedError(event.type, state, allowedEvents());
-  return claimRefusal(c.adapter.claimsOf(c.snapshot, event), c.sender.actor, { eventType: event.type, state, allowedEvents: allowedEvents() });
+  // v1/v2 have no relations: a unit the case only passed through reads it and sends nothing (v3's relations decide that).
+  if (!c.adapter.usesRelations && !caseWithUnitNow(c.adapter.caseUnits(c.snapshot).map((u) => u.unit), c.sender.actor.unit)) {
+    return new EventNotAllowedError(event.type, state, []);
+  }
+  return claimRefusal(c.adapter.claimsOf(c.snapshot, event), c.sender.actor, event.type, c.tree);
 }
 
 /**
@@ -55,7 +61,7 @@ function refusalOf(c: CommandCase, event: CaseEvent): PetitionError | undefined 
  * permission (the case's adapter, with the sender's relations), the engine's
  * own rules; then the pure step, its one write and the view the sender gets back.
  */
-async function stepCase(trx: Transaction<Database>, deps: EngineDeps, c: CommandCase, envelope: CommandEnvelope, at: Date, opts: DispatchOptions): Promise<CommandResult> {
+async function stepCase(trx: Transaction<Database>, deps: ResolvedEngineDeps, c: CommandCase, envelope: CommandEnvelope, at: Date, opts: DispatchOptions): Promise<CommandResult> {
   const { rec, adapter } = c;
   const command = parseCommandFor(adapter, envelope);
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== rec.version) throw new VersionConflictError(opts.expectedVersion, rec.version);
@@ -76,24 +82,26 @@ async function stepCase(trx: Transaction<Database>, deps: EngineDeps, c: Command
 }
 
 /** The case a command works on: adapter, snapshot, and the sender's relations to it, computed from the unit tree. */
-async function commandCase(trx: Transaction<Database>, deps: EngineDeps, rec: CaseRecord, actor: Actor): Promise<CommandCase> {
+function commandCase(rec: CaseRecord, actor: Actor, tree: UnitTree, units: UnitDirectory): CommandCase {
   const adapter = adapterFor(rec.machineVersion);
   const snapshot = adapter.restore(rec.snapshot as StoredSnapshot);
-  const units = await (deps.units ?? tableUnitDirectory).load(trx);
-  return { rec, adapter, snapshot, units, sender: { actor, relations: adapter.relationsOf(snapshot, actor.unit, units) } };
+  return { rec, adapter, snapshot, units, tree, sender: { actor, relations: adapter.relationsOf(snapshot, actor.unit, units) } };
 }
 
 /** Applies one person's command to one case in one transaction: lock, idempotent replay, checks, step, write. */
-export async function applyCommand(deps: EngineDeps, now: () => Date, caseId: string, envelope: CommandEnvelope, actor: Actor, opts: DispatchOptions): Promise<CommandResult> {
+export async function applyCommand(deps: ResolvedEngineDeps, now: () => Date, caseId: string, envelope: CommandEnvelope, actor: Actor, opts: DispatchOptions): Promise<CommandResult> {
+  // Read before the transaction: the embedded database has one connection, which the transaction holds.
+  const { tree, directory } = await loadDirectory(deps.units);
   return deps.db.transaction().execute(async (trx) => {
-    const rec = await lockCase(trx, caseId);
-    if (rec === undefined || !caseInScope(rec, actor.unit)) throw new NotFoundError();
+    const locked = await lockCase(trx, caseId);
+    if (locked === undefined || !caseInScope(locked, actor.unit)) throw new NotFoundError();
+    const { units: _units, ...rec } = locked;
     const at = now();
     // Read again under the case lock: a concurrent request with the same key may have committed while this one
     // waited for the lock, and its response is the answer (not a refusal or a version conflict of the retry).
     const replayOf = { kind: 'command', eventType: envelope.type, scopeChecked: true } as const;
     const replayed = opts.idempotency === undefined ? undefined : await storedResponse(trx, actor, opts.idempotency, replayOf);
     if (replayed !== undefined) return { replayed };
-    return stepCase(trx, deps, await commandCase(trx, deps, rec, actor), envelope, at, opts);
+    return stepCase(trx, deps, commandCase(rec, actor, tree, directory), envelope, at, opts);
   });
 }

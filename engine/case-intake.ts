@@ -5,11 +5,11 @@ import type { Actor } from '../machines/petition.roles';
 import { requireUnitInScope } from './access';
 import { toPetitionView, type PetitionView } from './case-view';
 import { parseIntakeFor } from './command-input';
-import { afterCommit, type EngineDeps, type IdempotencyOptions } from './engine.types';
+import { afterCommit, type EngineDeps, type IdempotencyOptions, type ResolvedEngineDeps } from './engine.types';
 import { ValidationError } from './errors';
 import { storeResponse } from './idempotency';
 import { planIntake } from './step-planner';
-import { tableUnitDirectory } from './unit-directory';
+import { loadDirectory } from './unit-directory';
 
 /** The machine version a new case starts under: the policy's (the newest unless a bureau holds an older one). */
 export function newCaseVersion(deps: Pick<EngineDeps, 'policy'>): number {
@@ -24,12 +24,12 @@ export function newCaseVersion(deps: Pick<EngineDeps, 'policy'>): number {
  * Art 22) or a body with authority (the notice clock of Art 23) is read from
  * the unit tree and recorded with the intake.
  */
-export async function createCase(deps: EngineDeps, now: () => Date, body: unknown, actor: Actor, idempotency: IdempotencyOptions | undefined): Promise<PetitionView> {
+export async function createCase(deps: ResolvedEngineDeps, now: () => Date, body: unknown, actor: Actor, idempotency: IdempotencyOptions | undefined): Promise<PetitionView> {
   const adapter = adapterFor(newCaseVersion(deps));
   const intake = parseIntakeFor(adapter, body);
   // A clerk records petitions for their own units only.
   requireUnitInScope(intake.unit, actor);
-  const units = await (deps.units ?? tableUnitDirectory).load(deps.db);
+  const { directory: units } = await loadDirectory(deps.units);
   if (adapter.usesRelations && !units.exists(intake.unit)) {
     // Relations and scope are read from the tree: a case of a unit it does not know would reach nobody.
     throw new ValidationError('invalid petition', [{ path: ['unit'], message: 'not a unit of the loaded unit tree' }]);

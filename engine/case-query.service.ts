@@ -13,7 +13,8 @@ import { INTAKE_EVENT } from './trail-entry';
 import { intakeFor, type MaskingFacts } from './access';
 import type { Intake } from '../machines/petition.schemas';
 import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
-import { tableUnitDirectory, type UnitDirectorySource } from './unit-directory';
+import { loadDirectory, type UnitDirectorySource } from './unit-directory';
+import { createUnitDirectory } from './unit-directory.service';
 
 /** One entry of a case's history as callers see it (`GET /petitions/:id/history`). */
 export interface HistoryEvent {
@@ -90,7 +91,7 @@ export interface CaseQueryService {
 export function createCaseQueryService(
   db: Kysely<Database>,
   now: () => Date = () => new Date(),
-  unitSource: UnitDirectorySource = tableUnitDirectory,
+  unitSource: UnitDirectorySource = createUnitDirectory(db),
 ): CaseQueryService {
   async function load(caseId: string, viewer: Actor): Promise<cases.CaseRecord> {
     const rec = await cases.findCase(db, caseId, viewer.unit);
@@ -100,9 +101,9 @@ export function createCaseQueryService(
   return {
     async get(caseId, viewer) {
       const rec = await load(caseId, viewer);
-      const [dl, incidents, units] = await Promise.all([listDeadlines(db, caseId), listIncidents(db, { caseId, limit: 50 }), unitSource.load(db)]);
+      const [dl, incidents, units] = await Promise.all([listDeadlines(db, caseId), listIncidents(db, { caseId, limit: 50 }), loadDirectory(unitSource)]);
       return {
-        ...toPetitionView(rec, dl, viewer, now(), { units }),
+        ...toPetitionView(rec, dl, viewer, now(), { units: units.directory }),
         incidents: incidents.map((i) => ({ id: i.id, clock: i.clock, error: i.error, createdAt: i.createdAt.toISOString() })),
       };
     },
@@ -122,11 +123,11 @@ export function createCaseQueryService(
           db,
           page.map((r) => r.id),
         ),
-        unitSource.load(db),
+        loadDirectory(unitSource),
       ]);
       const last = page[page.length - 1];
       return {
-        items: page.map((r) => toPetitionView(r, dl.get(r.id) ?? [], viewer, at, { units })),
+        items: page.map((r) => toPetitionView(r, dl.get(r.id) ?? [], viewer, at, { units: units.directory })),
         nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last) : null,
       };
     },

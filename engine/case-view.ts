@@ -6,7 +6,7 @@ import type { Intake } from '../machines/petition.schemas';
 import type { ClockName } from '../machines/petition.vocabulary';
 import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
-import { intakeFor } from './access';
+import { caseWithUnitNow, intakeFor } from './access';
 import type { deadlineViewSchema, petitionViewSchema } from './case-view.schema';
 import type { UnitDirectory } from './unit-directory';
 
@@ -48,6 +48,11 @@ export interface ViewInputs {
   readonly live?: CaseSnapshot | undefined;
 }
 
+/** Whether the viewer's unit may send anything: always under relations (v3), else when the case is with it now. */
+function withViewer(adapter: MachineAdapter, snapshot: CaseSnapshot, viewer: Actor): boolean {
+  return adapter.usesRelations || caseWithUnitNow(adapter.caseUnits(snapshot).map((u) => u.unit), viewer.unit);
+}
+
 /** Builds the view a viewer may see: identifiers masked, the events the viewer (role and relations) may send now. */
 export function toPetitionView(rec: CaseRecord, deadlines: readonly DeadlineRecord[], viewer: Actor, now: Date, inputs: ViewInputs): PetitionView {
   const adapter: MachineAdapter = adapterFor(rec.machineVersion);
@@ -74,7 +79,8 @@ export function toPetitionView(rec: CaseRecord, deadlines: readonly DeadlineReco
     matter: intake.matter,
     deadlines: deadlines.map(toDeadlineView),
     relations,
-    allowedEvents: adapter.allowedEvents(snapshot, { actor: viewer, relations }, now.toISOString()),
+    // v1/v2: a unit the case only passed through reads it and sends nothing (v3's relations decide that).
+    allowedEvents: withViewer(adapter, snapshot, viewer) ? adapter.allowedEvents(snapshot, { actor: viewer, relations }, now.toISOString()) : [],
     createdAt: rec.createdAt.toISOString(),
     updatedAt: rec.updatedAt.toISOString(),
   } as PetitionView;

@@ -2,12 +2,11 @@ import type { Transaction } from 'kysely';
 import type { Policy } from '../config/policy.schema';
 import { findCase } from '../db/case.repository';
 import type { Database } from '../db/schema';
-import { isAssignableUnit } from '../db/unit.repository';
 import { durationMillis } from '../machines/iso-duration';
 import type { CommandClaims } from '../machines/machine-adapter';
 import type { Actor } from '../machines/petition.roles';
 import { isFinalState, type ClockName } from '../machines/petition.vocabulary';
-import { accusedUnitRefusal, reachRefusal } from './access';
+import { accusedUnitRefusal, reachRefusal, type KnownUnits } from './access';
 import { ValidationError, type PetitionError } from './errors';
 
 /**
@@ -16,13 +15,6 @@ import { ValidationError, type PetitionError } from './errors';
  * `dueIn` of P300000Y used to end in a 500).
  */
 const MAX_COMMAND_DURATION = 'P10Y';
-
-/** The case as the rules see it: the event's type, the case's state, and what the sender may send now. */
-export interface RuleContext {
-  readonly eventType: string;
-  readonly state: string;
-  readonly allowedEvents: readonly string[];
-}
 
 /**
  * An extension longer than the policy allows (Art 34: at most 30 days), or
@@ -66,10 +58,10 @@ export function pauseRefusal(policy: Policy, clock: ClockName, reason: string | 
  * accusation sent to its accused unit (422, Arts 30, 46). Undefined when none
  * applies.
  */
-export function claimRefusal(claims: CommandClaims, actor: Actor, now: RuleContext): PetitionError | undefined {
+export function claimRefusal(claims: CommandClaims, actor: Actor, eventType: string, tree: KnownUnits): PetitionError | undefined {
   if (claims.sendsTo === undefined) return undefined;
   const target = claims.sendsTo.unit;
-  return reachRefusal(now.eventType, target, actor) ?? accusedUnitRefusal(now.eventType, target, claims.sendsTo.neverTo ?? null, now);
+  return reachRefusal(eventType, target, actor, tree) ?? accusedUnitRefusal(claims.sendsTo.neverTo ?? null, target);
 }
 
 /**
@@ -88,15 +80,12 @@ function checkPolicyLimits(policy: Policy, claims: CommandClaims): void {
 
 /**
  * The rules of a command the machine cannot hold because they need the policy
- * or other rows (the unit tree, another case). Checked once the event is
+ * or other rows (another case; the unit tree is reach's, engine/access). Checked once the event is
  * permitted and its claims not refused, under the case lock, before the
  * transition; each failure is a VALIDATION error naming the field.
  */
 export async function checkCommandRules(trx: Transaction<Database>, policy: Policy, claims: CommandClaims, caseId: string, actor: Actor): Promise<void> {
   checkPolicyLimits(policy, claims);
-  if (claims.sendsTo !== undefined && !(await isAssignableUnit(trx, claims.sendsTo.unit))) {
-    throw new ValidationError('unknown unit', [{ path: [claims.sendsTo.field], message: 'not a unit of the loaded unit tree' }]);
-  }
   if (claims.namesCase !== undefined) {
     const { field, caseId: named, open } = claims.namesCase;
     // Looked up within the sender's units: a case outside them is answered as one that does not exist.

@@ -4,7 +4,8 @@ import { findCase, type CaseRecord } from '../db/case.repository';
 import type { Database } from '../db/schema';
 import type { Recipient } from '../machines/machine-adapter';
 import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
-import { tableUnitDirectory, type UnitDirectory, type UnitDirectorySource } from './unit-directory';
+import { loadDirectory, type UnitDirectory, type UnitDirectorySource } from './unit-directory';
+import { createUnitDirectory } from './unit-directory.service';
 
 export type { Recipient };
 
@@ -36,14 +37,14 @@ export function levelAbove(units: UnitDirectory, unit: string): string | null {
 }
 
 /** Creates the notification source over the database (the system's view: no unit scope). */
-export function createNotificationSource(db: Kysely<Database>, unitSource: UnitDirectorySource = tableUnitDirectory): NotificationSource {
+export function createNotificationSource(db: Kysely<Database>, unitSource: UnitDirectorySource = createUnitDirectory(db)): NotificationSource {
   return {
     async subjectOf(caseId, seq) {
       const rec = await findCase(db, caseId);
       const event = rec === undefined ? undefined : await findEvent(db, caseId, seq);
       if (rec === undefined || event === undefined) return undefined;
       const adapter = adapterFor(rec.machineVersion);
-      const units = await unitSource.load(db);
+      const { directory: units } = await loadDirectory(unitSource);
       const snapshot = adapter.restore(rec.snapshot as StoredSnapshot);
       const recipients = adapter.recipientsOf(snapshot, { type: event.type, fields: event.fields }, (unit) => levelAbove(units, unit));
       return { case: rec, event, recipients };

@@ -3,7 +3,7 @@ import type { DeadlineRecord } from '../db/deadline.repository';
 import type { TransitionWrite } from '../db/transition.repository';
 import type { CaseEvent, CaseSnapshot, CaseStart, MachineAdapter } from '../machines/machine-adapter';
 import type { Actor } from '../machines/petition.roles';
-import { GENESIS_HASH } from './audit-hash';
+import { GENESIS_HASH, snapshotDigest } from './audit-hash';
 import { clockChanges } from './clock-changes';
 import { planDeadlineChanges, type DeadlineRules } from './deadline-changes';
 import type { TouchedDeadline } from './engine.types';
@@ -37,24 +37,30 @@ export function planStep(
   const next = adapter.step(snapshot, event);
   const { type, actor, at: atIso, ...fields } = event;
   const seq = rec.version + 1;
-  const entry = buildTrailEntry({ caseId: rec.id, seq, type, fields, actor, at: atIso, machineVersion: rec.machineVersion, prevHash: rec.lastHash });
+  const stored = adapter.toStored(next);
+  const state = adapter.stateName(next);
+  const after = { state, snapshot: snapshotDigest(stored) };
+  const entry = buildTrailEntry({ caseId: rec.id, seq, type, fields, actor, at: atIso, machineVersion: rec.machineVersion, prevHash: rec.lastHash, after });
   const updated: CaseRecord = {
     ...rec,
     ...adapter.caseRow(next),
-    state: adapter.stateName(next),
+    state,
     version: seq,
-    snapshot: adapter.toStored(next),
+    snapshot: stored,
     lastHash: entry.hash,
     updatedAt: at,
   };
   const changes = clockChanges(adapter.clocks(snapshot), adapter.clocks(next));
   const { added, changed } = planDeadlineChanges(rec.id, rows, changes, at, rules, remindersSent);
-  return { next, rowsBefore: rows, write: { case: updated, fromVersion: rec.version, event: entry, newDeadlines: added, changedDeadlines: changed } };
+  const units = adapter.caseUnits(next).map((u) => u.unit);
+  return { next, rowsBefore: rows, write: { case: updated, fromVersion: rec.version, event: entry, units, newDeadlines: added, changedDeadlines: changed } };
 }
 
 /** A new case planned from its intake (Art 19): its first snapshot, its first trail entry, its case row and first deadline. */
 export function planIntake(rules: DeadlineRules, adapter: MachineAdapter, input: CaseStart & { intake: { unit: string; channel: string } }, actor: Actor, at: Date): PlannedStep {
   const snapshot = adapter.start(input);
+  const stored = adapter.toStored(snapshot);
+  const state = adapter.stateName(snapshot);
   const entry = buildTrailEntry({
     caseId: input.id,
     seq: 1,
@@ -64,22 +70,24 @@ export function planIntake(rules: DeadlineRules, adapter: MachineAdapter, input:
     at: input.at,
     machineVersion: adapter.version,
     prevHash: GENESIS_HASH,
+    after: { state, snapshot: snapshotDigest(stored) },
   });
   const rec: CaseRecord = {
     id: input.id,
     unit: input.intake.unit,
     ...adapter.caseRow(snapshot),
-    state: adapter.stateName(snapshot),
+    state,
     channel: input.intake.channel,
     version: 1,
     machineVersion: adapter.version,
-    snapshot: adapter.toStored(snapshot),
+    snapshot: stored,
     lastHash: entry.hash,
     createdAt: at,
     updatedAt: at,
   };
   const { added } = planDeadlineChanges(input.id, [], clockChanges({}, adapter.clocks(snapshot)), at, rules);
-  return { next: snapshot, rowsBefore: [], write: { case: rec, fromVersion: null, event: entry, newDeadlines: added, changedDeadlines: [] } };
+  const units = adapter.caseUnits(snapshot).map((u) => u.unit);
+  return { next: snapshot, rowsBefore: [], write: { case: rec, fromVersion: null, event: entry, units, newDeadlines: added, changedDeadlines: [] } };
 }
 
 /** The rows one step wrote (its case's rows as stored), each with the row as it was before the step. */

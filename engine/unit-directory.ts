@@ -5,14 +5,11 @@
  * command or read (the tree is small: a city's governments, bureaus and
  * departments), so the pure machine code can ask it without I/O.
  */
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/schema';
-import { listUnits } from '../db/unit.repository';
 import type { UnitTreeView } from '../machines/versions/v3/v3.relations';
-import { inSubtree } from '../machines/unit-tree';
+import { inSubtree, type UnitKind } from '../machines/unit-tree';
+import type { UnitDirectory as UnitDirectoryService, UnitTree } from './unit-directory.service';
 
-/** A unit's kind: a government (division), a petition bureau (信访局) or a department (教体局 …). */
-export type UnitKind = 'division' | 'bureau' | 'department';
+export type { UnitKind };
 
 /** One unit as the directory knows it. */
 export interface DirectoryUnit {
@@ -33,12 +30,10 @@ export interface UnitDirectory extends UnitTreeView {
   parentOf(code: string): string | null;
 }
 
-/** Where the engine gets the directory from: one load per command or read. */
-export interface UnitDirectorySource {
-  load(db: Kysely<Database> | Transaction<Database>): Promise<UnitDirectory>;
-}
+/** Where the engine gets the directory from: the process's unit directory (engine/unit-directory.service.ts). */
+export type UnitDirectorySource = Pick<UnitDirectoryService, 'tree'>;
 
-/** A directory over a list of units. */
+/** A directory over a list of units (tests and callers holding units already). */
 export function unitDirectoryOf(units: readonly DirectoryUnit[]): UnitDirectory {
   const byCode = new Map(units.map((u) => [u.code, u]));
   return {
@@ -54,15 +49,20 @@ export function unitDirectoryOf(units: readonly DirectoryUnit[]): UnitDirectory 
   };
 }
 
-/**
- * The directory over the `units` table as it stands: every unit a division,
- * reviewed by its parent. The unit tree with kinds and review bodies replaces
- * this loader when it lands; until then a v3 case registered anywhere is
- * registered at a body.
- */
-export const tableUnitDirectory: UnitDirectorySource = {
-  async load(db) {
-    const rows = await listUnits(db);
-    return unitDirectoryOf(rows.map((u) => ({ code: u.code, name: u.name, kind: 'division', parentCode: u.parentCode, reviewBody: null })));
-  },
-};
+/** The engine's view over a loaded tree of the unit directory. */
+export function directoryOfTree(tree: UnitTree): UnitDirectory {
+  return {
+    exists: (code) => tree.has(code),
+    kindOf: (code) => tree.kindOf(code),
+    nameOf: (code) => tree.nameOf(code),
+    parentOf: (code) => tree.get(code)?.parentCode ?? null,
+    reviewBodyOf: (code) => tree.reviewBodyOf(code),
+    within: (unit, scope) => inSubtree(unit, scope),
+  };
+}
+
+/** Loads the tree of a source (cached by the directory) as the engine reads it. */
+export async function loadDirectory(source: UnitDirectorySource): Promise<{ tree: UnitTree; directory: UnitDirectory }> {
+  const tree = await source.tree();
+  return { tree, directory: directoryOfTree(tree) };
+}

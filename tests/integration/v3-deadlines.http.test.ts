@@ -8,7 +8,7 @@
  */
 import { createNotificationSource } from '../../engine/notification-source.service';
 import { fireTimer } from '../support/fire-timer';
-import { createV3Server, deadlineOf, TEST_UNITS, U, type V3Server } from '../support/v3-http-fixtures';
+import { createV3Server, deadlineOf, U, type V3Server } from '../support/v3-http-fixtures';
 
 let v: V3Server;
 beforeAll(async () => {
@@ -44,7 +44,7 @@ describe('version 3 clocks as deadlines', () => {
     const history = (await v.call('auditor', U.bureau, 'GET', `/petitions/${id}/history`)).body.events as { type: string; seq: number; fields: Record<string, unknown> }[];
     const breach = history.find((e) => e.type === 'DEADLINE_BREACHED');
     expect(breach?.fields).toMatchObject({ clock: 'dispatch', relations: [] }); // the system acts for no unit
-    const subject = await createNotificationSource(v.s.tdb.db, TEST_UNITS).subjectOf(id, breach?.seq ?? 0);
+    const subject = await createNotificationSource(v.s.tdb.db, v.s.units).subjectOf(id, breach?.seq ?? 0);
     expect(subject?.recipients).toEqual(expect.arrayContaining([{ role: 'supervisor', unit: U.bureau }, { role: 'leader', id: 'leader-9' }]));
     const replay = (await v.call('auditor', U.bureau, 'GET', `/petitions/${id}/replay`)).body;
     expect(replay).toMatchObject({ matchesStored: true, state: 'registered' });
@@ -60,7 +60,7 @@ describe('version 3 clocks as deadlines', () => {
     expect(view.supervision).toMatchObject({ level: 'list', active: true });
     const history = (await v.call('auditor', U.bureau, 'GET', `/petitions/${id}/history`)).body.events as { type: string; seq: number; fields: { clock?: string } }[];
     const breach = history.find((e) => e.type === 'DEADLINE_BREACHED' && e.fields.clock === 'supervision');
-    const subject = await createNotificationSource(v.s.tdb.db, TEST_UNITS).subjectOf(id, breach?.seq ?? 0);
+    const subject = await createNotificationSource(v.s.tdb.db, v.s.units).subjectOf(id, breach?.seq ?? 0);
     expect(subject?.recipients).toEqual(expect.arrayContaining([{ role: 'supervisor', unit: U.city }]));
   });
 

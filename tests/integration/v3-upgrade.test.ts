@@ -14,16 +14,21 @@ import { createPetitionEngine, type CommittedChange, type PetitionEngine } from 
 import { createChinaCalendar } from '../../engine/working-calendar';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { TEST_UNITS, U, v3Intake } from '../support/v3-http-fixtures';
+import { createUnitDirectory, type UnitDirectory } from '../../engine/unit-directory.service';
+import { createUnitService } from '../../engine/unit.service';
+import { TEST_TREE, U, v3Intake } from '../support/v3-http-fixtures';
 
 jest.setTimeout(60_000);
 
 let tdb: TestDatabase;
+let units: UnitDirectory;
 const clock = fakeClock();
 const committed: CommittedChange[] = [];
 
 beforeAll(async () => {
   tdb = await createTestDatabase('v3_upgrade');
+  units = createUnitDirectory(tdb.db);
+  await createUnitService(tdb.db, units).importUnits(TEST_TREE);
 });
 afterAll(async () => {
   await tdb?.drop();
@@ -36,7 +41,7 @@ function engine(policy: Policy): PetitionEngine {
     policy,
     calendar: createChinaCalendar(),
     now: clock.now,
-    units: TEST_UNITS,
+    units,
     onCommitted: (change) => {
       committed.push(change);
     },
@@ -99,7 +104,7 @@ describe('upgrading a bureau from version 2 to version 3', () => {
     committed.length = 0;
     const created = await engine(DEFAULT_POLICY).intake(v3Intake({ flags: { majorUrgent: true } }), supervisor);
     expect(committed.map((c) => [c.event.type, c.notify])).toEqual([['INTAKE', true]]);
-    const subject = await createNotificationSource(tdb.db, TEST_UNITS).subjectOf(created.id, 1);
+    const subject = await createNotificationSource(tdb.db, units).subjectOf(created.id, 1);
     expect(subject?.recipients).toEqual([
       { role: 'supervisor', unit: U.bureau },
       { role: 'supervisor', unit: U.city },

@@ -9,7 +9,7 @@ import { buildServer } from '../../api/server';
 import { createAuditCheckpointService } from '../../engine/audit-checkpoint.service';
 import { createAuditService } from '../../engine/audit.service';
 import { createPetitionEngine, type EngineDeps, type PetitionEngine } from '../../engine/petition.engine';
-import type { UnitDirectorySource } from '../../engine/unit-directory';
+import { createUnitDirectory, type UnitDirectory } from '../../engine/unit-directory.service';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import type { HumanRole } from '../../machines/petition.vocabulary';
 import { assertNoMismatches, installResponseValidation, type ResponseMismatch } from './response-validation';
@@ -24,6 +24,8 @@ export const V2_POLICY: Policy = { ...DEFAULT_POLICY, machineVersion: 2 };
 export interface TestServer {
   readonly app: FastifyInstance;
   readonly tdb: TestDatabase;
+  /** The unit directory shared by the engine and the routes (import through `createUnitService(db, units)`). */
+  readonly units: UnitDirectory;
   /** The engine behind the routes, e.g. to fire timers as the deadline workers would. */
   readonly engine: PetitionEngine;
   /** The Ed25519 key the server signs audit checkpoints with. */
@@ -45,8 +47,6 @@ export interface TestServerOptions {
    * pass the statutory DEFAULT_POLICY (new cases under the latest version).
    */
   readonly policy?: Policy;
-  /** The unit tree of engine and reads; the `units` table unless given. */
-  readonly units?: UnitDirectorySource;
   /** Behind POST /incidents/:id/retry (the worker runtime in `serve`); none unless given. */
   readonly incidents?: IncidentRetrier;
   /** Called by the engine after each committed change (the worker runtime's `onCommitted` in `serve`). */
@@ -82,7 +82,6 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
   const {
     now,
     policy = V2_POLICY,
-    units,
     incidents,
     onCommitted,
     limits = TEST_LIMITS,
@@ -90,13 +89,15 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     beforeResponseCheck,
   }: TestServerOptions = typeof nowOrOptions === 'function' ? { now: nowOrOptions } : (nowOrOptions ?? {});
   const tdb = await createTestDatabase(label);
+  // One cached unit tree for the engine and the routes, as `serve` has.
+  const units = createUnitDirectory(tdb.db);
   const engine = createPetitionEngine({
     db: tdb.db,
+    units,
     policy,
     calendar: createChinaCalendar(),
     ...(now && { now }),
     ...(onCommitted && { onCommitted }),
-    ...(units && { units }),
   });
   const audit = createAuditService(tdb.db);
   // The installation's checkpoint key, outside the database as in production.
@@ -106,7 +107,7 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     audit,
     checkpoints: createAuditCheckpointService({ db: tdb.db, audit, signingKey: () => signingKey, ...(now && { now }) }),
     db: tdb.db,
-    ...(units && { units }),
+    units,
     authSecret: TEST_SECRET,
     logger: false,
     readiness: async () => ({ database: true }),
@@ -123,6 +124,7 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     app,
     tdb,
     engine,
+    units,
     signingKey,
     token: (role, unit = '411621', user = `${role}-1`) => signToken(TEST_SECRET, { sub: user, role, unit }),
     mismatches,

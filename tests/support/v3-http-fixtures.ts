@@ -6,7 +6,8 @@
  */
 import { DEFAULT_POLICY } from '../../config/default-policy';
 import type { Policy } from '../../config/policy.schema';
-import { unitDirectoryOf, type DirectoryUnit, type UnitDirectorySource } from '../../engine/unit-directory';
+import { createUnitService } from '../../engine/unit.service';
+import type { UnitRecord } from '../../db/unit.repository';
 import type { HumanRole } from '../../machines/petition.vocabulary';
 import { fakeClock } from './engine-fixtures';
 import { createTestServer, type TestServer } from './test-server';
@@ -15,23 +16,33 @@ import { createTestServer, type TestServer } from './test-server';
 export const U = {
   province: '410000', // 河南省
   city: '411600', // 周口市: reviews the townships' answers (复查)
-  bureau: '411621', // 扶沟县信访局: registers and dispatches
+  county: '411621', // 扶沟县
+  bureau: '411621-01', // 扶沟县信访局: registers and dispatches
   body: '411621100', // 曹里乡: the handling body
   otherBody: '411621101', // 练寺镇: another body, for REASSIGN
   accused: '411621102', // 柴岗乡: the unit an accusation names
 } as const;
 
-const TREE: readonly DirectoryUnit[] = [
-  { code: U.province, name: '河南省', kind: 'division', parentCode: null, reviewBody: null },
-  { code: U.city, name: '周口市', kind: 'division', parentCode: U.province, reviewBody: U.province },
-  { code: U.bureau, name: '扶沟县信访局', kind: 'bureau', parentCode: U.city, reviewBody: U.city },
-  { code: U.body, name: '曹里乡人民政府', kind: 'division', parentCode: U.bureau, reviewBody: U.city },
-  { code: U.otherBody, name: '练寺镇人民政府', kind: 'division', parentCode: U.bureau, reviewBody: U.city },
-  { code: U.accused, name: '柴岗乡人民政府', kind: 'division', parentCode: U.bureau, reviewBody: U.city },
-];
+const unit = (code: string, name: string, level: UnitRecord['level'], parentCode: string | null, kind: UnitRecord['kind'] = 'division'): UnitRecord => ({
+  code,
+  name,
+  kind,
+  level,
+  parentCode,
+  reviewBody: null,
+  shortName: null,
+});
 
-/** The unit tree of the suites. */
-export const TEST_UNITS: UnitDirectorySource = { load: async () => unitDirectoryOf(TREE) };
+/** The unit tree of the suites, imported through the real `units import` service. */
+export const TEST_TREE: readonly UnitRecord[] = [
+  unit(U.province, '河南省', 'province', null),
+  unit(U.city, '周口市', 'city', U.province),
+  unit(U.county, '扶沟县', 'county', U.city),
+  unit(U.bureau, '扶沟县信访局', 'county', U.county, 'bureau'),
+  unit(U.body, '曹里乡人民政府', 'township', U.county),
+  unit(U.otherBody, '练寺镇人民政府', 'township', U.county),
+  unit(U.accused, '柴岗乡人民政府', 'township', U.county),
+];
 
 /** The statutory policy: new cases start under the latest version (3). */
 export const V3_POLICY: Policy = DEFAULT_POLICY;
@@ -70,7 +81,8 @@ export interface V3Server {
 /** Builds a v3 test server (the clock starts on a Monday, 2026-03-02 09:00 Beijing time). */
 export async function createV3Server(label: string, policy: Policy = V3_POLICY, start?: string): Promise<V3Server> {
   const clock = fakeClock(start);
-  const s = await createTestServer(label, { policy, units: TEST_UNITS, now: clock.now });
+  const s = await createTestServer(label, { policy, now: clock.now });
+  await createUnitService(s.tdb.db, s.units).importUnits(TEST_TREE);
   const call: V3Server['call'] = async (role, unit, method, url, payload) => {
     const res = await s.app.inject({
       method,

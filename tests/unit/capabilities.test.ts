@@ -16,6 +16,7 @@ const EXPECTED: Record<Capability, readonly Role[]> = {
   'audit.checkpoints.take': ['supervisor', 'auditor'],
   'audit.replay': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
   'audit.history-csv': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
+  'units.read': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
 };
 
 const PAIRS = CAPABILITY_NAMES.flatMap((capability) => ROLES.map((role) => [capability, role] as const));
