@@ -6,7 +6,7 @@
  * departments), so the pure machine code can ask it without I/O.
  */
 import type { UnitTreeView } from '../machines/versions/v3/v3.relations';
-import { inSubtree, type UnitKind } from '../machines/unit-tree';
+import { divisionOf, inSubtree, type UnitKind } from '../machines/unit-tree';
 import type { UnitDirectory as UnitDirectoryService, UnitTree } from './unit-directory.service';
 
 export type { UnitKind };
@@ -49,15 +49,20 @@ export function unitDirectoryOf(units: readonly DirectoryUnit[]): UnitDirectory 
   };
 }
 
-/** The engine's view over a loaded tree of the unit directory. */
+/**
+ * The engine's view over a loaded tree of the unit directory. A bureau stands
+ * above what its division holds (a county bureau supervises the county's
+ * townships), as reach reads it (engine/access/unit-reach.ts).
+ */
 export function directoryOfTree(tree: UnitTree): UnitDirectory {
+  const scopeOf = (code: string) => (tree.kindOf(code) === 'bureau' ? divisionOf(code) : code);
   return {
     exists: (code) => tree.has(code),
     kindOf: (code) => tree.kindOf(code),
     nameOf: (code) => tree.nameOf(code),
     parentOf: (code) => tree.get(code)?.parentCode ?? null,
     reviewBodyOf: (code) => tree.reviewBodyOf(code),
-    within: (unit, scope) => inSubtree(unit, scope),
+    within: (unit, scope) => inSubtree(unit, scopeOf(scope)),
   };
 }
 

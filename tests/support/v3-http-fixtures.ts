@@ -23,13 +23,13 @@ export const U = {
   accused: '411621102', // 柴岗乡: the unit an accusation names
 } as const;
 
-const unit = (code: string, name: string, level: UnitRecord['level'], parentCode: string | null, kind: UnitRecord['kind'] = 'division'): UnitRecord => ({
+const unit = (code: string, name: string, level: UnitRecord['level'], parentCode: string | null, kind: UnitRecord['kind'] = 'division', reviewBody: string | null = null): UnitRecord => ({
   code,
   name,
   kind,
   level,
   parentCode,
-  reviewBody: null,
+  reviewBody,
   shortName: null,
 });
 
@@ -39,9 +39,10 @@ export const TEST_TREE: readonly UnitRecord[] = [
   unit(U.city, '周口市', 'city', U.province),
   unit(U.county, '扶沟县', 'county', U.city),
   unit(U.bureau, '扶沟县信访局', 'county', U.county, 'bureau'),
-  unit(U.body, '曹里乡人民政府', 'township', U.county),
-  unit(U.otherBody, '练寺镇人民政府', 'township', U.county),
-  unit(U.accused, '柴岗乡人民政府', 'township', U.county),
+  // The city reviews the townships' answers (a configured review body, not their parent county).
+  unit(U.body, '曹里乡人民政府', 'township', U.county, 'division', U.city),
+  unit(U.otherBody, '练寺镇人民政府', 'township', U.county, 'division', U.city),
+  unit(U.accused, '柴岗乡人民政府', 'township', U.county, 'division', U.city),
 ];
 
 /** The statutory policy: new cases start under the latest version (3). */
