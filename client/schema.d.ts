@@ -333,6 +333,28 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcceptCommand: {
+            /** @enum {string} */
+            noticeMethod: "in-person" | "post" | "electronic";
+            note?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ACCEPT";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        AcceptReportCommand: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ACCEPT_REPORT";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         /** @description who sent an event: user id, role and unit (`system` for the deadline workers) */
         Actor: {
             id: string;
@@ -341,6 +363,16 @@ export interface components {
             unit: string;
         };
         ApproveExtensionCommand: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "APPROVE_EXTENSION";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        ApproveExtensionCommandV1V2: {
             note?: string;
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -350,7 +382,30 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        ApproveObjectionCommand: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "APPROVE_OBJECTION";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         AssignCommand: {
+            toUnit: string;
+            /** Format: duration */
+            dueIn: string;
+            note?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ASSIGN";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        AssignCommandV1V2: {
             unit: string;
             handler?: string;
             /**
@@ -362,6 +417,16 @@ export interface components {
             expectedVersion?: number;
         };
         AssignLeaderCommand: {
+            leader: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ASSIGN_LEADER";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        AssignLeaderCommandV1V2: {
             leader: string;
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -468,8 +533,10 @@ export interface components {
              */
             createdAt: string;
         };
-        /** @description a command to a case, by its type */
-        Command: components["schemas"]["VerifyCommand"] | components["schemas"]["RejectCommand"] | components["schemas"]["RequestInfoCommand"] | components["schemas"]["ProvideInfoCommand"] | components["schemas"]["MergeCommand"] | components["schemas"]["AssignCommand"] | components["schemas"]["ObjectCommand"] | components["schemas"]["StartMediationCommand"] | components["schemas"]["RecordMediationSessionCommand"] | components["schemas"]["MediationAgreedCommand"] | components["schemas"]["MediationFailedCommand"] | components["schemas"]["ResolveCommand"] | components["schemas"]["DeliverCommand"] | components["schemas"]["RequestExtensionCommand"] | components["schemas"]["ApproveExtensionCommand"] | components["schemas"]["EscalateCommand"] | components["schemas"]["ReassignCommand"] | components["schemas"]["RateSatisfactionCommand"] | components["schemas"]["RequestReviewCommand"] | components["schemas"]["AssignLeaderCommand"] | components["schemas"]["PauseClockCommand"] | components["schemas"]["ResumeClockCommand"] | components["schemas"]["LinkConferenceCommand"];
+        /** @description a command to a machine version 3 case, by its type */
+        Command: components["schemas"]["TransferCommand"] | components["schemas"]["AssignCommand"] | components["schemas"]["ReferCommand"] | components["schemas"]["RejectCommand"] | components["schemas"]["MergeCommand"] | components["schemas"]["AcceptCommand"] | components["schemas"]["ObjectCommand"] | components["schemas"]["ApproveObjectionCommand"] | components["schemas"]["DenyObjectionCommand"] | components["schemas"]["RouteCommand"] | components["schemas"]["RequestInfoCommand"] | components["schemas"]["ProvideInfoCommand"] | components["schemas"]["StartMediationCommand"] | components["schemas"]["RecordMediationSessionCommand"] | components["schemas"]["MediationAgreedCommand"] | components["schemas"]["MediationFailedCommand"] | components["schemas"]["ScheduleHearingCommand"] | components["schemas"]["RecordHearingCommand"] | components["schemas"]["RequestExtensionCommand"] | components["schemas"]["ApproveExtensionCommand"] | components["schemas"]["DenyExtensionCommand"] | components["schemas"]["ResolveCommand"] | components["schemas"]["DeliverCommand"] | components["schemas"]["RateSatisfactionCommand"] | components["schemas"]["RequestReviewCommand"] | components["schemas"]["SubmitReportCommand"] | components["schemas"]["AcceptReportCommand"] | components["schemas"]["ReturnReportCommand"] | components["schemas"]["WithdrawCommand"] | components["schemas"]["SuperviseCommand"] | components["schemas"]["StrikeOffCommand"] | components["schemas"]["ReassignCommand"] | components["schemas"]["AssignLeaderCommand"] | components["schemas"]["LeaderInstructionCommand"] | components["schemas"]["LinkConferenceCommand"] | components["schemas"]["PauseClockCommand"] | components["schemas"]["ResumeClockCommand"];
+        /** @description a command to a case recorded under machine version 1 or 2, by its type */
+        CommandV1V2: components["schemas"]["VerifyCommandV1V2"] | components["schemas"]["RejectCommandV1V2"] | components["schemas"]["RequestInfoCommandV1V2"] | components["schemas"]["ProvideInfoCommandV1V2"] | components["schemas"]["MergeCommandV1V2"] | components["schemas"]["AssignCommandV1V2"] | components["schemas"]["ObjectCommandV1V2"] | components["schemas"]["StartMediationCommandV1V2"] | components["schemas"]["RecordMediationSessionCommandV1V2"] | components["schemas"]["MediationAgreedCommandV1V2"] | components["schemas"]["MediationFailedCommandV1V2"] | components["schemas"]["ResolveCommandV1V2"] | components["schemas"]["DeliverCommandV1V2"] | components["schemas"]["RequestExtensionCommandV1V2"] | components["schemas"]["ApproveExtensionCommandV1V2"] | components["schemas"]["EscalateCommandV1V2"] | components["schemas"]["ReassignCommandV1V2"] | components["schemas"]["RateSatisfactionCommandV1V2"] | components["schemas"]["RequestReviewCommandV1V2"] | components["schemas"]["AssignLeaderCommandV1V2"] | components["schemas"]["PauseClockCommandV1V2"] | components["schemas"]["ResumeClockCommandV1V2"] | components["schemas"]["LinkConferenceCommandV1V2"];
         /**
          * @description commands of machine version 1
          * @enum {string}
@@ -480,6 +547,11 @@ export interface components {
          * @enum {string}
          */
         CommandsV2: "VERIFY" | "REJECT" | "REQUEST_INFO" | "PROVIDE_INFO" | "MERGE" | "ASSIGN" | "OBJECT" | "START_MEDIATION" | "RECORD_MEDIATION_SESSION" | "MEDIATION_AGREED" | "MEDIATION_FAILED" | "RESOLVE" | "DELIVER" | "REQUEST_EXTENSION" | "APPROVE_EXTENSION" | "ESCALATE" | "REASSIGN" | "RATE_SATISFACTION" | "REQUEST_REVIEW" | "ASSIGN_LEADER" | "PAUSE_CLOCK" | "RESUME_CLOCK" | "LINK_CONFERENCE";
+        /**
+         * @description commands of machine version 3
+         * @enum {string}
+         */
+        CommandsV3: "TRANSFER" | "ASSIGN" | "REFER" | "REJECT" | "MERGE" | "ACCEPT" | "OBJECT" | "APPROVE_OBJECTION" | "DENY_OBJECTION" | "ROUTE" | "REQUEST_INFO" | "PROVIDE_INFO" | "START_MEDIATION" | "RECORD_MEDIATION_SESSION" | "MEDIATION_AGREED" | "MEDIATION_FAILED" | "SCHEDULE_HEARING" | "RECORD_HEARING" | "REQUEST_EXTENSION" | "APPROVE_EXTENSION" | "DENY_EXTENSION" | "RESOLVE" | "DELIVER" | "RATE_SATISFACTION" | "REQUEST_REVIEW" | "SUBMIT_REPORT" | "ACCEPT_REPORT" | "RETURN_REPORT" | "WITHDRAW" | "SUPERVISE" | "STRIKE_OFF" | "REASSIGN" | "ASSIGN_LEADER" | "LEADER_INSTRUCTION" | "LINK_CONFERENCE" | "PAUSE_CLOCK" | "RESUME_CLOCK";
         /** @description 时限: one statutory clock of the case as a deadline */
         DeadlineView: {
             /** @enum {string} */
@@ -500,7 +572,14 @@ export interface components {
             status: "pending" | "paused" | "met" | "breached" | "cancelled";
             /** @description when reminders fire before the due time */
             reminders: string[];
-            /** @description an approved extension (Art 32) */
+            /** @description the same reminder times */
+            remindersAt: string[];
+            /**
+             * Format: date
+             * @description the last day of the period, Beijing time (dueAt is the start of the day after it)
+             */
+            lastDay: string;
+            /** @description an approved extension (Art 34) */
             extendedBy: string | null;
         };
         DeliverCommand: {
@@ -512,6 +591,38 @@ export interface components {
              * @enum {string}
              */
             type: "DELIVER";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        DeliverCommandV1V2: {
+            /** @enum {string} */
+            method: "in-person" | "post" | "electronic";
+            proof?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "DELIVER";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        DenyExtensionCommand: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "DENY_EXTENSION";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        DenyObjectionCommand: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "DENY_OBJECTION";
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
@@ -765,7 +876,7 @@ export interface components {
                 };
             };
         };
-        EscalateCommand: {
+        EscalateCommandV1V2: {
             reason: string;
             /** Format: duration */
             dueIn?: string;
@@ -787,6 +898,11 @@ export interface components {
          * @enum {string}
          */
         EventsV2: "VERIFY" | "REJECT" | "REQUEST_INFO" | "PROVIDE_INFO" | "MERGE" | "ASSIGN" | "OBJECT" | "START_MEDIATION" | "RECORD_MEDIATION_SESSION" | "MEDIATION_AGREED" | "MEDIATION_FAILED" | "RESOLVE" | "DELIVER" | "REQUEST_EXTENSION" | "APPROVE_EXTENSION" | "ESCALATE" | "REASSIGN" | "RATE_SATISFACTION" | "REQUEST_REVIEW" | "ASSIGN_LEADER" | "PAUSE_CLOCK" | "RESUME_CLOCK" | "LINK_CONFERENCE" | "DEADLINE_REMINDER" | "DEADLINE_BREACHED";
+        /**
+         * @description events of machine version 3
+         * @enum {string}
+         */
+        EventsV3: "TRANSFER" | "ASSIGN" | "REFER" | "REJECT" | "MERGE" | "ACCEPT" | "OBJECT" | "APPROVE_OBJECTION" | "DENY_OBJECTION" | "ROUTE" | "REQUEST_INFO" | "PROVIDE_INFO" | "START_MEDIATION" | "RECORD_MEDIATION_SESSION" | "MEDIATION_AGREED" | "MEDIATION_FAILED" | "SCHEDULE_HEARING" | "RECORD_HEARING" | "REQUEST_EXTENSION" | "APPROVE_EXTENSION" | "DENY_EXTENSION" | "RESOLVE" | "DELIVER" | "RATE_SATISFACTION" | "REQUEST_REVIEW" | "SUBMIT_REPORT" | "ACCEPT_REPORT" | "RETURN_REPORT" | "WITHDRAW" | "SUPERVISE" | "STRIKE_OFF" | "REASSIGN" | "ASSIGN_LEADER" | "LEADER_INSTRUCTION" | "LINK_CONFERENCE" | "PAUSE_CLOCK" | "RESUME_CLOCK" | "DEADLINE_REMINDER" | "DEADLINE_BREACHED";
         Health: {
             /** @constant */
             status: "ok";
@@ -799,7 +915,7 @@ export interface components {
         HistoryEvent: {
             seq: number;
             /** @description INTAKE for the recording of the case, else the event */
-            type: "INTAKE" | (components["schemas"]["EventsV1"] | components["schemas"]["EventsV2"]);
+            type: "INTAKE" | (components["schemas"]["EventsV1"] | components["schemas"]["EventsV2"] | components["schemas"]["EventsV3"]);
             actor: components["schemas"]["Actor"];
             /**
              * Format: date-time
@@ -840,7 +956,89 @@ export interface components {
             /** @description pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
         };
+        IntakeV1V2: {
+            /** @enum {string} */
+            channel: "letter" | "visit" | "phone" | "fax" | "online" | "grid";
+            unit: string;
+            petitioner: {
+                name: string;
+                idNumber?: string;
+                phone?: string;
+                address: string;
+            };
+            matter: {
+                category: string;
+                summary: string;
+                details?: string;
+                accusation?: boolean;
+                accusedUnit?: string;
+            };
+            representatives?: {
+                name: string;
+                idNumber?: string;
+                phone?: string;
+            }[];
+        };
+        IntakeV3: {
+            /** @enum {string} */
+            channel: "letter" | "visit" | "phone" | "fax" | "online" | "grid";
+            unit: string;
+            /** @enum {string} */
+            class: "suggestion" | "accusation" | "complaint";
+            /** @default {} */
+            flags: {
+                group?: {
+                    headCount: number;
+                };
+                skipLevel?: boolean;
+                lawRelated?: boolean;
+                majorUrgent?: boolean;
+            };
+            /**
+             * @default clerk
+             * @enum {string}
+             */
+            receivedBy: "clerk" | "leader";
+            petitioner: {
+                name: string;
+                idNumber?: string;
+                phone?: string;
+                address: string;
+            };
+            matter: {
+                category: string;
+                summary: string;
+                details?: string;
+                accusedUnit?: string;
+            };
+            representatives?: {
+                name: string;
+                idNumber?: string;
+                phone?: string;
+            }[];
+        };
+        LeaderInstructionCommand: {
+            text: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "LEADER_INSTRUCTION";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         LinkConferenceCommand: {
+            conference: string;
+            departments: string[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "LINK_CONFERENCE";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        LinkConferenceCommandV1V2: {
             conference: string;
             departments: string[];
             /**
@@ -871,7 +1069,27 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        MediationAgreedCommandV1V2: {
+            agreement: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "MEDIATION_AGREED";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         MediationFailedCommand: {
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "MEDIATION_FAILED";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        MediationFailedCommandV1V2: {
             reason: string;
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -892,6 +1110,17 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        MergeCommandV1V2: {
+            /** Format: uuid */
+            intoCaseId: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "MERGE";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         ObjectCommand: {
             reason: string;
             /**
@@ -902,7 +1131,31 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        ObjectCommandV1V2: {
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "OBJECT";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         PauseClockCommand: {
+            /** @enum {string} */
+            clock: "dispatch" | "notice" | "objection" | "handling" | "report" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
+            /** @enum {string} */
+            reason: "hearing" | "awaiting-materials" | "appraisal" | "joint-conference";
+            note?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PAUSE_CLOCK";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        PauseClockCommandV1V2: {
             /** @enum {string} */
             clock: "acceptance" | "dispatch" | "notice" | "objection" | "handling" | "report" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
             reason?: string;
@@ -933,6 +1186,15 @@ export interface components {
          * @description 案件视图: a case as your role may see it — identifiers masked unless you are a clerk, the accuser withheld from an accused unit — with the commands your role may send now
          * @example {
          *       "id": "0f8e4c52-8d7b-4b52-9a57-3d1b2f6c9e01",
+         *       "number": null,
+         *       "units": [
+         *         {
+         *           "unit": "411621",
+         *           "name": "扶沟县",
+         *           "relation": "registered"
+         *         }
+         *       ],
+         *       "relations": [],
          *       "state": "verified",
          *       "version": 4,
          *       "machineVersion": 2,
@@ -974,6 +1236,12 @@ export interface components {
          *             "2026-04-23T13:06:00.000Z",
          *             "2026-05-05T16:00:00.000Z"
          *           ],
+         *           "remindersAt": [
+         *             "2026-04-03T20:45:00.000Z",
+         *             "2026-04-23T13:06:00.000Z",
+         *             "2026-05-05T16:00:00.000Z"
+         *           ],
+         *           "lastDay": "2026-05-06",
          *           "extendedBy": null
          *         }
          *       ],
@@ -987,12 +1255,351 @@ export interface components {
         PetitionView: {
             /** Format: uuid */
             id: string;
+            /** @description the readable case number (e.g. 扶信〔2026〕123号); null until numbering applies */
+            number: string | null;
+            /** @description every unit the case passed through, with names */
+            units: {
+                unit: string;
+                /** @description the unit’s name in the tree (null for a unit the tree does not hold) */
+                name: string | null;
+                /**
+                 * @description registered it, sent it on, handled it, or reviewed it
+                 * @enum {string}
+                 */
+                relation: "registered" | "sender" | "body" | "review";
+            }[];
+            /** @description your unit’s relations to the case (machine version 3; empty before) */
+            relations: ("sender" | "body" | "review" | "above")[];
+            /** @description the state in the version 3 lifecycle */
+            state: components["schemas"]["StatesV1"] | components["schemas"]["StatesV2"] | components["schemas"]["StatesV3"];
+            /** @description how the case closed: 办结, 终结, 导入程序, 已转, 不予受理, 已合并, 已撤回 */
+            closure: ("concluded" | "final" | "routed" | "referred" | "rejected" | "merged" | "withdrawn") | null;
+            version: number;
+            /** @constant */
+            machineVersion: 3;
+            /** @description the unit that registered the case */
+            unit: string;
+            /** @enum {string} */
+            channel: "letter" | "visit" | "phone" | "fax" | "online" | "grid";
+            /**
+             * @description 建议意见 / 检举控告 / 申诉求决 (Arts 29-31)
+             * @enum {string}
+             */
+            class: "suggestion" | "accusation" | "complaint";
+            flags: {
+                group?: {
+                    headCount: number;
+                };
+                skipLevel?: boolean;
+                lawRelated?: boolean;
+                majorUrgent?: boolean;
+            };
+            /**
+             * @description leader: received on a leader reception day (领导接访, Art 18)
+             * @enum {string}
+             */
+            receivedBy: "clerk" | "leader";
+            /** @description registered at a petition bureau (dispatch clock, Art 22) or at a body (notice clock, Art 23) */
+            registeredAtBureau: boolean;
+            petitioner: components["schemas"]["PetitionerView"];
+            representatives: components["schemas"]["PersonView"][];
+            matter: components["schemas"]["MatterView"];
+            /** @description the handling body (承办单位) */
+            assignee: {
+                unit: string;
+                name: string | null;
+            } | null;
+            /** @description the body reviewing the case (复查 / 复核), one level up */
+            review: {
+                unit: string;
+                name: string | null;
+            } | null;
+            /** @description 领导包案: the leader in personal charge */
+            leader: string | null;
+            /** @description 督办 beside the lifecycle: its level, and whether it is struck off (销号) */
+            supervision: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+                /** @enum {string} */
+                level: "supervise" | "list" | "interview" | "circulate";
+                active: boolean;
+                /** @enum {string} */
+                source: "supervisor" | "breach";
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** @description under supervision now (on the supervision board until struck off) */
+            listed: boolean;
+            assignment: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** @description 办结报告 of a 交办 case */
+            report: ({
+                /** @enum {string} */
+                status: "pending" | "submitted" | "accepted" | "returned" | "cancelled";
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            moves: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            notice: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            objections: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            infoRequests: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            routing: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            referral: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            rejection: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            mergedInto: string | null;
+            withdrawal: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            mediation: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            hearings: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            extension: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /**
+             * @description the decision being made or last made: first opinion, 复查 or 复核
+             * @enum {string}
+             */
+            reviewStage: "first" | "review" | "reReview";
+            /** @description the answer that stands */
+            resolution: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** @description every answer, in order */
+            resolutions: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            deliveries: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            satisfaction: (({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | "unrated") | null;
+            instructions: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            conference: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            pauses: ({
+                /** @enum {string} */
+                clock: "acceptance" | "dispatch" | "notice" | "objection" | "handling" | "report" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
+                reason: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                startedAt: string;
+                endedAt: string | null;
+            } & {
+                [key: string]: unknown;
+            })[];
+            closedAt: string | null;
+            deadlines: components["schemas"]["DeadlineView"][];
+            incidents?: components["schemas"]["CaseIncident"][];
+            /** @description the commands you may send now, by your role and your unit’s relations */
+            allowedEvents: (components["schemas"]["CommandsV1"] | components["schemas"]["CommandsV2"] | components["schemas"]["CommandsV3"])[];
+            /**
+             * Format: date-time
+             * @description an instant, ISO 8601 in UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description an instant, ISO 8601 in UTC
+             */
+            updatedAt: string;
+        } | {
+            /** Format: uuid */
+            id: string;
+            /** @description the readable case number (e.g. 扶信〔2026〕123号); null until numbering applies */
+            number: string | null;
+            /** @description every unit the case passed through, with names */
+            units: {
+                unit: string;
+                /** @description the unit’s name in the tree (null for a unit the tree does not hold) */
+                name: string | null;
+                /**
+                 * @description registered it, sent it on, handled it, or reviewed it
+                 * @enum {string}
+                 */
+                relation: "registered" | "sender" | "body" | "review";
+            }[];
+            /** @description your unit’s relations to the case (machine version 3; empty before) */
+            relations: ("sender" | "body" | "review" | "above")[];
             /** @description the state in the lifecycle of the case's machineVersion */
-            state: components["schemas"]["StatesV1"] | components["schemas"]["StatesV2"];
+            state: components["schemas"]["StatesV1"] | components["schemas"]["StatesV2"] | components["schemas"]["StatesV3"];
             /** @description grows with every change; send it back as expectedVersion */
             version: number;
             /** @description the lifecycle the case was recorded under (see LifecycleVersions) */
-            machineVersion: number;
+            machineVersion: 1 | 2;
             unit: string;
             /** @enum {string} */
             channel: "letter" | "visit" | "phone" | "fax" | "online" | "grid";
@@ -1080,7 +1687,7 @@ export interface components {
             /** @description open incidents of the case (single-case reads only) */
             incidents?: components["schemas"]["CaseIncident"][];
             /** @description the commands your role may send now */
-            allowedEvents: (components["schemas"]["CommandsV1"] | components["schemas"]["CommandsV2"])[];
+            allowedEvents: (components["schemas"]["CommandsV1"] | components["schemas"]["CommandsV2"] | components["schemas"]["CommandsV3"])[];
             /**
              * Format: date-time
              * @description an instant, ISO 8601 in UTC
@@ -1113,7 +1720,30 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        ProvideInfoCommandV1V2: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PROVIDE_INFO";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         RateSatisfactionCommand: {
+            /** @enum {string} */
+            body: "satisfied" | "basically-satisfied" | "unsatisfied";
+            /** @enum {string} */
+            bureau: "satisfied" | "basically-satisfied" | "unsatisfied";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RATE_SATISFACTION";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        RateSatisfactionCommandV1V2: {
             /** @enum {string} */
             body: "satisfied" | "basically-satisfied" | "unsatisfied";
             /** @enum {string} */
@@ -1143,6 +1773,17 @@ export interface components {
             };
         };
         ReassignCommand: {
+            toUnit: string;
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REASSIGN";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        ReassignCommandV1V2: {
             unit: string;
             handler?: string;
             /** Format: duration */
@@ -1152,6 +1793,16 @@ export interface components {
              * @enum {string}
              */
             type: "REASSIGN";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        RecordHearingCommand: {
+            summary: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RECORD_HEARING";
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
@@ -1165,7 +1816,43 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        RecordMediationSessionCommandV1V2: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RECORD_MEDIATION_SESSION";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        ReferCommand: {
+            /** @enum {string} */
+            to: "court" | "procuratorate" | "police" | "discipline" | "other";
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REFER";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         RejectCommand: {
+            /** @enum {string} */
+            ground: "in-progress-below" | "final" | "not-a-petition" | "other";
+            reason: string;
+            /** Format: uuid */
+            relatedCaseId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REJECT";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        RejectCommandV1V2: {
             reason: string;
             /** @enum {string} */
             route: "litigation" | "discipline" | "other";
@@ -1186,7 +1873,7 @@ export interface components {
             id: string;
             machineVersion: number;
             steps: components["schemas"]["ReplayStep"][];
-            state: (components["schemas"]["StatesV1"] | components["schemas"]["StatesV2"]) | "unknown";
+            state: (components["schemas"]["StatesV1"] | components["schemas"]["StatesV2"] | components["schemas"]["StatesV3"]) | "unknown";
             /** @description whether the rebuilt case equals the stored one */
             matchesStored: boolean;
         };
@@ -1197,11 +1884,23 @@ export interface components {
             /** Format: date-time */
             at: string;
             /** @description the state the event led to */
-            state: (components["schemas"]["StatesV1"] | components["schemas"]["StatesV2"]) | "unknown";
+            state: (components["schemas"]["StatesV1"] | components["schemas"]["StatesV2"] | components["schemas"]["StatesV3"]) | "unknown";
             /** @description false when the recorded machine version refused the recorded event */
             accepted: boolean;
         };
         RequestExtensionCommand: {
+            /** Format: duration */
+            duration: string;
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REQUEST_EXTENSION";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        RequestExtensionCommandV1V2: {
             /** Format: duration */
             duration: string;
             reason: string;
@@ -1223,6 +1922,16 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        RequestInfoCommandV1V2: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REQUEST_INFO";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         RequestReviewCommand: {
             reason: string;
             /**
@@ -1233,7 +1942,29 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        RequestReviewCommandV1V2: {
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REQUEST_REVIEW";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         ResolveCommand: {
+            /** @enum {string} */
+            outcome: "support" | "explain" | "not-support" | "adopted" | "partly-adopted" | "not-adopted";
+            opinion: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RESOLVE";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        ResolveCommandV1V2: {
             /** @enum {string} */
             outcome: "support" | "explain" | "not-support";
             opinion: string;
@@ -1247,6 +1978,18 @@ export interface components {
         };
         ResumeClockCommand: {
             /** @enum {string} */
+            clock: "dispatch" | "notice" | "objection" | "handling" | "report" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
+            reason?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RESUME_CLOCK";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        ResumeClockCommandV1V2: {
+            /** @enum {string} */
             clock: "acceptance" | "dispatch" | "notice" | "objection" | "handling" | "report" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
             reason?: string;
             /**
@@ -1257,7 +2000,52 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        ReturnReportCommand: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RETURN_REPORT";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        RouteCommand: {
+            /** @enum {string} */
+            procedure: "litigation" | "arbitration" | "party-appeal" | "administrative" | "enforcement";
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ROUTE";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        ScheduleHearingCommand: {
+            /** Format: date-time */
+            hearingAt: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SCHEDULE_HEARING";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         StartMediationCommand: {
+            /** @enum {string} */
+            level: "village" | "township" | "county";
+            mediator?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "START_MEDIATION";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        StartMediationCommandV1V2: {
             /** @enum {string} */
             level: "county" | "township" | "village";
             mediator?: string;
@@ -1279,6 +2067,45 @@ export interface components {
          * @enum {string}
          */
         StatesV2: "received" | "verified" | "assigned" | "mediated" | "resolved" | "escalated" | "closed" | "rejected";
+        /**
+         * @description states of machine version 3
+         * @enum {string}
+         */
+        StatesV3: "registered" | "transferred" | "objected" | "accepted" | "mediating" | "answered" | "delivered" | "reviewing" | "rereviewing" | "closed";
+        StrikeOffCommand: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "STRIKE_OFF";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        SubmitReportCommand: {
+            text: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SUBMIT_REPORT";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        SuperviseCommand: {
+            /** @enum {string} */
+            level: "supervise" | "list" | "interview" | "circulate";
+            reason: string;
+            /** Format: duration */
+            dueIn?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SUPERVISE";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         /** @description 督办看板: counts per unit and the cases on the board */
         SupervisionBoard: {
             /** @description the unit whose subtree the board shows */
@@ -1289,6 +2116,17 @@ export interface components {
             cases: components["schemas"]["PetitionView"][];
             /** @description pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
+        };
+        TransferCommand: {
+            toUnit: string;
+            note?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TRANSFER";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
         };
         UnitSupervisionCounts: {
             unit: string;
@@ -1301,13 +2139,23 @@ export interface components {
             /** @description not overdue, but a reminder has fired */
             atRisk: number;
         };
-        VerifyCommand: {
+        VerifyCommandV1V2: {
             note?: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
             type: "VERIFY";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        WithdrawCommand: {
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "WITHDRAW";
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
@@ -1324,7 +2172,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description only cases in this state */
-                state?: "received" | "verified" | "assigned" | "mediated" | "resolved" | "escalated" | "closed" | "rejected";
+                state?: "received" | "verified" | "assigned" | "mediated" | "resolved" | "escalated" | "closed" | "rejected" | "registered" | "transferred" | "objected" | "accepted" | "mediating" | "answered" | "delivered" | "reviewing" | "rereviewing";
                 /** @description only cases of this unit and the units below it (inside your own) */
                 unit?: string;
                 /** @description only cases with a breached deadline or a pending one past due */
@@ -1397,31 +2245,10 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description the intake of machine version 3, the version new cases start under, is listed first */
         requestBody: {
             content: {
-                "application/json": {
-                    /** @enum {string} */
-                    channel: "letter" | "visit" | "phone" | "fax" | "online" | "grid";
-                    unit: string;
-                    petitioner: {
-                        name: string;
-                        idNumber?: string;
-                        phone?: string;
-                        address: string;
-                    };
-                    matter: {
-                        category: string;
-                        summary: string;
-                        details?: string;
-                        accusation?: boolean;
-                        accusedUnit?: string;
-                    };
-                    representatives?: {
-                        name: string;
-                        idNumber?: string;
-                        phone?: string;
-                    }[];
-                };
+                "application/json": components["schemas"]["IntakeV3"] | components["schemas"]["IntakeV1V2"];
             };
         };
         responses: {
@@ -1598,9 +2425,10 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description a command of the case's machine version: version 3 for new cases; a case recorded under version 1 or 2 takes that version's */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Command"];
+                "application/json": components["schemas"]["Command"] | components["schemas"]["CommandV1V2"];
             };
         };
         responses: {
