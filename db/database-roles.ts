@@ -29,7 +29,18 @@ const READ = [
   'petitionflow_migrations_lock',
 ];
 /** Tables the application appends to; the trail and the checkpoints only ever this. */
-const INSERT = ['units', 'cases', 'case_units', 'case_events', 'deadlines', 'refused_attempts', 'incidents', 'idempotency_keys', 'audit_checkpoints', 'verify_runs'];
+const INSERT = [
+  'units',
+  'cases',
+  'case_units',
+  'case_events',
+  'deadlines',
+  'refused_attempts',
+  'incidents',
+  'idempotency_keys',
+  'audit_checkpoints',
+  'verify_runs',
+];
 /** Column-level UPDATE rights: exactly the columns the application's statements set. */
 const UPDATE: Record<string, readonly string[]> = {
   units: ['name', 'level', 'parent_code', 'kind', 'review_body', 'short_name'],

@@ -40,7 +40,17 @@ export function planStep(
   const stored = adapter.toStored(next);
   const state = adapter.stateName(next);
   const after = { state, snapshot: snapshotDigest(stored) };
-  const entry = buildTrailEntry({ caseId: rec.id, seq, type, fields, actor, at: atIso, machineVersion: rec.machineVersion, prevHash: rec.lastHash, after });
+  const entry = buildTrailEntry({
+    caseId: rec.id,
+    seq,
+    type,
+    fields,
+    actor,
+    at: atIso,
+    machineVersion: rec.machineVersion,
+    prevHash: rec.lastHash,
+    after,
+  });
   const updated: CaseRecord = {
     ...rec,
     ...adapter.caseRow(next),
@@ -53,11 +63,21 @@ export function planStep(
   const changes = clockChanges(adapter.clocks(snapshot), adapter.clocks(next));
   const { added, changed } = planDeadlineChanges(rec.id, rows, changes, at, rules, remindersSent);
   const units = adapter.caseUnits(next).map((u) => u.unit);
-  return { next, rowsBefore: rows, write: { case: updated, fromVersion: rec.version, event: entry, units, newDeadlines: added, changedDeadlines: changed } };
+  return {
+    next,
+    rowsBefore: rows,
+    write: { case: updated, fromVersion: rec.version, event: entry, units, newDeadlines: added, changedDeadlines: changed },
+  };
 }
 
 /** A new case planned from its intake (Art 19): its first snapshot, its first trail entry, its case row and first deadline. */
-export function planIntake(rules: DeadlineRules, adapter: MachineAdapter, input: CaseStart & { intake: { unit: string; channel: string } }, actor: Actor, at: Date): PlannedStep {
+export function planIntake(
+  rules: DeadlineRules,
+  adapter: MachineAdapter,
+  input: CaseStart & { intake: { unit: string; channel: string } },
+  actor: Actor,
+  at: Date,
+): PlannedStep {
   const snapshot = adapter.start(input);
   const stored = adapter.toStored(snapshot);
   const state = adapter.stateName(snapshot);
@@ -87,7 +107,11 @@ export function planIntake(rules: DeadlineRules, adapter: MachineAdapter, input:
   };
   const { added } = planDeadlineChanges(input.id, [], clockChanges({}, adapter.clocks(snapshot)), at, rules);
   const units = adapter.caseUnits(snapshot).map((u) => u.unit);
-  return { next: snapshot, rowsBefore: [], write: { case: rec, fromVersion: null, event: entry, units, newDeadlines: added, changedDeadlines: [] } };
+  return {
+    next: snapshot,
+    rowsBefore: [],
+    write: { case: rec, fromVersion: null, event: entry, units, newDeadlines: added, changedDeadlines: [] },
+  };
 }
 
 /** The rows one step wrote (its case's rows as stored), each with the row as it was before the step. */
