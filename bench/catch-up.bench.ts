@@ -35,7 +35,7 @@ const UNIT = '411621';
 const clerk: Actor = { id: 'bench-clerk', role: 'clerk', unit: UNIT };
 const auditor: Actor = { id: 'bench-auditor', role: 'auditor', unit: UNIT };
 const CHUNK = 2000;
-const POLICY = mergePolicy({ acceptance: { duration: 'PT1H', calendar: 'elapsed', reminders: [], onBreach: 'escalate' } });
+const POLICY = mergePolicy({ acceptance: { duration: 'PT1H', calendar: 'elapsed', reminders: [], onBreach: 'escalate' } }, 2); // version 2 cases: the acceptance clock is the one let fall due
 const EVERY_MS = 60_000;
 
 const info = (line: string) => process.stderr.write(`${line}\n`);

@@ -277,7 +277,11 @@ async function main(): Promise<void> {
     bench = await createBenchDatabase(opts.adminUrl, 'transitions', 10);
     raw = new Pool({ connectionString: bench.url, max: 10 });
     raw.on('error', () => undefined); // see createBenchDatabase: the final forced drop may end a closing connection
-    const engine = createPetitionEngine({ db: bench.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar() });
+    const engine = createPetitionEngine({
+      db: bench.db,
+      policy: { ...DEFAULT_POLICY, machineVersion: 2 },
+      calendar: createChinaCalendar(),
+    });
     const pool = raw;
 
     let t = performance.now();

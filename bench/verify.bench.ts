@@ -118,7 +118,7 @@ interface Template {
 
 /** Engine-made cases with 5 to 14 entries each. */
 async function makeTemplates(bench: BenchDatabase): Promise<Template[]> {
-  const engine = createPetitionEngine({ db: bench.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar() });
+  const engine = createPetitionEngine({ db: bench.db, policy: { ...DEFAULT_POLICY, machineVersion: 2 }, calendar: createChinaCalendar() });
   const templates: Template[] = [];
   for (let i = 0; i < TEMPLATES; i++) {
     const intake = {
