@@ -23,17 +23,25 @@ const READ = [
   'incidents',
   'idempotency_keys',
   'audit_checkpoints',
+  'case_facts',
   'petitionflow_migrations',
   'petitionflow_migrations_lock',
 ];
 /** Tables the application appends to; the trail and the checkpoints only ever this. */
-const INSERT = ['units', 'cases', 'case_events', 'deadlines', 'refused_attempts', 'incidents', 'idempotency_keys', 'audit_checkpoints'];
+const INSERT = ['units', 'cases', 'case_events', 'deadlines', 'refused_attempts', 'incidents', 'idempotency_keys', 'audit_checkpoints', 'case_facts'];
 /** Column-level UPDATE rights: exactly the columns the application's statements set. */
 const UPDATE: Record<string, readonly string[]> = {
   units: ['name', 'level', 'parent_code'],
   cases: ['state', 'assignee_unit', 'listed', 'version', 'snapshot', 'last_hash', 'updated_at'],
   deadlines: ['status', 'due_at', 'reminders', 'reminders_sent', 'paused_at', 'extended_by', 'next_fire_at', 'updated_at'],
   incidents: ['status', 'updated_at'],
+  // Every fact but the key: each transition rewrites its case's whole row.
+  case_facts: [
+    'machine_version', 'unit', 'body_unit', 'registered_at', 'channel', 'class', 'category', 'head_count',
+    'flag_group', 'flag_skip_level', 'flag_law_related', 'flag_major_urgent', 'flag_repeat', 'flag_first',
+    'acceptance', 'acceptance_at', 'handling', 'handling_at', 'answered_at', 'outcome', 'delivered_at',
+    'rating_body', 'rating_bureau', 'closure', 'closed_at', 'transferred', 'assigned', 'supervised', 'review_stage',
+  ],
 };
 /** Expired idempotency keys are forgotten; nothing else is ever deleted. */
 const DELETE = ['idempotency_keys'];

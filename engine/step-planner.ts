@@ -2,12 +2,13 @@ import type { CaseRecord } from '../db/case.repository';
 import type { DeadlineRecord } from '../db/deadline.repository';
 import type { TransitionWrite } from '../db/transition.repository';
 import type { PetitionEvent, PetitionInput } from '../machines/petition.machine';
-import { startCase, stateName, step, toStored, type PetitionSnapshot } from '../machines/petition.registry';
+import { startCase, stateName, step, toStored, type PetitionSnapshot, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
 import { GENESIS_HASH } from './audit-hash';
 import { clockChanges } from './clock-changes';
 import { planDeadlineChanges, type DeadlineRules } from './deadline-changes';
 import type { TouchedDeadline } from './engine.types';
+import { factsOf, runsAfterStep } from './statistics/facts-of';
 import { buildTrailEntry, INTAKE_EVENT } from './trail-entry';
 
 /** One event planned on one locked case: the rows it writes and what the case becomes. */
@@ -48,7 +49,8 @@ export function planStep(
     updatedAt: at,
   };
   const { added, changed } = planDeadlineChanges(rec.id, rows, clockChanges(snapshot.context.clocks, ctx.clocks), at, rules, remindersSent);
-  return { next, rowsBefore: rows, write: { case: updated, fromVersion: rec.version, event: entry, newDeadlines: added, changedDeadlines: changed } };
+  const facts = factsOf(rec.machineVersion, updated.snapshot as StoredSnapshot, runsAfterStep(rows, added, changed));
+  return { next, rowsBefore: rows, write: { case: updated, fromVersion: rec.version, event: entry, newDeadlines: added, changedDeadlines: changed, facts } };
 }
 
 /** A new case planned from its intake (Art 19): its first snapshot, its first trail entry, its case row and first deadline. */
@@ -79,7 +81,8 @@ export function planIntake(rules: DeadlineRules, machineVersion: number, input: 
     updatedAt: at,
   };
   const { added } = planDeadlineChanges(input.id, [], clockChanges({}, snapshot.context.clocks), at, rules);
-  return { next: snapshot, rowsBefore: [], write: { case: rec, fromVersion: null, event: entry, newDeadlines: added, changedDeadlines: [] } };
+  const facts = factsOf(machineVersion, rec.snapshot as StoredSnapshot, runsAfterStep([], added, []));
+  return { next: snapshot, rowsBefore: [], write: { case: rec, fromVersion: null, event: entry, newDeadlines: added, changedDeadlines: [], facts } };
 }
 
 /** The rows one step wrote (its case's rows as stored), each with the row as it was before the step. */
