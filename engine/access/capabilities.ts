@@ -30,6 +30,8 @@ export const CAPABILITIES = {
   'audit.replay': { roles: HUMAN_ROLES, action: 'replay a case' },
   /** Download a visible case's trail as CSV: anyone who may read the case. */
   'audit.history-csv': { roles: HUMAN_ROLES, action: 'download a trail as CSV' },
+  /** Counts, rates, 零访 / 四无 lists and the weekly and annual reports of one's units (Arts 39, 41). */
+  'statistics.read': { roles: ['supervisor', 'leader', 'auditor'], action: 'read statistics' },
 } as const satisfies Record<string, CapabilityRule>;
 
 /** A non-event capability (a key of {@link CAPABILITIES}). */

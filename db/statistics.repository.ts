@@ -1,0 +1,132 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { caseFactsCte, type CaseFacts } from './case-facts.sql';
+import type { Database } from './schema';
+
+/** A half-open period `[from, to)` of instants. */
+export interface Period {
+  readonly from: Date;
+  readonly to: Date;
+}
+
+/** A child unit of the scope and the code prefix that names its subtree. */
+export interface ChildPrefix {
+  readonly code: string;
+  readonly prefix: string;
+}
+
+/** One aggregate: a name and its SQL over the rows of `f` (which has the booleans `reg`, `acc`, `hand`). */
+export type Aggregate = readonly [name: string, expr: RawBuilder<number>];
+
+/** One row of the aggregate: `child` null for the whole scope; `category` / `body` set on their breakdown rows. */
+export interface AggregateRow {
+  readonly child: string | null;
+  readonly category: string | null;
+  readonly body: string | null;
+  readonly grouping: number;
+  readonly values: Readonly<Record<string, number>>;
+}
+
+const inPeriod = (column: string, p: Period) => sql`(${sql.ref(column)} >= ${p.from} and ${sql.ref(column)} < ${p.to})`;
+
+/**
+ * Every figure of a scope and period in one statement over `case_facts`: the
+ * rows registered in the period (`reg`), those whose intake clocks ended in it
+ * (`acc`) or whose handling clock ended in it (`hand`), each row tagged with
+ * the child unit whose subtree holds its registering unit; grouped for the
+ * whole scope, per child, per category and per handling body.
+ */
+export async function aggregateFacts(
+  db: Kysely<Database>,
+  q: { readonly scopePrefix: string; readonly children: readonly ChildPrefix[]; readonly period: Period; readonly aggregates: readonly Aggregate[] },
+): Promise<AggregateRow[]> {
+  const like = `${q.scopePrefix}%`;
+  const cols = q.aggregates.map(([name, expr]) => sql`coalesce(${expr}, 0)::int as ${sql.id(name)}`);
+  const { rows } = await sql<Record<string, unknown>>`
+    with f as (
+      select cf.*, ch.code as child,
+        ${inPeriod('cf.registered_at', q.period)} as reg,
+        coalesce(${inPeriod('cf.acceptance_at', q.period)}, false) as acc,
+        coalesce(${inPeriod('cf.handling_at', q.period)}, false) as hand
+      from case_facts cf
+      left join unnest(${q.children.map((c) => c.code)}::text[], ${q.children.map((c) => `${c.prefix}%`)}::text[]) as ch(code, pattern)
+        on cf.unit like ch.pattern
+      where cf.unit like ${like}
+        and (${inPeriod('cf.registered_at', q.period)} or ${inPeriod('cf.acceptance_at', q.period)} or ${inPeriod('cf.handling_at', q.period)})
+    )
+    select child, category, body_unit as body, grouping(child, category, body_unit)::int as grouping, ${sql.join(cols)}
+    from f group by grouping sets ((), (child), (category), (body_unit))`.execute(db);
+  const names = q.aggregates.map(([name]) => name);
+  return rows.map((r) => ({
+    child: (r.child as string | null) ?? null,
+    category: (r.category as string | null) ?? null,
+    body: (r.body as string | null) ?? null,
+    grouping: Number(r.grouping),
+    values: Object.fromEntries(names.map((n) => [n, Number(r[n])])),
+  }));
+}
+
+/** Matters and the 四无 flags of each township and village under a scope, zeros included. */
+export interface PlaceCounts {
+  readonly code: string;
+  readonly name: string;
+  readonly level: string;
+  readonly matters: number;
+  readonly flagged: Readonly<Record<string, number>>;
+}
+
+/**
+ * Every township and village of the unit tree under a scope with its matters
+ * registered in the period (its own and its subtree's) and, per flag, how many
+ * carried it: one scan of the scope's facts, each counted for its township
+ * (the first 9 digits) and its village (12), joined to the tree so that units
+ * with no matter appear with 0.
+ */
+export async function placeCounts(db: Kysely<Database>, q: { readonly scopePrefix: string; readonly period: Period; readonly flags: readonly string[] }): Promise<PlaceCounts[]> {
+  const like = `${q.scopePrefix}%`;
+  const flagCols = q.flags.map((f) => sql`coalesce(a.${sql.id(f)}, 0)::int as ${sql.id(f)}`);
+  const flagAggs = q.flags.map((f) => sql`count(*) filter (where ${sql.ref(`f.flag_${snake(f)}`)}) as ${sql.id(f)}`);
+  const { rows } = await sql<Record<string, unknown>>`
+    with f as (
+      select unit, flag_group, flag_skip_level, flag_law_related, flag_major_urgent, flag_repeat, flag_first
+      from case_facts where unit like ${like} and ${inPeriod('registered_at', q.period)}
+    ),
+    a as (
+      select t.code, count(*) as matters ${flagAggs.length > 0 ? sql`, ${sql.join(flagAggs)}` : sql``}
+      from f cross join lateral (values (left(f.unit, 9)), (left(f.unit, 12))) as t(code)
+      group by t.code
+    )
+    select u.code, u.name, u.level, coalesce(a.matters, 0)::int as matters ${flagCols.length > 0 ? sql`, ${sql.join(flagCols)}` : sql``}
+    from units u left join a on a.code = u.code
+    where u.code like ${like} and u.level in ('township', 'village')
+    order by u.code`.execute(db);
+  return rows.map((r) => ({
+    code: String(r.code),
+    name: String(r.name),
+    level: String(r.level),
+    matters: Number(r.matters),
+    flagged: Object.fromEntries(q.flags.map((f) => [f, Number(r[f])])),
+  }));
+}
+
+/** `skipLevel` → `skip_level`. */
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** The units directly under `code` (its children in the tree), by code. */
+export async function childUnits(db: Kysely<Database>, code: string): Promise<{ code: string; name: string }[]> {
+  return db.selectFrom('units').select(['code', 'name']).where('parent_code', '=', code).orderBy('code').execute();
+}
+
+/** Names of the given units (those the tree knows). */
+export async function unitNames(db: Kysely<Database>, codes: readonly string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  const rows = await db.selectFrom('units').select(['code', 'name']).where('code', 'in', codes).execute();
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+
+/** Writes facts rows (the same upsert as a transition's), e.g. when rebuilding them from the trails. */
+export async function upsertFacts(db: Kysely<Database>, facts: readonly CaseFacts[]): Promise<void> {
+  if (facts.length === 0) return;
+  await sql`with ${caseFactsCte(facts)} select 1`.execute(db);
+}
