@@ -15,6 +15,7 @@ import { createCaseQueryService } from '../engine/case-query.service';
 import { createIncidentService } from '../engine/incident.service';
 import type { PetitionEngine } from '../engine/petition.engine';
 import { createSupervisionService } from '../engine/supervision.service';
+import { createStatisticsService } from '../engine/statistics/statistics.service';
 import type { Actor } from '../machines/petition.roles';
 import { bearerToken, verifyToken } from './auth';
 import { handleClientError } from './client-error.handler';
@@ -25,6 +26,7 @@ import { registerIncidentRoutes, type IncidentRetrier } from './incident.routes'
 import { registerAuditCheckpointRoutes } from './audit-checkpoint.routes';
 import { registerOpsRoutes } from './ops.routes';
 import { registerSupervisionRoutes } from './supervision.routes';
+import { registerStatisticsRoutes } from './statistics.routes';
 import { registerPetitionRoutes } from './petition.routes';
 
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
@@ -159,5 +161,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerAuditCheckpointRoutes(app, { checkpoints: deps.checkpoints });
   registerIncidentRoutes(app, { incidents: createIncidentService(deps.db), retrier: deps.incidents });
   registerSupervisionRoutes(app, { supervision: createSupervisionService({ db: deps.db, queries, now: deps.now ?? (() => new Date()) }) });
+  registerStatisticsRoutes(app, { statistics: createStatisticsService({ db: deps.db }) });
   return app;
 }
