@@ -130,3 +130,58 @@ export async function upsertFacts(db: Kysely<Database>, facts: readonly CaseFact
   if (facts.length === 0) return;
   await sql`with ${caseFactsCte(facts)} select 1`.execute(db);
 }
+
+const isoOrNull = (d: Date | null) => (d === null ? null : d.toISOString());
+
+/** The stored facts rows of the given cases, as the engine computes them (times as ISO strings). */
+export async function readFacts(db: Kysely<Database>, caseIds: readonly string[]): Promise<Map<string, CaseFacts>> {
+  if (caseIds.length === 0) return new Map();
+  const rows = await db.selectFrom('case_facts').selectAll().where('case_id', 'in', caseIds).execute();
+  return new Map(
+    rows.map((r) => [
+      r.case_id,
+      {
+        caseId: r.case_id,
+        machineVersion: r.machine_version,
+        unit: r.unit,
+        bodyUnit: r.body_unit,
+        registeredAt: r.registered_at.toISOString(),
+        channel: r.channel,
+        class: r.class,
+        category: r.category,
+        headCount: r.head_count,
+        flags: {
+          group: r.flag_group,
+          skipLevel: r.flag_skip_level,
+          lawRelated: r.flag_law_related,
+          majorUrgent: r.flag_major_urgent,
+          repeat: r.flag_repeat,
+          first: r.flag_first,
+        },
+        acceptance: r.acceptance as CaseFacts['acceptance'],
+        acceptanceAt: isoOrNull(r.acceptance_at),
+        handling: r.handling as CaseFacts['handling'],
+        handlingAt: isoOrNull(r.handling_at),
+        answeredAt: isoOrNull(r.answered_at),
+        outcome: r.outcome,
+        deliveredAt: isoOrNull(r.delivered_at),
+        ratingBody: r.rating_body,
+        ratingBureau: r.rating_bureau,
+        closure: r.closure,
+        closedAt: isoOrNull(r.closed_at),
+        transferred: r.transferred,
+        assigned: r.assigned,
+        supervised: r.supervised,
+        reviewStage: r.review_stage as CaseFacts['reviewStage'],
+      },
+    ]),
+  );
+}
+
+/** Ids of cases, by id, after `after` (paging), at most `limit`; with `missingFacts`, only those without a facts row. */
+export async function caseIdsPage(db: Kysely<Database>, after: string | null, limit: number, missingFacts = false): Promise<string[]> {
+  let q = db.selectFrom('cases').select('cases.id').orderBy('cases.id').limit(limit);
+  if (after !== null) q = q.where('cases.id', '>', after);
+  if (missingFacts) q = q.where((eb) => eb.not(eb.exists(eb.selectFrom('case_facts').select('case_id').whereRef('case_facts.case_id', '=', 'cases.id'))));
+  return (await q.execute()).map((r) => r.id);
+}
