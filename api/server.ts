@@ -16,6 +16,7 @@ import { createIncidentService } from '../engine/incident.service';
 import type { PetitionEngine } from '../engine/petition.engine';
 import { createSupervisionService } from '../engine/supervision.service';
 import { createStatisticsService } from '../engine/statistics/statistics.service';
+import { createReportsService } from '../engine/statistics/reports.service';
 import type { Actor } from '../machines/petition.roles';
 import { bearerToken, verifyToken } from './auth';
 import { handleClientError } from './client-error.handler';
@@ -27,6 +28,7 @@ import { registerAuditCheckpointRoutes } from './audit-checkpoint.routes';
 import { registerOpsRoutes } from './ops.routes';
 import { registerSupervisionRoutes } from './supervision.routes';
 import { registerStatisticsRoutes } from './statistics.routes';
+import { registerReportRoutes } from './report.routes';
 import { registerPetitionRoutes } from './petition.routes';
 
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
@@ -161,6 +163,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerAuditCheckpointRoutes(app, { checkpoints: deps.checkpoints });
   registerIncidentRoutes(app, { incidents: createIncidentService(deps.db), retrier: deps.incidents });
   registerSupervisionRoutes(app, { supervision: createSupervisionService({ db: deps.db, queries, now: deps.now ?? (() => new Date()) }) });
-  registerStatisticsRoutes(app, { statistics: createStatisticsService({ db: deps.db }) });
+  const statistics = createStatisticsService({ db: deps.db });
+  registerStatisticsRoutes(app, { statistics });
+  registerReportRoutes(app, { reports: createReportsService({ db: deps.db, statistics, now: deps.now ?? (() => new Date()) }) });
   return app;
 }

@@ -65,3 +65,51 @@ export const zeroUnitsSchema = z.object({
 
 /** The query of `GET /stats/zero-units`. */
 export const zeroUnitsQuerySchema = z.object({ unit: divisionCodeSchema.optional(), from: date, to: date });
+
+const markCounts = z.object({
+  new: count,
+  repeat: count,
+  group: count,
+  skipLevel: count,
+  majorUrgent: count,
+  overdue: count,
+  atRisk: count,
+  groupPeople: count,
+});
+
+/** `GET /reports/weekly` (JSON). */
+export const weeklyReportSchema = z.object({
+  unit: z.object(namedUnit),
+  week: z.string(),
+  period,
+  totals: markCounts,
+  units: z.array(z.object({ ...namedUnit, counts: markCounts })).readonly(),
+  cases: z
+    .array(
+      z.object({
+        id: z.string(),
+        unit: z.object(namedUnit),
+        category: z.string(),
+        registeredAt: z.string(),
+        marks: z.array(z.enum(['new', 'repeat', 'group', 'skipLevel', 'majorUrgent', 'overdue', 'atRisk'])).readonly(),
+      }),
+    )
+    .readonly(),
+});
+
+/** `GET /reports/annual` (JSON). */
+export const annualReportSchema = z.object({
+  unit: z.object(namedUnit),
+  year: z.number().int(),
+  statistics: statsReportSchema,
+  fields: z.array(z.object({ category: z.string(), matters: count })).readonly(),
+  complainedOf: z.array(z.object({ ...namedUnit, matters: count })).readonly(),
+  dispatch: z.object({ transferred: count, assigned: count, supervised: count }),
+  suggestions: z.object({ total: count, adopted: count }),
+});
+
+const reportFormat = z.enum(['json', 'pdf']).default('json');
+/** The query of `GET /reports/weekly`: an ISO week such as 2026-W48. */
+export const weeklyQuerySchema = z.object({ unit: divisionCodeSchema.optional(), week: z.string().regex(/^\d{4}-W\d{2}$/, 'an ISO week such as 2026-W48'), format: reportFormat });
+/** The query of `GET /reports/annual`. */
+export const annualQuerySchema = z.object({ unit: divisionCodeSchema.optional(), year: z.coerce.number().int().min(2000).max(2100), format: reportFormat });

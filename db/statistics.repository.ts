@@ -185,3 +185,63 @@ export async function caseIdsPage(db: Kysely<Database>, after: string | null, li
   if (missingFacts) q = q.where((eb) => eb.not(eb.exists(eb.selectFrom('case_facts').select('case_id').whereRef('case_facts.case_id', '=', 'cases.id'))));
   return (await q.execute()).map((r) => r.id);
 }
+
+/** A case of the weekly risk review (研判): registered in the week, or open and overdue or at risk now. */
+export interface ReviewCaseRow {
+  readonly caseId: string;
+  readonly unit: string;
+  readonly child: string | null;
+  readonly category: string;
+  readonly registeredAt: Date;
+  readonly headCount: number;
+  readonly registeredInPeriod: boolean;
+  readonly repeat: boolean;
+  readonly group: boolean;
+  readonly skipLevel: boolean;
+  readonly majorUrgent: boolean;
+  readonly overdue: boolean;
+  readonly atRisk: boolean;
+}
+
+/**
+ * The cases of a weekly risk review in one statement: every matter registered
+ * in the period, and every open matter of the scope that is overdue (a
+ * breached deadline, or a pending one past due) or at risk (a reminder of a
+ * pending deadline fired, not yet due) at `now`, as the supervision board
+ * counts them; each tagged with the child unit holding its registering unit.
+ */
+export async function reviewCases(
+  db: Kysely<Database>,
+  q: { readonly scopePrefix: string; readonly children: readonly ChildPrefix[]; readonly period: Period; readonly now: Date },
+): Promise<ReviewCaseRow[]> {
+  const { rows } = await sql<Record<string, unknown>>`
+    with f as (
+      select cf.*, ${inPeriod('cf.registered_at', q.period)} as reg,
+        cf.closure is null and exists (select 1 from deadlines d where d.case_id = cf.case_id
+          and (d.status = 'breached' or (d.status = 'pending' and d.due_at < ${q.now}))) as overdue,
+        cf.closure is null and exists (select 1 from deadlines d where d.case_id = cf.case_id
+          and d.status = 'pending' and d.reminders_sent > 0 and d.due_at >= ${q.now}) as at_risk
+      from case_facts cf
+      where cf.unit like ${`${q.scopePrefix}%`} and (${inPeriod('cf.registered_at', q.period)} or cf.closure is null)
+    )
+    select f.*, ch.code as child from f
+    left join unnest(${q.children.map((c) => c.code)}::text[], ${q.children.map((c) => `${c.prefix}%`)}::text[]) as ch(code, pattern)
+      on f.unit like ch.pattern
+    where f.reg or f.overdue or f.at_risk
+    order by f.registered_at, f.case_id`.execute(db);
+  return rows.map((r) => ({
+    caseId: String(r.case_id),
+    unit: String(r.unit),
+    child: (r.child as string | null) ?? null,
+    category: String(r.category),
+    registeredAt: r.registered_at as Date,
+    headCount: Number(r.head_count),
+    registeredInPeriod: Boolean(r.reg),
+    repeat: Boolean(r.flag_repeat),
+    group: Boolean(r.flag_group),
+    skipLevel: Boolean(r.flag_skip_level),
+    majorUrgent: Boolean(r.flag_major_urgent),
+    overdue: Boolean(r.overdue),
+    atRisk: Boolean(r.at_risk) && !r.overdue,
+  }));
+}

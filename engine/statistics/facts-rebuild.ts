@@ -69,3 +69,11 @@ export async function backfillFacts(db: Kysely<Database>): Promise<number> {
   });
   return written;
 }
+
+/** The migration that created the facts table: cases recorded before it get their facts from their trails. */
+export const FACTS_MIGRATION = '0009-case-facts';
+
+/** Backfills the facts when the migrations just applied include the one creating their table. */
+export async function backfillFactsAfter(db: Kysely<Database>, applied: readonly string[]): Promise<number> {
+  return applied.includes(FACTS_MIGRATION) ? backfillFacts(db) : 0;
+}
