@@ -4,6 +4,7 @@ import { FLAG_NAMES, RATE_NAMES } from './figures';
 import type { AnnualReport, ReviewMark, WeeklyReport } from './reports.service';
 import { CHANNEL_LABELS, CLASS_LABELS, FLAG_LABELS, pctText, RATE_LABELS } from './stats-labels';
 import type { StatsReport } from './statistics.service';
+import { woffToSfnt } from './woff-sfnt';
 
 /**
  * The reports as PDF (pdfkit), in Noto Sans SC from the @fontsource package:
@@ -12,7 +13,7 @@ import type { StatsReport } from './statistics.service';
  */
 const FONT_FILE = require.resolve('@fontsource/noto-sans-sc/files/noto-sans-sc-chinese-simplified-400-normal.woff');
 let fontBytes: Buffer | undefined;
-const font = (): Buffer => (fontBytes ??= readFileSync(FONT_FILE));
+const font = (): Buffer => (fontBytes ??= woffToSfnt(readFileSync(FONT_FILE)));
 
 const MARK_LABELS: Readonly<Record<ReviewMark, string>> = {
   new: '新增',
