@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { DEFAULT_API_LIMITS, type ApiLimits } from '../config/load-config';
@@ -20,6 +18,8 @@ import { createReportsService } from '../engine/statistics/reports.service';
 import type { Actor } from '../machines/petition.roles';
 import { bearerToken, verifyToken } from './auth';
 import { handleClientError } from './client-error.handler';
+import { registerCors } from './cors';
+import { registerOpenApi } from './openapi';
 import { handleError, notFoundBody } from './error-mapping';
 import { registerHardening, requestLogView } from './http-hardening';
 import { createMetrics } from './metrics';
@@ -46,6 +46,8 @@ export interface ServerDeps {
   readonly incidents?: IncidentRetrier;
   /** Token lifetime and rate limits (the configuration's `api`); the defaults unless given. */
   readonly limits?: ApiLimits;
+  /** Origins whose pages may call the API from a browser (CORS); none unless given. */
+  readonly corsOrigins?: readonly string[];
 }
 
 declare module 'fastify' {
@@ -54,6 +56,9 @@ declare module 'fastify' {
     actor: Actor;
   }
 }
+
+/** The version of the API description (the package's). */
+const API_VERSION = '0.1.0';
 
 /** Where the web console is served; its files are public, its API calls carry the user's token. */
 export const CONSOLE_PREFIX = '/console';
@@ -112,30 +117,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Response schemas describe the API (and type the handlers); they are not re-checked on every response
+  // in production, where a mismatch would turn a good answer into a 500. The integration tests check every
+  // response against the served description instead (tests/support/response-validation.ts).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_req, reply) => reply.status(404).send(notFoundBody()));
   await registerHardening(app, limits, [CONSOLE_PREFIX, DOCS_PREFIX]);
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'petitionflow', version: '0.1.0', description: 'The lifecycle of 信访 petition cases (信访).' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, {
-    routePrefix: DOCS_PREFIX,
-    // swagger-ui's own CSP (its scripts and styles only), not framed, and without upgrade-insecure-requests,
-    // which would break the page on a plain-HTTP intranet address.
-    staticCSP: true,
-    transformStaticCSP: (header) =>
-      header
-        .replace(/\s*upgrade-insecure-requests;?/, '')
-        .replace("frame-ancestors 'self'", "frame-ancestors 'none'")
-        .trim(),
-  });
+  await registerCors(app, deps.corsOrigins ?? []);
+  await registerOpenApi(app, API_VERSION);
   await app.register(fastifyStatic, {
     root: findWebRoot(),
     prefix: CONSOLE_PREFIX,
@@ -151,6 +142,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.decorateRequest('actor', null as unknown as Actor);
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
+    // A CORS preflight carries no token by design; it is answered (or not found) without one.
+    if (request.method === 'OPTIONS') return;
     if (path === '/' || PUBLIC_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return;
     request.actor = await verifyToken(deps.authSecret, bearerToken(request.headers.authorization), limits.tokenMaxLifetime);
   });

@@ -76,6 +76,7 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
       limits: config.api,
       incidents: opened.runtime,
       readiness,
+      corsOrigins: config.corsOrigins,
       ...(options.now !== undefined && { now: options.now }),
     });
     // The server closes first, so in-flight requests finish against a live database and workers.

@@ -90,7 +90,7 @@ function formatReplay(result: ReplayResult, full: ReplayResult, at: Date | undef
   const w = { seq: width('seq', 'seq'), at: width('at', 'time'), actor: width('actor', 'actor'), type: width('type', 'event') };
   const line = (seq: string, time: string, actor: string, type: string, state: string) =>
     `${seq.padStart(w.seq)}  ${time.padEnd(w.at)}  ${actor.padEnd(w.actor)}  ${type.padEnd(w.type)}  ${state}`.trimEnd();
-  const out = [`case ${result.caseId} (machine version ${result.machineVersion})`, line('seq', 'time', 'actor', 'event', 'state')];
+  const out = [`case ${result.id} (machine version ${result.machineVersion})`, line('seq', 'time', 'actor', 'event', 'state')];
   for (const r of rows) out.push(line(r.seq, r.at, r.actor, r.type, `→ ${r.state}`));
   if (at !== undefined) {
     out.push(

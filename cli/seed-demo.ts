@@ -104,7 +104,7 @@ export const DEMO_CASES: readonly DemoCase[] = [
         },
       },
       { actor: fugouClerk, command: { type: 'DELIVER', method: 'in-person', proof: '当面送达，信访人签收' } },
-      { actor: fugouClerk, command: { type: 'RATE_SATISFACTION', unit: 'satisfied', bureau: 'satisfied' } },
+      { actor: fugouClerk, command: { type: 'RATE_SATISFACTION', body: 'satisfied', bureau: 'satisfied' } },
     ],
   },
   {
@@ -124,7 +124,7 @@ export const DEMO_CASES: readonly DemoCase[] = [
       { actor: villageMediator, command: { type: 'RECORD_MEDIATION_SESSION', note: '现场丈量宅基地，双方各自陈述。' } },
       { actor: villageMediator, command: { type: 'MEDIATION_AGREED', agreement: '双方同意以原有界墙为界，各自维护，今后不再就此争执。' } },
       { actor: shangshuiClerk, command: { type: 'DELIVER', method: 'in-person' } },
-      { actor: shangshuiClerk, command: { type: 'RATE_SATISFACTION', unit: 'basically-satisfied', bureau: 'satisfied' } },
+      { actor: shangshuiClerk, command: { type: 'RATE_SATISFACTION', body: 'basically-satisfied', bureau: 'satisfied' } },
     ],
   },
   {

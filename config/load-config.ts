@@ -8,6 +8,9 @@ import { isoDurationSchema } from '../machines/iso-duration';
 import { CLOCK_NAMES, type ClockName } from '../machines/petition.vocabulary';
 import { policyFileSchema, type ClockPolicy, type Policy } from './policy.schema';
 
+/** A browser origin: scheme, host and optional port, nothing after it. */
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Limits of the HTTP API (tokens, request rates); each is a variable of the configuration table. */
@@ -72,6 +75,16 @@ const envSchema = z.object({
   AUDIT_CHECKPOINT_EVERY: isoDurationSchema.optional(),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_WEBHOOK: z.enum(['true', 'false']).default('false'),
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+    )
+    .pipe(z.array(z.string().regex(ORIGIN, 'each origin is scheme://host[:port], e.g. https://portal.example.gov.cn, comma-separated'))),
 });
 
 /** The validated, frozen configuration of one process. */
@@ -106,6 +119,8 @@ export interface Config {
   readonly auditCheckpointDir: string | undefined;
   /** Whether scheduled checkpoints are also POSTed to `notifyWebhookUrl` (signed like notifications). */
   readonly auditCheckpointWebhook: boolean;
+  /** Origins whose browser pages may call the API (CORS); empty: CORS is off. */
+  readonly corsOrigins: readonly string[];
 }
 
 const calendarOverridesSchema = z.record(z.iso.date(), z.boolean());
@@ -223,5 +238,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditCheckpointEvery: e.AUDIT_CHECKPOINT_EVERY,
     auditCheckpointDir: e.AUDIT_CHECKPOINT_DIR,
     auditCheckpointWebhook: e.AUDIT_CHECKPOINT_WEBHOOK === 'true',
+    corsOrigins: Object.freeze(e.CORS_ORIGINS),
   });
 }

@@ -12,7 +12,7 @@ import { toPetitionView, type PetitionView } from './case-view';
 import type { ParsedCommand } from './command-input';
 import { checkCommandRules } from './command-rules';
 import type { CommittedChange, DispatchOptions, EngineDeps } from './engine.types';
-import { caseInScope, reachRefusal } from './access';
+import { caseInScope, reachRefusal, withArticle } from './access';
 import { AccessError, EventNotAllowedError, NotFoundError, VersionConflictError, type PetitionError } from './errors';
 import { storedResponse, storeResponse } from './idempotency';
 import { planStep, rowsAfter, touchedBy } from './step-planner';
@@ -36,7 +36,7 @@ async function refuse(
   const { actor } = event;
   const refused =
     permission === 'FORBIDDEN'
-      ? new AccessError('FORBIDDEN', `a ${actor.role} never sends ${event.type}`)
+      ? new AccessError('FORBIDDEN', `${withArticle(actor.role)} never sends ${event.type}`)
       : new EventNotAllowedError(event.type, stateName(snapshot), allowedEvents(snapshot, actor.role, event.at));
   return recordRefused(trx, rec, snapshot, event, refused, at);
 }

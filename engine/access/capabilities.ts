@@ -26,6 +26,10 @@ export const CAPABILITIES = {
   'supervision.board': { roles: ['supervisor', 'leader', 'auditor'], action: 'see the supervision board' },
   /** Walk every hash chain in one's units and name the first broken entry. */
   'audit.verify': { roles: ['auditor', 'supervisor'], action: 'verify the audit trail' },
+  /** List the signed checkpoints of the trail. */
+  'audit.checkpoints.list': { roles: ['auditor'], action: 'list audit checkpoints' },
+  /** Take a signed checkpoint now, or check the newest one against the trail. */
+  'audit.checkpoints.take': { roles: ['auditor', 'supervisor'], action: 'take or verify audit checkpoints' },
   /** Rebuild a visible case from its trail alone: anyone who may read the case. */
   'audit.replay': { roles: HUMAN_ROLES, action: 'replay a case' },
   /** Download a visible case's trail as CSV: anyone who may read the case. */
@@ -46,7 +50,7 @@ export function mayUse(role: Role, capability: Capability): boolean {
 }
 
 /** "a clerk", "an auditor". */
-function withArticle(word: string): string {
+export function withArticle(word: string): string {
   return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 }
 

@@ -34,7 +34,8 @@ export function legacyFacts(machineVersion: number, context: PetitionContext, ru
     answeredAt: context.resolution?.at ?? null,
     outcome: context.resolution?.outcome ?? null,
     deliveredAt: context.delivery?.at ?? null,
-    ratingBody: rating?.unit ?? null,
+    // Entries recorded before the field was named `body` carry the handling body's rating as `unit`.
+    ratingBody: rating === null ? null : 'body' in rating ? rating.body : rating.unit,
     ratingBureau: rating?.bureau ?? null,
     closure: context.closure !== null ? (CLOSURES[context.closure] ?? context.closure) : context.rejection !== null ? 'rejected' : null,
     closedAt: null,

@@ -231,7 +231,7 @@ const REQUIRED: Record<CommandType, readonly string[]> = {
   APPROVE_EXTENSION: [],
   ESCALATE: ['reason'],
   REASSIGN: ['unit'],
-  RATE_SATISFACTION: ['unit', 'bureau'],
+  RATE_SATISFACTION: ['body', 'bureau'],
   REQUEST_REVIEW: ['reason'],
   ASSIGN_LEADER: ['leader'],
   PAUSE_CLOCK: ['clock'],
@@ -303,7 +303,7 @@ function fieldsFor(type: CommandType, b: Bag, mergeTarget: string): Record<strin
     case 'REASSIGN':
       return withoutUndefined({ unit: b.unit, handler: b.handler, dueIn: b.dueIn });
     case 'RATE_SATISFACTION':
-      return { unit: b.unitRating, bureau: b.bureauRating };
+      return { body: b.unitRating, bureau: b.bureauRating };
     case 'ASSIGN_LEADER':
       return { leader: b.leader };
     case 'PAUSE_CLOCK':

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { caseInUnitScope } from '../../db/case-scope.sql';
 import { listCases, listCasesPage } from '../../db/case.repository';
 import { listIncidents } from '../../db/incident.repository';
-import { listedCaseIds, supervisionCounts } from '../../db/supervision.repository';
+import { listedCases, supervisionCounts } from '../../db/supervision.repository';
 import { caseInScope } from '../../engine/access';
 import { ACTIVE_STATES, FINAL_STATES } from '../../machines/petition.vocabulary';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -130,7 +130,7 @@ describe.each(UNITS)('seen from %s', (scope) => {
     const counts = await supervisionCounts(tdb.db, scope, new Date('2026-03-03T00:00:00.000Z'));
     expect(counts.reduce((sum, u) => sum + u.active, 0)).toBe(open.length);
     expect(counts.reduce((sum, u) => sum + u.listed, 0)).toBe(board.length);
-    expect(sorted(await listedCaseIds(tdb.db, scope, 1000))).toEqual(sorted(board.map((c) => c.id)));
+    expect(sorted((await listedCases(tdb.db, scope, 1000)).map((c) => c.id))).toEqual(sorted(board.map((c) => c.id)));
   });
 });
 

@@ -158,7 +158,7 @@ describe('petitionflow CLI', () => {
 
     const json = await cli(['replay', id, '--json']);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ caseId: id, matchesStored: true, state: 'resolved', steps: expect.any(Array) });
+    expect(JSON.parse(json.stdout)).toMatchObject({ id, matchesStored: true, state: 'resolved', steps: expect.any(Array) });
 
     const before = await cli(['replay', id, '--at', '2000-01-01T00:00:00Z']);
     expect(before.code).toBe(0);

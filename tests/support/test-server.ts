@@ -11,6 +11,7 @@ import { createAuditService } from '../../engine/audit.service';
 import { createPetitionEngine, type EngineDeps, type PetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import type { HumanRole } from '../../machines/petition.vocabulary';
+import { assertNoMismatches, installResponseValidation, type ResponseMismatch } from './response-validation';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const TEST_SECRET = 'test-secret-with-at-least-32-characters!';
@@ -24,6 +25,9 @@ export interface TestServer {
   /** The Ed25519 key the server signs audit checkpoints with. */
   readonly signingKey: KeyObject;
   token(role: HumanRole, unit?: string, user?: string): Promise<string>;
+  /** Responses that did not match the API description so far (each was also turned into a 500). */
+  readonly mismatches: readonly ResponseMismatch[];
+  /** Closes the server and drops its database; throws if any response did not match the API description. */
   close(): Promise<void>;
 }
 
@@ -39,6 +43,13 @@ export interface TestServerOptions {
   readonly onCommitted?: EngineDeps['onCommitted'];
   /** Token lifetime and rate limits; {@link TEST_LIMITS} unless given. */
   readonly limits?: ApiLimits;
+  /** Origins allowed by CORS (`CORS_ORIGINS`); none unless given. */
+  readonly corsOrigins?: readonly string[];
+  /**
+   * Runs on the built app before the response check is installed (its hooks run first): tests of the
+   * check itself use it to spoil a response.
+   */
+  readonly beforeResponseCheck?: (app: FastifyInstance) => void;
 }
 
 /**
@@ -64,6 +75,8 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     incidents,
     onCommitted,
     limits = TEST_LIMITS,
+    corsOrigins,
+    beforeResponseCheck,
   }: TestServerOptions = typeof nowOrOptions === 'function' ? { now: nowOrOptions } : (nowOrOptions ?? {});
   const tdb = await createTestDatabase(label);
   const engine = createPetitionEngine({
@@ -87,7 +100,11 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     limits,
     ...(now && { now }),
     ...(incidents && { incidents }),
+    ...(corsOrigins && { corsOrigins }),
   });
+  beforeResponseCheck?.(app);
+  // Every response of every test is checked against the served API description.
+  const { mismatches } = installResponseValidation(app);
   await app.ready();
   return {
     app,
@@ -95,9 +112,11 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     engine,
     signingKey,
     token: (role, unit = '411621', user = `${role}-1`) => signToken(TEST_SECRET, { sub: user, role, unit }),
+    mismatches,
     async close() {
       await app.close();
       await tdb.drop();
+      assertNoMismatches(mismatches);
     },
   };
 }

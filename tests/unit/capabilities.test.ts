@@ -12,6 +12,8 @@ const EXPECTED: Record<Capability, readonly Role[]> = {
   'incidents.retry': ['supervisor'],
   'supervision.board': ['supervisor', 'leader', 'auditor'],
   'audit.verify': ['supervisor', 'auditor'],
+  'audit.checkpoints.list': ['auditor'],
+  'audit.checkpoints.take': ['supervisor', 'auditor'],
   'audit.replay': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
   'audit.history-csv': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
   'statistics.read': ['supervisor', 'leader', 'auditor'],

@@ -133,6 +133,15 @@ describe('the environment', () => {
       queuePrefix: '{pf}',
     });
   });
+
+  it('reads CORS_ORIGINS as a comma-separated list of origins, empty (CORS off) by default', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: 'https://portal.example.gov.cn, http://localhost:8080' }).corsOrigins).toEqual([
+      'https://portal.example.gov.cn',
+      'http://localhost:8080',
+    ]);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://portal.example.gov.cn/path,*' })).toThrow(/CORS_ORIGINS/);
+  });
 });
 
 describe('the policy file (PETITION_POLICY)', () => {

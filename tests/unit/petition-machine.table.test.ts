@@ -16,6 +16,7 @@ import { COMMAND_TYPES, EVENT_TYPES, type EventType } from '../../machines/petit
 import {
   AT,
   PERMISSIONS,
+  actor,
   VERSION,
   clockChanges,
   clockStatuses,
@@ -330,9 +331,17 @@ describe('deadlines', () => {
     expect(s.can(ev('RATE_SATISFACTION', 'clerk'))).toBe(false);
   });
 
+  test('a rating recorded before the rename (`unit` for the handling body) replays as it was recorded', () => {
+    const delivered = reach('delivered');
+    const recorded = { type: 'RATE_SATISFACTION', unit: 'unsatisfied', bureau: 'satisfied', actor: actor('clerk'), at: AT } as const;
+    expect(delivered.can(recorded)).toBe(true);
+    // The snapshot keeps the recorded shape, so replaying an old trail still matches the case stored from it.
+    expect(send(delivered, recorded).context.satisfaction).toEqual({ unit: 'unsatisfied', bureau: 'satisfied' });
+  });
+
   test('a rating given in time is kept and its window cannot breach', () => {
-    const s = send(reach('delivered'), ev('RATE_SATISFACTION', 'clerk', { unit: 'unsatisfied', bureau: 'satisfied' }));
-    expect(s.context.satisfaction).toEqual({ unit: 'unsatisfied', bureau: 'satisfied' });
+    const s = send(reach('delivered'), ev('RATE_SATISFACTION', 'clerk', { body: 'unsatisfied', bureau: 'satisfied' }));
+    expect(s.context.satisfaction).toEqual({ body: 'unsatisfied', bureau: 'satisfied' });
     expect(s.can(timer(s, 'DEADLINE_BREACHED', 'satisfaction'))).toBe(false);
     expect(s.can(ev('RATE_SATISFACTION', 'clerk'))).toBe(false);
   });
