@@ -2,11 +2,19 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { annualPdf, weeklyPdf } from '../engine/statistics/report-pdf';
 import type { ReportsService } from '../engine/statistics/reports.service';
+import { z } from 'zod';
+import { TAGS } from './openapi';
+import { COMMON_ERRORS, errors } from './schemas/common.schema';
 import { annualQuerySchema, annualReportSchema, weeklyQuerySchema, weeklyReportSchema } from './statistics.schemas';
 
 /** Sends a PDF (bytes, which Fastify does not pass through the JSON response schema). */
 function sendPdf(reply: unknown, file: string, pdf: Buffer): FastifyReply {
   return (reply as FastifyReply).header('content-type', 'application/pdf').header('content-disposition', `inline; filename="${file}"`).send(pdf);
+}
+
+/** A report as JSON, or as PDF with `format=pdf`. */
+function reportResponse<T extends z.ZodType>(description: string, schema: T) {
+  return { description, content: { 'application/json': { schema }, 'application/pdf': { schema: z.string().describe('the printable report') } } };
 }
 
 /** The weekly risk review (研判) and the annual report (Art 41), as JSON or PDF; `statistics.read`. */
@@ -16,9 +24,11 @@ export function registerReportRoutes(app: FastifyInstance, deps: { reports: Repo
     '/reports/weekly',
     {
       schema: {
+        operationId: 'getWeeklyReport',
+        tags: [TAGS.statistics.name],
         summary: 'The weekly risk review (研判): new, repeat, group, skip-level, major, overdue and at-risk matters per unit, with the cases',
         querystring: weeklyQuerySchema,
-        response: { 200: weeklyReportSchema },
+        response: { 200: reportResponse('the weekly review', weeklyReportSchema), ...errors(...COMMON_ERRORS, 403) },
       },
     },
     async (request, reply) => {
@@ -30,9 +40,11 @@ export function registerReportRoutes(app: FastifyInstance, deps: { reports: Repo
     '/reports/annual',
     {
       schema: {
+        operationId: 'getAnnualReport',
+        tags: [TAGS.statistics.name],
         summary: 'The annual report (Art 41): statistics, fields, most complained-of units, transfer/assign/supervision counts, suggestions',
         querystring: annualQuerySchema,
-        response: { 200: annualReportSchema },
+        response: { 200: reportResponse('the annual report', annualReportSchema), ...errors(...COMMON_ERRORS, 403) },
       },
     },
     async (request, reply) => {
