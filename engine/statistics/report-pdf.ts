@@ -92,8 +92,8 @@ export function weeklyPdf(r: WeeklyReport): Promise<Buffer> {
   });
 }
 
-/** The annual report of Art 41 as a PDF. */
-export function annualPdf(r: AnnualReport): Promise<Buffer> {
+/** The annual report of Art 41 as a PDF; with the months of the year, a monthly trend too. */
+export function annualPdf(r: AnnualReport, months: readonly StatsReport[] = []): Promise<Buffer> {
   return render(`${r.unit.name} ${r.year}年度信访工作报告`, (doc) => {
     const s = r.statistics;
     doc.text(`统计期间：${s.period.from} 至 ${s.period.to}（北京时间）`);
@@ -108,5 +108,9 @@ export function annualPdf(r: AnnualReport): Promise<Buffer> {
     heading(doc, '五、建议意见及采纳情况');
     doc.text(`建议意见类 ${r.suggestions.total} 件，采纳（含部分采纳）${r.suggestions.adopted} 件`);
     unitsBlock(doc, s);
+    if (months.length > 0) {
+      heading(doc, '月度走势');
+      for (const m of months) doc.text(`${m.period.from.slice(0, 7)}：${m.counts.matters} 件；化解率 ${pctText(m.rates.resolution.pct)}，满意率 ${pctText(m.rates.satisfaction.pct)}`);
+    }
   });
 }
