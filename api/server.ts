@@ -136,6 +136,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       void reply.header('content-security-policy', CONSOLE_CSP);
     },
   });
+  // Apache ECharts for the dashboard, from the installed package: the console loads nothing from the network.
+  await app.register(fastifyStatic, {
+    root: join(dirname(require.resolve('echarts/package.json')), 'dist'),
+    prefix: `${CONSOLE_PREFIX}/vendor/echarts/`,
+    decorateReply: false,
+    allowedPath: (path) => path === '/echarts.esm.min.mjs',
+    setHeaders: (reply) => {
+      void reply.header('content-security-policy', CONSOLE_CSP);
+    },
+  });
   // The root is where people type the address: send them to the console (no case data, so no token).
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(`${CONSOLE_PREFIX}/`));
 
