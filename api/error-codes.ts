@@ -4,9 +4,12 @@ import type { ErrorCode } from '../engine/errors';
  * Codes the HTTP layer itself answers with, for requests that never reach the engine: a body too large, a
  * content type it cannot read, and a failure nobody planned for.
  */
-export type TransportErrorCode = 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'HEADERS_TOO_LARGE' | 'REQUEST_TIMEOUT' | 'INTERNAL';
+export type TransportErrorCode = 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'INTERNAL';
 
-/** Every `error.code` a caller can see. */
+/**
+ * Every `error.code` a route can answer with. Node's HTTP parser answers two more before any route runs
+ * (`api/client-error.handler.ts`): 431 `HEADERS_TOO_LARGE` and 408 `REQUEST_TIMEOUT`, in the same envelope.
+ */
 export type ApiErrorCode = ErrorCode | TransportErrorCode;
 
 /** What one error code means and the one HTTP status it is sent with. */
@@ -39,8 +42,6 @@ export const ERROR_CODES: Readonly<Record<ApiErrorCode, ErrorCodeEntry>> = {
     meaning: 'the case state does not allow this event for your role; `details` has `state` and `allowedEvents` (当前状态不允许)',
   },
   IDEMPOTENCY_KEY_REUSED: { status: 422, meaning: 'this `Idempotency-Key` was used for a different request (幂等键已用于其他请求)' },
-  HEADERS_TOO_LARGE: { status: 431, meaning: 'the request headers are over 16 KB; answered by the HTTP parser, before any route (请求头过大)' },
-  REQUEST_TIMEOUT: { status: 408, meaning: 'the request did not arrive in time; answered by the HTTP parser, before any route (请求超时)' },
   RATE_LIMITED: { status: 429, meaning: 'too many requests from your user or address in the window; `Retry-After` says when to try again (请求过于频繁)' },
   INTERNAL: { status: 500, meaning: 'a failure on our side; the message says nothing more (内部错误)' },
   UNAVAILABLE: { status: 503, meaning: 'the database or the queue cannot be reached right now; try again later (服务暂不可用)' },

@@ -228,6 +228,16 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       });
     });
 
+  const policyCmd = program.command('policy').description('the clocks and machine version this configuration runs with');
+  policyCmd
+    .command('show')
+    .description('print the effective policy (the statutory defaults overlaid with PETITION_POLICY) as JSON')
+    .action(() => {
+      const { policy } = config();
+      // machineVersion first: it is the line an operator holding a bureau on an older version looks for.
+      out(JSON.stringify({ machineVersion: policy.machineVersion, clocks: policy.clocks }, null, 2));
+    });
+
   program
     .command('migrate')
     .description('bring the database schema up to date and print the migrations applied')

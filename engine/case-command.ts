@@ -68,7 +68,7 @@ async function stepCase(trx: Transaction<Database>, deps: EngineDeps, rec: CaseR
   if (permission !== 'allowed') return { refused: await refuse(trx, rec, snapshot, event, permission, at) };
   const outOfReach = reachRefusal(event, event.actor);
   if (outOfReach !== undefined) return { refused: await recordRefused(trx, rec, snapshot, event, outOfReach, at) };
-  await checkCommandRules(trx, deps.policy, event, rec.id);
+  await checkCommandRules(trx, deps.policy, rec.machineVersion, event, rec.id);
   // Read after the lock is held, in a statement of its own: under READ COMMITTED a statement that waited for
   // the lock still sees the data as of its start, and a concurrent command may just have changed these rows.
   const rows = await listDeadlines(trx, rec.id);

@@ -5,9 +5,6 @@ import { STATE_NAMES, type StateName } from './petition.vocabulary';
 import { MACHINE_VERSION_1, PERMISSIONS_V1, petitionMachineV1 } from './versions/v1';
 import { MACHINE_VERSION_2, PERMISSIONS_V2, petitionMachineV2 } from './versions/v2';
 
-/** The machine new cases start under. */
-export const CURRENT_MACHINE_VERSION = MACHINE_VERSION_2;
-
 export type PetitionMachine = typeof petitionMachineV1;
 export type PetitionSnapshot = SnapshotFrom<PetitionMachine>;
 
@@ -29,6 +26,12 @@ const VERSIONS: Readonly<Record<number, MachineVersion>> = {
 
 /** The numbers of every registered version, oldest first. */
 export const MACHINE_VERSIONS: readonly number[] = Object.keys(VERSIONS).map(Number);
+
+/**
+ * The newest registered version: the policy's default `machineVersion`, the
+ * one new cases start under unless the policy holds them on an older one.
+ */
+export const CURRENT_MACHINE_VERSION: number = Math.max(...MACHINE_VERSIONS);
 
 function versionOf(version: number): MachineVersion {
   const found = VERSIONS[version];

@@ -16,7 +16,7 @@ const recorded = await clerk.POST('/petitions', {
   body: {
     channel: 'letter',
     unit: '411621',
-    petitioner: { name: '于营（化名）', idNumber: '412721199001013411', phone: '18749260000', address: '河南省周口市扶沟县曹里乡' },
+    petitioner: { name: '于营（化名）', idNumber: '41272119900101341X', phone: '18749260000', address: '河南省周口市扶沟县曹里乡' },
     matter: { category: 'education', summary: '县教体局撤并学校，给学生上学带来不便' },
   },
 });

@@ -92,7 +92,7 @@ const bagArb = fc.record({
   opinion: word(80),
   method: fc.constantFrom('in-person', 'post', 'electronic'),
   proof: fc.option(word(16), { nil: undefined }),
-  // P45D and P2M exceed the policy's 30-day maximum (Art 32): refused as VALIDATION when the event is otherwise allowed.
+  // P45D and P2M exceed the policy's 30-day maximum (Art 34): refused as VALIDATION when the event is otherwise allowed.
   duration: fc.constantFrom('P1D', 'P10D', 'P30D', 'PT12H', 'P45D', 'P2M'),
   dueIn: fc.option(fc.constantFrom('P3D', 'P10D', 'PT1H'), { nil: undefined }),
   unitRating: fc.constantFrom('satisfied', 'basically-satisfied', 'unsatisfied'),

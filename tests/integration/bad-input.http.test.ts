@@ -87,7 +87,7 @@ describe('bad input is a 400 naming the fields, and writes nothing', () => {
     await expect400(`/petitions/${caseId}/events`, { type: 'VERIFY', expectedVersion: 'one' }, [['expectedVersion']]);
   });
 
-  it('refuses an extension longer than the policy allows (Art 32)', async () => {
+  it('refuses an extension longer than the policy allows (Art 34)', async () => {
     const res = await s.app.inject({ method: 'GET', url: `/petitions/${caseId}`, headers: { authorization: clerk } });
     expect(res.json().state).toBe('received');
     await expect400(`/petitions/${caseId}/events`, { type: 'REQUEST_EXTENSION', duration: 'one month', reason: 'x' }, [['duration']]);

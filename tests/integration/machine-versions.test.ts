@@ -28,10 +28,9 @@ const clock = fakeClock();
 function engine(machineVersion?: number): PetitionEngine {
   return createPetitionEngine({
     db: tdb.db,
-    policy: DEFAULT_POLICY,
+    policy: machineVersion === undefined ? DEFAULT_POLICY : { ...DEFAULT_POLICY, machineVersion },
     calendar: createChinaCalendar(),
     now: clock.now,
-    ...(machineVersion !== undefined && { machineVersion }),
   });
 }
 

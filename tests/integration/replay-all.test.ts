@@ -57,7 +57,7 @@ beforeAll(async () => {
   queries = createCaseQueryService(tdb.db, clock.now);
   const deps = { db: tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), now: clock.now };
   engine = createPetitionEngine(deps);
-  engineV1 = createPetitionEngine({ ...deps, machineVersion: 1 });
+  engineV1 = createPetitionEngine({ ...deps, policy: { ...DEFAULT_POLICY, machineVersion: 1 } });
 });
 afterAll(async () => {
   await tdb?.drop();
