@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { DEFAULT_API_LIMITS, type ApiLimits } from '../config/load-config';
 import type { Database } from '../db/schema';
+import type { StatisticsFlag } from '../config/policy.schema';
 import type { AuditCheckpointService } from '../engine/audit-checkpoint.service';
 import type { AuditService } from '../engine/audit.service';
 import { createCaseQueryService } from '../engine/case-query.service';
@@ -44,6 +45,8 @@ export interface ServerDeps {
   readonly now?: () => Date;
   /** Retries incidents (the worker runtime); without it `POST /incidents/:id/retry` is refused. */
   readonly incidents?: IncidentRetrier;
+  /** The 四无 criteria of the policy (`statistics.fourNone`); the statistics' default unless given. */
+  readonly fourNone?: readonly StatisticsFlag[] | undefined;
   /** Token lifetime and rate limits (the configuration's `api`); the defaults unless given. */
   readonly limits?: ApiLimits;
   /** Origins whose pages may call the API from a browser (CORS); none unless given. */
@@ -166,7 +169,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerAuditCheckpointRoutes(app, { checkpoints: deps.checkpoints });
   registerIncidentRoutes(app, { incidents: createIncidentService(deps.db), retrier: deps.incidents });
   registerSupervisionRoutes(app, { supervision: createSupervisionService({ db: deps.db, queries, now: deps.now ?? (() => new Date()) }) });
-  const statistics = createStatisticsService({ db: deps.db });
+  const statistics = createStatisticsService({ db: deps.db, fourNone: deps.fourNone });
   registerStatisticsRoutes(app, { statistics });
   registerReportRoutes(app, { reports: createReportsService({ db: deps.db, statistics, now: deps.now ?? (() => new Date()) }) });
   return app;

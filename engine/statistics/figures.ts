@@ -6,6 +6,7 @@
  * in it and `hand` that its handling clock ended in it.
  */
 import { sql, type RawBuilder } from 'kysely';
+import { STATISTICS_FLAGS, type StatisticsFlag } from '../../config/policy.schema';
 import type { Aggregate } from '../../db/statistics.repository';
 import { CHANNELS } from '../../machines/petition.schemas';
 import { ITEM_CLASSES, V3_CLOSURES } from '../../machines/versions/v3/v3.vocabulary';
@@ -18,9 +19,9 @@ const lit = (values: readonly string[]) => sql.join(values.map((v) => sql.lit(v)
 export const RESOLVING_OUTCOMES = ['support', 'adopted', 'partly-adopted', 'mediation-agreement'] as const;
 /** Ratings that count as satisfied (Art 21): 满意 and 基本满意. */
 export const SATISFIED_RATINGS = ['satisfied', 'basically-satisfied'] as const;
-/** The counted flags, in the order reports show them. */
-export const FLAG_NAMES = ['group', 'skipLevel', 'majorUrgent', 'lawRelated', 'repeat', 'first'] as const;
-export type FlagName = (typeof FLAG_NAMES)[number];
+/** The counted flags, in the order reports show them (their one list is the policy schema's). */
+export const FLAG_NAMES = STATISTICS_FLAGS;
+export type FlagName = StatisticsFlag;
 /** The rates, in the order reports show them. */
 export const RATE_NAMES = ['timelyAcceptance', 'onTimeHandling', 'participation', 'satisfaction', 'resolution', 'repeat'] as const;
 export type RateName = (typeof RATE_NAMES)[number];
