@@ -1,0 +1,92 @@
+/**
+ * A small 西华县 for the statistics suites: the county's petition bureau
+ * (registering and transferring), three townships as handling bodies, one
+ * village; a v3 test server over it with a movable clock, and calls made as a
+ * role of a unit.
+ */
+import { upsertUnits } from '../../db/unit.repository';
+import { DEFAULT_POLICY } from '../../config/default-policy';
+import { unitDirectoryOf, type DirectoryUnit } from '../../engine/unit-directory';
+import type { HumanRole } from '../../machines/petition.vocabulary';
+import { fakeClock } from './engine-fixtures';
+import { createTestServer, type TestServer } from './test-server';
+
+export const X = {
+  province: '410000',
+  city: '411600',
+  county: '411622', // 西华县: its petition bureau registers and transfers
+  town1: '411622100', // 西华营镇
+  town2: '411622101', // 址坊镇
+  town3: '411622102', // 红花集镇
+  village: '411622100201', // 西华营镇某村
+  otherCounty: '411621', // 扶沟县: outside 西华's subtree
+} as const;
+
+const TREE: readonly (DirectoryUnit & { level: 'province' | 'city' | 'county' | 'township' | 'village' })[] = [
+  { code: X.province, name: '河南省', kind: 'division', parentCode: null, reviewBody: null, level: 'province' },
+  { code: X.city, name: '周口市', kind: 'division', parentCode: X.province, reviewBody: X.province, level: 'city' },
+  { code: X.county, name: '西华县', kind: 'bureau', parentCode: X.city, reviewBody: X.city, level: 'county' },
+  { code: X.otherCounty, name: '扶沟县', kind: 'bureau', parentCode: X.city, reviewBody: X.city, level: 'county' },
+  { code: X.town1, name: '西华营镇', kind: 'division', parentCode: X.county, reviewBody: X.county, level: 'township' },
+  { code: X.town2, name: '址坊镇', kind: 'division', parentCode: X.county, reviewBody: X.county, level: 'township' },
+  { code: X.town3, name: '红花集镇', kind: 'division', parentCode: X.county, reviewBody: X.county, level: 'township' },
+  { code: X.village, name: '西华营镇某村', kind: 'division', parentCode: X.town1, reviewBody: X.town1, level: 'village' },
+];
+
+/** One HTTP answer (the tests read the JSON freely). */
+export interface Answer {
+  readonly status: number;
+  readonly headers: Record<string, unknown>;
+  readonly raw: Buffer;
+  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** The server, its clock, and calls as a role of a unit. */
+export interface XihuaServer {
+  readonly s: TestServer;
+  readonly clock: ReturnType<typeof fakeClock>;
+  call(role: HumanRole, unit: string, method: 'GET' | 'POST', url: string, payload?: unknown): Promise<Answer>;
+  /** Sends an event and expects a 200 in `state`; returns the view. */
+  send(id: string, role: HumanRole, unit: string, event: Record<string, unknown>, state: string): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Registers a matter (a complaint by letter unless said otherwise) and returns its id. */
+  intake(overrides?: Record<string, unknown>, unit?: string): Promise<string>;
+}
+
+/** A server over the 西华 tree (in the engine's directory and in the `units` table), new cases under version 3. */
+export async function createXihuaServer(label: string, start = '2026-03-02T01:00:00.000Z'): Promise<XihuaServer> {
+  const clock = fakeClock(start);
+  const s = await createTestServer(label, { policy: DEFAULT_POLICY, units: { load: async () => unitDirectoryOf(TREE) }, now: clock.now });
+  await upsertUnits(s.tdb.db, TREE.map((u) => ({ code: u.code, name: u.name, level: u.level, parentCode: u.parentCode })));
+  const call: XihuaServer['call'] = async (role, unit, method, url, payload) => {
+    const res = await s.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${await s.token(role, unit)}` },
+      ...(payload !== undefined && { payload: payload as Record<string, unknown> }),
+    });
+    const json = (res.headers['content-type'] ?? '').toString().startsWith('application/json');
+    return { status: res.statusCode, headers: res.headers, raw: res.rawPayload, body: json ? res.json() : res.body };
+  };
+  return {
+    s,
+    clock,
+    call,
+    async send(id, role, unit, event, state) {
+      const res = await call(role, unit, 'POST', `/petitions/${id}/events`, event);
+      expect({ type: event.type, status: res.status, state: res.body.state, error: res.body.error }).toEqual({ type: event.type, status: 200, state, error: undefined });
+      return res.body;
+    },
+    async intake(overrides = {}, unit = X.county) {
+      const res = await call('clerk', unit, 'POST', '/petitions', {
+        channel: 'letter',
+        unit,
+        class: 'complaint',
+        petitioner: { name: '李某', idNumber: '41272119900101341X', phone: '18749261234', address: '西华县西华营镇' },
+        matter: { category: '土地征收', summary: '征地补偿款发放问题' },
+        ...overrides,
+      });
+      expect({ status: res.status, error: res.body.error }).toEqual({ status: 201, error: undefined });
+      return res.body.id as string;
+    },
+  };
+}
