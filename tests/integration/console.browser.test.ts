@@ -299,6 +299,8 @@ describe('supervision, incidents and audit', () => {
     const summary = `征地补偿 ${Date.now()}`;
     await recordCase(summary);
     const page = await signIn('supervisor', '411600', 'supervisor-city');
+    // A supervisor starts on the dashboard; the cases are one link away.
+    await page.locator('#nav').getByRole('link', { name: /^案件/ }).click();
     await page.getByRole('link', { name: summary }).click();
     await sendEvent(page, 'ESCALATE', { reason: '群众反映强烈，挂牌督办', dueIn: 'P10D' });
     expect(await stateOf(page, 'escalated')).toContain('督办中');
