@@ -4,7 +4,7 @@ import { aggregateFacts, childUnits, placeCounts, unitNames, type AggregateRow }
 import type { Actor } from '../../machines/petition.roles';
 import { unitSubtreePrefix } from '../../machines/unit-tree';
 import { narrowScope, requireCapability } from '../access';
-import { RATE_NAMES, statisticsAggregates, type FlagName, type RateName } from './figures';
+import { RATE_NAMES, statisticsAggregates, type FlagName } from './figures';
 import { periodOfDates, type NamedPeriod } from './period';
 import { countsOf, ratesOf, type StatsCounts, type StatsRates } from './stats-shape';
 
@@ -89,7 +89,7 @@ const PER_BODY = 6;
 function sortValue(u: UnitFigures, key: SortKey): number | string | null {
   if (key === 'code') return u.code;
   if (key === 'matters' || key === 'people') return u.counts[key];
-  return u.rates[key as RateName].pct;
+  return u.rates[key].pct;
 }
 
 /** Ranks child units: by the key (nulls last whatever the order), then by code. */

@@ -1,3 +1,4 @@
+/* global process, Buffer */
 // Prints the text of the PDF read from stdin, page by page, as pdf.js extracts it
 // (the legacy build runs in Node without a canvas). Run as its own process:
 // pdf.js is an ES module, which the test runner's CommonJS cannot load.

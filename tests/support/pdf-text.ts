@@ -5,7 +5,7 @@ import { join } from 'node:path';
 export function pdfText(pdf: Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(process.execPath, [join(__dirname, 'pdf-text.mjs')], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
-      if (err) reject(err);
+      if (err) reject(new Error(`pdf-text.mjs failed: ${err.message}`));
       else resolve(stdout);
     });
     child.stdin?.end(pdf);
