@@ -17,52 +17,103 @@ export interface ChildPrefix {
 /** One aggregate: a name and its SQL over the rows of `f` (which has the booleans `reg`, `acc`, `hand`). */
 export type Aggregate = readonly [name: string, expr: RawBuilder<number>];
 
-/** One row of the aggregate: `child` null for the whole scope; `category` / `body` set on their breakdown rows. */
-export interface AggregateRow {
-  readonly child: string | null;
-  readonly category: string | null;
-  readonly body: string | null;
-  readonly grouping: number;
-  readonly values: Readonly<Record<string, number>>;
-}
-
 const inPeriod = (column: string, p: Period) => sql`(${sql.ref(column)} >= ${p.from} and ${sql.ref(column)} < ${p.to})`;
 
+/** The facts columns the figures read (the aggregate never needs the others). */
+const FACT_COLUMNS = sql.raw(
+  [
+    'unit', 'body_unit', 'channel', 'class', 'category', 'head_count', 'flag_group', 'flag_skip_level', 'flag_law_related',
+    'flag_major_urgent', 'flag_repeat', 'flag_first', 'acceptance', 'handling', 'answered_at', 'outcome', 'delivered_at',
+    'rating_body', 'rating_bureau', 'closure', 'transferred', 'assigned', 'supervised',
+  ].map((c) => `cf.${c}`).join(', '),
+);
+
 /**
- * Every figure of a scope and period in one statement over `case_facts`: the
- * rows registered in the period (`reg`), those whose intake clocks ended in it
- * (`acc`) or whose handling clock ended in it (`hand`), each row tagged with
- * the child unit whose subtree holds its registering unit; grouped for the
- * whole scope, per child, per category and per handling body.
+ * `unitSubtreePrefix` (machines/unit-tree.ts) in SQL, for units read in the
+ * same statement: a 6-digit code ending in 0000 or 00 names its province or
+ * city by its first 2 or 4 digits; every other code is its own prefix.
+ * tests/integration/statistics-sql.test.ts holds the two equal.
  */
-export async function aggregateFacts(
-  db: Kysely<Database>,
-  q: { readonly scopePrefix: string; readonly children: readonly ChildPrefix[]; readonly period: Period; readonly aggregates: readonly Aggregate[] },
-): Promise<AggregateRow[]> {
+export function subtreePrefixSql(code: RawBuilder<string>): RawBuilder<string> {
+  return sql<string>`(case when ${code} ~ '^[0-9]{2}0000$' then left(${code}, 2) when ${code} ~ '^[0-9]{4}00$' then left(${code}, 4) else ${code} end)`;
+}
+
+/**
+ * Every figure of a scope and period in one statement: the scope's child
+ * units (from the tree), the facts rows of the scope registered in the
+ * period (`reg`), or whose intake clocks (`acc`) or handling clock (`hand`)
+ * ended in it, each tagged with the child whose subtree holds its registering
+ * unit; the aggregates for the whole scope and per child, the matters per
+ * category and per handling body (with names), as one row of JSON.
+ */
+export function aggregateFactsQuery(q: {
+  readonly scopeUnit: string;
+  readonly scopePrefix: string;
+  readonly period: Period;
+  readonly aggregates: readonly Aggregate[];
+}): RawBuilder<AggregateRow> {
   const like = `${q.scopePrefix}%`;
   const cols = q.aggregates.map(([name, expr]) => sql`coalesce(${expr}, 0)::int as ${sql.id(name)}`);
-  const { rows } = await sql<Record<string, unknown>>`
-    with f as (
-      select cf.*, ch.code as child,
+  return sql<AggregateRow>`
+    with ch as (
+      select code, name, ${subtreePrefixSql(sql`code`)} || '%' as pattern from units where parent_code = ${q.scopeUnit}
+    ),
+    f as materialized (
+      select ${FACT_COLUMNS}, ch.code as child,
         ${inPeriod('cf.registered_at', q.period)} as reg,
         coalesce(${inPeriod('cf.acceptance_at', q.period)}, false) as acc,
         coalesce(${inPeriod('cf.handling_at', q.period)}, false) as hand
       from case_facts cf
-      left join unnest(${q.children.map((c) => c.code)}::text[], ${q.children.map((c) => `${c.prefix}%`)}::text[]) as ch(code, pattern)
-        on cf.unit like ch.pattern
+      left join ch on cf.unit like ch.pattern
       where cf.unit like ${like}
         and (${inPeriod('cf.registered_at', q.period)} or ${inPeriod('cf.acceptance_at', q.period)} or ${inPeriod('cf.handling_at', q.period)})
-    )
-    select child, category, body_unit as body, grouping(child, category, body_unit)::int as grouping, ${sql.join(cols)}
-    from f group by grouping sets ((), (child), (category), (body_unit))`.execute(db);
-  const names = q.aggregates.map(([name]) => name);
-  return rows.map((r) => ({
-    child: (r.child as string | null) ?? null,
-    category: (r.category as string | null) ?? null,
-    body: (r.body as string | null) ?? null,
-    grouping: Number(r.grouping),
-    values: Object.fromEntries(names.map((n) => [n, Number(r[n])])),
-  }));
+    ),
+    a as (select child, grouping(child)::int as whole, ${sql.join(cols)} from f group by grouping sets ((), (child))),
+    c as (select category, count(*)::int as matters from f where reg group by category),
+    b as (select body_unit as body, count(*)::int as matters from f where reg and body_unit is not null group by body_unit)
+    select (select name from units where code = ${q.scopeUnit}) as name,
+      (select json_agg(json_build_object('code', code, 'name', name) order by code) from ch) as children,
+      (select json_agg(a) from a) as totals,
+      (select json_agg(c) from c) as categories,
+      (select json_agg(json_build_object('body', b.body, 'name', u.name, 'matters', b.matters)) from b left join units u on u.code = b.body) as bodies`;
+}
+
+/** The one row of {@link aggregateFactsQuery}. */
+interface AggregateRow {
+  readonly name: string | null;
+  readonly children: { code: string; name: string }[] | null;
+  readonly totals: Record<string, unknown>[] | null;
+  readonly categories: { category: string; matters: number }[] | null;
+  readonly bodies: { body: string; name: string | null; matters: number }[] | null;
+}
+
+/** The figures of {@link aggregateFactsQuery}. */
+export interface AggregateResult {
+  /** The scope unit's name, null when the tree does not know it. */
+  readonly name: string | null;
+  /** The scope's child units in the tree, by code. */
+  readonly children: readonly { readonly code: string; readonly name: string }[];
+  readonly total: Readonly<Record<string, number>>;
+  readonly perChild: ReadonlyMap<string, Readonly<Record<string, number>>>;
+  readonly categories: readonly { readonly category: string; readonly matters: number }[];
+  readonly bodies: readonly { readonly body: string; readonly name: string | null; readonly matters: number }[];
+}
+
+/** Runs {@link aggregateFactsQuery}: one round trip. */
+export async function aggregateFacts(db: Kysely<Database>, q: Parameters<typeof aggregateFactsQuery>[0]): Promise<AggregateResult> {
+  const { rows } = await aggregateFactsQuery(q).execute(db);
+  const row = rows[0];
+  const numbers = (r: Record<string, unknown>) => Object.fromEntries(q.aggregates.map(([name]) => [name, Number(r[name] ?? 0)]));
+  const totals = row?.totals ?? [];
+  const total = totals.find((r) => r.whole === 1);
+  return {
+    name: row?.name ?? null,
+    children: row?.children ?? [],
+    total: total === undefined ? {} : numbers(total),
+    perChild: new Map(totals.filter((r) => r.whole === 0 && r.child !== null).map((r) => [String(r.child), numbers(r)])),
+    categories: row?.categories ?? [],
+    bodies: row?.bodies ?? [],
+  };
 }
 
 /** Matters and the 四无 flags of each township and village under a scope, zeros included. */

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { aggregateFacts, childUnits, placeCounts, unitNames, type AggregateRow } from '../../db/statistics.repository';
+import { aggregateFacts, placeCounts, unitNames } from '../../db/statistics.repository';
 import type { Actor } from '../../machines/petition.roles';
 import { unitSubtreePrefix } from '../../machines/unit-tree';
 import { narrowScope, requireCapability } from '../access';
@@ -81,11 +81,6 @@ export interface StatisticsDeps {
   readonly fourNone?: readonly FlagName[] | undefined;
 }
 
-const TOTAL = 7; // grouping(child, category, body_unit) of the () set
-const PER_CHILD = 3;
-const PER_CATEGORY = 5;
-const PER_BODY = 6;
-
 function sortValue(u: UnitFigures, key: SortKey): number | string | null {
   if (key === 'code') return u.code;
   if (key === 'matters' || key === 'people') return u.counts[key];
@@ -111,30 +106,16 @@ export function createStatisticsService(deps: StatisticsDeps): StatisticsService
   async function statsOver(actor: Actor, requested: string | undefined, period: NamedPeriod, sort: SortKey = 'matters', order: 'asc' | 'desc' = 'desc'): Promise<StatsReport> {
     requireCapability(actor, 'statistics.read');
     const unit = narrowScope(requested, actor);
-    const children = await childUnits(deps.db, unit);
-    const rows = await aggregateFacts(deps.db, {
-      scopePrefix: unitSubtreePrefix(unit),
-      children: children.map((c) => ({ code: c.code, prefix: unitSubtreePrefix(c.code) })),
-      period,
-      aggregates: statisticsAggregates(),
-    });
-    const byGrouping = (g: number) => rows.filter((r) => r.grouping === g);
-    const total = byGrouping(TOTAL)[0];
-    const perChild = new Map(byGrouping(PER_CHILD).map((r) => [r.child, r] as [string | null, AggregateRow]));
-    const bodies = byGrouping(PER_BODY).filter((r) => r.body !== null && (r.values.matters ?? 0) > 0);
-    const names = await unitNames(deps.db, [unit, ...bodies.map((b) => b.body ?? '')]);
-    const units = children.map((c) => ({ code: c.code, name: c.name, counts: countsOf(perChild.get(c.code)), rates: ratesOf(perChild.get(c.code)) }));
+    const figures = await aggregateFacts(deps.db, { scopeUnit: unit, scopePrefix: unitSubtreePrefix(unit), period, aggregates: statisticsAggregates() });
+    const units = figures.children.map((c) => ({ ...c, counts: countsOf(figures.perChild.get(c.code)), rates: ratesOf(figures.perChild.get(c.code)) }));
     return {
-      unit: { code: unit, name: names.get(unit) ?? unit },
+      unit: { code: unit, name: figures.name ?? unit },
       period: { from: period.fromDate, to: period.toDate },
-      counts: countsOf(total),
-      rates: ratesOf(total),
-      byCategory: byGrouping(PER_CATEGORY)
-        .filter((r) => r.category !== null && (r.values.matters ?? 0) > 0)
-        .map((r) => ({ category: r.category ?? '', matters: r.values.matters ?? 0 }))
-        .sort((a, b) => b.matters - a.matters || a.category.localeCompare(b.category)),
-      bodies: bodies
-        .map((b) => ({ code: b.body ?? '', name: names.get(b.body ?? '') ?? b.body ?? '', matters: b.values.matters ?? 0 }))
+      counts: countsOf(figures.total),
+      rates: ratesOf(figures.total),
+      byCategory: [...figures.categories].sort((a, b) => b.matters - a.matters || a.category.localeCompare(b.category)),
+      bodies: figures.bodies
+        .map((b) => ({ code: b.body, name: b.name ?? b.body, matters: b.matters }))
         .sort((a, b) => b.matters - a.matters || a.code.localeCompare(b.code)),
       units: rankUnits(units, sort, order),
     };

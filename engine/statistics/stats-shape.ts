@@ -1,4 +1,3 @@
-import type { AggregateRow } from '../../db/statistics.repository';
 import { CHANNELS } from '../../machines/petition.schemas';
 import { ITEM_CLASSES, V3_CLOSURES } from '../../machines/versions/v3/v3.vocabulary';
 import { FLAG_NAMES, RATE_NAMES, rateOf, type FlagName, type Rate, type RateName } from './figures';
@@ -33,9 +32,12 @@ export type StatsRates = Readonly<Record<RateName, Rate>>;
 const per = <K extends string>(keys: readonly K[], prefix: string, v: Readonly<Record<string, number>>) =>
   Object.fromEntries(keys.map((k) => [k, v[`${prefix}.${k}`] ?? 0])) as Record<K, number>;
 
+/** The aggregate values of a scope or unit, by name (none: all zero). */
+type Values = Readonly<Record<string, number>> | undefined;
+
 /** The counts of one aggregate row. */
-export function countsOf(row: AggregateRow | undefined): StatsCounts {
-  const v = row?.values ?? {};
+export function countsOf(values: Values): StatsCounts {
+  const v = values ?? {};
   const n = (name: string) => v[name] ?? 0;
   return {
     matters: n('matters'),
@@ -55,7 +57,7 @@ export function countsOf(row: AggregateRow | undefined): StatsCounts {
 }
 
 /** The rates of one aggregate row. */
-export function ratesOf(row: AggregateRow | undefined): StatsRates {
-  const v = row?.values ?? {};
+export function ratesOf(values: Values): StatsRates {
+  const v = values ?? {};
   return Object.fromEntries(RATE_NAMES.map((r) => [r, rateOf(v[`rate.${r}.num`] ?? 0, v[`rate.${r}.den`] ?? 0)])) as StatsRates;
 }
