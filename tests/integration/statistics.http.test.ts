@@ -25,6 +25,16 @@ afterAll(async () => {
 
 const stats = (query: string, role: 'supervisor' | 'leader' | 'auditor' = 'leader', unit: string = X.city) => x.call(role, unit, 'GET', `/stats?${query}`);
 
+/** Fires a clock's timer as the workers do, its reminders first, until it breaches. */
+async function breach(id: string, clock: string): Promise<void> {
+  for (let fired = 0; fired < 10; fired++) {
+    const outcome = await fireTimer(x.s.engine, x.s.tdb.db, id, clock as Parameters<typeof fireTimer>[2], 1);
+    if (outcome === 'breached') return;
+    expect(outcome).toBe('reminded');
+  }
+  throw new Error(`${clock} did not breach`);
+}
+
 /** Registered at the bureau, transferred to a township, accepted there: returns the id. */
 async function accepted(overrides: Record<string, unknown> = {}, body: string = X.town1): Promise<string> {
   const id = await x.intake(overrides);
