@@ -109,14 +109,14 @@ describe('each rate by hand, May 2026 (A-E at the bureau, G at 址坊镇)', () =
 
     // C's dispatch clock (15 days, Art 22) breaches; then it is transferred, accepted and answered in May.
     x.clock.set('2026-05-25T01:00:00.000Z');
-    expect(await fireTimer(x.s.engine, x.s.tdb.db, ids.C, 'dispatch', 1)).toBe('breached');
+    await breach(ids.C, 'dispatch');
     await x.send(ids.C, 'clerk', X.county, { type: 'TRANSFER', toUnit: X.town1 }, 'transferred');
     await x.send(ids.C, 'handler', X.town1, { type: 'ACCEPT', noticeMethod: 'post' }, 'accepted');
     await answered(ids.C, 'not-support', 'unsatisfied');
 
     // B's handling clock (60 days from acceptance, Art 34) breaches in July; it is answered after.
     x.clock.set('2026-07-06T01:00:00.000Z');
-    expect(await fireTimer(x.s.engine, x.s.tdb.db, ids.B, 'handling', 1)).toBe('breached');
+    await breach(ids.B, 'handling');
     await x.send(ids.B, 'handler', X.town1, { type: 'RESOLVE', outcome: 'explain', opinion: '已作解释说明' }, 'answered');
   });
 
