@@ -16,6 +16,8 @@ import type { PetitionEngine } from '../engine/petition.engine';
 import { createSupervisionService } from '../engine/supervision.service';
 import { createStatisticsService } from '../engine/statistics/statistics.service';
 import { createReportsService } from '../engine/statistics/reports.service';
+import type { UnitDirectory } from '../engine/unit-directory.service';
+import { createUnitService } from '../engine/unit.service';
 import type { Actor } from '../machines/petition.roles';
 import { bearerToken, verifyToken } from './auth';
 import { handleClientError } from './client-error.handler';
@@ -31,6 +33,7 @@ import { registerSupervisionRoutes } from './supervision.routes';
 import { registerStatisticsRoutes } from './statistics.routes';
 import { registerReportRoutes } from './report.routes';
 import { registerPetitionRoutes } from './petition.routes';
+import { registerUnitRoutes } from './unit.routes';
 
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
 export interface ServerDeps {
@@ -51,6 +54,8 @@ export interface ServerDeps {
   readonly limits?: ApiLimits;
   /** Origins whose pages may call the API from a browser (CORS); none unless given. */
   readonly corsOrigins?: readonly string[];
+  /** The process's unit directory (shared with the engine); a directory of its own unless given. */
+  readonly units?: UnitDirectory;
 }
 
 declare module 'fastify' {
@@ -172,5 +177,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const statistics = createStatisticsService({ db: deps.db, fourNone: deps.fourNone });
   registerStatisticsRoutes(app, { statistics });
   registerReportRoutes(app, { reports: createReportsService({ db: deps.db, statistics, now: deps.now ?? (() => new Date()) }) });
+  registerUnitRoutes(app, { units: createUnitService(deps.db, deps.units) });
   return app;
 }

@@ -71,6 +71,7 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
         ...(options.now !== undefined && { now: options.now }),
       }),
       db: opened.db,
+      units: opened.units,
       authSecret: resolveAuthSecret(config),
       logger,
       limits: config.api,

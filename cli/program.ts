@@ -24,7 +24,7 @@ import { migrateAsOwner } from '../engine/database-roles.service';
 import { NotFoundError, TrailBrokenError, ValidationError } from '../engine/errors';
 import { createIncidentService } from '../engine/incident.service';
 import { unitFileSchema } from '../engine/unit-import';
-import { createUnitService } from '../engine/unit.service';
+import { createUnitService, type UnitRecord } from '../engine/unit.service';
 import { divisionCodeSchema } from '../machines/petition.roles';
 import { HUMAN_ROLES } from '../machines/petition.vocabulary';
 import { createLogger } from '../app/logger';
@@ -60,6 +60,16 @@ class CliFailure extends Error {
     super(message);
     this.name = 'CliFailure';
   }
+}
+
+/** One line of `units list`: code, kind, level, name, then the parent, a configured review body and the short name. */
+export function unitLine(u: UnitRecord): string {
+  const extras = [
+    u.parentCode === null ? '' : `parent ${u.parentCode}`,
+    u.reviewBody === null ? '' : `review ${u.reviewBody}`,
+    u.shortName === null ? '' : `short ${u.shortName}`,
+  ].filter((x) => x !== '');
+  return `${u.code.padEnd(12)} ${u.kind.padEnd(10)} ${u.level.padEnd(9)} ${u.name}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}`;
 }
 
 /** Found by walking up from this file: `cli/` under tsx and jest, `dist/cli/` when compiled. */
@@ -194,10 +204,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       });
     });
 
-  const units = program.command('units').description('the administrative unit tree (province > city > county > township > village)');
+  const units = program
+    .command('units')
+    .description('the unit tree: divisions (province > city > county > township > village), their petition bureaus and departments');
   units
     .command('import')
-    .description('load units from a JSON file: [{"code","name","level","parentCode"}], inserting or renaming')
+    .description(
+      'load units from a JSON file: [{"code","name","level","kind","parentCode","reviewBody"?,"shortName"?}] (kind division, bureau or department; a file without kinds loads as divisions), inserting or updating',
+    )
     .argument('<file>', 'path of the JSON file')
     .action(async (file: string) => {
       let raw: unknown;
@@ -221,10 +235,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     });
   units
     .command('list')
-    .description('print the unit tree')
+    .description('print the unit tree: code, kind, level, name, parent, review body (when not the parent), short name')
     .action(async () => {
       await withDatabase(config(), async (db) => {
-        for (const u of await createUnitService(db).list()) out(`${u.code.padEnd(12)} ${u.level.padEnd(9)} ${u.name}`);
+        for (const u of await createUnitService(db).list()) out(unitLine(u));
       });
     });
 

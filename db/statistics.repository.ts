@@ -126,7 +126,7 @@ export interface PlaceCounts {
 }
 
 /**
- * Every township and village of the unit tree under a scope with its matters
+ * Every township and village (the governments, not their departments) of the unit tree under a scope with its matters
  * registered in the period (its own and its subtree's) and, per flag, how many
  * carried it: one scan of the scope's facts, each counted for its township
  * (the first 9 digits) and its village (12), joined to the tree so that units
@@ -148,7 +148,7 @@ export async function placeCounts(db: Kysely<Database>, q: { readonly scopePrefi
     )
     select u.code, u.name, u.level, coalesce(a.matters, 0)::int as matters ${flagCols.length > 0 ? sql`, ${sql.join(flagCols)}` : sql``}
     from units u left join a on a.code = u.code
-    where u.code like ${like} and u.level in ('township', 'village')
+    where u.code like ${like} and u.kind = 'division' and u.level in ('township', 'village')
     order by u.code`.execute(db);
   return rows.map((r) => ({
     code: String(r.code),

@@ -3,9 +3,9 @@ import type { DeadlineRecord } from '../db/deadline.repository';
 import type { z } from 'zod';
 import { allowedEvents } from '../machines/event-permission';
 import type { ClockName } from '../machines/petition.vocabulary';
-import { restore, stateName, type PetitionSnapshot, type StoredSnapshot } from '../machines/petition.registry';
+import { caseUnitsOf, restore, stateName, type PetitionSnapshot, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
-import { intakeFor } from './access';
+import { caseWithUnitNow, intakeFor } from './access';
 import type { deadlineViewSchema, petitionViewSchema } from './case-view.schema';
 
 /** A deadline as callers see it; the type is the schema's, so the two cannot drift. */
@@ -75,7 +75,8 @@ export function toPetitionView(
     mergedInto: c.mergedInto,
     closure: c.closure,
     deadlines: deadlines.map(toDeadlineView),
-    allowedEvents: allowedEvents(snapshot, viewer.role, now.toISOString()),
+    // A unit the case only passed through reads it and sends nothing.
+    allowedEvents: caseWithUnitNow(caseUnitsOf(rec.machineVersion, snapshot), viewer.unit) ? allowedEvents(snapshot, viewer.role, now.toISOString()) : [],
     createdAt: rec.createdAt.toISOString(),
     updatedAt: rec.updatedAt.toISOString(),
   };

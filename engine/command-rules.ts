@@ -2,7 +2,6 @@ import type { Transaction } from 'kysely';
 import type { Policy } from '../config/policy.schema';
 import { findCase } from '../db/case.repository';
 import type { Database } from '../db/schema';
-import { isAssignableUnit } from '../db/unit.repository';
 import { durationMillis } from '../machines/iso-duration';
 import type { PetitionEvent } from '../machines/petition.machine';
 import { isFinalState, type ClockName } from '../machines/petition.vocabulary';
@@ -72,15 +71,12 @@ function checkPolicyLimits(policy: Policy, machineVersion: number, event: Petiti
 
 /**
  * The rules of a command the machine cannot hold because they need the policy
- * or other rows (the unit tree, the merge target). Checked once the event is
+ * or other rows (the merge target; the unit tree is reach's, engine/access). Checked once the event is
  * permitted (machines/event-permission.ts), under the case lock, before the
  * transition; each failure is a VALIDATION error naming the field.
  */
 export async function checkCommandRules(trx: Transaction<Database>, policy: Policy, machineVersion: number, event: PetitionEvent, caseId: string): Promise<void> {
   checkPolicyLimits(policy, machineVersion, event);
-  if ((event.type === 'ASSIGN' || event.type === 'REASSIGN') && !(await isAssignableUnit(trx, event.unit))) {
-    throw new ValidationError('unknown unit', [{ path: ['unit'], message: 'not a unit of the loaded unit tree' }]);
-  }
   if (event.type === 'MERGE') {
     // Looked up within the sender's units: a case outside them is answered as one that does not exist.
     const target = event.intoCaseId === caseId ? undefined : await findCase(trx, event.intoCaseId, event.actor.unit);

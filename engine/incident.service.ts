@@ -3,7 +3,7 @@ import { findCase } from '../db/case.repository';
 import { findIncident, listIncidents, recordIncident, setIncidentStatus, type IncidentRecord } from '../db/incident.repository';
 import type { Database } from '../db/schema';
 import type { Actor } from '../machines/petition.roles';
-import { caseInScope, requireCapability } from './access';
+import { requireCapability } from './access';
 import { NotFoundError } from './errors';
 import { decodePageCursor, pageOf } from './page-cursor';
 
@@ -62,8 +62,9 @@ export function createIncidentService(db: Kysely<Database>): IncidentService {
     async findForRetry(id, actor) {
       requireCapability(actor, 'incidents.retry');
       const incident = await findIncident(db, id);
-      const c = incident?.caseId == null ? undefined : await findCase(db, incident.caseId);
-      if (incident === undefined || c === undefined || !caseInScope(c, actor.unit)) throw new NotFoundError('incident');
+      // Looked up within the actor's units (the one scope predicate): a case outside them is as good as absent.
+      const c = incident?.caseId == null ? undefined : await findCase(db, incident.caseId, actor.unit);
+      if (incident === undefined || c === undefined) throw new NotFoundError('incident');
       return incident;
     },
     listAll: (q) => listIncidents(db, { all: q.all === true, limit: q.limit }),

@@ -126,6 +126,27 @@ describe('petitionflow CLI', () => {
     expect(Number(cases.rows[0]?.n)).toBe(5);
   });
 
+  it('units import takes kinds, review bodies and short names (a file without kinds loads as divisions); units list shows them', async () => {
+    const file = join(dataDir, 'units.json');
+    await writeFile(
+      file,
+      JSON.stringify([
+        { code: '411621-16', name: '扶沟县民政局', level: 'county', kind: 'department', parentCode: '411621', reviewBody: '411600-11' },
+        { code: '411621207', name: '某乡', level: 'township', parentCode: '411621' },
+      ]),
+    );
+    expect(await cli(['units', 'import', file])).toMatchObject({ code: 0, stdout: '2 units imported\n' });
+    const listed = lines((await cli(['units', 'list'])).stdout);
+    expect(listed).toContain(`${'411621-16'.padEnd(12)} department county    扶沟县民政局 (parent 411621, review 411600-11)`);
+    expect(listed).toContain(`${'411621-01'.padEnd(12)} bureau     county    扶沟县信访局 (parent 411621, short 扶信)`);
+    expect(listed).toContain(`${'411621207'.padEnd(12)} division   township  某乡 (parent 411621)`);
+    // A department whose parent is not its division is refused, naming the field; nothing is written.
+    await writeFile(file, JSON.stringify([{ code: '411621-17', name: 'x', level: 'county', kind: 'department', parentCode: '411622' }]));
+    const bad = await cli(['units', 'import', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/parentCode/);
+  });
+
   it('token prints a JWT that verifyToken accepts', async () => {
     const run = await cli(['token', '--role', 'supervisor', '--unit', '411600', '--user', 'zhoukou-sup-1', '--expires', '1h']);
     expect(run).toMatchObject({ code: 0, stderr: '' });

@@ -28,7 +28,7 @@ const stats = (query: string, role: 'supervisor' | 'leader' | 'auditor' = 'leade
 /** Fires a clock's timer as the workers do, its reminders first, until it breaches. */
 async function breach(id: string, clock: string): Promise<void> {
   for (let fired = 0; fired < 10; fired++) {
-    const outcome = await fireTimer(x.s.engine, x.s.tdb.db, id, clock as Parameters<typeof fireTimer>[2], 1);
+    const outcome = await fireTimer(x.s.engine, x.s.tdb.db, id, clock as never, 1);
     if (outcome === 'breached') return;
     expect(outcome).toBe('reminded');
   }
@@ -38,7 +38,7 @@ async function breach(id: string, clock: string): Promise<void> {
 /** Registered at the bureau, transferred to a township, accepted there: returns the id. */
 async function accepted(overrides: Record<string, unknown> = {}, body: string = X.town1): Promise<string> {
   const id = await x.intake(overrides);
-  await x.send(id, 'clerk', X.county, { type: 'TRANSFER', toUnit: body }, 'transferred');
+  await x.send(id, 'clerk', X.bureau, { type: 'TRANSFER', toUnit: body }, 'transferred');
   await x.send(id, 'handler', body, { type: 'ACCEPT', noticeMethod: 'post' }, 'accepted');
   return id;
 }
@@ -47,7 +47,7 @@ async function accepted(overrides: Record<string, unknown> = {}, body: string = 
 async function answered(id: string, outcome: string, rating: string | null, body: string = X.town1): Promise<void> {
   await x.send(id, 'handler', body, { type: 'RESOLVE', outcome, opinion: '经调查核实，答复如下' }, 'answered');
   await x.send(id, 'handler', body, { type: 'DELIVER', method: 'in-person' }, 'delivered');
-  if (rating !== null) await x.send(id, 'clerk', X.county, { type: 'RATE_SATISFACTION', body: rating, bureau: 'satisfied' }, 'delivered');
+  if (rating !== null) await x.send(id, 'clerk', X.bureau, { type: 'RATE_SATISFACTION', body: rating, bureau: 'satisfied' }, 'delivered');
 }
 
 describe('the 西华 line: 121 matters, 99.2% resolved, 95.9% satisfied, no repeat visits', () => {
@@ -98,7 +98,7 @@ describe('each rate by hand, May 2026 (A-E at the bureau, G at 址坊镇)', () =
     ids.D = await accepted();
     ids.C = await x.intake({ matter: { category: '劳动社保', summary: '拖欠工资' } });
     ids.E = await x.intake();
-    await x.send(ids.E, 'clerk', X.county, { type: 'WITHDRAW', reason: '已自行协商解决' }, 'closed');
+    await x.send(ids.E, 'clerk', X.bureau, { type: 'WITHDRAW', reason: '已自行协商解决' }, 'closed');
     // G: a group of 12 registered by the township itself, which accepts its own matter.
     ids.G = await x.intake({ channel: 'visit', flags: { group: { headCount: 12 } } }, X.town2);
     await x.send(ids.G, 'handler', X.town2, { type: 'ACCEPT', noticeMethod: 'in-person' }, 'accepted');
@@ -110,7 +110,7 @@ describe('each rate by hand, May 2026 (A-E at the bureau, G at 址坊镇)', () =
     // C's dispatch clock (15 days, Art 22) breaches; then it is transferred, accepted and answered in May.
     x.clock.set('2026-05-25T01:00:00.000Z');
     await breach(ids.C, 'dispatch');
-    await x.send(ids.C, 'clerk', X.county, { type: 'TRANSFER', toUnit: X.town1 }, 'transferred');
+    await x.send(ids.C, 'clerk', X.bureau, { type: 'TRANSFER', toUnit: X.town1 }, 'transferred');
     await x.send(ids.C, 'handler', X.town1, { type: 'ACCEPT', noticeMethod: 'post' }, 'accepted');
     await answered(ids.C, 'not-support', 'unsatisfied');
 
@@ -175,13 +175,20 @@ describe('each rate by hand, May 2026 (A-E at the bureau, G at 址坊镇)', () =
 
   it('lists every child unit with its name, zeros included, ranked by the sort', async () => {
     const { body } = await stats(`unit=${X.county}&from=2026-05-01&to=2026-05-31&sort=matters`);
-    expect(body.units.map((u: { code: string; name: string }) => [u.code, u.name])).toEqual([
-      [X.town2, '址坊镇'],
-      [X.town1, '西华营镇'],
-      [X.town3, '红花集镇'],
+    expect(body.units.map((u: { code: string; name: string; counts: { matters: number } }) => [u.code, u.name, u.counts.matters])).toEqual([
+      [X.bureau, '西华县信访局', 5],
+      [X.town2, '址坊镇', 1],
+      [X.town1, '西华营镇', 0],
+      [X.town3, '红花集镇', 0],
     ]);
+    // The bureau's intake clocks: A, B, D in time, C late → 75.0; 址坊镇's 100.0; the others have none and come last.
     const byTimely = await stats(`unit=${X.county}&from=2026-05-01&to=2026-05-31&sort=timelyAcceptance&order=asc`);
-    expect(byTimely.body.units[0].code).toBe(X.town2); // the only one with a value; the others have none and come last
+    expect(byTimely.body.units.map((u: { code: string; rates: { timelyAcceptance: { pct: number | null } } }) => [u.code, u.rates.timelyAcceptance.pct])).toEqual([
+      [X.bureau, 75],
+      [X.town2, 100],
+      [X.town1, null],
+      [X.town3, null],
+    ]);
     expect(body.byCategory).toEqual([
       { category: '土地征收', matters: 5 },
       { category: '劳动社保', matters: 1 },
@@ -251,7 +258,8 @@ describe('exports', () => {
     expect(at(total, '化解率(%)')).toBe('99.2');
     expect(at(total, '满意率(%)')).toBe('95.9');
     expect(at(total, '统计起始日')).toBe('2026-03-01');
-    expect(children.map((l) => at(l, '单位'))).toEqual(['西华营镇', '址坊镇', '红花集镇']);
+    expect(children.map((l) => at(l, '单位'))).toEqual(['西华县信访局', '西华营镇', '址坊镇', '红花集镇']);
+    expect(at(children[0], '登记件数')).toBe('121');
   });
 
   it('XLSX: a workbook with the same table', async () => {

@@ -9,6 +9,7 @@ import { buildServer } from '../../api/server';
 import { createAuditCheckpointService } from '../../engine/audit-checkpoint.service';
 import { createAuditService } from '../../engine/audit.service';
 import { createPetitionEngine, type EngineDeps, type PetitionEngine } from '../../engine/petition.engine';
+import { createUnitDirectory, type UnitDirectory } from '../../engine/unit-directory.service';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import type { HumanRole } from '../../machines/petition.vocabulary';
 import { assertNoMismatches, installResponseValidation, type ResponseMismatch } from './response-validation';
@@ -20,6 +21,8 @@ export const TEST_SECRET = 'test-secret-with-at-least-32-characters!';
 export interface TestServer {
   readonly app: FastifyInstance;
   readonly tdb: TestDatabase;
+  /** The unit directory shared by the engine and the routes (import through `createUnitService(db, units)`). */
+  readonly units: UnitDirectory;
   /** The engine behind the routes, e.g. to fire timers as the deadline workers would. */
   readonly engine: PetitionEngine;
   /** The Ed25519 key the server signs audit checkpoints with. */
@@ -79,8 +82,11 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     beforeResponseCheck,
   }: TestServerOptions = typeof nowOrOptions === 'function' ? { now: nowOrOptions } : (nowOrOptions ?? {});
   const tdb = await createTestDatabase(label);
+  // One cached unit tree for the engine and the routes, as `serve` has.
+  const units = createUnitDirectory(tdb.db);
   const engine = createPetitionEngine({
     db: tdb.db,
+    units,
     policy,
     calendar: createChinaCalendar(),
     ...(now && { now }),
@@ -94,6 +100,7 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     audit,
     checkpoints: createAuditCheckpointService({ db: tdb.db, audit, signingKey: () => signingKey, ...(now && { now }) }),
     db: tdb.db,
+    units,
     authSecret: TEST_SECRET,
     logger: false,
     readiness: async () => ({ database: true }),
@@ -110,6 +117,7 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     app,
     tdb,
     engine,
+    units,
     signingKey,
     token: (role, unit = '411621', user = `${role}-1`) => signToken(TEST_SECRET, { sub: user, role, unit }),
     mismatches,

@@ -1,12 +1,11 @@
 /**
- * A small 西华县 for the statistics suites: the county's petition bureau
+ * A small 西华县 for the statistics suites: the county, its petition bureau
  * (registering and transferring), three townships as handling bodies, one
  * village; a v3 test server over it with a movable clock, and calls made as a
  * role of a unit.
  */
-import { upsertUnits } from '../../db/unit.repository';
+import { upsertUnits, type UnitRecord } from '../../db/unit.repository';
 import { DEFAULT_POLICY } from '../../config/default-policy';
-import { unitDirectoryOf, type DirectoryUnit } from '../../engine/unit-directory';
 import type { HumanRole } from '../../machines/petition.vocabulary';
 import { fakeClock } from './engine-fixtures';
 import { createTestServer, type TestServer } from './test-server';
@@ -14,7 +13,8 @@ import { createTestServer, type TestServer } from './test-server';
 export const X = {
   province: '410000',
   city: '411600',
-  county: '411622', // 西华县: its petition bureau registers and transfers
+  county: '411622', // 西华县
+  bureau: '411622-01', // 西华县信访局: registers and transfers
   town1: '411622100', // 西华营镇
   town2: '411622101', // 址坊镇
   town3: '411622102', // 红花集镇
@@ -22,15 +22,26 @@ export const X = {
   otherCounty: '411621', // 扶沟县: outside 西华's subtree
 } as const;
 
-const TREE: readonly (DirectoryUnit & { level: 'province' | 'city' | 'county' | 'township' | 'village' })[] = [
-  { code: X.province, name: '河南省', kind: 'division', parentCode: null, reviewBody: null, level: 'province' },
-  { code: X.city, name: '周口市', kind: 'division', parentCode: X.province, reviewBody: X.province, level: 'city' },
-  { code: X.county, name: '西华县', kind: 'bureau', parentCode: X.city, reviewBody: X.city, level: 'county' },
-  { code: X.otherCounty, name: '扶沟县', kind: 'bureau', parentCode: X.city, reviewBody: X.city, level: 'county' },
-  { code: X.town1, name: '西华营镇', kind: 'division', parentCode: X.county, reviewBody: X.county, level: 'township' },
-  { code: X.town2, name: '址坊镇', kind: 'division', parentCode: X.county, reviewBody: X.county, level: 'township' },
-  { code: X.town3, name: '红花集镇', kind: 'division', parentCode: X.county, reviewBody: X.county, level: 'township' },
-  { code: X.village, name: '西华营镇某村', kind: 'division', parentCode: X.town1, reviewBody: X.town1, level: 'village' },
+const unit = (code: string, name: string, kind: UnitRecord['kind'], level: UnitRecord['level'], parentCode: string | null): UnitRecord => ({
+  code,
+  name,
+  kind,
+  level,
+  parentCode,
+  reviewBody: null,
+  shortName: null,
+});
+
+const TREE: readonly UnitRecord[] = [
+  unit(X.province, '河南省', 'division', 'province', null),
+  unit(X.city, '周口市', 'division', 'city', X.province),
+  unit(X.county, '西华县', 'division', 'county', X.city),
+  unit(X.bureau, '西华县信访局', 'bureau', 'county', X.county),
+  unit(X.otherCounty, '扶沟县', 'division', 'county', X.city),
+  unit(X.town1, '西华营镇', 'division', 'township', X.county),
+  unit(X.town2, '址坊镇', 'division', 'township', X.county),
+  unit(X.town3, '红花集镇', 'division', 'township', X.county),
+  unit(X.village, '西华营镇某村', 'division', 'village', X.town1),
 ];
 
 /** One HTTP answer (the tests read the JSON freely). */
@@ -55,8 +66,9 @@ export interface XihuaServer {
 /** A server over the 西华 tree (in the engine's directory and in the `units` table), new cases under version 3. */
 export async function createXihuaServer(label: string, start = '2026-03-02T01:00:00.000Z'): Promise<XihuaServer> {
   const clock = fakeClock(start);
-  const s = await createTestServer(label, { policy: DEFAULT_POLICY, units: { load: async () => unitDirectoryOf(TREE) }, now: clock.now });
-  await upsertUnits(s.tdb.db, TREE.map((u) => ({ code: u.code, name: u.name, level: u.level, parentCode: u.parentCode })));
+  const s = await createTestServer(label, { policy: DEFAULT_POLICY, now: clock.now });
+  await upsertUnits(s.tdb.db, TREE);
+  s.units.invalidate();
   const call: XihuaServer['call'] = async (role, unit, method, url, payload) => {
     const res = await s.app.inject({
       method,
@@ -76,7 +88,7 @@ export async function createXihuaServer(label: string, start = '2026-03-02T01:00
       expect({ type: event.type, status: res.status, state: res.body.state, error: res.body.error }).toEqual({ type: event.type, status: 200, state, error: undefined });
       return res.body;
     },
-    async intake(overrides = {}, unit = X.county) {
+    async intake(overrides = {}, unit = X.bureau) {
       const res = await call('clerk', unit, 'POST', '/petitions', {
         channel: 'letter',
         unit,

@@ -17,6 +17,7 @@ const EXPECTED: Record<Capability, readonly Role[]> = {
   'audit.replay': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
   'audit.history-csv': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
   'statistics.read': ['supervisor', 'leader', 'auditor'],
+  'units.read': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
 };
 
 const PAIRS = CAPABILITY_NAMES.flatMap((capability) => ROLES.map((role) => [capability, role] as const));
