@@ -1,24 +1,24 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { canonical } from '../engine/audit-hash';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuditService } from '../engine/audit.service';
 import type { CaseQueryService, HistoryEvent } from '../engine/case-query.service';
 import { stringify } from 'csv-stringify/sync';
-import { requireCapability, requireUnitInScope } from '../engine/access';
+import { requireCapability } from '../engine/access';
 import { PetitionError } from '../engine/errors';
 import type { IdempotencyOptions, PetitionEngine } from '../engine/petition.engine';
 import { ALL_STATES } from '../engine/lifecycle-versions';
 import { divisionCodeSchema } from '../machines/petition.roles';
-import type { CommandType } from '../machines/petition.schemas';
 import type { ApiMetrics } from './metrics';
 import { TAGS } from './openapi';
 import { caseIdParams as idParams, COMMON_ERRORS, cursorQuery, errors, limitQuery, ok, queryBoolean } from './schemas/common.schema';
 import {
   commandBodySchema,
   historySchema,
-  intakeBody,
+  intakeBodyFor,
+  KNOWN_COMMAND_TYPES,
   petitionPageSchema,
   petitionViewResponse,
   replaySchema,
@@ -32,6 +32,22 @@ const listQuery = z.object({
   limit: limitQuery(100, 20),
   cursor: cursorQuery,
 });
+
+/**
+ * The route-level check of a body the engine validates under a machine
+ * version (the case's, or the one new cases start under): a JSON object, with
+ * a string `type` and an optional `expectedVersion` for a command. Params and
+ * headers are checked with their own schemas as everywhere. Field errors come
+ * from the engine, with their paths; the description still shows each
+ * version's bodies.
+ */
+function envelopeValidator<S>(isCommand: boolean): FastifySchemaCompiler<S> {
+  const envelope = isCommand
+    ? z.looseObject({ type: z.string().min(1).max(64), expectedVersion: z.number().int().positive().optional() })
+    : z.looseObject({});
+  type Route = Parameters<typeof validatorCompiler>[0];
+  return (route) => validatorCompiler((route.httpPart === 'body' ? { ...route, schema: envelope } : route) as unknown as Route);
+}
 
 const TRAIL_CSV = `the trail as CSV (auditors): a header row of camelCase column names (${TRAIL_CSV_COLUMNS.join(', ')}), then one row per entry; \`fields\` is the entry's canonical JSON, so each hash can be re-computed`;
 
@@ -90,15 +106,16 @@ export function registerPetitionRoutes(
         summary: 'Record a petition (登记, Art 19)',
         description:
           'Records a petition that arrived by letter, visit, phone, fax, online or a grid worker. Answers the new case. With an `Idempotency-Key`, sending again after a lost answer records it once.',
-        body: intakeBody,
+        body: intakeBodyFor(deps.engine.newCaseVersion),
         headers: idempotencyHeaders,
         response: { 201: ok('the recorded case (登记)', petitionViewResponse), ...errors(...COMMON_ERRORS, 403, 413, 415, 422, 429) },
       },
+      validatorCompiler: envelopeValidator(false),
     },
     async (request, reply) => {
       const { actor } = request;
       requireCapability(actor, 'petitions.intake');
-      requireUnitInScope(request.body.unit, actor);
+      // The engine validates the body under the version new cases start under, then checks its unit against the actor's.
       const view = await deps.engine.intake(request.body, actor, { idempotency: idempotencyOf(request, request.body) });
       return reply.status(201).send(view);
     },
@@ -133,19 +150,22 @@ export function registerPetitionRoutes(
         headers: idempotencyHeaders,
         response: { 200: ok('the case after the event', petitionViewResponse), ...errors(...COMMON_ERRORS, 403, 404, 409, 413, 415, 422, 429) },
       },
+      validatorCompiler: envelopeValidator(true),
     },
     async (request) => {
       const { actor } = request;
-      const body = request.body as { type: CommandType; expectedVersion?: number };
+      const body = request.body as { type: string; expectedVersion?: number };
+      // A made-up type is counted as `unknown`: metric labels take only the types some version knows.
+      const type = KNOWN_COMMAND_TYPES.has(body.type) ? body.type : 'unknown';
       try {
         const view = await deps.engine.dispatch(request.params.id, body, actor, {
           expectedVersion: body.expectedVersion,
           idempotency: idempotencyOf(request, body),
         });
-        deps.metrics.events.inc({ type: body.type, outcome: 'ok' });
+        deps.metrics.events.inc({ type, outcome: 'ok' });
         return view;
       } catch (err) {
-        deps.metrics.events.inc({ type: body.type, outcome: err instanceof PetitionError ? err.code : 'INTERNAL' });
+        deps.metrics.events.inc({ type, outcome: err instanceof PetitionError ? err.code : 'INTERNAL' });
         throw err;
       }
     },

@@ -10,13 +10,14 @@ import type { Database } from '../db/schema';
 import type { StatisticsFlag } from '../config/policy.schema';
 import type { AuditCheckpointService } from '../engine/audit-checkpoint.service';
 import type { AuditService } from '../engine/audit.service';
+import { createVerifyRunService } from '../engine/verify-run.service';
 import { createCaseQueryService } from '../engine/case-query.service';
 import { createIncidentService } from '../engine/incident.service';
 import type { PetitionEngine } from '../engine/petition.engine';
 import { createSupervisionService } from '../engine/supervision.service';
 import { createStatisticsService } from '../engine/statistics/statistics.service';
 import { createReportsService } from '../engine/statistics/reports.service';
-import type { UnitDirectory } from '../engine/unit-directory.service';
+import { createUnitDirectory, type UnitDirectory } from '../engine/unit-directory.service';
 import { createUnitService } from '../engine/unit.service';
 import type { Actor } from '../machines/petition.roles';
 import { bearerToken, verifyToken } from './auth';
@@ -168,15 +169,19 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   const metrics = createMetrics();
   metrics.instrument(app);
-  const queries = createCaseQueryService(deps.db, deps.now);
+  // One cached unit tree for the reads and GET /units (the engine is given the same one by `serve`).
+  const units = deps.units ?? createUnitDirectory(deps.db);
+  const queries = createCaseQueryService(deps.db, deps.now, units);
   registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
-  registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics, queries, verifyMaxCases: limits.auditVerifyMaxCases });
+  const runs = createVerifyRunService({ db: deps.db, audit: deps.audit, ...(deps.now !== undefined && { now: deps.now }) });
+  app.addHook('onClose', () => runs.idle());
+  registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics, queries, verifyMaxCases: limits.auditVerifyMaxCases, runs });
   registerAuditCheckpointRoutes(app, { checkpoints: deps.checkpoints });
   registerIncidentRoutes(app, { incidents: createIncidentService(deps.db), retrier: deps.incidents });
   registerSupervisionRoutes(app, { supervision: createSupervisionService({ db: deps.db, queries, now: deps.now ?? (() => new Date()) }) });
   const statistics = createStatisticsService({ db: deps.db, fourNone: deps.fourNone });
   registerStatisticsRoutes(app, { statistics });
   registerReportRoutes(app, { reports: createReportsService({ db: deps.db, statistics, now: deps.now ?? (() => new Date()) }) });
-  registerUnitRoutes(app, { units: createUnitService(deps.db, deps.units) });
+  registerUnitRoutes(app, { units: createUnitService(deps.db, units) });
   return app;
 }

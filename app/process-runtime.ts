@@ -30,7 +30,7 @@ import { checkRedis } from './redis-check';
  * side); nothing is consumed until `startWorkers`. Short commands such as
  * `incidents retry` use it alone.
  */
-export function createRuntime(config: Config, db: Kysely<Database>, logger: Logger, now?: () => Date): WorkerRuntime {
+export function createRuntime(config: Config, db: Kysely<Database>, logger: Logger, now?: () => Date, units?: UnitDirectory): WorkerRuntime {
   return createWorkerRuntime({
     redisUrl: config.redisUrl,
     prefix: config.queuePrefix,
@@ -44,6 +44,7 @@ export function createRuntime(config: Config, db: Kysely<Database>, logger: Logg
         : undefined,
     checkpoint: checkpointScheduleOf(config, db, now),
     ...(now !== undefined && { now }),
+    ...(units !== undefined && { units }),
   });
 }
 
@@ -56,6 +57,7 @@ function createEngineFor(config: Config, db: Kysely<Database>, runtime: WorkerRu
     calendar: createChinaCalendar(config.calendarOverrides),
     onCommitted: (change) => runtime.onCommitted(change),
     ...(now !== undefined && { now }),
+    ...(units !== undefined && { units }),
   });
 }
 
@@ -100,10 +102,11 @@ export async function openProcessRuntime(
   lifecycle.onClose(() => database.close());
   for (const name of database.applied) logger.info({ migration: name }, 'migration applied');
 
-  const runtime = createRuntime(config, database.db, logger, options.now);
+  // One unit directory for the engine, the API and the notification worker.
+  const units = createUnitDirectory(database.db);
+  const runtime = createRuntime(config, database.db, logger, options.now, units);
   // Workers finish their jobs after the server (registered later) has closed, against a live database.
   lifecycle.onClose(() => runtime.close());
-  const units = createUnitDirectory(database.db);
   const engine = createEngineFor(config, database.db, runtime, units, options.now);
   if (options.workers) runtime.startWorkers(engine);
   return { db: database.db, engine, units, runtime };

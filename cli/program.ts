@@ -33,8 +33,8 @@ import { createRuntime } from '../app/process-runtime';
 import { RedisUnreachableError } from '../app/redis-check';
 import { startApp } from '../app/serve.app';
 import { startWorkerProcess } from '../app/worker.app';
+import { startProgressBar, withProgressBar } from './progress-bar';
 import { seedDemo } from './seed-demo';
-import { withProgressBar } from './progress-bar';
 import { writeReportFile } from '../app/report-file.app';
 import type { ReportFileRequest } from '../engine/statistics/report-file';
 
@@ -338,20 +338,30 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   program
     .command('verify-audit')
-    .description('check every hash chain of the audit trail (exit 1 on the first broken entry, naming its case and seq)')
+    .description('check every hash chain of the audit trail and every case row against it (exit 1 on the first break, naming its case and seq)')
     .option('--unit <code>', 'only the cases of this unit and the units below it')
+    .option('--replay', 'also replay every case through its machine version (slower: checks that the trail follows the rules)')
+    .option('--threads <n>', 'verification threads (PostgreSQL only; default: the CPUs available)')
+    .option('--no-progress', 'no progress bar (it is drawn only on a terminal anyway)')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { unit?: string; json?: boolean }) => {
+    .action(async (opts: { unit?: string; replay?: boolean; threads?: string; progress: boolean; json?: boolean }) => {
       if (opts.unit !== undefined) {
         const unit = divisionCodeSchema.safeParse(opts.unit);
         if (!unit.success) throw new CliFailure(`--unit: ${issuesText(unit.error)}`, 2);
       }
-      await withDatabase(config(), async (db) => {
-        const result = await createAuditService(db).verifyAudit(opts.unit);
+      const threads = opts.threads === undefined ? undefined : Number(opts.threads);
+      if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) throw new CliFailure('--threads: a whole number from 1 to 64', 2);
+      const cfg = config();
+      await withDatabase(cfg, async (db) => {
+        const audit = createAuditService(db, { connectionString: cfg.databaseUrl, threads });
+        const bar = startProgressBar(await audit.countInScope(opts.unit), process.stderr, opts.progress && opts.json !== true);
+        const result = await audit
+          .verifyAudit(opts.unit, { mode: opts.replay === true ? 'replay' : 'fast', onProgress: (c, e) => bar.tick(c, e) })
+          .finally(() => bar.stop());
         if (opts.json === true) {
           out(JSON.stringify(result, null, 2));
         } else if (result.firstBroken === undefined) {
-          out(`audit trail intact: ${result.checked} events in ${result.cases} cases checked`);
+          out(`audit trail intact: ${result.checked} events in ${result.cases} cases checked${opts.replay === true ? ' (replayed)' : ''}`);
         } else {
           const b = result.firstBroken;
           out(`audit trail BROKEN: case ${b.caseId} seq ${b.seq}: ${b.reason} (after ${result.checked} events checked)`);

@@ -191,7 +191,8 @@ export async function seedDemo(deps: { db: Kysely<Database>; policy: Policy; now
   await createUnitService(deps.db).importUnits(DEMO_UNITS);
   const engine = createPetitionEngine({
     db: deps.db,
-    policy: deps.policy,
+    // The demo stories are written as version 2 cases until they are retold under version 3.
+    policy: { ...deps.policy, machineVersion: 2 },
     calendar: createChinaCalendar(),
     ...(deps.now !== undefined && { now: deps.now }),
   });

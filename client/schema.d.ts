@@ -153,10 +153,50 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Walk every hash chain in scope and name the first broken entry (审计核验)
-         * @description For auditors and supervisors. A unit outside your own is not widened to: your own subtree is checked instead.
+         * Walk every hash chain in scope and check every case row against its trail (审计核验)
+         * @description For auditors and supervisors. A unit outside your own is not widened to: your own subtree is checked instead. A scope with more cases than this server walks while you wait answers 202 with a background run (its `Location` is `/audit/verify-runs/{id}`): poll that run for the result.
          */
         get: operations["verifyAuditTrail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/verify-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a background verification of a unit subtree (后台审计核验)
+         * @description For auditors and supervisors. `fast` walks every hash chain and checks each case row against the state and snapshot digest its last entry records; `replay` also replays every case through its machine version. A unit outside your own is not widened to: your own subtree is verified instead. Too many live runs answer 429.
+         */
+        post: operations["startVerifyRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/verify-runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A background verification: its progress, and its result once done (审计核验进度)
+         * @description For auditors and supervisors; a run over a scope outside your units answers 404.
+         */
+        get: operations["getVerifyRun"];
         put?: never;
         post?: never;
         delete?: never;
@@ -367,6 +407,28 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcceptCommand: {
+            /** @enum {string} */
+            noticeMethod: "in-person" | "post" | "electronic";
+            note?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ACCEPT";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        AcceptReportCommand: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ACCEPT_REPORT";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         /** @description who sent an event: user id, role and unit (`system` for the deadline workers) */
         Actor: {
             id: string;
@@ -375,6 +437,16 @@ export interface components {
             unit: string;
         };
         ApproveExtensionCommand: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "APPROVE_EXTENSION";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        ApproveExtensionCommandV1V2: {
             note?: string;
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -384,7 +456,30 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        ApproveObjectionCommand: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "APPROVE_OBJECTION";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         AssignCommand: {
+            toUnit: string;
+            /** Format: duration */
+            dueIn: string;
+            note?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ASSIGN";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        AssignCommandV1V2: {
             unit: string;
             handler?: string;
             /**
@@ -396,6 +491,16 @@ export interface components {
             expectedVersion?: number;
         };
         AssignLeaderCommand: {
+            leader: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ASSIGN_LEADER";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        AssignLeaderCommandV1V2: {
             leader: string;
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -460,6 +565,37 @@ export interface components {
                 reason: string;
             };
         };
+        /** @description 后台审计核验: a verification running in the background, polled for its result */
+        AuditVerifyRun: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description `interrupted`: the process running it stopped before it finished; start another
+             * @enum {string}
+             */
+            status: "running" | "done" | "failed" | "interrupted";
+            /** @enum {string} */
+            mode: "fast" | "replay";
+            /** @description the unit subtree verified */
+            unit: string | null;
+            /** @description where the run stands */
+            progress: {
+                /** @description cases verified so far */
+                cases: number;
+                /** @description cases in scope */
+                totalCases: number;
+                /** @description trail entries checked so far */
+                checked: number;
+            };
+            /** @description set once the run is done: what `GET /audit/verify` answers */
+            result?: components["schemas"]["AuditVerification"];
+            /** @description why the run failed; names rules and systems, never people */
+            error?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt?: string;
+        };
         /** @description an open incident of one of the case’s background jobs */
         CaseIncident: {
             id: string;
@@ -471,8 +607,10 @@ export interface components {
              */
             createdAt: string;
         };
-        /** @description a command to a case, by its type */
-        Command: components["schemas"]["VerifyCommand"] | components["schemas"]["RejectCommand"] | components["schemas"]["RequestInfoCommand"] | components["schemas"]["ProvideInfoCommand"] | components["schemas"]["MergeCommand"] | components["schemas"]["AssignCommand"] | components["schemas"]["ObjectCommand"] | components["schemas"]["StartMediationCommand"] | components["schemas"]["RecordMediationSessionCommand"] | components["schemas"]["MediationAgreedCommand"] | components["schemas"]["MediationFailedCommand"] | components["schemas"]["ResolveCommand"] | components["schemas"]["DeliverCommand"] | components["schemas"]["RequestExtensionCommand"] | components["schemas"]["ApproveExtensionCommand"] | components["schemas"]["EscalateCommand"] | components["schemas"]["ReassignCommand"] | components["schemas"]["RateSatisfactionCommand"] | components["schemas"]["RequestReviewCommand"] | components["schemas"]["AssignLeaderCommand"] | components["schemas"]["PauseClockCommand"] | components["schemas"]["ResumeClockCommand"] | components["schemas"]["LinkConferenceCommand"];
+        /** @description a command to a machine version 3 case, by its type */
+        Command: components["schemas"]["TransferCommand"] | components["schemas"]["AssignCommand"] | components["schemas"]["ReferCommand"] | components["schemas"]["RejectCommand"] | components["schemas"]["MergeCommand"] | components["schemas"]["AcceptCommand"] | components["schemas"]["ObjectCommand"] | components["schemas"]["ApproveObjectionCommand"] | components["schemas"]["DenyObjectionCommand"] | components["schemas"]["RouteCommand"] | components["schemas"]["RequestInfoCommand"] | components["schemas"]["ProvideInfoCommand"] | components["schemas"]["StartMediationCommand"] | components["schemas"]["RecordMediationSessionCommand"] | components["schemas"]["MediationAgreedCommand"] | components["schemas"]["MediationFailedCommand"] | components["schemas"]["ScheduleHearingCommand"] | components["schemas"]["RecordHearingCommand"] | components["schemas"]["RequestExtensionCommand"] | components["schemas"]["ApproveExtensionCommand"] | components["schemas"]["DenyExtensionCommand"] | components["schemas"]["ResolveCommand"] | components["schemas"]["DeliverCommand"] | components["schemas"]["RateSatisfactionCommand"] | components["schemas"]["RequestReviewCommand"] | components["schemas"]["SubmitReportCommand"] | components["schemas"]["AcceptReportCommand"] | components["schemas"]["ReturnReportCommand"] | components["schemas"]["WithdrawCommand"] | components["schemas"]["SuperviseCommand"] | components["schemas"]["StrikeOffCommand"] | components["schemas"]["ReassignCommand"] | components["schemas"]["AssignLeaderCommand"] | components["schemas"]["LeaderInstructionCommand"] | components["schemas"]["LinkConferenceCommand"] | components["schemas"]["PauseClockCommand"] | components["schemas"]["ResumeClockCommand"];
+        /** @description a command to a case recorded under machine version 1 or 2, by its type */
+        CommandV1V2: components["schemas"]["VerifyCommandV1V2"] | components["schemas"]["RejectCommandV1V2"] | components["schemas"]["RequestInfoCommandV1V2"] | components["schemas"]["ProvideInfoCommandV1V2"] | components["schemas"]["MergeCommandV1V2"] | components["schemas"]["AssignCommandV1V2"] | components["schemas"]["ObjectCommandV1V2"] | components["schemas"]["StartMediationCommandV1V2"] | components["schemas"]["RecordMediationSessionCommandV1V2"] | components["schemas"]["MediationAgreedCommandV1V2"] | components["schemas"]["MediationFailedCommandV1V2"] | components["schemas"]["ResolveCommandV1V2"] | components["schemas"]["DeliverCommandV1V2"] | components["schemas"]["RequestExtensionCommandV1V2"] | components["schemas"]["ApproveExtensionCommandV1V2"] | components["schemas"]["EscalateCommandV1V2"] | components["schemas"]["ReassignCommandV1V2"] | components["schemas"]["RateSatisfactionCommandV1V2"] | components["schemas"]["RequestReviewCommandV1V2"] | components["schemas"]["AssignLeaderCommandV1V2"] | components["schemas"]["PauseClockCommandV1V2"] | components["schemas"]["ResumeClockCommandV1V2"] | components["schemas"]["LinkConferenceCommandV1V2"];
         /**
          * @description commands of machine version 1
          * @enum {string}
@@ -483,6 +621,11 @@ export interface components {
          * @enum {string}
          */
         CommandsV2: "VERIFY" | "REJECT" | "REQUEST_INFO" | "PROVIDE_INFO" | "MERGE" | "ASSIGN" | "OBJECT" | "START_MEDIATION" | "RECORD_MEDIATION_SESSION" | "MEDIATION_AGREED" | "MEDIATION_FAILED" | "RESOLVE" | "DELIVER" | "REQUEST_EXTENSION" | "APPROVE_EXTENSION" | "ESCALATE" | "REASSIGN" | "RATE_SATISFACTION" | "REQUEST_REVIEW" | "ASSIGN_LEADER" | "PAUSE_CLOCK" | "RESUME_CLOCK" | "LINK_CONFERENCE";
+        /**
+         * @description commands of machine version 3
+         * @enum {string}
+         */
+        CommandsV3: "TRANSFER" | "ASSIGN" | "REFER" | "REJECT" | "MERGE" | "ACCEPT" | "OBJECT" | "APPROVE_OBJECTION" | "DENY_OBJECTION" | "ROUTE" | "REQUEST_INFO" | "PROVIDE_INFO" | "START_MEDIATION" | "RECORD_MEDIATION_SESSION" | "MEDIATION_AGREED" | "MEDIATION_FAILED" | "SCHEDULE_HEARING" | "RECORD_HEARING" | "REQUEST_EXTENSION" | "APPROVE_EXTENSION" | "DENY_EXTENSION" | "RESOLVE" | "DELIVER" | "RATE_SATISFACTION" | "REQUEST_REVIEW" | "SUBMIT_REPORT" | "ACCEPT_REPORT" | "RETURN_REPORT" | "WITHDRAW" | "SUPERVISE" | "STRIKE_OFF" | "REASSIGN" | "ASSIGN_LEADER" | "LEADER_INSTRUCTION" | "LINK_CONFERENCE" | "PAUSE_CLOCK" | "RESUME_CLOCK";
         /** @description 时限: one statutory clock of the case as a deadline */
         DeadlineView: {
             /** @enum {string} */
@@ -503,7 +646,14 @@ export interface components {
             status: "pending" | "paused" | "met" | "breached" | "cancelled";
             /** @description when reminders fire before the due time */
             reminders: string[];
-            /** @description an approved extension (Art 32) */
+            /** @description the same reminder times */
+            remindersAt: string[];
+            /**
+             * Format: date
+             * @description the last day of the period, Beijing time (dueAt is the start of the day after it)
+             */
+            lastDay: string;
+            /** @description an approved extension (Art 34) */
             extendedBy: string | null;
         };
         DeliverCommand: {
@@ -515,6 +665,38 @@ export interface components {
              * @enum {string}
              */
             type: "DELIVER";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        DeliverCommandV1V2: {
+            /** @enum {string} */
+            method: "in-person" | "post" | "electronic";
+            proof?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "DELIVER";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        DenyExtensionCommand: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "DENY_EXTENSION";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        DenyObjectionCommand: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "DENY_OBJECTION";
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
@@ -768,7 +950,7 @@ export interface components {
                 };
             };
         };
-        EscalateCommand: {
+        EscalateCommandV1V2: {
             reason: string;
             /** Format: duration */
             dueIn?: string;
@@ -790,6 +972,11 @@ export interface components {
          * @enum {string}
          */
         EventsV2: "VERIFY" | "REJECT" | "REQUEST_INFO" | "PROVIDE_INFO" | "MERGE" | "ASSIGN" | "OBJECT" | "START_MEDIATION" | "RECORD_MEDIATION_SESSION" | "MEDIATION_AGREED" | "MEDIATION_FAILED" | "RESOLVE" | "DELIVER" | "REQUEST_EXTENSION" | "APPROVE_EXTENSION" | "ESCALATE" | "REASSIGN" | "RATE_SATISFACTION" | "REQUEST_REVIEW" | "ASSIGN_LEADER" | "PAUSE_CLOCK" | "RESUME_CLOCK" | "LINK_CONFERENCE" | "DEADLINE_REMINDER" | "DEADLINE_BREACHED";
+        /**
+         * @description events of machine version 3
+         * @enum {string}
+         */
+        EventsV3: "TRANSFER" | "ASSIGN" | "REFER" | "REJECT" | "MERGE" | "ACCEPT" | "OBJECT" | "APPROVE_OBJECTION" | "DENY_OBJECTION" | "ROUTE" | "REQUEST_INFO" | "PROVIDE_INFO" | "START_MEDIATION" | "RECORD_MEDIATION_SESSION" | "MEDIATION_AGREED" | "MEDIATION_FAILED" | "SCHEDULE_HEARING" | "RECORD_HEARING" | "REQUEST_EXTENSION" | "APPROVE_EXTENSION" | "DENY_EXTENSION" | "RESOLVE" | "DELIVER" | "RATE_SATISFACTION" | "REQUEST_REVIEW" | "SUBMIT_REPORT" | "ACCEPT_REPORT" | "RETURN_REPORT" | "WITHDRAW" | "SUPERVISE" | "STRIKE_OFF" | "REASSIGN" | "ASSIGN_LEADER" | "LEADER_INSTRUCTION" | "LINK_CONFERENCE" | "PAUSE_CLOCK" | "RESUME_CLOCK" | "DEADLINE_REMINDER" | "DEADLINE_BREACHED";
         Health: {
             /** @constant */
             status: "ok";
@@ -802,7 +989,7 @@ export interface components {
         HistoryEvent: {
             seq: number;
             /** @description INTAKE for the recording of the case, else the event */
-            type: "INTAKE" | (components["schemas"]["EventsV1"] | components["schemas"]["EventsV2"]);
+            type: "INTAKE" | (components["schemas"]["EventsV1"] | components["schemas"]["EventsV2"] | components["schemas"]["EventsV3"]);
             actor: components["schemas"]["Actor"];
             /**
              * Format: date-time
@@ -843,7 +1030,89 @@ export interface components {
             /** @description pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
         };
+        IntakeV1V2: {
+            /** @enum {string} */
+            channel: "letter" | "visit" | "phone" | "fax" | "online" | "grid";
+            unit: string;
+            petitioner: {
+                name: string;
+                idNumber?: string;
+                phone?: string;
+                address: string;
+            };
+            matter: {
+                category: string;
+                summary: string;
+                details?: string;
+                accusation?: boolean;
+                accusedUnit?: string;
+            };
+            representatives?: {
+                name: string;
+                idNumber?: string;
+                phone?: string;
+            }[];
+        };
+        IntakeV3: {
+            /** @enum {string} */
+            channel: "letter" | "visit" | "phone" | "fax" | "online" | "grid";
+            unit: string;
+            /** @enum {string} */
+            class: "suggestion" | "accusation" | "complaint";
+            /** @default {} */
+            flags: {
+                group?: {
+                    headCount: number;
+                };
+                skipLevel?: boolean;
+                lawRelated?: boolean;
+                majorUrgent?: boolean;
+            };
+            /**
+             * @default clerk
+             * @enum {string}
+             */
+            receivedBy: "clerk" | "leader";
+            petitioner: {
+                name: string;
+                idNumber?: string;
+                phone?: string;
+                address: string;
+            };
+            matter: {
+                category: string;
+                summary: string;
+                details?: string;
+                accusedUnit?: string;
+            };
+            representatives?: {
+                name: string;
+                idNumber?: string;
+                phone?: string;
+            }[];
+        };
+        LeaderInstructionCommand: {
+            text: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "LEADER_INSTRUCTION";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         LinkConferenceCommand: {
+            conference: string;
+            departments: string[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "LINK_CONFERENCE";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        LinkConferenceCommandV1V2: {
             conference: string;
             departments: string[];
             /**
@@ -874,7 +1143,27 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        MediationAgreedCommandV1V2: {
+            agreement: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "MEDIATION_AGREED";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         MediationFailedCommand: {
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "MEDIATION_FAILED";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        MediationFailedCommandV1V2: {
             reason: string;
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -895,6 +1184,17 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        MergeCommandV1V2: {
+            /** Format: uuid */
+            intoCaseId: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "MERGE";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         ObjectCommand: {
             reason: string;
             /**
@@ -905,7 +1205,31 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        ObjectCommandV1V2: {
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "OBJECT";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         PauseClockCommand: {
+            /** @enum {string} */
+            clock: "dispatch" | "notice" | "objection" | "handling" | "report" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
+            /** @enum {string} */
+            reason: "hearing" | "awaiting-materials" | "appraisal" | "joint-conference";
+            note?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PAUSE_CLOCK";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        PauseClockCommandV1V2: {
             /** @enum {string} */
             clock: "acceptance" | "dispatch" | "notice" | "objection" | "handling" | "report" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
             reason?: string;
@@ -936,6 +1260,15 @@ export interface components {
          * @description 案件视图: a case as your role may see it — identifiers masked unless you are a clerk, the accuser withheld from an accused unit — with the commands your role may send now
          * @example {
          *       "id": "0f8e4c52-8d7b-4b52-9a57-3d1b2f6c9e01",
+         *       "number": null,
+         *       "units": [
+         *         {
+         *           "unit": "411621",
+         *           "name": "扶沟县",
+         *           "relation": "registered"
+         *         }
+         *       ],
+         *       "relations": [],
          *       "state": "verified",
          *       "version": 4,
          *       "machineVersion": 2,
@@ -977,6 +1310,12 @@ export interface components {
          *             "2026-04-23T13:06:00.000Z",
          *             "2026-05-05T16:00:00.000Z"
          *           ],
+         *           "remindersAt": [
+         *             "2026-04-03T20:45:00.000Z",
+         *             "2026-04-23T13:06:00.000Z",
+         *             "2026-05-05T16:00:00.000Z"
+         *           ],
+         *           "lastDay": "2026-05-06",
          *           "extendedBy": null
          *         }
          *       ],
@@ -990,12 +1329,351 @@ export interface components {
         PetitionView: {
             /** Format: uuid */
             id: string;
+            /** @description the readable case number (e.g. 扶信〔2026〕123号); null until numbering applies */
+            number: string | null;
+            /** @description every unit the case passed through, with names */
+            units: {
+                unit: string;
+                /** @description the unit’s name in the tree (null for a unit the tree does not hold) */
+                name: string | null;
+                /**
+                 * @description registered it, sent it on, handled it, or reviewed it
+                 * @enum {string}
+                 */
+                relation: "registered" | "sender" | "body" | "review";
+            }[];
+            /** @description your unit’s relations to the case (machine version 3; empty before) */
+            relations: ("sender" | "body" | "review" | "above")[];
+            /** @description the state in the version 3 lifecycle */
+            state: components["schemas"]["StatesV1"] | components["schemas"]["StatesV2"] | components["schemas"]["StatesV3"];
+            /** @description how the case closed: 办结, 终结, 导入程序, 已转, 不予受理, 已合并, 已撤回 */
+            closure: ("concluded" | "final" | "routed" | "referred" | "rejected" | "merged" | "withdrawn") | null;
+            version: number;
+            /** @constant */
+            machineVersion: 3;
+            /** @description the unit that registered the case */
+            unit: string;
+            /** @enum {string} */
+            channel: "letter" | "visit" | "phone" | "fax" | "online" | "grid";
+            /**
+             * @description 建议意见 / 检举控告 / 申诉求决 (Arts 29-31)
+             * @enum {string}
+             */
+            class: "suggestion" | "accusation" | "complaint";
+            flags: {
+                group?: {
+                    headCount: number;
+                };
+                skipLevel?: boolean;
+                lawRelated?: boolean;
+                majorUrgent?: boolean;
+            };
+            /**
+             * @description leader: received on a leader reception day (领导接访, Art 18)
+             * @enum {string}
+             */
+            receivedBy: "clerk" | "leader";
+            /** @description registered at a petition bureau (dispatch clock, Art 22) or at a body (notice clock, Art 23) */
+            registeredAtBureau: boolean;
+            petitioner: components["schemas"]["PetitionerView"];
+            representatives: components["schemas"]["PersonView"][];
+            matter: components["schemas"]["MatterView"];
+            /** @description the handling body (承办单位) */
+            assignee: {
+                unit: string;
+                name: string | null;
+            } | null;
+            /** @description the body reviewing the case (复查 / 复核), one level up */
+            review: {
+                unit: string;
+                name: string | null;
+            } | null;
+            /** @description 领导包案: the leader in personal charge */
+            leader: string | null;
+            /** @description 督办 beside the lifecycle: its level, and whether it is struck off (销号) */
+            supervision: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+                /** @enum {string} */
+                level: "supervise" | "list" | "interview" | "circulate";
+                active: boolean;
+                /** @enum {string} */
+                source: "supervisor" | "breach";
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** @description under supervision now (on the supervision board until struck off) */
+            listed: boolean;
+            assignment: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** @description 办结报告 of a 交办 case */
+            report: ({
+                /** @enum {string} */
+                status: "pending" | "submitted" | "accepted" | "returned" | "cancelled";
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            moves: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            notice: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            objections: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            infoRequests: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            routing: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            referral: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            rejection: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            mergedInto: string | null;
+            withdrawal: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            mediation: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            hearings: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            extension: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /**
+             * @description the decision being made or last made: first opinion, 复查 or 复核
+             * @enum {string}
+             */
+            reviewStage: "first" | "review" | "reReview";
+            /** @description the answer that stands */
+            resolution: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** @description every answer, in order */
+            resolutions: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            deliveries: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            satisfaction: (({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | "unrated") | null;
+            instructions: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            conference: ({
+                by: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                at: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            pauses: ({
+                /** @enum {string} */
+                clock: "acceptance" | "dispatch" | "notice" | "objection" | "handling" | "report" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
+                reason: string;
+                /**
+                 * Format: date-time
+                 * @description an instant, ISO 8601 in UTC
+                 */
+                startedAt: string;
+                endedAt: string | null;
+            } & {
+                [key: string]: unknown;
+            })[];
+            closedAt: string | null;
+            deadlines: components["schemas"]["DeadlineView"][];
+            incidents?: components["schemas"]["CaseIncident"][];
+            /** @description the commands you may send now, by your role and your unit’s relations */
+            allowedEvents: (components["schemas"]["CommandsV1"] | components["schemas"]["CommandsV2"] | components["schemas"]["CommandsV3"])[];
+            /**
+             * Format: date-time
+             * @description an instant, ISO 8601 in UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description an instant, ISO 8601 in UTC
+             */
+            updatedAt: string;
+        } | {
+            /** Format: uuid */
+            id: string;
+            /** @description the readable case number (e.g. 扶信〔2026〕123号); null until numbering applies */
+            number: string | null;
+            /** @description every unit the case passed through, with names */
+            units: {
+                unit: string;
+                /** @description the unit’s name in the tree (null for a unit the tree does not hold) */
+                name: string | null;
+                /**
+                 * @description registered it, sent it on, handled it, or reviewed it
+                 * @enum {string}
+                 */
+                relation: "registered" | "sender" | "body" | "review";
+            }[];
+            /** @description your unit’s relations to the case (machine version 3; empty before) */
+            relations: ("sender" | "body" | "review" | "above")[];
             /** @description the state in the lifecycle of the case's machineVersion */
-            state: components["schemas"]["StatesV1"] | components["schemas"]["StatesV2"];
+            state: components["schemas"]["StatesV1"] | components["schemas"]["StatesV2"] | components["schemas"]["StatesV3"];
             /** @description grows with every change; send it back as expectedVersion */
             version: number;
             /** @description the lifecycle the case was recorded under (see LifecycleVersions) */
-            machineVersion: number;
+            machineVersion: 1 | 2;
             unit: string;
             /** @enum {string} */
             channel: "letter" | "visit" | "phone" | "fax" | "online" | "grid";
@@ -1083,7 +1761,7 @@ export interface components {
             /** @description open incidents of the case (single-case reads only) */
             incidents?: components["schemas"]["CaseIncident"][];
             /** @description the commands your role may send now */
-            allowedEvents: (components["schemas"]["CommandsV1"] | components["schemas"]["CommandsV2"])[];
+            allowedEvents: (components["schemas"]["CommandsV1"] | components["schemas"]["CommandsV2"] | components["schemas"]["CommandsV3"])[];
             /**
              * Format: date-time
              * @description an instant, ISO 8601 in UTC
@@ -1116,7 +1794,30 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        ProvideInfoCommandV1V2: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PROVIDE_INFO";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         RateSatisfactionCommand: {
+            /** @enum {string} */
+            body: "satisfied" | "basically-satisfied" | "unsatisfied";
+            /** @enum {string} */
+            bureau: "satisfied" | "basically-satisfied" | "unsatisfied";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RATE_SATISFACTION";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        RateSatisfactionCommandV1V2: {
             /** @enum {string} */
             body: "satisfied" | "basically-satisfied" | "unsatisfied";
             /** @enum {string} */
@@ -1146,6 +1847,17 @@ export interface components {
             };
         };
         ReassignCommand: {
+            toUnit: string;
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REASSIGN";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        ReassignCommandV1V2: {
             unit: string;
             handler?: string;
             /** Format: duration */
@@ -1155,6 +1867,16 @@ export interface components {
              * @enum {string}
              */
             type: "REASSIGN";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        RecordHearingCommand: {
+            summary: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RECORD_HEARING";
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
@@ -1168,7 +1890,43 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        RecordMediationSessionCommandV1V2: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RECORD_MEDIATION_SESSION";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        ReferCommand: {
+            /** @enum {string} */
+            to: "court" | "procuratorate" | "police" | "discipline" | "other";
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REFER";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         RejectCommand: {
+            /** @enum {string} */
+            ground: "in-progress-below" | "final" | "not-a-petition" | "other";
+            reason: string;
+            /** Format: uuid */
+            relatedCaseId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REJECT";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        RejectCommandV1V2: {
             reason: string;
             /** @enum {string} */
             route: "litigation" | "discipline" | "other";
@@ -1189,7 +1947,7 @@ export interface components {
             id: string;
             machineVersion: number;
             steps: components["schemas"]["ReplayStep"][];
-            state: (components["schemas"]["StatesV1"] | components["schemas"]["StatesV2"]) | "unknown";
+            state: (components["schemas"]["StatesV1"] | components["schemas"]["StatesV2"] | components["schemas"]["StatesV3"]) | "unknown";
             /** @description whether the rebuilt case equals the stored one */
             matchesStored: boolean;
         };
@@ -1200,11 +1958,23 @@ export interface components {
             /** Format: date-time */
             at: string;
             /** @description the state the event led to */
-            state: (components["schemas"]["StatesV1"] | components["schemas"]["StatesV2"]) | "unknown";
+            state: (components["schemas"]["StatesV1"] | components["schemas"]["StatesV2"] | components["schemas"]["StatesV3"]) | "unknown";
             /** @description false when the recorded machine version refused the recorded event */
             accepted: boolean;
         };
         RequestExtensionCommand: {
+            /** Format: duration */
+            duration: string;
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REQUEST_EXTENSION";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        RequestExtensionCommandV1V2: {
             /** Format: duration */
             duration: string;
             reason: string;
@@ -1226,6 +1996,16 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        RequestInfoCommandV1V2: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REQUEST_INFO";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         RequestReviewCommand: {
             reason: string;
             /**
@@ -1236,7 +2016,29 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        RequestReviewCommandV1V2: {
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REQUEST_REVIEW";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         ResolveCommand: {
+            /** @enum {string} */
+            outcome: "support" | "explain" | "not-support" | "adopted" | "partly-adopted" | "not-adopted";
+            opinion: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RESOLVE";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        ResolveCommandV1V2: {
             /** @enum {string} */
             outcome: "support" | "explain" | "not-support";
             opinion: string;
@@ -1250,6 +2052,18 @@ export interface components {
         };
         ResumeClockCommand: {
             /** @enum {string} */
+            clock: "dispatch" | "notice" | "objection" | "handling" | "report" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
+            reason?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RESUME_CLOCK";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        ResumeClockCommandV1V2: {
+            /** @enum {string} */
             clock: "acceptance" | "dispatch" | "notice" | "objection" | "handling" | "report" | "reviewRequest" | "reviewDecision" | "reReviewRequest" | "reReviewDecision" | "supervision" | "satisfaction";
             reason?: string;
             /**
@@ -1260,7 +2074,52 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        ReturnReportCommand: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RETURN_REPORT";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        RouteCommand: {
+            /** @enum {string} */
+            procedure: "litigation" | "arbitration" | "party-appeal" | "administrative" | "enforcement";
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ROUTE";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        ScheduleHearingCommand: {
+            /** Format: date-time */
+            hearingAt: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SCHEDULE_HEARING";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         StartMediationCommand: {
+            /** @enum {string} */
+            level: "village" | "township" | "county";
+            mediator?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "START_MEDIATION";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        StartMediationCommandV1V2: {
             /** @enum {string} */
             level: "county" | "township" | "village";
             mediator?: string;
@@ -1282,6 +2141,45 @@ export interface components {
          * @enum {string}
          */
         StatesV2: "received" | "verified" | "assigned" | "mediated" | "resolved" | "escalated" | "closed" | "rejected";
+        /**
+         * @description states of machine version 3
+         * @enum {string}
+         */
+        StatesV3: "registered" | "transferred" | "objected" | "accepted" | "mediating" | "answered" | "delivered" | "reviewing" | "rereviewing" | "closed";
+        StrikeOffCommand: {
+            note: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "STRIKE_OFF";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        SubmitReportCommand: {
+            text: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SUBMIT_REPORT";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        SuperviseCommand: {
+            /** @enum {string} */
+            level: "supervise" | "list" | "interview" | "circulate";
+            reason: string;
+            /** Format: duration */
+            dueIn?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SUPERVISE";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
         /** @description 督办看板: counts per unit and the cases on the board */
         SupervisionBoard: {
             /** @description the unit whose subtree the board shows */
@@ -1292,6 +2190,17 @@ export interface components {
             cases: components["schemas"]["PetitionView"][];
             /** @description pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
+        };
+        TransferCommand: {
+            toUnit: string;
+            note?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TRANSFER";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
         };
         UnitSupervisionCounts: {
             unit: string;
@@ -1304,13 +2213,23 @@ export interface components {
             /** @description not overdue, but a reminder has fired */
             atRisk: number;
         };
-        VerifyCommand: {
+        VerifyCommandV1V2: {
             note?: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
             type: "VERIFY";
+            /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
+            expectedVersion?: number;
+        };
+        WithdrawCommand: {
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "WITHDRAW";
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
@@ -1327,7 +2246,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description only cases in this state */
-                state?: "received" | "verified" | "assigned" | "mediated" | "resolved" | "escalated" | "closed" | "rejected";
+                state?: "received" | "verified" | "assigned" | "mediated" | "resolved" | "escalated" | "closed" | "rejected" | "registered" | "transferred" | "objected" | "accepted" | "mediating" | "answered" | "delivered" | "reviewing" | "rereviewing";
                 /** @description only cases of this unit and the units below it (inside your own) */
                 unit?: string;
                 /** @description only cases with a breached deadline or a pending one past due */
@@ -1400,31 +2319,10 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description the intake of machine version 3, the version new cases start under, is listed first */
         requestBody: {
             content: {
-                "application/json": {
-                    /** @enum {string} */
-                    channel: "letter" | "visit" | "phone" | "fax" | "online" | "grid";
-                    unit: string;
-                    petitioner: {
-                        name: string;
-                        idNumber?: string;
-                        phone?: string;
-                        address: string;
-                    };
-                    matter: {
-                        category: string;
-                        summary: string;
-                        details?: string;
-                        accusation?: boolean;
-                        accusedUnit?: string;
-                    };
-                    representatives?: {
-                        name: string;
-                        idNumber?: string;
-                        phone?: string;
-                    }[];
-                };
+                "application/json": components["schemas"]["IntakeV3"] | components["schemas"]["IntakeV1V2"];
             };
         };
         responses: {
@@ -1601,9 +2499,10 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description a command of the case's machine version: version 3 for new cases; a case recorded under version 1 or 2 takes that version's */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Command"];
+                "application/json": components["schemas"]["Command"] | components["schemas"]["CommandV1V2"];
             };
         };
         responses: {
@@ -1948,6 +2847,15 @@ export interface operations {
                     "application/json": components["schemas"]["AuditVerification"];
                 };
             };
+            /** @description the scope is large: a background run was started instead */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerifyRun"];
+                };
+            };
             /** @description VALIDATION */
             400: {
                 headers: {
@@ -1982,6 +2890,170 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    startVerifyRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description verify only this unit and the units below it */
+                    unit?: string;
+                    /**
+                     * @description `fast` (digests) or `replay` (every case through its machine)
+                     * @default fast
+                     * @enum {string}
+                     */
+                    mode?: "fast" | "replay";
+                };
+            };
+        };
+        responses: {
+            /** @description the run was started: poll its Location */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerifyRun"];
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    getVerifyRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the run id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerifyRun"];
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
                 };
             };
             /** @description INTERNAL */

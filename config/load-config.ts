@@ -49,7 +49,7 @@ const envSchema = z.object({
     .optional(),
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .regex(/^rediss?(\+cluster)?:\/\//, 'must be a redis:// URL (redis+cluster://host:port,host:port for a Redis Cluster)')
     .default('redis://127.0.0.1:6379'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),

@@ -25,11 +25,12 @@ const READ = [
   'idempotency_keys',
   'audit_checkpoints',
   'case_facts',
+  'verify_runs',
   'petitionflow_migrations',
   'petitionflow_migrations_lock',
 ];
 /** Tables the application appends to; the trail and the checkpoints only ever this. */
-const INSERT = ['units', 'cases', 'case_units', 'case_events', 'deadlines', 'refused_attempts', 'incidents', 'idempotency_keys', 'audit_checkpoints', 'case_facts'];
+const INSERT = ['units', 'cases', 'case_units', 'case_events', 'deadlines', 'refused_attempts', 'incidents', 'idempotency_keys', 'audit_checkpoints', 'verify_runs', 'case_facts'];
 /** Column-level UPDATE rights: exactly the columns the application's statements set. */
 const UPDATE: Record<string, readonly string[]> = {
   units: ['name', 'level', 'parent_code', 'kind', 'review_body', 'short_name'],
@@ -43,6 +44,7 @@ const UPDATE: Record<string, readonly string[]> = {
     'acceptance', 'acceptance_at', 'handling', 'handling_at', 'answered_at', 'outcome', 'delivered_at',
     'rating_body', 'rating_bureau', 'closure', 'closed_at', 'transferred', 'assigned', 'supervised', 'review_stage',
   ],
+  verify_runs: ['status', 'total_cases', 'cases', 'checked', 'ok', 'first_broken', 'error', 'updated_at', 'finished_at'],
 };
 /** Expired idempotency keys are forgotten; nothing else is ever deleted. */
 const DELETE = ['idempotency_keys'];

@@ -6,7 +6,9 @@ import * as m0003 from './migrations/0003-supervision-idempotency.migration';
 import * as m0004 from './migrations/0004-audit-checkpoints.migration';
 import * as m0005 from './migrations/0005-idempotency-actor.migration';
 import * as m0006 from './migrations/0006-unit-kinds-case-units.migration';
-import * as m0009 from './migrations/0009-case-facts.migration';
+import * as m0008 from './migrations/0008-verify-runs.migration';
+import * as m0009 from './migrations/0009-deadline-fire-cursor.migration';
+import * as m0011 from './migrations/0011-case-facts.migration';
 
 /**
  * Migrations are imported statically rather than read from a folder, so the
@@ -19,7 +21,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-audit-checkpoints': m0004,
   '0005-idempotency-actor': m0005,
   '0006-unit-kinds-case-units': m0006,
-  '0009-case-facts': m0009,
+  '0008-verify-runs': m0008,
+  '0009-deadline-fire-cursor': m0009,
+  '0011-case-facts': m0011,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

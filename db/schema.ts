@@ -54,6 +54,10 @@ export interface CaseEventsTable {
   machine_version: number;
   prev_hash: string;
   hash: string;
+  /** The state the event led to; null on entries older than migration 0008 (hashed with the entry when set). */
+  state_after: ColumnType<string | null, string | null | undefined, never>;
+  /** SHA-256 of the stored snapshot the event left; null on entries older than migration 0008. */
+  snapshot_hash: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /** Deadline rows: the source of truth for every clock; timers in Redis are rebuilt from them. */
@@ -176,6 +180,27 @@ export interface CaseFactsTable {
   review_stage: string;
 }
 
+/** A whole-trail verification run in the background (`POST /audit/verify-runs`), its progress and result. */
+export interface VerifyRunsTable {
+  id: string;
+  /** The unit subtree verified; null for every case. */
+  scope_unit: string | null;
+  mode: string;
+  /** queued, running, done or failed. */
+  status: string;
+  requested_by: string;
+  /** Cases in scope when the run started (the progress bar's total). */
+  total_cases: number | null;
+  cases: Generated<number>;
+  checked: Generated<number>;
+  ok: boolean | null;
+  first_broken: Json<unknown> | null;
+  error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
 /** The Kysely database type of petitionflow. */
 export interface Database {
   units: UnitsTable;
@@ -188,4 +213,5 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   audit_checkpoints: AuditCheckpointsTable;
   case_facts: CaseFactsTable;
+  verify_runs: VerifyRunsTable;
 }

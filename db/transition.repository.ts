@@ -65,12 +65,13 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
   const ctes = [
     sql`
     ev as (
-      insert into case_events (case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, prev_hash, hash)
+      insert into case_events (case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, prev_hash, hash, state_after, snapshot_hash)
       select * from unnest(
         ${events.map((e) => e.caseId)}::uuid[], ${events.map((e) => e.seq)}::int[], ${events.map((e) => e.type)}::text[],
         ${events.map((e) => json(e.fields))}::jsonb[], ${events.map((e) => e.actor.id)}::text[], ${events.map((e) => e.actor.role)}::text[],
         ${events.map((e) => e.actor.unit)}::text[], ${events.map((e) => e.at)}::timestamptz[], ${events.map((e) => e.machineVersion)}::int[],
-        ${events.map((e) => e.prevHash)}::text[], ${events.map((e) => e.hash)}::text[])
+        ${events.map((e) => e.prevHash)}::text[], ${events.map((e) => e.hash)}::text[],
+        ${events.map((e) => e.after?.state ?? null)}::text[], ${events.map((e) => e.after?.snapshot ?? null)}::text[])
     )`,
   ];
   const written: string[] = [];

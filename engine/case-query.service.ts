@@ -10,8 +10,11 @@ import type { Role } from '../machines/petition.vocabulary';
 import { toPetitionView, type PetitionView } from './case-view';
 import { NotFoundError, ValidationError } from './errors';
 import { INTAKE_EVENT } from './trail-entry';
-import { intakeFor } from './access';
+import { intakeFor, type MaskingFacts } from './access';
 import type { Intake } from '../machines/petition.schemas';
+import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
+import { loadDirectory, type UnitDirectorySource } from './unit-directory';
+import { createUnitDirectory } from './unit-directory.service';
 
 /** One entry of a case's history as callers see it (`GET /petitions/:id/history`). */
 export interface HistoryEvent {
@@ -63,9 +66,16 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 }
 
 /** An intake event's fields as the viewer may see them (masking, and accusers withheld from the accused unit). */
-function maskFields(type: string, fields: Record<string, unknown>, viewer: Actor): Record<string, unknown> {
+function maskFields(type: string, fields: Record<string, unknown>, viewer: Actor, facts: MaskingFacts): Record<string, unknown> {
   if (type !== INTAKE_EVENT) return fields;
-  return intakeFor(fields as unknown as Intake, viewer);
+  return intakeFor(fields as unknown as Intake, viewer, facts);
+}
+
+/** The masking facts of a case as it stands (its version reads them from its snapshot). */
+function maskingFactsOf(rec: cases.CaseRecord): MaskingFacts {
+  const adapter = adapterFor(rec.machineVersion);
+  const { accusedUnit, handlingUnit } = adapter.intakeFacts(adapter.restore(rec.snapshot as StoredSnapshot));
+  return { accusedUnit, handlingUnit };
 }
 
 /** Reads of cases, always within the viewer's unit subtree. */
@@ -78,7 +88,11 @@ export interface CaseQueryService {
 }
 
 /** Creates the read side over the database. */
-export function createCaseQueryService(db: Kysely<Database>, now: () => Date = () => new Date()): CaseQueryService {
+export function createCaseQueryService(
+  db: Kysely<Database>,
+  now: () => Date = () => new Date(),
+  unitSource: UnitDirectorySource = createUnitDirectory(db),
+): CaseQueryService {
   async function load(caseId: string, viewer: Actor): Promise<cases.CaseRecord> {
     const rec = await cases.findCase(db, caseId, viewer.unit);
     if (rec === undefined) throw new NotFoundError();
@@ -87,9 +101,9 @@ export function createCaseQueryService(db: Kysely<Database>, now: () => Date = (
   return {
     async get(caseId, viewer) {
       const rec = await load(caseId, viewer);
-      const [dl, incidents] = await Promise.all([listDeadlines(db, caseId), listIncidents(db, { caseId, limit: 50 })]);
+      const [dl, incidents, units] = await Promise.all([listDeadlines(db, caseId), listIncidents(db, { caseId, limit: 50 }), loadDirectory(unitSource)]);
       return {
-        ...toPetitionView(rec, dl, viewer, now()),
+        ...toPetitionView(rec, dl, viewer, now(), { units: units.directory }),
         incidents: incidents.map((i) => ({ id: i.id, clock: i.clock, error: i.error, createdAt: i.createdAt.toISOString() })),
       };
     },
@@ -104,19 +118,22 @@ export function createCaseQueryService(db: Kysely<Database>, now: () => Date = (
         after: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
       });
       const page = rows.slice(0, q.limit);
-      const dl = await listDeadlinesOf(
-        db,
-        page.map((r) => r.id),
-      );
+      const [dl, units] = await Promise.all([
+        listDeadlinesOf(
+          db,
+          page.map((r) => r.id),
+        ),
+        loadDirectory(unitSource),
+      ]);
       const last = page[page.length - 1];
       return {
-        items: page.map((r) => toPetitionView(r, dl.get(r.id) ?? [], viewer, at)),
+        items: page.map((r) => toPetitionView(r, dl.get(r.id) ?? [], viewer, at, { units: units.directory })),
         nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last) : null,
       };
     },
     count: (scopeUnit) => cases.countCases(db, scopeUnit),
     async history(caseId, viewer) {
-      await load(caseId, viewer);
+      const facts = maskingFactsOf(await load(caseId, viewer));
       const events = await listEvents(db, caseId);
       return events.map((e) => ({
         seq: e.seq,
@@ -125,7 +142,7 @@ export function createCaseQueryService(db: Kysely<Database>, now: () => Date = (
         actor: { id: e.actor.id, role: e.actor.role as Role, unit: e.actor.unit },
         at: e.at,
         machineVersion: e.machineVersion,
-        fields: maskFields(e.type, e.fields, viewer),
+        fields: maskFields(e.type, e.fields, viewer, facts),
         hash: e.hash,
         prevHash: e.prevHash,
       }));

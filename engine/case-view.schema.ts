@@ -3,6 +3,7 @@ import { clockNameSchema } from '../machines/petition.vocabulary';
 import { CHANNELS } from '../machines/petition.schemas';
 import { divisionCodeSchema } from '../machines/petition.roles';
 import { LIFECYCLE_VERSIONS } from './lifecycle-versions';
+import { FLAGS, ITEM_CLASSES, RECEIVERS, RELATIONS, SUPERVISION_LEVELS, V3_CLOSURES, DECISION_STAGES } from '../machines/versions/v3/v3.vocabulary';
 
 /**
  * The zod schemas of what the API answers with when it shows a case. The view's TypeScript types are
@@ -63,7 +64,9 @@ export const deadlineViewSchema = z.object({
   dueAt: isoTime,
   status: z.enum(['pending', 'paused', 'met', 'breached', 'cancelled']),
   reminders: z.array(isoTime).describe('when reminders fire before the due time'),
-  extendedBy: duration.nullable().describe('an approved extension (Art 32)'),
+  remindersAt: z.array(isoTime).describe('the same reminder times'),
+  lastDay: z.iso.date().describe('the last day of the period, Beijing time (dueAt is the start of the day after it)'),
+  extendedBy: duration.nullable().describe('an approved extension (Art 34)'),
 });
 
 /** An open incident of one of the case's background jobs (故障任务). */
@@ -90,12 +93,85 @@ const escalationSchema = z.object({
 
 const ratingSchema = z.enum(['satisfied', 'basically-satisfied', 'unsatisfied']);
 
-/** The petition view (案件视图): a case as one viewer may see it, with the events their role may send now. */
-export const petitionViewSchema = z.object({
+/** A unit a case passed through, named, with how it came to the case. */
+export const caseUnitViewSchema = z.object({
+  unit: divisionCodeSchema,
+  name: z.string().nullable().describe('the unit’s name in the tree (null for a unit the tree does not hold)'),
+  relation: z.enum(['registered', 'sender', 'body', 'review']).describe('registered it, sent it on, handled it, or reviewed it'),
+});
+
+/** What every case view has, whatever its machine version. */
+const commonViewFields = {
   id: z.uuid(),
+  number: z.string().nullable().describe('the readable case number (e.g. 扶信〔2026〕123号); null until numbering applies'),
+  units: z.array(caseUnitViewSchema).describe('every unit the case passed through, with names'),
+  relations: z.array(z.enum(RELATIONS)).describe('your unit’s relations to the case (machine version 3; empty before)'),
+};
+
+/** An act recorded on a version 3 case: who, of which unit, when (and what the act says). */
+const actSchema = z.looseObject({ by: z.string(), unit: divisionCodeSchema, at: isoTime });
+const namedUnitSchema = z.object({ unit: divisionCodeSchema, name: z.string().nullable() });
+
+/** The view of a machine version 3 case: two tiers, supervision beside the lifecycle, review one level up. */
+export const v3PetitionViewSchema = z.object({
+  ...commonViewFields,
+  state: lifecycleStateSchema.describe('the state in the version 3 lifecycle'),
+  closure: z.enum(V3_CLOSURES).nullable().describe('how the case closed: 办结, 终结, 导入程序, 已转, 不予受理, 已合并, 已撤回'),
+  version: z.number().int().positive(),
+  machineVersion: z.literal(3),
+  unit: divisionCodeSchema.describe('the unit that registered the case'),
+  channel: z.enum(CHANNELS),
+  class: z.enum(ITEM_CLASSES).describe('建议意见 / 检举控告 / 申诉求决 (Arts 29-31)'),
+  flags: z.object(Object.fromEntries(FLAGS.map((f) => [f, f === 'group' ? z.object({ headCount: z.number().int() }).optional() : z.boolean().optional()]))),
+  receivedBy: z.enum(RECEIVERS).describe('leader: received on a leader reception day (领导接访, Art 18)'),
+  registeredAtBureau: z.boolean().describe('registered at a petition bureau (dispatch clock, Art 22) or at a body (notice clock, Art 23)'),
+  petitioner: petitionerViewSchema,
+  representatives: z.array(personViewSchema),
+  matter: matterViewSchema,
+  assignee: namedUnitSchema.nullable().describe('the handling body (承办单位)'),
+  review: namedUnitSchema.nullable().describe('the body reviewing the case (复查 / 复核), one level up'),
+  leader: z.string().nullable().describe('领导包案: the leader in personal charge'),
+  supervision: actSchema
+    .extend({ level: z.enum(SUPERVISION_LEVELS), active: z.boolean(), source: z.enum(['supervisor', 'breach']) })
+    .nullable()
+    .describe('督办 beside the lifecycle: its level, and whether it is struck off (销号)'),
+  listed: z.boolean().describe('under supervision now (on the supervision board until struck off)'),
+  assignment: actSchema.nullable(),
+  report: z.looseObject({ status: z.enum(['pending', 'submitted', 'accepted', 'returned', 'cancelled']) }).nullable().describe('办结报告 of a 交办 case'),
+  moves: z.array(actSchema),
+  notice: actSchema.nullable(),
+  objections: z.array(actSchema),
+  infoRequests: z.array(actSchema),
+  routing: actSchema.nullable(),
+  referral: actSchema.nullable(),
+  rejection: actSchema.nullable(),
+  mergedInto: z.string().nullable(),
+  withdrawal: actSchema.nullable(),
+  mediation: actSchema.nullable(),
+  hearings: z.array(actSchema),
+  extension: actSchema.nullable(),
+  reviewStage: z.enum(DECISION_STAGES).describe('the decision being made or last made: first opinion, 复查 or 复核'),
+  resolution: actSchema.nullable().describe('the answer that stands'),
+  resolutions: z.array(actSchema).describe('every answer, in order'),
+  deliveries: z.array(actSchema),
+  satisfaction: z.union([actSchema, z.literal('unrated')]).nullable(),
+  instructions: z.array(actSchema),
+  conference: actSchema.nullable(),
+  pauses: z.array(z.looseObject({ clock: clockNameSchema, reason: z.string(), startedAt: isoTime, endedAt: isoTime.nullable() })),
+  closedAt: isoTime.nullable(),
+  deadlines: z.array(deadlineViewSchema),
+  incidents: z.array(caseIncidentSchema).optional(),
+  allowedEvents: z.array(lifecycleCommandSchema).describe('the commands you may send now, by your role and your unit’s relations'),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+
+/** The view of a case recorded under machine version 1 or 2. */
+export const legacyPetitionViewSchema = z.object({
+  ...commonViewFields,
   state: lifecycleStateSchema.describe("the state in the lifecycle of the case's machineVersion"),
   version: z.number().int().positive().describe('grows with every change; send it back as expectedVersion'),
-  machineVersion: z.number().int().positive().describe('the lifecycle the case was recorded under (see LifecycleVersions)'),
+  machineVersion: z.union([z.literal(1), z.literal(2)]).describe('the lifecycle the case was recorded under (see LifecycleVersions)'),
   unit: divisionCodeSchema,
   channel: z.enum(CHANNELS),
   petitioner: petitionerViewSchema,
@@ -123,3 +199,6 @@ export const petitionViewSchema = z.object({
   createdAt: isoTime,
   updatedAt: isoTime,
 });
+
+/** The petition view (案件视图): a case as one viewer may see it, in the shape of its machine version. */
+export const petitionViewSchema = z.union([v3PetitionViewSchema, legacyPetitionViewSchema]);

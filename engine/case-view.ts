@@ -1,83 +1,87 @@
 import type { CaseRecord } from '../db/case.repository';
-import type { DeadlineRecord } from '../db/deadline.repository';
 import type { z } from 'zod';
-import { allowedEvents } from '../machines/event-permission';
+import type { DeadlineRecord } from '../db/deadline.repository';
+import type { CaseSnapshot, MachineAdapter } from '../machines/machine-adapter';
+import type { Intake } from '../machines/petition.schemas';
 import type { ClockName } from '../machines/petition.vocabulary';
-import { caseUnitsOf, restore, stateName, type PetitionSnapshot, type StoredSnapshot } from '../machines/petition.registry';
+import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
 import { caseWithUnitNow, intakeFor } from './access';
 import type { deadlineViewSchema, petitionViewSchema } from './case-view.schema';
+import type { UnitDirectory } from './unit-directory';
 
 /** A deadline as callers see it; the type is the schema's, so the two cannot drift. */
 export type DeadlineView = z.output<typeof deadlineViewSchema>;
 
-/** The petition view, typed from its zod schema (engine/case-view.schema.ts), which the API description is built from. */
+/**
+ * The petition view, typed from its zod schema (engine/case-view.schema.ts),
+ * which the API description is built from: the fields every version has (id,
+ * number, units with names, the viewer's relations, deadlines, allowed events
+ * …) and those of the case's version (v1/v2: escalation, listing, resolution
+ * …; v3: class, flags, the handling body, supervision, answers …), which its
+ * registry adapter gives.
+ */
 export type PetitionView = z.output<typeof petitionViewSchema>;
 
-/** The ratings under today's names: cases rated before the rename recorded the handling body's rating as `unit`. */
-function satisfactionView(recorded: PetitionSnapshot['context']['satisfaction']): PetitionView['satisfaction'] {
-  if (recorded === null || recorded === 'unrated') return recorded;
-  // The machine keeps the ratings of a validated RATE_SATISFACTION command; its context types them as text.
-  const body = ('body' in recorded ? recorded.body : recorded.unit) as Rating;
-  return { body, bureau: recorded.bureau as Rating };
-}
-
-type Rating = Exclude<PetitionView['satisfaction'], null | 'unrated'>['body'];
+const CHINA_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** A deadline row as a view. */
 export function toDeadlineView(d: DeadlineRecord): DeadlineView {
+  const reminders = d.reminders.map((t) => t.toISOString());
   return {
     // The database only holds the policy's clock names (deadline rows are written from the machine's clocks).
     clock: d.clock as ClockName,
     generation: d.generation,
     startedAt: d.startedAt.toISOString(),
     dueAt: d.dueAt.toISOString(),
+    lastDay: CHINA_DATE.format(new Date(d.dueAt.getTime() - 1)),
     status: d.status,
-    reminders: d.reminders.map((t) => t.toISOString()),
+    reminders,
+    remindersAt: reminders,
     extendedBy: d.extendedBy,
   };
 }
 
-/** Builds the view a viewer may see: identifiers masked by role, the events their role may send now. */
-export function toPetitionView(
-  rec: CaseRecord,
-  deadlines: readonly DeadlineRecord[],
-  viewer: Actor,
-  now: Date,
-  live?: PetitionSnapshot,
-): PetitionView {
+/** What a view needs besides the row: the unit tree (names, relations); the live snapshot if the caller has it. */
+export interface ViewInputs {
+  readonly units: UnitDirectory;
+  readonly live?: CaseSnapshot | undefined;
+}
+
+/** Whether the viewer's unit may send anything: always under relations (v3), else when the case is with it now. */
+function withViewer(adapter: MachineAdapter, snapshot: CaseSnapshot, viewer: Actor): boolean {
+  return adapter.usesRelations || caseWithUnitNow(adapter.caseUnits(snapshot).map((u) => u.unit), viewer.unit);
+}
+
+/** Builds the view a viewer may see: identifiers masked, the events the viewer (role and relations) may send now. */
+export function toPetitionView(rec: CaseRecord, deadlines: readonly DeadlineRecord[], viewer: Actor, now: Date, inputs: ViewInputs): PetitionView {
+  const adapter: MachineAdapter = adapterFor(rec.machineVersion);
   // The engine hands over the snapshot it just computed; restoring it again would cost as much as the transition.
-  const snapshot = live ?? restore(rec.machineVersion, rec.snapshot as StoredSnapshot);
-  const c = snapshot.context;
-  const intake = intakeFor(c.intake, viewer);
+  const snapshot = inputs.live ?? adapter.restore(rec.snapshot as StoredSnapshot);
+  const facts = adapter.intakeFacts(snapshot);
+  const intake = intakeFor(facts.intake as unknown as Intake, viewer, facts);
+  const nameOf = (unit: string) => inputs.units.nameOf(unit) ?? null;
+  const relations = adapter.relationsOf(snapshot, viewer.unit, inputs.units);
+  // The adapter gives its version's own fields; the response schema (and the tests checking every answer against it) hold the shape.
   return {
+    ...adapter.viewOf(snapshot, nameOf),
     id: rec.id,
-    state: stateName(snapshot),
+    number: null,
+    state: adapter.stateName(snapshot),
+    closure: adapter.closure(snapshot),
     version: rec.version,
     machineVersion: rec.machineVersion,
     unit: rec.unit,
-    // Written from the validated intake (one of CHANNELS); the column type is only text.
-    channel: rec.channel as PetitionView['channel'],
+    units: adapter.caseUnits(snapshot).map((u) => ({ ...u, name: nameOf(u.unit) })),
+    channel: rec.channel,
     petitioner: intake.petitioner,
     representatives: intake.representatives ?? [],
     matter: intake.matter,
-    assignee: c.assignee,
-    leader: c.leader,
-    mediation: c.mediation,
-    extension: c.extension,
-    escalation: c.escalation,
-    listed: c.listed,
-    reviewStage: c.reviewStage,
-    resolution: c.resolution,
-    delivery: c.delivery,
-    satisfaction: satisfactionView(c.satisfaction),
-    rejection: c.rejection,
-    mergedInto: c.mergedInto,
-    closure: c.closure,
     deadlines: deadlines.map(toDeadlineView),
-    // A unit the case only passed through reads it and sends nothing.
-    allowedEvents: caseWithUnitNow(caseUnitsOf(rec.machineVersion, snapshot), viewer.unit) ? allowedEvents(snapshot, viewer.role, now.toISOString()) : [],
+    relations,
+    // v1/v2: a unit the case only passed through reads it and sends nothing (v3's relations decide that).
+    allowedEvents: withViewer(adapter, snapshot, viewer) ? adapter.allowedEvents(snapshot, { actor: viewer, relations }, now.toISOString()) : [],
     createdAt: rec.createdAt.toISOString(),
     updatedAt: rec.updatedAt.toISOString(),
-  };
+  } as PetitionView;
 }

@@ -1,5 +1,8 @@
+import { isLive, type ClockEntry } from '../machines/petition.clocks';
 import type { ClockName } from '../machines/petition.vocabulary';
-import { isLive, type ClockEntry, type Clocks } from '../machines/petition.clocks';
+
+/** A case's clocks of any machine version, by name (each version has its own set of names). */
+type Clocks = Readonly<Record<string, ClockEntry | undefined>>;
 
 /** One change to a case's clocks, as the engine applies it to deadline rows. */
 export type ClockChange =
@@ -29,7 +32,8 @@ function statusChange(clock: ClockName, b: ClockEntry | undefined, a: ClockEntry
  */
 export function clockChanges(before: Clocks, after: Clocks): ClockChange[] {
   const changes: ClockChange[] = [];
-  for (const [name, a] of Object.entries(after) as [ClockName, ClockEntry][]) {
+  for (const [name, a] of Object.entries(after) as [ClockName, ClockEntry | undefined][]) {
+    if (a === undefined) continue;
     const b = before[name];
     if (b === undefined || a.generation > b.generation) {
       if (b !== undefined && isLive(b)) changes.push({ kind: 'stop', clock: name, generation: b.generation, status: 'cancelled' });

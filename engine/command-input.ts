@@ -1,10 +1,9 @@
 import type { z } from 'zod';
-import type { PetitionEvent } from '../machines/petition.machine';
-import { commandSchema, intakeSchema, type Intake } from '../machines/petition.schemas';
+import type { CaseCommand, MachineAdapter } from '../machines/machine-adapter';
 import { ValidationError } from './errors';
 
-/** A command as parsed from a request: the event without its envelope (actor and time come from the engine). */
-export type ParsedCommand = Omit<PetitionEvent, 'actor' | 'at'>;
+/** A command as parsed from a request: the type and its fields (actor, relations and time come from the engine). */
+export type ParsedCommand = CaseCommand;
 
 function validationError(message: string, error: z.ZodError): ValidationError {
   return new ValidationError(
@@ -36,22 +35,38 @@ export function assertStorable(message: string, value: unknown): void {
   throw new ValidationError(message, [{ path, message: 'text may not contain NUL characters or unpaired surrogates' }]);
 }
 
-/** A command body as sent over the API or CLI, validated; `expectedVersion` travels in the options, not the event. */
-export function parseCommand(body: unknown): ParsedCommand {
+/** A command body before its case is known: a JSON object with a string `type`; `expectedVersion` dropped. */
+export interface CommandEnvelope {
+  readonly type: string;
+  readonly rest: Record<string, unknown>;
+}
+
+/**
+ * The envelope of a command body as sent over the API or CLI. Its fields are
+ * validated once the case, and so its machine version, is known
+ * ({@link parseCommandFor}); `expectedVersion` travels in the options.
+ */
+export function parseEnvelope(body: unknown): CommandEnvelope {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError('the event must be a JSON object', [{ path: [], message: 'expected an object' }]);
   }
   const { expectedVersion: _ignored, ...rest } = body as Record<string, unknown>;
-  const parsed = commandSchema.safeParse(rest);
-  if (!parsed.success) throw validationError('invalid event', parsed.error);
-  assertStorable('invalid event', parsed.data);
-  return parsed.data as unknown as ParsedCommand;
+  if (typeof rest.type !== 'string') throw new ValidationError('invalid event', [{ path: ['type'], message: 'an event type' }]);
+  return { type: rest.type, rest };
 }
 
-/** A petition body (the intake, Art 19), validated. */
-export function parseIntake(body: unknown): Intake {
-  const parsed = intakeSchema.safeParse(body);
+/** A command validated with the schema of its case's machine version (400 with field paths otherwise). */
+export function parseCommandFor(adapter: MachineAdapter, envelope: CommandEnvelope): ParsedCommand {
+  const parsed = adapter.commandSchema.safeParse(envelope.rest);
+  if (!parsed.success) throw validationError('invalid event', parsed.error);
+  assertStorable('invalid event', parsed.data);
+  return parsed.data as ParsedCommand;
+}
+
+/** A petition body (the intake, Art 19), validated with the schema of the version the case will start under. */
+export function parseIntakeFor(adapter: MachineAdapter, body: unknown): Record<string, unknown> & { unit: string; channel: string } {
+  const parsed = adapter.intakeSchema.safeParse(body);
   if (!parsed.success) throw validationError('invalid petition', parsed.error);
   assertStorable('invalid petition', parsed.data);
-  return parsed.data;
+  return parsed.data as Record<string, unknown> & { unit: string; channel: string };
 }

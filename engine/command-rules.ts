@@ -3,9 +3,11 @@ import type { Policy } from '../config/policy.schema';
 import { findCase } from '../db/case.repository';
 import type { Database } from '../db/schema';
 import { durationMillis } from '../machines/iso-duration';
-import type { PetitionEvent } from '../machines/petition.machine';
+import type { CommandClaims } from '../machines/machine-adapter';
+import type { Actor } from '../machines/petition.roles';
 import { isFinalState, type ClockName } from '../machines/petition.vocabulary';
-import { ValidationError } from './errors';
+import { accusedUnitRefusal, reachRefusal, type KnownUnits } from './access';
+import { ValidationError, type PetitionError } from './errors';
 
 /**
  * The longest duration a command may set a clock to: far beyond any statutory
@@ -51,37 +53,46 @@ export function pauseRefusal(policy: Policy, clock: ClockName, reason: string | 
 }
 
 /**
- * The first machine version whose pauses follow the policy's `pausableFor`.
- * Versions 1 and 2 take a free-text reason and keep their own rules.
+ * The refusals a command's claims meet before the machine steps, recorded
+ * like the permission refusals: a target outside the sender's reach (403), an
+ * accusation sent to its accused unit (422, Arts 30, 46). Undefined when none
+ * applies.
  */
-export const POLICY_PAUSES_FROM_VERSION = 3;
+export function claimRefusal(claims: CommandClaims, actor: Actor, eventType: string, tree: KnownUnits): PetitionError | undefined {
+  if (claims.sendsTo === undefined) return undefined;
+  const target = claims.sendsTo.unit;
+  return reachRefusal(eventType, target, actor, tree) ?? accusedUnitRefusal(claims.sendsTo.neverTo ?? null, target);
+}
 
-/** Durations and reasons a command may carry, by the policy. */
-function checkPolicyLimits(policy: Policy, machineVersion: number, event: PetitionEvent): void {
+/**
+ * The policy's limits on what a command claims: an extension (Art 34), a
+ * length it gives a clock, a pause reason (`pausableFor`; a version whose
+ * pauses take free text claims none).
+ */
+function checkPolicyLimits(policy: Policy, claims: CommandClaims): void {
+  const { extension, deadline, pause } = claims;
   const refusal =
-    event.type === 'REQUEST_EXTENSION'
-      ? extensionRefusal(policy, event.duration)
-      : (event.type === 'ESCALATE' || event.type === 'REASSIGN') && event.dueIn !== undefined
-        ? lengthRefusal(policy, 'supervision', event.dueIn, 'dueIn')
-        : event.type === 'PAUSE_CLOCK' && machineVersion >= POLICY_PAUSES_FROM_VERSION
-          ? pauseRefusal(policy, event.clock, event.reason)
-          : undefined;
+    (extension !== undefined ? extensionRefusal(policy, extension.duration) : undefined) ??
+    (deadline !== undefined ? lengthRefusal(policy, deadline.clock as ClockName, deadline.duration, deadline.field) : undefined) ??
+    (pause !== undefined ? pauseRefusal(policy, pause.clock as ClockName, pause.reason) : undefined);
   if (refusal !== undefined) throw refusal;
 }
 
 /**
  * The rules of a command the machine cannot hold because they need the policy
- * or other rows (the merge target; the unit tree is reach's, engine/access). Checked once the event is
- * permitted (machines/event-permission.ts), under the case lock, before the
+ * or other rows (another case; the unit tree is reach's, engine/access). Checked once the event is
+ * permitted and its claims not refused, under the case lock, before the
  * transition; each failure is a VALIDATION error naming the field.
  */
-export async function checkCommandRules(trx: Transaction<Database>, policy: Policy, machineVersion: number, event: PetitionEvent, caseId: string): Promise<void> {
-  checkPolicyLimits(policy, machineVersion, event);
-  if (event.type === 'MERGE') {
+export async function checkCommandRules(trx: Transaction<Database>, policy: Policy, claims: CommandClaims, caseId: string, actor: Actor): Promise<void> {
+  checkPolicyLimits(policy, claims);
+  if (claims.namesCase !== undefined) {
+    const { field, caseId: named, open } = claims.namesCase;
     // Looked up within the sender's units: a case outside them is answered as one that does not exist.
-    const target = event.intoCaseId === caseId ? undefined : await findCase(trx, event.intoCaseId, event.actor.unit);
-    if (target === undefined || isFinalState(target.state)) {
-      throw new ValidationError('cannot merge', [{ path: ['intoCaseId'], message: 'must be another case still in progress' }]);
+    const target = named === caseId ? undefined : await findCase(trx, named, actor.unit);
+    if (target === undefined || (open && isFinalState(target.state))) {
+      const message = open ? 'must be another case still in progress' : 'must be another case you can see';
+      throw new ValidationError(open ? 'cannot merge' : 'unknown case', [{ path: [field], message }]);
     }
   }
 }

@@ -15,7 +15,7 @@ export interface EngineDeps {
   readonly now?: () => Date;
   /** Called after each commit with the deadlines that changed (timers are armed or cancelled from it). */
   readonly onCommitted?: (change: CommittedChange) => void | Promise<void>;
-  /** The unit tree (reach, names, review bodies); default: a directory of its own over `db`. */
+  /** The unit tree (reach, kinds, names, review bodies); default: a directory of its own over `db`. */
   readonly units?: UnitDirectory;
 }
 
@@ -34,6 +34,8 @@ export interface CommittedChange {
   readonly event: CaseEventRecord;
   readonly state: string;
   readonly deadlines: readonly TouchedDeadline[];
+  /** Whether the event must be told to people at once (a reminder, a breach, a major or urgent intake, Art 25). */
+  readonly notify: boolean;
 }
 
 /** A request's `Idempotency-Key` and a hash of the request it came with. */

@@ -46,8 +46,8 @@ export class VersionConflictError extends PetitionError {
 
 /** The case's state (or the caller's role) does not allow the event; `details.allowedEvents` says what would be. */
 export class EventNotAllowedError extends PetitionError {
-  constructor(type: string, state: string, allowedEvents: readonly string[]) {
-    super('EVENT_NOT_ALLOWED', `${type} is not allowed in state ${state} for this role`, { state, allowedEvents });
+  constructor(type: string, state: string, allowedEvents: readonly string[], why?: string) {
+    super('EVENT_NOT_ALLOWED', `${type} is not allowed in state ${state} ${why === undefined ? 'for this role' : `here: ${why}`}`, { state, allowedEvents });
   }
 }
 

@@ -2,16 +2,15 @@ import type { Kysely, Transaction } from 'kysely';
 import { findCase } from '../db/case.repository';
 import { findIdempotentResponse, storeIdempotentResponse } from '../db/idempotency.repository';
 import type { Database } from '../db/schema';
-import { roleMaySend } from '../machines/event-permission';
+import { roleMaySendInAnyVersion } from '../machines/event-permission';
 import type { Actor } from '../machines/petition.roles';
-import type { EventType } from '../machines/petition.schemas';
-import { intakeFor, withArticle } from './access';
+import { intakeFor, legacyMaskingFacts, withArticle, type MaskingFacts } from './access';
 import type { PetitionView } from './case-view';
 import type { IdempotencyOptions } from './engine.types';
 import { AccessError, IdempotencyKeyReusedError, NotFoundError } from './errors';
 
 /** What a replay answers: a new case (`intake`) or one command of a type on a case. */
-export type ReplayOf = { readonly kind: 'intake' } | { readonly kind: 'command'; readonly eventType: EventType; readonly scopeChecked: boolean };
+export type ReplayOf = { readonly kind: 'intake' } | { readonly kind: 'command'; readonly eventType: string; readonly scopeChecked: boolean };
 
 /**
  * A stored view as `caller` may see it. The stored view was built for this
@@ -20,8 +19,18 @@ export type ReplayOf = { readonly kind: 'intake' } | { readonly kind: 'command';
  * than a fresh read would, whatever was stored (masking is idempotent).
  */
 function viewForCaller(view: PetitionView, caller: Actor): PetitionView {
-  const intake = intakeFor({ petitioner: view.petitioner, matter: view.matter, representatives: view.representatives }, caller);
+  const intake = intakeFor({ petitioner: view.petitioner, matter: view.matter, representatives: view.representatives }, caller, factsOfView(view));
   return { ...view, petitioner: intake.petitioner, representatives: intake.representatives ?? [], matter: intake.matter };
+}
+
+/**
+ * The masking facts a stored view was built with: a view with a `class` (from
+ * machine version 3) names its accusation by class and its handling body as
+ * `assignee`; an earlier view flags the accusation in its matter.
+ */
+function factsOfView(view: PetitionView): MaskingFacts {
+  if (!('class' in view)) return legacyMaskingFacts(view.matter);
+  return { accusedUnit: view.class === 'accusation' ? (view.matter.accusedUnit ?? null) : null, handlingUnit: view.assignee?.unit ?? null };
 }
 
 /**
@@ -44,7 +53,7 @@ export async function storedResponse(
   const view = stored.response as PetitionView;
   const scopeChecked = of.kind === 'command' && of.scopeChecked;
   if (!scopeChecked && (await findCase(db, view.id, caller.unit)) === undefined) throw new NotFoundError();
-  if (of.kind === 'command' && !roleMaySend(of.eventType, caller.role)) {
+  if (of.kind === 'command' && !roleMaySendInAnyVersion(of.eventType, caller.role)) {
     throw new AccessError('FORBIDDEN', `${withArticle(caller.role)} never sends ${of.eventType}`);
   }
   return viewForCaller(view, caller);
@@ -72,7 +81,7 @@ export async function idempotent(
   db: Kysely<Database>,
   actor: Actor,
   idem: IdempotencyOptions | undefined,
-  of: { kind: 'intake' } | { kind: 'command'; eventType: EventType },
+  of: { kind: 'intake' } | { kind: 'command'; eventType: string },
   run: () => Promise<PetitionView>,
 ): Promise<PetitionView> {
   if (idem === undefined) return run();

@@ -3,15 +3,18 @@ import { MACHINE_VERSION_1 } from '../machines/versions/v1';
 import { MACHINE_VERSION_2 } from '../machines/versions/v2';
 import { machineFor } from '../machines/petition.registry';
 import { COMMAND_TYPES, EVENT_TYPES, type CommandType, type EventType } from '../machines/petition.schemas';
+import { MACHINE_VERSION_3 } from '../machines/versions/v3/v3.machine';
+import { V3_COMMAND_TYPES, V3_EVENT_TYPES } from '../machines/versions/v3/v3.schemas';
+import { V3_STATES } from '../machines/versions/v3/v3.vocabulary';
 
 /** What one machine version knows: the states a case can be in and the events it takes. */
 export interface LifecycleVersion {
   readonly version: number;
   readonly states: readonly [string, ...string[]];
   /** Every event the version takes: the commands people send and the deadline workers' events. */
-  readonly events: readonly [EventType, ...EventType[]];
+  readonly events: readonly [string, ...string[]];
   /** The events people send (the request body of `POST /petitions/{id}/events`, and `allowedEvents`). */
-  readonly commands: readonly [CommandType, ...CommandType[]];
+  readonly commands: readonly [string, ...string[]];
 }
 
 /** The events a released machine takes, read from the machine itself, so the list cannot drift from its rules. */
@@ -33,6 +36,13 @@ function lifecycle(version: number, states: readonly [string, ...string[]]): Lif
 export const LIFECYCLE_VERSIONS: readonly [LifecycleVersion, ...LifecycleVersion[]] = [
   lifecycle(MACHINE_VERSION_1, STATE_NAMES),
   lifecycle(MACHINE_VERSION_2, STATE_NAMES),
+  // Version 3 lists its own states and events (its machine reads its permission table for every one of them).
+  {
+    version: MACHINE_VERSION_3,
+    states: V3_STATES,
+    events: V3_EVENT_TYPES as unknown as [string, ...string[]],
+    commands: V3_COMMAND_TYPES as unknown as [string, ...string[]],
+  },
 ];
 
 function unique<T extends string>(lists: readonly (readonly T[])[]): [T, ...T[]] {

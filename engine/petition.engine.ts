@@ -1,8 +1,8 @@
 import type { Actor } from '../machines/petition.roles';
 import { applyCommand } from './case-command';
-import { createCase } from './case-intake';
+import { createCase, newCaseVersion } from './case-intake';
 import type { PetitionView } from './case-view';
-import { parseCommand, parseIntake } from './command-input';
+import { parseEnvelope } from './command-input';
 import { afterCommit, type DispatchOptions, type EngineDeps, type IdempotencyOptions } from './engine.types';
 import { idempotent } from './idempotency';
 import { fireTimers } from './timer-firing';
@@ -20,7 +20,7 @@ export type { TimerOutcome };
  * deadline timers).
  */
 export interface PetitionEngine {
-  /** Records a new petition (登记) and starts its acceptance clock. */
+  /** Records a new petition (登记) under the version new cases start under, and starts its first clock. */
   intake(body: unknown, actor: Actor, opts?: { idempotency?: IdempotencyOptions | undefined }): Promise<PetitionView>;
   /** Applies one command to one case: validate, lock, check, pure transition, one transaction. */
   dispatch(caseId: string, body: unknown, actor: Actor, opts?: DispatchOptions): Promise<PetitionView>;
@@ -33,6 +33,8 @@ export interface PetitionEngine {
    * stay committed (and their timers, fired again, are no-ops).
    */
   fireTimers(deadlineIds: readonly string[]): Promise<Map<string, TimerOutcome>>;
+  /** The machine version new cases start under (the API describes that version's intake first). */
+  readonly newCaseVersion: number;
 }
 
 /** Creates the engine over a database, a policy and a working calendar. */
@@ -41,14 +43,14 @@ export function createPetitionEngine(given: EngineDeps): PetitionEngine {
   const now = deps.now ?? (() => new Date());
   return {
     async intake(body, actor, opts = {}) {
-      const intake = parseIntake(body);
-      return idempotent(deps.db, actor, opts.idempotency, { kind: 'intake' }, () => createCase(deps, now, intake, actor, opts.idempotency));
+      return idempotent(deps.db, actor, opts.idempotency, { kind: 'intake' }, () => createCase(deps, now, body, actor, opts.idempotency));
     },
 
     async dispatch(caseId, body, actor, opts = {}) {
-      const command = parseCommand(body);
-      return idempotent(deps.db, actor, opts.idempotency, { kind: 'command', eventType: command.type }, async () => {
-        const result = await applyCommand(deps, now, caseId, command, actor, opts);
+      // The fields are validated under the case's own machine version, once the case is read.
+      const envelope = parseEnvelope(body);
+      return idempotent(deps.db, actor, opts.idempotency, { kind: 'command', eventType: envelope.type }, async () => {
+        const result = await applyCommand(deps, now, caseId, envelope, actor, opts);
         if ('refused' in result) throw result.refused;
         if ('replayed' in result) return result.replayed;
         await afterCommit(deps, result.change);
@@ -57,5 +59,6 @@ export function createPetitionEngine(given: EngineDeps): PetitionEngine {
     },
 
     fireTimers: (deadlineIds) => fireTimers(deps, now, deadlineIds),
+    newCaseVersion: newCaseVersion(deps),
   };
 }

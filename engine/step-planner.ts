@@ -1,10 +1,9 @@
 import type { CaseRecord } from '../db/case.repository';
 import type { DeadlineRecord } from '../db/deadline.repository';
 import type { TransitionWrite } from '../db/transition.repository';
-import type { PetitionEvent, PetitionInput } from '../machines/petition.machine';
-import { caseUnitsOf, startCase, stateName, step, toStored, type PetitionSnapshot, type StoredSnapshot } from '../machines/petition.registry';
+import type { CaseEvent, CaseSnapshot, CaseStart, MachineAdapter } from '../machines/machine-adapter';
 import type { Actor } from '../machines/petition.roles';
-import { GENESIS_HASH } from './audit-hash';
+import { GENESIS_HASH, snapshotDigest } from './audit-hash';
 import { clockChanges } from './clock-changes';
 import { planDeadlineChanges, type DeadlineRules } from './deadline-changes';
 import type { TouchedDeadline } from './engine.types';
@@ -14,76 +13,83 @@ import { buildTrailEntry, INTAKE_EVENT } from './trail-entry';
 /** One event planned on one locked case: the rows it writes and what the case becomes. */
 export interface PlannedStep {
   readonly write: TransitionWrite;
-  readonly next: PetitionSnapshot;
+  readonly next: CaseSnapshot;
   /** The case's deadline rows as read under the lock (to tell new rows and old fire times apart). */
   readonly rowsBefore: readonly DeadlineRecord[];
 }
 
 /**
- * The pure part of every event, human or timer: the machine's transition,
- * the hash-chained trail entry, the case row, the units the case passes
- * through (by its version's rules) and the deadline rows it leaves. Nothing is written here; `writeTransitions` writes a batch.
+ * The pure part of every event, human or timer: the machine's transition
+ * (under the case's own version), the hash-chained trail entry (its fields,
+ * and from v3 the sender's relations, recorded so that replay reuses them),
+ * the case row and the deadline rows it leaves. Nothing is written here;
+ * `writeTransitions` writes a batch.
  */
 export function planStep(
   rules: DeadlineRules,
+  adapter: MachineAdapter,
   rec: CaseRecord,
-  snapshot: PetitionSnapshot,
+  snapshot: CaseSnapshot,
   rows: readonly DeadlineRecord[],
-  event: PetitionEvent,
+  event: CaseEvent,
   at: Date,
   remindersSent: readonly string[] = [],
 ): PlannedStep {
-  const next = step(rec.machineVersion, snapshot, event);
+  const next = adapter.step(snapshot, event);
   const { type, actor, at: atIso, ...fields } = event;
   const seq = rec.version + 1;
-  const entry = buildTrailEntry({ caseId: rec.id, seq, type, fields, actor, at: atIso, machineVersion: rec.machineVersion, prevHash: rec.lastHash });
-  const ctx = next.context;
+  const stored = adapter.toStored(next);
+  const state = adapter.stateName(next);
+  const after = { state, snapshot: snapshotDigest(stored) };
+  const entry = buildTrailEntry({ caseId: rec.id, seq, type, fields, actor, at: atIso, machineVersion: rec.machineVersion, prevHash: rec.lastHash, after });
   const updated: CaseRecord = {
     ...rec,
-    state: stateName(next),
-    assigneeUnit: ctx.assignee?.unit ?? null,
-    listed: ctx.listed,
+    ...adapter.caseRow(next),
+    state,
     version: seq,
-    snapshot: toStored(next),
+    snapshot: stored,
     lastHash: entry.hash,
     updatedAt: at,
   };
-  const { added, changed } = planDeadlineChanges(rec.id, rows, clockChanges(snapshot.context.clocks, ctx.clocks), at, rules, remindersSent);
-  const facts = factsOf(rec.machineVersion, updated.snapshot as StoredSnapshot, runsAfterStep(rows, added, changed));
-  const units = caseUnitsOf(rec.machineVersion, next);
+  const changes = clockChanges(adapter.clocks(snapshot), adapter.clocks(next));
+  const { added, changed } = planDeadlineChanges(rec.id, rows, changes, at, rules, remindersSent);
+  const facts = factsOf(rec.machineVersion, stored, runsAfterStep(rows, added, changed));
+  const units = adapter.caseUnits(next).map((u) => u.unit);
   return { next, rowsBefore: rows, write: { case: updated, fromVersion: rec.version, event: entry, units, newDeadlines: added, changedDeadlines: changed, facts } };
 }
 
 /** A new case planned from its intake (Art 19): its first snapshot, its first trail entry, its case row and first deadline. */
-export function planIntake(rules: DeadlineRules, machineVersion: number, input: PetitionInput, actor: Actor, at: Date): PlannedStep {
-  const snapshot = startCase(machineVersion, input);
+export function planIntake(rules: DeadlineRules, adapter: MachineAdapter, input: CaseStart & { intake: { unit: string; channel: string } }, actor: Actor, at: Date): PlannedStep {
+  const snapshot = adapter.start(input);
+  const stored = adapter.toStored(snapshot);
+  const state = adapter.stateName(snapshot);
   const entry = buildTrailEntry({
     caseId: input.id,
     seq: 1,
     type: INTAKE_EVENT,
-    fields: input.intake,
+    fields: adapter.intakeTrailFields(input),
     actor,
     at: input.at,
-    machineVersion,
+    machineVersion: adapter.version,
     prevHash: GENESIS_HASH,
+    after: { state, snapshot: snapshotDigest(stored) },
   });
   const rec: CaseRecord = {
     id: input.id,
     unit: input.intake.unit,
-    assigneeUnit: null,
-    state: stateName(snapshot),
+    ...adapter.caseRow(snapshot),
+    state,
     channel: input.intake.channel,
-    listed: false,
     version: 1,
-    machineVersion,
-    snapshot: toStored(snapshot),
+    machineVersion: adapter.version,
+    snapshot: stored,
     lastHash: entry.hash,
     createdAt: at,
     updatedAt: at,
   };
-  const { added } = planDeadlineChanges(input.id, [], clockChanges({}, snapshot.context.clocks), at, rules);
-  const facts = factsOf(machineVersion, rec.snapshot as StoredSnapshot, runsAfterStep([], added, []));
-  const units = caseUnitsOf(machineVersion, snapshot);
+  const { added } = planDeadlineChanges(input.id, [], clockChanges({}, adapter.clocks(snapshot)), at, rules);
+  const facts = factsOf(adapter.version, stored, runsAfterStep([], added, []));
+  const units = adapter.caseUnits(snapshot).map((u) => u.unit);
   return { next: snapshot, rowsBefore: [], write: { case: rec, fromVersion: null, event: entry, units, newDeadlines: added, changedDeadlines: [], facts } };
 }
 

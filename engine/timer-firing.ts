@@ -3,7 +3,7 @@ import type { CaseRecord } from '../db/case.repository';
 import { listDeadlinesOf, type DeadlineRecord } from '../db/deadline.repository';
 import type { Database } from '../db/schema';
 import { lockCasesOfDeadlines, writeTransitions } from '../db/transition.repository';
-import { restore, type StoredSnapshot } from '../machines/petition.registry';
+import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
 import { afterCommit, type CommittedChange, type EngineDeps } from './engine.types';
 import { planStep, touchedBy, type PlannedStep } from './step-planner';
@@ -20,6 +20,7 @@ interface TimerStep {
   readonly id: string;
   readonly planned: PlannedStep;
   readonly outcome: TimerOutcome;
+  readonly notify: boolean;
 }
 
 /** The cases and deadline rows of one round, as read under the case locks. */
@@ -57,16 +58,18 @@ function planRound(deps: EngineDeps, round: RoundRows, deadlineIds: readonly str
     } else if (stepped.has(rec.id)) {
       deferred.push(id);
     } else {
-      const snapshot = restore(rec.machineVersion, rec.snapshot as StoredSnapshot);
-      const decided = decideTimer(row, snapshot, at, SYSTEM_ACTOR);
+      const adapter = adapterFor(rec.machineVersion);
+      const snapshot = adapter.restore(rec.snapshot as StoredSnapshot);
+      const decided = decideTimer(row, adapter, snapshot, at, SYSTEM_ACTOR);
       // A timer event the machine does not take in this state (the case moved on) is a no-op, not a refusal.
-      if (typeof decided === 'string' || !snapshot.can(decided.event)) {
+      if (typeof decided === 'string' || !adapter.accepts(snapshot, decided.event)) {
         outcomes.set(id, typeof decided === 'string' ? decided : 'stale');
         continue;
       }
       stepped.add(rec.id);
-      const planned = planStep(deps, rec, snapshot, round.rowsByCase.get(rec.id) ?? [], decided.event, at, decided.remindersSent);
-      steps.push({ id, outcome: decided.outcome, planned });
+      const planned = planStep(deps, adapter, rec, snapshot, round.rowsByCase.get(rec.id) ?? [], decided.event, at, decided.remindersSent);
+      const notify = adapter.notifies(planned.next, decided.event.type);
+      steps.push({ id, outcome: decided.outcome, planned, notify });
     }
   }
   return { steps, deferred };
@@ -88,11 +91,11 @@ async function fireRound(deps: EngineDeps, now: () => Date, deadlineIds: readonl
     )) {
       storedByCase.set(row.caseId, [...(storedByCase.get(row.caseId) ?? []), row]);
     }
-    const changes: CommittedChange[] = steps.map(({ id, planned, outcome }) => {
+    const changes: CommittedChange[] = steps.map(({ id, planned, outcome, notify }) => {
       outcomes.set(id, outcome);
       const { case: updated, event } = planned.write;
       // Nobody reads the view of a timer's change: the worker only needs to know it committed.
-      return { caseId: updated.id, event, state: updated.state, deadlines: touchedBy(planned, storedByCase.get(updated.id) ?? []) };
+      return { caseId: updated.id, event, state: updated.state, deadlines: touchedBy(planned, storedByCase.get(updated.id) ?? []), notify };
     });
     return { changes, deferred };
   });

@@ -1,15 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
+import type { Recipient } from '../engine/notification-source.service';
 
-/** Who should hear about a reminder or breach: by role and id or unit, never by name or phone. */
-export interface Recipient {
-  readonly role: 'handler' | 'supervisor' | 'leader';
-  /** The handler's or leader's user id, when the case names one. */
-  readonly id?: string;
-  /** The unit whose supervisors are meant. */
-  readonly unit?: string;
-}
+export type { Recipient };
 
 /**
  * What a notification says. Carries ids and codes only: no personal data
@@ -18,11 +12,12 @@ export interface Recipient {
  * those of the trail entry.
  */
 export interface Notification {
-  readonly type: 'deadline.reminder' | 'deadline.breached';
+  readonly type: 'deadline.reminder' | 'deadline.breached' | 'case.major-urgent';
   readonly caseId: string;
   readonly seq: number;
-  readonly clock: string;
-  readonly generation: number;
+  /** The clock of a reminder or breach (null for a major or urgent intake). */
+  readonly clock: string | null;
+  readonly generation: number | null;
   readonly state: string;
   readonly unit: string;
   readonly at: string;
@@ -40,7 +35,7 @@ export function createLogChannel(logger: Logger): NotificationChannel {
   return {
     name: 'log',
     async send(n) {
-      logger.info({ notification: n }, `${n.type} ${n.clock} on case ${n.caseId}`);
+      logger.info({ notification: n }, `${n.type}${n.clock === null ? '' : ` ${n.clock}`} on case ${n.caseId}`);
     },
   };
 }

@@ -1,19 +1,15 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { NotificationSource } from '../engine/notification-source.service';
-import type { PetitionContext } from '../machines/petition.machine';
-import type { StoredSnapshot } from '../machines/petition.registry';
-import type { Notification, NotificationChannel, Recipient } from './notification.channels';
+import type { Notification, NotificationChannel } from './notification.channels';
 import { notificationJobSchema } from './queues';
 
-/** The handler, the supervisors of the case's unit, and the leader in charge (who must hear of a reminder or breach). */
-export function recipientsOf(ctx: PetitionContext): Recipient[] {
-  const out: Recipient[] = [];
-  if (ctx.assignee?.handler != null) out.push({ role: 'handler', id: ctx.assignee.handler });
-  out.push({ role: 'supervisor', unit: ctx.unit });
-  if (ctx.assignee !== null && ctx.assignee.unit !== ctx.unit) out.push({ role: 'supervisor', unit: ctx.assignee.unit });
-  if (ctx.leader !== null) out.push({ role: 'leader', id: ctx.leader });
-  return out;
-}
+/** The notification type of a trail entry the engine asked to notify of. */
+const TYPES: Readonly<Record<string, Notification['type']>> = {
+  DEADLINE_REMINDER: 'deadline.reminder',
+  DEADLINE_BREACHED: 'deadline.breached',
+  // Art 25: a major or urgent matter is reported up the line at once.
+  INTAKE: 'case.major-urgent',
+};
 
 /**
  * Sends the notification of one trail entry (a reminder or a breach) on every
@@ -28,19 +24,20 @@ export function createNotificationProcessor(deps: { source: NotificationSource; 
     const subject = await deps.source.subjectOf(caseId, seq);
     if (subject === undefined) throw new UnrecoverableError('notification for an unknown trail entry');
     const { case: rec, event } = subject;
-    if (event.type !== 'DEADLINE_REMINDER' && event.type !== 'DEADLINE_BREACHED') return 'not a deadline event';
-    const ctx = (rec.snapshot as StoredSnapshot).context;
+    const type = TYPES[event.type];
+    if (type === undefined) return 'not an event people are told of';
+    const deadline = type !== 'case.major-urgent';
     const n: Notification = {
-      type: event.type === 'DEADLINE_REMINDER' ? 'deadline.reminder' : 'deadline.breached',
+      type,
       caseId,
       seq,
-      clock: String(event.fields.clock),
-      generation: Number(event.fields.generation),
+      clock: deadline ? String(event.fields.clock) : null,
+      generation: deadline ? Number(event.fields.generation) : null,
       // Jobs enqueued before the state was carried fall back to the case's current state.
       state: state ?? rec.state,
       unit: rec.unit,
       at: event.at,
-      recipients: recipientsOf(ctx),
+      recipients: subject.recipients,
     };
     for (const channel of deps.channels) await channel.send(n);
     return `sent on ${deps.channels.map((c) => c.name).join(', ')}`;

@@ -6,6 +6,7 @@ import { NotFoundError } from '../engine/errors';
 import { createHousekeeping } from '../engine/housekeeping.service';
 import { createIncidentService, type IncidentRecord } from '../engine/incident.service';
 import { createNotificationSource } from '../engine/notification-source.service';
+import type { UnitDirectory } from '../engine/unit-directory.service';
 import type { CommittedChange, PetitionEngine } from '../engine/petition.engine';
 import { createTimerStore } from '../engine/timer-store.service';
 import { createDeadlineProcessor } from './deadline.processor';
@@ -13,7 +14,7 @@ import { recordIncidentsOf } from './incident.recorder';
 import { createLogChannel, createWebhookChannel, type NotificationChannel } from './notification.channels';
 import { createNotificationProcessor } from './notification.processor';
 import { DEADLINE_QUEUE, NOTIFICATION_QUEUE, notificationJobId } from './queues';
-import { createRedisConnection } from './redis-connection';
+import { createRedisConnection, isClusterUrl } from './redis-connection';
 import type { CheckpointSchedule } from './audit-checkpoint.publisher';
 import { createSweeper, type Sweeper } from './sweeper';
 import { createTimerBatcher } from './timer-batcher';
@@ -33,6 +34,8 @@ export interface WorkerRuntimeOptions {
   /** Signed audit checkpoints the sweeper takes on a schedule; undefined: none. */
   readonly checkpoint?: CheckpointSchedule | undefined;
   readonly now?: () => Date;
+  /** The process's unit directory, shared with the engine and the API (who hears of a breach up the line); one of its own unless given. */
+  readonly units?: UnitDirectory;
 }
 
 /** The queues, the timer scheduler and, once started, the workers and the sweeper of one process. */
@@ -60,6 +63,10 @@ const NOTIFICATION_JOB_OPTIONS = {
 /** Creates the runtime; nothing is consumed until {@link WorkerRuntime.startWorkers}. */
 export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
   const now = opts.now ?? (() => new Date());
+  // A BullMQ queue's keys must share one slot (its Lua scripts touch several): the prefix must be a hash tag.
+  if (isClusterUrl(opts.redisUrl) && !/\{[^}]+\}/.test(opts.prefix)) {
+    throw new Error(`QUEUE_PREFIX "${opts.prefix}" on a Redis Cluster: use a hash tag such as {pf}, so each queue's keys share one slot`);
+  }
   const producer = createRedisConnection(opts.redisUrl, 'producer');
   // Without a listener ioredis reports every reconnect attempt as an unhandled error event.
   producer.on('error', () => undefined);
@@ -68,7 +75,9 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
   // The sweeper looks two intervals ahead each interval; commits arm within the same horizon, so every timer is in
   // Redis at least one sweep before it is due and none sits there for weeks.
   const horizonMs = 2 * opts.reconcileEveryMs;
-  const scheduler = createTimerScheduler(deadlineQueue, opts.logger, now, horizonMs);
+  // A step leaving a timer overdue by more than an interval (a backlog being caught up) leaves it to the sweeper,
+  // which fires it from PostgreSQL in batches rather than through one Redis job per timer.
+  const scheduler = createTimerScheduler(deadlineQueue, opts.logger, now, horizonMs, opts.reconcileEveryMs);
   const workers: Worker[] = [];
   const connections = [producer];
   let sweeper: Sweeper | undefined;
@@ -86,7 +95,8 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
 
     async onCommitted(change) {
       await scheduler.sync(change.deadlines);
-      if (change.event.type !== 'DEADLINE_REMINDER' && change.event.type !== 'DEADLINE_BREACHED') return;
+      // The engine says which entries people must hear of (reminders, breaches, a major or urgent intake).
+      if (!change.notify) return;
       const job = { caseId: change.caseId, seq: change.event.seq, state: change.state };
       try {
         await notificationQueue.add('notify', job, { ...NOTIFICATION_JOB_OPTIONS, jobId: notificationJobId(job) });
@@ -114,7 +124,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
         lockDuration: 10_000,
         stalledInterval: 5_000,
       });
-      const notificationWorker = new Worker(NOTIFICATION_QUEUE, createNotificationProcessor({ source: createNotificationSource(opts.db), channels }), {
+      const notificationWorker = new Worker(NOTIFICATION_QUEUE, createNotificationProcessor({ source: createNotificationSource(opts.db, opts.units), channels }), {
         connection,
         prefix: opts.prefix,
         // Notifications read the database per job; a few at a time leave the pool to the timer batches.
@@ -125,7 +135,16 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
         recordIncidentsOf(w, { incidents, store, logger: opts.logger, now });
         workers.push(w);
       }
-      sweeper = createSweeper({ timers: store, housekeeping: createHousekeeping(opts.db), scheduler, logger: opts.logger, everyMs: opts.reconcileEveryMs, checkpoint: opts.checkpoint, now });
+      sweeper = createSweeper({
+        timers: store,
+        housekeeping: createHousekeeping(opts.db),
+        scheduler,
+        fire: (ids) => engine.fireTimers(ids),
+        logger: opts.logger,
+        everyMs: opts.reconcileEveryMs,
+        checkpoint: opts.checkpoint,
+        now,
+      });
       sweeper.start();
       return sweeper;
     },

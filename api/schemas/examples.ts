@@ -11,12 +11,18 @@ export const EXAMPLE_INTAKE = {
   matter: { category: 'education', summary: '县教体局撤并学校，给学生上学带来不便' },
 };
 
+/** The same letter as a version 3 intake: a complaint (申诉求决类, Art 31), received by a clerk. */
+export const EXAMPLE_INTAKE_V3 = { ...EXAMPLE_INTAKE, class: 'complaint', flags: {}, receivedBy: 'clerk' };
+
 /**
  * That case just accepted (受理), as a handler of 扶沟县 sees it: the handling clock as the statutory policy
  * plans it from 2026-03-02 09:30 Beijing time (60 days, past the 劳动节 holidays).
  */
 export const EXAMPLE_VIEW = {
   id: '0f8e4c52-8d7b-4b52-9a57-3d1b2f6c9e01',
+  number: null,
+  units: [{ unit: '411621', name: '扶沟县', relation: 'registered' }],
+  relations: [],
   state: 'verified',
   version: 4,
   machineVersion: 2,
@@ -46,6 +52,8 @@ export const EXAMPLE_VIEW = {
       dueAt: '2026-05-06T16:00:00.000Z',
       status: 'pending',
       reminders: ['2026-04-03T20:45:00.000Z', '2026-04-23T13:06:00.000Z', '2026-05-05T16:00:00.000Z'],
+      remindersAt: ['2026-04-03T20:45:00.000Z', '2026-04-23T13:06:00.000Z', '2026-05-05T16:00:00.000Z'],
+      lastDay: '2026-05-06',
       extendedBy: null,
     },
   ],

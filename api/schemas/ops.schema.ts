@@ -16,6 +16,29 @@ export const verificationSchema = z
   })
   .meta({ id: 'AuditVerification', description: '审计核验: the outcome of walking every hash chain in scope' });
 
+/** A background verification run (`POST /audit/verify-runs`, or `GET /audit/verify` over a large scope). */
+export const verifyRunSchema = z
+  .object({
+    id: z.uuid(),
+    status: z
+      .enum(['running', 'done', 'failed', 'interrupted'])
+      .describe('`interrupted`: the process running it stopped before it finished; start another'),
+    mode: z.enum(['fast', 'replay']),
+    unit: divisionCodeSchema.nullable().describe('the unit subtree verified'),
+    progress: z
+      .object({
+        cases: z.number().int().min(0).describe('cases verified so far'),
+        totalCases: z.number().int().min(0).describe('cases in scope'),
+        checked: z.number().int().min(0).describe('trail entries checked so far'),
+      })
+      .describe('where the run stands'),
+    result: verificationSchema.optional().describe('set once the run is done: what `GET /audit/verify` answers'),
+    error: z.string().optional().describe('why the run failed; names rules and systems, never people'),
+    createdAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().optional(),
+  })
+  .meta({ id: 'AuditVerifyRun', description: '后台审计核验: a verification running in the background, polled for its result' });
+
 /** `GET /healthz`. */
 export const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 

@@ -13,8 +13,12 @@ import { INTAKE_EVENT } from '../../engine/trail-entry';
 import { divisionCodeSchema } from '../../machines/petition.roles';
 import { ROLES } from '../../machines/petition.vocabulary';
 import { COMMAND_TYPES, commandFieldSchemas, intakeSchema } from '../../machines/petition.schemas';
+import { MACHINE_VERSION_1 } from '../../machines/versions/v1';
+import { MACHINE_VERSION_2 } from '../../machines/versions/v2';
+import { MACHINE_VERSION_3 } from '../../machines/versions/v3/v3.machine';
+import { V3_COMMAND_TYPES, v3CommandFieldSchemas, v3IntakeSchema } from '../../machines/versions/v3/v3.schemas';
 import { nextCursorSchema } from './common.schema';
-import { EXAMPLE_INTAKE, EXAMPLE_VIEW } from './examples';
+import { EXAMPLE_INTAKE, EXAMPLE_INTAKE_V3, EXAMPLE_VIEW } from './examples';
 
 /** Gives a schema instance an id (a component of the description), keeping what it already said of itself. */
 function component<T extends z.ZodType>(schema: T, id: string, meta: Record<string, unknown> = {}): T {
@@ -40,41 +44,84 @@ export const petitionPageSchema = z
   .object({ items: z.array(petitionViewResponse), nextCursor: nextCursorSchema })
   .meta({ id: 'PetitionPage', description: 'a page of cases, newest first' });
 
-/** The intake body of `POST /petitions` (登记), with an example from the demo data. */
-export const intakeBody = intakeSchema.meta({ examples: [EXAMPLE_INTAKE] });
+/** Tags a body with the machine versions it belongs to (`x-machine-versions`; the console picks its case's). */
+const forVersions = (versions: readonly number[]) => ({ 'x-machine-versions': [...versions] });
+const LEGACY = [MACHINE_VERSION_1, MACHINE_VERSION_2];
 
-/** `RECORD_MEDIATION_SESSION` → `RecordMediationSessionCommand`. */
-function commandComponentName(type: string): string {
+/** The v3 intake (class, flags, receivedBy, the accused unit of an accusation), with an example from the demo data. */
+const intakeV3 = v3IntakeSchema.meta({ id: 'IntakeV3', ...forVersions([MACHINE_VERSION_3]), examples: [EXAMPLE_INTAKE_V3] });
+/** The intake of versions 1 and 2, while the policy holds new cases on one of them. */
+const intakeLegacy = intakeSchema.meta({ id: 'IntakeV1V2', ...forVersions(LEGACY), examples: [EXAMPLE_INTAKE] });
+
+/**
+ * The intake body of `POST /petitions` (登记): the intake of the version new
+ * cases start under (first), or of the other versions. The engine validates
+ * the body under that version; a body of another version is a 400.
+ */
+export function intakeBodyFor(newCaseVersion: number) {
+  const [first, second] = newCaseVersion === MACHINE_VERSION_3 ? [intakeV3, intakeLegacy] : [intakeLegacy, intakeV3];
+  return z.union([first, second]).describe(`the intake of machine version ${newCaseVersion}, the version new cases start under, is listed first`);
+}
+
+/** `RECORD_MEDIATION_SESSION` → `RecordMediationSessionCommand` (with a suffix for an older version's). */
+function commandComponentName(type: string, suffix = ''): string {
   return `${type
     .toLowerCase()
     .split('_')
     .map((w) => (w[0] ?? '').toUpperCase() + w.slice(1))
-    .join('')}Command`;
+    .join('')}Command${suffix}`;
 }
 
-/** One command variant: its own fields, `type`, and the optional `expectedVersion` (optimistic concurrency). */
-const commandVariants = COMMAND_TYPES.map((type) =>
-  commandFieldSchemas[type]
-    .extend({
-      type: z.literal(type),
-      expectedVersion: z.number().int().positive().optional().describe('the case version you saw; 409 VERSION_CONFLICT if it moved on'),
-    })
-    .meta({ id: commandComponentName(type) }),
-);
+const expectedVersion = z.number().int().positive().optional().describe('the case version you saw; 409 VERSION_CONFLICT if it moved on');
+
+/** One command union discriminated by `type`, each variant a component of its own. */
+function commandUnion(
+  types: readonly string[],
+  fields: Readonly<Record<string, z.ZodObject>>,
+  meta: { id: string; suffix: string; versions: readonly number[]; description: string },
+) {
+  const variants = types.map((type) =>
+    (fields[type] as z.ZodObject).extend({ type: z.literal(type), expectedVersion }).meta({ id: commandComponentName(type, meta.suffix) }),
+  );
+  return z.discriminatedUnion('type', variants as unknown as [z.ZodObject, ...z.ZodObject[]]).meta({
+    id: meta.id,
+    description: meta.description,
+    ...forVersions(meta.versions),
+    discriminator: {
+      propertyName: 'type',
+      mapping: Object.fromEntries(types.map((type) => [type, `#/components/schemas/${commandComponentName(type, meta.suffix)}Input`])),
+    },
+  });
+}
+
+/** The commands of machine version 3 (new cases): the primary body of `POST /petitions/{id}/events`. */
+export const v3CommandBodySchema = commandUnion(V3_COMMAND_TYPES, v3CommandFieldSchemas, {
+  id: 'Command',
+  suffix: '',
+  versions: [MACHINE_VERSION_3],
+  description: 'a command to a machine version 3 case, by its type',
+});
+
+/** The commands of versions 1 and 2: a case recorded under them keeps taking its own. */
+export const legacyCommandBodySchema = commandUnion(COMMAND_TYPES, commandFieldSchemas, {
+  id: 'CommandV1V2',
+  suffix: 'V1V2',
+  versions: LEGACY,
+  description: 'a command to a case recorded under machine version 1 or 2, by its type',
+});
 
 /**
- * The body of `POST /petitions/{id}/events`: a union of the commands discriminated by `type`. Request
- * schemas become components named `<id>Input`; the description drops the suffix when no output schema
- * shares the name (api/openapi.ts), so the mapping names the final components.
+ * The body of `POST /petitions/{id}/events`: a command of the case's own
+ * machine version. Request schemas become components named `<id>Input`; the
+ * description drops the suffix when no output schema shares the name
+ * (api/openapi.ts), so the mappings name the final components.
  */
-export const commandBodySchema = z.discriminatedUnion('type', commandVariants as unknown as [z.ZodObject, ...z.ZodObject[]]).meta({
-  id: 'Command',
-  description: 'a command to a case, by its type',
-  discriminator: {
-    propertyName: 'type',
-    mapping: Object.fromEntries(COMMAND_TYPES.map((type) => [type, `#/components/schemas/${commandComponentName(type)}Input`])),
-  },
-});
+export const commandBodySchema = z
+  .union([v3CommandBodySchema, legacyCommandBodySchema])
+  .describe("a command of the case's machine version: version 3 for new cases; a case recorded under version 1 or 2 takes that version's");
+
+/** Every command type of any version (metric labels take only these). */
+export const KNOWN_COMMAND_TYPES: ReadonlySet<string> = new Set<string>([...V3_COMMAND_TYPES, ...COMMAND_TYPES]);
 
 /** Who did something: a user (or `system`, the deadline workers) with a role and a unit. */
 export const actorSchema = z

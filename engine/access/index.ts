@@ -6,5 +6,5 @@
  */
 export { CAPABILITIES, CAPABILITY_NAMES, mayUse, refusalOf, requireCapability, withArticle, type Capability, type CapabilityRule } from './capabilities';
 export { caseInScope, caseWithUnitNow, narrowScope, requireUnitInScope, type ScopedCase } from './case-scope';
-export { intakeFor, isAccusedViewer, maskIdNumber, maskPerson, maskPhone, seesIdentity, WITHHELD } from './masking';
+export { intakeFor, isAccusedViewer, legacyMaskingFacts, maskIdNumber, maskPerson, maskPhone, seesContact, seesIdentity, WITHHELD, type MaskingFacts } from './masking';
 export { accusedUnitRefusal, isWithinReach, reachRefusal, type KnownUnits } from './unit-reach';

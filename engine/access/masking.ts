@@ -6,9 +6,37 @@ import { inSubtree } from '../../machines/unit-tree';
 /** Roles that see ID numbers and phones in full: the clerk checks identity and contact (Art 19). */
 const SEES_IDENTITY: readonly Role[] = ['clerk'];
 
-/** Whether a role sees personal identifiers unmasked. */
+/** Roles that see them in full when they work in the body handling the case: they must reach the petitioner. */
+const REACHES_PETITIONER: readonly Role[] = ['handler', 'mediator'];
+
+/** Whether a role sees personal identifiers unmasked whatever the case. */
 export function seesIdentity(role: Role): boolean {
   return SEES_IDENTITY.includes(role);
+}
+
+/**
+ * What masking needs to know of a case besides the viewer: the unit an
+ * accusation accuses (null otherwise), and the body handling the case whose
+ * handlers and mediators reach the petitioner (null where a version does not
+ * give them contact details).
+ */
+export interface MaskingFacts {
+  readonly accusedUnit: string | null;
+  readonly handlingUnit: string | null;
+}
+
+/** The facts of a v1/v2 intake: the accusation flag names the accused unit; only clerks see contact details. */
+export function legacyMaskingFacts(matter: { readonly accusation?: boolean | undefined; readonly accusedUnit?: string | undefined }): MaskingFacts {
+  return { accusedUnit: matter.accusation === true ? (matter.accusedUnit ?? null) : null, handlingUnit: null };
+}
+
+/**
+ * Whether `viewer` sees ID numbers and phones in full on a case: the clerk,
+ * and the handler or mediator of the body handling it (inside that unit).
+ */
+export function seesContact(viewer: Actor, facts: MaskingFacts): boolean {
+  if (seesIdentity(viewer.role)) return true;
+  return REACHES_PETITIONER.includes(viewer.role) && facts.handlingUnit !== null && inSubtree(viewer.unit, facts.handlingUnit);
 }
 
 /**
@@ -52,23 +80,30 @@ export function maskPerson<T extends { idNumber?: string | undefined; phone?: st
 export const WITHHELD = '（不予公开）';
 
 /** Whether `viewer` belongs to the unit an accusation names (that unit or one below it). */
-export function isAccusedViewer(matter: Matter, viewer: Actor): boolean {
-  return matter.accusation === true && matter.accusedUnit !== undefined && inSubtree(viewer.unit, matter.accusedUnit);
+export function isAccusedViewer(matter: Omit<Matter, 'accusation'> & { accusation?: boolean | undefined }, viewer: Actor, facts: MaskingFacts = legacyMaskingFacts(matter)): boolean {
+  return facts.accusedUnit !== null && inSubtree(viewer.unit, facts.accusedUnit);
 }
 
 /**
- * The intake as `viewer` may see it: identifiers masked by role, and for the
- * accused unit of an accusation the accuser, the representatives and the
- * materials withheld entirely.
+ * The intake as `viewer` may see it: identifiers masked unless the viewer
+ * reaches the petitioner ({@link seesContact}), and for the accused unit of an
+ * accusation the accuser, the representatives and the materials withheld
+ * entirely. `facts` default to a v1/v2 intake's.
  */
-export function intakeFor<T extends { petitioner: Petitioner; matter: Matter; representatives?: Intake['representatives'] }>(intake: T, viewer: Actor): T {
-  if (isAccusedViewer(intake.matter, viewer)) {
+export function intakeFor<T extends { petitioner: Petitioner; matter: Omit<Matter, 'accusation'>; representatives?: Intake['representatives'] }>(
+  intake: T,
+  viewer: Actor,
+  facts: MaskingFacts = legacyMaskingFacts(intake.matter),
+): T {
+  if (isAccusedViewer(intake.matter, viewer, facts)) {
     const { details: _details, ...matter } = intake.matter;
     return { ...intake, petitioner: { name: WITHHELD, address: WITHHELD }, representatives: [], matter };
   }
+  // The role used for masking: one that sees everything when the viewer reaches the petitioner.
+  const role: Role = seesContact(viewer, facts) ? 'clerk' : viewer.role;
   return {
     ...intake,
-    petitioner: maskPerson(intake.petitioner, viewer.role),
-    ...(intake.representatives !== undefined && { representatives: intake.representatives.map((r) => maskPerson(r, viewer.role)) }),
+    petitioner: maskPerson(intake.petitioner, role),
+    ...(intake.representatives !== undefined && { representatives: intake.representatives.map((r) => maskPerson(r, role)) }),
   };
 }

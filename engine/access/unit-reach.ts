@@ -1,4 +1,3 @@
-import type { PetitionEvent } from '../../machines/petition.machine';
 import type { Actor } from '../../machines/petition.roles';
 import { divisionOf, inSubtree } from '../../machines/unit-tree';
 import { AccessError, RuleRefusalError } from '../errors';
@@ -26,15 +25,14 @@ export function isWithinReach(actorUnit: string, targetUnit: string, units: Know
 
 /**
  * The refusal of a command that would send its case outside the sender's reach
- * (ASSIGN, REASSIGN), or undefined. A 403 FORBIDDEN, as for a role that never
+ * (TRANSFER, ASSIGN, REASSIGN), or undefined. A 403 FORBIDDEN, as for a role that never
  * sends the event: it is about who the sender is, not about the case's state
  * (422) nor the shape of the body (400). The message names the rule, not
  * which units exist.
  */
-export function reachRefusal(event: PetitionEvent, actor: Actor, units: KnownUnits): AccessError | undefined {
-  if (event.type !== 'ASSIGN' && event.type !== 'REASSIGN') return undefined;
-  if (isWithinReach(actor.unit, event.unit, units)) return undefined;
-  return new AccessError('FORBIDDEN', `${event.type} to a unit outside your reach (a unit of the tree within your division's subtree)`);
+export function reachRefusal(eventType: string, targetUnit: string, actor: Pick<Actor, 'unit'>, units: KnownUnits): AccessError | undefined {
+  if (isWithinReach(actor.unit, targetUnit, units)) return undefined;
+  return new AccessError('FORBIDDEN', `${eventType} to a unit outside your reach (a unit of the tree within your division's subtree)`);
 }
 
 /**

@@ -71,7 +71,7 @@ export async function backfillFacts(db: Kysely<Database>): Promise<number> {
 }
 
 /** The migration that created the facts table: cases recorded before it get their facts from their trails. */
-export const FACTS_MIGRATION = '0009-case-facts';
+export const FACTS_MIGRATION = '0011-case-facts';
 
 /** Backfills the facts when the migrations just applied include the one creating their table. */
 export async function backfillFactsAfter(db: Kysely<Database>, applied: readonly string[]): Promise<number> {

@@ -1,7 +1,6 @@
 import type { CaseEventRecord } from '../../db/case-event.repository';
-import type { PetitionEvent } from '../../machines/petition.machine';
-import { startCase, step, toStored, type PetitionSnapshot } from '../../machines/petition.registry';
-import type { Intake } from '../../machines/petition.schemas';
+import type { CaseEvent, CaseSnapshot } from '../../machines/machine-adapter';
+import { adapterFor } from '../../machines/petition.registry';
 import { clockChanges, type ClockChange } from '../clock-changes';
 import { INTAKE_EVENT } from '../trail-entry';
 import type { CaseFacts, ClockRun } from './case-facts';
@@ -28,17 +27,20 @@ function applyChanges(runs: Map<string, ClockRun>, changes: readonly ClockChange
  */
 export function factsFromTrail(events: readonly CaseEventRecord[]): CaseFacts | undefined {
   const runs = new Map<string, ClockRun>();
-  let snapshot: PetitionSnapshot | undefined;
+  let snapshot: CaseSnapshot | undefined;
+  const version = events[0]?.machineVersion;
+  if (version === undefined) return undefined;
+  const adapter = adapterFor(version);
   for (const e of events) {
     if (e.seq === 1 && e.type === INTAKE_EVENT) {
-      snapshot = startCase(e.machineVersion, { id: e.caseId, intake: e.fields as unknown as Intake, at: e.at });
-      applyChanges(runs, clockChanges({}, snapshot.context.clocks), e.at);
+      snapshot = adapter.start(adapter.startOfTrail(e.caseId, e.fields, e.at));
+      applyChanges(runs, clockChanges({}, adapter.clocks(snapshot)), e.at);
     } else if (snapshot !== undefined) {
       const before = snapshot;
-      snapshot = step(e.machineVersion, snapshot, { type: e.type, ...e.fields, actor: e.actor, at: e.at } as unknown as PetitionEvent);
-      applyChanges(runs, clockChanges(before.context.clocks, snapshot.context.clocks), e.at);
+      // The trail entry's fields carry a v3 sender's relations, so the step is the one recorded.
+      snapshot = adapter.step(snapshot, { type: e.type, ...e.fields, actor: e.actor as CaseEvent['actor'], at: e.at });
+      applyChanges(runs, clockChanges(adapter.clocks(before), adapter.clocks(snapshot)), e.at);
     }
   }
-  const version = events[0]?.machineVersion;
-  return snapshot === undefined || version === undefined ? undefined : factsOf(version, toStored(snapshot), [...runs.values()]);
+  return snapshot === undefined ? undefined : factsOf(version, adapter.toStored(snapshot), [...runs.values()]);
 }

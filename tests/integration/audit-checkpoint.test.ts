@@ -14,7 +14,7 @@ import { sql } from 'kysely';
 import { Pool } from 'pg';
 import pino from 'pino';
 import { runCli } from '../../cli/program';
-import { DEFAULT_POLICY } from '../../config/default-policy';
+import { V2_POLICY } from '../support/test-server';
 import { loadConfig } from '../../config/load-config';
 import { listEvents, type CaseEventRecord } from '../../db/case-event.repository';
 import { hashEvent } from '../../engine/audit-hash';
@@ -50,7 +50,7 @@ beforeAll(async () => {
   tdb = await createTestDatabase('checkpoint');
   dataDir = await mkdtemp(join(tmpdir(), 'pf-checkpoint-'));
   const clock = fakeClock();
-  const e = createPetitionEngine({ db: tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), now: clock.now });
+  const e = createPetitionEngine({ db: tdb.db, policy: V2_POLICY, calendar: createChinaCalendar(), now: clock.now });
   for (const unit of ['411621', '411622', '411623']) {
     const { id } = await e.intake(intakeBody({ unit }), actor('clerk', unit));
     await e.dispatch(id, { type: 'VERIFY' }, actor('clerk', unit));
@@ -90,7 +90,7 @@ async function rewriteAsOwner(caseId: string, seq: number, fields: Record<string
         where case_id = ${caseId} and seq = ${e.seq}`.execute(trx);
     }
     await sql`alter table case_events enable trigger case_events_append_only`.execute(trx);
-    await sql`update cases set last_hash = ${prevHash}, snapshot = ${JSON.stringify(toStored(snapshot))}::jsonb where id = ${caseId}`.execute(trx);
+    await sql`update cases set last_hash = ${prevHash}, snapshot = ${JSON.stringify(toStored(snapshot as Parameters<typeof toStored>[0]))}::jsonb where id = ${caseId}`.execute(trx);
   });
 }
 
@@ -209,7 +209,7 @@ describe('scheduled checkpoints', () => {
     const dir = join(dataDir, 'scheduled');
     try {
       const clock = fakeClock();
-      const e = createPetitionEngine({ db: own.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), now: clock.now });
+      const e = createPetitionEngine({ db: own.db, policy: V2_POLICY, calendar: createChinaCalendar(), now: clock.now });
       await e.intake(intakeBody(), actor('clerk'));
       const config = loadConfig({ DATA_DIR: dataDir, AUDIT_CHECKPOINT_EVERY: 'PT1H', AUDIT_CHECKPOINT_DIR: dir });
       const schedule = checkpointScheduleOf(config, own.db, clock.now);

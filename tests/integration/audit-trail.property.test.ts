@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { DEFAULT_POLICY } from '../../config/default-policy';
+import { V2_POLICY } from '../support/test-server';
 import { CLOCK_NAMES, type ClockName, HUMAN_ROLES, type HumanRole, STATE_NAMES } from '../../machines/petition.vocabulary';
 import * as cases from '../../db/case.repository';
 import { listEvents } from '../../db/case-event.repository';
@@ -424,7 +424,7 @@ type Run = { start: Date; intakes: Intake[]; badIntake: string | undefined; step
 
 async function executeRun(run: Run): Promise<void> {
   const clock = fakeClock(run.start.toISOString());
-  const engine = createPetitionEngine({ db: tdb.db, policy: DEFAULT_POLICY, calendar, now: clock.now });
+  const engine = createPetitionEngine({ db: tdb.db, policy: V2_POLICY, calendar, now: clock.now });
   const ids: string[] = [];
   for (const body of run.intakes) {
     const view = await engine.intake(body, actor('clerk', body.unit));
@@ -591,7 +591,7 @@ describe('the audit trail under random commands (property)', () => {
 describe('tampering', () => {
   async function mediatedCase(): Promise<string> {
     const clock = fakeClock('2026-03-02T01:00:00.000Z');
-    const e = createPetitionEngine({ db: tdb.db, policy: DEFAULT_POLICY, calendar, now: clock.now });
+    const e = createPetitionEngine({ db: tdb.db, policy: V2_POLICY, calendar, now: clock.now });
     // Its random id sorts it somewhere among the property runs' cases; only its own trail is touched below.
     const { id } = await e.intake(intakeBody(), actor('clerk'));
     await e.dispatch(id, { type: 'VERIFY' }, actor('clerk'));

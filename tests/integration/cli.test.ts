@@ -201,11 +201,17 @@ describe('petitionflow CLI', () => {
     const run = await cli(['replay', id]);
     expect(run.code).toBe(1);
     expect(lines(run.stdout).at(-1)).toBe('replayed state assigned does NOT match the stored snapshot');
-    // verify-audit rebuilds every case row from its trail too, and names the patched snapshot.
-    const verify = await cli(['verify-audit', '--json']);
-    expect(verify.code).toBe(1);
-    expect(JSON.parse(verify.stdout)).toMatchObject({ firstBroken: { caseId: id, reason: 'the stored snapshot differs from the one the trail rebuilds' } });
-    await pool.query('update cases set snapshot = $2 where id = $1', [id, JSON.stringify(before.rows[0]?.snapshot)]);
+    try {
+      // verify-audit checks every case row against its trail too (the snapshot digest the head records), and names
+      // the patched snapshot; --replay rebuilds it through the machine.
+      const verify = await cli(['verify-audit', '--json']);
+      expect(verify.code).toBe(1);
+      expect(JSON.parse(verify.stdout)).toMatchObject({ firstBroken: { caseId: id, reason: 'the stored snapshot differs from the one the trail head records' } });
+      const replayed = await cli(['verify-audit', '--replay', '--json']);
+      expect(JSON.parse(replayed.stdout)).toMatchObject({ firstBroken: { caseId: id, reason: 'the stored snapshot differs from the one the trail rebuilds' } });
+    } finally {
+      await pool.query('update cases set snapshot = $2 where id = $1', [id, JSON.stringify(before.rows[0]?.snapshot)]);
+    }
   });
 
   it('verify-audit passes on an intact trail, and fails naming the case and seq of an altered entry', async () => {

@@ -3,7 +3,7 @@
  * concurrency lets exactly one of a racing group win, and the trail stays a
  * gapless, hash-chained sequence that replays to the stored snapshot.
  */
-import { DEFAULT_POLICY } from '../../config/default-policy';
+import { V2_POLICY } from '../support/test-server';
 import { listEvents } from '../../db/case-event.repository';
 import { createAuditService } from '../../engine/audit.service';
 import { PetitionError } from '../../engine/errors';
@@ -24,7 +24,7 @@ beforeAll(async () => {
   tdb = await createTestDatabase('concurrency');
   // Enough connections that the racing commands really run side by side and queue on the row lock, not on the pool.
   expect(tdb.pool.options.max).toBeGreaterThanOrEqual(10);
-  engine = createPetitionEngine({ db: tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), now: clock.now });
+  engine = createPetitionEngine({ db: tdb.db, policy: V2_POLICY, calendar: createChinaCalendar(), now: clock.now });
 });
 afterAll(async () => {
   await tdb.drop();
@@ -116,7 +116,7 @@ describe('concurrent dispatches on one case', () => {
     );
     // Each command saw its own version: 5..24, each exactly once.
     expect(views.map((v) => v.version).sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => 5 + i));
-    expect(views.map((v) => v.mediation?.sessions).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    expect(views.map((v) => (v.mediation as { sessions: number } | null)?.sessions).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: N }, (_, i) => i + 1));
 
     const events = await listEvents(tdb.db, id);
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 4 + N }, (_, i) => i + 1));

@@ -8,7 +8,7 @@ import { Pool } from 'pg';
 import pino from 'pino';
 import { signToken } from '../../api/auth';
 import { buildServer } from '../../api/server';
-import { DEFAULT_POLICY } from '../../config/default-policy';
+import { V2_POLICY } from '../support/test-server';
 import { createKysely } from '../../db/database';
 import { createAuditService } from '../../engine/audit.service';
 import { createPetitionEngine } from '../../engine/petition.engine';
@@ -27,7 +27,7 @@ async function serverOver(connectionString: string, logged: string[]): Promise<{
   const db = createKysely(pool);
   const logger = pino({ level: 'error' }, { write: (line: string) => void logged.push(line) });
   const app = await buildServer({
-    engine: createPetitionEngine({ db, policy: DEFAULT_POLICY, calendar: createChinaCalendar() }),
+    engine: createPetitionEngine({ db, policy: V2_POLICY, calendar: createChinaCalendar() }),
     audit: createAuditService(db),
     checkpoints: testCheckpoints(db),
     db,

@@ -9,7 +9,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import IORedis from 'ioredis';
 import { pino } from 'pino';
-import { DEFAULT_POLICY } from '../../config/default-policy';
+import { V2_POLICY } from '../support/test-server';
 import { listEvents } from '../../db/case-event.repository';
 import { findDeadline, type DeadlineRecord } from '../../db/deadline.repository';
 import { listIncidents, type IncidentRecord } from '../../db/incident.repository';
@@ -100,7 +100,7 @@ function startRig(timers: TimerBatcher, retry: { attempts: number; baseMs: numbe
 
 beforeAll(async () => {
   tdb = await createTestDatabase('deadline_retry');
-  engine = createPetitionEngine({ db: tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), now: clock.now });
+  engine = createPetitionEngine({ db: tdb.db, policy: V2_POLICY, calendar: createChinaCalendar(), now: clock.now });
   batcher = createTimerBatcher((ids) => engine.fireTimers(ids), { maxBatch: 16, maxInFlight: 2 });
 });
 

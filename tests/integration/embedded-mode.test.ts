@@ -46,7 +46,9 @@ function envFor(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'pf-embedded-'));
-  config = loadConfig(envFor(dataDir));
+  const loaded = loadConfig(envFor(dataDir));
+  // The whole case below is a version 2 lifecycle: the policy holds new cases there.
+  config = { ...loaded, policy: { ...loaded.policy, machineVersion: 2 } };
 });
 
 afterEach(async () => {

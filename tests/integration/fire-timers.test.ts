@@ -5,7 +5,7 @@
  * overlapping callers at once on a pool of 10: each reminder and breach is
  * recorded exactly once, and nobody deadlocks.
  */
-import { DEFAULT_POLICY } from '../../config/default-policy';
+import { V2_POLICY } from '../support/test-server';
 import { listCaseIds } from '../support/case-ids';
 import { listEvents } from '../../db/case-event.repository';
 import { findDeadline, findDeadlineById, listDeadlines, type DeadlineRecord } from '../../db/deadline.repository';
@@ -33,7 +33,7 @@ beforeAll(async () => {
   tdb = await createTestDatabase('fire_timers');
   engine = createPetitionEngine({
     db: tdb.db,
-    policy: DEFAULT_POLICY,
+    policy: V2_POLICY,
     calendar: createChinaCalendar(),
     now: clock.now,
     onCommitted: (change) => {

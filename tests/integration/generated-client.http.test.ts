@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { DEFAULT_POLICY } from '../../config/default-policy';
 import { createTestServer, type TestServer } from '../support/test-server';
 
 const run = promisify(execFile);
@@ -19,6 +20,7 @@ const bin = (pkg: string, file: string): string => join(ROOT, 'node_modules', pk
 let server: TestServer;
 let baseUrl: string;
 beforeAll(async () => {
+  // The usage below is a version 2 case (the test server's default policy holds new cases there).
   server = await createTestServer('generated_client');
   await server.app.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`;
@@ -30,13 +32,16 @@ afterAll(async () => {
 
 it('client/schema.d.ts is what openapi-typescript generates from the served description', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pf-client-'));
+  // The build generates the client from the statutory policy's description (it lists the intake of the version new cases start under first).
+  const statutory = await createTestServer('generated_client_doc', { policy: DEFAULT_POLICY });
   try {
-    const doc = await fetch(`${baseUrl}/openapi.json`).then((r) => r.text());
+    const doc = (await statutory.app.inject({ method: 'GET', url: '/openapi.json' })).body;
     writeFileSync(join(dir, 'openapi.json'), doc);
     await run(process.execPath, [bin('openapi-typescript', 'bin/cli.js'), join(dir, 'openapi.json'), '--output', join(dir, 'schema.d.ts')]);
     // `npm run build` regenerates it; a description change without a rebuild shows here.
     expect(readFileSync(join(ROOT, 'client', 'schema.d.ts'), 'utf8')).toBe(readFileSync(join(dir, 'schema.d.ts'), 'utf8'));
   } finally {
+    await statutory.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
-import { DEFAULT_POLICY } from '../../config/default-policy';
+import { V2_POLICY } from '../support/test-server';
 import { findDeadline } from '../../db/deadline.repository';
 import { findIncident, listIncidents, recordIncident, type IncidentRecord } from '../../db/incident.repository';
 import { createPetitionEngine } from '../../engine/petition.engine';
@@ -96,7 +96,7 @@ beforeAll(async () => {
   // 3. A real reminder whose webhook keeps answering 503 until its (here: two) attempts are used up.
   //    The reminder is fired on a skipped clock by an engine without hooks, so that the job is ours to shape.
   const clock = fakeClock(new Date().toISOString());
-  const quiet = createPetitionEngine({ db: s.tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), now: clock.now });
+  const quiet = createPetitionEngine({ db: s.tdb.db, policy: V2_POLICY, calendar: createChinaCalendar(), now: clock.now });
   const b = await quiet.intake(intakeBody(), actor('clerk'));
   caseB = b.id;
   clock.set(b.deadlines[0]?.reminders[0] ?? '');

@@ -1,8 +1,9 @@
 /**
  * Machine versions: a case recorded under version 1 is carried through the
  * version 2 change (联席会议, Art 24, LINK_CONFERENCE). It replays under v1,
- * continues under v1's rules with an engine of default settings, and its trail
- * entries carry version 1; new cases start under v2 and accept the conference.
+ * continues under v1's rules with the v2 release, and its trail entries carry
+ * version 1; new cases start under v2 and accept the conference. (The version 3
+ * upgrade has its own suite, v3-upgrade.test.ts.)
  */
 import { DEFAULT_POLICY } from '../../config/default-policy';
 import { listEvents } from '../../db/case-event.repository';
@@ -12,7 +13,7 @@ import { createCaseQueryService, type CaseQueryService } from '../../engine/case
 import { createPetitionEngine, type PetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import type { PetitionContext } from '../../machines/petition.machine';
-import { CURRENT_MACHINE_VERSION, type StoredSnapshot } from '../../machines/petition.registry';
+import { LATEST_MACHINE_VERSION, type StoredSnapshot } from '../../machines/petition.registry';
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -24,7 +25,7 @@ let audit: AuditService;
 let queries: CaseQueryService;
 const clock = fakeClock();
 
-/** An engine as a release configured it: v1 pinned (the release before v2), or the default (newest). */
+/** An engine as a release configured it: v1 pinned (the release before v2), v2, or the default (newest). */
 function engine(machineVersion?: number): PetitionEngine {
   return createPetitionEngine({
     db: tdb.db,
@@ -52,7 +53,7 @@ afterAll(async () => {
 async function storedContext(caseId: string): Promise<{ machineVersion: number; context: PetitionContext }> {
   const rec = await findCase(tdb.db, caseId);
   if (rec === undefined) throw new Error(`no case ${caseId}`);
-  return { machineVersion: rec.machineVersion, context: (rec.snapshot as StoredSnapshot).context };
+  return { machineVersion: rec.machineVersion, context: (rec.snapshot as StoredSnapshot).context as PetitionContext };
 }
 
 describe('machine versions', () => {
@@ -60,7 +61,7 @@ describe('machine versions', () => {
   let v2Case: string;
 
   it('records a case under v1 with an engine pinned to v1 (the release before the change)', async () => {
-    expect(CURRENT_MACHINE_VERSION).toBe(2);
+    expect(LATEST_MACHINE_VERSION).toBe(3);
     const old = engine(1);
     const created = await old.intake(intakeBody({ matter: { category: 'benefits', summary: '原民办教师待遇' } }), clerk);
     v1Case = created.id;
@@ -75,8 +76,8 @@ describe('machine versions', () => {
     await expect(old.dispatch(v1Case, conference, supervisor)).rejects.toMatchObject({ code: 'EVENT_NOT_ALLOWED' });
   });
 
-  it('starts new cases under v2 by default, which accept LINK_CONFERENCE from a supervisor', async () => {
-    const current = engine();
+  it('starts new cases under v2 in the release after v1, which accept LINK_CONFERENCE from a supervisor', async () => {
+    const current = engine(2);
     const created = await current.intake(intakeBody({ matter: { category: 'benefits', summary: '多部门共管事项' } }), clerk);
     v2Case = created.id;
     expect(created.machineVersion).toBe(2);
@@ -93,8 +94,8 @@ describe('machine versions', () => {
     expect(context.conference).toEqual({ name: conference.conference, departments: conference.departments, at: clock.now().toISOString() });
   });
 
-  it('keeps dispatching to the v1 case with v1 rules under an engine of default settings', async () => {
-    const current = engine();
+  it('keeps dispatching to the v1 case with v1 rules under the v2 release', async () => {
+    const current = engine(2);
     clock.advance(3600_000);
     // The upgrade changes nothing for the old case: LINK_CONFERENCE is still not an event it knows.
     await expect(current.dispatch(v1Case, conference, supervisor)).rejects.toMatchObject({

@@ -29,7 +29,7 @@ jest.setTimeout(60_000);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = 'webhook-secret-for-the-notification-tests';
 const CLOCK = { calendar: 'elapsed' as const, reminders: ['50%'], onBreach: 'escalate' as const };
-const POLICY = mergePolicy({ acceptance: { duration: 'PT2S', ...CLOCK }, handling: { duration: 'PT3S', ...CLOCK } });
+const POLICY = { ...mergePolicy({ acceptance: { duration: 'PT2S', ...CLOCK }, handling: { duration: 'PT3S', ...CLOCK } }), machineVersion: 2 };
 
 /** How the receiver answers the `attempt`-th request (1-based) of one delivery id, per case. */
 type Answer = (request: { readonly attempt: number }) => number;

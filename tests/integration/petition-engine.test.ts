@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY } from '../../config/default-policy';
+import { V2_POLICY } from '../support/test-server';
 import { createAuditService } from '../../engine/audit.service';
 import { createPetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 function engine() {
-  return createPetitionEngine({ db: tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), now: clock.now });
+  return createPetitionEngine({ db: tdb.db, policy: V2_POLICY, calendar: createChinaCalendar(), now: clock.now });
 }
 
 describe('petition engine', () => {

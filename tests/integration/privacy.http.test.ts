@@ -18,7 +18,7 @@ import { Redis } from 'ioredis';
 import { signToken } from '../../api/auth';
 import { buildServer } from '../../api/server';
 import { createLogger } from '../../app/logger';
-import { DEFAULT_POLICY } from '../../config/default-policy';
+import { V2_POLICY } from '../support/test-server';
 import { mergePolicy } from '../../config/load-config';
 import { listCaseIds } from '../support/case-ids';
 import { listDeadlines } from '../../db/deadline.repository';
@@ -150,14 +150,14 @@ beforeAll(async () => {
   await runtime.notificationQueue.waitUntilReady();
   const engine = createPetitionEngine({
     db: tdb.db,
-    policy: DEFAULT_POLICY,
+    policy: V2_POLICY,
     calendar: createChinaCalendar(),
     onCommitted: (change) => runtime.onCommitted(change),
   });
   const clock = { calendar: 'elapsed' as const, reminders: ['50%'], onBreach: 'escalate' as const };
   timedEngine = createPetitionEngine({
     db: tdb.db,
-    policy: mergePolicy({ acceptance: { duration: 'PT1S', ...clock } }),
+    policy: { ...mergePolicy({ acceptance: { duration: 'PT1S', ...clock } }), machineVersion: 2 },
     calendar: createChinaCalendar(),
     onCommitted: (change) => runtime.onCommitted(change),
   });

@@ -11,7 +11,7 @@
 import { sql } from 'kysely';
 import { seedDemo } from '../../cli/seed-demo';
 import type { ClockName, HumanRole } from '../../machines/petition.vocabulary';
-import { DEFAULT_POLICY } from '../../config/default-policy';
+import { V2_POLICY } from '../support/test-server';
 import { findCase } from '../../db/case.repository';
 import { listCaseIds } from '../support/case-ids';
 import { listDeadlines } from '../../db/deadline.repository';
@@ -55,9 +55,9 @@ beforeAll(async () => {
   tdb = await createTestDatabase('replayall');
   audit = createAuditService(tdb.db);
   queries = createCaseQueryService(tdb.db, clock.now);
-  const deps = { db: tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), now: clock.now };
+  const deps = { db: tdb.db, policy: V2_POLICY, calendar: createChinaCalendar(), now: clock.now };
   engine = createPetitionEngine(deps);
-  engineV1 = createPetitionEngine({ ...deps, policy: { ...DEFAULT_POLICY, machineVersion: 1 } });
+  engineV1 = createPetitionEngine({ ...deps, policy: { ...V2_POLICY, machineVersion: 1 } });
 });
 afterAll(async () => {
   await tdb?.drop();
@@ -232,7 +232,7 @@ async function divergences(ids: readonly string[]): Promise<string[]> {
 
 describe('every stored case replays under the current code', () => {
   it('seeds the demo data (周口市 units and the seed stories)', async () => {
-    const seeded = await seedDemo({ db: tdb.db, policy: DEFAULT_POLICY, now: clock.now });
+    const seeded = await seedDemo({ db: tdb.db, policy: V2_POLICY, now: clock.now });
     expect(seeded.cases.length).toBeGreaterThanOrEqual(5);
     for (const c of seeded.cases) labels.set(c.id, `demo: ${c.title}`);
   });

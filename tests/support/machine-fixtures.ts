@@ -11,7 +11,6 @@ import type { ClockEntry, Clocks } from '../../machines/petition.clocks';
 import type { PetitionEvent } from '../../machines/petition.machine';
 import { isPermitted, type PermissionTable } from '../../machines/petition.permissions';
 import {
-  CURRENT_MACHINE_VERSION,
   permissionsFor,
   isKnownVersion,
   machineFor,
@@ -21,10 +20,11 @@ import {
   type PetitionSnapshot,
 } from '../../machines/petition.registry';
 import { type Actor } from '../../machines/petition.roles';
+import { MACHINE_VERSION_2 } from '../../machines/versions/v2';
 import { EVENT_TYPES, type EventType, type Intake } from '../../machines/petition.schemas';
 
-/** The machine version new cases start under; the tests run against it unless they name another. */
-export const VERSION = CURRENT_MACHINE_VERSION;
+/** The newest v1/v2 lifecycle; these tests run against it unless they name another (v3 has its own fixtures). */
+export const VERSION = MACHINE_VERSION_2;
 /** The permission table of {@link VERSION}, the one the tests are generated from. */
 export const PERMISSIONS: PermissionTable = permissionsFor(VERSION);
 /** 扶沟县 (demo data); 曹里乡 is a township below it. */

@@ -17,6 +17,9 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const TEST_SECRET = 'test-secret-with-at-least-32-characters!';
 
+/** The statutory policy holding new cases on machine version 2: the suites of the v1/v2 lifecycle run under it. */
+export const V2_POLICY: Policy = { ...DEFAULT_POLICY, machineVersion: 2 };
+
 /** An API server over a private database, driven through `inject` (no sockets). */
 export interface TestServer {
   readonly app: FastifyInstance;
@@ -38,7 +41,11 @@ export interface TestServer {
 export interface TestServerOptions {
   /** The clock of both the engine and the API; the real one unless given. */
   readonly now?: () => Date;
-  /** The engine's policy; DEFAULT_POLICY unless given. */
+  /**
+   * The engine's policy; {@link V2_POLICY} unless given: the suites written
+   * before version 3 exercise version 2's lifecycle, and the version 3 suites
+   * pass the statutory DEFAULT_POLICY (new cases under the latest version).
+   */
   readonly policy?: Policy;
   /** Behind POST /incidents/:id/retry (the worker runtime in `serve`); none unless given. */
   readonly incidents?: IncidentRetrier;
@@ -74,7 +81,7 @@ export const TEST_LIMITS: ApiLimits = {
 export async function createTestServer(label: string, nowOrOptions?: (() => Date) | TestServerOptions): Promise<TestServer> {
   const {
     now,
-    policy = DEFAULT_POLICY,
+    policy = V2_POLICY,
     incidents,
     onCommitted,
     limits = TEST_LIMITS,

@@ -29,12 +29,15 @@ export function uniquePrefix(): string {
   return `pft{${randomBytes(5).toString('hex')}}`;
 }
 
-/** A policy with second-scale elapsed clocks; `overrides` replace whole clocks. */
+/** A policy with second-scale elapsed clocks; `overrides` replace whole clocks. New cases start under version 2, whose clocks these are. */
 export function secondsPolicy(overrides: Partial<Record<ClockName, ClockPolicyInput>> = {}): Policy {
-  return mergePolicy({
-    acceptance: { duration: 'PT4S', calendar: 'elapsed', reminders: ['50%', '80%'], onBreach: 'escalate' },
-    ...overrides,
-  });
+  return mergePolicy(
+    {
+      acceptance: { duration: 'PT4S', calendar: 'elapsed', reminders: ['50%', '80%'], onBreach: 'escalate' },
+      ...overrides,
+    },
+    2,
+  );
 }
 
 /** Writes a policy file for `PETITION_POLICY` into `dir` and returns its path. */

@@ -5,6 +5,7 @@
 import type { CaseRecord } from '../../db/case.repository';
 import { toPetitionView } from '../../engine/case-view';
 import { petitionViewSchema } from '../../engine/case-view.schema';
+import { unitDirectoryOf } from '../../engine/unit-directory';
 import { toStored, type PetitionSnapshot } from '../../machines/petition.registry';
 import { actor, AT, ev, reach, send, VERSION } from '../support/machine-fixtures';
 
@@ -30,7 +31,7 @@ it.each([
   ['rated before the rename (`unit`, as old trails recorded it)', { type: 'RATE_SATISFACTION', unit: 'unsatisfied', bureau: 'satisfied', actor: actor('clerk'), at: AT } as const],
 ])('shows a case %s with the rating of the handling body as `body`, passing the view schema', (_name, rating) => {
   const rated = send(reach('delivered'), rating);
-  const view = toPetitionView(recordOf(rated), [], actor('handler'), new Date(AT), rated);
-  expect(view.satisfaction).toEqual({ body: 'unsatisfied', bureau: 'satisfied' });
+  const view = toPetitionView(recordOf(rated), [], actor('handler'), new Date(AT), { units: unitDirectoryOf([]), live: rated });
+  expect('satisfaction' in view && view.satisfaction).toEqual({ body: 'unsatisfied', bureau: 'satisfied' });
   expect(petitionViewSchema.safeParse(view).error?.issues ?? []).toEqual([]);
 });

@@ -1,13 +1,16 @@
 /**
- * The README's "Who may do what" table is the current machine version's
- * permission table as permissionsMarkdown() prints it. When it changes (or a
- * new version becomes current), regenerate it:
+ * The README's "Who may do what" section holds the permission tables as the
+ * code prints them: version 3's (new cases) from v3PermissionsMarkdown(), and
+ * version 2's (cases recorded before the upgrade) from permissionsMarkdown().
+ * When a table changes, regenerate it:
+ *   npx tsx -e "import {v3PermissionsMarkdown} from './machines/versions/v3/v3.permissions'; console.log(v3PermissionsMarkdown())"
  *   npx tsx -e "import {permissionsMarkdown} from './machines/permissions-table'; console.log(permissionsMarkdown())"
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { permissionsMarkdown } from '../../machines/permissions-table';
-import { CURRENT_MACHINE_VERSION } from '../../machines/petition.registry';
+import { LATEST_MACHINE_VERSION } from '../../machines/petition.registry';
+import { v3PermissionsMarkdown } from '../../machines/versions/v3/v3.permissions';
 
 const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 
@@ -20,12 +23,18 @@ function section(title: string): string {
 }
 
 describe('README.md, "Who may do what"', () => {
-  it('contains the permission matrix exactly as permissionsMarkdown() prints it', () => {
+  it('contains the version 3 table exactly as v3PermissionsMarkdown() prints it', () => {
+    expect(LATEST_MACHINE_VERSION).toBe(3);
+    expect(section('Who may do what')).toContain(`\n${v3PermissionsMarkdown()}\n`);
+  });
+
+  it('contains the version 2 matrix exactly as permissionsMarkdown() prints it, for cases recorded before the upgrade', () => {
     expect(section('Who may do what')).toContain(`\n${permissionsMarkdown()}\n`);
   });
 
-  it('names the file the table is generated from, and comes before Development', () => {
-    expect(section('Who may do what')).toContain(`machines/versions/v${CURRENT_MACHINE_VERSION}.ts`);
+  it('names the files the tables are generated from, and comes before Development', () => {
+    expect(section('Who may do what')).toContain('machines/versions/v3/v3.permissions.ts');
+    expect(section('Who may do what')).toContain('machines/versions/v2.ts');
     expect(README.indexOf('\n## Who may do what\n')).toBeLessThan(README.indexOf('\n## Development\n'));
   });
 });

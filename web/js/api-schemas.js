@@ -40,20 +40,36 @@ function bodySchema(doc, path, method) {
   return inline(doc, schema);
 }
 
-/** The fields an event takes: its variant of the command body, without `type` and `expectedVersion` (the console sets those). */
-export async function eventSchema(type) {
+/** Whether a body variant belongs to a machine version (untagged variants belong to every version). */
+const ofVersion = (v, version) => version === undefined || (v['x-machine-versions'] ?? [version]).includes(version);
+
+/** The variants of a (possibly nested) union that belong to a machine version. */
+function variantsFor(union, version) {
+  return (union.oneOf ?? union.anyOf ?? []).flatMap((member) => {
+    if (!ofVersion(member, version)) return [];
+    return member.oneOf !== undefined || member.anyOf !== undefined ? variantsFor(member, version) : [member];
+  });
+}
+
+/**
+ * The fields an event takes on a case of `machineVersion`: its version's
+ * variant of the command body, without `type` and `expectedVersion` (the
+ * console sets those).
+ */
+export async function eventSchema(type, machineVersion) {
   const union = bodySchema(await loadDescription(), '/petitions/{id}/events', 'post');
-  const variant = (union.oneOf ?? union.anyOf ?? []).find(
-    (v) => v.properties?.type?.const === type || v.properties?.type?.enum?.includes(type),
+  const variant = variantsFor(union, machineVersion).find(
+    (v) => ofVersion(v, machineVersion) && (v.properties?.type?.const === type || v.properties?.type?.enum?.includes(type)),
   );
   if (variant === undefined) throw new Error(`the API description has no event ${type}`);
   const { type: _type, expectedVersion: _expectedVersion, ...properties } = variant.properties;
   return { ...variant, properties, required: (variant.required ?? []).filter((name) => name in properties) };
 }
 
-/** The body of `POST /petitions` (登记). */
+/** The body of `POST /petitions` (登记): the intake of the version new cases start under, which the description lists first. */
 export async function intakeSchema() {
-  return bodySchema(await loadDescription(), '/petitions', 'post');
+  const schema = bodySchema(await loadDescription(), '/petitions', 'post');
+  return (schema.anyOf ?? schema.oneOf)?.[0] ?? schema;
 }
 
 /** The values a query parameter takes (e.g. the `state` filter of `GET /petitions`), or an empty list. */

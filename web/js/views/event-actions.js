@@ -39,7 +39,7 @@ export function eventActions(petition, { onDone, onReload }) {
     markOpen(type);
     let schema;
     try {
-      schema = await eventSchema(type);
+      schema = await eventSchema(type, petition.machineVersion);
     } catch (err) {
       formArea.replaceChildren(errorAlert(err));
       return;
