@@ -15,7 +15,8 @@ import { deleteKeys, inProcessWorkers, quietLogger, SHARED_REDIS_URL, uniquePref
 
 const EVERY_MS = 60_000;
 const OVERDUE = 23;
-const POLICY = mergePolicy({ acceptance: { duration: 'PT1H', calendar: 'elapsed', reminders: [], onBreach: 'escalate' } });
+// Version 2 cases: their acceptance clock is the one this suite lets fall overdue.
+const POLICY = mergePolicy({ acceptance: { duration: 'PT1H', calendar: 'elapsed', reminders: [], onBreach: 'escalate' } }, 2);
 
 let tdb: TestDatabase;
 let workers: InProcessWorkers;

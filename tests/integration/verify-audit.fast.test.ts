@@ -23,7 +23,7 @@ const ids: string[] = [];
 
 async function mediatedCase(): Promise<string> {
   const clock = fakeClock('2026-03-02T01:00:00.000Z');
-  const e = createPetitionEngine({ db: tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), now: clock.now });
+  const e = createPetitionEngine({ db: tdb.db, policy: { ...DEFAULT_POLICY, machineVersion: 2 }, calendar: createChinaCalendar(), now: clock.now });
   const { id } = await e.intake(intakeBody(), actor('clerk'));
   await e.dispatch(id, { type: 'VERIFY' }, actor('clerk'));
   await e.dispatch(id, { type: 'ASSIGN', unit: '411621', handler: '李某' }, actor('clerk'));
