@@ -141,9 +141,10 @@ export async function placeCounts(db: Kysely<Database>, q: { readonly scopePrefi
       select unit, flag_group, flag_skip_level, flag_law_related, flag_major_urgent, flag_repeat, flag_first
       from case_facts where unit like ${like} and ${inPeriod('registered_at', q.period)}
     ),
+    -- A township's own matter (a 9-digit code) is its township and its "village" prefix at once: counted once.
     a as (
       select t.code, count(*) as matters ${flagAggs.length > 0 ? sql`, ${sql.join(flagAggs)}` : sql``}
-      from f cross join lateral (values (left(f.unit, 9)), (left(f.unit, 12))) as t(code)
+      from f cross join lateral (select distinct c from (values (left(f.unit, 9)), (left(f.unit, 12))) as v(c)) as t(code)
       group by t.code
     )
     select u.code, u.name, u.level, coalesce(a.matters, 0)::int as matters ${flagCols.length > 0 ? sql`, ${sql.join(flagCols)}` : sql``}
