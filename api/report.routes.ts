@@ -9,12 +9,18 @@ import { annualQuerySchema, annualReportSchema, weeklyQuerySchema, weeklyReportS
 
 /** Sends a PDF (bytes, which Fastify does not pass through the JSON response schema). */
 function sendPdf(reply: unknown, file: string, pdf: Buffer): FastifyReply {
-  return (reply as FastifyReply).header('content-type', 'application/pdf').header('content-disposition', `inline; filename="${file}"`).send(pdf);
+  return (reply as FastifyReply)
+    .header('content-type', 'application/pdf')
+    .header('content-disposition', `inline; filename="${file}"`)
+    .send(pdf);
 }
 
 /** A report as JSON, or as PDF with `format=pdf`. */
 function reportResponse<T extends z.ZodType>(description: string, schema: T) {
-  return { description, content: { 'application/json': { schema }, 'application/pdf': { schema: z.string().describe('the printable report') } } };
+  return {
+    description,
+    content: { 'application/json': { schema }, 'application/pdf': { schema: z.string().describe('the printable report') } },
+  };
 }
 
 /** The weekly risk review (研判) and the annual report (Art 41), as JSON or PDF; `statistics.read`. */
@@ -26,14 +32,17 @@ export function registerReportRoutes(app: FastifyInstance, deps: { reports: Repo
       schema: {
         operationId: 'getWeeklyReport',
         tags: [TAGS.statistics.name],
-        summary: 'The weekly risk review (研判): new, repeat, group, skip-level, major, overdue and at-risk matters per unit, with the cases',
+        summary:
+          'The weekly risk review (研判): new, repeat, group, skip-level, major, overdue and at-risk matters per unit, with the cases',
         querystring: weeklyQuerySchema,
         response: { 200: reportResponse('the weekly review', weeklyReportSchema), ...errors(...COMMON_ERRORS, 403) },
       },
     },
     async (request, reply) => {
       const report = await deps.reports.weekly(request.actor, request.query);
-      return request.query.format === 'pdf' ? sendPdf(reply, `weekly-${report.unit.code}-${report.week}.pdf`, await weeklyPdf(report)) : report;
+      return request.query.format === 'pdf'
+        ? sendPdf(reply, `weekly-${report.unit.code}-${report.week}.pdf`, await weeklyPdf(report))
+        : report;
     },
   );
   r.get(
@@ -42,14 +51,17 @@ export function registerReportRoutes(app: FastifyInstance, deps: { reports: Repo
       schema: {
         operationId: 'getAnnualReport',
         tags: [TAGS.statistics.name],
-        summary: 'The annual report (Art 41): statistics, fields, most complained-of units, transfer/assign/supervision counts, suggestions',
+        summary:
+          'The annual report (Art 41): statistics, fields, most complained-of units, transfer/assign/supervision counts, suggestions',
         querystring: annualQuerySchema,
         response: { 200: reportResponse('the annual report', annualReportSchema), ...errors(...COMMON_ERRORS, 403) },
       },
     },
     async (request, reply) => {
       const report = await deps.reports.annual(request.actor, request.query);
-      return request.query.format === 'pdf' ? sendPdf(reply, `annual-${report.unit.code}-${report.year}.pdf`, await annualPdf(report)) : report;
+      return request.query.format === 'pdf'
+        ? sendPdf(reply, `annual-${report.unit.code}-${report.year}.pdf`, await annualPdf(report))
+        : report;
     },
   );
 }

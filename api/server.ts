@@ -175,7 +175,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
   const runs = createVerifyRunService({ db: deps.db, audit: deps.audit, ...(deps.now !== undefined && { now: deps.now }) });
   app.addHook('onClose', () => runs.idle());
-  registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics, queries, verifyMaxCases: limits.auditVerifyMaxCases, runs });
+  registerOpsRoutes(app, {
+    audit: deps.audit,
+    readiness: deps.readiness,
+    metrics,
+    queries,
+    verifyMaxCases: limits.auditVerifyMaxCases,
+    runs,
+  });
   registerAuditCheckpointRoutes(app, { checkpoints: deps.checkpoints });
   registerIncidentRoutes(app, { incidents: createIncidentService(deps.db), retrier: deps.incidents });
   registerSupervisionRoutes(app, { supervision: createSupervisionService({ db: deps.db, queries, now: deps.now ?? (() => new Date()) }) });

@@ -55,9 +55,13 @@ export function registerStatisticsRoutes(app: FastifyInstance, deps: { statistic
         operationId: 'getZeroVisitUnits',
         tags: [TAGS.statistics.name],
         summary: 'Every township and village under a unit with its matters in the period: 零访 (none) and 四无 townships',
-        description: 'Zeros included. 四无: none of the policy\'s criteria flags (by default skip-level, group, repeat, major/urgent) in the period.',
+        description:
+          "Zeros included. 四无: none of the policy's criteria flags (by default skip-level, group, repeat, major/urgent) in the period.",
         querystring: zeroUnitsQuerySchema,
-        response: { 200: { description: 'the townships and villages', content: { 'application/json': { schema: zeroUnitsSchema } } }, ...errors(...COMMON_ERRORS, 403) },
+        response: {
+          200: { description: 'the townships and villages', content: { 'application/json': { schema: zeroUnitsSchema } } },
+          ...errors(...COMMON_ERRORS, 403),
+        },
       },
     },
     async (request) => deps.statistics.zeroUnits(request.actor, request.query),

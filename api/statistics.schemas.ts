@@ -9,7 +9,9 @@ const counts = z.record(z.string(), count);
 
 /** `{num, den, pct}`: pct in percent to one decimal, null when den is 0. */
 export const rateSchema = z.object({ num: count, den: count, pct: z.number().nullable() });
-const rates = z.object(Object.fromEntries(RATE_NAMES.map((r) => [r, rateSchema])) as Record<(typeof RATE_NAMES)[number], typeof rateSchema>);
+const rates = z.object(
+  Object.fromEntries(RATE_NAMES.map((r) => [r, rateSchema])) as Record<(typeof RATE_NAMES)[number], typeof rateSchema>,
+);
 const flagCount = z.object({ matters: count, people: count });
 
 /** The counts of a scope or unit. */
@@ -58,9 +60,18 @@ export const zeroUnitsSchema = z.object({
   unit: z.object(namedUnit),
   period,
   criteria: z.array(z.enum(FLAG_NAMES)).readonly(),
-  units: z.array(
-    z.object({ ...namedUnit, level: z.string(), matters: count, zeroVisit: z.boolean(), fourNone: z.boolean().nullable(), flagged: counts }),
-  ).readonly(),
+  units: z
+    .array(
+      z.object({
+        ...namedUnit,
+        level: z.string(),
+        matters: count,
+        zeroVisit: z.boolean(),
+        fourNone: z.boolean().nullable(),
+        flagged: counts,
+      }),
+    )
+    .readonly(),
 });
 
 /** The query of `GET /stats/zero-units`. */
@@ -110,6 +121,14 @@ export const annualReportSchema = z.object({
 
 const reportFormat = z.enum(['json', 'pdf']).default('json');
 /** The query of `GET /reports/weekly`: an ISO week such as 2026-W48. */
-export const weeklyQuerySchema = z.object({ unit: divisionCodeSchema.optional(), week: z.string().regex(/^\d{4}-W\d{2}$/, 'an ISO week such as 2026-W48'), format: reportFormat });
+export const weeklyQuerySchema = z.object({
+  unit: divisionCodeSchema.optional(),
+  week: z.string().regex(/^\d{4}-W\d{2}$/, 'an ISO week such as 2026-W48'),
+  format: reportFormat,
+});
 /** The query of `GET /reports/annual`. */
-export const annualQuerySchema = z.object({ unit: divisionCodeSchema.optional(), year: z.coerce.number().int().min(2000).max(2100), format: reportFormat });
+export const annualQuerySchema = z.object({
+  unit: divisionCodeSchema.optional(),
+  year: z.coerce.number().int().min(2000).max(2100),
+  format: reportFormat,
+});

@@ -27,7 +27,11 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
     logger: false,
     readiness: async () => ({}),
     // A key of its own: building the description signs nothing.
-    checkpoints: createAuditCheckpointService({ db, audit: createAuditService(db), signingKey: () => generateKeyPairSync('ed25519').privateKey }),
+    checkpoints: createAuditCheckpointService({
+      db,
+      audit: createAuditService(db),
+      signingKey: () => generateKeyPairSync('ed25519').privateKey,
+    }),
   });
   try {
     await app.ready();

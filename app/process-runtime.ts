@@ -30,7 +30,13 @@ import { checkRedis } from './redis-check';
  * side); nothing is consumed until `startWorkers`. Short commands such as
  * `incidents retry` use it alone.
  */
-export function createRuntime(config: Config, db: Kysely<Database>, logger: Logger, now?: () => Date, units?: UnitDirectory): WorkerRuntime {
+export function createRuntime(
+  config: Config,
+  db: Kysely<Database>,
+  logger: Logger,
+  now?: () => Date,
+  units?: UnitDirectory,
+): WorkerRuntime {
   return createWorkerRuntime({
     redisUrl: config.redisUrl,
     prefix: config.queuePrefix,
@@ -49,7 +55,13 @@ export function createRuntime(config: Config, db: Kysely<Database>, logger: Logg
 }
 
 /** The engine of this process over a runtime's producer side: timers are armed after each commit. */
-function createEngineFor(config: Config, db: Kysely<Database>, runtime: WorkerRuntime, units: UnitDirectory, now?: () => Date): PetitionEngine {
+function createEngineFor(
+  config: Config,
+  db: Kysely<Database>,
+  runtime: WorkerRuntime,
+  units: UnitDirectory,
+  now?: () => Date,
+): PetitionEngine {
   return createPetitionEngine({
     db,
     units,

@@ -53,13 +53,29 @@ function parseOptions(argv: readonly string[]) {
       concurrency: { type: 'string', default: '64' },
     },
   });
-  return { count: Number(values.count), steady: Number(values.steady), adminUrl: values['admin-url'], redisUrl: values['redis-url'], concurrency: Number(values.concurrency) };
+  return {
+    count: Number(values.count),
+    steady: Number(values.steady),
+    adminUrl: values['admin-url'],
+    redisUrl: values['redis-url'],
+    concurrency: Number(values.concurrency),
+  };
 }
 
 /** `n` copies of one engine-made case, each with its acceptance deadline pending. */
 async function seedCases(bench: BenchDatabase, n: number): Promise<string[]> {
   const engine = createPetitionEngine({ db: bench.db, policy: POLICY, calendar: createChinaCalendar() });
-  const template = (await engine.intake({ channel: 'letter', unit: UNIT, petitioner: { name: '张某', phone: '18749261234', address: '扶沟县曹里乡某村' }, matter: { category: 'land', summary: '宅基地纠纷，请求确权' } }, clerk)).id;
+  const template = (
+    await engine.intake(
+      {
+        channel: 'letter',
+        unit: UNIT,
+        petitioner: { name: '张某', phone: '18749261234', address: '扶沟县曹里乡某村' },
+        matter: { category: 'land', summary: '宅基地纠纷，请求确权' },
+      },
+      clerk,
+    )
+  ).id;
   const [intake] = await listEvents(bench.db, template);
   const { rows } = await bench.pool.query<{ snapshot: unknown }>(`select snapshot from cases where id = $1`, [template]);
   if (intake === undefined || rows[0] === undefined) throw new Error('no template');
@@ -68,7 +84,9 @@ async function seedCases(bench: BenchDatabase, n: number): Promise<string[]> {
   for (let start = 1; start < n; start += CHUNK) {
     const chunk = Array.from({ length: Math.min(CHUNK, n - start) }, () => randomUUID());
     const snaps = chunk.map((id) => snapshotText.replaceAll(template, id));
-    const hashes = chunk.map((caseId, i) => hashEvent({ ...intake, caseId, after: { state: intake.after?.state ?? '', snapshot: sha256(snaps[i] ?? '') } }));
+    const hashes = chunk.map((caseId, i) =>
+      hashEvent({ ...intake, caseId, after: { state: intake.after?.state ?? '', snapshot: sha256(snaps[i] ?? '') } }),
+    );
     const params = [template, chunk, hashes, snaps, snaps.map(sha256)];
     const cte = 'with c as (select * from unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) as c(id, hash, snapshot, digest))';
     await bench.pool.query(
@@ -111,7 +129,14 @@ async function main(): Promise<void> {
   const prefix = `pfbench${randomBytes(4).toString('hex')}`;
   const bench = await createBenchDatabase(opts.adminUrl, 'catchup', opts.concurrency + 16);
   const logger = pino({ level: 'warn' }, process.stderr);
-  const runtime = createWorkerRuntime({ redisUrl: opts.redisUrl, prefix, db: bench.db, logger, reconcileEveryMs: EVERY_MS, concurrency: opts.concurrency });
+  const runtime = createWorkerRuntime({
+    redisUrl: opts.redisUrl,
+    prefix,
+    db: bench.db,
+    logger,
+    reconcileEveryMs: EVERY_MS,
+    concurrency: opts.concurrency,
+  });
   let breached = 0;
   const onCommitted = async (change: CommittedChange) => {
     if (change.event.type === 'DEADLINE_BREACHED') breached += 1;
@@ -126,7 +151,10 @@ async function main(): Promise<void> {
     const lateIds = ids.slice(opts.steady);
 
     // The Redis path: timers just due (overdue by less than an interval), armed in Redis by the sweeper's first pass.
-    await bench.pool.query(`update deadlines set due_at = now() - interval '1 second', updated_at = now() where case_id = any($1::uuid[])`, [steadyIds]);
+    await bench.pool.query(
+      `update deadlines set due_at = now() - interval '1 second', updated_at = now() where case_id = any($1::uuid[])`,
+      [steadyIds],
+    );
     t = performance.now();
     const sweeper = runtime.startWorkers(engine);
     while (breached < steadyIds.length && performance.now() - t < 600_000) await sleep(50);
@@ -135,9 +163,19 @@ async function main(): Promise<void> {
     info(`steady (Redis path): ${breached} breaches at ${steadyRate.toFixed(0)}/s`);
 
     // The outage: every other timer overdue by ten minutes, nothing in Redis; the sweeper catches up from PostgreSQL.
-    await bench.pool.query(`update deadlines set due_at = now() - interval '10 minutes', updated_at = now() where status = 'pending' and clock = 'acceptance' and case_id <> all($1::uuid[])`, [steadyIds]);
+    await bench.pool.query(
+      `update deadlines set due_at = now() - interval '10 minutes', updated_at = now() where status = 'pending' and clock = 'acceptance' and case_id <> all($1::uuid[])`,
+      [steadyIds],
+    );
     breached = 0;
-    const catchUp = createSweeper({ timers: createTimerStore(bench.db), housekeeping: createHousekeeping(bench.db), scheduler: runtime.scheduler, fire: (x) => engine.fireTimers(x), logger, everyMs: EVERY_MS });
+    const catchUp = createSweeper({
+      timers: createTimerStore(bench.db),
+      housekeeping: createHousekeeping(bench.db),
+      scheduler: runtime.scheduler,
+      fire: (x) => engine.fireTimers(x),
+      logger,
+      everyMs: EVERY_MS,
+    });
     let finished = false;
     const reads = readLoop(bench, steadyIds, () => finished);
     t = performance.now();
@@ -152,7 +190,9 @@ async function main(): Promise<void> {
     const rate = breached / seconds;
     const { rows } = await bench.pool.query<{ n: string }>(`select count(*) as n from case_events where type = 'DEADLINE_BREACHED'`);
     const redisJobs = await runtime.deadlineQueue.getJobCounts('delayed', 'waiting');
-    info(`catch-up: ${breached} breaches in ${seconds.toFixed(1)} s over ${passes} passes; ${rows[0]?.n} breach entries in all; deadline jobs in Redis ${JSON.stringify(redisJobs)}`);
+    info(
+      `catch-up: ${breached} breaches in ${seconds.toFixed(1)} s over ${passes} passes; ${rows[0]?.n} breach entries in all; deadline jobs in Redis ${JSON.stringify(redisJobs)}`,
+    );
     const ratio = rate / steadyRate;
     const readP95 = p95(latencies);
     process.stdout.write(

@@ -9,7 +9,12 @@ import type { Database } from '../db/schema';
  * `eventsPerCase` trail entries. The draws are made once per case (a table of
  * random numbers), so snapshot, facts and deadlines tell the same story.
  */
-export async function buildStatsData(db: Kysely<Database>, cases: number, eventsPerCase: number, step: (what: string) => void): Promise<void> {
+export async function buildStatsData(
+  db: Kysely<Database>,
+  cases: number,
+  eventsPerCase: number,
+  step: (what: string) => void,
+): Promise<void> {
   step('units');
   const unitInserts = [
     sql`insert into units (code, name, level, parent_code) values ('410000', '河南省', 'province', null)`,
@@ -79,7 +84,9 @@ export async function buildStatsData(db: Kysely<Database>, cases: number, events
       registered_at, registered_at + interval '15 days', '[]'::jsonb, registered_at + interval '3 days' from bench_gen
     union all
     select id, 'handling', 1, case when r_hand >= 0.9 then 'pending' when r_acc < 0.04 then 'breached' else 'met' end, 'calendar-days', 'P60D', 'escalate',
-      registered_at + interval '3 days', registered_at + interval '63 days', '[]'::jsonb, registered_at + interval '40 days' from bench_gen`.execute(db);
+      registered_at + interval '3 days', registered_at + interval '63 days', '[]'::jsonb, registered_at + interval '40 days' from bench_gen`.execute(
+    db,
+  );
   if (eventsPerCase > 0) {
     step(`trail (${eventsPerCase} entries per case)`);
     await sql`

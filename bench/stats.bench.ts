@@ -53,7 +53,9 @@ async function main(): Promise<void> {
   const bench = await createBenchDatabase(values['admin-url'], 'stats', 4);
   const started = Date.now();
   try {
-    await buildStatsData(bench.db, cases, events, (what) => console.log(`[${((Date.now() - started) / 1000).toFixed(0)}s] building ${what}`));
+    await buildStatsData(bench.db, cases, events, (what) =>
+      console.log(`[${((Date.now() - started) / 1000).toFixed(0)}s] building ${what}`),
+    );
     console.log(`data set built in ${((Date.now() - started) / 1000).toFixed(0)} s: ${cases} cases, ${events} trail entries each`);
     const statistics = createStatisticsService({ db: bench.db });
     const lines: string[] = [];
@@ -73,7 +75,9 @@ async function main(): Promise<void> {
         base.push(await timed(() => baselineQuery(prefix, period.from, period.to).execute(bench.db)));
       }
       const result = { p95: p95(ours), baseline: p95(base) };
-      console.log(`${span}: matters ${report.counts.matters}; ours p95 ${result.p95.toFixed(1)} ms, baseline p95 ${result.baseline.toFixed(1)} ms`);
+      console.log(
+        `${span}: matters ${report.counts.matters}; ours p95 ${result.p95.toFixed(1)} ms, baseline p95 ${result.baseline.toFixed(1)} ms`,
+      );
       const ratio = result.p95 / result.baseline;
       lines.push(
         JSON.stringify({

@@ -47,7 +47,9 @@ async function withBackendCpu<T>(bench: BenchDatabase, run: () => Promise<T>): P
   const ticks = new Map<number, number>();
   const start = new Map<number, number>();
   const sample = async () => {
-    const { rows } = await bench.pool.query<{ pid: number }>(`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
+    const { rows } = await bench.pool.query<{ pid: number }>(
+      `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+    );
     for (const { pid } of rows) {
       const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -129,7 +131,8 @@ async function makeTemplates(bench: BenchDatabase): Promise<Template[]> {
     await engine.dispatch(id, { type: 'VERIFY' }, clerk);
     await engine.dispatch(id, { type: 'ASSIGN', unit: UNIT, handler: '李某' }, clerk);
     await engine.dispatch(id, { type: 'START_MEDIATION', level: 'village', mediator: '王某' }, handler);
-    for (let s = 0; s < 1 + (i % 10); s++) await engine.dispatch(id, { type: 'RECORD_MEDIATION_SESSION', note: `第${s + 1}次调解，双方陈述意见` }, mediator);
+    for (let s = 0; s < 1 + (i % 10); s++)
+      await engine.dispatch(id, { type: 'RECORD_MEDIATION_SESSION', note: `第${s + 1}次调解，双方陈述意见` }, mediator);
     const events = await listEvents(bench.db, id);
     const snapshots = events.map((_, k) => {
       const { snapshot } = foldTrail(events.slice(0, k + 1));
@@ -145,7 +148,14 @@ async function makeTemplates(bench: BenchDatabase): Promise<Template[]> {
 async function copyCases(bench: BenchDatabase, templates: readonly Template[], n: number): Promise<number> {
   let events = 0;
   for (let start = 0; start < n; start += CHUNK) {
-    const ev = { caseId: [] as string[], seq: [] as number[], from: [] as string[], prev: [] as string[], hash: [] as string[], snap: [] as string[] };
+    const ev = {
+      caseId: [] as string[],
+      seq: [] as number[],
+      from: [] as string[],
+      prev: [] as string[],
+      hash: [] as string[],
+      snap: [] as string[],
+    };
     const cs = { id: [] as string[], from: [] as string[], hash: [] as string[], snapshot: [] as string[] };
     for (let i = start; i < Math.min(n, start + CHUNK); i++) {
       const t = templates[i % templates.length];
@@ -196,7 +206,9 @@ async function main(): Promise<void> {
     const templates = await makeTemplates(bench);
     const copied = await copyCases(bench, templates, opts.cases - templates.length);
     await bench.pool.query('vacuum analyze');
-    info(`data set: ${opts.cases} cases, ${copied + templates.reduce((n, t) => n + t.events.length, 0)} events, built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    info(
+      `data set: ${opts.cases} cases, ${copied + templates.reduce((n, t) => n + t.events.length, 0)} events, built in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     const audit = createAuditService(bench.db, { connectionString: bench.url, threads: opts.threads });
 
     const start = performance.now();
@@ -208,10 +220,14 @@ async function main(): Promise<void> {
     // What the run would take with both CPUs to itself: its CPU seconds (this process's threads and its backends) over 2.
     const cpuSeconds = (nodeCpu.user + nodeCpu.system) / 1e6 + pgCpuSeconds;
     const projected = whole.checked / (cpuSeconds / 2);
-    info(`fast verification: ok=${whole.ok} ${whole.checked} events in ${whole.cases} cases in ${seconds.toFixed(1)} s; CPU ${cpuSeconds.toFixed(1)} s (PostgreSQL ${pgCpuSeconds.toFixed(1)} s)`);
+    info(
+      `fast verification: ok=${whole.ok} ${whole.checked} events in ${whole.cases} cases in ${seconds.toFixed(1)} s; CPU ${cpuSeconds.toFixed(1)} s (PostgreSQL ${pgCpuSeconds.toFixed(1)} s)`,
+    );
 
     // The guarantee at that speed: a case row changed behind the engine's back (here its state) is named.
-    const { rows } = await bench.pool.query<{ id: string }>(`select id from cases order by id offset $1 limit 1`, [Math.floor(opts.cases / 2)]);
+    const { rows } = await bench.pool.query<{ id: string }>(`select id from cases order by id offset $1 limit 1`, [
+      Math.floor(opts.cases / 2),
+    ]);
     const victim = rows[0]?.id ?? '';
     await bench.pool.query(`update cases set state = 'closed' where id = $1`, [victim]);
     const tampered = await audit.verifyAudit(undefined, { pool: true });
@@ -231,7 +247,10 @@ async function main(): Promise<void> {
       tamper_found: found,
       pass: whole.ok && found && rate >= TARGET_EVENTS_PER_S,
     });
-    await bench.pool.query(`update cases c set state = t.state_after from case_events t where c.id = $1 and t.case_id = c.id and t.seq = c.version`, [victim]);
+    await bench.pool.query(
+      `update cases c set state = t.state_after from case_events t where c.id = $1 and t.case_id = c.id and t.seq = c.version`,
+      [victim],
+    );
 
     if (opts.replay) await replayFigure(bench, opts);
   } finally {
@@ -249,7 +268,15 @@ async function replayFigure(bench: BenchDatabase, opts: Options): Promise<void> 
   const result = await audit.verifyAudit(undefined, { mode: 'replay', pool: true });
   const seconds = (performance.now() - start) / 1000;
   info(`replay verification: ok=${result.ok} ${result.checked} events in ${result.cases} cases in ${seconds.toFixed(1)} s`);
-  figure({ bench: 'scale', figure: 'verify-replay', cases: result.cases, events: result.checked, seconds: Number(seconds.toFixed(2)), events_per_s: Math.round(result.checked / seconds), pass: result.ok });
+  figure({
+    bench: 'scale',
+    figure: 'verify-replay',
+    cases: result.cases,
+    events: result.checked,
+    seconds: Number(seconds.toFixed(2)),
+    events_per_s: Math.round(result.checked / seconds),
+    pass: result.ok,
+  });
 }
 
 main().catch((err: unknown) => {

@@ -30,7 +30,19 @@ const READ = [
   'petitionflow_migrations_lock',
 ];
 /** Tables the application appends to; the trail and the checkpoints only ever this. */
-const INSERT = ['units', 'cases', 'case_units', 'case_events', 'deadlines', 'refused_attempts', 'incidents', 'idempotency_keys', 'audit_checkpoints', 'verify_runs', 'case_facts'];
+const INSERT = [
+  'units',
+  'cases',
+  'case_units',
+  'case_events',
+  'deadlines',
+  'refused_attempts',
+  'incidents',
+  'idempotency_keys',
+  'audit_checkpoints',
+  'verify_runs',
+  'case_facts',
+];
 /** Column-level UPDATE rights: exactly the columns the application's statements set. */
 const UPDATE: Record<string, readonly string[]> = {
   units: ['name', 'level', 'parent_code', 'kind', 'review_body', 'short_name'],
@@ -39,10 +51,35 @@ const UPDATE: Record<string, readonly string[]> = {
   incidents: ['status', 'updated_at'],
   // Every fact but the key: each transition rewrites its case's whole row.
   case_facts: [
-    'machine_version', 'unit', 'body_unit', 'registered_at', 'channel', 'class', 'category', 'head_count',
-    'flag_group', 'flag_skip_level', 'flag_law_related', 'flag_major_urgent', 'flag_repeat', 'flag_first',
-    'acceptance', 'acceptance_at', 'handling', 'handling_at', 'answered_at', 'outcome', 'delivered_at',
-    'rating_body', 'rating_bureau', 'closure', 'closed_at', 'transferred', 'assigned', 'supervised', 'review_stage',
+    'machine_version',
+    'unit',
+    'body_unit',
+    'registered_at',
+    'channel',
+    'class',
+    'category',
+    'head_count',
+    'flag_group',
+    'flag_skip_level',
+    'flag_law_related',
+    'flag_major_urgent',
+    'flag_repeat',
+    'flag_first',
+    'acceptance',
+    'acceptance_at',
+    'handling',
+    'handling_at',
+    'answered_at',
+    'outcome',
+    'delivered_at',
+    'rating_body',
+    'rating_bureau',
+    'closure',
+    'closed_at',
+    'transferred',
+    'assigned',
+    'supervised',
+    'review_stage',
   ],
   verify_runs: ['status', 'total_cases', 'cases', 'checked', 'ok', 'first_broken', 'error', 'updated_at', 'finished_at'],
 };

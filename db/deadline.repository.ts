@@ -93,7 +93,12 @@ export async function findDeadlineById(db: Executor, id: string): Promise<Deadli
 }
 
 /** Pending deadlines whose timer fires at or before `horizon`, soonest first (the sweeper's work list). */
-export async function listFiringBefore(db: Executor, horizon: Date, limit: number, after?: { nextFireAt: Date; id: string }): Promise<DeadlineRecord[]> {
+export async function listFiringBefore(
+  db: Executor,
+  horizon: Date,
+  limit: number,
+  after?: { nextFireAt: Date; id: string },
+): Promise<DeadlineRecord[]> {
   let q = db.selectFrom('deadlines').selectAll().where('status', '=', 'pending').where('next_fire_at', '<=', horizon);
   // A row comparison, so the page starts an index scan of (next_fire_at, id) where the last one stopped.
   if (after !== undefined) q = q.where(sql<SqlBool>`(next_fire_at, id) > (${after.nextFireAt}::timestamptz, ${after.id}::bigint)`);

@@ -22,10 +22,32 @@ const inPeriod = (column: string, p: Period) => sql`(${sql.ref(column)} >= ${p.f
 /** The facts columns the figures read (the aggregate never needs the others). */
 const FACT_COLUMNS = sql.raw(
   [
-    'unit', 'body_unit', 'channel', 'class', 'category', 'head_count', 'flag_group', 'flag_skip_level', 'flag_law_related',
-    'flag_major_urgent', 'flag_repeat', 'flag_first', 'acceptance', 'handling', 'answered_at', 'outcome', 'delivered_at',
-    'rating_body', 'rating_bureau', 'closure', 'transferred', 'assigned', 'supervised',
-  ].map((c) => `cf.${c}`).join(', '),
+    'unit',
+    'body_unit',
+    'channel',
+    'class',
+    'category',
+    'head_count',
+    'flag_group',
+    'flag_skip_level',
+    'flag_law_related',
+    'flag_major_urgent',
+    'flag_repeat',
+    'flag_first',
+    'acceptance',
+    'handling',
+    'answered_at',
+    'outcome',
+    'delivered_at',
+    'rating_body',
+    'rating_bureau',
+    'closure',
+    'transferred',
+    'assigned',
+    'supervised',
+  ]
+    .map((c) => `cf.${c}`)
+    .join(', '),
 );
 
 /**
@@ -132,7 +154,10 @@ export interface PlaceCounts {
  * (the first 9 digits) and its village (12), joined to the tree so that units
  * with no matter appear with 0.
  */
-export async function placeCounts(db: Kysely<Database>, q: { readonly scopePrefix: string; readonly period: Period; readonly flags: readonly string[] }): Promise<PlaceCounts[]> {
+export async function placeCounts(
+  db: Kysely<Database>,
+  q: { readonly scopePrefix: string; readonly period: Period; readonly flags: readonly string[] },
+): Promise<PlaceCounts[]> {
   const like = `${q.scopePrefix}%`;
   const flagCols = q.flags.map((f) => sql`coalesce(a.${sql.id(f)}, 0)::int as ${sql.id(f)}`);
   const flagAggs = q.flags.map((f) => sql`count(*) filter (where ${sql.ref(`f.flag_${snake(f)}`)}) as ${sql.id(f)}`);
@@ -234,7 +259,8 @@ export async function readFacts(db: Kysely<Database>, caseIds: readonly string[]
 export async function caseIdsPage(db: Kysely<Database>, after: string | null, limit: number, missingFacts = false): Promise<string[]> {
   let q = db.selectFrom('cases').select('cases.id').orderBy('cases.id').limit(limit);
   if (after !== null) q = q.where('cases.id', '>', after);
-  if (missingFacts) q = q.where((eb) => eb.not(eb.exists(eb.selectFrom('case_facts').select('case_id').whereRef('case_facts.case_id', '=', 'cases.id'))));
+  if (missingFacts)
+    q = q.where((eb) => eb.not(eb.exists(eb.selectFrom('case_facts').select('case_id').whereRef('case_facts.case_id', '=', 'cases.id'))));
   return (await q.execute()).map((r) => r.id);
 }
 

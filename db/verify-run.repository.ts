@@ -65,15 +65,32 @@ export async function insertRun(
 }
 
 /** Stores a running run's progress (it also shows the run is alive). */
-export async function updateRunProgress(db: Kysely<Database>, id: string, progress: { cases: number; checked: number; at: Date }): Promise<void> {
-  await db.updateTable('verify_runs').set({ cases: progress.cases, checked: progress.checked, updated_at: progress.at }).where('id', '=', id).where('status', '=', 'running').execute();
+export async function updateRunProgress(
+  db: Kysely<Database>,
+  id: string,
+  progress: { cases: number; checked: number; at: Date },
+): Promise<void> {
+  await db
+    .updateTable('verify_runs')
+    .set({ cases: progress.cases, checked: progress.checked, updated_at: progress.at })
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .execute();
 }
 
 /** Ends a run: `done` with its result, or `failed` with the error that stopped it. */
 export async function finishRun(
   db: Kysely<Database>,
   id: string,
-  end: { status: 'done' | 'failed'; cases: number; checked: number; ok: boolean | null; firstBroken: unknown; error: string | null; at: Date },
+  end: {
+    status: 'done' | 'failed';
+    cases: number;
+    checked: number;
+    ok: boolean | null;
+    firstBroken: unknown;
+    error: string | null;
+    at: Date;
+  },
 ): Promise<void> {
   await db
     .updateTable('verify_runs')

@@ -46,7 +46,9 @@ export function hashEvent(e: HashedEvent): string {
     // Only when recorded: entries written before outcomes were recorded keep the hash they were written with.
     ...(e.after !== undefined && { after: { state: e.after.state, snapshot: e.after.snapshot } }),
   };
-  return createHash('sha256').update(canonicalJson(body) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(body) ?? '')
+    .digest('hex');
 }
 
 /** Canonical JSON, for comparing snapshots regardless of key order. */

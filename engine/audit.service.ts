@@ -14,7 +14,10 @@ export { foldTrail, type ReplayStep, type VerifyMode };
 /** Cases in a unit subtree, or all of them. */
 async function countCasesInScope(db: Kysely<Database>, scopeUnit: string | undefined): Promise<number> {
   if (scopeUnit !== undefined) return cases.countCases(db, scopeUnit);
-  const row = await db.selectFrom('cases').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('cases')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -32,7 +32,13 @@ interface CommandCase {
 }
 
 /** Keeps a refusal in `refused_attempts` (it commits; nothing else of the command does) and returns it. */
-async function recordRefused(trx: Transaction<Database>, c: CommandCase, eventType: string, refused: PetitionError, at: Date): Promise<PetitionError> {
+async function recordRefused(
+  trx: Transaction<Database>,
+  c: CommandCase,
+  eventType: string,
+  refused: PetitionError,
+  at: Date,
+): Promise<PetitionError> {
   const state = c.adapter.stateName(c.snapshot);
   await recordRefusal(trx, { caseId: c.rec.id, actor: c.sender.actor, eventType, state, code: refused.code, message: refused.message, at });
   return refused;
@@ -50,7 +56,13 @@ function refusalOf(c: CommandCase, event: CaseEvent): PetitionError | undefined 
   if (verdict === 'FORBIDDEN') return new AccessError('FORBIDDEN', `${withArticle(c.sender.actor.role)} never sends ${event.type}`);
   if (verdict === 'EVENT_NOT_ALLOWED') return new EventNotAllowedError(event.type, state, allowedEvents());
   // v1/v2 have no relations: a unit the case only passed through reads it and sends nothing (v3's relations decide that).
-  if (!c.adapter.usesRelations && !caseWithUnitNow(c.adapter.caseUnits(c.snapshot).map((u) => u.unit), c.sender.actor.unit)) {
+  if (
+    !c.adapter.usesRelations &&
+    !caseWithUnitNow(
+      c.adapter.caseUnits(c.snapshot).map((u) => u.unit),
+      c.sender.actor.unit,
+    )
+  ) {
     return new EventNotAllowedError(event.type, state, []);
   }
   return claimRefusal(c.adapter.claimsOf(c.snapshot, event), c.sender.actor, event.type, c.tree);
@@ -61,10 +73,18 @@ function refusalOf(c: CommandCase, event: CaseEvent): PetitionError | undefined 
  * permission (the case's adapter, with the sender's relations), the engine's
  * own rules; then the pure step, its one write and the view the sender gets back.
  */
-async function stepCase(trx: Transaction<Database>, deps: ResolvedEngineDeps, c: CommandCase, envelope: CommandEnvelope, at: Date, opts: DispatchOptions): Promise<CommandResult> {
+async function stepCase(
+  trx: Transaction<Database>,
+  deps: ResolvedEngineDeps,
+  c: CommandCase,
+  envelope: CommandEnvelope,
+  at: Date,
+  opts: DispatchOptions,
+): Promise<CommandResult> {
   const { rec, adapter } = c;
   const command = parseCommandFor(adapter, envelope);
-  if (opts.expectedVersion !== undefined && opts.expectedVersion !== rec.version) throw new VersionConflictError(opts.expectedVersion, rec.version);
+  if (opts.expectedVersion !== undefined && opts.expectedVersion !== rec.version)
+    throw new VersionConflictError(opts.expectedVersion, rec.version);
   const event = adapter.eventOf(command, c.sender, at.toISOString());
   const refused = refusalOf(c, event);
   if (refused !== undefined) return { refused: await recordRefused(trx, c, event.type, refused, at) };
@@ -89,7 +109,14 @@ function commandCase(rec: CaseRecord, actor: Actor, tree: UnitTree, units: UnitD
 }
 
 /** Applies one person's command to one case in one transaction: lock, idempotent replay, checks, step, write. */
-export async function applyCommand(deps: ResolvedEngineDeps, now: () => Date, caseId: string, envelope: CommandEnvelope, actor: Actor, opts: DispatchOptions): Promise<CommandResult> {
+export async function applyCommand(
+  deps: ResolvedEngineDeps,
+  now: () => Date,
+  caseId: string,
+  envelope: CommandEnvelope,
+  actor: Actor,
+  opts: DispatchOptions,
+): Promise<CommandResult> {
   // Read before the transaction: the embedded database has one connection, which the transaction holds.
   const { tree, directory } = await loadDirectory(deps.units);
   return deps.db.transaction().execute(async (trx) => {

@@ -24,7 +24,13 @@ export function newCaseVersion(deps: Pick<EngineDeps, 'policy'>): number {
  * Art 22) or a body with authority (the notice clock of Art 23) is read from
  * the unit tree and recorded with the intake.
  */
-export async function createCase(deps: ResolvedEngineDeps, now: () => Date, body: unknown, actor: Actor, idempotency: IdempotencyOptions | undefined): Promise<PetitionView> {
+export async function createCase(
+  deps: ResolvedEngineDeps,
+  now: () => Date,
+  body: unknown,
+  actor: Actor,
+  idempotency: IdempotencyOptions | undefined,
+): Promise<PetitionView> {
   const adapter = adapterFor(newCaseVersion(deps));
   const intake = parseIntakeFor(adapter, body);
   // A clerk records petitions for their own units only.
@@ -44,7 +50,10 @@ export async function createCase(deps: ResolvedEngineDeps, now: () => Date, body
     const view = toPetitionView(rec, stored, actor, at, { units, live: planned.next });
     await storeResponse(trx, actor, idempotency, 201, view, at);
     const touched = stored.map((row) => ({ row, previous: null }));
-    return { view, change: { caseId: id, event, state: rec.state, deadlines: touched, notify: adapter.notifies(planned.next, event.type) } };
+    return {
+      view,
+      change: { caseId: id, event, state: rec.state, deadlines: touched, notify: adapter.notifies(planned.next, event.type) },
+    };
   });
   await afterCommit(deps, result.change);
   return result.view;

@@ -101,7 +101,11 @@ export function createCaseQueryService(
   return {
     async get(caseId, viewer) {
       const rec = await load(caseId, viewer);
-      const [dl, incidents, units] = await Promise.all([listDeadlines(db, caseId), listIncidents(db, { caseId, limit: 50 }), loadDirectory(unitSource)]);
+      const [dl, incidents, units] = await Promise.all([
+        listDeadlines(db, caseId),
+        listIncidents(db, { caseId, limit: 50 }),
+        loadDirectory(unitSource),
+      ]);
       return {
         ...toPetitionView(rec, dl, viewer, now(), { units: units.directory }),
         incidents: incidents.map((i) => ({ id: i.id, clock: i.clock, error: i.error, createdAt: i.createdAt.toISOString() })),

@@ -3,7 +3,15 @@ import { clockNameSchema } from '../machines/petition.vocabulary';
 import { CHANNELS } from '../machines/petition.schemas';
 import { divisionCodeSchema } from '../machines/petition.roles';
 import { LIFECYCLE_VERSIONS } from './lifecycle-versions';
-import { FLAGS, ITEM_CLASSES, RECEIVERS, RELATIONS, SUPERVISION_LEVELS, V3_CLOSURES, DECISION_STAGES } from '../machines/versions/v3/v3.vocabulary';
+import {
+  FLAGS,
+  ITEM_CLASSES,
+  RECEIVERS,
+  RELATIONS,
+  SUPERVISION_LEVELS,
+  V3_CLOSURES,
+  DECISION_STAGES,
+} from '../machines/versions/v3/v3.vocabulary';
 
 /**
  * The zod schemas of what the API answers with when it shows a case. The view's TypeScript types are
@@ -122,7 +130,11 @@ export const v3PetitionViewSchema = z.object({
   unit: divisionCodeSchema.describe('the unit that registered the case'),
   channel: z.enum(CHANNELS),
   class: z.enum(ITEM_CLASSES).describe('建议意见 / 检举控告 / 申诉求决 (Arts 29-31)'),
-  flags: z.object(Object.fromEntries(FLAGS.map((f) => [f, f === 'group' ? z.object({ headCount: z.number().int() }).optional() : z.boolean().optional()]))),
+  flags: z.object(
+    Object.fromEntries(
+      FLAGS.map((f) => [f, f === 'group' ? z.object({ headCount: z.number().int() }).optional() : z.boolean().optional()]),
+    ),
+  ),
   receivedBy: z.enum(RECEIVERS).describe('leader: received on a leader reception day (领导接访, Art 18)'),
   registeredAtBureau: z.boolean().describe('registered at a petition bureau (dispatch clock, Art 22) or at a body (notice clock, Art 23)'),
   petitioner: petitionerViewSchema,
@@ -137,7 +149,10 @@ export const v3PetitionViewSchema = z.object({
     .describe('督办 beside the lifecycle: its level, and whether it is struck off (销号)'),
   listed: z.boolean().describe('under supervision now (on the supervision board until struck off)'),
   assignment: actSchema.nullable(),
-  report: z.looseObject({ status: z.enum(['pending', 'submitted', 'accepted', 'returned', 'cancelled']) }).nullable().describe('办结报告 of a 交办 case'),
+  report: z
+    .looseObject({ status: z.enum(['pending', 'submitted', 'accepted', 'returned', 'cancelled']) })
+    .nullable()
+    .describe('办结报告 of a 交办 case'),
   moves: z.array(actSchema),
   notice: actSchema.nullable(),
   objections: z.array(actSchema),

@@ -50,11 +50,23 @@ export interface ViewInputs {
 
 /** Whether the viewer's unit may send anything: always under relations (v3), else when the case is with it now. */
 function withViewer(adapter: MachineAdapter, snapshot: CaseSnapshot, viewer: Actor): boolean {
-  return adapter.usesRelations || caseWithUnitNow(adapter.caseUnits(snapshot).map((u) => u.unit), viewer.unit);
+  return (
+    adapter.usesRelations ||
+    caseWithUnitNow(
+      adapter.caseUnits(snapshot).map((u) => u.unit),
+      viewer.unit,
+    )
+  );
 }
 
 /** Builds the view a viewer may see: identifiers masked, the events the viewer (role and relations) may send now. */
-export function toPetitionView(rec: CaseRecord, deadlines: readonly DeadlineRecord[], viewer: Actor, now: Date, inputs: ViewInputs): PetitionView {
+export function toPetitionView(
+  rec: CaseRecord,
+  deadlines: readonly DeadlineRecord[],
+  viewer: Actor,
+  now: Date,
+  inputs: ViewInputs,
+): PetitionView {
   const adapter: MachineAdapter = adapterFor(rec.machineVersion);
   // The engine hands over the snapshot it just computed; restoring it again would cost as much as the transition.
   const snapshot = inputs.live ?? adapter.restore(rec.snapshot as StoredSnapshot);
@@ -80,7 +92,9 @@ export function toPetitionView(rec: CaseRecord, deadlines: readonly DeadlineReco
     deadlines: deadlines.map(toDeadlineView),
     relations,
     // v1/v2: a unit the case only passed through reads it and sends nothing (v3's relations decide that).
-    allowedEvents: withViewer(adapter, snapshot, viewer) ? adapter.allowedEvents(snapshot, { actor: viewer, relations }, now.toISOString()) : [],
+    allowedEvents: withViewer(adapter, snapshot, viewer)
+      ? adapter.allowedEvents(snapshot, { actor: viewer, relations }, now.toISOString())
+      : [],
     createdAt: rec.createdAt.toISOString(),
     updatedAt: rec.updatedAt.toISOString(),
   } as PetitionView;

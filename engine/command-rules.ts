@@ -49,7 +49,9 @@ export function pauseRefusal(policy: Policy, clock: ClockName, reason: string | 
   if (reason !== undefined && (allowed as readonly string[]).includes(reason)) return undefined;
   const given = reason === undefined ? 'a pause without a reason' : `"${reason}"`;
   const rule = allowed.length === 0 ? `the ${clock} clock is never paused` : `the ${clock} clock pauses only for ${allowed.join(', ')}`;
-  return new ValidationError(`the policy does not pause ${clock} for ${reason ?? 'no reason'}`, [{ path: ['reason'], message: `${given}: ${rule}` }]);
+  return new ValidationError(`the policy does not pause ${clock} for ${reason ?? 'no reason'}`, [
+    { path: ['reason'], message: `${given}: ${rule}` },
+  ]);
 }
 
 /**
@@ -84,7 +86,13 @@ function checkPolicyLimits(policy: Policy, claims: CommandClaims): void {
  * permitted and its claims not refused, under the case lock, before the
  * transition; each failure is a VALIDATION error naming the field.
  */
-export async function checkCommandRules(trx: Transaction<Database>, policy: Policy, claims: CommandClaims, caseId: string, actor: Actor): Promise<void> {
+export async function checkCommandRules(
+  trx: Transaction<Database>,
+  policy: Policy,
+  claims: CommandClaims,
+  caseId: string,
+  actor: Actor,
+): Promise<void> {
   checkPolicyLimits(policy, claims);
   if (claims.namesCase !== undefined) {
     const { field, caseId: named, open } = claims.namesCase;

@@ -10,7 +10,8 @@ import type { IdempotencyOptions } from './engine.types';
 import { AccessError, IdempotencyKeyReusedError, NotFoundError } from './errors';
 
 /** What a replay answers: a new case (`intake`) or one command of a type on a case. */
-export type ReplayOf = { readonly kind: 'intake' } | { readonly kind: 'command'; readonly eventType: string; readonly scopeChecked: boolean };
+export type ReplayOf =
+  { readonly kind: 'intake' } | { readonly kind: 'command'; readonly eventType: string; readonly scopeChecked: boolean };
 
 /**
  * A stored view as `caller` may see it. The stored view was built for this
@@ -19,7 +20,11 @@ export type ReplayOf = { readonly kind: 'intake' } | { readonly kind: 'command';
  * than a fresh read would, whatever was stored (masking is idempotent).
  */
 function viewForCaller(view: PetitionView, caller: Actor): PetitionView {
-  const intake = intakeFor({ petitioner: view.petitioner, matter: view.matter, representatives: view.representatives }, caller, factsOfView(view));
+  const intake = intakeFor(
+    { petitioner: view.petitioner, matter: view.matter, representatives: view.representatives },
+    caller,
+    factsOfView(view),
+  );
   return { ...view, petitioner: intake.petitioner, representatives: intake.representatives ?? [], matter: intake.matter };
 }
 

@@ -37,7 +37,10 @@ export function levelAbove(units: UnitDirectory, unit: string): string | null {
 }
 
 /** Creates the notification source over the database (the system's view: no unit scope). */
-export function createNotificationSource(db: Kysely<Database>, unitSource: UnitDirectorySource = createUnitDirectory(db)): NotificationSource {
+export function createNotificationSource(
+  db: Kysely<Database>,
+  unitSource: UnitDirectorySource = createUnitDirectory(db),
+): NotificationSource {
   return {
     async subjectOf(caseId, seq) {
       const rec = await findCase(db, caseId);

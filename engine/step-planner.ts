@@ -41,7 +41,17 @@ export function planStep(
   const stored = adapter.toStored(next);
   const state = adapter.stateName(next);
   const after = { state, snapshot: snapshotDigest(stored) };
-  const entry = buildTrailEntry({ caseId: rec.id, seq, type, fields, actor, at: atIso, machineVersion: rec.machineVersion, prevHash: rec.lastHash, after });
+  const entry = buildTrailEntry({
+    caseId: rec.id,
+    seq,
+    type,
+    fields,
+    actor,
+    at: atIso,
+    machineVersion: rec.machineVersion,
+    prevHash: rec.lastHash,
+    after,
+  });
   const updated: CaseRecord = {
     ...rec,
     ...adapter.caseRow(next),
@@ -55,11 +65,21 @@ export function planStep(
   const { added, changed } = planDeadlineChanges(rec.id, rows, changes, at, rules, remindersSent);
   const facts = factsOf(rec.machineVersion, stored, runsAfterStep(rows, added, changed));
   const units = adapter.caseUnits(next).map((u) => u.unit);
-  return { next, rowsBefore: rows, write: { case: updated, fromVersion: rec.version, event: entry, units, newDeadlines: added, changedDeadlines: changed, facts } };
+  return {
+    next,
+    rowsBefore: rows,
+    write: { case: updated, fromVersion: rec.version, event: entry, units, newDeadlines: added, changedDeadlines: changed, facts },
+  };
 }
 
 /** A new case planned from its intake (Art 19): its first snapshot, its first trail entry, its case row and first deadline. */
-export function planIntake(rules: DeadlineRules, adapter: MachineAdapter, input: CaseStart & { intake: { unit: string; channel: string } }, actor: Actor, at: Date): PlannedStep {
+export function planIntake(
+  rules: DeadlineRules,
+  adapter: MachineAdapter,
+  input: CaseStart & { intake: { unit: string; channel: string } },
+  actor: Actor,
+  at: Date,
+): PlannedStep {
   const snapshot = adapter.start(input);
   const stored = adapter.toStored(snapshot);
   const state = adapter.stateName(snapshot);
@@ -90,7 +110,11 @@ export function planIntake(rules: DeadlineRules, adapter: MachineAdapter, input:
   const { added } = planDeadlineChanges(input.id, [], clockChanges({}, adapter.clocks(snapshot)), at, rules);
   const facts = factsOf(adapter.version, stored, runsAfterStep([], added, []));
   const units = adapter.caseUnits(snapshot).map((u) => u.unit);
-  return { next: snapshot, rowsBefore: [], write: { case: rec, fromVersion: null, event: entry, units, newDeadlines: added, changedDeadlines: [], facts } };
+  return {
+    next: snapshot,
+    rowsBefore: [],
+    write: { case: rec, fromVersion: null, event: entry, units, newDeadlines: added, changedDeadlines: [], facts },
+  };
 }
 
 /** The rows one step wrote (its case's rows as stored), each with the row as it was before the step. */

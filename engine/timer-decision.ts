@@ -21,7 +21,13 @@ export interface TimerEvent {
  * is built by the case's own version (a v3 timer carries no relations: the
  * system acts for no unit).
  */
-export function decideTimer(row: DeadlineRecord, adapter: MachineAdapter, snapshot: CaseSnapshot, at: Date, system: Actor): TimerEvent | 'early' | 'stale' {
+export function decideTimer(
+  row: DeadlineRecord,
+  adapter: MachineAdapter,
+  snapshot: CaseSnapshot,
+  at: Date,
+  system: Actor,
+): TimerEvent | 'early' | 'stale' {
   const { clock, generation } = row;
   if (row.status !== 'pending' || adapter.clocks(snapshot)[clock]?.generation !== generation) return 'stale';
   const reminder = row.reminders[row.remindersSent];

@@ -58,11 +58,14 @@ export function foldTrail(
     const state = snapshot !== undefined && adapter !== undefined ? adapter.stateName(snapshot) : 'unknown';
     steps.push({ seq: e.seq, type: e.type, actor, at: e.at, state, accepted });
     const digest = withOutcomes && e.after !== undefined && snapshot !== undefined && adapter !== undefined;
-    outcomes.push(digest && snapshot !== undefined && adapter !== undefined ? { state, snapshot: snapshotDigest(adapter.toStored(snapshot)) } : undefined);
+    outcomes.push(
+      digest && snapshot !== undefined && adapter !== undefined
+        ? { state, snapshot: snapshotDigest(adapter.toStored(snapshot)) }
+        : undefined,
+    );
   }
   return { steps, snapshot, outcomes };
 }
-
 
 /** Where and why a trail (or the case row beside it) stops being trustworthy. */
 export interface TrailBreak {
@@ -113,13 +116,22 @@ function checkHead(rec: CaseRecord, events: readonly CaseEventRecord[]): TrailBr
   if (head.seq !== rec.version) return at(`the trail has ${head.seq} entries but the case row is at version ${rec.version}`);
   if (head.hash !== rec.lastHash) return at('the trail head hash differs from the case row’s last hash');
   const first = events[0]?.fields ?? {};
-  const fixed: Pick<CaseRecord, 'unit' | 'channel' | 'machineVersion'> = { unit: String(first.unit), channel: String(first.channel), machineVersion: head.machineVersion };
+  const fixed: Pick<CaseRecord, 'unit' | 'channel' | 'machineVersion'> = {
+    unit: String(first.unit),
+    channel: String(first.channel),
+    machineVersion: head.machineVersion,
+  };
   return differing(rec, fixed, at);
 }
 
-function differing<K extends keyof CaseRecord>(rec: CaseRecord, expected: Pick<CaseRecord, K>, at: (reason: string) => TrailBreak): TrailBreak | undefined {
+function differing<K extends keyof CaseRecord>(
+  rec: CaseRecord,
+  expected: Pick<CaseRecord, K>,
+  at: (reason: string) => TrailBreak,
+): TrailBreak | undefined {
   for (const key of Object.keys(expected) as K[]) {
-    if (expected[key] !== rec[key]) return at(`case row ${key} ${JSON.stringify(rec[key])} differs from the trail’s ${JSON.stringify(expected[key])}`);
+    if (expected[key] !== rec[key])
+      return at(`case row ${key} ${JSON.stringify(rec[key])} differs from the trail’s ${JSON.stringify(expected[key])}`);
   }
   return undefined;
 }
@@ -134,7 +146,8 @@ function differing<K extends keyof CaseRecord>(rec: CaseRecord, expected: Pick<C
  */
 function checkRecordedOutcome(rec: CaseRecord, head: CaseEventRecord & { after: TrailOutcome }): TrailBreak | undefined {
   const at = (reason: string): TrailBreak => ({ caseId: rec.id, seq: head.seq, reason });
-  if (rec.state !== head.after.state) return at(`case row state ${JSON.stringify(rec.state)} differs from the trail’s ${JSON.stringify(head.after.state)}`);
+  if (rec.state !== head.after.state)
+    return at(`case row state ${JSON.stringify(rec.state)} differs from the trail’s ${JSON.stringify(head.after.state)}`);
   if (snapshotDigest(rec.snapshot) !== head.after.snapshot) return at('the stored snapshot differs from the one the trail head records');
   if (!isKnownVersion(rec.machineVersion)) return at(`machine version ${rec.machineVersion} is not known to this build`);
   const adapter = adapterFor(rec.machineVersion);
@@ -158,7 +171,10 @@ export function checkCaseRow(rec: CaseRecord, events: readonly CaseEventRecord[]
 }
 
 /** The case row's columns the trail alone determines. */
-type DerivedColumns = Pick<CaseRecord, 'unit' | 'assigneeUnit' | 'state' | 'channel' | 'listed' | 'version' | 'machineVersion' | 'lastHash'>;
+type DerivedColumns = Pick<
+  CaseRecord,
+  'unit' | 'assigneeUnit' | 'state' | 'channel' | 'listed' | 'version' | 'machineVersion' | 'lastHash'
+>;
 
 /** The machine replay: every event accepted, every recorded outcome the one the machine gives, the row the one it rebuilds. */
 function checkReplay(rec: CaseRecord, events: readonly CaseEventRecord[]): TrailBreak | undefined {
@@ -167,7 +183,8 @@ function checkReplay(rec: CaseRecord, events: readonly CaseEventRecord[]): Trail
   const at = (reason: string): TrailBreak => ({ caseId: rec.id, seq: head.seq, reason });
   const { steps, snapshot, outcomes } = foldTrail(events, undefined, true);
   const refused = steps.find((s) => !s.accepted);
-  if (refused !== undefined) return { caseId: rec.id, seq: refused.seq, reason: `machine version ${head.machineVersion} refuses ${refused.type} here` };
+  if (refused !== undefined)
+    return { caseId: rec.id, seq: refused.seq, reason: `machine version ${head.machineVersion} refuses ${refused.type} here` };
   if (snapshot === undefined) return at('the trail does not start with an intake');
   for (const [i, e] of events.entries()) {
     const outcome = outcomes[i];
@@ -188,8 +205,10 @@ function checkReplay(rec: CaseRecord, events: readonly CaseEventRecord[]): Trail
     lastHash: head.hash,
   };
   for (const key of Object.keys(rebuilt) as (keyof DerivedColumns)[]) {
-    if (rebuilt[key] !== rec[key]) return at(`case row ${key} ${JSON.stringify(rec[key])} differs from the trail’s ${JSON.stringify(rebuilt[key])}`);
+    if (rebuilt[key] !== rec[key])
+      return at(`case row ${key} ${JSON.stringify(rec[key])} differs from the trail’s ${JSON.stringify(rebuilt[key])}`);
   }
-  if (canonical(adapter.toStored(snapshot)) !== canonical(rec.snapshot)) return at('the stored snapshot differs from the one the trail rebuilds');
+  if (canonical(adapter.toStored(snapshot)) !== canonical(rec.snapshot))
+    return at('the stored snapshot differs from the one the trail rebuilds');
   return undefined;
 }

@@ -8,7 +8,14 @@ import type { Kysely } from 'kysely';
 import type { CaseEventRecord } from '../db/case-event.repository';
 import type { CaseRecord } from '../db/case.repository';
 import type { Database } from '../db/schema';
-import { findTrailAfter, listCaseRowsAfter, listTrailAfter, trailStart, type CaseIdRange, type TrailCursor } from '../db/trail-stream.repository';
+import {
+  findTrailAfter,
+  listCaseRowsAfter,
+  listTrailAfter,
+  trailStart,
+  type CaseIdRange,
+  type TrailCursor,
+} from '../db/trail-stream.repository';
 import { checkCaseRow, checkChain, type TrailBreak, type VerifyMode } from './trail-check';
 
 /** Case rows per page: their rows and whole trails are held in memory at once. */
@@ -35,7 +42,12 @@ export interface RangeRequest {
 }
 
 /** Reads the whole trails of one page of cases, page by page of entries, starting after `cursor`. */
-async function readTrails(db: Kysely<Database>, page: readonly CaseRecord[], cursor: TrailCursor, scoped: boolean): Promise<CaseEventRecord[]> {
+async function readTrails(
+  db: Kysely<Database>,
+  page: readonly CaseRecord[],
+  cursor: TrailCursor,
+  scoped: boolean,
+): Promise<CaseEventRecord[]> {
   const lastId = page[page.length - 1]?.id ?? cursor.caseId;
   const bound = scoped ? { caseIds: page.map((c) => c.id) } : { lastId };
   const all: CaseEventRecord[] = [];
@@ -54,7 +66,8 @@ function checkPage(page: readonly CaseRecord[], events: readonly CaseEventRecord
   const rows = new Map(page.map((c) => [c.id, c]));
   const trails = new Map<string, CaseEventRecord[]>();
   for (const e of events) {
-    if (!rows.has(e.caseId)) return { checked: 0, cases: 0, firstBroken: { caseId: e.caseId, seq: e.seq, reason: 'trail entries without a case row' } };
+    if (!rows.has(e.caseId))
+      return { checked: 0, cases: 0, firstBroken: { caseId: e.caseId, seq: e.seq, reason: 'trail entries without a case row' } };
     const list = trails.get(e.caseId);
     if (list === undefined) trails.set(e.caseId, [e]);
     else list.push(e);

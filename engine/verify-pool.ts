@@ -28,7 +28,10 @@ export interface PoolRequest {
 
 /** `[from, to)` ranges covering every UUID in order, split on the first 32 bits. */
 export function idRanges(count: number): CaseIdRange[] {
-  const bound = (i: number) => `${Math.floor((i * 2 ** 32) / count).toString(16).padStart(8, '0')}-0000-0000-0000-000000000000`;
+  const bound = (i: number) =>
+    `${Math.floor((i * 2 ** 32) / count)
+      .toString(16)
+      .padStart(8, '0')}-0000-0000-0000-000000000000`;
   return Array.from({ length: count }, (_, i) => ({ ...(i > 0 && { from: bound(i) }), ...(i < count - 1 && { to: bound(i + 1) }) }));
 }
 
@@ -69,7 +72,9 @@ export async function verifyInPool(req: PoolRequest): Promise<RangeResult> {
       worker.on('error', reject);
       give();
     });
-  const workers = Array.from({ length: threads }, () => startWorker({ connectionString: req.connectionString, scopeUnit: req.scopeUnit, mode: req.mode }));
+  const workers = Array.from({ length: threads }, () =>
+    startWorker({ connectionString: req.connectionString, scopeUnit: req.scopeUnit, mode: req.mode }),
+  );
   try {
     await Promise.all(workers.map(runThread));
   } finally {

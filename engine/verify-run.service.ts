@@ -66,7 +66,12 @@ function viewOf(run: VerifyRunRecord, now: Date): VerifyRunView {
 }
 
 /** Creates the service; `now` is injectable for tests. */
-export function createVerifyRunService(deps: { db: Kysely<Database>; audit: AuditService; maxLiveRuns?: number; now?: () => Date }): VerifyRunService {
+export function createVerifyRunService(deps: {
+  db: Kysely<Database>;
+  audit: AuditService;
+  maxLiveRuns?: number;
+  now?: () => Date;
+}): VerifyRunService {
   const now = deps.now ?? (() => new Date());
   const maxLive = deps.maxLiveRuns ?? 1;
   const inFlight = new Set<Promise<void>>();
@@ -84,17 +89,28 @@ export function createVerifyRunService(deps: { db: Kysely<Database>; audit: Audi
     };
     try {
       const r = await deps.audit.verifyAudit(scopeUnit, { mode, onProgress });
-      await finishRun(deps.db, id, { status: 'done', cases: r.cases, checked: r.checked, ok: r.ok, firstBroken: r.firstBroken ?? null, error: null, at: now() });
+      await finishRun(deps.db, id, {
+        status: 'done',
+        cases: r.cases,
+        checked: r.checked,
+        ok: r.ok,
+        firstBroken: r.firstBroken ?? null,
+        error: null,
+        at: now(),
+      });
     } catch (err) {
       // The message names no person: it is a database or thread failure.
       const error = err instanceof Error ? err.message : 'verification failed';
-      await finishRun(deps.db, id, { status: 'failed', cases, checked, ok: null, firstBroken: null, error, at: now() }).catch(() => undefined);
+      await finishRun(deps.db, id, { status: 'failed', cases, checked, ok: null, firstBroken: null, error, at: now() }).catch(
+        () => undefined,
+      );
     }
   };
 
   return {
     async start(actor, scopeUnit, mode) {
-      if ((await countLiveRuns(deps.db, new Date(now().getTime() - STALE_MS))) >= maxLive) throw new RateLimitedError(Math.ceil(PROGRESS_EVERY_MS / 1000) * 5);
+      if ((await countLiveRuns(deps.db, new Date(now().getTime() - STALE_MS))) >= maxLive)
+        throw new RateLimitedError(Math.ceil(PROGRESS_EVERY_MS / 1000) * 5);
       const totalCases = await deps.audit.countInScope(scopeUnit);
       const run = await insertRun(deps.db, { id: randomUUID(), scopeUnit, mode, requestedBy: actor.id, totalCases, at: now() });
       const job = execute(run.id, scopeUnit, mode).finally(() => inFlight.delete(job));

@@ -25,7 +25,13 @@ export type ToVerifyWorker = { readonly range: CaseIdRange; readonly index: numb
 /** A message from a thread to the pool. */
 export type FromVerifyWorker =
   | { readonly kind: 'progress'; readonly cases: number; readonly checked: number }
-  | { readonly kind: 'done'; readonly index: number; readonly checked: number; readonly cases: number; readonly firstBroken?: { caseId: string; seq: number; reason: string } }
+  | {
+      readonly kind: 'done';
+      readonly index: number;
+      readonly checked: number;
+      readonly cases: number;
+      readonly firstBroken?: { caseId: string; seq: number; reason: string };
+    }
   | { readonly kind: 'error'; readonly message: string };
 
 function main(): void {

@@ -158,7 +158,11 @@ export interface MachineAdapter {
    * Who hears of a notified event (a reminder, a breach, a major or urgent
    * intake); `above` names the unit above a unit, for what is reported up the line.
    */
-  recipientsOf(snapshot: CaseSnapshot, event: { readonly type: string; readonly fields: Record<string, unknown> }, above: (unit: string) => string | null): Recipient[];
+  recipientsOf(
+    snapshot: CaseSnapshot,
+    event: { readonly type: string; readonly fields: Record<string, unknown> },
+    above: (unit: string) => string | null,
+  ): Recipient[];
   /** Whether a committed event must be told to people at once (a breach, a reminder, a major or urgent intake). */
   notifies(snapshot: CaseSnapshot, eventType: string): boolean;
 }

@@ -7,7 +7,9 @@ export type RedisClient = IORedis | Cluster;
 const CLUSTER_URL = /^(rediss?)\+cluster:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?#]+)\/?$/;
 
 /** The seed nodes and credentials of a cluster URL; undefined for a plain `redis://` URL. */
-export function parseClusterUrl(url: string): { nodes: { host: string; port: number }[]; username?: string; password?: string; tls: boolean } | undefined {
+export function parseClusterUrl(
+  url: string,
+): { nodes: { host: string; port: number }[]; username?: string; password?: string; tls: boolean } | undefined {
   const m = CLUSTER_URL.exec(url);
   if (m === null) return undefined;
   const nodes = (m[4] ?? '').split(',').map((hostPort) => {

@@ -110,7 +110,11 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
       const overdue = deps.fire === undefined ? [] : rows.filter((r) => r.nextFireAt !== null && r.nextFireAt.getTime() < overdueBefore);
       const fired = new Set(overdue);
       const upcoming = fired.size === 0 ? rows : rows.filter((r) => !fired.has(r));
-      if (deps.fire !== undefined && overdue.length > 0) await fireOverdue(deps.fire, overdue.map((r) => r.id));
+      if (deps.fire !== undefined && overdue.length > 0)
+        await fireOverdue(
+          deps.fire,
+          overdue.map((r) => r.id),
+        );
       if (upcoming.length > 0) await deps.scheduler.arm(upcoming);
       seen += rows.length;
       const last = rows[rows.length - 1];
@@ -129,7 +133,9 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
     const seen = await sweepTimers();
     // Apart from re-arming: a broken trail or an unreachable copy target must not stop the timers.
     if (deps.checkpoint !== undefined) {
-      await checkpointIfDue(deps.checkpoint).catch((err: unknown) => deps.logger.error({ err: (err as Error).message }, 'audit checkpoint failed'));
+      await checkpointIfDue(deps.checkpoint).catch((err: unknown) =>
+        deps.logger.error({ err: (err as Error).message }, 'audit checkpoint failed'),
+      );
     }
     return seen;
   }

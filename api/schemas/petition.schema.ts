@@ -60,7 +60,9 @@ const intakeLegacy = intakeSchema.meta({ id: 'IntakeV1V2', ...forVersions(LEGACY
  */
 export function intakeBodyFor(newCaseVersion: number) {
   const [first, second] = newCaseVersion === MACHINE_VERSION_3 ? [intakeV3, intakeLegacy] : [intakeLegacy, intakeV3];
-  return z.union([first, second]).describe(`the intake of machine version ${newCaseVersion}, the version new cases start under, is listed first`);
+  return z
+    .union([first, second])
+    .describe(`the intake of machine version ${newCaseVersion}, the version new cases start under, is listed first`);
 }
 
 /** `RECORD_MEDIATION_SESSION` → `RecordMediationSessionCommand` (with a suffix for an older version's). */

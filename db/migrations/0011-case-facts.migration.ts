@@ -45,8 +45,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   // Every figure is "in a unit's subtree (a code prefix) and a period": one index per period column.
   await sql`create index case_facts_registered_idx on case_facts (unit text_pattern_ops, registered_at)`.execute(db);
-  await sql`create index case_facts_acceptance_idx on case_facts (unit text_pattern_ops, acceptance_at) where acceptance_at is not null`.execute(db);
-  await sql`create index case_facts_handling_idx on case_facts (unit text_pattern_ops, handling_at) where handling_at is not null`.execute(db);
+  await sql`create index case_facts_acceptance_idx on case_facts (unit text_pattern_ops, acceptance_at) where acceptance_at is not null`.execute(
+    db,
+  );
+  await sql`create index case_facts_handling_idx on case_facts (unit text_pattern_ops, handling_at) where handling_at is not null`.execute(
+    db,
+  );
 }
 
 /** Drops the facts; the trail keeps everything they were derived from. */

@@ -26,7 +26,10 @@ export interface MaskingFacts {
 }
 
 /** The facts of a v1/v2 intake: the accusation flag names the accused unit; only clerks see contact details. */
-export function legacyMaskingFacts(matter: { readonly accusation?: boolean | undefined; readonly accusedUnit?: string | undefined }): MaskingFacts {
+export function legacyMaskingFacts(matter: {
+  readonly accusation?: boolean | undefined;
+  readonly accusedUnit?: string | undefined;
+}): MaskingFacts {
   return { accusedUnit: matter.accusation === true ? (matter.accusedUnit ?? null) : null, handlingUnit: null };
 }
 
@@ -80,7 +83,11 @@ export function maskPerson<T extends { idNumber?: string | undefined; phone?: st
 export const WITHHELD = '（不予公开）';
 
 /** Whether `viewer` belongs to the unit an accusation names (that unit or one below it). */
-export function isAccusedViewer(matter: Omit<Matter, 'accusation'> & { accusation?: boolean | undefined }, viewer: Actor, facts: MaskingFacts = legacyMaskingFacts(matter)): boolean {
+export function isAccusedViewer(
+  matter: Omit<Matter, 'accusation'> & { accusation?: boolean | undefined },
+  viewer: Actor,
+  facts: MaskingFacts = legacyMaskingFacts(matter),
+): boolean {
   return facts.accusedUnit !== null && inSubtree(viewer.unit, facts.accusedUnit);
 }
 
@@ -90,11 +97,9 @@ export function isAccusedViewer(matter: Omit<Matter, 'accusation'> & { accusatio
  * accusation the accuser, the representatives and the materials withheld
  * entirely. `facts` default to a v1/v2 intake's.
  */
-export function intakeFor<T extends { petitioner: Petitioner; matter: Omit<Matter, 'accusation'>; representatives?: Intake['representatives'] }>(
-  intake: T,
-  viewer: Actor,
-  facts: MaskingFacts = legacyMaskingFacts(intake.matter),
-): T {
+export function intakeFor<
+  T extends { petitioner: Petitioner; matter: Omit<Matter, 'accusation'>; representatives?: Intake['representatives'] },
+>(intake: T, viewer: Actor, facts: MaskingFacts = legacyMaskingFacts(intake.matter)): T {
   if (isAccusedViewer(intake.matter, viewer, facts)) {
     const { details: _details, ...matter } = intake.matter;
     return { ...intake, petitioner: { name: WITHHELD, address: WITHHELD }, representatives: [], matter };

@@ -30,7 +30,12 @@ export function isWithinReach(actorUnit: string, targetUnit: string, units: Know
  * (422) nor the shape of the body (400). The message names the rule, not
  * which units exist.
  */
-export function reachRefusal(eventType: string, targetUnit: string, actor: Pick<Actor, 'unit'>, units: KnownUnits): AccessError | undefined {
+export function reachRefusal(
+  eventType: string,
+  targetUnit: string,
+  actor: Pick<Actor, 'unit'>,
+  units: KnownUnits,
+): AccessError | undefined {
   if (isWithinReach(actor.unit, targetUnit, units)) return undefined;
   return new AccessError('FORBIDDEN', `${eventType} to a unit outside your reach (a unit of the tree within your division's subtree)`);
 }

@@ -23,16 +23,23 @@ function byCase(events: readonly CaseEventRecord[]): Map<string, CaseEventRecord
 }
 
 function compare(caseId: string, stored: CaseFacts | undefined, rebuilt: CaseFacts | undefined): FactDivergence[] {
-  if (stored === undefined || rebuilt === undefined) return stored === rebuilt ? [] : [{ caseId, field: '(row)', stored: stored ?? null, rebuilt: rebuilt ?? null }];
-  const flat = (f: CaseFacts) => ({ ...f, ...Object.fromEntries(Object.entries(f.flags).map(([k, v]) => [`flags.${k}`, v])), flags: undefined });
+  if (stored === undefined || rebuilt === undefined)
+    return stored === rebuilt ? [] : [{ caseId, field: '(row)', stored: stored ?? null, rebuilt: rebuilt ?? null }];
+  const flat = (f: CaseFacts) => ({
+    ...f,
+    ...Object.fromEntries(Object.entries(f.flags).map(([k, v]) => [`flags.${k}`, v])),
+    flags: undefined,
+  });
   const s: Record<string, unknown> = flat(stored);
   const r: Record<string, unknown> = flat(rebuilt);
-  return Object.keys(r).flatMap((field) => (JSON.stringify(s[field]) === JSON.stringify(r[field]) ? [] : [{ caseId, field, stored: s[field], rebuilt: r[field] }]));
+  return Object.keys(r).flatMap((field) =>
+    JSON.stringify(s[field]) === JSON.stringify(r[field]) ? [] : [{ caseId, field, stored: s[field], rebuilt: r[field] }],
+  );
 }
 
 /** Pages through the cases (all of them, or only those without facts), handing each page's ids to `visit`. */
 async function eachPage(db: Kysely<Database>, missingOnly: boolean, visit: (ids: string[]) => Promise<void>): Promise<void> {
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const ids = await caseIdsPage(db, missingOnly ? null : after, PAGE, missingOnly);
     if (ids.length === 0) return;
     await visit(ids);

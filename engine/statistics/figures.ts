@@ -49,7 +49,10 @@ const RATE_PARTS: Record<RateName, readonly [RawBuilder<unknown>, RawBuilder<unk
   // 满意率: 满意 + 基本满意 / rated.
   satisfaction: [sql`reg and ${satisfied}`, sql`reg and rating_body is not null`],
   // 化解率: resolved (supported, adopted, agreed, or rated satisfied) / answered.
-  resolution: [sql`reg and answered_at is not null and (outcome in (${lit(RESOLVING_OUTCOMES)}) or ${satisfied})`, sql`reg and answered_at is not null`],
+  resolution: [
+    sql`reg and answered_at is not null and (outcome in (${lit(RESOLVING_OUTCOMES)}) or ${satisfied})`,
+    sql`reg and answered_at is not null`,
+  ],
   // 重访率: flagged 重复信访 / registered.
   repeat: [sql`reg and flag_repeat`, sql`reg`],
 };

@@ -15,7 +15,8 @@ export interface NamedPeriod extends Period {
 
 function day(date: string, field: string): DateTime {
   const d = DateTime.fromISO(date, { zone: STATS_ZONE });
-  if (!d.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new ValidationError(`${field} must be a date such as 2026-01-31`, [{ path: [field], message: 'a date YYYY-MM-DD' }]);
+  if (!d.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(date))
+    throw new ValidationError(`${field} must be a date such as 2026-01-31`, [{ path: [field], message: 'a date YYYY-MM-DD' }]);
   return d.startOf('day');
 }
 
@@ -39,7 +40,8 @@ export function periodOfDates(from: string, to: string): NamedPeriod {
 /** An ISO week `2026-W48`: Monday to Sunday in Beijing. */
 export function periodOfWeek(week: string): NamedPeriod {
   const monday = DateTime.fromISO(week, { zone: STATS_ZONE });
-  if (!/^\d{4}-W\d{2}$/.test(week) || !monday.isValid) throw new ValidationError('week must be an ISO week such as 2026-W48', [{ path: ['week'], message: 'an ISO week YYYY-Www' }]);
+  if (!/^\d{4}-W\d{2}$/.test(week) || !monday.isValid)
+    throw new ValidationError('week must be an ISO week such as 2026-W48', [{ path: ['week'], message: 'an ISO week YYYY-Www' }]);
   return named(monday.startOf('day'), monday.startOf('day').plus({ days: 6 }));
 }
 
@@ -52,6 +54,7 @@ export function periodOfYear(year: number): NamedPeriod {
 /** A calendar month `2026-11` in Beijing. */
 export function periodOfMonth(month: string): NamedPeriod {
   const first = DateTime.fromISO(`${month}-01`, { zone: STATS_ZONE });
-  if (!/^\d{4}-\d{2}$/.test(month) || !first.isValid) throw new ValidationError('month must be such as 2026-11', [{ path: ['month'], message: 'a month YYYY-MM' }]);
+  if (!/^\d{4}-\d{2}$/.test(month) || !first.isValid)
+    throw new ValidationError('month must be such as 2026-11', [{ path: ['month'], message: 'a month YYYY-MM' }]);
   return named(first, first.endOf('month').startOf('day'));
 }

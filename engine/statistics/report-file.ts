@@ -23,7 +23,8 @@ async function annualWorkbook(report: AnnualReport, months: readonly StatsReport
   await wb.xlsx.load((await statsXlsx(report.statistics)) as unknown as ArrayBuffer);
   const byMonth = wb.addWorksheet('月度');
   byMonth.addRow(['月份', '登记件数', '登记人次', ...RATE_NAMES.map((r) => RATE_LABELS[r])]).font = { bold: true };
-  for (const m of months) byMonth.addRow([m.period.from.slice(0, 7), m.counts.matters, m.counts.people, ...RATE_NAMES.map((r) => pctText(m.rates[r].pct))]);
+  for (const m of months)
+    byMonth.addRow([m.period.from.slice(0, 7), m.counts.matters, m.counts.people, ...RATE_NAMES.map((r) => pctText(m.rates[r].pct))]);
   const bodies = wb.addWorksheet('被投诉单位');
   bodies.addRow(['单位', '单位代码', '件数']).font = { bold: true };
   for (const b of report.complainedOf) bodies.addRow([b.name, b.code, b.matters]);

@@ -55,8 +55,16 @@ function ratesBlock(doc: Doc, r: StatsReport): void {
     doc.text(`${RATE_LABELS[name]}：${pctText(rate.pct)}（${rate.num}/${rate.den}）`);
   }
   doc.text(FLAG_NAMES.map((f) => `${FLAG_LABELS[f]} ${r.counts.flags[f].matters} 件`).join('；'));
-  doc.text(Object.entries(CHANNEL_LABELS).map(([k, label]) => `${label} ${r.counts.byChannel[k] ?? 0}`).join('；'));
-  doc.text(Object.entries(CLASS_LABELS).map(([k, label]) => `${label} ${r.counts.byClass[k] ?? 0}`).join('；'));
+  doc.text(
+    Object.entries(CHANNEL_LABELS)
+      .map(([k, label]) => `${label} ${r.counts.byChannel[k] ?? 0}`)
+      .join('；'),
+  );
+  doc.text(
+    Object.entries(CLASS_LABELS)
+      .map(([k, label]) => `${label} ${r.counts.byClass[k] ?? 0}`)
+      .join('；'),
+  );
 }
 
 function unitsBlock(doc: Doc, r: StatsReport): void {
@@ -88,7 +96,8 @@ export function weeklyPdf(r: WeeklyReport): Promise<Buffer> {
     for (const u of r.units) doc.text(`${u.name}：${line(u.counts)}`);
     heading(doc, '重点案件');
     if (r.cases.length === 0) doc.text('无');
-    for (const c of r.cases) doc.text(`${c.registeredAt} ${c.unit.name} ${c.category}：${c.marks.map((m) => MARK_LABELS[m]).join('、')}（${c.id}）`);
+    for (const c of r.cases)
+      doc.text(`${c.registeredAt} ${c.unit.name} ${c.category}：${c.marks.map((m) => MARK_LABELS[m]).join('、')}（${c.id}）`);
   });
 }
 
@@ -110,7 +119,10 @@ export function annualPdf(r: AnnualReport, months: readonly StatsReport[] = []):
     unitsBlock(doc, s);
     if (months.length > 0) {
       heading(doc, '月度走势');
-      for (const m of months) doc.text(`${m.period.from.slice(0, 7)}：${m.counts.matters} 件；化解率 ${pctText(m.rates.resolution.pct)}，满意率 ${pctText(m.rates.satisfaction.pct)}`);
+      for (const m of months)
+        doc.text(
+          `${m.period.from.slice(0, 7)}：${m.counts.matters} 件；化解率 ${pctText(m.rates.resolution.pct)}，满意率 ${pctText(m.rates.satisfaction.pct)}`,
+        );
     }
   });
 }

@@ -121,7 +121,11 @@ export function createReportsService(deps: { db: Kysely<Database>; statistics: S
         statistics,
         fields: statistics.byCategory.slice(0, TOP),
         complainedOf: statistics.bodies.slice(0, TOP),
-        dispatch: { transferred: statistics.counts.transferred, assigned: statistics.counts.assigned, supervised: statistics.counts.supervised },
+        dispatch: {
+          transferred: statistics.counts.transferred,
+          assigned: statistics.counts.assigned,
+          supervised: statistics.counts.supervised,
+        },
         suggestions: statistics.counts.suggestions,
       };
     },

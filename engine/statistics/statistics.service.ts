@@ -103,11 +103,26 @@ export function rankUnits(units: readonly UnitFigures[], key: SortKey, order: 'a
 /** Creates the statistics service. */
 export function createStatisticsService(deps: StatisticsDeps): StatisticsService {
   const fourNone = deps.fourNone ?? DEFAULT_FOUR_NONE;
-  async function statsOver(actor: Actor, requested: string | undefined, period: NamedPeriod, sort: SortKey = 'matters', order: 'asc' | 'desc' = 'desc'): Promise<StatsReport> {
+  async function statsOver(
+    actor: Actor,
+    requested: string | undefined,
+    period: NamedPeriod,
+    sort: SortKey = 'matters',
+    order: 'asc' | 'desc' = 'desc',
+  ): Promise<StatsReport> {
     requireCapability(actor, 'statistics.read');
     const unit = narrowScope(requested, actor);
-    const figures = await aggregateFacts(deps.db, { scopeUnit: unit, scopePrefix: unitSubtreePrefix(unit), period, aggregates: statisticsAggregates() });
-    const units = figures.children.map((c) => ({ ...c, counts: countsOf(figures.perChild.get(c.code)), rates: ratesOf(figures.perChild.get(c.code)) }));
+    const figures = await aggregateFacts(deps.db, {
+      scopeUnit: unit,
+      scopePrefix: unitSubtreePrefix(unit),
+      period,
+      aggregates: statisticsAggregates(),
+    });
+    const units = figures.children.map((c) => ({
+      ...c,
+      counts: countsOf(figures.perChild.get(c.code)),
+      rates: ratesOf(figures.perChild.get(c.code)),
+    }));
     return {
       unit: { code: unit, name: figures.name ?? unit },
       period: { from: period.fromDate, to: period.toDate },
@@ -128,7 +143,11 @@ export function createStatisticsService(deps: StatisticsDeps): StatisticsService
       const unit = narrowScope(q.unit, actor);
       const period = periodOfDates(q.from, q.to);
       const [places, names] = await Promise.all([
-        placeCounts(deps.db, { scopePrefix: unitSubtreePrefix(unit), period, flags: ['group', 'skipLevel', 'majorUrgent', 'lawRelated', 'repeat'] }),
+        placeCounts(deps.db, {
+          scopePrefix: unitSubtreePrefix(unit),
+          period,
+          flags: ['group', 'skipLevel', 'majorUrgent', 'lawRelated', 'repeat'],
+        }),
         unitNames(deps.db, [unit]),
       ]);
       return {

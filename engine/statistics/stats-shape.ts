@@ -44,7 +44,9 @@ export function countsOf(values: Values): StatsCounts {
     people: n('people'),
     byChannel: per(CHANNELS, 'channel', v),
     byClass: per(ITEM_CLASSES, 'class', v),
-    flags: Object.fromEntries(FLAG_NAMES.map((f) => [f, { matters: n(`flag.${f}`), people: n(`flagPeople.${f}`) }])) as StatsCounts['flags'],
+    flags: Object.fromEntries(
+      FLAG_NAMES.map((f) => [f, { matters: n(`flag.${f}`), people: n(`flagPeople.${f}`) }]),
+    ) as StatsCounts['flags'],
     byClosure: per(CLOSURE_KEYS, 'closure', v),
     ratings: { body: per(RATINGS, 'ratingBody', v), bureau: per(RATINGS, 'ratingBureau', v) },
     answered: n('answered'),

@@ -43,7 +43,10 @@ function legacyClaims(e: CaseEvent): CommandClaims {
     case 'ASSIGN':
       return { sendsTo: { field: 'unit', unit: ev.unit } };
     case 'REASSIGN':
-      return { sendsTo: { field: 'unit', unit: ev.unit }, ...(ev.dueIn !== undefined && { deadline: { field: 'dueIn', duration: ev.dueIn, clock: 'supervision' } }) };
+      return {
+        sendsTo: { field: 'unit', unit: ev.unit },
+        ...(ev.dueIn !== undefined && { deadline: { field: 'dueIn', duration: ev.dueIn, clock: 'supervision' } }),
+      };
     case 'ESCALATE':
       return ev.dueIn === undefined ? {} : { deadline: { field: 'dueIn', duration: ev.dueIn, clock: 'supervision' } };
     case 'MERGE':
@@ -113,7 +116,8 @@ export function legacyAdapter(
     claimsOf: (_s, e) => legacyClaims(e),
     timerEvent(fields, system, at) {
       const { type, ...rest } = fields;
-      const parsed = type === 'DEADLINE_REMINDER' ? systemFieldSchemas.DEADLINE_REMINDER.parse(rest) : systemFieldSchemas.DEADLINE_BREACHED.parse(rest);
+      const parsed =
+        type === 'DEADLINE_REMINDER' ? systemFieldSchemas.DEADLINE_REMINDER.parse(rest) : systemFieldSchemas.DEADLINE_BREACHED.parse(rest);
       return { type, ...parsed, actor: system, at };
     },
     viewOf(s) {
@@ -152,9 +156,10 @@ export function legacyAdapter(
 export function sendsInAny(tables: readonly PermissionTable[]): (type: EventType, role: Actor['role']) => boolean {
   const senders = new Set(
     tables.flatMap((table) =>
-      (Object.keys(table) as EventType[]).flatMap((type) => ROLES.filter((role) => roleSendsIn(table, type, role)).map((role) => `${type} ${role}`)),
+      (Object.keys(table) as EventType[]).flatMap((type) =>
+        ROLES.filter((role) => roleSendsIn(table, type, role)).map((role) => `${type} ${role}`),
+      ),
     ),
   );
   return (type, role) => senders.has(`${type} ${role}`);
 }
-

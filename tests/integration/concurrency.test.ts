@@ -116,7 +116,9 @@ describe('concurrent dispatches on one case', () => {
     );
     // Each command saw its own version: 5..24, each exactly once.
     expect(views.map((v) => v.version).sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => 5 + i));
-    expect(views.map((v) => (v.mediation as { sessions: number } | null)?.sessions).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    expect(views.map((v) => (v.mediation as { sessions: number } | null)?.sessions).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
+      Array.from({ length: N }, (_, i) => i + 1),
+    );
 
     const events = await listEvents(tdb.db, id);
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 4 + N }, (_, i) => i + 1));

@@ -59,7 +59,8 @@ async function signIn(role: 'leader' | 'auditor', unit: string): Promise<Page> {
   return page;
 }
 
-async function api(role: 'leader', unit: string, url: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function api(role: 'leader', unit: string, url: string): Promise<any> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   const res = await s.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${await s.token(role, unit)}` } });
   expect(res.statusCode).toBe(200);
   return res.json();
@@ -94,7 +95,10 @@ it('shows a leader the dashboard first, with the figures of GET /stats and chart
 
 it('renders the weekly review and the annual report pages', async () => {
   const page = await signIn('leader', CITY);
-  await page.locator('#nav').getByRole('link', { name: /周研判/ }).click();
+  await page
+    .locator('#nav')
+    .getByRole('link', { name: /周研判/ })
+    .click();
   await page.getByRole('heading', { name: /信访形势周研判/ }).waitFor();
   expect(await page.locator('[data-testid=report-period]').textContent()).toMatch(/^\d{4}-W\d{2}：/);
   await page.screenshot({ path: join(SHOTS, 'weekly.png'), fullPage: true });

@@ -29,7 +29,10 @@ jest.setTimeout(60_000);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = 'webhook-secret-for-the-notification-tests';
 const CLOCK = { calendar: 'elapsed' as const, reminders: ['50%'], onBreach: 'escalate' as const };
-const POLICY = { ...mergePolicy({ acceptance: { duration: 'PT2S', ...CLOCK }, handling: { duration: 'PT3S', ...CLOCK } }), machineVersion: 2 };
+const POLICY = {
+  ...mergePolicy({ acceptance: { duration: 'PT2S', ...CLOCK }, handling: { duration: 'PT3S', ...CLOCK } }),
+  machineVersion: 2,
+};
 
 /** How the receiver answers the `attempt`-th request (1-based) of one delivery id, per case. */
 type Answer = (request: { readonly attempt: number }) => number;
@@ -47,7 +50,12 @@ const deliveriesOf = (caseId: string): ReceivedRequest<Notification>[] => receiv
 function petitioner(tag: string) {
   const digits = String(Date.now()).slice(-6);
   const body = `412721199001${digits.slice(0, 5)}`;
-  return { name: `张${tag}`, idNumber: `${body}${residentIdCheckCharacter(body)}`, phone: `18749${digits}`, address: `扶沟县曹里乡${tag}村` };
+  return {
+    name: `张${tag}`,
+    idNumber: `${body}${residentIdCheckCharacter(body)}`,
+    phone: `18749${digits}`,
+    address: `扶沟县曹里乡${tag}村`,
+  };
 }
 
 beforeAll(async () => {
@@ -152,7 +160,10 @@ describe('deadline notifications on the webhook', () => {
     expect(await quiet.dispatch(created.id, { type: 'VERIFY' }, actor('clerk'))).toMatchObject({ state: 'verified' });
 
     const sent: Notification[] = [];
-    const process = createNotificationProcessor({ source: createNotificationSource(tdb.db), channels: [{ name: 'capture', send: async (n) => void sent.push(n) }] });
+    const process = createNotificationProcessor({
+      source: createNotificationSource(tdb.db),
+      channels: [{ name: 'capture', send: async (n) => void sent.push(n) }],
+    });
     // The job as the runtime enqueues it after the reminder's commit, and one enqueued before jobs carried the state.
     await process({ data: { caseId: created.id, seq: 2, state: 'received' } } as Job);
     await process({ data: { caseId: created.id, seq: 2 } } as Job);

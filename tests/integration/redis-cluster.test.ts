@@ -72,7 +72,9 @@ async function expectFiredOnce(ids: readonly string[], timeoutMs: number): Promi
 }
 
 it('fires each reminder and breach once on a 3-master cluster with a hash-tagged prefix', async () => {
-  workers = startWorkers(mergePolicy({ acceptance: { duration: 'PT4S', calendar: 'elapsed', reminders: ['50%', '80%'], onBreach: 'escalate' } }, 2)); // v2 cases: the acceptance clock
+  workers = startWorkers(
+    mergePolicy({ acceptance: { duration: 'PT4S', calendar: 'elapsed', reminders: ['50%', '80%'], onBreach: 'escalate' } }, 2),
+  ); // v2 cases: the acceptance clock
   const ids = await intakeCases(workers);
   await expectFiredOnce(ids, 30_000);
   await workers.runtime.close();
@@ -80,7 +82,9 @@ it('fires each reminder and breach once on a 3-master cluster with a hash-tagged
 }, 60_000);
 
 it('keeps firing each once when the master of the queue slot is killed and its replica takes over', async () => {
-  workers = startWorkers(mergePolicy({ acceptance: { duration: 'PT12S', calendar: 'elapsed', reminders: ['50%', '80%'], onBreach: 'escalate' } }, 2)); // v2 cases: the acceptance clock
+  workers = startWorkers(
+    mergePolicy({ acceptance: { duration: 'PT12S', calendar: 'elapsed', reminders: ['50%', '80%'], onBreach: 'escalate' } }, 2),
+  ); // v2 cases: the acceptance clock
   const ids = await intakeCases(workers);
   const master = await cluster.masterOf(prefix);
   master.kill();

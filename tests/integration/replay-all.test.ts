@@ -387,7 +387,12 @@ describe('every stored case replays under the current code', () => {
   });
 
   it('rebuilds every statistics facts row from its case trail alone, matching the table', async () => {
-    expect(await tdb.db.selectFrom('case_facts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).toEqual({
+    expect(
+      await tdb.db
+        .selectFrom('case_facts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ).toEqual({
       n: String((await listCaseIds(tdb.db)).length),
     });
     expect(await factsDivergences(tdb.db)).toEqual([]);
@@ -395,8 +400,12 @@ describe('every stored case replays under the current code', () => {
     const kinds = await tdb.pool.query<{ acceptance: string | null; handling: string | null }>(
       'select distinct acceptance, handling from case_facts',
     );
-    expect(kinds.rows).toEqual(expect.arrayContaining([expect.objectContaining({ acceptance: 'late' }), expect.objectContaining({ handling: 'on-time' })]));
-    const late = await tdb.pool.query<{ case_id: string; acceptance_at: Date }>("select case_id, acceptance_at from case_facts where acceptance = 'late' limit 1");
+    expect(kinds.rows).toEqual(
+      expect.arrayContaining([expect.objectContaining({ acceptance: 'late' }), expect.objectContaining({ handling: 'on-time' })]),
+    );
+    const late = await tdb.pool.query<{ case_id: string; acceptance_at: Date }>(
+      "select case_id, acceptance_at from case_facts where acceptance = 'late' limit 1",
+    );
     const row = late.rows[0];
     if (row === undefined) throw new Error('no late acceptance');
     await tdb.pool.query("update case_facts set acceptance = 'timely' where case_id = $1", [row.case_id]);

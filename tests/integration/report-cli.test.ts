@@ -81,6 +81,10 @@ it('writes the annual report as a PDF naming the unit and its figures', async ()
 });
 
 it('refuses an output that is neither .xlsx nor .pdf, and a malformed month (exit 2)', async () => {
-  expect(await cli(['report', 'monthly', '--unit', '411600', '--month', '2026-11', '--out', join(dir, 'x.txt')])).toMatchObject({ code: 2 });
-  expect(await cli(['report', 'monthly', '--unit', '411600', '--month', '11/2026', '--out', join(dir, 'x.xlsx')])).toMatchObject({ code: 2 });
+  expect(await cli(['report', 'monthly', '--unit', '411600', '--month', '2026-11', '--out', join(dir, 'x.txt')])).toMatchObject({
+    code: 2,
+  });
+  expect(await cli(['report', 'monthly', '--unit', '411600', '--month', '11/2026', '--out', join(dir, 'x.xlsx')])).toMatchObject({
+    code: 2,
+  });
 });

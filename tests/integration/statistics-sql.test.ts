@@ -16,7 +16,10 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-it.each(['410000', '411600', '411621', '411621206', '411621206201', '411621-01', '411600-11', '410000-01', '411000', '411700'])('%s', async (code) => {
-  const { rows } = await sql<{ prefix: string }>`select ${subtreePrefixSql(sql`${code}::text`)} as prefix`.execute(tdb.db);
-  expect(rows[0]?.prefix).toBe(unitSubtreePrefix(code));
-});
+it.each(['410000', '411600', '411621', '411621206', '411621206201', '411621-01', '411600-11', '410000-01', '411000', '411700'])(
+  '%s',
+  async (code) => {
+    const { rows } = await sql<{ prefix: string }>`select ${subtreePrefixSql(sql`${code}::text`)} as prefix`.execute(tdb.db);
+    expect(rows[0]?.prefix).toBe(unitSubtreePrefix(code));
+  },
+);

@@ -23,7 +23,8 @@ afterAll(async () => {
   await x?.s.close();
 });
 
-const stats = (query: string, role: 'supervisor' | 'leader' | 'auditor' = 'leader', unit: string = X.city) => x.call(role, unit, 'GET', `/stats?${query}`);
+const stats = (query: string, role: 'supervisor' | 'leader' | 'auditor' = 'leader', unit: string = X.city) =>
+  x.call(role, unit, 'GET', `/stats?${query}`);
 
 /** Fires a clock's timer as the workers do, its reminders first, until it breaches. */
 async function breach(id: string, clock: string): Promise<void> {
@@ -183,7 +184,12 @@ describe('each rate by hand, May 2026 (A-E at the bureau, G at 址坊镇)', () =
     ]);
     // The bureau's intake clocks: A, B, D in time, C late → 75.0; 址坊镇's 100.0; the others have none and come last.
     const byTimely = await stats(`unit=${X.county}&from=2026-05-01&to=2026-05-31&sort=timelyAcceptance&order=asc`);
-    expect(byTimely.body.units.map((u: { code: string; rates: { timelyAcceptance: { pct: number | null } } }) => [u.code, u.rates.timelyAcceptance.pct])).toEqual([
+    expect(
+      byTimely.body.units.map((u: { code: string; rates: { timelyAcceptance: { pct: number | null } } }) => [
+        u.code,
+        u.rates.timelyAcceptance.pct,
+      ]),
+    ).toEqual([
       [X.bureau, 75],
       [X.town2, 100],
       [X.town1, null],
@@ -222,7 +228,8 @@ describe('each rate by hand, May 2026 (A-E at the bureau, G at 址坊镇)', () =
 
 describe('who reads statistics, and where', () => {
   it('serves supervisors, leaders and auditors, and refuses clerks and handlers (403)', async () => {
-    for (const role of ['supervisor', 'leader', 'auditor'] as const) expect((await stats('from=2026-03-01&to=2026-03-31', role, X.county)).status).toBe(200);
+    for (const role of ['supervisor', 'leader', 'auditor'] as const)
+      expect((await stats('from=2026-03-01&to=2026-03-31', role, X.county)).status).toBe(200);
     for (const role of ['clerk', 'handler'] as const) {
       const res = await x.call(role, X.county, 'GET', '/stats?from=2026-03-01&to=2026-03-31');
       expect(res.status).toBe(403);

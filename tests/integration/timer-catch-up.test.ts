@@ -11,7 +11,14 @@ import { createTimerStore } from '../../engine/timer-store.service';
 import { createSweeper, type Sweeper } from '../../workers/sweeper';
 import { actor, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { deleteKeys, inProcessWorkers, quietLogger, SHARED_REDIS_URL, uniquePrefix, type InProcessWorkers } from '../support/worker-fixtures';
+import {
+  deleteKeys,
+  inProcessWorkers,
+  quietLogger,
+  SHARED_REDIS_URL,
+  uniquePrefix,
+  type InProcessWorkers,
+} from '../support/worker-fixtures';
 
 const EVERY_MS = 60_000;
 const OVERDUE = 23;
@@ -60,7 +67,10 @@ it('fires every overdue timer from PostgreSQL in bounded passes that resume, and
   // The outage: Redis lost every timer, and all but one deadline fell due ten minutes ago.
   await deleteKeys(SHARED_REDIS_URL, prefix);
   const [soon, ...late] = ids;
-  await tdb.ownerPool.query(`update deadlines set due_at = now() - interval '10 minutes', updated_at = now() where case_id = any($1::uuid[])`, [late]);
+  await tdb.ownerPool.query(
+    `update deadlines set due_at = now() - interval '10 minutes', updated_at = now() where case_id = any($1::uuid[])`,
+    [late],
+  );
   await tdb.ownerPool.query(`update deadlines set due_at = now() + interval '30 seconds', updated_at = now() where case_id = $1`, [soon]);
 
   // Pages of 5 and no time to spare: each pass handles one page, then stops and the next resumes after it.

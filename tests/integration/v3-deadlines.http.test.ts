@@ -41,24 +41,43 @@ describe('version 3 clocks as deadlines', () => {
     expect(deadlineOf(view, 'dispatch')).toMatchObject({ status: 'breached' });
     // Supervision never takes the pen: the bureau still transfers.
     expect(view.allowedEvents).toContain('TRANSFER');
-    const history = (await v.call('auditor', U.bureau, 'GET', `/petitions/${id}/history`)).body.events as { type: string; seq: number; fields: Record<string, unknown> }[];
+    const history = (await v.call('auditor', U.bureau, 'GET', `/petitions/${id}/history`)).body.events as {
+      type: string;
+      seq: number;
+      fields: Record<string, unknown>;
+    }[];
     const breach = history.find((e) => e.type === 'DEADLINE_BREACHED');
     expect(breach?.fields).toMatchObject({ clock: 'dispatch', relations: [] }); // the system acts for no unit
     const subject = await createNotificationSource(v.s.tdb.db, v.s.units).subjectOf(id, breach?.seq ?? 0);
-    expect(subject?.recipients).toEqual(expect.arrayContaining([{ role: 'supervisor', unit: U.bureau }, { role: 'leader', id: 'leader-9' }]));
+    expect(subject?.recipients).toEqual(
+      expect.arrayContaining([
+        { role: 'supervisor', unit: U.bureau },
+        { role: 'leader', id: 'leader-9' },
+      ]),
+    );
     const replay = (await v.call('auditor', U.bureau, 'GET', `/petitions/${id}/replay`)).body;
     expect(replay).toMatchObject({ matchesStored: true, state: 'registered' });
   });
 
   it('raises the level when the supervision deadline breaches, and tells the unit above the supervising one', async () => {
     const id = (await v.intake()).body.id as string;
-    const supervised = await v.send(id, 'supervisor', U.bureau, { type: 'SUPERVISE', level: 'supervise', reason: '限期办理', dueIn: 'P5D' }, 'registered');
+    const supervised = await v.send(
+      id,
+      'supervisor',
+      U.bureau,
+      { type: 'SUPERVISE', level: 'supervise', reason: '限期办理', dueIn: 'P5D' },
+      'registered',
+    );
     expect(deadlineOf(supervised, 'supervision')).toMatchObject({ status: 'pending' });
     v.clock.advance(7 * DAY);
     await fireUntilBreach(id, 'supervision');
     const view = (await v.call('supervisor', U.bureau, 'GET', `/petitions/${id}`)).body;
     expect(view.supervision).toMatchObject({ level: 'list', active: true });
-    const history = (await v.call('auditor', U.bureau, 'GET', `/petitions/${id}/history`)).body.events as { type: string; seq: number; fields: { clock?: string } }[];
+    const history = (await v.call('auditor', U.bureau, 'GET', `/petitions/${id}/history`)).body.events as {
+      type: string;
+      seq: number;
+      fields: { clock?: string };
+    }[];
     const breach = history.find((e) => e.type === 'DEADLINE_BREACHED' && e.fields.clock === 'supervision');
     const subject = await createNotificationSource(v.s.tdb.db, v.s.units).subjectOf(id, breach?.seq ?? 0);
     expect(subject?.recipients).toEqual(expect.arrayContaining([{ role: 'supervisor', unit: U.city }]));

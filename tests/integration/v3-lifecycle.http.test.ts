@@ -113,7 +113,10 @@ describe('the whole chain 复查 → 复核 → 终结, three bodies deciding (A
     // Only a clerk of the next-higher body records the review request; the bureau's clerk is told what it may do.
     const wrong = await v.attempt(id, 'clerk', U.bureau, { type: 'REQUEST_REVIEW', reason: '不服' });
     expect(wrong.status).toBe(422);
-    expect(wrong.body.error).toMatchObject({ code: 'EVENT_NOT_ALLOWED', details: { allowedEvents: expect.not.arrayContaining(['REQUEST_REVIEW']) } });
+    expect(wrong.body.error).toMatchObject({
+      code: 'EVENT_NOT_ALLOWED',
+      details: { allowedEvents: expect.not.arrayContaining(['REQUEST_REVIEW']) },
+    });
     const reviewing = await v.send(id, 'clerk', U.city, { type: 'REQUEST_REVIEW', reason: '不服处理意见，申请复查' }, 'reviewing');
     expect(reviewing.review).toEqual({ unit: U.city, name: '周口市' });
     expect(deadlineOf(reviewing, 'reviewDecision')).toMatchObject({ status: 'pending' });
@@ -220,7 +223,11 @@ describe('交办 with its closing report, supervised and struck off (Arts 22(3),
 
 describe('refusals', () => {
   it('never sends an accusation to its accused unit (Arts 30, 46): 422 saying why', async () => {
-    const id = (await v.intake(v3Intake({ class: 'accusation', matter: { category: 'conduct', summary: '反映乡干部作风问题', accusedUnit: U.accused } }))).body.id as string;
+    const id = (
+      await v.intake(
+        v3Intake({ class: 'accusation', matter: { category: 'conduct', summary: '反映乡干部作风问题', accusedUnit: U.accused } }),
+      )
+    ).body.id as string;
     const refused = await v.attempt(id, 'clerk', U.bureau, { type: 'TRANSFER', toUnit: U.accused });
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe('EVENT_NOT_ALLOWED');
@@ -235,9 +242,17 @@ describe('refusals', () => {
     const id = (await v.intake()).body.id as string;
     const refused = await v.attempt(id, 'supervisor', U.bureau, { type: 'PAUSE_CLOCK', clock: 'dispatch', reason: 'hearing' });
     expect(refused.status).toBe(400);
-    expect(refused.body.error.details.issues).toEqual([{ path: ['reason'], message: '"hearing": the dispatch clock pauses only for awaiting-materials' }]);
+    expect(refused.body.error.details.issues).toEqual([
+      { path: ['reason'], message: '"hearing": the dispatch clock pauses only for awaiting-materials' },
+    ]);
     expect((await v.call('auditor', U.bureau, 'GET', `/petitions/${id}`)).body.version).toBe(1);
-    const paused = await v.send(id, 'supervisor', U.bureau, { type: 'PAUSE_CLOCK', clock: 'dispatch', reason: 'awaiting-materials' }, 'registered');
+    const paused = await v.send(
+      id,
+      'supervisor',
+      U.bureau,
+      { type: 'PAUSE_CLOCK', clock: 'dispatch', reason: 'awaiting-materials' },
+      'registered',
+    );
     expect(deadlineOf(paused, 'dispatch')).toMatchObject({ status: 'paused' });
   });
 

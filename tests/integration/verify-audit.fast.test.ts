@@ -23,7 +23,12 @@ const ids: string[] = [];
 
 async function mediatedCase(): Promise<string> {
   const clock = fakeClock('2026-03-02T01:00:00.000Z');
-  const e = createPetitionEngine({ db: tdb.db, policy: { ...DEFAULT_POLICY, machineVersion: 2 }, calendar: createChinaCalendar(), now: clock.now });
+  const e = createPetitionEngine({
+    db: tdb.db,
+    policy: { ...DEFAULT_POLICY, machineVersion: 2 },
+    calendar: createChinaCalendar(),
+    now: clock.now,
+  });
   const { id } = await e.intake(intakeBody(), actor('clerk'));
   await e.dispatch(id, { type: 'VERIFY' }, actor('clerk'));
   await e.dispatch(id, { type: 'ASSIGN', unit: '411621', handler: '李某' }, actor('clerk'));
@@ -83,7 +88,11 @@ describe('fast verification', () => {
     ['state', `state = 'closed'`, /^case row state "closed" differs from the trail’s "mediated"/],
     ['assignee unit', `assignee_unit = '411622'`, /^case row assigneeUnit "411622" differs/],
     ['listing', `listed = true`, /^case row listed true differs/],
-    ['snapshot', `snapshot = jsonb_set(snapshot, '{context,listed}', 'true')`, /^the stored snapshot differs from the one the trail head records/],
+    [
+      'snapshot',
+      `snapshot = jsonb_set(snapshot, '{context,listed}', 'true')`,
+      /^the stored snapshot differs from the one the trail head records/,
+    ],
   ])('finds a case row whose %s was changed, without a replay, in the pool too', async (_what, set, reason) => {
     const id = ids[5] ?? '';
     await withRowChanged(id, set, async () => {
@@ -116,7 +125,10 @@ describe('fast verification', () => {
     await tdb.ownerPool.query(`update cases set last_hash = $2 where id = $1`, [id, prevHash]);
     expect(await audit.verifyAudit()).toMatchObject({ ok: true, cases: ids.length + 1 });
     await withRowChanged(id, `snapshot = jsonb_set(snapshot, '{context,listed}', 'true')`, async () => {
-      expect(await audit.verifyAudit()).toMatchObject({ ok: false, firstBroken: { caseId: id, reason: 'the stored snapshot differs from the one the trail rebuilds' } });
+      expect(await audit.verifyAudit()).toMatchObject({
+        ok: false,
+        firstBroken: { caseId: id, reason: 'the stored snapshot differs from the one the trail rebuilds' },
+      });
     });
     await tdb.ownerPool.query(`delete from cases where id = $1`, [id]).catch(() => undefined);
     await tdb.ownerDb.transaction().execute(async (trx) => {

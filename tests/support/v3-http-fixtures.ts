@@ -23,7 +23,14 @@ export const U = {
   accused: '411621102', // 柴岗乡: the unit an accusation names
 } as const;
 
-const unit = (code: string, name: string, level: UnitRecord['level'], parentCode: string | null, kind: UnitRecord['kind'] = 'division', reviewBody: string | null = null): UnitRecord => ({
+const unit = (
+  code: string,
+  name: string,
+  level: UnitRecord['level'],
+  parentCode: string | null,
+  kind: UnitRecord['kind'] = 'division',
+  reviewBody: string | null = null,
+): UnitRecord => ({
   code,
   name,
   kind,
@@ -114,7 +121,8 @@ export async function createV3Server(label: string, policy: Policy = V3_POLICY, 
 }
 
 /** A deadline of a view by clock (the newest generation). */
-export function deadlineOf(view: Answer['body'], clock: string): Record<string, any> | undefined { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read any deadline field
+export function deadlineOf(view: Answer['body'], clock: string): Record<string, any> | undefined {
   const rows = (view.deadlines as { clock: string; generation: number }[]).filter((d) => d.clock === clock);
   return rows.sort((a, b) => b.generation - a.generation)[0];
 }

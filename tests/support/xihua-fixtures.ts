@@ -85,7 +85,12 @@ export async function createXihuaServer(label: string, start = '2026-03-02T01:00
     call,
     async send(id, role, unit, event, state) {
       const res = await call(role, unit, 'POST', `/petitions/${id}/events`, event);
-      expect({ type: event.type, status: res.status, state: res.body.state, error: res.body.error }).toEqual({ type: event.type, status: 200, state, error: undefined });
+      expect({ type: event.type, status: res.status, state: res.body.state, error: res.body.error }).toEqual({
+        type: event.type,
+        status: 200,
+        state,
+        error: undefined,
+      });
       return res.body;
     },
     async intake(overrides = {}, unit = X.bureau) {

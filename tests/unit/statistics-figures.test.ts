@@ -28,7 +28,12 @@ describe('rateOf', () => {
 });
 
 describe('clocksOutcome', () => {
-  const run = (clock: string, generation: number, status: ClockRun['status'], decidedAt: string | null = null): ClockRun => ({ clock, generation, status, decidedAt });
+  const run = (clock: string, generation: number, status: ClockRun['status'], decidedAt: string | null = null): ClockRun => ({
+    clock,
+    generation,
+    status,
+    decidedAt,
+  });
   const outcome = (runs: ClockRun[]) => clocksOutcome(runs, ['dispatch', 'notice'], 'timely', 'late');
 
   it('is nothing while a run is live, or when runs were only cancelled', () => {
@@ -38,7 +43,13 @@ describe('clocksOutcome', () => {
   });
 
   it('is good at the last stop once every run was met', () => {
-    expect(outcome([run('dispatch', 1, 'met', '2026-03-02T00:00:00.000Z'), run('notice', 1, 'met', '2026-03-05T00:00:00.000Z'), run('objection', 1, 'breached', '2026-03-09T00:00:00.000Z')])).toEqual({
+    expect(
+      outcome([
+        run('dispatch', 1, 'met', '2026-03-02T00:00:00.000Z'),
+        run('notice', 1, 'met', '2026-03-05T00:00:00.000Z'),
+        run('objection', 1, 'breached', '2026-03-09T00:00:00.000Z'),
+      ]),
+    ).toEqual({
       kind: 'timely',
       at: '2026-03-05T00:00:00.000Z',
     });
@@ -46,7 +57,11 @@ describe('clocksOutcome', () => {
 
   it('is bad for good from the first breach, even after a later run was met', () => {
     expect(
-      outcome([run('dispatch', 1, 'breached', '2026-03-17T00:00:00.000Z'), run('dispatch', 2, 'met', '2026-03-20T00:00:00.000Z'), run('notice', 1, 'breached', '2026-04-05T00:00:00.000Z')]),
+      outcome([
+        run('dispatch', 1, 'breached', '2026-03-17T00:00:00.000Z'),
+        run('dispatch', 2, 'met', '2026-03-20T00:00:00.000Z'),
+        run('notice', 1, 'breached', '2026-04-05T00:00:00.000Z'),
+      ]),
     ).toEqual({ kind: 'late', at: '2026-03-17T00:00:00.000Z' });
   });
 });
@@ -69,8 +84,12 @@ describe('periods in Beijing time', () => {
   });
 
   it('refuses malformed dates and a range that ends before it starts, naming the field', () => {
-    expect(() => periodOfDates('2026-3-1', '2026-03-31')).toThrow(expect.objectContaining({ code: 'VALIDATION', details: { issues: [{ path: ['from'], message: expect.any(String) }] } }));
-    expect(() => periodOfDates('2026-03-31', '2026-03-01')).toThrow(expect.objectContaining({ details: { issues: [{ path: ['to'], message: expect.any(String) }] } }));
+    expect(() => periodOfDates('2026-3-1', '2026-03-31')).toThrow(
+      expect.objectContaining({ code: 'VALIDATION', details: { issues: [{ path: ['from'], message: expect.any(String) }] } }),
+    );
+    expect(() => periodOfDates('2026-03-31', '2026-03-01')).toThrow(
+      expect.objectContaining({ details: { issues: [{ path: ['to'], message: expect.any(String) }] } }),
+    );
     expect(() => periodOfWeek('2026-48')).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
   });
 });

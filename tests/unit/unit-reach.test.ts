@@ -44,7 +44,10 @@ describe('isWithinReach (转送, 交办: the subtree of the sender’s division,
 
   it('refuses sending a case out of reach with FORBIDDEN, naming the event', () => {
     const actor = { unit: '411621' } as const;
-    expect(reachRefusal('ASSIGN', '411622', actor, TREE)).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/^ASSIGN to a unit outside your reach/) });
+    expect(reachRefusal('ASSIGN', '411622', actor, TREE)).toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringMatching(/^ASSIGN to a unit outside your reach/),
+    });
     expect(reachRefusal('REASSIGN', '411621206', actor, TREE)).toBeUndefined();
   });
 });

@@ -100,7 +100,11 @@ function viewOfV3(c: V3Context, nameOf: (unit: string) => string | null): Record
  * the leader in charge (包案, Art 18) of every breach; a breach of the
  * supervision deadline is also told to the unit above the supervising one.
  */
-function recipientsOfV3(c: V3Context, event: { type: string; fields: Record<string, unknown> }, above: (unit: string) => string | null): Recipient[] {
+function recipientsOfV3(
+  c: V3Context,
+  event: { type: string; fields: Record<string, unknown> },
+  above: (unit: string) => string | null,
+): Recipient[] {
   const supervisorsOf = (unit: string | null): Recipient[] => (unit === null ? [] : [{ role: 'supervisor', unit }]);
   if (event.type === 'INTAKE') return [...supervisorsOf(c.units.registeredBy), ...supervisorsOf(above(c.units.registeredBy))];
   const holders = [...new Set([...c.units.senders, c.units.body, c.units.review].filter((u): u is string => u !== null))];
@@ -144,12 +148,19 @@ export const v3Adapter: MachineAdapter = {
   caseRow: (s) => ({ assigneeUnit: ctx(s).units.body, listed: isSupervised(ctx(s)) }),
   intakeFacts(s) {
     const c = ctx(s);
-    return { intake: c.intake, accusedUnit: c.class === 'accusation' ? (c.intake.matter.accusedUnit ?? null) : null, handlingUnit: c.units.body };
+    return {
+      intake: c.intake,
+      accusedUnit: c.class === 'accusation' ? (c.intake.matter.accusedUnit ?? null) : null,
+      handlingUnit: c.units.body,
+    };
   },
   claimsOf: (s, e) => claimsOfV3(ctx(s), e),
   timerEvent(fields, system, at) {
     const { type, ...rest } = fields;
-    const parsed = type === 'DEADLINE_REMINDER' ? v3SystemFieldSchemas.DEADLINE_REMINDER.parse(rest) : v3SystemFieldSchemas.DEADLINE_BREACHED.parse(rest);
+    const parsed =
+      type === 'DEADLINE_REMINDER'
+        ? v3SystemFieldSchemas.DEADLINE_REMINDER.parse(rest)
+        : v3SystemFieldSchemas.DEADLINE_BREACHED.parse(rest);
     return { type, ...parsed, actor: system, relations: [], at };
   },
   viewOf: (s, nameOf) => viewOfV3(ctx(s), nameOf),

@@ -111,7 +111,11 @@ function zeroList(zero) {
   const towns = zero.units.filter((u) => u.level === 'township');
   const zeroVisit = zero.units.filter((u) => u.zeroVisit);
   return [
-    h('p', { 'data-testid': 'zero-summary' }, `零访单位 ${zeroVisit.length} 个；四无乡镇 ${towns.filter((u) => u.fourNone).length} 个（共 ${towns.length} 个乡镇）`),
+    h(
+      'p',
+      { 'data-testid': 'zero-summary' },
+      `零访单位 ${zeroVisit.length} 个；四无乡镇 ${towns.filter((u) => u.fourNone).length} 个（共 ${towns.length} 个乡镇）`,
+    ),
     table(
       '乡镇与村（零访、四无）',
       ['单位 Unit', '级别', '件数', '零访', '四无'],
@@ -136,8 +140,22 @@ function boardCounts(board) {
   return h(
     'ul',
     { class: 'rate-cards' },
-    h('li', { 'data-count': 'overdue' }, h('span', { class: 'rate-label' }, '超期 Overdue'), h('a', { href: `#/cases?overdue=true&unit=${encodeURIComponent(board.unit)}` }, h('strong', { class: 'rate-value' }, String(overdue)))),
-    h('li', { 'data-count': 'atRisk' }, h('span', { class: 'rate-label' }, '临期 At risk'), h('a', { href: `#/supervision?unit=${encodeURIComponent(board.unit)}` }, h('strong', { class: 'rate-value' }, String(atRisk)))),
+    h(
+      'li',
+      { 'data-count': 'overdue' },
+      h('span', { class: 'rate-label' }, '超期 Overdue'),
+      h(
+        'a',
+        { href: `#/cases?overdue=true&unit=${encodeURIComponent(board.unit)}` },
+        h('strong', { class: 'rate-value' }, String(overdue)),
+      ),
+    ),
+    h(
+      'li',
+      { 'data-count': 'atRisk' },
+      h('span', { class: 'rate-label' }, '临期 At risk'),
+      h('a', { href: `#/supervision?unit=${encodeURIComponent(board.unit)}` }, h('strong', { class: 'rate-value' }, String(atRisk))),
+    ),
   );
 }
 
@@ -175,7 +193,13 @@ export async function renderDashboard(view, { params, session }) {
       labelledField('止 To', toInput),
       h('button', { type: 'submit' }, '查看 Show'),
     ),
-    h('p', { 'data-testid': 'dashboard-summary' }, `${now.unit.name} ${now.period.from} 至 ${now.period.to}：登记 `, h('strong', { 'data-testid': 'dashboard-matters' }, String(now.counts.matters)), ` 件、${now.counts.people} 人次`),
+    h(
+      'p',
+      { 'data-testid': 'dashboard-summary' },
+      `${now.unit.name} ${now.period.from} 至 ${now.period.to}：登记 `,
+      h('strong', { 'data-testid': 'dashboard-matters' }, String(now.counts.matters)),
+      ` 件、${now.counts.people} 人次`,
+    ),
     section('主要指标（与上月比）', 'Rates and trend', rateCards(now, previous)),
     section('超期与临期', 'Overdue and at risk', boardCounts(board)),
     section(
@@ -210,6 +234,12 @@ export async function renderDashboard(view, { params, session }) {
       now.units.length === 0 ? h('p', { class: 'empty' }, '没有下级单位。No units below.') : rankingTable(now),
     ),
     section('零访与四无', 'Zero-visit and four-none places', zeroList(zero)),
-    h('p', null, h('a', { href: `#/reports/weekly?unit=${encodeURIComponent(now.unit.code)}` }, '周研判 Weekly review'), ' · ', h('a', { href: `#/reports/annual?unit=${encodeURIComponent(now.unit.code)}` }, '年度报告 Annual report')),
+    h(
+      'p',
+      null,
+      h('a', { href: `#/reports/weekly?unit=${encodeURIComponent(now.unit.code)}` }, '周研判 Weekly review'),
+      ' · ',
+      h('a', { href: `#/reports/annual?unit=${encodeURIComponent(now.unit.code)}` }, '年度报告 Annual report'),
+    ),
   );
 }

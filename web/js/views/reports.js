@@ -53,7 +53,12 @@ function pdfButton(path, query, file) {
 }
 
 function chooser(fields, go) {
-  return h('form', { class: 'filters no-print', onsubmit: (e) => (e.preventDefault(), go()) }, fields, h('button', { type: 'submit' }, '查看 Show'));
+  return h(
+    'form',
+    { class: 'filters no-print', onsubmit: (e) => (e.preventDefault(), go()) },
+    fields,
+    h('button', { type: 'submit' }, '查看 Show'),
+  );
 }
 
 export async function renderWeeklyReport(view, { params, session }) {
@@ -73,26 +78,43 @@ export async function renderWeeklyReport(view, { params, session }) {
     section(
       '各单位',
       'Per unit',
-      table('本周各类事项件数', ['单位 Unit', ...MARKS.map(([, l]) => l)], [
-        h('tr', { 'data-unit': r.unit.code }, h('th', { scope: 'row' }, `${r.unit.name}（合计）`), line(r.totals)),
-        ...r.units.map((u) => h('tr', { 'data-unit': u.code }, h('th', { scope: 'row' }, u.name), line(u.counts))),
-      ]),
+      table(
+        '本周各类事项件数',
+        ['单位 Unit', ...MARKS.map(([, l]) => l)],
+        [
+          h('tr', { 'data-unit': r.unit.code }, h('th', { scope: 'row' }, `${r.unit.name}（合计）`), line(r.totals)),
+          ...r.units.map((u) => h('tr', { 'data-unit': u.code }, h('th', { scope: 'row' }, u.name), line(u.counts))),
+        ],
+      ),
     ),
     section(
       '重点案件',
       'Cases',
       r.cases.length === 0
         ? h('p', { class: 'empty' }, '本周无重点案件。')
-        : table('重复、集体、越级、重大紧急、超期与临期案件', ['登记时间', '单位', '内容分类', '标记'], r.cases.map((c) =>
-            h('tr', { 'data-case-id': c.id }, h('td', null, h('a', { href: `#/cases/${c.id}` }, c.registeredAt)), h('td', null, c.unit.name), h('td', null, c.category), h('td', null, c.marks.map((m) => MARKS.find(([k]) => k === m)?.[1] ?? m).join('、'))),
-          )),
+        : table(
+            '重复、集体、越级、重大紧急、超期与临期案件',
+            ['登记时间', '单位', '内容分类', '标记'],
+            r.cases.map((c) =>
+              h(
+                'tr',
+                { 'data-case-id': c.id },
+                h('td', null, h('a', { href: `#/cases/${c.id}` }, c.registeredAt)),
+                h('td', null, c.unit.name),
+                h('td', null, c.category),
+                h('td', null, c.marks.map((m) => MARKS.find(([k]) => k === m)?.[1] ?? m).join('、')),
+              ),
+            ),
+          ),
     ),
   );
 }
 
 export async function renderAnnualReport(view, { params, session }) {
   const unit = params.get('unit') ?? session.claims.unit;
-  const year = Number(params.get('year') ?? new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(Date.now()));
+  const year = Number(
+    params.get('year') ?? new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(Date.now()),
+  );
   const r = await api('/reports/annual', { query: { unit, year } });
   const s = r.statistics;
   const unitInput = h('input', { id: 'annual-unit', type: 'text', value: r.unit.code });
@@ -107,11 +129,47 @@ export async function renderAnnualReport(view, { params, session }) {
       '一、信访统计',
       'Statistics',
       h('p', { 'data-testid': 'annual-matters' }, `登记 ${s.counts.matters} 件、${s.counts.people} 人次`),
-      table('主要指标', ['指标', '比率', '分子/分母'], RATES.map(([k, l]) => h('tr', { 'data-rate': k }, h('th', { scope: 'row' }, l), h('td', null, pct(s.rates[k])), h('td', null, `${s.rates[k].num}/${s.rates[k].den}`)))),
+      table(
+        '主要指标',
+        ['指标', '比率', '分子/分母'],
+        RATES.map(([k, l]) =>
+          h(
+            'tr',
+            { 'data-rate': k },
+            h('th', { scope: 'row' }, l),
+            h('td', null, pct(s.rates[k])),
+            h('td', null, `${s.rates[k].num}/${s.rates[k].den}`),
+          ),
+        ),
+      ),
     ),
-    section('二、信访事项较多的领域', 'Fields', table('内容分类', ['分类', '件数'], r.fields.map((f) => h('tr', null, h('td', null, f.category), h('td', null, String(f.matters)))))),
-    section('三、被投诉较多的单位', 'Most complained-of units', table('承办单位', ['单位', '件数'], r.complainedOf.map((b) => h('tr', null, h('td', null, b.name), h('td', null, String(b.matters)))))),
-    section('四、转送、交办、督办', 'Dispatch and supervision', h('p', null, `转送 ${r.dispatch.transferred} 件，交办 ${r.dispatch.assigned} 件，督办 ${r.dispatch.supervised} 件`)),
-    section('五、建议意见及采纳', 'Suggestions', h('p', null, `建议意见类 ${r.suggestions.total} 件，采纳（含部分采纳）${r.suggestions.adopted} 件`)),
+    section(
+      '二、信访事项较多的领域',
+      'Fields',
+      table(
+        '内容分类',
+        ['分类', '件数'],
+        r.fields.map((f) => h('tr', null, h('td', null, f.category), h('td', null, String(f.matters)))),
+      ),
+    ),
+    section(
+      '三、被投诉较多的单位',
+      'Most complained-of units',
+      table(
+        '承办单位',
+        ['单位', '件数'],
+        r.complainedOf.map((b) => h('tr', null, h('td', null, b.name), h('td', null, String(b.matters)))),
+      ),
+    ),
+    section(
+      '四、转送、交办、督办',
+      'Dispatch and supervision',
+      h('p', null, `转送 ${r.dispatch.transferred} 件，交办 ${r.dispatch.assigned} 件，督办 ${r.dispatch.supervised} 件`),
+    ),
+    section(
+      '五、建议意见及采纳',
+      'Suggestions',
+      h('p', null, `建议意见类 ${r.suggestions.total} 件，采纳（含部分采纳）${r.suggestions.adopted} 件`),
+    ),
   );
 }
