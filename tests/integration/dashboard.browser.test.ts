@@ -59,8 +59,8 @@ async function signIn(role: 'leader' | 'auditor', unit: string): Promise<Page> {
   return page;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function api(role: 'leader', unit: string, url: string): Promise<any> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   const res = await s.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${await s.token(role, unit)}` } });
   expect(res.statusCode).toBe(200);
   return res.json();
