@@ -10,6 +10,10 @@ export const TAGS = {
   petitions: { name: 'petitions', description: '案件 Cases: intake (登记), reads, commands and the case list' },
   audit: { name: 'audit', description: '审计 Audit: the hash-chained trail, replay and verification' },
   supervision: { name: 'supervision', description: '督办 Supervision: the listed-supervision board' },
+  statistics: {
+    name: 'statistics',
+    description: '统计 Statistics: counts and rates, 零访 and 四无 units, the weekly 研判 and the annual report',
+  },
   incidents: { name: 'incidents', description: '故障任务 Incidents: background jobs that failed for good' },
   units: { name: 'units', description: '单位 Units: the tree of divisions, petition bureaus and departments' },
   operations: { name: 'operations', description: '运维 Operations: liveness and readiness probes' },

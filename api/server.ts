@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { DEFAULT_API_LIMITS, type ApiLimits } from '../config/load-config';
 import type { Database } from '../db/schema';
+import type { StatisticsFlag } from '../config/policy.schema';
 import type { AuditCheckpointService } from '../engine/audit-checkpoint.service';
 import type { AuditService } from '../engine/audit.service';
 import { createVerifyRunService } from '../engine/verify-run.service';
@@ -14,6 +15,8 @@ import { createCaseQueryService } from '../engine/case-query.service';
 import { createIncidentService } from '../engine/incident.service';
 import type { PetitionEngine } from '../engine/petition.engine';
 import { createSupervisionService } from '../engine/supervision.service';
+import { createStatisticsService } from '../engine/statistics/statistics.service';
+import { createReportsService } from '../engine/statistics/reports.service';
 import { createUnitDirectory, type UnitDirectory } from '../engine/unit-directory.service';
 import { createUnitService } from '../engine/unit.service';
 import type { Actor } from '../machines/petition.roles';
@@ -28,6 +31,8 @@ import { registerIncidentRoutes, type IncidentRetrier } from './incident.routes'
 import { registerAuditCheckpointRoutes } from './audit-checkpoint.routes';
 import { registerOpsRoutes } from './ops.routes';
 import { registerSupervisionRoutes } from './supervision.routes';
+import { registerStatisticsRoutes } from './statistics.routes';
+import { registerReportRoutes } from './report.routes';
 import { registerPetitionRoutes } from './petition.routes';
 import { registerUnitRoutes } from './unit.routes';
 
@@ -44,6 +49,8 @@ export interface ServerDeps {
   readonly now?: () => Date;
   /** Retries incidents (the worker runtime); without it `POST /incidents/:id/retry` is refused. */
   readonly incidents?: IncidentRetrier;
+  /** The 四无 criteria of the policy (`statistics.fourNone`); the statistics' default unless given. */
+  readonly fourNone?: readonly StatisticsFlag[] | undefined;
   /** Token lifetime and rate limits (the configuration's `api`); the defaults unless given. */
   readonly limits?: ApiLimits;
   /** Origins whose pages may call the API from a browser (CORS); none unless given. */
@@ -138,6 +145,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       void reply.header('content-security-policy', CONSOLE_CSP);
     },
   });
+  // Apache ECharts for the dashboard, from the installed package: the console loads nothing from the network.
+  await app.register(fastifyStatic, {
+    root: join(dirname(require.resolve('echarts/package.json')), 'dist'),
+    prefix: `${CONSOLE_PREFIX}/vendor/echarts/`,
+    decorateReply: false,
+    allowedPath: (path) => path === '/echarts.esm.min.mjs',
+    setHeaders: (reply) => {
+      void reply.header('content-security-policy', CONSOLE_CSP);
+    },
+  });
   // The root is where people type the address: send them to the console (no case data, so no token).
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(`${CONSOLE_PREFIX}/`));
 
@@ -169,6 +186,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerAuditCheckpointRoutes(app, { checkpoints: deps.checkpoints });
   registerIncidentRoutes(app, { incidents: createIncidentService(deps.db), retrier: deps.incidents });
   registerSupervisionRoutes(app, { supervision: createSupervisionService({ db: deps.db, queries, now: deps.now ?? (() => new Date()) }) });
+  const statistics = createStatisticsService({ db: deps.db, fourNone: deps.fourNone });
+  registerStatisticsRoutes(app, { statistics });
+  registerReportRoutes(app, { reports: createReportsService({ db: deps.db, statistics, now: deps.now ?? (() => new Date()) }) });
   registerUnitRoutes(app, { units: createUnitService(deps.db, units) });
   return app;
 }

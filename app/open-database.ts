@@ -7,6 +7,7 @@ import type { Config } from '../config/load-config';
 import { createKysely } from '../db/database';
 import { createDatabasePool, type DatabasePool } from '../db/driver/database-pool';
 import { migrateToLatest } from '../db/migrator';
+import { backfillFactsAfter } from '../engine/statistics/facts-rebuild';
 import type { Database } from '../db/schema';
 
 /** A migrated database handle. */
@@ -46,6 +47,7 @@ export async function openDatabase(
   try {
     const result = await migrateToLatest(db as Kysely<unknown>);
     const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    await backfillFactsAfter(db, applied);
     return { db, pool, applied, close };
   } catch (err) {
     await close().catch(() => undefined);

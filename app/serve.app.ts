@@ -77,6 +77,7 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
       authSecret: resolveAuthSecret(config),
       logger,
       limits: config.api,
+      fourNone: config.policy.statistics?.fourNone,
       incidents: opened.runtime,
       readiness,
       corsOrigins: config.corsOrigins,

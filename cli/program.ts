@@ -33,8 +33,10 @@ import { createRuntime } from '../app/process-runtime';
 import { RedisUnreachableError } from '../app/redis-check';
 import { startApp } from '../app/serve.app';
 import { startWorkerProcess } from '../app/worker.app';
-import { startProgressBar } from './progress-bar';
+import { startProgressBar, withProgressBar } from './progress-bar';
 import { seedDemo } from './seed-demo';
+import { writeReportFile } from '../app/report-file.app';
+import type { ReportFileRequest } from '../engine/statistics/report-file';
 
 /** Where the CLI writes, and the environment it reads its configuration from. */
 export interface CliIo {
@@ -428,6 +430,41 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         else for (const line of formatCheckpointVerification(result, signer !== undefined)) out(line);
         if (!result.ok) setExit(1);
       });
+    });
+
+  const report = program.command('report').description('statistics reports to a file (.xlsx or .pdf by the extension of --out)');
+  const reportFile = async (
+    req: { kind: 'monthly'; unit: string; month: string } | { kind: 'annual'; unit: string; year: number },
+    outFile: string,
+  ) => {
+    const format = outFile.toLowerCase().endsWith('.pdf') ? 'pdf' : outFile.toLowerCase().endsWith('.xlsx') ? 'xlsx' : undefined;
+    if (format === undefined) throw new CliFailure('--out: the file must end in .xlsx or .pdf', 2);
+    if (!divisionCodeSchema.safeParse(req.unit).success) throw new CliFailure('--unit: an administrative division code such as 411621', 2);
+    await withDatabase(config(), async (db) => {
+      const bytes = await withProgressBar((progress) => writeReportFile(db, { ...req, format } satisfies ReportFileRequest, progress));
+      writeFileSync(outFile, bytes);
+      out(`wrote ${outFile} (${bytes.length} bytes)`);
+    });
+  };
+  report
+    .command('monthly')
+    .description('the monthly 通报: counts and rates of a unit and its subtree, per child unit')
+    .requiredOption('--unit <code>', 'the unit, e.g. 411622')
+    .requiredOption('--month <yyyy-mm>', 'the month (Beijing dates), e.g. 2026-11')
+    .requiredOption('--out <file>', 'where to write: report.xlsx or report.pdf')
+    .action(async (opts: { unit: string; month: string; out: string }) => {
+      if (!/^\d{4}-\d{2}$/.test(opts.month)) throw new CliFailure('--month: such as 2026-11', 2);
+      await reportFile({ kind: 'monthly', unit: opts.unit, month: opts.month }, opts.out);
+    });
+  report
+    .command('annual')
+    .description('the annual report (Art 41): statistics, fields, most complained-of units, dispatch and supervision, suggestions, months')
+    .requiredOption('--unit <code>', 'the unit, e.g. 411622')
+    .requiredOption('--year <yyyy>', 'the calendar year (Beijing dates), e.g. 2026')
+    .requiredOption('--out <file>', 'where to write: report.xlsx or report.pdf')
+    .action(async (opts: { unit: string; year: string; out: string }) => {
+      if (!/^\d{4}$/.test(opts.year)) throw new CliFailure('--year: such as 2026', 2);
+      await reportFile({ kind: 'annual', unit: opts.unit, year: Number(opts.year) }, opts.out);
     });
 
   program

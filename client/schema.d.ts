@@ -309,6 +309,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Counts and rates (统计) of a unit and its subtree over a period, and per child unit, ranked
+         * @description For supervisors, leaders and auditors. Matters registered in the period (Beijing dates, both included) by registering unit; the six rates as `{num, den, pct}` (pct to one decimal, null when den is 0). `format=csv` (UTF-8 with BOM, Chinese headers) or `xlsx`.
+         */
+        get: operations["getStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stats/zero-units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every township and village under a unit with its matters in the period: 零访 (none) and 四无 townships
+         * @description Zeros included. 四无: none of the policy's criteria flags (by default skip-level, group, repeat, major/urgent) in the period.
+         */
+        get: operations["getZeroVisitUnits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/weekly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The weekly risk review (研判): new, repeat, group, skip-level, major, overdue and at-risk matters per unit, with the cases */
+        get: operations["getWeeklyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/annual": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The annual report (Art 41): statistics, fields, most complained-of units, transfer/assign/supervision counts, suggestions */
+        get: operations["getAnnualReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/units": {
         parameters: {
             query?: never;
@@ -3400,6 +3474,775 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SupervisionBoard"];
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    getStatistics: {
+        parameters: {
+            query: {
+                unit?: string;
+                from: string;
+                to: string;
+                sort?: "matters" | "people" | "timelyAcceptance" | "onTimeHandling" | "participation" | "satisfaction" | "resolution" | "repeat" | "code";
+                order?: "asc" | "desc";
+                format?: "json" | "csv" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the statistics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        unit: {
+                            code: string;
+                            name: string;
+                        };
+                        period: {
+                            from: string;
+                            to: string;
+                        };
+                        counts: {
+                            matters: number;
+                            people: number;
+                            byChannel: {
+                                [key: string]: number;
+                            };
+                            byClass: {
+                                [key: string]: number;
+                            };
+                            flags: {
+                                group: {
+                                    matters: number;
+                                    people: number;
+                                };
+                                skipLevel: {
+                                    matters: number;
+                                    people: number;
+                                };
+                                majorUrgent: {
+                                    matters: number;
+                                    people: number;
+                                };
+                                lawRelated: {
+                                    matters: number;
+                                    people: number;
+                                };
+                                repeat: {
+                                    matters: number;
+                                    people: number;
+                                };
+                                first: {
+                                    matters: number;
+                                    people: number;
+                                };
+                            };
+                            byClosure: {
+                                [key: string]: number;
+                            };
+                            ratings: {
+                                body: {
+                                    [key: string]: number;
+                                };
+                                bureau: {
+                                    [key: string]: number;
+                                };
+                            };
+                            answered: number;
+                            delivered: number;
+                            transferred: number;
+                            assigned: number;
+                            supervised: number;
+                            suggestions: {
+                                total: number;
+                                adopted: number;
+                            };
+                        };
+                        rates: {
+                            timelyAcceptance: {
+                                num: number;
+                                den: number;
+                                pct: number | null;
+                            };
+                            onTimeHandling: {
+                                num: number;
+                                den: number;
+                                pct: number | null;
+                            };
+                            participation: {
+                                num: number;
+                                den: number;
+                                pct: number | null;
+                            };
+                            satisfaction: {
+                                num: number;
+                                den: number;
+                                pct: number | null;
+                            };
+                            resolution: {
+                                num: number;
+                                den: number;
+                                pct: number | null;
+                            };
+                            repeat: {
+                                num: number;
+                                den: number;
+                                pct: number | null;
+                            };
+                        };
+                        readonly byCategory: {
+                            category: string;
+                            matters: number;
+                        }[];
+                        readonly bodies: {
+                            code: string;
+                            name: string;
+                            matters: number;
+                        }[];
+                        readonly units: {
+                            code: string;
+                            name: string;
+                            counts: {
+                                matters: number;
+                                people: number;
+                                byChannel: {
+                                    [key: string]: number;
+                                };
+                                byClass: {
+                                    [key: string]: number;
+                                };
+                                flags: {
+                                    group: {
+                                        matters: number;
+                                        people: number;
+                                    };
+                                    skipLevel: {
+                                        matters: number;
+                                        people: number;
+                                    };
+                                    majorUrgent: {
+                                        matters: number;
+                                        people: number;
+                                    };
+                                    lawRelated: {
+                                        matters: number;
+                                        people: number;
+                                    };
+                                    repeat: {
+                                        matters: number;
+                                        people: number;
+                                    };
+                                    first: {
+                                        matters: number;
+                                        people: number;
+                                    };
+                                };
+                                byClosure: {
+                                    [key: string]: number;
+                                };
+                                ratings: {
+                                    body: {
+                                        [key: string]: number;
+                                    };
+                                    bureau: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                answered: number;
+                                delivered: number;
+                                transferred: number;
+                                assigned: number;
+                                supervised: number;
+                                suggestions: {
+                                    total: number;
+                                    adopted: number;
+                                };
+                            };
+                            rates: {
+                                timelyAcceptance: {
+                                    num: number;
+                                    den: number;
+                                    pct: number | null;
+                                };
+                                onTimeHandling: {
+                                    num: number;
+                                    den: number;
+                                    pct: number | null;
+                                };
+                                participation: {
+                                    num: number;
+                                    den: number;
+                                    pct: number | null;
+                                };
+                                satisfaction: {
+                                    num: number;
+                                    den: number;
+                                    pct: number | null;
+                                };
+                                resolution: {
+                                    num: number;
+                                    den: number;
+                                    pct: number | null;
+                                };
+                                repeat: {
+                                    num: number;
+                                    den: number;
+                                    pct: number | null;
+                                };
+                            };
+                        }[];
+                    };
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    getZeroVisitUnits: {
+        parameters: {
+            query: {
+                unit?: string;
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the townships and villages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        unit: {
+                            code: string;
+                            name: string;
+                        };
+                        period: {
+                            from: string;
+                            to: string;
+                        };
+                        readonly criteria: ("group" | "skipLevel" | "majorUrgent" | "lawRelated" | "repeat" | "first")[];
+                        readonly units: {
+                            code: string;
+                            name: string;
+                            level: string;
+                            matters: number;
+                            zeroVisit: boolean;
+                            fourNone: boolean | null;
+                            flagged: {
+                                [key: string]: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    getWeeklyReport: {
+        parameters: {
+            query: {
+                unit?: string;
+                week: string;
+                format?: "json" | "pdf";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the weekly review */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        unit: {
+                            code: string;
+                            name: string;
+                        };
+                        week: string;
+                        period: {
+                            from: string;
+                            to: string;
+                        };
+                        totals: {
+                            new: number;
+                            repeat: number;
+                            group: number;
+                            skipLevel: number;
+                            majorUrgent: number;
+                            overdue: number;
+                            atRisk: number;
+                            groupPeople: number;
+                        };
+                        readonly units: {
+                            code: string;
+                            name: string;
+                            counts: {
+                                new: number;
+                                repeat: number;
+                                group: number;
+                                skipLevel: number;
+                                majorUrgent: number;
+                                overdue: number;
+                                atRisk: number;
+                                groupPeople: number;
+                            };
+                        }[];
+                        readonly cases: {
+                            id: string;
+                            unit: {
+                                code: string;
+                                name: string;
+                            };
+                            category: string;
+                            registeredAt: string;
+                            readonly marks: ("new" | "repeat" | "group" | "skipLevel" | "majorUrgent" | "overdue" | "atRisk")[];
+                        }[];
+                    };
+                    "application/pdf": string;
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    getAnnualReport: {
+        parameters: {
+            query: {
+                unit?: string;
+                year: number;
+                format?: "json" | "pdf";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the annual report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        unit: {
+                            code: string;
+                            name: string;
+                        };
+                        year: number;
+                        statistics: {
+                            unit: {
+                                code: string;
+                                name: string;
+                            };
+                            period: {
+                                from: string;
+                                to: string;
+                            };
+                            counts: {
+                                matters: number;
+                                people: number;
+                                byChannel: {
+                                    [key: string]: number;
+                                };
+                                byClass: {
+                                    [key: string]: number;
+                                };
+                                flags: {
+                                    group: {
+                                        matters: number;
+                                        people: number;
+                                    };
+                                    skipLevel: {
+                                        matters: number;
+                                        people: number;
+                                    };
+                                    majorUrgent: {
+                                        matters: number;
+                                        people: number;
+                                    };
+                                    lawRelated: {
+                                        matters: number;
+                                        people: number;
+                                    };
+                                    repeat: {
+                                        matters: number;
+                                        people: number;
+                                    };
+                                    first: {
+                                        matters: number;
+                                        people: number;
+                                    };
+                                };
+                                byClosure: {
+                                    [key: string]: number;
+                                };
+                                ratings: {
+                                    body: {
+                                        [key: string]: number;
+                                    };
+                                    bureau: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                answered: number;
+                                delivered: number;
+                                transferred: number;
+                                assigned: number;
+                                supervised: number;
+                                suggestions: {
+                                    total: number;
+                                    adopted: number;
+                                };
+                            };
+                            rates: {
+                                timelyAcceptance: {
+                                    num: number;
+                                    den: number;
+                                    pct: number | null;
+                                };
+                                onTimeHandling: {
+                                    num: number;
+                                    den: number;
+                                    pct: number | null;
+                                };
+                                participation: {
+                                    num: number;
+                                    den: number;
+                                    pct: number | null;
+                                };
+                                satisfaction: {
+                                    num: number;
+                                    den: number;
+                                    pct: number | null;
+                                };
+                                resolution: {
+                                    num: number;
+                                    den: number;
+                                    pct: number | null;
+                                };
+                                repeat: {
+                                    num: number;
+                                    den: number;
+                                    pct: number | null;
+                                };
+                            };
+                            readonly byCategory: {
+                                category: string;
+                                matters: number;
+                            }[];
+                            readonly bodies: {
+                                code: string;
+                                name: string;
+                                matters: number;
+                            }[];
+                            readonly units: {
+                                code: string;
+                                name: string;
+                                counts: {
+                                    matters: number;
+                                    people: number;
+                                    byChannel: {
+                                        [key: string]: number;
+                                    };
+                                    byClass: {
+                                        [key: string]: number;
+                                    };
+                                    flags: {
+                                        group: {
+                                            matters: number;
+                                            people: number;
+                                        };
+                                        skipLevel: {
+                                            matters: number;
+                                            people: number;
+                                        };
+                                        majorUrgent: {
+                                            matters: number;
+                                            people: number;
+                                        };
+                                        lawRelated: {
+                                            matters: number;
+                                            people: number;
+                                        };
+                                        repeat: {
+                                            matters: number;
+                                            people: number;
+                                        };
+                                        first: {
+                                            matters: number;
+                                            people: number;
+                                        };
+                                    };
+                                    byClosure: {
+                                        [key: string]: number;
+                                    };
+                                    ratings: {
+                                        body: {
+                                            [key: string]: number;
+                                        };
+                                        bureau: {
+                                            [key: string]: number;
+                                        };
+                                    };
+                                    answered: number;
+                                    delivered: number;
+                                    transferred: number;
+                                    assigned: number;
+                                    supervised: number;
+                                    suggestions: {
+                                        total: number;
+                                        adopted: number;
+                                    };
+                                };
+                                rates: {
+                                    timelyAcceptance: {
+                                        num: number;
+                                        den: number;
+                                        pct: number | null;
+                                    };
+                                    onTimeHandling: {
+                                        num: number;
+                                        den: number;
+                                        pct: number | null;
+                                    };
+                                    participation: {
+                                        num: number;
+                                        den: number;
+                                        pct: number | null;
+                                    };
+                                    satisfaction: {
+                                        num: number;
+                                        den: number;
+                                        pct: number | null;
+                                    };
+                                    resolution: {
+                                        num: number;
+                                        den: number;
+                                        pct: number | null;
+                                    };
+                                    repeat: {
+                                        num: number;
+                                        den: number;
+                                        pct: number | null;
+                                    };
+                                };
+                            }[];
+                        };
+                        readonly fields: {
+                            category: string;
+                            matters: number;
+                        }[];
+                        readonly complainedOf: {
+                            code: string;
+                            name: string;
+                            matters: number;
+                        }[];
+                        dispatch: {
+                            transferred: number;
+                            assigned: number;
+                            supervised: number;
+                        };
+                        suggestions: {
+                            total: number;
+                            adopted: number;
+                        };
+                    };
+                    "application/pdf": string;
                 };
             };
             /** @description VALIDATION */

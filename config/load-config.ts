@@ -160,7 +160,11 @@ function loadPolicy(path: string | undefined, problems: string[]): Policy {
     return DEFAULT_POLICY;
   }
   problems.push(...policyProblems(parsed.data).map((p) => `PETITION_POLICY ${path}: ${p}`));
-  return mergePolicy(parsed.data.clocks, parsed.data.machineVersion);
+  const merged = mergePolicy(parsed.data.clocks, parsed.data.machineVersion);
+  const statistics = parsed.data.statistics;
+  return statistics === undefined
+    ? merged
+    : Object.freeze({ ...merged, statistics: Object.freeze({ fourNone: Object.freeze([...statistics.fourNone]) }) });
 }
 
 /**

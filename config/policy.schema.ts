@@ -45,11 +45,25 @@ export interface ClockPolicy extends Omit<ClockPolicyEntry, 'pausableFor' | 'rem
   readonly pausableFor: readonly PauseReason[];
 }
 
+/**
+ * The flags the statistics count (Arts 20, 22 ¶2, 25, 28; 重复信访 and 初信初访
+ * from the person's file), in the order reports show them.
+ */
+export const STATISTICS_FLAGS = ['group', 'skipLevel', 'majorUrgent', 'lawRelated', 'repeat', 'first'] as const;
+export type StatisticsFlag = (typeof STATISTICS_FLAGS)[number];
+
+/** What the statistics read from the policy: the flags a township must have none of in a period to be 四无. */
+export const statisticsPolicySchema = z.strictObject({
+  fourNone: z.array(z.enum(STATISTICS_FLAGS)).min(1).max(STATISTICS_FLAGS.length),
+});
+
 /** The policy file (`PETITION_POLICY`): any clock left out keeps its statutory default, `machineVersion` the newest. */
 export const policyFileSchema = z.strictObject({
   clocks: z.partialRecord(clockNameSchema, clockPolicySchema).default({}),
   /** The machine version new cases start under (a bureau may hold an older one for a while); existing cases keep theirs. */
   machineVersion: z.number().int().positive().optional(),
+  /** The 四无 criteria; by default no skip-level, group, repeat or major/urgent matter. */
+  statistics: statisticsPolicySchema.optional(),
 });
 export type PolicyFile = z.infer<typeof policyFileSchema>;
 
@@ -57,4 +71,6 @@ export type PolicyFile = z.infer<typeof policyFileSchema>;
 export interface Policy {
   readonly clocks: Readonly<Record<ClockName, ClockPolicy>>;
   readonly machineVersion: number;
+  /** The 四无 criteria when the file sets them; the statistics' default otherwise. */
+  readonly statistics?: { readonly fourNone: readonly StatisticsFlag[] };
 }

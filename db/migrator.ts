@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005-idempotency-actor.migration';
 import * as m0006 from './migrations/0006-unit-kinds-case-units.migration';
 import * as m0008 from './migrations/0008-verify-runs.migration';
 import * as m0009 from './migrations/0009-deadline-fire-cursor.migration';
+import * as m0011 from './migrations/0011-case-facts.migration';
 
 /**
  * Migrations are imported statically rather than read from a folder, so the
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-unit-kinds-case-units': m0006,
   '0008-verify-runs': m0008,
   '0009-deadline-fire-cursor': m0009,
+  '0011-case-facts': m0011,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

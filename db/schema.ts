@@ -135,6 +135,51 @@ export interface AuditCheckpointsTable {
   leaves: Json<[string, number, string][]>;
 }
 
+/**
+ * What the statistics count of one case, derived from its snapshot and its
+ * clock runs by `engine/statistics/case-facts.ts` and written with every
+ * transition (the same statement). Times are when each fact became true.
+ */
+export interface CaseFactsTable {
+  case_id: string;
+  machine_version: number;
+  /** The registering unit. */
+  unit: string;
+  /** The handling body (the latest one), null while a bureau holds the matter. */
+  body_unit: string | null;
+  registered_at: Timestamp;
+  channel: string;
+  class: string;
+  category: string;
+  /** 人次: a group visit's head count, else 1. */
+  head_count: number;
+  flag_group: boolean;
+  flag_skip_level: boolean;
+  flag_law_related: boolean;
+  flag_major_urgent: boolean;
+  flag_repeat: boolean;
+  flag_first: boolean;
+  /** `timely` or `late` once the intake clocks (dispatch, notice) ended; null while one runs or none ended. */
+  acceptance: string | null;
+  acceptance_at: Timestamp | null;
+  /** `on-time` (answered within the handling clock, extension included) or `overdue`. */
+  handling: string | null;
+  handling_at: Timestamp | null;
+  answered_at: Timestamp | null;
+  /** The outcome of the answer that stands (support, explain, not-support, adopted …, mediation-agreement). */
+  outcome: string | null;
+  delivered_at: Timestamp | null;
+  rating_body: string | null;
+  rating_bureau: string | null;
+  closure: string | null;
+  closed_at: Timestamp | null;
+  transferred: boolean;
+  assigned: boolean;
+  supervised: boolean;
+  /** The furthest decision stage reached: first, review (复查), reReview (复核). */
+  review_stage: string;
+}
+
 /** A whole-trail verification run in the background (`POST /audit/verify-runs`), its progress and result. */
 export interface VerifyRunsTable {
   id: string;
@@ -167,5 +212,6 @@ export interface Database {
   incidents: IncidentsTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_checkpoints: AuditCheckpointsTable;
+  case_facts: CaseFactsTable;
   verify_runs: VerifyRunsTable;
 }

@@ -1,5 +1,6 @@
 import { sql, type Selectable, type Transaction } from 'kysely';
 import type { CaseEventRecord } from './case-event.repository';
+import { caseFactsCte, type CaseFacts } from './case-facts.sql';
 import { caseRecordOf, type CaseRecord } from './case.repository';
 import { deadlineRecordOf, type DeadlineRecord, type NewDeadline } from './deadline.repository';
 import type { Database, DeadlinesTable } from './schema';
@@ -21,6 +22,8 @@ export interface TransitionWrite {
   readonly units: readonly string[];
   readonly newDeadlines: readonly NewDeadline[];
   readonly changedDeadlines: readonly DeadlineState[];
+  /** The case's statistics facts as the event leaves them (see engine/statistics/case-facts.ts). */
+  readonly facts: CaseFacts;
 }
 
 /**
@@ -141,6 +144,8 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
       returning *
     )`);
   }
+  // The facts row of each case, written by the same statement as the case row it is derived from.
+  ctes.push(caseFactsCte(writes.map((w) => w.facts)));
   const casesWrittenSql = sql.raw(written.map((t) => `(select count(*) from ${t})`).join(' + ') || '0');
   const { rows } = await (
     stored.length === 0

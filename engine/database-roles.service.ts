@@ -9,6 +9,7 @@ import { createKysely } from '../db/database';
 import { createDatabasePool } from '../db/driver/database-pool';
 import { ROLE_NAME, setUpAppRole } from '../db/database-roles';
 import { migrateToLatest } from '../db/migrator';
+import { backfillFactsAfter } from './statistics/facts-rebuild';
 import { ValidationError } from './errors';
 
 /** Inputs of {@link migrateAsOwner}. */
@@ -46,8 +47,10 @@ export async function migrateAsOwner(m: OwnerMigration): Promise<{ applied: stri
   const db = createKysely(await createDatabasePool({ databaseUrl: m.adminUrl, dataDir: '.' }));
   try {
     const result = await migrateToLatest(db as Kysely<unknown>);
+    const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    await backfillFactsAfter(db, applied);
     await setUpAppRole(db as Kysely<unknown>, app);
-    return { applied: (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName), appRole: app.role };
+    return { applied, appRole: app.role };
   } finally {
     await db.destroy();
   }

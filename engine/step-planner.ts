@@ -7,6 +7,7 @@ import { GENESIS_HASH, snapshotDigest } from './audit-hash';
 import { clockChanges } from './clock-changes';
 import { planDeadlineChanges, type DeadlineRules } from './deadline-changes';
 import type { TouchedDeadline } from './engine.types';
+import { factsOf, runsAfterStep } from './statistics/facts-of';
 import { buildTrailEntry, INTAKE_EVENT } from './trail-entry';
 
 /** One event planned on one locked case: the rows it writes and what the case becomes. */
@@ -62,11 +63,12 @@ export function planStep(
   };
   const changes = clockChanges(adapter.clocks(snapshot), adapter.clocks(next));
   const { added, changed } = planDeadlineChanges(rec.id, rows, changes, at, rules, remindersSent);
+  const facts = factsOf(rec.machineVersion, stored, runsAfterStep(rows, added, changed));
   const units = adapter.caseUnits(next).map((u) => u.unit);
   return {
     next,
     rowsBefore: rows,
-    write: { case: updated, fromVersion: rec.version, event: entry, units, newDeadlines: added, changedDeadlines: changed },
+    write: { case: updated, fromVersion: rec.version, event: entry, units, newDeadlines: added, changedDeadlines: changed, facts },
   };
 }
 
@@ -106,11 +108,12 @@ export function planIntake(
     updatedAt: at,
   };
   const { added } = planDeadlineChanges(input.id, [], clockChanges({}, adapter.clocks(snapshot)), at, rules);
+  const facts = factsOf(adapter.version, stored, runsAfterStep([], added, []));
   const units = adapter.caseUnits(snapshot).map((u) => u.unit);
   return {
     next: snapshot,
     rowsBefore: [],
-    write: { case: rec, fromVersion: null, event: entry, units, newDeadlines: added, changedDeadlines: [] },
+    write: { case: rec, fromVersion: null, event: entry, units, newDeadlines: added, changedDeadlines: [], facts },
   };
 }
 

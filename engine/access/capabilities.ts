@@ -34,6 +34,8 @@ export const CAPABILITIES = {
   'audit.replay': { roles: HUMAN_ROLES, action: 'replay a case' },
   /** Download a visible case's trail as CSV: anyone who may read the case. */
   'audit.history-csv': { roles: HUMAN_ROLES, action: 'download a trail as CSV' },
+  /** Counts, rates, 零访 / 四无 lists and the weekly and annual reports of one's units (Arts 39, 41). */
+  'statistics.read': { roles: ['supervisor', 'leader', 'auditor'], action: 'read statistics' },
   /** Read the unit tree (names, kinds, review bodies): no personal data, so every person, for any subtree. */
   'units.read': { roles: HUMAN_ROLES, action: 'read the unit tree' },
 } as const satisfies Record<string, CapabilityRule>;

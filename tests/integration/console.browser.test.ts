@@ -216,6 +216,8 @@ describe('cases', () => {
     await recordCase(xihuaSummary, XIHUA);
     for (const role of ['handler', 'supervisor'] as const) {
       const page = await signIn(role, XIHUA);
+      // A supervisor starts on the dashboard; the cases are one link away.
+      if (role === 'supervisor') await page.locator('#nav').getByRole('link', { name: /^案件/ }).click();
       await page.locator('tr', { hasText: xihuaSummary }).waitFor();
       expect(await page.locator('tr', { hasText: fugouSummary }).count()).toBe(0);
       // Not even by its address: a case outside one's units does not exist for them.
@@ -299,6 +301,8 @@ describe('supervision, incidents and audit', () => {
     const summary = `征地补偿 ${Date.now()}`;
     await recordCase(summary);
     const page = await signIn('supervisor', '411600', 'supervisor-city');
+    // A supervisor starts on the dashboard; the cases are one link away.
+    await page.locator('#nav').getByRole('link', { name: /^案件/ }).click();
     await page.getByRole('link', { name: summary }).click();
     await sendEvent(page, 'ESCALATE', { reason: '群众反映强烈，挂牌督办', dueIn: 'P10D' });
     expect(await stateOf(page, 'escalated')).toContain('督办中');

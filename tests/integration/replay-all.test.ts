@@ -17,6 +17,7 @@ import { listCaseIds } from '../support/case-ids';
 import { listDeadlines } from '../../db/deadline.repository';
 import { createAuditService, type AuditService } from '../../engine/audit.service';
 import { createCaseQueryService, type CaseQueryService } from '../../engine/case-query.service';
+import { factsDivergences } from '../../engine/statistics/facts-rebuild';
 import { PetitionError } from '../../engine/errors';
 import { createPetitionEngine, type PetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
@@ -383,6 +384,36 @@ describe('every stored case replays under the current code', () => {
       .orderBy('machine_version')
       .execute();
     expect(versions.map((v) => v.machine_version)).toEqual([1, 2]);
+  });
+
+  it('rebuilds every statistics facts row from its case trail alone, matching the table', async () => {
+    expect(
+      await tdb.db
+        .selectFrom('case_facts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ).toEqual({
+      n: String((await listCaseIds(tdb.db)).length),
+    });
+    expect(await factsDivergences(tdb.db)).toEqual([]);
+    // Not trivially equal: breaches, answers and ratings are among the facts, and a changed row is named.
+    const kinds = await tdb.pool.query<{ acceptance: string | null; handling: string | null }>(
+      'select distinct acceptance, handling from case_facts',
+    );
+    expect(kinds.rows).toEqual(
+      expect.arrayContaining([expect.objectContaining({ acceptance: 'late' }), expect.objectContaining({ handling: 'on-time' })]),
+    );
+    const late = await tdb.pool.query<{ case_id: string; acceptance_at: Date }>(
+      "select case_id, acceptance_at from case_facts where acceptance = 'late' limit 1",
+    );
+    const row = late.rows[0];
+    if (row === undefined) throw new Error('no late acceptance');
+    await tdb.pool.query("update case_facts set acceptance = 'timely' where case_id = $1", [row.case_id]);
+    try {
+      expect(await factsDivergences(tdb.db)).toEqual([{ caseId: row.case_id, field: 'acceptance', stored: 'timely', rebuilt: 'late' }]);
+    } finally {
+      await tdb.pool.query("update case_facts set acceptance = 'late' where case_id = $1", [row.case_id]);
+    }
   });
 
   it('would name a case whose stored snapshot no longer follows from its trail', async () => {

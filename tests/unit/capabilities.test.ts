@@ -16,6 +16,7 @@ const EXPECTED: Record<Capability, readonly Role[]> = {
   'audit.checkpoints.take': ['supervisor', 'auditor'],
   'audit.replay': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
   'audit.history-csv': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
+  'statistics.read': ['supervisor', 'leader', 'auditor'],
   'units.read': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
 };
 

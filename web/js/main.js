@@ -7,7 +7,7 @@
 import { h } from './dom.js';
 import { errorAlert } from './error-view.js';
 import { labelled, ROLES } from './labels.js';
-import { pagesFor } from './pages.js';
+import { homeFor, pagesFor } from './pages.js';
 import { currentSession, endSession } from './session.js';
 import { renderAudit } from './views/audit.js';
 import { renderCaseDetail } from './views/case-detail.js';
@@ -16,6 +16,8 @@ import { renderIncidents } from './views/incidents.js';
 import { renderRegister } from './views/register-petition.js';
 import { renderSignIn } from './views/sign-in.js';
 import { renderSupervision } from './views/supervision-board.js';
+import { renderDashboard } from './views/dashboard.js';
+import { renderAnnualReport, renderWeeklyReport } from './views/reports.js';
 
 const ROUTES = [
   { pattern: /^#\/sign-in$/, render: renderSignIn, title: '登录 Sign in', public: true },
@@ -25,6 +27,9 @@ const ROUTES = [
   { pattern: /^#\/supervision$/, render: renderSupervision, title: '督办看板 Supervision' },
   { pattern: /^#\/incidents$/, render: renderIncidents, title: '故障任务 Incidents' },
   { pattern: /^#\/audit$/, render: renderAudit, title: '审计 Audit' },
+  { pattern: /^#\/dashboard$/, render: renderDashboard, title: '驾驶舱 Dashboard' },
+  { pattern: /^#\/reports\/weekly$/, render: renderWeeklyReport, title: '周研判 Weekly review' },
+  { pattern: /^#\/reports\/annual$/, render: renderAnnualReport, title: '年报 Annual report' },
 ];
 
 const HOME = '#/cases';
@@ -35,7 +40,8 @@ let navigation = 0;
 
 function parseHash() {
   const [path, query = ''] = location.hash.split('?');
-  return { path: path === '' || path === '#' || path === '#/' ? HOME : path, params: new URLSearchParams(query) };
+  const home = homeFor(currentSession()?.claims.role);
+  return { path: path === '' || path === '#' || path === '#/' ? home : path, params: new URLSearchParams(query) };
 }
 
 function renderChrome(session, path) {
@@ -93,7 +99,7 @@ async function route() {
     return;
   }
   if (session !== null && path === '#/sign-in') {
-    location.replace(HOME);
+    location.replace(homeFor(session.claims.role));
     return;
   }
   renderChrome(session, path);

@@ -5,12 +5,20 @@
  * end in 403; the API still decides, and a refusal is shown as it says.
  */
 export const PAGES = [
+  { hash: '#/dashboard', label: '驾驶舱', code: 'Dashboard', roles: ['supervisor', 'leader', 'auditor'] },
   { hash: '#/cases', label: '案件', code: 'Cases', roles: null },
   { hash: '#/register', label: '登记', code: 'Register', roles: ['clerk', 'supervisor'] },
   { hash: '#/supervision', label: '督办看板', code: 'Supervision', roles: ['supervisor', 'leader', 'auditor'] },
   { hash: '#/incidents', label: '故障任务', code: 'Incidents', roles: ['supervisor', 'auditor'] },
   { hash: '#/audit', label: '审计', code: 'Audit', roles: ['auditor', 'supervisor'] },
+  { hash: '#/reports/weekly', label: '周研判', code: 'Weekly', roles: ['supervisor', 'leader', 'auditor'] },
+  { hash: '#/reports/annual', label: '年报', code: 'Annual', roles: ['supervisor', 'leader', 'auditor'] },
 ];
+
+/** The first page of a role: the dashboard for those who lead and supervise (GET /stats), the cases for the others. */
+export function homeFor(role) {
+  return ['supervisor', 'leader'].includes(role) ? '#/dashboard' : '#/cases';
+}
 
 /** The pages offered to `role`. */
 export function pagesFor(role) {

@@ -7,7 +7,8 @@
 import { api } from '../api-client.js';
 import { h, heading } from '../dom.js';
 import { submitting } from '../form-submit.js';
-import { endSession, isExpired, readClaims, startSession, takeEndReason } from '../session.js';
+import { currentSession, endSession, isExpired, readClaims, startSession, takeEndReason } from '../session.js';
+import { homeFor } from '../pages.js';
 
 export function renderSignIn(view) {
   const reason = takeEndReason();
@@ -45,7 +46,7 @@ export function renderSignIn(view) {
         endSession();
         throw err;
       }
-      location.hash = '#/cases';
+      location.hash = homeFor(currentSession()?.claims.role);
     });
   }
 

@@ -1,0 +1,83 @@
+import { sql, type RawBuilder } from 'kysely';
+
+/** The counted flags of a matter (Arts 20, 22 ¶2, 25, 28) and the person's history (重复信访, 初信初访). */
+export interface FactFlags {
+  readonly group: boolean;
+  readonly skipLevel: boolean;
+  readonly lawRelated: boolean;
+  readonly majorUrgent: boolean;
+  readonly repeat: boolean;
+  readonly first: boolean;
+}
+
+/** How the intake clocks ended: all in time, or one breached. */
+export type AcceptanceFact = 'timely' | 'late';
+/** How the handling clock ended: answered in time (extension included), or breached. */
+export type HandlingFact = 'on-time' | 'overdue';
+
+/** The facts row of one case (times as ISO strings, as events carry them). */
+export interface CaseFacts {
+  readonly caseId: string;
+  readonly machineVersion: number;
+  readonly unit: string;
+  readonly bodyUnit: string | null;
+  readonly registeredAt: string;
+  readonly channel: string;
+  readonly class: string;
+  readonly category: string;
+  readonly headCount: number;
+  readonly flags: FactFlags;
+  readonly acceptance: AcceptanceFact | null;
+  readonly acceptanceAt: string | null;
+  readonly handling: HandlingFact | null;
+  readonly handlingAt: string | null;
+  readonly answeredAt: string | null;
+  readonly outcome: string | null;
+  readonly deliveredAt: string | null;
+  readonly ratingBody: string | null;
+  readonly ratingBureau: string | null;
+  readonly closure: string | null;
+  readonly closedAt: string | null;
+  readonly transferred: boolean;
+  readonly assigned: boolean;
+  readonly supervised: boolean;
+  readonly reviewStage: 'first' | 'review' | 'reReview';
+}
+
+/**
+ * The `case_facts` part of a transition's one statement: upserts the facts
+ * of every case in the batch (each row is the whole truth as of the step, so
+ * a later step simply replaces it). Kept beside, not inside, the other parts
+ * of `writeTransitions`.
+ */
+export function caseFactsCte(facts: readonly CaseFacts[]): RawBuilder<unknown> {
+  const col = <T>(pick: (f: CaseFacts) => T) => facts.map(pick);
+  return sql`
+    cf as (
+      insert into case_facts (case_id, machine_version, unit, body_unit, registered_at, channel, class, category, head_count,
+        flag_group, flag_skip_level, flag_law_related, flag_major_urgent, flag_repeat, flag_first,
+        acceptance, acceptance_at, handling, handling_at, answered_at, outcome, delivered_at,
+        rating_body, rating_bureau, closure, closed_at, transferred, assigned, supervised, review_stage)
+      select * from unnest(
+        ${col((f) => f.caseId)}::uuid[], ${col((f) => f.machineVersion)}::int[], ${col((f) => f.unit)}::text[], ${col((f) => f.bodyUnit)}::text[],
+        ${col((f) => f.registeredAt)}::timestamptz[], ${col((f) => f.channel)}::text[], ${col((f) => f.class)}::text[], ${col((f) => f.category)}::text[],
+        ${col((f) => f.headCount)}::int[], ${col((f) => f.flags.group)}::boolean[], ${col((f) => f.flags.skipLevel)}::boolean[],
+        ${col((f) => f.flags.lawRelated)}::boolean[], ${col((f) => f.flags.majorUrgent)}::boolean[], ${col((f) => f.flags.repeat)}::boolean[],
+        ${col((f) => f.flags.first)}::boolean[], ${col((f) => f.acceptance)}::text[], ${col((f) => f.acceptanceAt)}::timestamptz[],
+        ${col((f) => f.handling)}::text[], ${col((f) => f.handlingAt)}::timestamptz[], ${col((f) => f.answeredAt)}::timestamptz[],
+        ${col((f) => f.outcome)}::text[], ${col((f) => f.deliveredAt)}::timestamptz[], ${col((f) => f.ratingBody)}::text[],
+        ${col((f) => f.ratingBureau)}::text[], ${col((f) => f.closure)}::text[], ${col((f) => f.closedAt)}::timestamptz[],
+        ${col((f) => f.transferred)}::boolean[], ${col((f) => f.assigned)}::boolean[], ${col((f) => f.supervised)}::boolean[],
+        ${col((f) => f.reviewStage)}::text[])
+      on conflict (case_id) do update set (machine_version, unit, body_unit, registered_at, channel, class, category, head_count,
+        flag_group, flag_skip_level, flag_law_related, flag_major_urgent, flag_repeat, flag_first,
+        acceptance, acceptance_at, handling, handling_at, answered_at, outcome, delivered_at,
+        rating_body, rating_bureau, closure, closed_at, transferred, assigned, supervised, review_stage) =
+        (excluded.machine_version, excluded.unit, excluded.body_unit, excluded.registered_at, excluded.channel, excluded.class,
+        excluded.category, excluded.head_count, excluded.flag_group, excluded.flag_skip_level, excluded.flag_law_related,
+        excluded.flag_major_urgent, excluded.flag_repeat, excluded.flag_first, excluded.acceptance, excluded.acceptance_at,
+        excluded.handling, excluded.handling_at, excluded.answered_at, excluded.outcome, excluded.delivered_at,
+        excluded.rating_body, excluded.rating_bureau, excluded.closure, excluded.closed_at, excluded.transferred,
+        excluded.assigned, excluded.supervised, excluded.review_stage)
+    )`;
+}
