@@ -26,6 +26,9 @@ import { registerAuditCheckpointRoutes } from './audit-checkpoint.routes';
 import { registerOpsRoutes } from './ops.routes';
 import { registerSupervisionRoutes } from './supervision.routes';
 import { registerPetitionRoutes } from './petition.routes';
+import { registerPeopleRoutes } from './people.routes';
+import { createPeopleQueryService } from '../engine/people/people-query.service';
+import { createAccessLogService } from '../engine/people/access-log';
 
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
 export interface ServerDeps {
@@ -42,6 +45,8 @@ export interface ServerDeps {
   readonly incidents?: IncidentRetrier;
   /** Token lifetime and rate limits (the configuration's `api`); the defaults unless given. */
   readonly limits?: ApiLimits;
+  /** The person index key (`resolvePeopleIndexKey`); without it the people routes are not served. */
+  readonly peopleIndexKey?: Buffer;
 }
 
 declare module 'fastify' {
@@ -159,5 +164,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerAuditCheckpointRoutes(app, { checkpoints: deps.checkpoints });
   registerIncidentRoutes(app, { incidents: createIncidentService(deps.db), retrier: deps.incidents });
   registerSupervisionRoutes(app, { supervision: createSupervisionService({ db: deps.db, queries, now: deps.now ?? (() => new Date()) }) });
+  if (deps.peopleIndexKey !== undefined) {
+    registerPeopleRoutes(app, { people: createPeopleQueryService(deps.db, deps.peopleIndexKey, deps.now), accessLog: createAccessLogService(deps.db) });
+  }
   return app;
 }

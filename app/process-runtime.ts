@@ -12,6 +12,7 @@
  * No late-bound hook is left unset in between.
  */
 import type { Kysely } from 'kysely';
+import { resolvePeopleIndexKey } from '../config/people-index-key';
 import type { Logger } from 'pino';
 import { durationMillis } from '../machines/iso-duration';
 import type { Config } from '../config/load-config';
@@ -52,6 +53,7 @@ function createEngineFor(config: Config, db: Kysely<Database>, runtime: WorkerRu
     db,
     policy: config.policy,
     calendar: createChinaCalendar(config.calendarOverrides),
+    peopleIndexKey: resolvePeopleIndexKey(config),
     onCommitted: (change) => runtime.onCommitted(change),
     ...(now !== undefined && { now }),
   });

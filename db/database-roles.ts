@@ -23,17 +23,43 @@ const READ = [
   'incidents',
   'idempotency_keys',
   'audit_checkpoints',
+  'persons',
+  'person_phones',
+  'case_persons',
+  'case_summaries',
+  'case_number_counters',
+  'access_log',
   'petitionflow_migrations',
   'petitionflow_migrations_lock',
 ];
 /** Tables the application appends to; the trail and the checkpoints only ever this. */
-const INSERT = ['units', 'cases', 'case_events', 'deadlines', 'refused_attempts', 'incidents', 'idempotency_keys', 'audit_checkpoints'];
+const INSERT = [
+  'units',
+  'cases',
+  'case_events',
+  'deadlines',
+  'refused_attempts',
+  'incidents',
+  'idempotency_keys',
+  'audit_checkpoints',
+  'persons',
+  'person_phones',
+  'case_persons',
+  'case_summaries',
+  'case_number_counters',
+  'access_log',
+];
 /** Column-level UPDATE rights: exactly the columns the application's statements set. */
 const UPDATE: Record<string, readonly string[]> = {
   units: ['name', 'level', 'parent_code'],
   cases: ['state', 'assignee_unit', 'listed', 'version', 'snapshot', 'last_hash', 'updated_at'],
   deadlines: ['status', 'due_at', 'reminders', 'reminders_sent', 'paused_at', 'extended_by', 'next_fire_at', 'updated_at'],
   incidents: ['status', 'updated_at'],
+  // A person's latest contact details; a clerk's confirmation of a weak match moves the case's link.
+  persons: ['id_number', 'phone', 'address', 'address_key', 'updated_at'],
+  case_persons: ['person_id', 'confirmed_by', 'confirmed_at'],
+  // The per-unit-and-year counter behind readable case numbers.
+  case_number_counters: ['last'],
 };
 /** Expired idempotency keys are forgotten; nothing else is ever deleted. */
 const DELETE = ['idempotency_keys'];

@@ -9,7 +9,8 @@ import type { Actor } from '../machines/petition.roles';
 import { toPetitionView, type PetitionView } from './case-view';
 import { NotFoundError, ValidationError } from './errors';
 import { INTAKE_EVENT } from './trail-entry';
-import { intakeFor } from './access';
+import { intakeFor, isAccusedViewer } from './access';
+import { logUnmaskedReads } from './people/access-log';
 import type { Intake } from '../machines/petition.schemas';
 
 /** One entry of a case's history as callers see it (CONTRACT.md). */
@@ -85,9 +86,13 @@ export function createCaseQueryService(db: Kysely<Database>, now: () => Date = (
   return {
     async get(caseId, viewer) {
       const rec = await load(caseId, viewer);
+      const at = now();
       const [dl, incidents] = await Promise.all([listDeadlines(db, caseId), listIncidents(db, { caseId, limit: 50 })]);
+      const view = toPetitionView(rec, dl, viewer, at);
+      // The one single-case read that shows identifiers in full (to clerks): logged for auditors; an accused unit's withheld view shows none.
+      if (!isAccusedViewer(view.matter, viewer)) await logUnmaskedReads(db, viewer, [{ caseId }], 'petitions.get', at);
       return {
-        ...toPetitionView(rec, dl, viewer, now()),
+        ...view,
         incidents: incidents.map((i) => ({ id: i.id, clock: i.clock, error: i.error, createdAt: i.createdAt.toISOString() })),
       };
     },

@@ -21,6 +21,8 @@ export interface DeadlineView {
 /** The petition view of CONTRACT.md. */
 export interface PetitionView {
   readonly id: string;
+  /** The readable number (`扶信〔2026〕123号`); null for cases recorded before numbering. */
+  readonly number: string | null;
   readonly state: string;
   readonly version: number;
   readonly machineVersion: number;
@@ -46,6 +48,8 @@ export interface PetitionView {
   /** Open incidents of this case's background jobs (only on single-case reads). */
   readonly incidents?: readonly { readonly id: string; readonly clock: string | null; readonly error: string; readonly createdAt: string }[];
   readonly allowedEvents: readonly CommandType[];
+  /** Only in the intake answer: the system's proposal (初信初访, 重复信访), as recorded in the intake entry. */
+  readonly flags?: { readonly first: boolean; readonly repeat: boolean };
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -77,6 +81,7 @@ export function toPetitionView(
   const intake = intakeFor(c.intake, viewer);
   return {
     id: rec.id,
+    number: rec.number,
     state: stateName(snapshot),
     version: rec.version,
     machineVersion: rec.machineVersion,

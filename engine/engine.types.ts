@@ -15,6 +15,11 @@ export interface EngineDeps {
   readonly onCommitted?: (change: CommittedChange) => void | Promise<void>;
   /** The machine version new cases start under (default: the newest); existing cases keep theirs. */
   readonly machineVersion?: number;
+  /**
+   * The HMAC key of the person index (`resolvePeopleIndexKey`). Without it new
+   * cases are numbered but linked to no person (engines of machine-only tests).
+   */
+  readonly peopleIndexKey?: Buffer;
 }
 
 /** One deadline row a command wrote, and the row as it was before (null if new), to retire its old timer. */

@@ -8,7 +8,7 @@ import { GENESIS_HASH } from './audit-hash';
 import { clockChanges } from './clock-changes';
 import { planDeadlineChanges, type DeadlineRules } from './deadline-changes';
 import type { TouchedDeadline } from './engine.types';
-import { buildTrailEntry, INTAKE_EVENT } from './trail-entry';
+import { buildTrailEntry, INTAKE_EVENT, REGISTRATION_FIELD } from './trail-entry';
 
 /** One event planned on one locked case: the rows it writes and what the case becomes. */
 export interface PlannedStep {
@@ -51,14 +51,32 @@ export function planStep(
   return { next, rowsBefore: rows, write: { case: updated, fromVersion: rec.version, event: entry, newDeadlines: added, changedDeadlines: changed } };
 }
 
+/**
+ * What the registration adds to a new case besides the machine's start: its
+ * readable number, and what the system proposed (person links, repeat and
+ * first-petition flags), recorded in the intake trail entry under
+ * {@link REGISTRATION_FIELD} so the proposal is part of the hashed trail.
+ */
+export interface IntakeRegistration {
+  readonly number: string;
+  readonly recorded: Record<string, unknown>;
+}
+
 /** A new case planned from its intake (Art 19): its first snapshot, its first trail entry, its case row and first deadline. */
-export function planIntake(rules: DeadlineRules, machineVersion: number, input: PetitionInput, actor: Actor, at: Date): PlannedStep {
+export function planIntake(
+  rules: DeadlineRules,
+  machineVersion: number,
+  input: PetitionInput,
+  actor: Actor,
+  at: Date,
+  registration?: IntakeRegistration,
+): PlannedStep {
   const snapshot = startCase(machineVersion, input);
   const entry = buildTrailEntry({
     caseId: input.id,
     seq: 1,
     type: INTAKE_EVENT,
-    fields: input.intake,
+    fields: registration === undefined ? input.intake : { ...input.intake, [REGISTRATION_FIELD]: registration.recorded },
     actor,
     at: input.at,
     machineVersion,
@@ -75,6 +93,7 @@ export function planIntake(rules: DeadlineRules, machineVersion: number, input: 
     machineVersion,
     snapshot: toStored(snapshot),
     lastHash: entry.hash,
+    number: registration?.number ?? null,
     createdAt: at,
     updatedAt: at,
   };

@@ -8,7 +8,7 @@ import type { PetitionContext, PetitionEvent } from '../machines/petition.machin
 import { isKnownVersion, startCase, stateName, step, toStored, type PetitionSnapshot } from '../machines/petition.registry';
 import type { Intake } from '../machines/petition.schemas';
 import { canonical, GENESIS_HASH, hashEvent } from './audit-hash';
-import { INTAKE_EVENT } from './trail-entry';
+import { INTAKE_EVENT, intakeFieldsOf } from './trail-entry';
 
 /** One step of a replay: the event and the state it led to. */
 export interface ReplayStep {
@@ -33,7 +33,7 @@ export function foldTrail(events: readonly CaseEventRecord[], until?: Date): { s
     if (until !== undefined && new Date(e.at) > until) break;
     let accepted = true;
     if (e.seq === 1 && e.type === INTAKE_EVENT) {
-      snapshot = startCase(e.machineVersion, { id: e.caseId, intake: e.fields as unknown as Intake, at: e.at });
+      snapshot = startCase(e.machineVersion, { id: e.caseId, intake: intakeFieldsOf(e.fields) as unknown as Intake, at: e.at });
     } else if (snapshot !== undefined) {
       const event = { type: e.type, ...e.fields, actor: e.actor, at: e.at } as unknown as PetitionEvent;
       accepted = snapshot.can(event);

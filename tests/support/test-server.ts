@@ -15,6 +15,9 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const TEST_SECRET = 'test-secret-with-at-least-32-characters!';
 
+/** The person index key of test servers (in production: `PEOPLE_INDEX_KEY` or the one generated under DATA_DIR). */
+export const TEST_PEOPLE_INDEX_KEY = Buffer.from('test-people-index-key-of-32-characters!!');
+
 /** An API server over a private database, driven through `inject` (no sockets). */
 export interface TestServer {
   readonly app: FastifyInstance;
@@ -70,6 +73,7 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     db: tdb.db,
     policy,
     calendar: createChinaCalendar(),
+    peopleIndexKey: TEST_PEOPLE_INDEX_KEY,
     ...(now && { now }),
     ...(onCommitted && { onCommitted }),
   });
@@ -82,6 +86,7 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     checkpoints: createAuditCheckpointService({ db: tdb.db, audit, signingKey: () => signingKey, ...(now && { now }) }),
     db: tdb.db,
     authSecret: TEST_SECRET,
+    peopleIndexKey: TEST_PEOPLE_INDEX_KEY,
     logger: false,
     readiness: async () => ({ database: true }),
     limits,

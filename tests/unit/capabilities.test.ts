@@ -14,6 +14,9 @@ const EXPECTED: Record<Capability, readonly Role[]> = {
   'audit.verify': ['supervisor', 'auditor'],
   'audit.replay': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
   'audit.history-csv': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
+  'people.search': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
+  'people.link': ['clerk'],
+  'audit.access-log': ['auditor'],
 };
 
 const PAIRS = CAPABILITY_NAMES.flatMap((capability) => ROLES.map((role) => [capability, role] as const));
