@@ -212,7 +212,9 @@ export async function findPersons(db: Executor, lookup: PersonLookup, scopeUnit:
         .selectFrom('case_persons as cp')
         .innerJoin('cases', 'cases.id', 'cp.case_id')
         .select('cp.person_id')
-        .where((w) => (number !== undefined ? w('cases.number', '=', number) : w('cases.id', '=', caseId ?? ''))),
+        .where((w) => (number !== undefined ? w('cases.number', '=', number) : w('cases.id', '=', caseId ?? '')))
+        // The case itself must be the caller's: a number from another county finds nobody.
+        .where(caseInUnitScope(scopeUnit)),
     );
   }
   return q
