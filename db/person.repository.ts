@@ -3,7 +3,7 @@
  * request summaries. Identifiers arrive here already digested; nothing in
  * this file sees a plain ID number or phone except to store it for display.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { caseInUnitScope } from './case-scope.sql';
 import type { Database } from './schema';
 
@@ -176,6 +176,14 @@ export async function personsOfCase(db: Executor, caseId: string): Promise<{ per
   return db.selectFrom('case_persons').select(['person_id as personId', 'role']).where('case_id', '=', caseId).execute();
 }
 
+/**
+ * A person (aliased `p`) is visible from `scopeUnit` when one of their cases
+ * is: the one scope predicate, applied to their cases.
+ */
+function personHasCaseIn(scopeUnit: string): Expression<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from case_persons cp join cases on cases.id = cp.case_id where cp.person_id = p.id and ${caseInUnitScope(scopeUnit)})`;
+}
+
 /** What a people search looks for: a digested identifier, name grams, or a case (by number or id). */
 export type PersonLookup =
   | { readonly by: 'idHash'; readonly hash: Buffer }
@@ -218,15 +226,7 @@ export async function findPersons(db: Executor, lookup: PersonLookup, scopeUnit:
     );
   }
   return q
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('case_persons as cp')
-          .innerJoin('cases', 'cases.id', 'cp.case_id')
-          .select(sql.lit(1).as('one'))
-          .whereRef('cp.person_id', '=', 'p.id')
-          .where(caseInUnitScope(scopeUnit)),
-      ),
-    )
+    .where(personHasCaseIn(scopeUnit))
     .orderBy('p.name_key')
     .orderBy('p.id')
     .limit(limit)
@@ -243,15 +243,7 @@ export async function weakMatches(db: Executor, personId: string, scopeUnit: str
     .where('p.name_key', '=', me.name_key)
     .where('p.address_key', '=', me.address_key)
     .where('p.id', '<>', personId)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('case_persons as cp')
-          .innerJoin('cases', 'cases.id', 'cp.case_id')
-          .select(sql.lit(1).as('one'))
-          .whereRef('cp.person_id', '=', 'p.id')
-          .where(caseInUnitScope(scopeUnit)),
-      ),
-    )
+    .where(personHasCaseIn(scopeUnit))
     .orderBy('p.created_at')
     .limit(limit)
     .execute();
@@ -263,15 +255,7 @@ export async function findPersonInScope(db: Executor, personId: string, scopeUni
     .selectFrom('persons as p')
     .select(['p.id', 'p.name', 'p.id_number as idNumber', 'p.phone', 'p.address'])
     .where('p.id', '=', personId)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('case_persons as cp')
-          .innerJoin('cases', 'cases.id', 'cp.case_id')
-          .select(sql.lit(1).as('one'))
-          .whereRef('cp.person_id', '=', 'p.id')
-          .where(caseInUnitScope(scopeUnit)),
-      ),
-    )
+    .where(personHasCaseIn(scopeUnit))
     .execute();
   return rows[0];
 }
