@@ -94,12 +94,12 @@ async function loadPeople(db: Kysely<Database>, people: number): Promise<void> {
     insert into persons (id, id_hash, id_number, phone, name, name_key, address, address_key, name_grams, created_at, updated_at)
     select md5('p' || i)::uuid, hmac('id:' || idn, ${KEY}, 'sha256'), idn, ph, nm, nm, addr, addr, bench_grams(nm, true), now(), now()
     from (
-      select i, bench_resident_id('4116' || lpad((i % 100)::text, 2, '0') || (19500101 + (i % 50) * 10000 + (i % 12) * 100 + (i % 28))::text || lpad((i % 1000)::text, 3, '0')) idn,
+      -- Unique per person: the birth date and sequence number together spell i.
+      select i, bench_resident_id('41' || lpad((i / 7 % 90 + 10)::text, 2, '0') || '21' || to_char(date '1950-01-01' + (i / 1000), 'YYYYMMDD') || lpad((i % 1000)::text, 3, '0')) idn,
              '13' || lpad(i::text, 9, '0') ph,
              bench_pick(${SURNAMES}, i) || bench_pick(${GIVEN}, i / 97) || case when i % 3 = 0 then '' else bench_pick(${GIVEN}, i / 7) end nm,
              bench_pick(${PLACES}, i / 13) || '镇' || (i % 40) || '村' addr
-      from generate_series(1, ${people}) i) s
-    on conflict (id_hash) do nothing`.execute(db);
+      from generate_series(1, ${people}) i) s`.execute(db);
   await sql`insert into person_phones (phone_hash, person_id) select hmac('phone:' || phone, ${KEY}, 'sha256'), id from persons`.execute(db);
 }
 
@@ -118,9 +118,8 @@ async function loadCases(db: Kysely<Database>, cases: number, people: number): P
       from generate_series(1, ${cases}) i) s`.execute(db);
   await sql`
     insert into case_persons (case_id, person_id, role)
-    select md5('c' || i)::uuid, (select id from persons where id = md5('p' || ((i * 7919) % ${people} + 1))::uuid), 'petitioner'
-    from generate_series(1, ${cases}) i
-    where exists (select 1 from persons where id = md5('p' || ((i * 7919) % ${people} + 1))::uuid)`.execute(db);
+    select md5('c' || i)::uuid, md5('p' || ((i::bigint * 7919) % ${people} + 1))::uuid, 'petitioner'
+    from generate_series(1, ${cases}) i`.execute(db);
   await sql`
     insert into case_summaries (case_id, unit, grams)
     select id, unit, bench_grams(snapshot #>> '{context,intake,matter,summary}', false) from cases`.execute(db);

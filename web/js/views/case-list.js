@@ -48,7 +48,7 @@ function caseRow(p) {
     'tr',
     { 'data-case-id': p.id },
     h('td', null, time(p.createdAt)),
-    h('td', null, h('a', { href: `#/cases/${p.id}` }, p.matter.summary), ' ', h('code', { class: 'id', title: p.id }, shortId(p.id))),
+    h('td', null, h('a', { href: `#/cases/${p.id}` }, p.matter.summary), ' ', h('code', { class: 'id', title: p.id }, p.number ?? shortId(p.id))),
     h('td', null, h('code', null, p.unit)),
     h('td', null, labelled(CHANNELS, p.channel)),
     h('td', { class: `state state-${p.state}` }, labelled(STATES, p.state)),
