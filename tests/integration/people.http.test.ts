@@ -4,6 +4,8 @@
  * per role, the access log, related matters at registration (same person,
  * similar, final, open below) and readable case numbers under concurrency.
  */
+import type { Kysely } from 'kysely';
+import * as m0007 from '../../db/migrations/0007-people.migration';
 import { beijingYear } from '../../engine/people/case-number';
 import type { HumanRole } from '../../machines/petition.vocabulary';
 import { intakeBody } from '../support/engine-fixtures';
@@ -230,5 +232,33 @@ describe('readable case numbers', () => {
   it("fall back to a prefix from the unit's name when it has no short name", async () => {
     const v = await intake('411622', { name: '周九', idNumber: ID_D, address: '西华县' }, '请求解决饮水问题');
     expect(v.number).toMatch(/^西信〔\d{4}〕\d+号$/);
+  });
+});
+
+describe('the tables behind it', () => {
+  it('keep identifiers out of every index: digests only', async () => {
+    const r = await s.tdb.ownerPool.query<{ indexdef: string }>(
+      `select indexdef from pg_indexes where tablename in ('persons', 'person_phones', 'case_persons', 'case_summaries', 'access_log')`,
+    );
+    const defs = r.rows.map((row) => row.indexdef).join('\n');
+    expect(defs).not.toMatch(/\(id_number|\(phone[ ,)]|, phone\)/);
+    expect(defs).toContain('id_hash');
+    expect(defs).toContain('phone_hash');
+  });
+
+  it('let the application role append to the access log but never change or delete it', async () => {
+    await expect(s.tdb.db.deleteFrom('access_log').execute()).rejects.toThrow(/permission denied/);
+    await expect(s.tdb.db.updateTable('access_log').set({ reason: 'x' }).execute()).rejects.toThrow(/permission denied/);
+    await expect(s.tdb.db.updateTable('cases').set({ number: 'x' }).execute()).rejects.toThrow(/permission denied/);
+  });
+
+  it('migration 0007 goes down and up as the owner role', async () => {
+    const tables = async () =>
+      (await s.tdb.ownerPool.query<{ t: string }>(`select tablename t from pg_tables where tablename in ('persons', 'case_persons', 'access_log', 'case_number_counters') order by 1`)).rows.map((r) => r.t);
+    expect(await tables()).toEqual(['access_log', 'case_number_counters', 'case_persons', 'persons']);
+    await m0007.down(s.tdb.ownerDb as unknown as Kysely<unknown>);
+    expect(await tables()).toEqual([]);
+    await m0007.up(s.tdb.ownerDb as unknown as Kysely<unknown>);
+    expect(await tables()).toEqual(['access_log', 'case_number_counters', 'case_persons', 'persons']);
   });
 });
