@@ -4,6 +4,7 @@
  * per role, the access log, related matters at registration (same person,
  * similar, final, open below) and readable case numbers under concurrency.
  */
+import fc from 'fast-check';
 import type { Kysely } from 'kysely';
 import * as m0007 from '../../db/migrations/0007-people.migration';
 import { beijingYear } from '../../engine/people/case-number';
@@ -232,6 +233,22 @@ describe('readable case numbers', () => {
   it("fall back to a prefix from the unit's name when it has no short name", async () => {
     const v = await intake('411622', { name: '周九', idNumber: ID_D, address: '西华县' }, '请求解决饮水问题');
     expect(v.number).toMatch(/^西信〔\d{4}〕\d+号$/);
+  });
+});
+
+describe('arbitrary search terms', () => {
+  it('are answered 200 or a 400 in the error shape, never a 500, never echoed', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 120, unit: 'binary' }), async (q) => {
+        const r = await s.app.inject({ method: 'GET', url: '/people', query: { q }, headers: { authorization: `Bearer ${await s.token('clerk', '411600')}` } });
+        expect([200, 400]).toContain(r.statusCode);
+        if (r.statusCode === 400) {
+          expect(r.json().error.code).toBe('VALIDATION');
+          if (q.trim().length >= 6) expect(r.body).not.toContain(q.trim());
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
