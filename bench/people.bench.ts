@@ -22,7 +22,7 @@ import { createBenchDatabase, DEFAULT_ADMIN_URL } from './bench-database';
 const KEY = Buffer.from('bench-people-index-key-not-a-secret-0001');
 /** A supervisor of the province: every case in scope, identifiers masked (no access log writes in the timings). */
 const VIEWER: Actor = { id: 'bench-supervisor', role: 'supervisor', unit: '410000' };
-const WARMUP = 30;
+const WARMUP = 50;
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红建国文辉力海鹏飞云宇浩然子涵欣怡梓轩雨泽晨阳思博瑞佳琪一诺志远德福永春秋冬梅兴旺德才学成';
@@ -123,12 +123,25 @@ async function loadCases(db: Kysely<Database>, cases: number, people: number): P
   await sql`
     insert into case_summaries (case_id, unit, grams)
     select id, unit, bench_grams(snapshot #>> '{context,intake,matter,summary}', false) from cases`.execute(db);
-  await sql`analyze`.execute(db);
 }
 
-function p95(samples: number[]): number {
+/**
+ * Runs a bulk load with the GIN indexes of the person index dropped, then
+ * creates them again from their own definitions (as the migration made them):
+ * one index build is far faster than a million incremental GIN inserts.
+ */
+async function withGinIndexesDeferred(db: Kysely<Database>, load: () => Promise<void>): Promise<void> {
+  const r = await sql<{ name: string; def: string }>`
+    select indexname as name, indexdef as def from pg_indexes
+    where schemaname = current_schema() and tablename in ('persons', 'case_summaries') and indexdef ilike '% using gin %'`.execute(db);
+  for (const index of r.rows) await sql`drop index ${sql.id(index.name)}`.execute(db);
+  await load();
+  for (const index of r.rows) await sql.raw(index.def).execute(db);
+}
+
+function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)] ?? Number.NaN;
 }
 
 async function measure(figure: string, targetMs: number, inputs: readonly string[], run: (input: string) => Promise<unknown>): Promise<boolean> {
@@ -139,8 +152,9 @@ async function measure(figure: string, targetMs: number, inputs: readonly string
     await run(input);
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
-  const value = Math.round(p95(times) * 100) / 100;
-  console.log(JSON.stringify({ bench: 'people', figure, p95_ms: value, target_ms: targetMs, samples: times.length, pass: value <= targetMs }));
+  const value = Math.round(percentile(times, 0.95) * 100) / 100;
+  const median = Math.round(percentile(times, 0.5) * 100) / 100;
+  console.log(JSON.stringify({ bench: 'people', figure, p95_ms: value, p50_ms: median, target_ms: targetMs, samples: times.length, pass: value <= targetMs }));
   return value <= targetMs;
 }
 
@@ -172,8 +186,11 @@ async function main(): Promise<void> {
     await sql`set maintenance_work_mem = '512MB'`.execute(bench.db);
     await createHelpers(bench.db);
     await loadUnits(bench.db);
-    await loadPeople(bench.db, opts.people);
-    await loadCases(bench.db, opts.cases, opts.people);
+    await withGinIndexesDeferred(bench.db, async () => {
+      await loadPeople(bench.db, opts.people);
+      await loadCases(bench.db, opts.cases, opts.people);
+    });
+    await sql`analyze`.execute(bench.db);
     const counts = await sql<{ cases: string; people: string }>`select (select count(*) from cases) cases, (select count(*) from persons) people`.execute(bench.db);
     console.log(JSON.stringify({ bench: 'people', figure: 'build', cases: Number(counts.rows[0]?.cases), people: Number(counts.rows[0]?.people), seconds: Math.round((Date.now() - started) / 1000) }));
     ok = await runFigures(bench.db, createPeopleQueryService(bench.db, KEY), opts.samples + WARMUP);

@@ -285,12 +285,12 @@ export interface SimilarRow {
 /**
  * Cases registered at `unit` whose summary shares at least `threshold` of its
  * bigrams (Jaccard) with `grams`, most similar first, within `scopeUnit`.
- * The GIN index on the bigrams and the unit index narrow the candidates
- * together (a bitmap AND); the Jaccard share is computed on those only.
+ * Candidates are the summaries holding one of the `probe` grams (the GIN
+ * index, with the unit index); the Jaccard share is computed on those only.
  */
 export async function similarCases(
   db: Executor,
-  q: { unit: string; grams: readonly string[]; excludeCaseId: string; scopeUnit: string; threshold: number; limit: number },
+  q: { unit: string; grams: readonly string[]; probe: readonly string[]; excludeCaseId: string; scopeUnit: string; threshold: number; limit: number },
 ): Promise<SimilarRow[]> {
   if (q.grams.length === 0) return [];
   const grams = [...q.grams];
@@ -311,7 +311,7 @@ export async function similarCases(
       similarity.as('similarity'),
     ])
     .where('cs.unit', '=', q.unit)
-    .where(sql<boolean>`cs.grams && ${grams}::text[]`)
+    .where(sql<boolean>`cs.grams && ${[...q.probe]}::text[]`)
     .where('cs.case_id', '<>', q.excludeCaseId)
     .where(caseInUnitScope(q.scopeUnit))
     .where(similarity, '>=', q.threshold)
@@ -326,4 +326,19 @@ export async function similarCases(
 export async function summaryGramsOf(db: Executor, caseId: string): Promise<string[]> {
   const row = await db.selectFrom('case_summaries').select('grams').where('case_id', '=', caseId).executeTakeFirst();
   return row?.grams ?? [];
+}
+
+/**
+ * How often the commonest summary bigrams occur (a share of summaries), from
+ * PostgreSQL's own statistics of the column (`ANALYZE`): no counter table to
+ * keep up at every intake. Empty before the first analyze.
+ */
+export async function summaryGramFrequencies(db: Executor): Promise<Map<string, number>> {
+  const r = await sql<{ elems: string[] | null; freqs: number[] | null }>`
+    select most_common_elems::text::text[] as elems, most_common_elem_freqs as freqs
+    from pg_stats where tablename = 'case_summaries' and attname = 'grams' and schemaname = current_schema()`.execute(db);
+  const row = r.rows[0];
+  const freq = new Map<string, number>();
+  (row?.elems ?? []).forEach((g, i) => freq.set(g, Number(row?.freqs?.[i] ?? 0)));
+  return freq;
 }

@@ -16,7 +16,7 @@ import { maskPerson, requireCapability } from '../access';
 import { NotFoundError, ValidationError } from '../errors';
 import { logUnmaskedReads } from './access-log';
 import { looksLikeCaseNumber } from './case-number';
-import { gramSimilarity, identifierDigest, nameQueryGrams, SIMILARITY_THRESHOLD, textKey } from './person-keys';
+import { gramSimilarity, identifierDigest, nameQueryGrams, probeGrams, SIMILARITY_THRESHOLD, textKey } from './person-keys';
 
 /** A matter as people search and related matters show it. */
 export interface MatterView {
@@ -53,6 +53,8 @@ export interface RelatedView {
 
 /** The most people one search returns. */
 const SEARCH_LIMIT = 20;
+/** How long the summary bigram frequencies are reused. */
+const FREQUENCY_TTL_MS = 5 * 60 * 1000;
 /** The most similar requests of others proposed. */
 const SIMILAR_LIMIT = 10;
 
@@ -104,6 +106,14 @@ export interface PeopleQueryService {
 
 /** Creates the person index's read side over the database and the index key. */
 export function createPeopleQueryService(db: Kysely<Database>, key: Buffer, now: () => Date = () => new Date()): PeopleQueryService {
+  // Bigram frequencies change slowly (they come from ANALYZE): read them at most every few minutes.
+  let cached: { at: number; freq: Promise<Map<string, number>> } | undefined;
+  function frequencies(): Promise<Map<string, number>> {
+    const t = Date.now();
+    if (cached === undefined || t - cached.at > FREQUENCY_TTL_MS) cached = { at: t, freq: people.summaryGramFrequencies(db).catch(() => new Map<string, number>()) };
+    return cached.freq;
+  }
+
   async function search(q: string, viewer: Actor): Promise<{ items: PersonView[] }> {
     requireCapability(viewer, 'people.search');
     const found = await people.findPersons(db, lookupOf(q, key), viewer.unit, SEARCH_LIMIT);
@@ -128,7 +138,8 @@ export function createPeopleQueryService(db: Kysely<Database>, key: Buffer, now:
     const mine = (await people.mattersOfPersons(db, links.map((l) => l.personId), viewer.unit)).filter((m) => m.caseId !== caseId && visibleTo(m, viewer));
     const byCase = new Map(mine.map((m) => [m.caseId, m]));
     const scored = [...byCase.values()].map((m) => ({ row: m, view: { ...matterView(m), similarity: gramSimilarity(m.grams, grams) } }));
-    const similarRows = await people.similarCases(db, { unit: rec.unit, grams, excludeCaseId: caseId, scopeUnit: viewer.unit, threshold: SIMILARITY_THRESHOLD, limit: SIMILAR_LIMIT + byCase.size });
+    const probe = probeGrams(grams, await frequencies(), SIMILARITY_THRESHOLD);
+    const similarRows = await people.similarCases(db, { unit: rec.unit, grams, probe, excludeCaseId: caseId, scopeUnit: viewer.unit, threshold: SIMILARITY_THRESHOLD, limit: SIMILAR_LIMIT + byCase.size });
     const petitioner = links.find((l) => l.role === 'petitioner');
     const candidates = petitioner === undefined ? [] : await people.weakMatches(db, petitioner.personId, viewer.unit);
     return {

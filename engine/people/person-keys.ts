@@ -60,6 +60,20 @@ export function gramSimilarity(a: readonly string[], b: readonly string[]): numb
 }
 
 /**
+ * The grams a similar summary must share at least one of (prefix filtering):
+ * a summary with Jaccard share ≥ `threshold` with these `grams` (n of them)
+ * shares at least ⌈threshold·n⌉ of them, so it shares one of any
+ * n − ⌈threshold·n⌉ + 1. Taking the rarest ones (by `frequency`, a share of
+ * summaries; unknown grams count as rarest) keeps the candidates an index
+ * returns few without losing any similar summary.
+ */
+export function probeGrams(grams: readonly string[], frequency: ReadonlyMap<string, number>, threshold: number): string[] {
+  const n = grams.length;
+  const size = n - Math.ceil(threshold * n) + 1;
+  return [...grams].sort((a, b) => (frequency.get(a) ?? 0) - (frequency.get(b) ?? 0)).slice(0, Math.max(1, size));
+}
+
+/**
  * Two requests are "similar" at this share of shared bigrams. Measured on
  * restatements of the seed-demo requests (README, "One person, one file"):
  * every restatement scores 0.33 or more against its original, every pair of
