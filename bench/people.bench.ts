@@ -121,8 +121,9 @@ async function loadCases(db: Kysely<Database>, cases: number, people: number): P
     select md5('c' || i)::uuid, md5('p' || ((i::bigint * 7919) % ${people} + 1))::uuid, 'petitioner'
     from generate_series(1, ${cases}) i`.execute(db);
   await sql`
-    insert into case_summaries (case_id, unit, grams)
-    select id, unit, bench_grams(snapshot #>> '{context,intake,matter,summary}', false) from cases`.execute(db);
+    insert into case_summaries (case_id, unit, grams, unit_grams)
+    select id, unit, g, array(select unit || '|' || x from unnest(g) x)
+    from (select id, unit, bench_grams(snapshot #>> '{context,intake,matter,summary}', false) g from cases) c`.execute(db);
 }
 
 /**

@@ -106,6 +106,11 @@ export async function resolvePerson(trx: Transaction<Database>, p: PersonInput):
   return { id: p.newId, recognised: 'new' };
 }
 
+/** Bigrams qualified by the unit (`411621|纠纷`), as `case_summaries.unit_grams` holds them. */
+export function unitGrams(unit: string, grams: readonly string[]): string[] {
+  return grams.map((g) => `${unit}|${g}`);
+}
+
 /** One case's links to people and its summary bigrams, written in the intake transaction after the case row. */
 export async function indexCase(
   trx: Transaction<Database>,
@@ -118,7 +123,8 @@ export async function indexCase(
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
-  await sql`insert into case_summaries (case_id, unit, grams) values (${c.caseId}, ${c.unit}, ${[...c.grams]}::text[])`.execute(trx);
+  await sql`insert into case_summaries (case_id, unit, grams, unit_grams)
+    values (${c.caseId}, ${c.unit}, ${[...c.grams]}::text[], ${unitGrams(c.unit, c.grams)}::text[])`.execute(trx);
 }
 
 /** A matter (case) as the person index lists it. */
@@ -285,8 +291,9 @@ export interface SimilarRow {
 /**
  * Cases registered at `unit` whose summary shares at least `threshold` of its
  * bigrams (Jaccard) with `grams`, most similar first, within `scopeUnit`.
- * Candidates are the summaries holding one of the `probe` grams (the GIN
- * index, with the unit index); the Jaccard share is computed on those only.
+ * Candidates are the unit's summaries holding one of the `probe` grams (the
+ * GIN index over unit-qualified grams); the Jaccard share is computed on
+ * those only.
  */
 export async function similarCases(
   db: Executor,
@@ -310,8 +317,8 @@ export async function similarCases(
       sql<string>`cases.snapshot #>> '{context,intake,matter,summary}'`.as('summary'),
       similarity.as('similarity'),
     ])
+    .where(sql<boolean>`cs.unit_grams && ${unitGrams(q.unit, q.probe)}::text[]`)
     .where('cs.unit', '=', q.unit)
-    .where(sql<boolean>`cs.grams && ${[...q.probe]}::text[]`)
     .where('cs.case_id', '<>', q.excludeCaseId)
     .where(caseInUnitScope(q.scopeUnit))
     .where(similarity, '>=', q.threshold)

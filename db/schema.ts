@@ -158,6 +158,8 @@ export interface CaseSummariesTable {
   case_id: string;
   unit: string;
   grams: string[];
+  /** `<unit>|<gram>`: the GIN-indexed form, one posting list per unit and bigram. */
+  unit_grams: string[];
 }
 
 /** The last number given per registering unit and year. */

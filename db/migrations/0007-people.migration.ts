@@ -13,7 +13,9 @@ import { sql, type Kysely } from 'kysely';
  * - `case_persons`: who petitioned in which case, as petitioner or as a group
  *   representative; `confirmed_by` is set when a clerk linked the case by hand.
  * - `case_summaries`: the registering unit and the bigrams of each case's
- *   request summary, for similar-request proposals.
+ *   request summary, for similar-request proposals (`unit_grams`, GIN: the
+ *   same bigrams qualified by the unit, since similar requests are looked for
+ *   within one unit).
  * - `cases.number` and `case_number_counters`: `扶信〔2026〕123号`, one counter
  *   row per registering unit and year, bumped under its row lock at intake.
  * - `units.short_name`: added if the unit-tree migration has not added it.
@@ -61,9 +63,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create table case_summaries (
       case_id uuid primary key references cases (id),
       unit text not null,
-      grams text[] not null)`.execute(db);
-  await sql`create index case_summaries_grams_idx on case_summaries using gin (grams)`.execute(db);
-  await sql`create index case_summaries_unit_idx on case_summaries (unit)`.execute(db);
+      grams text[] not null,
+      unit_grams text[] not null)`.execute(db);
+  // Similar requests are looked for within one unit: grams qualified by the unit keep each posting list to that unit's cases.
+  await sql`create index case_summaries_unit_grams_idx on case_summaries using gin (unit_grams)`.execute(db);
   await sql`
     create table if not exists access_log (
       id bigserial primary key,
