@@ -4,56 +4,9 @@ import { z } from 'zod';
 import { requireCapability } from '../engine/access';
 import type { PeopleQueryService } from '../engine/people/people-query.service';
 import type { AccessLogService } from '../engine/people/access-log';
-
-const matterSchema = z.object({
-  caseId: z.uuid(),
-  number: z.string().nullable(),
-  state: z.string(),
-  unit: z.object({ code: z.string(), name: z.string().nullable() }),
-  createdAt: z.string(),
-  summary: z.string(),
-});
-const relatedMatterSchema = matterSchema.extend({ similarity: z.number() });
-
-/** `GET /people` answer: people in your units with their matters; identifiers masked per role. */
-const peoplePageSchema = z.object({
-  items: z.array(
-    z.object({
-      id: z.uuid(),
-      name: z.string(),
-      idNumber: z.string().nullable(),
-      phone: z.string().nullable(),
-      address: z.string(),
-      matters: z.array(matterSchema.extend({ role: z.enum(['petitioner', 'representative']) })),
-    }),
-  ),
-});
-
-/** `GET /petitions/:id/related` answer. */
-const relatedSchema = z.object({
-  samePerson: z.array(relatedMatterSchema),
-  similar: z.array(relatedMatterSchema),
-  finalMatches: z.array(relatedMatterSchema),
-  inProgressBelow: z.array(relatedMatterSchema),
-  personCandidates: z.array(z.object({ id: z.uuid(), name: z.string(), address: z.string() })),
-});
-
-/** `GET /audit/access-log` answer. */
-const accessLogPageSchema = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      actor: z.object({ id: z.string(), role: z.string(), unit: z.string() }),
-      caseId: z.string(),
-      personId: z.string().nullable(),
-      reason: z.string(),
-      at: z.string(),
-    }),
-  ),
-  nextCursor: z.string().nullable(),
-});
-
-const idParams = z.object({ id: z.uuid() });
+import { TAGS } from './openapi';
+import { caseIdParams, COMMON_ERRORS, cursorQuery, errors, limitQuery, ok } from './schemas/common.schema';
+import { accessLogPageSchema, peoplePageSchema, relatedMattersSchema } from './schemas/people.schema';
 
 /** The person index (一人一档): search, related matters, confirming a weak match; and the access log for auditors. */
 export function registerPeopleRoutes(app: FastifyInstance, deps: { people: PeopleQueryService; accessLog: AccessLogService }): void {
@@ -63,9 +16,11 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: { people: Peopl
     '/people',
     {
       schema: {
-        summary: 'People in your units by partial name, ID number, phone or case number, with their matters',
-        querystring: z.object({ q: z.string().trim().min(1).max(100) }),
-        response: { 200: peoplePageSchema },
+        operationId: 'searchPeople',
+        tags: [TAGS.people.name],
+        summary: '一人一档: people in your units by partial name, ID number, phone or case number, with their matters',
+        querystring: z.object({ q: z.string().trim().min(1).max(100).describe('a name, an ID number, a phone or a case number') }),
+        response: { 200: ok('the people found', peoplePageSchema), ...errors(...COMMON_ERRORS, 403) },
       },
     },
     async (request) => deps.people.search(request.query.q, request.actor),
@@ -75,9 +30,11 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: { people: Peopl
     '/petitions/:id/related',
     {
       schema: {
-        summary: "The same person's matters, similar requests, final matters on a similar request (Art 36 ¶3) and matters open below (Art 19 ¶3)",
-        params: idParams,
-        response: { 200: relatedSchema },
+        operationId: 'getRelatedMatters',
+        tags: [TAGS.people.name],
+        summary: "关联事项: the same person's matters, similar requests, final matters on a similar request (Art 36 ¶3) and matters open below (Art 19 ¶3)",
+        params: caseIdParams,
+        response: { 200: ok('the related matters', relatedMattersSchema), ...errors(...COMMON_ERRORS, 403, 404) },
       },
     },
     async (request) => deps.people.related(request.params.id, request.actor),
@@ -87,10 +44,12 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: { people: Peopl
     '/petitions/:id/person',
     {
       schema: {
-        summary: "Confirm that the case's petitioner is a person on file (a weak name-and-address match); answers the related matters",
-        params: idParams,
+        operationId: 'confirmPetitionPerson',
+        tags: [TAGS.people.name],
+        summary: "确认当事人: confirm that the case's petitioner is a person on file (a weak name-and-address match); answers the related matters",
+        params: caseIdParams,
         body: z.strictObject({ personId: z.uuid() }),
-        response: { 200: relatedSchema },
+        response: { 200: ok('the related matters after the link', relatedMattersSchema), ...errors(...COMMON_ERRORS, 403, 404, 413, 415, 429) },
       },
     },
     async (request) => deps.people.confirmPerson(request.params.id, request.body.personId, request.actor),
@@ -100,9 +59,11 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: { people: Peopl
     '/audit/access-log',
     {
       schema: {
-        summary: 'Unmasked reads of personal data in your units (who, which case, when, why), newest first',
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().max(40).optional() }),
-        response: { 200: accessLogPageSchema },
+        operationId: 'listAccessLog',
+        tags: [TAGS.audit.name],
+        summary: '查阅记录: unmasked reads of personal data in your units (who, which case, when, why), newest first',
+        querystring: z.object({ limit: limitQuery(500, 100), cursor: cursorQuery }),
+        response: { 200: ok('a page of the access log', accessLogPageSchema), ...errors(...COMMON_ERRORS, 403) },
       },
     },
     async (request) => {

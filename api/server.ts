@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { DEFAULT_API_LIMITS, type ApiLimits } from '../config/load-config';
@@ -15,9 +13,13 @@ import { createCaseQueryService } from '../engine/case-query.service';
 import { createIncidentService } from '../engine/incident.service';
 import type { PetitionEngine } from '../engine/petition.engine';
 import { createSupervisionService } from '../engine/supervision.service';
+import type { UnitDirectory } from '../engine/unit-directory.service';
+import { createUnitService } from '../engine/unit.service';
 import type { Actor } from '../machines/petition.roles';
 import { bearerToken, verifyToken } from './auth';
 import { handleClientError } from './client-error.handler';
+import { registerCors } from './cors';
+import { registerOpenApi } from './openapi';
 import { handleError, notFoundBody } from './error-mapping';
 import { registerHardening, requestLogView } from './http-hardening';
 import { createMetrics } from './metrics';
@@ -29,6 +31,7 @@ import { registerPetitionRoutes } from './petition.routes';
 import { registerPeopleRoutes } from './people.routes';
 import { createPeopleQueryService } from '../engine/people/people-query.service';
 import { createAccessLogService } from '../engine/people/access-log';
+import { registerUnitRoutes } from './unit.routes';
 
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
 export interface ServerDeps {
@@ -47,6 +50,10 @@ export interface ServerDeps {
   readonly limits?: ApiLimits;
   /** The person index key (`resolvePeopleIndexKey`); without it the people routes are not served. */
   readonly peopleIndexKey?: Buffer;
+  /** Origins whose pages may call the API from a browser (CORS); none unless given. */
+  readonly corsOrigins?: readonly string[];
+  /** The process's unit directory (shared with the engine); a directory of its own unless given. */
+  readonly units?: UnitDirectory;
 }
 
 declare module 'fastify' {
@@ -55,6 +62,9 @@ declare module 'fastify' {
     actor: Actor;
   }
 }
+
+/** The version of the API description (the package's). */
+const API_VERSION = '0.1.0';
 
 /** Where the web console is served; its files are public, its API calls carry the user's token. */
 export const CONSOLE_PREFIX = '/console';
@@ -85,7 +95,7 @@ const CONSOLE_CSP =
   "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /**
- * Builds the Fastify app of CONTRACT.md: zod-validated routes, bearer-token
+ * Builds the Fastify app of the HTTP API: zod-validated routes, bearer-token
  * auth, one error mapping, metrics and the OpenAPI description.
  */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
@@ -101,7 +111,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     childLoggerFactory: (logger, bindings, opts) =>
       logger.child(bindings, { ...opts, serializers: { ...opts.serializers, req: requestLogView } }),
     // The router's own refusals (a path segment over 100 characters, a malformed URL) in the error shape of
-    // CONTRACT.md, without echoing the path back (Fastify's default body quotes it and has no `error.code`).
+    // the error shape, without echoing the path back (Fastify's default body quotes it and has no `error.code`).
     frameworkErrors: (err, _request, reply) => {
       const status = err.statusCode ?? 400;
       const message =
@@ -113,30 +123,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Response schemas describe the API (and type the handlers); they are not re-checked on every response
+  // in production, where a mismatch would turn a good answer into a 500. The integration tests check every
+  // response against the served description instead (tests/support/response-validation.ts).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_req, reply) => reply.status(404).send(notFoundBody()));
   await registerHardening(app, limits, [CONSOLE_PREFIX, DOCS_PREFIX]);
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'petitionflow', version: '0.1.0', description: 'The lifecycle of 信访 petition cases (CONTRACT.md).' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, {
-    routePrefix: DOCS_PREFIX,
-    // swagger-ui's own CSP (its scripts and styles only), not framed, and without upgrade-insecure-requests,
-    // which would break the page on a plain-HTTP intranet address.
-    staticCSP: true,
-    transformStaticCSP: (header) =>
-      header
-        .replace(/\s*upgrade-insecure-requests;?/, '')
-        .replace("frame-ancestors 'self'", "frame-ancestors 'none'")
-        .trim(),
-  });
+  await registerCors(app, deps.corsOrigins ?? []);
+  await registerOpenApi(app, API_VERSION);
   await app.register(fastifyStatic, {
     root: findWebRoot(),
     prefix: CONSOLE_PREFIX,
@@ -152,6 +148,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.decorateRequest('actor', null as unknown as Actor);
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
+    // A CORS preflight carries no token by design; it is answered (or not found) without one.
+    if (request.method === 'OPTIONS') return;
     if (path === '/' || PUBLIC_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return;
     request.actor = await verifyToken(deps.authSecret, bearerToken(request.headers.authorization), limits.tokenMaxLifetime);
   });
@@ -167,5 +165,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   if (deps.peopleIndexKey !== undefined) {
     registerPeopleRoutes(app, { people: createPeopleQueryService(deps.db, deps.peopleIndexKey, deps.now), accessLog: createAccessLogService(deps.db) });
   }
+  registerUnitRoutes(app, { units: createUnitService(deps.db, deps.units) });
   return app;
 }

@@ -72,12 +72,14 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
         ...(options.now !== undefined && { now: options.now }),
       }),
       db: opened.db,
+      units: opened.units,
       authSecret: resolveAuthSecret(config),
       peopleIndexKey: resolvePeopleIndexKey(config),
       logger,
       limits: config.api,
       incidents: opened.runtime,
       readiness,
+      corsOrigins: config.corsOrigins,
       ...(options.now !== undefined && { now: options.now }),
     });
     // The server closes first, so in-flight requests finish against a live database and workers.

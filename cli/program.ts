@@ -1,5 +1,5 @@
 /**
- * The `petitionflow` command line (CONTRACT.md, Commands) as a function of
+ * The `petitionflow` command line as a function of
  * argv and an output sink, so tests run it in-process; `cli/main.ts` is the
  * process entry point.
  *
@@ -25,7 +25,7 @@ import { migrateAsOwner } from '../engine/database-roles.service';
 import { NotFoundError, TrailBrokenError, ValidationError } from '../engine/errors';
 import { createIncidentService } from '../engine/incident.service';
 import { unitFileSchema } from '../engine/unit-import';
-import { createUnitService } from '../engine/unit.service';
+import { createUnitService, type UnitRecord } from '../engine/unit.service';
 import { divisionCodeSchema } from '../machines/petition.roles';
 import { HUMAN_ROLES } from '../machines/petition.vocabulary';
 import { createLogger } from '../app/logger';
@@ -60,6 +60,16 @@ class CliFailure extends Error {
   }
 }
 
+/** One line of `units list`: code, kind, level, name, then the parent, a configured review body and the short name. */
+export function unitLine(u: UnitRecord): string {
+  const extras = [
+    u.parentCode === null ? '' : `parent ${u.parentCode}`,
+    u.reviewBody === null ? '' : `review ${u.reviewBody}`,
+    u.shortName === null ? '' : `short ${u.shortName}`,
+  ].filter((x) => x !== '');
+  return `${u.code.padEnd(12)} ${u.kind.padEnd(10)} ${u.level.padEnd(9)} ${u.name}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}`;
+}
+
 /** Found by walking up from this file: `cli/` under tsx and jest, `dist/cli/` when compiled. */
 function packageVersion(): string {
   for (const dir of [resolve(__dirname, '..'), resolve(__dirname, '..', '..')]) {
@@ -91,7 +101,7 @@ function formatReplay(result: ReplayResult, full: ReplayResult, at: Date | undef
   const w = { seq: width('seq', 'seq'), at: width('at', 'time'), actor: width('actor', 'actor'), type: width('type', 'event') };
   const line = (seq: string, time: string, actor: string, type: string, state: string) =>
     `${seq.padStart(w.seq)}  ${time.padEnd(w.at)}  ${actor.padEnd(w.actor)}  ${type.padEnd(w.type)}  ${state}`.trimEnd();
-  const out = [`case ${result.caseId} (machine version ${result.machineVersion})`, line('seq', 'time', 'actor', 'event', 'state')];
+  const out = [`case ${result.id} (machine version ${result.machineVersion})`, line('seq', 'time', 'actor', 'event', 'state')];
   for (const r of rows) out.push(line(r.seq, r.at, r.actor, r.type, `→ ${r.state}`));
   if (at !== undefined) {
     out.push(
@@ -192,10 +202,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       });
     });
 
-  const units = program.command('units').description('the administrative unit tree (province > city > county > township > village)');
+  const units = program
+    .command('units')
+    .description('the unit tree: divisions (province > city > county > township > village), their petition bureaus and departments');
   units
     .command('import')
-    .description('load units from a JSON file: [{"code","name","level","parentCode"}], inserting or renaming')
+    .description(
+      'load units from a JSON file: [{"code","name","level","kind","parentCode","reviewBody"?,"shortName"?}] (kind division, bureau or department; a file without kinds loads as divisions), inserting or updating',
+    )
     .argument('<file>', 'path of the JSON file')
     .action(async (file: string) => {
       let raw: unknown;
@@ -219,11 +233,21 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     });
   units
     .command('list')
-    .description('print the unit tree')
+    .description('print the unit tree: code, kind, level, name, parent, review body (when not the parent), short name')
     .action(async () => {
       await withDatabase(config(), async (db) => {
-        for (const u of await createUnitService(db).list()) out(`${u.code.padEnd(12)} ${u.level.padEnd(9)} ${u.name}`);
+        for (const u of await createUnitService(db).list()) out(unitLine(u));
       });
+    });
+
+  const policyCmd = program.command('policy').description('the clocks and machine version this configuration runs with');
+  policyCmd
+    .command('show')
+    .description('print the effective policy (the statutory defaults overlaid with PETITION_POLICY) as JSON')
+    .action(() => {
+      const { policy } = config();
+      // machineVersion first: it is the line an operator holding a bureau on an older version looks for.
+      out(JSON.stringify({ machineVersion: policy.machineVersion, clocks: policy.clocks }, null, 2));
     });
 
   program

@@ -17,6 +17,7 @@ export const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const READ = [
   'units',
   'cases',
+  'case_units',
   'case_events',
   'deadlines',
   'refused_attempts',
@@ -36,6 +37,7 @@ const READ = [
 const INSERT = [
   'units',
   'cases',
+  'case_units',
   'case_events',
   'deadlines',
   'refused_attempts',
@@ -51,7 +53,7 @@ const INSERT = [
 ];
 /** Column-level UPDATE rights: exactly the columns the application's statements set. */
 const UPDATE: Record<string, readonly string[]> = {
-  units: ['name', 'level', 'parent_code'],
+  units: ['name', 'level', 'parent_code', 'kind', 'review_body', 'short_name'],
   cases: ['state', 'assignee_unit', 'listed', 'version', 'snapshot', 'last_hash', 'updated_at'],
   deadlines: ['status', 'due_at', 'reminders', 'reminders_sent', 'paused_at', 'extended_by', 'next_fire_at', 'updated_at'],
   incidents: ['status', 'updated_at'],

@@ -3,7 +3,7 @@ import type { Database, DeadlinesTable } from './schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
-/** Deadline statuses of CONTRACT.md. */
+/** Deadline statuses as the petition view shows them. */
 export type DeadlineStatus = 'pending' | 'paused' | 'met' | 'breached' | 'cancelled';
 
 /** One run of one clock of one case. */

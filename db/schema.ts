@@ -3,14 +3,24 @@ import type { ColumnType, Generated } from 'kysely';
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
-/** Administrative units (属地管理): province > city > county > township > village. */
+/** Units (属地管理): divisions (province > city > county > township > village), their petition bureaus and departments. */
 export interface UnitsTable {
   code: string;
   name: string;
   level: string;
   parent_code: string | null;
-  /** For readable case numbers (`扶信`); added by the unit-tree migration or, failing that, by 0007. */
-  short_name: ColumnType<string | null, string | null | undefined, string | null>;
+  /** `division`, `bureau` or `department`. */
+  kind: Generated<string>;
+  /** The body reviewing this unit's answers one level up (Arts 35-36); null: its parent. */
+  review_body: string | null;
+  /** For readable case numbers (`扶信`). */
+  short_name: string | null;
+}
+
+/** Every unit a case has passed through; the case is visible in the subtree of each. */
+export interface CaseUnitsTable {
+  case_id: string;
+  unit: string;
 }
 
 /** One row per case: the current snapshot, for reads and for the next transition. */
@@ -185,6 +195,7 @@ export interface AccessLogTable {
 export interface Database {
   units: UnitsTable;
   cases: CasesTable;
+  case_units: CaseUnitsTable;
   case_events: CaseEventsTable;
   deadlines: DeadlinesTable;
   refused_attempts: RefusedAttemptsTable;

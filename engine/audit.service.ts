@@ -11,9 +11,10 @@ export { foldTrail, type ReplayStep };
 
 /** A case rebuilt from its trail alone. */
 export interface ReplayResult {
-  readonly caseId: string;
+  /** The case id (named `id` as in the petition view). */
+  readonly id: string;
   readonly machineVersion: number;
-  readonly steps: readonly ReplayStep[];
+  readonly steps: ReplayStep[];
   readonly state: string;
   /** Whether the rebuilt snapshot equals the stored one. */
   readonly matchesStored: boolean;
@@ -65,7 +66,7 @@ export function createAuditService(db: Kysely<Database>): AuditService {
       const rebuilt = snapshot === undefined ? undefined : toStored(snapshot);
       const complete = until === undefined || steps.length === events.length;
       return {
-        caseId,
+        id: caseId,
         machineVersion: rec.machineVersion,
         steps,
         state: snapshot === undefined ? 'unknown' : stateName(snapshot),

@@ -1,4 +1,4 @@
-/** The string codes of every error a caller can see (CONTRACT.md); each maps to one HTTP status in api/. */
+/** The string codes of every error a caller can see (listed in docs/api.md); each maps to one HTTP status in api/. */
 export type ErrorCode =
   | 'VALIDATION'
   | 'UNAUTHORIZED'
@@ -48,6 +48,17 @@ export class VersionConflictError extends PetitionError {
 export class EventNotAllowedError extends PetitionError {
   constructor(type: string, state: string, allowedEvents: readonly string[]) {
     super('EVENT_NOT_ALLOWED', `${type} is not allowed in state ${state} for this role`, { state, allowedEvents });
+  }
+}
+
+/**
+ * A rule of the regulation refuses the event whatever the state allows (an
+ * accusation sent to the unit it accuses, Arts 30, 46): a 422 like any event
+ * the case cannot take now, whose message says why; `details.rule` names it.
+ */
+export class RuleRefusalError extends PetitionError {
+  constructor(rule: string, message: string, details: Record<string, unknown> = {}) {
+    super('EVENT_NOT_ALLOWED', message, { rule, ...details });
   }
 }
 

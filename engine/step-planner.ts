@@ -2,7 +2,7 @@ import type { CaseRecord } from '../db/case.repository';
 import type { DeadlineRecord } from '../db/deadline.repository';
 import type { TransitionWrite } from '../db/transition.repository';
 import type { PetitionEvent, PetitionInput } from '../machines/petition.machine';
-import { startCase, stateName, step, toStored, type PetitionSnapshot } from '../machines/petition.registry';
+import { caseUnitsOf, startCase, stateName, step, toStored, type PetitionSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
 import { GENESIS_HASH } from './audit-hash';
 import { clockChanges } from './clock-changes';
@@ -20,8 +20,8 @@ export interface PlannedStep {
 
 /**
  * The pure part of every event, human or timer: the machine's transition,
- * the hash-chained trail entry, the case row and the deadline rows it
- * leaves. Nothing is written here; `writeTransitions` writes a batch.
+ * the hash-chained trail entry, the case row, the units the case passes
+ * through (by its version's rules) and the deadline rows it leaves. Nothing is written here; `writeTransitions` writes a batch.
  */
 export function planStep(
   rules: DeadlineRules,
@@ -48,7 +48,8 @@ export function planStep(
     updatedAt: at,
   };
   const { added, changed } = planDeadlineChanges(rec.id, rows, clockChanges(snapshot.context.clocks, ctx.clocks), at, rules, remindersSent);
-  return { next, rowsBefore: rows, write: { case: updated, fromVersion: rec.version, event: entry, newDeadlines: added, changedDeadlines: changed } };
+  const units = caseUnitsOf(rec.machineVersion, next);
+  return { next, rowsBefore: rows, write: { case: updated, fromVersion: rec.version, event: entry, units, newDeadlines: added, changedDeadlines: changed } };
 }
 
 /**
@@ -98,7 +99,8 @@ export function planIntake(
     updatedAt: at,
   };
   const { added } = planDeadlineChanges(input.id, [], clockChanges({}, snapshot.context.clocks), at, rules);
-  return { next: snapshot, rowsBefore: [], write: { case: rec, fromVersion: null, event: entry, newDeadlines: added, changedDeadlines: [] } };
+  const units = caseUnitsOf(machineVersion, snapshot);
+  return { next: snapshot, rowsBefore: [], write: { case: rec, fromVersion: null, event: entry, units, newDeadlines: added, changedDeadlines: [] } };
 }
 
 /** The rows one step wrote (its case's rows as stored), each with the row as it was before the step. */

@@ -9,12 +9,14 @@ import { isKnownVersion, startCase, stateName, step, toStored, type PetitionSnap
 import type { Intake } from '../machines/petition.schemas';
 import { canonical, GENESIS_HASH, hashEvent } from './audit-hash';
 import { INTAKE_EVENT, intakeFieldsOf } from './trail-entry';
+import type { Actor } from '../machines/petition.roles';
+import type { Role } from '../machines/petition.vocabulary';
 
 /** One step of a replay: the event and the state it led to. */
 export interface ReplayStep {
   readonly seq: number;
   readonly type: string;
-  readonly actor: CaseEventRecord['actor'];
+  readonly actor: Actor;
   readonly at: string;
   readonly state: string;
   /** False when the recorded machine version refused the recorded event: the trail does not fit the rules. */
@@ -41,7 +43,9 @@ export function foldTrail(events: readonly CaseEventRecord[], until?: Date): { s
     } else {
       accepted = false;
     }
-    steps.push({ seq: e.seq, type: e.type, actor: e.actor, at: e.at, state: snapshot ? stateName(snapshot) : 'unknown', accepted });
+    // The trail records only roles of ROLES (the actor of every entry passed the API or was the engine).
+    const actor: Actor = { ...e.actor, role: e.actor.role as Role };
+    steps.push({ seq: e.seq, type: e.type, actor, at: e.at, state: snapshot ? stateName(snapshot) : 'unknown', accepted });
   }
   return { steps, snapshot };
 }

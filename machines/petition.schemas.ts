@@ -66,7 +66,7 @@ export const representativeSchema = z.strictObject({
   phone: phone.optional(),
 });
 
-/** The intake body of `POST /petitions` (CONTRACT.md). */
+/** The intake body of `POST /petitions`. */
 export const intakeSchema = z.strictObject({
   channel: z.enum(CHANNELS),
   unit: divisionCodeSchema,
@@ -79,7 +79,7 @@ export type Intake = z.infer<typeof intakeSchema>;
 const rating = z.enum(['satisfied', 'basically-satisfied', 'unsatisfied']);
 
 /**
- * The fields of every command a person may send, by event type (CONTRACT.md).
+ * The fields of every command a person may send, by event type.
  * Each entry names the rule it encodes.
  */
 export const commandFieldSchemas = {
@@ -117,8 +117,8 @@ export const commandFieldSchemas = {
   ESCALATE: z.strictObject({ reason: text, dueIn: isoDurationSchema.optional() }),
   /** 督办: sent back down to a unit with a supervision deadline. */
   REASSIGN: z.strictObject({ unit: divisionCodeSchema, handler: shortText.optional(), dueIn: isoDurationSchema.optional() }),
-  /** Satisfaction rating practice (满意 / 基本满意 / 不满意), of the unit and of the bureau. */
-  RATE_SATISFACTION: z.strictObject({ unit: rating, bureau: rating }),
+  /** Satisfaction rating practice (满意 / 基本满意 / 不满意), of the handling body (责任单位) and of the bureau. */
+  RATE_SATISFACTION: z.strictObject({ body: rating, bureau: rating }),
   /** Art 35: the petitioner asks for review (复查), then re-review (复核). */
   REQUEST_REVIEW: z.strictObject({ reason: text }),
   /** 领导包案: a named leader takes personal charge. */
@@ -136,7 +136,7 @@ export const COMMAND_TYPES = Object.keys(commandFieldSchemas) as CommandType[];
 
 /** The events only the engine's own deadline workers send (actor role `system`). */
 export const systemFieldSchemas = {
-  /** Reminder before breach (DOMAIN.md, Clocks). */
+  /** Reminder before breach (the policy's `reminders` of each clock). */
   DEADLINE_REMINDER: z.strictObject({ clock: clockNameSchema, generation: z.number().int().positive(), reminder: z.string() }),
   /** A clock breached: escalate (督办), close a petitioner window, or notify, as the policy says. */
   DEADLINE_BREACHED: z.strictObject({
@@ -152,6 +152,16 @@ type Fields<T extends Record<string, z.ZodType>> = { [K in keyof T]: { type: K }
 export type Command = Fields<typeof commandFieldSchemas>;
 /** An event the engine's workers send. */
 export type SystemCommand = Fields<typeof systemFieldSchemas>;
+
+/**
+ * A rating as trails recorded it before the handling body's rating was named `body`: `unit`. The trail
+ * is immutable, so replays still meet it; new commands must say `body`.
+ */
+export interface RecordedRateSatisfaction {
+  readonly type: 'RATE_SATISFACTION';
+  readonly unit: string;
+  readonly bureau: string;
+}
 
 /** Every event the machine accepts after intake. */
 export type EventType = CommandType | SystemEventType;

@@ -5,7 +5,7 @@ import type { StoredSnapshot } from '../machines/petition.registry';
 import type { Notification, NotificationChannel, Recipient } from './notification.channels';
 import { notificationJobSchema } from './queues';
 
-/** The handler, the supervisors of the case's unit, and the leader in charge (DOMAIN.md, Clocks). */
+/** The handler, the supervisors of the case's unit, and the leader in charge (who must hear of a reminder or breach). */
 export function recipientsOf(ctx: PetitionContext): Recipient[] {
   const out: Recipient[] = [];
   if (ctx.assignee?.handler != null) out.push({ role: 'handler', id: ctx.assignee.handler });

@@ -26,10 +26,16 @@ export const CAPABILITIES = {
   'supervision.board': { roles: ['supervisor', 'leader', 'auditor'], action: 'see the supervision board' },
   /** Walk every hash chain in one's units and name the first broken entry. */
   'audit.verify': { roles: ['auditor', 'supervisor'], action: 'verify the audit trail' },
+  /** List the signed checkpoints of the trail. */
+  'audit.checkpoints.list': { roles: ['auditor'], action: 'list audit checkpoints' },
+  /** Take a signed checkpoint now, or check the newest one against the trail. */
+  'audit.checkpoints.take': { roles: ['auditor', 'supervisor'], action: 'take or verify audit checkpoints' },
   /** Rebuild a visible case from its trail alone: anyone who may read the case. */
   'audit.replay': { roles: HUMAN_ROLES, action: 'replay a case' },
   /** Download a visible case's trail as CSV: anyone who may read the case. */
   'audit.history-csv': { roles: HUMAN_ROLES, action: 'download a trail as CSV' },
+  /** Read the unit tree (names, kinds, review bodies): no personal data, so every person, for any subtree. */
+  'units.read': { roles: HUMAN_ROLES, action: 'read the unit tree' },
   /** Search people (一人一档) and see a case's related matters in one's own units; identifiers masked per role. */
   'people.search': { roles: HUMAN_ROLES, action: 'search people' },
   /** Confirm that a case's petitioner is a person already on file (a weak name-and-address match): the clerk who registers. */
@@ -50,7 +56,7 @@ export function mayUse(role: Role, capability: Capability): boolean {
 }
 
 /** "a clerk", "an auditor". */
-function withArticle(word: string): string {
+export function withArticle(word: string): string {
   return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 }
 

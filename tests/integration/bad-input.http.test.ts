@@ -17,7 +17,9 @@ afterAll(async () => {
 
 async function counts() {
   const [cases, events, deadlines] = await Promise.all(
-    ['cases', 'case_events', 'deadlines'].map(async (t) => Number((await s.tdb.pool.query(`select count(*)::int as n from ${t}`)).rows[0].n)),
+    ['cases', 'case_events', 'deadlines'].map(async (t) =>
+      Number((await s.tdb.pool.query(`select count(*)::int as n from ${t}`)).rows[0].n),
+    ),
   );
   return { cases, events, deadlines };
 }
@@ -50,7 +52,9 @@ describe('bad input is a 400 naming the fields, and writes nothing', () => {
   it('refuses wrong types', async () => {
     await expect400('/petitions', { ...intakeBody(), channel: 'pigeon' }, [['channel']]);
     await expect400('/petitions', { ...intakeBody(), unit: 411621 }, [['unit']]);
-    await expect400('/petitions', { ...intakeBody(), petitioner: { ...intakeBody().petitioner, idNumber: '12345' } }, [['petitioner', 'idNumber']]);
+    await expect400('/petitions', { ...intakeBody(), petitioner: { ...intakeBody().petitioner, idNumber: '12345' } }, [
+      ['petitioner', 'idNumber'],
+    ]);
   });
 
   it('refuses six representatives for a group visit (Art 20)', async () => {
@@ -59,7 +63,9 @@ describe('bad input is a 400 naming the fields, and writes nothing', () => {
   });
 
   it('refuses a 200 KB summary', async () => {
-    await expect400('/petitions', { ...intakeBody(), matter: { category: 'land', summary: '访'.repeat(200 * 1024 / 3) } }, [['matter', 'summary']]);
+    await expect400('/petitions', { ...intakeBody(), matter: { category: 'land', summary: '访'.repeat((200 * 1024) / 3) } }, [
+      ['matter', 'summary'],
+    ]);
   });
 
   it('refuses a body that is not an object', async () => {
@@ -73,15 +79,37 @@ describe('bad input is a 400 naming the fields, and writes nothing', () => {
   });
 
   it('refuses an unknown event type and a command missing its fields', async () => {
-    await expect400(`/petitions/${caseId}/events`, { type: 'DEADLINE_BREACHED', clock: 'handling', generation: 1, onBreach: 'escalate' }, [['type']]);
+    await expect400(`/petitions/${caseId}/events`, { type: 'DEADLINE_BREACHED', clock: 'handling', generation: 1, onBreach: 'escalate' }, [
+      ['type'],
+    ]);
     await expect400(`/petitions/${caseId}/events`, { type: 'FLY_TO_MOON' }, [['type']]);
     await expect400(`/petitions/${caseId}/events`, { type: 'REJECT', reason: '诉讼类' }, [['route']]);
     await expect400(`/petitions/${caseId}/events`, { type: 'VERIFY', expectedVersion: 'one' }, [['expectedVersion']]);
   });
 
-  it('refuses an extension longer than the policy allows (Art 32)', async () => {
+  it('refuses an extension longer than the policy allows (Art 34)', async () => {
     const res = await s.app.inject({ method: 'GET', url: `/petitions/${caseId}`, headers: { authorization: clerk } });
     expect(res.json().state).toBe('received');
     await expect400(`/petitions/${caseId}/events`, { type: 'REQUEST_EXTENSION', duration: 'one month', reason: 'x' }, [['duration']]);
+  });
+
+  it('refuses a body that is not JSON with 415 UNSUPPORTED_MEDIA_TYPE, its own code', async () => {
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/petitions',
+      headers: { authorization: clerk, 'content-type': 'application/xml' },
+      payload: '<petition/>',
+    });
+    expect(res.statusCode).toBe(415);
+    expect(res.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('accepts query booleans as true/false or 1/0, nothing else', async () => {
+    for (const overdue of ['true', 'false', '1', '0']) {
+      const res = await s.app.inject({ method: 'GET', url: `/petitions?overdue=${overdue}`, headers: { authorization: clerk } });
+      expect({ overdue, status: res.statusCode }).toEqual({ overdue, status: 200 });
+    }
+    const res = await s.app.inject({ method: 'GET', url: '/petitions?overdue=yes', headers: { authorization: clerk } });
+    expect(res.statusCode).toBe(400);
   });
 });

@@ -5,13 +5,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 import { verifyToken } from '../../api/auth';
 import { createLogger } from '../../app/logger';
 import { runCli } from '../../cli/program';
+import { MACHINE_VERSIONS } from '../../machines/petition.registry';
+import { CLOCK_NAMES } from '../../machines/petition.vocabulary';
 import { TEST_PG_ADMIN_URL } from '../support/test-database';
 
 const SECRET = 'cli-test-secret-with-at-least-32-characters';
@@ -74,9 +76,9 @@ describe('petitionflow CLI', () => {
   it('has help for every command', async () => {
     const top = await cli(['--help']);
     expect(top.code).toBe(0);
-    for (const name of ['serve', 'migrate', 'token', 'replay', 'verify-audit', 'seed-demo']) {
-      expect(top.stdout).toContain(name);
-      const sub = await cli([name, '--help']);
+    for (const name of ['serve', 'migrate', 'token', 'replay', 'verify-audit', 'seed-demo', 'policy show']) {
+      expect(top.stdout).toContain(name.split(' ')[0]);
+      const sub = await cli([...name.split(' '), '--help']);
       expect({ name, code: sub.code }).toEqual({ name, code: 0 });
       expect(sub.stdout).toContain(`Usage: petitionflow ${name}`);
     }
@@ -116,10 +118,33 @@ describe('petitionflow CLI', () => {
     expect(again.map((c) => c.status)).toEqual(['exists', 'exists', 'exists', 'exists', 'exists']);
     expect(again.map((c) => c.id)).toEqual(seeded.map((c) => c.id));
 
-    const units = await pool.query<{ code: string; name: string }>(`select code, name from units where code in ('411600', '411621', '411621206')`);
+    const units = await pool.query<{ code: string; name: string }>(
+      `select code, name from units where code in ('411600', '411621', '411621206')`,
+    );
     expect(units.rows.map((r) => r.name).sort()).toEqual(['周口市', '扶沟县', '曹里乡'].sort());
     const cases = await pool.query<{ n: string }>('select count(*) as n from cases');
     expect(Number(cases.rows[0]?.n)).toBe(5);
+  });
+
+  it('units import takes kinds, review bodies and short names (a file without kinds loads as divisions); units list shows them', async () => {
+    const file = join(dataDir, 'units.json');
+    await writeFile(
+      file,
+      JSON.stringify([
+        { code: '411621-16', name: '扶沟县民政局', level: 'county', kind: 'department', parentCode: '411621', reviewBody: '411600-11' },
+        { code: '411621207', name: '某乡', level: 'township', parentCode: '411621' },
+      ]),
+    );
+    expect(await cli(['units', 'import', file])).toMatchObject({ code: 0, stdout: '2 units imported\n' });
+    const listed = lines((await cli(['units', 'list'])).stdout);
+    expect(listed).toContain(`${'411621-16'.padEnd(12)} department county    扶沟县民政局 (parent 411621, review 411600-11)`);
+    expect(listed).toContain(`${'411621-01'.padEnd(12)} bureau     county    扶沟县信访局 (parent 411621, short 扶信)`);
+    expect(listed).toContain(`${'411621207'.padEnd(12)} division   township  某乡 (parent 411621)`);
+    // A department whose parent is not its division is refused, naming the field; nothing is written.
+    await writeFile(file, JSON.stringify([{ code: '411621-17', name: 'x', level: 'county', kind: 'department', parentCode: '411622' }]));
+    const bad = await cli(['units', 'import', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/parentCode/);
   });
 
   it('token prints a JWT that verifyToken accepts', async () => {
@@ -156,7 +181,7 @@ describe('petitionflow CLI', () => {
 
     const json = await cli(['replay', id, '--json']);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ caseId: id, matchesStored: true, state: 'resolved', steps: expect.any(Array) });
+    expect(JSON.parse(json.stdout)).toMatchObject({ id, matchesStored: true, state: 'resolved', steps: expect.any(Array) });
 
     const before = await cli(['replay', id, '--at', '2000-01-01T00:00:00Z']);
     expect(before.code).toBe(0);
@@ -207,6 +232,44 @@ describe('petitionflow CLI', () => {
     expect((await cli(['verify-audit', '--unit', '411621'])).code).toBe(0);
   });
 
+  it('policy show prints the statutory clocks with their pause reasons and the newest machine version', async () => {
+    const run = await cli(['policy', 'show']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const shown = JSON.parse(run.stdout) as { machineVersion: number; clocks: Record<string, Record<string, unknown>> };
+    expect(shown.machineVersion).toBe(Math.max(...MACHINE_VERSIONS));
+    expect(Object.keys(shown.clocks)).toEqual([...CLOCK_NAMES]);
+    expect(shown.clocks.dispatch).toMatchObject({ duration: 'P15D', calendar: 'calendar-days', onBreach: 'escalate', pausableFor: ['awaiting-materials'] });
+    expect(shown.clocks.handling).toMatchObject({ duration: 'P60D', maxExtension: 'P30D', pausableFor: [] });
+    expect(shown.clocks.reReviewDecision).toMatchObject({ duration: 'P30D', pausableFor: ['hearing'] });
+    expect(shown.clocks.objection).toMatchObject({ duration: 'P5D', calendar: 'working-days', onBreach: 'notify' });
+  });
+
+  it('policy show overlays PETITION_POLICY: a stricter clock, other pause reasons, a bureau held on version 1', async () => {
+    const path = join(dataDir, 'policy-show.json');
+    await writeFile(path, JSON.stringify({ machineVersion: 1, clocks: { dispatch: { duration: 'P7D', calendar: 'working-days', onBreach: 'escalate', pausableFor: [] } } }));
+    const run = await cli(['policy', 'show'], { PETITION_POLICY: path });
+    expect(run.code).toBe(0);
+    const shown = JSON.parse(run.stdout) as { machineVersion: number; clocks: Record<string, Record<string, unknown>> };
+    expect(shown.machineVersion).toBe(1);
+    expect(shown.clocks.dispatch).toEqual({ duration: 'P7D', calendar: 'working-days', reminders: [], onBreach: 'escalate', pausableFor: [] });
+    // A clock left out keeps its default, pause reasons included.
+    expect(shown.clocks.notice).toMatchObject({ duration: 'P15D', pausableFor: ['awaiting-materials'] });
+  });
+
+  it('policy show refuses a policy naming an unknown machine version or pause reason, one line naming each, exit 2', async () => {
+    const path = join(dataDir, 'policy-bad.json');
+    await writeFile(path, JSON.stringify({ machineVersion: 99 }));
+    const run = await cli(['policy', 'show'], { PETITION_POLICY: path });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toContain('machineVersion: 99 is not a machine version');
+    await writeFile(path, JSON.stringify({ clocks: { handling: { duration: 'P60D', calendar: 'calendar-days', onBreach: 'escalate', pausableFor: ['lunch'] } } }));
+    const reason = await cli(['policy', 'show'], { PETITION_POLICY: path });
+    expect(reason.code).toBe(2);
+    expect(reason.stderr).toContain('clocks.handling.pausableFor.0');
+  });
+
   it('names every bad variable of an invalid configuration in one line and exits 2', async () => {
     const run = await cli(['migrate'], { DATABASE_URL: 'mysql://db/petitions', PORT: '99999', AUTH_SECRET: 'short', LOG_LEVEL: 'loud' });
     expect(run.code).toBe(2);
@@ -235,13 +298,24 @@ describe('petitionflow CLI', () => {
   });
 
   it('does the same as a real process: exit status 2, one line on stderr, no stack trace', () => {
-    const env = { ...process.env, DATABASE_URL: 'mysql://db/petitions', REDIS_URL: 'http://nope', PORT: '-1', AUTH_SECRET: '', DATA_DIR: dataDir };
-    const res = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'cli', 'main.ts'), 'token', '--role', 'clerk', '--unit', '411621', '--user', 'u'], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const env = {
+      ...process.env,
+      DATABASE_URL: 'mysql://db/petitions',
+      REDIS_URL: 'http://nope',
+      PORT: '-1',
+      AUTH_SECRET: '',
+      DATA_DIR: dataDir,
+    };
+    const res = spawnSync(
+      join(ROOT, 'node_modules', '.bin', 'tsx'),
+      [join(ROOT, 'cli', 'main.ts'), 'token', '--role', 'clerk', '--unit', '411621', '--user', 'u'],
+      {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(res.status).toBe(2);
     expect(res.stdout).toBe('');
     expect(lines(res.stderr)).toHaveLength(1);

@@ -108,7 +108,7 @@ async function expectExactlyOnce(db: Kysely<Database>, ids: readonly string[], r
   const audit = createAuditService(db);
   expect(await audit.verifyAudit()).toMatchObject({ ok: true, cases: ids.length });
   const replays = await Promise.all(ids.map((id) => audit.replay(id)));
-  expect(replays.filter((r) => !r.matchesStored || r.state !== 'escalated').map((r) => r.caseId)).toEqual([]);
+  expect(replays.filter((r) => !r.matchesStored || r.state !== 'escalated').map((r) => r.id)).toEqual([]);
   const rows = await db.selectFrom('deadlines').select(['status']).where('case_id', 'in', ids).execute();
   expect(rows.filter((r) => r.status !== 'breached')).toEqual([]);
   // Nothing half-written: each case's version is the length of its trail, and its head hash the trail's last.
@@ -120,8 +120,16 @@ async function expectExactlyOnce(db: Kysely<Database>, ids: readonly string[], r
     .execute();
   expect(heads.filter((h) => h.last_hash !== h.hash)).toEqual([]);
   expect(heads).toHaveLength(ids.length);
-  const trailLengths = await db.selectFrom('case_events').select(['case_id']).select((eb) => eb.fn.max('seq').as('top')).where('case_id', 'in', ids).groupBy('case_id').execute();
-  const versions = new Map((await db.selectFrom('cases').select(['id', 'version']).where('id', 'in', ids).execute()).map((c) => [c.id, c.version]));
+  const trailLengths = await db
+    .selectFrom('case_events')
+    .select(['case_id'])
+    .select((eb) => eb.fn.max('seq').as('top'))
+    .where('case_id', 'in', ids)
+    .groupBy('case_id')
+    .execute();
+  const versions = new Map(
+    (await db.selectFrom('cases').select(['id', 'version']).where('id', 'in', ids).execute()).map((c) => [c.id, c.version]),
+  );
   expect(trailLengths.filter((t) => versions.get(t.case_id) !== Number(t.top))).toEqual([]);
 }
 
@@ -130,7 +138,9 @@ describe('three worker processes, one SIGKILLed mid-run', () => {
     const tdb = await createTestDatabase('resilience_kill');
     databases.push(tdb);
     const prefix = uniquePrefix();
-    const policy = secondsPolicy({ acceptance: { duration: 'PT5S', calendar: 'elapsed', reminders: ['50%', '80%'], onBreach: 'escalate' } });
+    const policy = secondsPolicy({
+      acceptance: { duration: 'PT5S', calendar: 'elapsed', reminders: ['50%', '80%'], onBreach: 'escalate' },
+    });
     const env = processEnv({ databaseUrl: tdb.url, redisUrl: redis.url, prefix, policyPath: writePolicyFile(tmp, policy) });
     const workers = [worker(env), worker(env), worker(env)];
     const p = producer(tdb.db, policy, prefix);
@@ -159,7 +169,9 @@ describe('the server SIGKILLed while a deadline falls due', () => {
     const tdb = await createTestDatabase('resilience_serve');
     databases.push(tdb);
     const prefix = uniquePrefix();
-    const policy = secondsPolicy({ acceptance: { duration: 'PT4S', calendar: 'elapsed', reminders: ['50%', '80%'], onBreach: 'escalate' } });
+    const policy = secondsPolicy({
+      acceptance: { duration: 'PT4S', calendar: 'elapsed', reminders: ['50%', '80%'], onBreach: 'escalate' },
+    });
     const port = await freePort();
     const env = processEnv({
       databaseUrl: tdb.url,
@@ -217,7 +229,11 @@ describe('the server SIGKILLed while a deadline falls due', () => {
     const second = serve();
     await waitHealthy(second);
     // A timer the killed server held as active comes back only when BullMQ finds it stalled (lock expiry, ~30-60 s).
-    await waitUntil(async () => [...(await countPerCase(tdb.db, 'DEADLINE_BREACHED', ids)).values()].every((n) => n >= 1), 75_000, 'the overdue breaches');
+    await waitUntil(
+      async () => [...(await countPerCase(tdb.db, 'DEADLINE_BREACHED', ids)).values()].every((n) => n >= 1),
+      75_000,
+      'the overdue breaches',
+    );
     await sleep(2200);
     await expectExactlyOnce(tdb.db, ids, 2);
     // Breaches missed while the server was down were recorded after the restart, each once.
@@ -253,59 +269,70 @@ describe('PostgreSQL restarted while breaches are due (private cluster)', () => 
     pg?.destroy();
   });
 
-  itWithInitdb('retries the jobs until they complete: one breach per case, nothing half-written', async () => {
-    pg = await startPrivatePostgres(PG_BIN ?? '');
-    own = await createDatabaseOn(pg.urlFor('postgres'), 'restart');
-    const db = own.db;
-    const prefix = uniquePrefix();
-    const policy = secondsPolicy({ acceptance: { duration: 'PT4S', calendar: 'elapsed', reminders: ['50%', '80%'], onBreach: 'escalate' } });
-    const env = processEnv({ databaseUrl: own.url, redisUrl: redis.url, prefix, policyPath: writePolicyFile(tmp, policy) });
-    const workers = [worker(env), worker(env)];
-    const p = producer(db, policy, prefix);
-    await waitForWorkers(p, 2, workers);
+  itWithInitdb(
+    'retries the jobs until they complete: one breach per case, nothing half-written',
+    async () => {
+      pg = await startPrivatePostgres(PG_BIN ?? '');
+      own = await createDatabaseOn(pg.urlFor('postgres'), 'restart');
+      const db = own.db;
+      const prefix = uniquePrefix();
+      const policy = secondsPolicy({
+        acceptance: { duration: 'PT4S', calendar: 'elapsed', reminders: ['50%', '80%'], onBreach: 'escalate' },
+      });
+      const env = processEnv({ databaseUrl: own.url, redisUrl: redis.url, prefix, policyPath: writePolicyFile(tmp, policy) });
+      const workers = [worker(env), worker(env)];
+      const p = producer(db, policy, prefix);
+      await waitForWorkers(p, 2, workers);
 
-    const ids = await intakeMany(p.engine, 60, 12);
-    await waitUntil(async () => (await countEvents(db, 'DEADLINE_REMINDER')) >= 1, 15_000, 'the first reminder', 50);
-    // Down through the rest of the reminders and the breaches.
-    pg.stop();
-    const downAt = Date.now();
-    await sleep(3500);
-    pg.start();
-    const upAt = Date.now();
+      const ids = await intakeMany(p.engine, 60, 12);
+      await waitUntil(async () => (await countEvents(db, 'DEADLINE_REMINDER')) >= 1, 15_000, 'the first reminder', 50);
+      // Down through the rest of the reminders and the breaches.
+      pg.stop();
+      const downAt = Date.now();
+      await sleep(3500);
+      pg.start();
+      const upAt = Date.now();
 
-    const crashed = () => workers.filter((w) => w.child.exitCode !== null || w.child.signalCode !== null);
-    try {
-      await waitUntil(
-        async () => {
-          // A worker that died of the outage will never catch up: stop waiting and say why.
-          if (crashed().length > 0) throw new WaitAborted('a worker process exited');
-          return (await countEvents(db, 'DEADLINE_BREACHED')) >= ids.length;
-        },
-        60_000,
-        'all breaches after the restart',
-        250,
-      );
-    } catch (err) {
-      const counts = await p.runtime.deadlineQueue.getJobCounts();
-      const dead = crashed();
-      throw new Error(
-        dead.length > 0
-          ? `${dead.length} worker process(es) exited during the PostgreSQL restart:\n${dead.map((w) => w.output().slice(-4000)).join('\n---\n')}`
-          : `${(err as Error).message}: ${await countEvents(db, 'DEADLINE_BREACHED')} breaches, queue ${JSON.stringify(counts)}\n${workers.map((w) => w.output().slice(-3000)).join('\n---\n')}`,
-      );
-    }
-    await sleep(2200);
-    await expectExactlyOnce(db, ids, 2);
-    // Some fires had to wait for the database: recorded after it came back.
-    const late = await db.selectFrom('case_events').select('at').where('at', '>=', new Date(upAt)).where('type', 'like', 'DEADLINE_%').execute();
-    expect(late.length).toBeGreaterThan(0);
-    // No job gave up: no incident, nothing in BullMQ's failed set.
-    expect(await db.selectFrom('incidents').selectAll().execute()).toEqual([]);
-    expect(await p.runtime.deadlineQueue.getFailedCount()).toBe(0);
-    // The outage was felt: the workers' sweeps failed while it lasted.
-    expect(workers.map((w) => w.output()).join('\n')).toMatch(/sweep failed|ECONNREFUSED|terminating connection/);
-    expect(upAt - downAt).toBeGreaterThanOrEqual(3500);
-    await Promise.all(workers.map((w) => w.stop()));
-    await deleteKeys(redis.url, prefix);
-  }, 120_000);
+      const crashed = () => workers.filter((w) => w.child.exitCode !== null || w.child.signalCode !== null);
+      try {
+        await waitUntil(
+          async () => {
+            // A worker that died of the outage will never catch up: stop waiting and say why.
+            if (crashed().length > 0) throw new WaitAborted('a worker process exited');
+            return (await countEvents(db, 'DEADLINE_BREACHED')) >= ids.length;
+          },
+          60_000,
+          'all breaches after the restart',
+          250,
+        );
+      } catch (err) {
+        const counts = await p.runtime.deadlineQueue.getJobCounts();
+        const dead = crashed();
+        throw new Error(
+          dead.length > 0
+            ? `${dead.length} worker process(es) exited during the PostgreSQL restart:\n${dead.map((w) => w.output().slice(-4000)).join('\n---\n')}`
+            : `${(err as Error).message}: ${await countEvents(db, 'DEADLINE_BREACHED')} breaches, queue ${JSON.stringify(counts)}\n${workers.map((w) => w.output().slice(-3000)).join('\n---\n')}`,
+        );
+      }
+      await sleep(2200);
+      await expectExactlyOnce(db, ids, 2);
+      // Some fires had to wait for the database: recorded after it came back.
+      const late = await db
+        .selectFrom('case_events')
+        .select('at')
+        .where('at', '>=', new Date(upAt))
+        .where('type', 'like', 'DEADLINE_%')
+        .execute();
+      expect(late.length).toBeGreaterThan(0);
+      // No job gave up: no incident, nothing in BullMQ's failed set.
+      expect(await db.selectFrom('incidents').selectAll().execute()).toEqual([]);
+      expect(await p.runtime.deadlineQueue.getFailedCount()).toBe(0);
+      // The outage was felt: the workers' sweeps failed while it lasted.
+      expect(workers.map((w) => w.output()).join('\n')).toMatch(/sweep failed|ECONNREFUSED|terminating connection/);
+      expect(upAt - downAt).toBeGreaterThanOrEqual(3500);
+      await Promise.all(workers.map((w) => w.stop()));
+      await deleteKeys(redis.url, prefix);
+    },
+    120_000,
+  );
 });

@@ -20,6 +20,7 @@ import { createTimerBatcher } from '../../workers/timer-batcher';
 import { deadlineJobId } from '../../workers/queues';
 import { actor, intakeBody } from '../support/engine-fixtures';
 import { startPrivateRedis, stopEverything, waitUntil, type PrivateRedis } from '../support/private-services';
+import { assertNoMismatches, installResponseValidation, type ResponseMismatch } from '../support/response-validation';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { testCheckpoints } from '../support/test-server';
 import {
@@ -58,6 +59,7 @@ describe('deadline workers in process (shared Redis, own prefix)', () => {
   let tdb: TestDatabase;
   let w: InProcessWorkers;
   let app: FastifyInstance | undefined;
+  let mismatches: ResponseMismatch[] = [];
 
   beforeAll(async () => {
     tdb = await createTestDatabase('workers');
@@ -69,6 +71,7 @@ describe('deadline workers in process (shared Redis, own prefix)', () => {
     await app?.close();
     await w?.close();
     await tdb?.drop();
+    assertNoMismatches(mismatches);
   });
 
   async function waitForEvent(caseId: string, type: string, timeoutMs: number): Promise<void> {
@@ -120,7 +123,10 @@ describe('deadline workers in process (shared Redis, own prefix)', () => {
     const trail = await trailOf(tdb.db, created.id);
     expect(trail.filter((e) => e.fields.clock === 'acceptance')).toEqual([]);
     expect(trail.slice(0, 2).map((e) => e.type)).toEqual(['INTAKE', 'VERIFY']);
-    expect((await deadlineRows(tdb.db, created.id)).find((d) => d.clock === 'acceptance')).toMatchObject({ status: 'met', next_fire_at: null });
+    expect((await deadlineRows(tdb.db, created.id)).find((d) => d.clock === 'acceptance')).toMatchObject({
+      status: 'met',
+      next_fire_at: null,
+    });
   });
 
   it('shifts the due time by a pause (听证) and breaches at the shifted time, not before', async () => {
@@ -149,7 +155,14 @@ describe('deadline workers in process (shared Redis, own prefix)', () => {
     expect(breaches).toHaveLength(1);
     expect(breaches[0]?.at.getTime()).toBeGreaterThanOrEqual(shiftedDue);
     // Both reminders still fire once each (shifted with the due time), before the breach.
-    expect(trail.map((e) => e.type)).toEqual(['INTAKE', 'PAUSE_CLOCK', 'RESUME_CLOCK', 'DEADLINE_REMINDER', 'DEADLINE_REMINDER', 'DEADLINE_BREACHED']);
+    expect(trail.map((e) => e.type)).toEqual([
+      'INTAKE',
+      'PAUSE_CLOCK',
+      'RESUME_CLOCK',
+      'DEADLINE_REMINDER',
+      'DEADLINE_REMINDER',
+      'DEADLINE_BREACHED',
+    ]);
     expect((await caseRow(tdb.db, created.id)).state).toBe('escalated');
   });
 
@@ -163,6 +176,7 @@ describe('deadline workers in process (shared Redis, own prefix)', () => {
       logger: false,
       readiness: async () => ({ database: true }),
     });
+    ({ mismatches } = installResponseValidation(app));
     await app.ready();
     const created = await w.engine.intake(intakeBody(), actor('clerk'));
     const verified = await w.engine.dispatch(created.id, { type: 'VERIFY' }, actor('clerk'));
@@ -192,7 +206,10 @@ describe('deadline workers in process (shared Redis, own prefix)', () => {
     expect(breaches).toEqual([expect.objectContaining({ fields: { clock: 'handling', generation: 1, onBreach: 'escalate' } })]);
     expect(breaches[0]?.at.getTime()).toBeGreaterThanOrEqual(extendedDue);
     expect(trail.map((e) => e.type)).toEqual(['INTAKE', 'VERIFY', 'REQUEST_EXTENSION', 'APPROVE_EXTENSION', 'DEADLINE_BREACHED']);
-    expect((await deadlineRows(tdb.db, created.id)).find((d) => d.clock === 'handling')).toMatchObject({ status: 'breached', extended_by: 'PT2S' });
+    expect((await deadlineRows(tdb.db, created.id)).find((d) => d.clock === 'handling')).toMatchObject({
+      status: 'breached',
+      extended_by: 'PT2S',
+    });
   });
 
   it('closes the case (终结) when the review-request window lapses', async () => {
@@ -300,7 +317,9 @@ describe('Redis losing every timer (private redis-server, FLUSHALL)', () => {
       await waitUntil(async () => (await countEvents(tdb.db, 'DEADLINE_BREACHED')) >= CASES, 60_000, `${CASES} breaches`, 250);
     } catch (err) {
       const counts = await w.runtime.deadlineQueue.getJobCounts();
-      throw new Error(`${(err as Error).message}: ${await countEvents(tdb.db, 'DEADLINE_BREACHED')} fired, queue ${JSON.stringify(counts)}`);
+      throw new Error(
+        `${(err as Error).message}: ${await countEvents(tdb.db, 'DEADLINE_BREACHED')} fired, queue ${JSON.stringify(counts)}`,
+      );
     }
     const firedAfter = Date.now() - started;
     // Two more sweeps: nothing fires twice.

@@ -37,7 +37,6 @@ let receiver: WebhookReceiver;
 /** The statuses the receiver answered to one delivery id, in order. */
 const answeredTo = (deliveryId: string): number[] => receiver.received.filter((d) => d.deliveryId === deliveryId).map((d) => d.status);
 
-
 /** The open incident of one job, once the recorder has written it. */
 function openIncidentOf(jobId: string): Promise<IncidentRecord> {
   return waitFor(`an incident for ${jobId}`, async () =>
@@ -118,7 +117,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await s?.app.close();
   if (runtime !== undefined) {
-    await Promise.all([runtime.deadlineQueue.obliterate({ force: true }), runtime.notificationQueue.obliterate({ force: true })]).catch(() => undefined);
+    await Promise.all([runtime.deadlineQueue.obliterate({ force: true }), runtime.notificationQueue.obliterate({ force: true })]).catch(
+      () => undefined,
+    );
     await runtime.close();
   }
   await receiver?.close();
@@ -169,13 +170,35 @@ describe('GET /incidents and the case view', () => {
     expect(created).toEqual([...created].sort((x, y) => y - x));
   });
 
+  it('pages with limit and cursor, newest first, ending with a null nextCursor; booleans as 1/0 too', async () => {
+    const whole = await call('GET', '/incidents', 'supervisor');
+    expect(whole.body.nextCursor).toBeNull();
+    const seen: string[] = [];
+    let page = await call('GET', '/incidents?limit=1', 'supervisor');
+    for (let i = 0; i < 10; i++) {
+      expect(page.status).toBe(200);
+      seen.push(...(page.body.items as IncidentRecord[]).map((item) => item.id));
+      if (page.body.nextCursor === null) break;
+      page = await call('GET', `/incidents?limit=1&cursor=${encodeURIComponent(String(page.body.nextCursor))}`, 'supervisor');
+    }
+    expect(seen).toEqual((whole.body.items as IncidentRecord[]).map((item) => item.id));
+    expect((await call('GET', '/incidents?all=1', 'supervisor')).status).toBe(200);
+    expect((await call('GET', '/incidents?all=yes', 'supervisor')).status).toBe(400);
+    expect((await call('GET', '/incidents?cursor=bm90LWEtY3Vyc29y', 'supervisor')).status).toBe(400);
+  });
+
   it('shows a case its own open incidents under `incidents`', async () => {
     const a = await call('GET', `/petitions/${caseA}`, 'supervisor');
     expect(a.status).toBe(200);
     expect(a.body.incidents).toEqual(
       expect.arrayContaining([
         { id: malformed.id, clock: 'acceptance', error: 'malformed deadline job', createdAt: malformed.createdAt.toISOString() },
-        { id: unknownEntry.id, clock: null, error: 'notification for an unknown trail entry', createdAt: unknownEntry.createdAt.toISOString() },
+        {
+          id: unknownEntry.id,
+          clock: null,
+          error: 'notification for an unknown trail entry',
+          createdAt: unknownEntry.createdAt.toISOString(),
+        },
       ]),
     );
     expect(a.body.incidents).toHaveLength(2);
@@ -249,7 +272,16 @@ describe('POST /incidents/:id/retry', () => {
     expect(await runtime.deadlineQueue.getJob(jobId)).toBeUndefined();
     const lost = await recordIncident(
       s.tdb.db,
-      { queue: 'deadlines', jobId, jobName: 'fire', caseId: caseA, clock: 'acceptance', generation: 1, attempts: 8, error: 'connection lost' },
+      {
+        queue: 'deadlines',
+        jobId,
+        jobName: 'fire',
+        caseId: caseA,
+        clock: 'acceptance',
+        generation: 1,
+        attempts: 8,
+        error: 'connection lost',
+      },
       new Date(),
     );
     const res = await call('POST', `/incidents/${lost.id}/retry`, 'supervisor');

@@ -41,7 +41,6 @@ let receiver: WebhookReceiver<Notification>;
 const answers = new Map<string, Answer>();
 const logLines: string[] = [];
 
-
 const deliveriesOf = (caseId: string): ReceivedRequest<Notification>[] => receiver.received.filter((d) => d.body.caseId === caseId);
 
 /** A petitioner whose name, ID number and phone are unique to one test, to look for in what leaves the system. */
@@ -78,7 +77,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (runtime !== undefined) {
-    await Promise.all([runtime.deadlineQueue.obliterate({ force: true }), runtime.notificationQueue.obliterate({ force: true })]).catch(() => undefined);
+    await Promise.all([runtime.deadlineQueue.obliterate({ force: true }), runtime.notificationQueue.obliterate({ force: true })]).catch(
+      () => undefined,
+    );
     await runtime.close();
   }
   await receiver?.close();
@@ -94,8 +95,22 @@ describe('deadline notifications on the webhook', () => {
       return got.length >= 2 ? got : undefined;
     });
     expect(deliveriesOf(created.id)).toHaveLength(2);
-    expect(reminder?.body).toMatchObject({ type: 'deadline.reminder', clock: 'acceptance', generation: 1, state: 'received', unit: '411621', seq: 2 });
-    expect(breach?.body).toMatchObject({ type: 'deadline.breached', clock: 'acceptance', generation: 1, state: 'escalated', unit: '411621', seq: 3 });
+    expect(reminder?.body).toMatchObject({
+      type: 'deadline.reminder',
+      clock: 'acceptance',
+      generation: 1,
+      state: 'received',
+      unit: '411621',
+      seq: 2,
+    });
+    expect(breach?.body).toMatchObject({
+      type: 'deadline.breached',
+      clock: 'acceptance',
+      generation: 1,
+      state: 'escalated',
+      unit: '411621',
+      seq: 3,
+    });
     // Nobody is assigned yet: the supervisors of the case's unit hear of it.
     expect(breach?.body.recipients).toEqual([{ role: 'supervisor', unit: '411621' }]);
 
@@ -155,7 +170,10 @@ describe('deadline notifications on the webhook', () => {
     await engine.dispatch(created.id, { type: 'ASSIGN', unit: '411621100', handler: 'handler-7' }, actor('clerk'));
     await engine.dispatch(created.id, { type: 'ASSIGN_LEADER', leader: 'leader-3' }, actor('supervisor'));
     const breach = await waitFor('the handling breach', () => deliveriesOf(created.id).find((d) => d.body.type === 'deadline.breached'));
-    expect(deliveriesOf(created.id).map((d) => `${d.body.type}/${d.body.clock}`)).toEqual(['deadline.reminder/handling', 'deadline.breached/handling']);
+    expect(deliveriesOf(created.id).map((d) => `${d.body.type}/${d.body.clock}`)).toEqual([
+      'deadline.reminder/handling',
+      'deadline.breached/handling',
+    ]);
     expect(breach.body.recipients).toEqual([
       { role: 'handler', id: 'handler-7' },
       { role: 'supervisor', unit: '411621' },
@@ -194,12 +212,19 @@ describe('deadline notifications on the webhook', () => {
       const entries = new Set(
         deliveriesOf(created.id)
           .filter((d) => d.body.seq === seq)
-          .map(({ body: { type, caseId, clock, generation, unit, at } }) => JSON.stringify({ type, caseId, seq, clock, generation, unit, at })),
+          .map(({ body: { type, caseId, clock, generation, unit, at } }) =>
+            JSON.stringify({ type, caseId, seq, clock, generation, unit, at }),
+          ),
       );
       expect(entries.size).toBe(1);
     }
     // The trail has one reminder and one breach.
-    const events = await tdb.db.selectFrom('case_events').select(['seq', 'type']).where('case_id', '=', created.id).orderBy('seq').execute();
+    const events = await tdb.db
+      .selectFrom('case_events')
+      .select(['seq', 'type'])
+      .where('case_id', '=', created.id)
+      .orderBy('seq')
+      .execute();
     expect(events.map((e) => e.type)).toEqual(['INTAKE', 'DEADLINE_REMINDER', 'DEADLINE_BREACHED']);
     expect(await listIncidents(tdb.db, { caseId: created.id, all: true, limit: 10 })).toEqual([]);
   }, 60_000);

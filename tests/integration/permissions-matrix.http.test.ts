@@ -114,7 +114,12 @@ async function auth(role: HumanRole, unit: string): Promise<string> {
 }
 
 async function call(role: HumanRole, unit: string, method: 'GET' | 'POST', url: string, payload?: Body) {
-  const res = await s.app.inject({ method, url, headers: { authorization: await auth(role, unit) }, ...(payload !== undefined && { payload }) });
+  const res = await s.app.inject({
+    method,
+    url,
+    headers: { authorization: await auth(role, unit) },
+    ...(payload !== undefined && { payload }),
+  });
   return { status: res.statusCode, body: res.json() };
 }
 
@@ -266,7 +271,14 @@ describe.each(ACTIVE_STATES)('a case in state %s', (state) => {
     const answers = await inBatches(permitted, 8, async (c) => {
       const fresh = await caseIn(state);
       const res = await call(c.role, c.unit, 'POST', `/petitions/${fresh.id}/events`, commandFor(c.type, state));
-      return { type: c.type, role: c.role, unit: c.unit, status: res.status, version: res.body.version - fresh.version, error: res.body.error };
+      return {
+        type: c.type,
+        role: c.role,
+        unit: c.unit,
+        status: res.status,
+        version: res.body.version - fresh.version,
+        error: res.body.error,
+      };
     });
     expect(answers).toEqual(permitted.map(({ type, role, unit }) => ({ type, role, unit, status: 200, version: 1, error: undefined })));
   });

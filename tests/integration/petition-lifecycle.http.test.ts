@@ -47,7 +47,7 @@ describe('the whole lifecycle over HTTP', () => {
     expect(delivered.deadlines.map((d: { clock: string; status: string }) => `${d.clock}:${d.status}`)).toEqual(
       expect.arrayContaining(['reviewRequest:pending', 'satisfaction:pending', 'handling:met']),
     );
-    await send(id, 'clerk', { type: 'RATE_SATISFACTION', unit: 'basically-satisfied', bureau: 'satisfied' }, 'resolved');
+    await send(id, 'clerk', { type: 'RATE_SATISFACTION', body: 'basically-satisfied', bureau: 'satisfied' }, 'resolved');
     await send(id, 'clerk', { type: 'REQUEST_REVIEW', reason: '不服处理意见，申请复查' }, 'escalated');
     await send(id, 'supervisor', { type: 'ASSIGN_LEADER', leader: '县信访局局长' }, 'escalated');
     await send(id, 'supervisor', { type: 'RESOLVE', outcome: 'not-support', opinion: '复查维持原意见' }, 'resolved');
@@ -84,7 +84,7 @@ describe('the whole lifecycle over HTTP', () => {
     expect(verify.body).toMatchObject({ ok: true, checked: closed.version });
   });
 
-  it('answers with the errors of CONTRACT.md', async () => {
+  it('answers with the documented errors', async () => {
     const created = await call('clerk', 'POST', '/petitions', intakeBody());
     const id = created.body.id as string;
     const denied = await call('auditor', 'POST', `/petitions/${id}/events`, { type: 'VERIFY' });
@@ -96,9 +96,17 @@ describe('the whole lifecycle over HTTP', () => {
     expect(stale).toMatchObject({ status: 409, body: { error: { code: 'VERSION_CONFLICT' } } });
     const missing = await call('clerk', 'GET', '/petitions/00000000-0000-4000-8000-000000000000');
     expect(missing).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
-    const otherCounty = await s.app.inject({ method: 'GET', url: `/petitions/${id}`, headers: { authorization: `Bearer ${await s.token('clerk', '411622')}` } });
+    const otherCounty = await s.app.inject({
+      method: 'GET',
+      url: `/petitions/${id}`,
+      headers: { authorization: `Bearer ${await s.token('clerk', '411622')}` },
+    });
     expect(otherCounty.statusCode).toBe(404);
-    const city = await s.app.inject({ method: 'GET', url: `/petitions/${id}`, headers: { authorization: `Bearer ${await s.token('supervisor', '411600')}` } });
+    const city = await s.app.inject({
+      method: 'GET',
+      url: `/petitions/${id}`,
+      headers: { authorization: `Bearer ${await s.token('supervisor', '411600')}` },
+    });
     expect(city.statusCode).toBe(200);
     const noToken = await s.app.inject({ method: 'GET', url: `/petitions/${id}` });
     expect(noToken.statusCode).toBe(401);
@@ -106,7 +114,8 @@ describe('the whole lifecycle over HTTP', () => {
   });
 
   it('lists cases newest first with a cursor, filtered by state and scoped to the caller', async () => {
-    for (let i = 0; i < 3; i++) await call('clerk', 'POST', '/petitions', intakeBody({ matter: { category: 'wage', summary: `欠薪 ${i}` } }));
+    for (let i = 0; i < 3; i++)
+      await call('clerk', 'POST', '/petitions', intakeBody({ matter: { category: 'wage', summary: `欠薪 ${i}` } }));
     const first = await call('supervisor', 'GET', '/petitions?limit=2&state=received');
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(2);
@@ -116,7 +125,11 @@ describe('the whole lifecycle over HTTP', () => {
     expect(new Set(ids).size).toBe(ids.length);
     const times = [...first.body.items, ...second.body.items].map((p: { createdAt: string }) => p.createdAt);
     expect([...times].sort().reverse()).toEqual(times);
-    const elsewhere = await s.app.inject({ method: 'GET', url: '/petitions', headers: { authorization: `Bearer ${await s.token('clerk', '411622')}` } });
+    const elsewhere = await s.app.inject({
+      method: 'GET',
+      url: '/petitions',
+      headers: { authorization: `Bearer ${await s.token('clerk', '411622')}` },
+    });
     expect(elsewhere.json().items).toEqual([]);
   });
 
@@ -125,7 +138,11 @@ describe('the whole lifecycle over HTTP', () => {
     expect((await s.app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({ status: 'ready' });
     const metrics = await call('supervisor', 'GET', '/metrics').catch(() => undefined);
     expect(metrics).toBeUndefined(); // metrics are text, not JSON
-    const text = await s.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${await s.token('supervisor')}` } });
+    const text = await s.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${await s.token('supervisor')}` },
+    });
     expect(text.body).toContain('petitionflow_http_request_duration_seconds');
     const openapi = (await s.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/petitions', '/petitions/{id}/events', '/audit/verify']));

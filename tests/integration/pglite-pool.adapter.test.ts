@@ -117,12 +117,7 @@ describe('transactions over the single connection', () => {
     await Promise.all(
       Array.from({ length: 10 }, () =>
         db.transaction().execute(async (trx) => {
-          const row = await trx
-            .selectFrom('counter')
-            .select('value')
-            .where('id', '=', 1)
-            .forUpdate()
-            .executeTakeFirstOrThrow();
+          const row = await trx.selectFrom('counter').select('value').where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
           await sleep(1);
           await trx
             .updateTable('counter')
@@ -205,10 +200,7 @@ describe('results and values like node-postgres', () => {
 
   it('returns timestamptz as Date, int8 and numeric as strings', async () => {
     const at = new Date('2024-03-01T08:30:15.123Z');
-    await db
-      .insertInto('item')
-      .values({ name: 't', happened_at: at, big: '9007199254740993', amount: '1234.50' })
-      .execute();
+    await db.insertInto('item').values({ name: 't', happened_at: at, big: '9007199254740993', amount: '1234.50' }).execute();
     const row = await db.selectFrom('item').select(['happened_at', 'big', 'amount']).executeTakeFirstOrThrow();
     expect(row.happened_at).toBeInstanceOf(Date);
     expect(row.happened_at?.getTime()).toBe(at.getTime());
@@ -237,22 +229,33 @@ describe('results and values like node-postgres', () => {
 });
 
 describe('persistence', () => {
-  it('keeps committed data across close and reopen of the same directory', async () => {
-    await db.insertInto('item').values([{ name: 'kept-1' }, { name: 'kept-2' }]).execute();
-    await db.destroy();
-    await expect(pool.query('select 1')).rejects.toThrow(/after calling end/);
+  it(
+    'keeps committed data across close and reopen of the same directory',
+    async () => {
+      await db
+        .insertInto('item')
+        .values([{ name: 'kept-1' }, { name: 'kept-2' }])
+        .execute();
+      await db.destroy();
+      await expect(pool.query('select 1')).rejects.toThrow(/after calling end/);
 
-    await open();
-    expect(await names()).toEqual(['kept-1', 'kept-2']);
-  }, OPEN_TIMEOUT_MS);
+      await open();
+      expect(await names()).toEqual(['kept-1', 'kept-2']);
+    },
+    OPEN_TIMEOUT_MS,
+  );
 
-  it('refuses a second pool on a folder in use, and frees it on end()', async () => {
-    await db.insertInto('item').values({ name: 'held' }).execute();
-    await expect(createPglitePool(join(dir, 'pglite'))).rejects.toThrow(EmbeddedDatabaseBusyError);
-    await db.destroy();
-    const second = await createPglitePool(join(dir, 'pglite'));
-    expect((await second.query('select count(*)::int as n from item')).rows).toEqual([{ n: 1 }]);
-    await second.end();
-    await open();
-  }, OPEN_TIMEOUT_MS);
+  it(
+    'refuses a second pool on a folder in use, and frees it on end()',
+    async () => {
+      await db.insertInto('item').values({ name: 'held' }).execute();
+      await expect(createPglitePool(join(dir, 'pglite'))).rejects.toThrow(EmbeddedDatabaseBusyError);
+      await db.destroy();
+      const second = await createPglitePool(join(dir, 'pglite'));
+      expect((await second.query('select count(*)::int as n from item')).rows).toEqual([{ n: 1 }]);
+      await second.end();
+      await open();
+    },
+    OPEN_TIMEOUT_MS,
+  );
 });

@@ -27,7 +27,7 @@ import { EVENT_TYPES, type EventType, type Intake } from '../../machines/petitio
 export const VERSION = CURRENT_MACHINE_VERSION;
 /** The permission table of {@link VERSION}, the one the tests are generated from. */
 export const PERMISSIONS: PermissionTable = permissionsFor(VERSION);
-/** 扶沟县 (DOMAIN.md demo data); 曹里乡 is a township below it. */
+/** 扶沟县 (demo data); 曹里乡 is a township below it. */
 export const UNIT = '411621';
 export const TOWNSHIP = '411621100';
 export const CASE_ID = '0b6a3c8e-2f1d-4c55-9a7e-3d2b1f0e9c11';
@@ -41,7 +41,9 @@ export const INTAKE: Intake = {
 };
 
 /** The fields of an event of type `T`, without the envelope. */
-export type FieldsOf<T extends EventType> = Omit<Extract<PetitionEvent, { type: T }>, 'type' | 'actor' | 'at'>;
+export type FieldsOf<T extends EventType> = WithoutEnvelope<Extract<PetitionEvent, { type: T }>>;
+/** Omit per member of a union (RATE_SATISFACTION is recorded in two shapes). */
+type WithoutEnvelope<E> = E extends unknown ? Omit<E, 'type' | 'actor' | 'at'> : never;
 
 /** One valid set of fields for every event type (checked against the zod schemas in petition-schemas.test.ts). */
 export const VALID_FIELDS: { readonly [T in EventType]: FieldsOf<T> } = {
@@ -62,7 +64,7 @@ export const VALID_FIELDS: { readonly [T in EventType]: FieldsOf<T> } = {
   APPROVE_EXTENSION: {},
   ESCALATE: { reason: '挂牌督办', dueIn: 'P10D' },
   REASSIGN: { unit: TOWNSHIP, handler: '赵主任' },
-  RATE_SATISFACTION: { unit: 'satisfied', bureau: 'basically-satisfied' },
+  RATE_SATISFACTION: { body: 'satisfied', bureau: 'basically-satisfied' },
   REQUEST_REVIEW: { reason: '对处理意见不服' },
   ASSIGN_LEADER: { leader: '副县长' },
   PAUSE_CLOCK: { clock: 'acceptance', reason: '听证' },
@@ -234,7 +236,10 @@ export function behaviourKey(snapshot: PetitionSnapshot): string {
  * `eventsFor` (only those the machine takes), with the transitions taken from
  * each: XState's adjacency map, keyed by `behaviourKey`.
  */
-export function exploreMachine(roles: 'permitted' | 'all' = 'permitted', version: number = VERSION): AdjacencyMap<PetitionSnapshot, PetitionEvent> {
+export function exploreMachine(
+  roles: 'permitted' | 'all' = 'permitted',
+  version: number = VERSION,
+): AdjacencyMap<PetitionSnapshot, PetitionEvent> {
   return getAdjacencyMap(machineFor(version), {
     input: { id: CASE_ID, intake: INTAKE, at: AT },
     events: (snapshot) => eventsFor(snapshot, roles),

@@ -11,7 +11,7 @@ import { Pool } from 'pg';
 import { pino, type Logger } from 'pino';
 import { Redis } from 'ioredis';
 import { mergePolicy } from '../../config/load-config';
-import type { ClockPolicy, Policy } from '../../config/policy.schema';
+import type { ClockPolicyInput, Policy } from '../../config/policy.schema';
 import type { ClockName } from '../../machines/petition.vocabulary';
 import { createKysely } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
@@ -30,7 +30,7 @@ export function uniquePrefix(): string {
 }
 
 /** A policy with second-scale elapsed clocks; `overrides` replace whole clocks. */
-export function secondsPolicy(overrides: Partial<Record<ClockName, ClockPolicy>> = {}): Policy {
+export function secondsPolicy(overrides: Partial<Record<ClockName, ClockPolicyInput>> = {}): Policy {
   return mergePolicy({
     acceptance: { duration: 'PT4S', calendar: 'elapsed', reminders: ['50%', '80%'], onBreach: 'escalate' },
     ...overrides,
@@ -40,7 +40,7 @@ export function secondsPolicy(overrides: Partial<Record<ClockName, ClockPolicy>>
 /** Writes a policy file for `PETITION_POLICY` into `dir` and returns its path. */
 export function writePolicyFile(dir: string, policy: Policy): string {
   const path = join(dir, `policy-${randomBytes(3).toString('hex')}.json`);
-  writeFileSync(path, JSON.stringify({ clocks: policy.clocks }));
+  writeFileSync(path, JSON.stringify({ clocks: policy.clocks, machineVersion: policy.machineVersion }));
   return path;
 }
 
@@ -152,12 +152,21 @@ export async function trailOf(db: Kysely<Database>, caseId: string): Promise<Tra
     .where('case_id', '=', caseId)
     .orderBy('seq')
     .execute();
-  return rows.map((r) => ({ seq: r.seq, type: r.type, role: r.actor_role, at: new Date(r.at), fields: r.fields as Record<string, unknown> }));
+  return rows.map((r) => ({
+    seq: r.seq,
+    type: r.type,
+    role: r.actor_role,
+    at: new Date(r.at),
+    fields: r.fields as Record<string, unknown>,
+  }));
 }
 
 /** How many events of `type` each of `caseIds` has (cases without any are listed with 0). */
 export async function countPerCase(db: Kysely<Database>, type: string, caseIds?: readonly string[]): Promise<Map<string, number>> {
-  let q = db.selectFrom('case_events').select(['case_id', sql<string>`count(*)`.as('n')]).where('type', '=', type);
+  let q = db
+    .selectFrom('case_events')
+    .select(['case_id', sql<string>`count(*)`.as('n')])
+    .where('type', '=', type);
   if (caseIds !== undefined && caseIds.length > 0) q = q.where('case_id', 'in', caseIds);
   const rows = await q.groupBy('case_id').execute();
   const counts = new Map<string, number>((caseIds ?? []).map((id) => [id, 0]));
@@ -167,7 +176,11 @@ export async function countPerCase(db: Kysely<Database>, type: string, caseIds?:
 
 /** How many events of `type` there are in all. */
 export async function countEvents(db: Kysely<Database>, type: string): Promise<number> {
-  const row = await db.selectFrom('case_events').select(sql<string>`count(*)`.as('n')).where('type', '=', type).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('case_events')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('type', '=', type)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

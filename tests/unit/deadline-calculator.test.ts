@@ -261,30 +261,36 @@ describe('planDeadline on the 2026 calendar (Asia/Shanghai)', () => {
     expect(plan.reminders.map(iso)).toEqual(row.reminders);
     // The parts agree with the whole.
     expect(iso(addOnCalendar(at(row.start), row.spec.duration, row.spec.calendar, china))).toBe(row.due);
-    expect(reminderTimes(at(row.start), plan.dueAt, row.spec.reminders, { kind: row.spec.calendar, cal: china }).map(iso)).toEqual(row.reminders);
+    expect(reminderTimes(at(row.start), plan.dueAt, row.spec.reminders, { kind: row.spec.calendar, cal: china }).map(iso)).toEqual(
+      row.reminders,
+    );
   });
 });
 
 describe('whatever the time zone of the process', () => {
   // The engine works in Asia/Shanghai; a server or CI runner west of UTC must get the same instants.
-  it.each(['America/Los_Angeles', 'Pacific/Kiritimati'])('%s gives the same due times and reminders', (tz) => {
-    const script = `
+  it.each(['America/Los_Angeles', 'Pacific/Kiritimati'])(
+    '%s gives the same due times and reminders',
+    (tz) => {
+      const script = `
       const { planDeadline } = require('./engine/deadline-calculator');
       const { createChinaCalendar } = require('./engine/working-calendar');
       const rows = JSON.parse(process.argv[1]);
       const cal = createChinaCalendar();
       const out = rows.map((r) => { const p = planDeadline(new Date(r.start), r.spec, cal); return [p.dueAt.toISOString(), p.reminders.map((d) => d.toISOString())]; });
       process.stdout.write(JSON.stringify({ offset: new Date(2026, 0, 1).getTimezoneOffset(), out }));`;
-    const stdout = execFileSync(process.execPath, ['--import', 'tsx', '-e', script, JSON.stringify(ROWS)], {
-      cwd: `${__dirname}/../..`,
-      env: { ...process.env, TZ: tz },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    const result = JSON.parse(stdout) as { offset: number; out: [string, string[]][] };
-    expect(result.offset).toBe(tz === 'America/Los_Angeles' ? 480 : -840);
-    expect(result.out).toEqual(ROWS.map((r) => [r.due, r.reminders]));
-  }, 30_000);
+      const stdout = execFileSync(process.execPath, ['--import', 'tsx', '-e', script, JSON.stringify(ROWS)], {
+        cwd: `${__dirname}/../..`,
+        env: { ...process.env, TZ: tz },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      const result = JSON.parse(stdout) as { offset: number; out: [string, string[]][] };
+      expect(result.offset).toBe(tz === 'America/Los_Angeles' ? 480 : -840);
+      expect(result.out).toEqual(ROWS.map((r) => [r.due, r.reminders]));
+    },
+    30_000,
+  );
 });
 
 describe('reminderTimes', () => {
