@@ -49,7 +49,18 @@ export default defineConfig(
     // Build output, generated data, plain-JS entry points. `.tmp/` folders are
     // scratch space that tsc's include globs skip, so the project service
     // could not type them anyway.
-    ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'bin/', 'jest.config.js', 'eslint.config.mjs', '.dependency-cruiser.cjs', '**/.tmp/', 'client/schema.d.ts'],
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'data/',
+      'coverage/',
+      'bin/',
+      'jest.config.js',
+      'eslint.config.mjs',
+      '.dependency-cruiser.cjs',
+      '**/.tmp/',
+      'client/schema.d.ts',
+    ],
   },
 
   js.configs.recommended,
@@ -71,10 +82,7 @@ export default defineConfig(
       // Fastify handlers and hooks are async by contract even when they await nothing.
       '@typescript-eslint/require-await': 'off',
       // `_`-prefixed names are deliberately unused (destructuring, callback args).
-      '@typescript-eslint/no-unused-vars': [
-        'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
-      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
       'no-restricted-properties': ['error', PROCESS_ENV],
     },
   },

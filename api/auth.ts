@@ -38,7 +38,11 @@ export async function signToken(secret: string, claims: TokenClaims, expiresIn =
  * live at most `maxLifetime` (an ISO 8601 duration): a token without `exp`
  * would never expire, and one signed for a year is nearly as bad.
  */
-export async function verifyToken(secret: string, token: string, maxLifetime: string = DEFAULT_API_LIMITS.tokenMaxLifetime): Promise<Actor> {
+export async function verifyToken(
+  secret: string,
+  token: string,
+  maxLifetime: string = DEFAULT_API_LIMITS.tokenMaxLifetime,
+): Promise<Actor> {
   try {
     const { payload } = await jwtVerify(token, key(secret), { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'iat'] });
     const { exp, iat } = payload;

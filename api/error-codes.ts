@@ -42,7 +42,10 @@ export const ERROR_CODES: Readonly<Record<ApiErrorCode, ErrorCodeEntry>> = {
     meaning: 'the case state does not allow this event for your role; `details` has `state` and `allowedEvents` (当前状态不允许)',
   },
   IDEMPOTENCY_KEY_REUSED: { status: 422, meaning: 'this `Idempotency-Key` was used for a different request (幂等键已用于其他请求)' },
-  RATE_LIMITED: { status: 429, meaning: 'too many requests from your user or address in the window; `Retry-After` says when to try again (请求过于频繁)' },
+  RATE_LIMITED: {
+    status: 429,
+    meaning: 'too many requests from your user or address in the window; `Retry-After` says when to try again (请求过于频繁)',
+  },
   INTERNAL: { status: 500, meaning: 'a failure on our side; the message says nothing more (内部错误)' },
   UNAVAILABLE: { status: 503, meaning: 'the database or the queue cannot be reached right now; try again later (服务暂不可用)' },
 };

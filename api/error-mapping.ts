@@ -43,7 +43,10 @@ function toBody(err: unknown): { status: number; body: ErrorBody } {
       path: [...(err.validationContext === 'body' ? [] : [err.validationContext ?? 'request']), ...pathOf(v.instancePath)],
       message: v.message ?? 'invalid',
     }));
-    return { status: 400, body: { error: { code: 'VALIDATION', message: `invalid ${err.validationContext ?? 'request'}`, details: { issues } } } };
+    return {
+      status: 400,
+      body: { error: { code: 'VALIDATION', message: `invalid ${err.validationContext ?? 'request'}`, details: { issues } } },
+    };
   }
   const fe = err as Partial<FastifyError>;
   // Fastify's own client errors: malformed JSON, wrong content type, body too large; @fastify/static's refusals.

@@ -32,7 +32,8 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: { people: Peopl
       schema: {
         operationId: 'getRelatedMatters',
         tags: [TAGS.people.name],
-        summary: "关联事项: the same person's matters, similar requests, final matters on a similar request (Art 36 ¶3) and matters open below (Art 19 ¶3)",
+        summary:
+          "关联事项: the same person's matters, similar requests, final matters on a similar request (Art 36 ¶3) and matters open below (Art 19 ¶3)",
         params: caseIdParams,
         response: { 200: ok('the related matters', relatedMattersSchema), ...errors(...COMMON_ERRORS, 403, 404) },
       },
@@ -46,10 +47,14 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: { people: Peopl
       schema: {
         operationId: 'confirmPetitionPerson',
         tags: [TAGS.people.name],
-        summary: "确认当事人: confirm that the case's petitioner is a person on file (a weak name-and-address match); answers the related matters",
+        summary:
+          "确认当事人: confirm that the case's petitioner is a person on file (a weak name-and-address match); answers the related matters",
         params: caseIdParams,
         body: z.strictObject({ personId: z.uuid() }),
-        response: { 200: ok('the related matters after the link', relatedMattersSchema), ...errors(...COMMON_ERRORS, 403, 404, 413, 415, 429) },
+        response: {
+          200: ok('the related matters after the link', relatedMattersSchema),
+          ...errors(...COMMON_ERRORS, 403, 404, 413, 415, 429),
+        },
       },
     },
     async (request) => deps.people.confirmPerson(request.params.id, request.body.personId, request.actor),

@@ -131,7 +131,10 @@ export function registerPetitionRoutes(
         params: idParams,
         body: commandBodySchema,
         headers: idempotencyHeaders,
-        response: { 200: ok('the case after the event', petitionViewResponse), ...errors(...COMMON_ERRORS, 403, 404, 409, 413, 415, 422, 429) },
+        response: {
+          200: ok('the case after the event', petitionViewResponse),
+          ...errors(...COMMON_ERRORS, 403, 404, 409, 413, 415, 422, 429),
+        },
       },
     },
     async (request) => {

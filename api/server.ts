@@ -163,7 +163,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerIncidentRoutes(app, { incidents: createIncidentService(deps.db), retrier: deps.incidents });
   registerSupervisionRoutes(app, { supervision: createSupervisionService({ db: deps.db, queries, now: deps.now ?? (() => new Date()) }) });
   if (deps.peopleIndexKey !== undefined) {
-    registerPeopleRoutes(app, { people: createPeopleQueryService(deps.db, deps.peopleIndexKey, deps.now), accessLog: createAccessLogService(deps.db) });
+    registerPeopleRoutes(app, {
+      people: createPeopleQueryService(deps.db, deps.peopleIndexKey, deps.now),
+      accessLog: createAccessLogService(deps.db),
+    });
   }
   registerUnitRoutes(app, { units: createUnitService(deps.db, deps.units) });
   return app;

@@ -29,7 +29,11 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
     // A person index key of its own, so the people routes are described; building the description hashes nothing.
     peopleIndexKey: randomBytes(32),
     // A key of its own: building the description signs nothing.
-    checkpoints: createAuditCheckpointService({ db, audit: createAuditService(db), signingKey: () => generateKeyPairSync('ed25519').privateKey }),
+    checkpoints: createAuditCheckpointService({
+      db,
+      audit: createAuditService(db),
+      signingKey: () => generateKeyPairSync('ed25519').privateKey,
+    }),
   });
   try {
     await app.ready();

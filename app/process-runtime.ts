@@ -49,7 +49,13 @@ export function createRuntime(config: Config, db: Kysely<Database>, logger: Logg
 }
 
 /** The engine of this process over a runtime's producer side: timers are armed after each commit. */
-function createEngineFor(config: Config, db: Kysely<Database>, runtime: WorkerRuntime, units: UnitDirectory, now?: () => Date): PetitionEngine {
+function createEngineFor(
+  config: Config,
+  db: Kysely<Database>,
+  runtime: WorkerRuntime,
+  units: UnitDirectory,
+  now?: () => Date,
+): PetitionEngine {
   return createPetitionEngine({
     db,
     units,

@@ -266,7 +266,14 @@ function rawJobs(n: number, delay: number) {
  * Arms `count` far-future deadlines through the sweeper and as many raw delayed jobs, timing both; prints the
  * figure when asked. The lateness figure runs over these pending timers, so it arms them even when not asked.
  */
-async function benchArming(opts: Options, bench: BenchDatabase, redisUrl: string, prefix: string, logger: Logger, print: boolean): Promise<void> {
+async function benchArming(
+  opts: Options,
+  bench: BenchDatabase,
+  redisUrl: string,
+  prefix: string,
+  logger: Logger,
+  print: boolean,
+): Promise<void> {
   const runtime = createWorkerRuntime({ redisUrl, prefix, db: bench.db, logger, reconcileEveryMs: 60_000, concurrency: opts.concurrency });
   const rawConn = new IORedis(redisUrl, { maxRetriesPerRequest: null });
   const raw = new Queue(RAW_QUEUE, { connection: rawConn, prefix });
@@ -285,7 +292,13 @@ async function benchArming(opts: Options, bench: BenchDatabase, redisUrl: string
       },
       sync: (touched) => runtime.scheduler.sync(touched),
     };
-    const sweeper = createSweeper({ timers: createTimerStore(bench.db), housekeeping: createHousekeeping(bench.db), scheduler, logger, everyMs: 60 * DAY });
+    const sweeper = createSweeper({
+      timers: createTimerStore(bench.db),
+      housekeeping: createHousekeeping(bench.db),
+      scheduler,
+      logger,
+      everyMs: 60 * DAY,
+    });
 
     // Warm-up (JIT, connections, Lua script loading, plan caches) on throwaway queues.
     const [warmOurs, warmRaw] = warmQueues as [Queue, Queue];
@@ -298,7 +311,8 @@ async function benchArming(opts: Options, bench: BenchDatabase, redisUrl: string
     const armed = await sweeper.sweep();
     const oursSeconds = (performance.now() - t) / 1000;
     const oursDelayed = await runtime.deadlineQueue.getDelayedCount();
-    if (armed !== opts.count || oursDelayed !== opts.count) throw new Error(`armed ${armed} rows, ${oursDelayed} delayed jobs; expected ${opts.count}`);
+    if (armed !== opts.count || oursDelayed !== opts.count)
+      throw new Error(`armed ${armed} rows, ${oursDelayed} delayed jobs; expected ${opts.count}`);
 
     const jobs = rawJobs(opts.count, 30 * DAY);
     t = performance.now();
@@ -313,7 +327,16 @@ async function benchArming(opts: Options, bench: BenchDatabase, redisUrl: string
       `arming: sweeper ${oursSeconds.toFixed(2)} s (${ours.toFixed(0)}/s; ${(armMs / 1000).toFixed(2)} s of it in arm, the rest reading pages), raw addBulk ${rawSeconds.toFixed(2)} s (${rawRate.toFixed(0)}/s)`,
     );
     const ratio = ours / rawRate;
-    if (print) figure({ bench: 'arming', count: opts.count, ours: round(ours, 0), raw: round(rawRate, 0), ratio: round(ratio, 3), target: 0.5, pass: ratio >= 0.5 });
+    if (print)
+      figure({
+        bench: 'arming',
+        count: opts.count,
+        ours: round(ours, 0),
+        raw: round(rawRate, 0),
+        ratio: round(ratio, 3),
+        target: 0.5,
+        pass: ratio >= 0.5,
+      });
   } finally {
     await raw.close();
     for (const q of warmQueues) await q.close();
@@ -367,7 +390,14 @@ async function benchRedisBytes(opts: Options, bench: BenchDatabase, logger: Logg
 
     // Ours: the runtime's producer connection and queue, armed page by page as the sweeper does.
     await admin.flushall();
-    const runtime = createWorkerRuntime({ redisUrl: redis.url, prefix, db: bench.db, logger, reconcileEveryMs: 60_000, concurrency: opts.concurrency });
+    const runtime = createWorkerRuntime({
+      redisUrl: redis.url,
+      prefix,
+      db: bench.db,
+      logger,
+      reconcileEveryMs: 60_000,
+      concurrency: opts.concurrency,
+    });
     let ours: number;
     let oursBreakdown: Breakdown;
     try {
@@ -407,7 +437,15 @@ async function benchRedisBytes(opts: Options, bench: BenchDatabase, logger: Logg
     info(`redis-bytes ours: ${ours.toFixed(0)} B/deadline; ${describeBreakdown(oursBreakdown)}`);
     info(`redis-bytes raw:  ${rawBytes.toFixed(0)} B/job; ${describeBreakdown(rawBreakdown)}`);
     const ratio = ours / rawBytes;
-    figure({ bench: 'redis-bytes', count: n, ours: round(ours, 0), raw: round(rawBytes, 0), ratio: round(ratio, 3), target: 1.2, pass: ratio <= 1.2 });
+    figure({
+      bench: 'redis-bytes',
+      count: n,
+      ours: round(ours, 0),
+      raw: round(rawBytes, 0),
+      ratio: round(ratio, 3),
+      target: 1.2,
+      pass: ratio <= 1.2,
+    });
   } finally {
     admin.disconnect();
     await redis.stop();
@@ -491,7 +529,14 @@ async function benchOursLateness(
   warm: number,
 ): Promise<LatenessResult> {
   const committedAt = new Map<string, number>();
-  const runtime: WorkerRuntime = createWorkerRuntime({ redisUrl, prefix, db: bench.db, logger, reconcileEveryMs: 60_000, concurrency: opts.concurrency });
+  const runtime: WorkerRuntime = createWorkerRuntime({
+    redisUrl,
+    prefix,
+    db: bench.db,
+    logger,
+    reconcileEveryMs: 60_000,
+    concurrency: opts.concurrency,
+  });
   // The engine's after-commit hook is the runtime's, noting when each breach was committed.
   const onCommitted = async (change: CommittedChange) => {
     if (change.event.type === 'DEADLINE_BREACHED') committedAt.set(change.caseId, wall());
@@ -533,7 +578,8 @@ async function benchOursLateness(
     while (committedAt.size < ids.length && wall() < giveUp) await sleep(100);
     const cpuMs = cpuMillis(process.cpuUsage(cpu));
     await sweeper.stop();
-    if (committedAt.size < ids.length) info(`lateness (ours): only ${committedAt.size} of ${ids.length} breached within 60 s of the last due time`);
+    if (committedAt.size < ids.length)
+      info(`lateness (ours): only ${committedAt.size} of ${ids.length} breached within 60 s of the last due time`);
 
     // A breach not committed by the give-up time counts with its lateness so far (a lower bound).
     const stoppedAt = wall();
@@ -569,7 +615,14 @@ async function benchOursLateness(
     const measuredCommits = [...measured].flatMap((caseId) => committedAt.get(caseId) ?? []);
     const lastCommit = measuredCommits.length === measured.size ? Math.max(...measuredCommits) : stoppedAt;
     const throughput = measuredCommits.length / ((lastCommit - t0) / 1000);
-    return { commit: summary(commit), pickup: summary(pickup), transaction: summary(transaction), breached: measuredCommits.length, throughput, cpuPerBreach: cpuMs / Math.max(1, committedAt.size) };
+    return {
+      commit: summary(commit),
+      pickup: summary(pickup),
+      transaction: summary(transaction),
+      breached: measuredCommits.length,
+      throughput,
+      cpuPerBreach: cpuMs / Math.max(1, committedAt.size),
+    };
   } finally {
     await runtime.close();
   }
@@ -612,7 +665,9 @@ async function benchRawLateness(
     const armedBy = wall();
     const cpu = process.cpuUsage();
     if (armedBy >= t0 - warm * stepMs) info(`lateness: WARNING raw jobs added ${Math.round(armedBy - t0)} ms after the first due time`);
-    info(`lateness (raw): ${warm} due to warm up, then ${n} from t0 at ${opts.rate}/s, over ${pending} pending jobs; added ${Math.round(t0 - armedBy)} ms before t0`);
+    info(
+      `lateness (raw): ${warm} due to warm up, then ${n} from t0 at ${opts.rate}/s, over ${pending} pending jobs; added ${Math.round(t0 - armedBy)} ms before t0`,
+    );
     const giveUp = t0 + n * stepMs + 60_000;
     while (starts.length < n && wall() < giveUp) await sleep(100);
     const cpuMs = cpuMillis(process.cpuUsage(cpu));
@@ -643,10 +698,13 @@ async function main(): Promise<void> {
     bench = await createBenchDatabase(opts.adminUrl, 'deadlines', opts.concurrency + 16);
     let t = performance.now();
     await seedFarDeadlines(bench, opts.count, new Date(Date.now() + 30 * DAY));
-    info(`database ${bench.name}: seeded ${opts.count} pending deadlines by SQL in ${((performance.now() - t) / 1000).toFixed(1)} s; Redis prefix ${prefix}`);
+    info(
+      `database ${bench.name}: seeded ${opts.count} pending deadlines by SQL in ${((performance.now() - t) / 1000).toFixed(1)} s; Redis prefix ${prefix}`,
+    );
 
     if (opts.only.has('redis-bytes')) await benchRedisBytes(opts, bench, logger);
-    if (opts.only.has('arming') || opts.only.has('lateness')) await benchArming(opts, bench, opts.redisUrl, prefix, logger, opts.only.has('arming'));
+    if (opts.only.has('arming') || opts.only.has('lateness'))
+      await benchArming(opts, bench, opts.redisUrl, prefix, logger, opts.only.has('arming'));
     if (!opts.only.has('lateness')) return;
 
     t = performance.now();
@@ -655,8 +713,11 @@ async function main(): Promise<void> {
     info(`lateness: seeded ${ids.length} cases (engine.intake, then SQL copies) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const ours = await benchOursLateness(opts, bench, opts.redisUrl, prefix, logger, ids, warm);
     const raw = await benchRawLateness(opts, opts.redisUrl, prefix, lateCount, warm);
-    const ms = (s: ReturnType<typeof summary>) => `p50 ${s.p50.toFixed(1)} / p90 ${s.p90.toFixed(1)} / p99 ${s.p99.toFixed(1)} / max ${s.max.toFixed(1)} ms`;
-    info(`lateness ours: due → committed ${ms(ours.commit)} (${ours.breached}/${lateCount} breached, ${ours.throughput.toFixed(0)} breaches/s, ${ours.cpuPerBreach.toFixed(2)} ms CPU of this process per breach)`);
+    const ms = (s: ReturnType<typeof summary>) =>
+      `p50 ${s.p50.toFixed(1)} / p90 ${s.p90.toFixed(1)} / p99 ${s.p99.toFixed(1)} / max ${s.max.toFixed(1)} ms`;
+    info(
+      `lateness ours: due → committed ${ms(ours.commit)} (${ours.breached}/${lateCount} breached, ${ours.throughput.toFixed(0)} breaches/s, ${ours.cpuPerBreach.toFixed(2)} ms CPU of this process per breach)`,
+    );
     info(`lateness ours:   due → event built under the case lock ${ms(ours.pickup)}`);
     info(`lateness ours:   event built → after-commit hook ${ms(ours.transaction)}`);
     info(`lateness raw: due → processor start ${ms(raw)} (${raw.n}/${lateCount}, ${raw.cpuPerJob.toFixed(2)} ms CPU per job)`);

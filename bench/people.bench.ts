@@ -24,8 +24,10 @@ const KEY = Buffer.from('bench-people-index-key-not-a-secret-0001');
 const VIEWER: Actor = { id: 'bench-supervisor', role: 'supervisor', unit: '410000' };
 const WARMUP = 50;
 
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
-const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红建国文辉力海鹏飞云宇浩然子涵欣怡梓轩雨泽晨阳思博瑞佳琪一诺志远德福永春秋冬梅兴旺德才学成';
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+const GIVEN =
+  '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红建国文辉力海鹏飞云宇浩然子涵欣怡梓轩雨泽晨阳思博瑞佳琪一诺志远德福永春秋冬梅兴旺德才学成';
 const TOPICS = [
   '宅基地边界纠纷请求确权',
   '征地补偿款未足额发放请求补发',
@@ -59,7 +61,12 @@ function parseOptions(argv: readonly string[]): Options {
       samples: { type: 'string', default: '200' },
     },
   });
-  return { adminUrl: values['admin-url'] ?? DEFAULT_ADMIN_URL, cases: Number(values.cases), people: Number(values.people), samples: Number(values.samples) };
+  return {
+    adminUrl: values['admin-url'] ?? DEFAULT_ADMIN_URL,
+    cases: Number(values.cases),
+    people: Number(values.people),
+    samples: Number(values.samples),
+  };
 }
 
 /** Helper functions of the data set: a valid GB 11643 ID number and the gram arrays, as intake computes them. */
@@ -100,7 +107,9 @@ async function loadPeople(db: Kysely<Database>, people: number): Promise<void> {
              bench_pick(${SURNAMES}, i) || bench_pick(${GIVEN}, i / 97) || case when i % 3 = 0 then '' else bench_pick(${GIVEN}, i / 7) end nm,
              bench_pick(${PLACES}, i / 13) || '镇' || (i % 40) || '村' addr
       from generate_series(1, ${people}) i) s`.execute(db);
-  await sql`insert into person_phones (phone_hash, person_id) select hmac('phone:' || phone, ${KEY}, 'sha256'), id from persons`.execute(db);
+  await sql`insert into person_phones (phone_hash, person_id) select hmac('phone:' || phone, ${KEY}, 'sha256'), id from persons`.execute(
+    db,
+  );
 }
 
 async function loadCases(db: Kysely<Database>, cases: number, people: number): Promise<void> {
@@ -145,7 +154,12 @@ function percentile(samples: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)] ?? Number.NaN;
 }
 
-async function measure(figure: string, targetMs: number, inputs: readonly string[], run: (input: string) => Promise<unknown>): Promise<boolean> {
+async function measure(
+  figure: string,
+  targetMs: number,
+  inputs: readonly string[],
+  run: (input: string) => Promise<unknown>,
+): Promise<boolean> {
   for (const input of inputs.slice(0, WARMUP)) await run(input);
   const times: number[] = [];
   for (const input of inputs.slice(WARMUP)) {
@@ -155,7 +169,17 @@ async function measure(figure: string, targetMs: number, inputs: readonly string
   }
   const value = Math.round(percentile(times, 0.95) * 100) / 100;
   const median = Math.round(percentile(times, 0.5) * 100) / 100;
-  console.log(JSON.stringify({ bench: 'people', figure, p95_ms: value, p50_ms: median, target_ms: targetMs, samples: times.length, pass: value <= targetMs }));
+  console.log(
+    JSON.stringify({
+      bench: 'people',
+      figure,
+      p95_ms: value,
+      p50_ms: median,
+      target_ms: targetMs,
+      samples: times.length,
+      pass: value <= targetMs,
+    }),
+  );
   return value <= targetMs;
 }
 
@@ -192,8 +216,19 @@ async function main(): Promise<void> {
       await loadCases(bench.db, opts.cases, opts.people);
     });
     await sql`analyze`.execute(bench.db);
-    const counts = await sql<{ cases: string; people: string }>`select (select count(*) from cases) cases, (select count(*) from persons) people`.execute(bench.db);
-    console.log(JSON.stringify({ bench: 'people', figure: 'build', cases: Number(counts.rows[0]?.cases), people: Number(counts.rows[0]?.people), seconds: Math.round((Date.now() - started) / 1000) }));
+    const counts = await sql<{
+      cases: string;
+      people: string;
+    }>`select (select count(*) from cases) cases, (select count(*) from persons) people`.execute(bench.db);
+    console.log(
+      JSON.stringify({
+        bench: 'people',
+        figure: 'build',
+        cases: Number(counts.rows[0]?.cases),
+        people: Number(counts.rows[0]?.people),
+        seconds: Math.round((Date.now() - started) / 1000),
+      }),
+    );
     ok = await runFigures(bench.db, createPeopleQueryService(bench.db, KEY), opts.samples + WARMUP);
   } finally {
     await bench.drop();

@@ -125,7 +125,9 @@ function formatCheckpointVerification(r: CheckpointVerification, signerChecked: 
     const b = r.firstBroken;
     return [`${head}: trail CHANGED since: case ${b.caseId} seq ${b.seq}: ${b.reason} (after ${r.checked} of ${r.cases} cases checked)`];
   }
-  const signer = signerChecked ? 'signed by the operator’s key' : 'signature valid (no operator key configured to compare the signer with; pass --key)';
+  const signer = signerChecked
+    ? 'signed by the operator’s key'
+    : 'signature valid (no operator key configured to compare the signer with; pass --key)';
   return [`${head}: ${signer}; all ${r.cases} covered cases unchanged`];
 }
 
@@ -159,7 +161,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   program
     .command('worker')
-    .description('run only the deadline and notification workers and the timer sweeper (any number of processes may share one Redis and one PostgreSQL)')
+    .description(
+      'run only the deadline and notification workers and the timer sweeper (any number of processes may share one Redis and one PostgreSQL)',
+    )
     .action(async () => {
       const cfg = config();
       // Resolves once running; the workers keep the process alive until SIGTERM/SIGINT.
@@ -178,7 +182,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         if (opts.json === true) return out(JSON.stringify(items));
         if (items.length === 0) out('no incidents');
         for (const i of items) {
-          out(`${i.id.padStart(6)}  ${i.status.padEnd(8)}  ${i.createdAt.toISOString()}  ${i.queue}/${i.jobName}  case ${i.caseId ?? '-'} ${i.clock ?? ''}  ${i.error}`);
+          out(
+            `${i.id.padStart(6)}  ${i.status.padEnd(8)}  ${i.createdAt.toISOString()}  ${i.queue}/${i.jobName}  case ${i.caseId ?? '-'} ${i.clock ?? ''}  ${i.error}`,
+          );
         }
       });
     });
@@ -266,10 +272,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         return;
       }
       if (!/^postgres(ql)?:\/\//.test(opts.adminUrl)) throw new CliFailure('--admin-url: must be a postgres:// URL', 2);
-      const result = await migrateAsOwner({ adminUrl: opts.adminUrl, appUrl: cfg.databaseUrl, appRole: opts.appRole }).catch((err: unknown) => {
-        if (err instanceof ValidationError) throw new CliFailure(`${err.message}: ${JSON.stringify(err.details)}`, 2);
-        throw err;
-      });
+      const result = await migrateAsOwner({ adminUrl: opts.adminUrl, appUrl: cfg.databaseUrl, appRole: opts.appRole }).catch(
+        (err: unknown) => {
+          if (err instanceof ValidationError) throw new CliFailure(`${err.message}: ${JSON.stringify(err.details)}`, 2);
+          throw err;
+        },
+      );
       if (result.applied.length === 0) out('database schema is up to date; no migrations applied');
       for (const name of result.applied) out(`applied ${name}`);
       out(`application role ${result.appRole} granted its least privileges`);
@@ -285,7 +293,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action(async (opts: { role: (typeof HUMAN_ROLES)[number]; unit: string; user: string; expires: string }) => {
       const unit = divisionCodeSchema.safeParse(opts.unit);
       if (!unit.success) throw new CliFailure(`--unit: ${issuesText(unit.error)}`, 2);
-      if (!/^\d+\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks|y|yr|yrs|year|years)$/i.test(opts.expires)) {
+      if (
+        !/^\d+\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks|y|yr|yrs|year|years)$/i.test(
+          opts.expires,
+        )
+      ) {
         throw new CliFailure(`--expires: expected a time span such as 30m, 8h or 30d, got ${JSON.stringify(opts.expires)}`, 2);
       }
       const cfg = config();
@@ -322,7 +334,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
           const full = await audit.replay(id);
           const shown = at === undefined ? full : await audit.replay(id, undefined, at);
           if (opts.json === true) {
-            out(JSON.stringify({ ...shown, matchesStored: full.matchesStored, ...(at !== undefined && { at: at.toISOString() }) }, null, 2));
+            out(
+              JSON.stringify({ ...shown, matchesStored: full.matchesStored, ...(at !== undefined && { at: at.toISOString() }) }, null, 2),
+            );
           } else {
             for (const line of formatReplay(shown, full, at)) out(line);
           }
@@ -372,7 +386,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
           throw err;
         });
         if (opts.out !== undefined) writeFileSync(resolve(opts.out), `${JSON.stringify(checkpoint, null, 2)}\n`);
-        out(`checkpoint ${checkpoint.id} at ${checkpoint.createdAt}: ${checkpoint.cases} cases, root ${checkpoint.root}${opts.out === undefined ? '' : `, written to ${opts.out}`}`);
+        out(
+          `checkpoint ${checkpoint.id} at ${checkpoint.createdAt}: ${checkpoint.cases} cases, root ${checkpoint.root}${opts.out === undefined ? '' : `, written to ${opts.out}`}`,
+        );
       });
     });
   auditCmd

@@ -187,7 +187,12 @@ async function findExisting(db: Kysely<Database>, c: DemoCase): Promise<{ id: st
  * yet, so running it twice adds nothing the second time. A case already
  * present is left as it is, whatever state it has reached since.
  */
-export async function seedDemo(deps: { db: Kysely<Database>; policy: Policy; now?: () => Date; peopleIndexKey?: Buffer }): Promise<SeedResult> {
+export async function seedDemo(deps: {
+  db: Kysely<Database>;
+  policy: Policy;
+  now?: () => Date;
+  peopleIndexKey?: Buffer;
+}): Promise<SeedResult> {
   await createUnitService(deps.db).importUnits(DEMO_UNITS);
   const engine = createPetitionEngine({
     db: deps.db,

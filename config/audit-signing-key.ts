@@ -20,7 +20,8 @@ function readPrivateKey(path: string): KeyObject {
   } catch (err) {
     throw new ConfigError([`AUDIT_SIGNING_KEY: ${path} is not a PEM private key (${(err as Error).message})`]);
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new ConfigError([`AUDIT_SIGNING_KEY: ${path} is a ${key.asymmetricKeyType ?? 'non-asymmetric'} key; an Ed25519 key is required`]);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new ConfigError([`AUDIT_SIGNING_KEY: ${path} is a ${key.asymmetricKeyType ?? 'non-asymmetric'} key; an Ed25519 key is required`]);
   return key;
 }
 
@@ -51,7 +52,9 @@ export function resolveAuditSigningKey(config: Pick<Config, 'auditSigningKey' | 
 export function operatorPublicKey(config: Pick<Config, 'auditSigningKey' | 'dataDir'>): KeyObject | undefined {
   if (config.auditSigningKey !== undefined) return createPublicKey(readPrivateKey(config.auditSigningKey));
   try {
-    return createPublicKey(createPrivateKey({ key: readFileSync(join(config.dataDir, GENERATED_SIGNING_KEY_FILE), 'utf8'), format: 'pem' }));
+    return createPublicKey(
+      createPrivateKey({ key: readFileSync(join(config.dataDir, GENERATED_SIGNING_KEY_FILE), 'utf8'), format: 'pem' }),
+    );
   } catch {
     return undefined;
   }

@@ -188,7 +188,9 @@ export function unsupportedBreaches(clocks: Partial<Record<ClockName, ClockPolic
   return CLOCK_NAMES.flatMap((clock) => {
     const action = clocks[clock]?.onBreach;
     if (action === undefined || supportsBreachAction(clock, action)) return [];
-    return [`clocks.${clock}.onBreach: the ${clock} clock cannot "${action}" on breach (it supports ${CLOCK_BREACH_ACTIONS[clock].join(', ')})`];
+    return [
+      `clocks.${clock}.onBreach: the ${clock} clock cannot "${action}" on breach (it supports ${CLOCK_BREACH_ACTIONS[clock].join(', ')})`,
+    ];
   });
 }
 
@@ -197,7 +199,9 @@ function lengthsOverMaximum(clocks: Partial<Record<ClockName, ClockPolicyInput>>
   return CLOCK_NAMES.flatMap((clock) => {
     const entry = clocks[clock];
     if (entry?.maxDuration === undefined || durationMillis(entry.duration) <= durationMillis(entry.maxDuration)) return [];
-    return [`clocks.${clock}.maxDuration: the ${clock} clock's duration ${entry.duration} is longer than its maxDuration ${entry.maxDuration}`];
+    return [
+      `clocks.${clock}.maxDuration: the ${clock} clock's duration ${entry.duration} is longer than its maxDuration ${entry.maxDuration}`,
+    ];
   });
 }
 
@@ -212,7 +216,10 @@ export function mergePolicy(overrides: Partial<Record<string, ClockPolicyInput>>
       const fallback = DEFAULT_POLICY.clocks[name];
       const clock = overrides[name] ?? fallback;
       const pausableFor = clock.pausableFor ?? fallback.pausableFor;
-      return [name, Object.freeze({ ...clock, reminders: Object.freeze([...clock.reminders]), pausableFor: Object.freeze([...pausableFor]) })];
+      return [
+        name,
+        Object.freeze({ ...clock, reminders: Object.freeze([...clock.reminders]), pausableFor: Object.freeze([...pausableFor]) }),
+      ];
     }),
   ) as Record<ClockName, ClockPolicy>;
   return Object.freeze({ clocks: Object.freeze(clocks), machineVersion });
@@ -237,8 +244,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (cleaned.AUDIT_CHECKPOINT_WEBHOOK === 'true' && cleaned.NOTIFY_WEBHOOK_URL === undefined) {
     problems.push('AUDIT_CHECKPOINT_WEBHOOK: needs NOTIFY_WEBHOOK_URL (checkpoints go to the notification webhook)');
   }
-  if (cleaned.AUDIT_CHECKPOINT_EVERY !== undefined && cleaned.AUDIT_CHECKPOINT_DIR === undefined && cleaned.AUDIT_CHECKPOINT_WEBHOOK !== 'true') {
-    problems.push('AUDIT_CHECKPOINT_EVERY: set AUDIT_CHECKPOINT_DIR or AUDIT_CHECKPOINT_WEBHOOK=true too, so a copy is kept outside the database');
+  if (
+    cleaned.AUDIT_CHECKPOINT_EVERY !== undefined &&
+    cleaned.AUDIT_CHECKPOINT_DIR === undefined &&
+    cleaned.AUDIT_CHECKPOINT_WEBHOOK !== 'true'
+  ) {
+    problems.push(
+      'AUDIT_CHECKPOINT_EVERY: set AUDIT_CHECKPOINT_DIR or AUDIT_CHECKPOINT_WEBHOOK=true too, so a copy is kept outside the database',
+    );
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;

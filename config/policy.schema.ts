@@ -9,9 +9,12 @@ export type CalendarKind = (typeof CALENDARS)[number];
 /** A reminder is a share of the clock (`"80%"`) or a negative duration before the due time (`"-P1D"`; whole days count working days on a working-days clock). */
 export const reminderSchema = z.union([
   z.string().regex(/^(100|[1-9]?[0-9])(\.[0-9]+)?%$/, 'a share such as "50%"'),
-  z.string().regex(/^-P/, 'a negative ISO 8601 duration such as "-P1D"').refine((s) => isoDurationSchema.safeParse(s.slice(1)).success, {
-    message: 'must be a negative ISO 8601 duration such as -P1D',
-  }),
+  z
+    .string()
+    .regex(/^-P/, 'a negative ISO 8601 duration such as "-P1D"')
+    .refine((s) => isoDurationSchema.safeParse(s.slice(1)).success, {
+      message: 'must be a negative ISO 8601 duration such as -P1D',
+    }),
 ]);
 
 /** One clock as a policy file writes it; `pausableFor` left out keeps the clock's default list. */

@@ -16,7 +16,15 @@ export interface CheckpointRecord {
 export type CheckpointSummary = Omit<CheckpointRecord, 'leaves'>;
 
 function toRecord(r: Selectable<AuditCheckpointsTable>): CheckpointRecord {
-  return { id: r.id, createdAt: r.created_at, cases: r.cases, root: r.root, publicKey: r.public_key, signature: r.signature, leaves: r.leaves };
+  return {
+    id: r.id,
+    createdAt: r.created_at,
+    cases: r.cases,
+    root: r.root,
+    publicKey: r.public_key,
+    signature: r.signature,
+    leaves: r.leaves,
+  };
 }
 
 /** Appends a checkpoint (the table refuses UPDATE and DELETE). */
@@ -36,18 +44,37 @@ export async function insertCheckpoint(db: Kysely<Database>, c: CheckpointRecord
 }
 
 /** Checkpoints newest first, keyset-paged on (created_at, id), without their leaves. */
-export async function listCheckpoints(db: Kysely<Database>, limit: number, after?: { createdAt: Date; id: string }): Promise<CheckpointSummary[]> {
+export async function listCheckpoints(
+  db: Kysely<Database>,
+  limit: number,
+  after?: { createdAt: Date; id: string },
+): Promise<CheckpointSummary[]> {
   let q = db.selectFrom('audit_checkpoints').select(['id', 'created_at', 'cases', 'root', 'public_key', 'signature']);
   if (after !== undefined) {
-    q = q.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
+    q = q.where((eb) =>
+      eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]),
+    );
   }
   const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
-  return rows.map((r) => ({ id: r.id, createdAt: r.created_at, cases: r.cases, root: r.root, publicKey: r.public_key, signature: r.signature }));
+  return rows.map((r) => ({
+    id: r.id,
+    createdAt: r.created_at,
+    cases: r.cases,
+    root: r.root,
+    publicKey: r.public_key,
+    signature: r.signature,
+  }));
 }
 
 /** The newest checkpoint with its leaves. */
 export async function findLatestCheckpoint(db: Kysely<Database>): Promise<CheckpointRecord | undefined> {
-  const row = await db.selectFrom('audit_checkpoints').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('audit_checkpoints')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row === undefined ? undefined : toRecord(row);
 }
 

@@ -106,21 +106,26 @@ export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRec
   if (q.state !== undefined) query = query.where('cases.state', '=', q.state);
   if (q.overdueAt !== undefined) {
     const now = q.overdueAt;
-    query = query
-      .where('cases.state', 'not in', FINAL_STATES)
-      .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('deadlines')
-            .select(sql.lit(1).as('one'))
-            .whereRef('deadlines.case_id', '=', 'cases.id')
-            .where((eb) => eb.or([eb('deadlines.status', '=', 'breached'), eb.and([eb('deadlines.status', '=', 'pending'), eb('deadlines.due_at', '<', now)])])),
-        ),
-      );
+    query = query.where('cases.state', 'not in', FINAL_STATES).where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('deadlines')
+          .select(sql.lit(1).as('one'))
+          .whereRef('deadlines.case_id', '=', 'cases.id')
+          .where((eb) =>
+            eb.or([
+              eb('deadlines.status', '=', 'breached'),
+              eb.and([eb('deadlines.status', '=', 'pending'), eb('deadlines.due_at', '<', now)]),
+            ]),
+          ),
+      ),
+    );
   }
   if (q.after !== undefined) {
     const { createdAt, id } = q.after;
-    query = query.where((eb) => eb.or([eb('cases.created_at', '<', createdAt), eb.and([eb('cases.created_at', '=', createdAt), eb('cases.id', '<', id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('cases.created_at', '<', createdAt), eb.and([eb('cases.created_at', '=', createdAt), eb('cases.id', '<', id)])]),
+    );
   }
   const rows = await query.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(q.limit).execute();
   return rows.map(caseRecordOf);

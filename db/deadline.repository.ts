@@ -93,7 +93,12 @@ export async function findDeadlineById(db: Executor, id: string): Promise<Deadli
 }
 
 /** Pending deadlines whose timer fires at or before `horizon`, soonest first (the sweeper's work list). */
-export async function listFiringBefore(db: Executor, horizon: Date, limit: number, after?: { nextFireAt: Date; id: string }): Promise<DeadlineRecord[]> {
+export async function listFiringBefore(
+  db: Executor,
+  horizon: Date,
+  limit: number,
+  after?: { nextFireAt: Date; id: string },
+): Promise<DeadlineRecord[]> {
   let q = db.selectFrom('deadlines').selectAll().where('status', '=', 'pending').where('next_fire_at', '<=', horizon);
   if (after !== undefined) {
     q = q.where((eb) =>

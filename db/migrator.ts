@@ -30,7 +30,12 @@ class StaticMigrationProvider implements MigrationProvider {
 
 /** A Kysely migrator over petitionflow's migrations. */
 export function createMigrator(db: Kysely<unknown>): Migrator {
-  return new Migrator({ db, provider: new StaticMigrationProvider(), migrationTableName: 'petitionflow_migrations', migrationLockTableName: 'petitionflow_migrations_lock' });
+  return new Migrator({
+    db,
+    provider: new StaticMigrationProvider(),
+    migrationTableName: 'petitionflow_migrations',
+    migrationLockTableName: 'petitionflow_migrations_lock',
+  });
 }
 
 /** Runs every pending migration; throws with the failing migration's name. */
@@ -40,7 +45,10 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationRes
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     const message = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
     // The least-privilege application role cannot change the schema: say who can.
-    const hint = (result.error as { code?: unknown }).code === '42501' ? ' (the application role cannot migrate: run `petitionflow migrate --admin-url <owner URL>`)' : '';
+    const hint =
+      (result.error as { code?: unknown }).code === '42501'
+        ? ' (the application role cannot migrate: run `petitionflow migrate --admin-url <owner URL>`)'
+        : '';
     throw new Error(`migration ${failed} failed: ${message}${hint}`, { cause: result.error });
   }
   return result;

@@ -48,7 +48,11 @@ async function insertPerson(trx: Transaction<Database>, p: PersonInput): Promise
 
 async function addPhone(trx: Transaction<Database>, personId: string, phoneHash: Buffer | null): Promise<void> {
   if (phoneHash === null) return;
-  await trx.insertInto('person_phones').values({ phone_hash: phoneHash, person_id: personId }).onConflict((oc) => oc.doNothing()).execute();
+  await trx
+    .insertInto('person_phones')
+    .values({ phone_hash: phoneHash, person_id: personId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 /** The person of a valid ID number: found or created in one statement (concurrent intakes of one ID agree on one row). */
@@ -83,7 +87,11 @@ async function personOfPhone(trx: Transaction<Database>, p: PersonInput & { phon
     .limit(1)
     .executeTakeFirst();
   if (found !== undefined) {
-    await trx.updateTable('persons').set({ address: p.address, address_key: p.addressKey, updated_at: p.at }).where('id', '=', found.id).execute();
+    await trx
+      .updateTable('persons')
+      .set({ address: p.address, address_key: p.addressKey, updated_at: p.at })
+      .where('id', '=', found.id)
+      .execute();
     return { id: found.id, found: true };
   }
   await insertPerson(trx, p);
@@ -114,7 +122,12 @@ export function unitGrams(unit: string, grams: readonly string[]): string[] {
 /** One case's links to people and its summary bigrams, written in the intake transaction after the case row. */
 export async function indexCase(
   trx: Transaction<Database>,
-  c: { caseId: string; unit: string; grams: readonly string[]; persons: readonly { personId: string; role: 'petitioner' | 'representative' }[] },
+  c: {
+    caseId: string;
+    unit: string;
+    grams: readonly string[];
+    persons: readonly { personId: string; role: 'petitioner' | 'representative' }[];
+  },
 ): Promise<void> {
   if (c.persons.length > 0) {
     await trx
@@ -231,12 +244,7 @@ export async function findPersons(db: Executor, lookup: PersonLookup, scopeUnit:
         .where(caseInUnitScope(scopeUnit)),
     );
   }
-  return q
-    .where(personHasCaseIn(scopeUnit))
-    .orderBy('p.name_key')
-    .orderBy('p.id')
-    .limit(limit)
-    .execute();
+  return q.where(personHasCaseIn(scopeUnit)).orderBy('p.name_key').orderBy('p.id').limit(limit).execute();
 }
 
 /** Other people with the same name and address (a weak match a clerk may confirm), who have a case within `scopeUnit`. */
@@ -297,7 +305,15 @@ export interface SimilarRow {
  */
 export async function similarCases(
   db: Executor,
-  q: { unit: string; grams: readonly string[]; probe: readonly string[]; excludeCaseId: string; scopeUnit: string; threshold: number; limit: number },
+  q: {
+    unit: string;
+    grams: readonly string[];
+    probe: readonly string[];
+    excludeCaseId: string;
+    scopeUnit: string;
+    threshold: number;
+    limit: number;
+  },
 ): Promise<SimilarRow[]> {
   if (q.grams.length === 0) return [];
   const grams = [...q.grams];

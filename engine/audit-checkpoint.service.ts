@@ -114,8 +114,10 @@ function checkCovered(head: CaseHead, events: readonly CaseEventRecord[]): Trail
   if (broken !== undefined) return broken;
   const last = covered[covered.length - 1];
   if (last === undefined) return { caseId: head.caseId, seq: 1, reason: 'the case is no longer in the trail' };
-  if (last.seq !== head.version) return { caseId: head.caseId, seq: last.seq + 1, reason: `the trail ends at seq ${last.seq}; the checkpoint covers ${head.version}` };
-  if (last.hash !== head.head) return { caseId: head.caseId, seq: head.version, reason: 'the covered trail was rewritten: its head differs from the signed one' };
+  if (last.seq !== head.version)
+    return { caseId: head.caseId, seq: last.seq + 1, reason: `the trail ends at seq ${last.seq}; the checkpoint covers ${head.version}` };
+  if (last.hash !== head.head)
+    return { caseId: head.caseId, seq: head.version, reason: 'the covered trail was rewritten: its head differs from the signed one' };
   return undefined;
 }
 
@@ -154,7 +156,13 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
     const createdAt = new Date(String(at));
-    if (typeof at !== 'string' || Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== at || typeof id !== 'string' || !UUID.test(id)) {
+    if (
+      typeof at !== 'string' ||
+      Number.isNaN(createdAt.getTime()) ||
+      createdAt.toISOString() !== at ||
+      typeof id !== 'string' ||
+      !UUID.test(id)
+    ) {
       throw new Error('bad cursor');
     }
     return { createdAt, id };
@@ -164,7 +172,16 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 }
 
 function toCheckpoint(r: store.CheckpointRecord): AuditCheckpoint {
-  return { format: CHECKPOINT_FORMAT, id: r.id, createdAt: r.createdAt.toISOString(), cases: r.cases, root: r.root, publicKey: r.publicKey, signature: r.signature, leaves: r.leaves };
+  return {
+    format: CHECKPOINT_FORMAT,
+    id: r.id,
+    createdAt: r.createdAt.toISOString(),
+    cases: r.cases,
+    root: r.root,
+    publicKey: r.publicKey,
+    signature: r.signature,
+    leaves: r.leaves,
+  };
 }
 
 /** Creates the checkpoint service. */
@@ -212,10 +229,16 @@ export function createAuditCheckpointService(deps: AuditCheckpointDeps): AuditCh
       let checked = 0;
       for (let i = 0; i < heads.length; i += CASES_PER_PAGE) {
         const page = heads.slice(i, i + CASES_PER_PAGE);
-        const events = await listEventsOfCases(deps.db, page.map((h) => h.caseId));
+        const events = await listEventsOfCases(
+          deps.db,
+          page.map((h) => h.caseId),
+        );
         for (const head of page) {
           checked += 1;
-          const firstBroken = checkCovered(head, events.filter((e) => e.caseId === head.caseId));
+          const firstBroken = checkCovered(
+            head,
+            events.filter((e) => e.caseId === head.caseId),
+          );
           if (firstBroken !== undefined) return { ...base, ok: false, checked, firstBroken };
         }
       }

@@ -34,7 +34,9 @@ export function hashEvent(e: HashedEvent): string {
     machineVersion: e.machineVersion,
     prevHash: e.prevHash,
   };
-  return createHash('sha256').update(canonicalJson(body) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(body) ?? '')
+    .digest('hex');
 }
 
 /** Canonical JSON, for comparing snapshots regardless of key order. */

@@ -82,7 +82,12 @@ export function createAuditService(db: Kysely<Database>): AuditService {
       for (;;) {
         const page = await cases.listCasesPage(db, afterId, CASES_PER_PAGE, scopeUnit);
         if (page.length === 0) break;
-        const trails = groupByCase(await listEventsOfCases(db, page.map((c) => c.id)));
+        const trails = groupByCase(
+          await listEventsOfCases(
+            db,
+            page.map((c) => c.id),
+          ),
+        );
         for (const rec of page) {
           const events = trails.get(rec.id) ?? [];
           caseCount += 1;

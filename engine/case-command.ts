@@ -71,7 +71,8 @@ async function stepCase(
   at: Date,
   opts: DispatchOptions,
 ): Promise<CommandResult> {
-  if (opts.expectedVersion !== undefined && opts.expectedVersion !== rec.version) throw new VersionConflictError(opts.expectedVersion, rec.version);
+  if (opts.expectedVersion !== undefined && opts.expectedVersion !== rec.version)
+    throw new VersionConflictError(opts.expectedVersion, rec.version);
   const snapshot = restore(rec.machineVersion, rec.snapshot as StoredSnapshot);
   const permission = eventPermission(snapshot, event);
   if (permission !== 'allowed') return { refused: await refuse(trx, rec, snapshot, event, permission, at) };
@@ -94,7 +95,14 @@ async function stepCase(
 }
 
 /** Applies one person's command to one case in one transaction: lock, idempotent replay, checks, step, write. */
-export async function applyCommand(deps: ResolvedEngineDeps, now: () => Date, caseId: string, command: ParsedCommand, actor: Actor, opts: DispatchOptions): Promise<CommandResult> {
+export async function applyCommand(
+  deps: ResolvedEngineDeps,
+  now: () => Date,
+  caseId: string,
+  command: ParsedCommand,
+  actor: Actor,
+  opts: DispatchOptions,
+): Promise<CommandResult> {
   // Read before the transaction: the embedded database has one connection, which the transaction holds.
   const tree = await deps.units.tree();
   return deps.db.transaction().execute(async (trx) => {

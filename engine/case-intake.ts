@@ -14,7 +14,13 @@ function withFlags(view: PetitionView, flags: IntakeFlags | undefined): Petition
 }
 
 /** Records a new case (登记, Art 19): snapshot, first trail entry and first deadline in one transaction, then the after-commit work. */
-export async function createCase(deps: EngineDeps, now: () => Date, intake: Intake, actor: Actor, idempotency: IdempotencyOptions | undefined): Promise<PetitionView> {
+export async function createCase(
+  deps: EngineDeps,
+  now: () => Date,
+  intake: Intake,
+  actor: Actor,
+  idempotency: IdempotencyOptions | undefined,
+): Promise<PetitionView> {
   const machineVersion = deps.policy.machineVersion;
   const at = now();
   const id = randomUUID();

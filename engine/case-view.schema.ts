@@ -122,7 +122,10 @@ export const petitionViewSchema = z.object({
   incidents: z.array(caseIncidentSchema).optional().describe('open incidents of the case (single-case reads only)'),
   allowedEvents: z.array(lifecycleCommandSchema).describe('the commands your role may send now'),
   flags: z
-    .object({ first: z.boolean().describe('初信初访: the petitioner has no earlier matter'), repeat: z.boolean().describe('重复信访: an earlier matter of the petitioner is on a similar request') })
+    .object({
+      first: z.boolean().describe('初信初访: the petitioner has no earlier matter'),
+      repeat: z.boolean().describe('重复信访: an earlier matter of the petitioner is on a similar request'),
+    })
     .optional()
     .describe("only in the intake answer: the system's proposal, as recorded in the intake entry"),
   createdAt: isoTime,

@@ -77,7 +77,9 @@ export function toPetitionView(
     closure: c.closure,
     deadlines: deadlines.map(toDeadlineView),
     // A unit the case only passed through reads it and sends nothing.
-    allowedEvents: caseWithUnitNow(caseUnitsOf(rec.machineVersion, snapshot), viewer.unit) ? allowedEvents(snapshot, viewer.role, now.toISOString()) : [],
+    allowedEvents: caseWithUnitNow(caseUnitsOf(rec.machineVersion, snapshot), viewer.unit)
+      ? allowedEvents(snapshot, viewer.role, now.toISOString())
+      : [],
     createdAt: rec.createdAt.toISOString(),
     updatedAt: rec.updatedAt.toISOString(),
   };

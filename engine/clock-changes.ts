@@ -12,7 +12,8 @@ export type ClockChange =
 function statusChange(clock: ClockName, b: ClockEntry | undefined, a: ClockEntry): ClockChange[] {
   const from = b?.status ?? 'running';
   const changes: ClockChange[] = [];
-  if (a.extendedBy !== undefined && a.extendedBy !== b?.extendedBy) changes.push({ kind: 'extend', clock, generation: a.generation, by: a.extendedBy });
+  if (a.extendedBy !== undefined && a.extendedBy !== b?.extendedBy)
+    changes.push({ kind: 'extend', clock, generation: a.generation, by: a.extendedBy });
   if (from === a.status) return changes;
   if (from === 'running' && a.status === 'paused') changes.push({ kind: 'pause', clock, generation: a.generation });
   else if (from === 'paused' && a.status === 'running') changes.push({ kind: 'resume', clock, generation: a.generation });

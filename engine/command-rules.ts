@@ -47,7 +47,9 @@ export function pauseRefusal(policy: Policy, clock: ClockName, reason: string | 
   if (reason !== undefined && (allowed as readonly string[]).includes(reason)) return undefined;
   const given = reason === undefined ? 'a pause without a reason' : `"${reason}"`;
   const rule = allowed.length === 0 ? `the ${clock} clock is never paused` : `the ${clock} clock pauses only for ${allowed.join(', ')}`;
-  return new ValidationError(`the policy does not pause ${clock} for ${reason ?? 'no reason'}`, [{ path: ['reason'], message: `${given}: ${rule}` }]);
+  return new ValidationError(`the policy does not pause ${clock} for ${reason ?? 'no reason'}`, [
+    { path: ['reason'], message: `${given}: ${rule}` },
+  ]);
 }
 
 /**
@@ -75,7 +77,13 @@ function checkPolicyLimits(policy: Policy, machineVersion: number, event: Petiti
  * permitted (machines/event-permission.ts), under the case lock, before the
  * transition; each failure is a VALIDATION error naming the field.
  */
-export async function checkCommandRules(trx: Transaction<Database>, policy: Policy, machineVersion: number, event: PetitionEvent, caseId: string): Promise<void> {
+export async function checkCommandRules(
+  trx: Transaction<Database>,
+  policy: Policy,
+  machineVersion: number,
+  event: PetitionEvent,
+  caseId: string,
+): Promise<void> {
   checkPolicyLimits(policy, machineVersion, event);
   if (event.type === 'MERGE') {
     // Looked up within the sender's units: a case outside them is answered as one that does not exist.

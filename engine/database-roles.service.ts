@@ -24,11 +24,19 @@ export interface OwnerMigration {
 function appRoleOf(m: OwnerMigration): { role: string; password: string | undefined } {
   const url = m.appUrl === undefined ? undefined : new URL(m.appUrl);
   const role = m.appRole ?? (url === undefined || url.username === '' ? undefined : decodeURIComponent(url.username));
-  if (role === undefined) throw new ValidationError('no application role', [{ path: ['appRole'], message: 'give --app-role or a DATABASE_URL with a user name' }]);
-  if (!ROLE_NAME.test(role)) throw new ValidationError('bad application role', [{ path: ['appRole'], message: 'lower-case letters, digits and _ only' }]);
+  if (role === undefined)
+    throw new ValidationError('no application role', [
+      { path: ['appRole'], message: 'give --app-role or a DATABASE_URL with a user name' },
+    ]);
+  if (!ROLE_NAME.test(role))
+    throw new ValidationError('bad application role', [{ path: ['appRole'], message: 'lower-case letters, digits and _ only' }]);
   const owner = decodeURIComponent(new URL(m.adminUrl).username || 'postgres');
-  if (role === owner) throw new ValidationError('application role is the owner', [{ path: ['appRole'], message: 'the application must not connect as the owner' }]);
-  const password = url !== undefined && decodeURIComponent(url.username) === role && url.password !== '' ? decodeURIComponent(url.password) : undefined;
+  if (role === owner)
+    throw new ValidationError('application role is the owner', [
+      { path: ['appRole'], message: 'the application must not connect as the owner' },
+    ]);
+  const password =
+    url !== undefined && decodeURIComponent(url.username) === role && url.password !== '' ? decodeURIComponent(url.password) : undefined;
   return { role, password };
 }
 

@@ -79,7 +79,9 @@ export function planDeadlineChanges(
     } else {
       const dueAt = extendDue(row.dueAt, ch.by, row.calendar as CalendarKind, rules.calendar);
       const kind = row.calendar as CalendarKind;
-      const reminders = reminderTimes(row.startedAt, dueAt, rules.policy.clocks[ch.clock].reminders, { kind, cal: rules.calendar }).filter((t) => t > at);
+      const reminders = reminderTimes(row.startedAt, dueAt, rules.policy.clocks[ch.clock].reminders, { kind, cal: rules.calendar }).filter(
+        (t) => t > at,
+      );
       // The reminder list is rebuilt from now on, so the count of those already sent starts again.
       set({ ...row, dueAt, reminders, remindersSent: 0, extendedBy: ch.by, updatedAt: at });
     }

@@ -40,7 +40,10 @@ export class NotFoundError extends PetitionError {
 /** The caller's `expectedVersion` is not the case's version. */
 export class VersionConflictError extends PetitionError {
   constructor(expected: number, actual: number) {
-    super('VERSION_CONFLICT', `expected version ${expected}, the case is at version ${actual}`, { expectedVersion: expected, actualVersion: actual });
+    super('VERSION_CONFLICT', `expected version ${expected}, the case is at version ${actual}`, {
+      expectedVersion: expected,
+      actualVersion: actual,
+    });
   }
 }
 
@@ -91,7 +94,16 @@ export class UnavailableError extends PetitionError {
  */
 const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300|3D000)$/;
 /** Socket errors of a server that is down, unreachable or gone mid-request. */
-const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+const UNAVAILABLE_SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 /** node-postgres reports a dropped connection and a pool that cannot connect in time by message only. */
 const UNAVAILABLE_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
 

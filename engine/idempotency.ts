@@ -11,7 +11,8 @@ import type { IdempotencyOptions } from './engine.types';
 import { AccessError, IdempotencyKeyReusedError, NotFoundError } from './errors';
 
 /** What a replay answers: a new case (`intake`) or one command of a type on a case. */
-export type ReplayOf = { readonly kind: 'intake' } | { readonly kind: 'command'; readonly eventType: EventType; readonly scopeChecked: boolean };
+export type ReplayOf =
+  { readonly kind: 'intake' } | { readonly kind: 'command'; readonly eventType: EventType; readonly scopeChecked: boolean };
 
 /**
  * A stored view as `caller` may see it. The stored view was built for this

@@ -35,7 +35,16 @@ export function planStep(
   const next = step(rec.machineVersion, snapshot, event);
   const { type, actor, at: atIso, ...fields } = event;
   const seq = rec.version + 1;
-  const entry = buildTrailEntry({ caseId: rec.id, seq, type, fields, actor, at: atIso, machineVersion: rec.machineVersion, prevHash: rec.lastHash });
+  const entry = buildTrailEntry({
+    caseId: rec.id,
+    seq,
+    type,
+    fields,
+    actor,
+    at: atIso,
+    machineVersion: rec.machineVersion,
+    prevHash: rec.lastHash,
+  });
   const ctx = next.context;
   const updated: CaseRecord = {
     ...rec,
@@ -49,7 +58,11 @@ export function planStep(
   };
   const { added, changed } = planDeadlineChanges(rec.id, rows, clockChanges(snapshot.context.clocks, ctx.clocks), at, rules, remindersSent);
   const units = caseUnitsOf(rec.machineVersion, next);
-  return { next, rowsBefore: rows, write: { case: updated, fromVersion: rec.version, event: entry, units, newDeadlines: added, changedDeadlines: changed } };
+  return {
+    next,
+    rowsBefore: rows,
+    write: { case: updated, fromVersion: rec.version, event: entry, units, newDeadlines: added, changedDeadlines: changed },
+  };
 }
 
 /**
@@ -100,7 +113,11 @@ export function planIntake(
   };
   const { added } = planDeadlineChanges(input.id, [], clockChanges({}, snapshot.context.clocks), at, rules);
   const units = caseUnitsOf(machineVersion, snapshot);
-  return { next: snapshot, rowsBefore: [], write: { case: rec, fromVersion: null, event: entry, units, newDeadlines: added, changedDeadlines: [] } };
+  return {
+    next: snapshot,
+    rowsBefore: [],
+    write: { case: rec, fromVersion: null, event: entry, units, newDeadlines: added, changedDeadlines: [] },
+  };
 }
 
 /** The rows one step wrote (its case's rows as stored), each with the row as it was before the step. */

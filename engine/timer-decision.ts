@@ -36,5 +36,9 @@ export function decideTimer(row: DeadlineRecord, snapshot: PetitionSnapshot, at:
   if (row.dueAt > at) return 'early';
   // The breach action armed with the deadline applies, even if the policy changed since.
   const fields = systemFieldSchemas.DEADLINE_BREACHED.parse({ clock, generation: row.generation, onBreach: row.onBreach });
-  return { outcome: 'breached', event: { type: 'DEADLINE_BREACHED', ...fields, actor: system, at: at.toISOString() } as PetitionEvent, remindersSent: [] };
+  return {
+    outcome: 'breached',
+    event: { type: 'DEADLINE_BREACHED', ...fields, actor: system, at: at.toISOString() } as PetitionEvent,
+    remindersSent: [],
+  };
 }

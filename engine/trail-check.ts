@@ -28,7 +28,10 @@ export interface ReplayStep {
  * recorded with; pure, so it can run anywhere (server, CLI, CI).
  * `until` stops at the last event at or before that time.
  */
-export function foldTrail(events: readonly CaseEventRecord[], until?: Date): { steps: ReplayStep[]; snapshot: PetitionSnapshot | undefined } {
+export function foldTrail(
+  events: readonly CaseEventRecord[],
+  until?: Date,
+): { steps: ReplayStep[]; snapshot: PetitionSnapshot | undefined } {
   const steps: ReplayStep[] = [];
   let snapshot: PetitionSnapshot | undefined;
   for (const e of events) {
@@ -49,7 +52,6 @@ export function foldTrail(events: readonly CaseEventRecord[], until?: Date): { s
   }
   return { steps, snapshot };
 }
-
 
 /** Where and why a trail (or the case row beside it) stops being trustworthy. */
 export interface TrailBreak {
@@ -86,7 +88,10 @@ export function checkChain(caseId: string, events: readonly CaseEventRecord[]): 
 }
 
 /** The columns of a case row that follow from its trail; reads and scope are decided on them. */
-type DerivedColumns = Pick<CaseRecord, 'unit' | 'assigneeUnit' | 'state' | 'channel' | 'listed' | 'version' | 'machineVersion' | 'lastHash'>;
+type DerivedColumns = Pick<
+  CaseRecord,
+  'unit' | 'assigneeUnit' | 'state' | 'channel' | 'listed' | 'version' | 'machineVersion' | 'lastHash'
+>;
 
 /**
  * Compares a case row with the case its (already chain-checked) trail
@@ -102,7 +107,8 @@ export function checkCaseRow(rec: CaseRecord, events: readonly CaseEventRecord[]
   if (head.hash !== rec.lastHash) return at('the trail head hash differs from the case row’s last hash');
   const { steps, snapshot } = foldTrail(events);
   const refused = steps.find((s) => !s.accepted);
-  if (refused !== undefined) return { caseId: rec.id, seq: refused.seq, reason: `machine version ${head.machineVersion} refuses ${refused.type} here` };
+  if (refused !== undefined)
+    return { caseId: rec.id, seq: refused.seq, reason: `machine version ${head.machineVersion} refuses ${refused.type} here` };
   if (snapshot === undefined) return at('the trail does not start with an intake');
   const ctx: PetitionContext = snapshot.context;
   const first = events[0]?.fields ?? {};
@@ -117,7 +123,8 @@ export function checkCaseRow(rec: CaseRecord, events: readonly CaseEventRecord[]
     lastHash: head.hash,
   };
   for (const key of Object.keys(rebuilt) as (keyof DerivedColumns)[]) {
-    if (rebuilt[key] !== rec[key]) return at(`case row ${key} ${JSON.stringify(rec[key])} differs from the trail’s ${JSON.stringify(rebuilt[key])}`);
+    if (rebuilt[key] !== rec[key])
+      return at(`case row ${key} ${JSON.stringify(rec[key])} differs from the trail’s ${JSON.stringify(rebuilt[key])}`);
   }
   if (canonical(toStored(snapshot)) !== canonical(rec.snapshot)) return at('the stored snapshot differs from the one the trail rebuilds');
   return undefined;

@@ -16,7 +16,9 @@ export type EventPermission = 'allowed' | 'FORBIDDEN' | 'EVENT_NOT_ALLOWED';
 const SENDERS: ReadonlySet<string> = new Set(
   MACHINE_VERSIONS.flatMap((version) => {
     const table = permissionsFor(version);
-    return (Object.keys(table) as EventType[]).flatMap((type) => ROLES.filter((role) => roleSendsIn(table, type, role)).map((role) => `${type} ${role}`));
+    return (Object.keys(table) as EventType[]).flatMap((type) =>
+      ROLES.filter((role) => roleSendsIn(table, type, role)).map((role) => `${type} ${role}`),
+    );
   }),
 );
 

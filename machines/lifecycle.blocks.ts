@@ -209,7 +209,7 @@ function handlingCommon(state: 'verified' | 'assigned' | 'mediated') {
 
 /** The context of a new case: recorded, not yet accepted, with the acceptance clock running (Art 22). */
 export function initialContext({ input }: { input: PetitionInput }): PetitionContext {
-return {
+  return {
     id: input.id,
     unit: input.intake.unit,
     intake: input.intake,

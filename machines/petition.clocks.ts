@@ -25,7 +25,11 @@ export function isLive(entry: ClockEntry | undefined): boolean {
 }
 
 /** Starts (or restarts, as a new generation) a clock. With `unlessStarted`, a clock that ever ran is left alone. */
-export function startClock(clocks: Clocks, clock: ClockName, opts: { duration?: string | undefined; unlessStarted?: boolean } = {}): Clocks {
+export function startClock(
+  clocks: Clocks,
+  clock: ClockName,
+  opts: { duration?: string | undefined; unlessStarted?: boolean } = {},
+): Clocks {
   const prev = clocks[clock];
   if (opts.unlessStarted && prev !== undefined) return clocks;
   const entry: ClockEntry = { status: 'running', generation: (prev?.generation ?? 0) + 1 };

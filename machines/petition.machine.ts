@@ -44,7 +44,8 @@ export interface PetitionContext {
   readonly resolution: Resolution | null;
   readonly delivery: { readonly method: string; readonly at: string } | null;
   /** As recorded: `body` for the handling body, or `unit` in cases rated before that name (replays keep it). */
-  readonly satisfaction: { readonly body: string; readonly bureau: string } | { readonly unit: string; readonly bureau: string } | 'unrated' | null;
+  readonly satisfaction:
+    { readonly body: string; readonly bureau: string } | { readonly unit: string; readonly bureau: string } | 'unrated' | null;
   readonly rejection: { readonly reason: string; readonly route: string } | null;
   readonly mergedInto: string | null;
   readonly closure: ClosureKind | null;

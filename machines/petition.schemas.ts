@@ -170,8 +170,5 @@ export const EVENT_TYPES: readonly EventType[] = [...COMMAND_TYPES, ...(Object.k
 /** The zod schema of a command sent over the API or CLI: a discriminated union on `type`. */
 export const commandSchema = z.discriminatedUnion(
   'type',
-  COMMAND_TYPES.map((type) => commandFieldSchemas[type].extend({ type: z.literal(type) })) as unknown as [
-    z.ZodObject,
-    ...z.ZodObject[],
-  ],
+  COMMAND_TYPES.map((type) => commandFieldSchemas[type].extend({ type: z.literal(type) })) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );

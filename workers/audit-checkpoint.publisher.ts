@@ -44,7 +44,11 @@ async function postCheckpoint(url: string, secret: string, checkpoint: AuditChec
 }
 
 /** The schedule `AUDIT_CHECKPOINT_EVERY` asks for, or undefined when checkpoints are not scheduled. */
-export function checkpointScheduleOf(config: Config, db: Kysely<Database>, now: () => Date = () => new Date()): CheckpointSchedule | undefined {
+export function checkpointScheduleOf(
+  config: Config,
+  db: Kysely<Database>,
+  now: () => Date = () => new Date(),
+): CheckpointSchedule | undefined {
   if (config.auditCheckpointEvery === undefined) return undefined;
   const { auditCheckpointDir: dir, notifyWebhookUrl: url, notifyWebhookSecret: secret } = config;
   const webhook = config.auditCheckpointWebhook && url !== undefined && secret !== undefined ? { url, secret } : undefined;

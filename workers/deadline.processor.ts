@@ -72,7 +72,10 @@ export function createDeadlineProcessor(deps: DeadlineProcessorDeps) {
       if (err instanceof DelayedError || err instanceof UnrecoverableError || token === undefined) throw err;
       if (job.attemptsStarted >= retry.attempts) throw err;
       const waitMs = retry.baseMs * 2 ** Math.max(0, job.attemptsStarted - 1);
-      deps.logger.warn({ jobId: job.id, attempt: job.attemptsStarted, retryInMs: waitMs, err: (err as Error).message }, 'deadline timer failed; retrying');
+      deps.logger.warn(
+        { jobId: job.id, attempt: job.attemptsStarted, retryInMs: waitMs, err: (err as Error).message },
+        'deadline timer failed; retrying',
+      );
       await job.moveToDelayed(Date.now() + waitMs, token);
       throw new DelayedError();
     }

@@ -13,7 +13,10 @@ export interface IncidentRecorderDeps {
 }
 
 /** The case, clock and generation a failed job was about, as far as it says. */
-async function subjectOf(store: IncidentRecorderDeps['store'], job: Job): Promise<{ caseId: string | null; clock: string | null; generation: number | null }> {
+async function subjectOf(
+  store: IncidentRecorderDeps['store'],
+  job: Job,
+): Promise<{ caseId: string | null; clock: string | null; generation: number | null }> {
   const timer = parseDeadlineJobId(job.id);
   if (timer !== undefined) {
     // A deadline timer names its deadline row only.
@@ -21,7 +24,11 @@ async function subjectOf(store: IncidentRecorderDeps['store'], job: Job): Promis
     return { caseId: row?.caseId ?? null, clock: row?.clock ?? null, generation: row?.generation ?? null };
   }
   const data = (job.data ?? {}) as { caseId?: unknown };
-  return { caseId: typeof data.caseId === 'string' && /^[0-9a-f-]{36}$/.test(data.caseId) ? data.caseId : null, clock: null, generation: null };
+  return {
+    caseId: typeof data.caseId === 'string' && /^[0-9a-f-]{36}$/.test(data.caseId) ? data.caseId : null,
+    clock: null,
+    generation: null,
+  };
 }
 
 /**

@@ -76,7 +76,9 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
     }
     // Apart from re-arming: a broken trail or an unreachable copy target must not stop the timers.
     if (deps.checkpoint !== undefined) {
-      await checkpointIfDue(deps.checkpoint).catch((err: unknown) => deps.logger.error({ err: (err as Error).message }, 'audit checkpoint failed'));
+      await checkpointIfDue(deps.checkpoint).catch((err: unknown) =>
+        deps.logger.error({ err: (err as Error).message }, 'audit checkpoint failed'),
+      );
     }
     return seen;
   }

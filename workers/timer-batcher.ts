@@ -31,7 +31,10 @@ export interface TimerBatcherOptions {
  * flight for the batch), so a timer that cannot be fired fails alone and the
  * others commit.
  */
-export function createTimerBatcher(fireTimers: (ids: readonly string[]) => Promise<Map<string, TimerOutcome>>, opts: TimerBatcherOptions): TimerBatcher {
+export function createTimerBatcher(
+  fireTimers: (ids: readonly string[]) => Promise<Map<string, TimerOutcome>>,
+  opts: TimerBatcherOptions,
+): TimerBatcher {
   let waiting: Waiting[] = [];
   let inFlight = 0;
   let scheduled = false;

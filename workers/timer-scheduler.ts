@@ -29,7 +29,12 @@ export const DEADLINE_JOB_NAME = 'fire';
  * the deadline processor's own, so each job stays as small as a bare BullMQ
  * job (see {@link deadlineJobId}).
  */
-export function createTimerScheduler(queue: Queue, logger: Logger, now: () => Date = () => new Date(), horizonMs = Infinity): TimerScheduler {
+export function createTimerScheduler(
+  queue: Queue,
+  logger: Logger,
+  now: () => Date = () => new Date(),
+  horizonMs = Infinity,
+): TimerScheduler {
   async function arm(rows: readonly DeadlineRecord[]): Promise<void> {
     const t = now().getTime();
     const jobs = rows.flatMap((row) =>

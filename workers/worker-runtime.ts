@@ -114,18 +114,30 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
         lockDuration: 10_000,
         stalledInterval: 5_000,
       });
-      const notificationWorker = new Worker(NOTIFICATION_QUEUE, createNotificationProcessor({ source: createNotificationSource(opts.db), channels }), {
-        connection,
-        prefix: opts.prefix,
-        // Notifications read the database per job; a few at a time leave the pool to the timer batches.
-        concurrency: Math.max(1, Math.min(8, Math.floor(opts.concurrency / 4))),
-      });
+      const notificationWorker = new Worker(
+        NOTIFICATION_QUEUE,
+        createNotificationProcessor({ source: createNotificationSource(opts.db), channels }),
+        {
+          connection,
+          prefix: opts.prefix,
+          // Notifications read the database per job; a few at a time leave the pool to the timer batches.
+          concurrency: Math.max(1, Math.min(8, Math.floor(opts.concurrency / 4))),
+        },
+      );
       for (const w of [deadlineWorker, notificationWorker]) {
         w.on('error', (err) => opts.logger.warn({ err: err.message, queue: w.name }, 'worker error'));
         recordIncidentsOf(w, { incidents, store, logger: opts.logger, now });
         workers.push(w);
       }
-      sweeper = createSweeper({ timers: store, housekeeping: createHousekeeping(opts.db), scheduler, logger: opts.logger, everyMs: opts.reconcileEveryMs, checkpoint: opts.checkpoint, now });
+      sweeper = createSweeper({
+        timers: store,
+        housekeeping: createHousekeeping(opts.db),
+        scheduler,
+        logger: opts.logger,
+        everyMs: opts.reconcileEveryMs,
+        checkpoint: opts.checkpoint,
+        now,
+      });
       sweeper.start();
       return sweeper;
     },

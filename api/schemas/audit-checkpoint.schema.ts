@@ -15,7 +15,9 @@ export const checkpointSummarySchema = z
   .meta({ id: 'AuditCheckpoint' });
 
 /** A page of checkpoints, newest first. */
-export const checkpointPageSchema = z.object({ items: z.array(checkpointSummarySchema), nextCursor: nextCursorSchema }).meta({ id: 'AuditCheckpointPage' });
+export const checkpointPageSchema = z
+  .object({ items: z.array(checkpointSummarySchema), nextCursor: nextCursorSchema })
+  .meta({ id: 'AuditCheckpointPage' });
 
 /** The newest checkpoint checked against the trail, or null when none was taken yet. */
 export const checkpointVerificationSchema = z

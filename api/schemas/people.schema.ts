@@ -40,7 +40,9 @@ export const relatedMattersSchema = z
     similar: z.array(relatedMatterSchema).describe('similar requests in your units'),
     finalMatches: z.array(relatedMatterSchema).describe('closed for good on a similar request (Art 36 ¶3)'),
     inProgressBelow: z.array(relatedMatterSchema).describe('a similar request still open in a unit below (Art 19 ¶3)'),
-    personCandidates: z.array(z.object({ id: z.uuid(), name: z.string(), address: z.string() })).describe('people on file who may be the petitioner'),
+    personCandidates: z
+      .array(z.object({ id: z.uuid(), name: z.string(), address: z.string() }))
+      .describe('people on file who may be the petitioner'),
   })
   .meta({ id: 'RelatedMatters' });
 

@@ -2,10 +2,15 @@ import { sql, type Kysely } from 'kysely';
 
 /** The listed-supervision flag (挂牌督办) as a column for the board, and idempotency keys for retried requests. */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('cases').addColumn('listed', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
+  await db.schema
+    .alterTable('cases')
+    .addColumn('listed', 'boolean', (c) => c.notNull().defaultTo(false))
+    .execute();
   await sql`update cases set listed = coalesce((snapshot -> 'context' ->> 'listed')::boolean, false)`.execute(db);
   // The board lists escalated or listed cases until they close (挂牌销号).
-  await sql`create index cases_supervision_idx on cases (unit text_pattern_ops) where (listed or state = 'escalated') and state not in ('closed', 'rejected')`.execute(db);
+  await sql`create index cases_supervision_idx on cases (unit text_pattern_ops) where (listed or state = 'escalated') and state not in ('closed', 'rejected')`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('idempotency_keys')

@@ -61,7 +61,10 @@ export function isAccusedViewer(matter: Matter, viewer: Actor): boolean {
  * accused unit of an accusation the accuser, the representatives and the
  * materials withheld entirely.
  */
-export function intakeFor<T extends { petitioner: Petitioner; matter: Matter; representatives?: Intake['representatives'] }>(intake: T, viewer: Actor): T {
+export function intakeFor<T extends { petitioner: Petitioner; matter: Matter; representatives?: Intake['representatives'] }>(
+  intake: T,
+  viewer: Actor,
+): T {
   if (isAccusedViewer(intake.matter, viewer)) {
     const { details: _details, ...matter } = intake.matter;
     return { ...intake, petitioner: { name: WITHHELD, address: WITHHELD }, representatives: [], matter };

@@ -20,11 +20,23 @@ export interface UnmaskedRead {
 }
 
 /** Records the reads `viewer` was shown unmasked; nothing for roles that see identifiers masked. */
-export async function logUnmaskedReads(db: Kysely<Database>, viewer: Actor, reads: readonly UnmaskedRead[], reason: AccessReason, at: Date): Promise<void> {
+export async function logUnmaskedReads(
+  db: Kysely<Database>,
+  viewer: Actor,
+  reads: readonly UnmaskedRead[],
+  reason: AccessReason,
+  at: Date,
+): Promise<void> {
   if (!seesIdentity(viewer.role) || reads.length === 0) return;
   await appendAccessLog(
     db,
-    reads.map((r) => ({ actor: { id: viewer.id, role: viewer.role, unit: viewer.unit }, caseId: r.caseId, personId: r.personId ?? null, reason, at })),
+    reads.map((r) => ({
+      actor: { id: viewer.id, role: viewer.role, unit: viewer.unit },
+      caseId: r.caseId,
+      personId: r.personId ?? null,
+      reason,
+      at,
+    })),
   );
 }
 

@@ -64,7 +64,8 @@ export function lookupOf(q: string, key: Buffer): people.PersonLookup {
   const compact = term.replace(/[\s-]/g, '');
   if (/^\d{17}[\dXx]$/.test(compact)) {
     const id = compact.toUpperCase();
-    if (!isValidResidentId(id)) throw new ValidationError('invalid search', [{ path: ['q'], message: 'the check character does not match (GB 11643)' }]);
+    if (!isValidResidentId(id))
+      throw new ValidationError('invalid search', [{ path: ['q'], message: 'the check character does not match (GB 11643)' }]);
     return { by: 'idHash', hash: identifierDigest(key, 'id', id) };
   }
   if (/^\+?\d{5,20}$/.test(compact)) return { by: 'phoneHash', hash: identifierDigest(key, 'phone', compact) };
@@ -80,8 +81,23 @@ function visibleTo(m: people.MatterRow, viewer: Actor): boolean {
   return !(m.accusation && m.accusedUnit !== null && inSubtree(viewer.unit, m.accusedUnit));
 }
 
-function matterView(m: { caseId: string; number: string | null; state: string; unit: string; unitName: string | null; createdAt: Date; summary: string }): MatterView {
-  return { caseId: m.caseId, number: m.number, state: m.state, unit: { code: m.unit, name: m.unitName }, createdAt: m.createdAt.toISOString(), summary: m.summary };
+function matterView(m: {
+  caseId: string;
+  number: string | null;
+  state: string;
+  unit: string;
+  unitName: string | null;
+  createdAt: Date;
+  summary: string;
+}): MatterView {
+  return {
+    caseId: m.caseId,
+    number: m.number,
+    state: m.state,
+    unit: { code: m.unit, name: m.unitName },
+    createdAt: m.createdAt.toISOString(),
+    summary: m.summary,
+  };
 }
 
 /** The division a unit belongs to (a bureau or department code `411621-01` → `411621`), for "below this body". */
@@ -110,22 +126,39 @@ export function createPeopleQueryService(db: Kysely<Database>, key: Buffer, now:
   let cached: { at: number; freq: Promise<Map<string, number>> } | undefined;
   function frequencies(): Promise<Map<string, number>> {
     const t = Date.now();
-    if (cached === undefined || t - cached.at > FREQUENCY_TTL_MS) cached = { at: t, freq: people.summaryGramFrequencies(db).catch(() => new Map<string, number>()) };
+    if (cached === undefined || t - cached.at > FREQUENCY_TTL_MS)
+      cached = { at: t, freq: people.summaryGramFrequencies(db).catch(() => new Map<string, number>()) };
     return cached.freq;
   }
 
   async function search(q: string, viewer: Actor): Promise<{ items: PersonView[] }> {
     requireCapability(viewer, 'people.search');
     const found = await people.findPersons(db, lookupOf(q, key), viewer.unit, SEARCH_LIMIT);
-    const matters = (await people.mattersOfPersons(db, found.map((p) => p.id), viewer.unit, 20 * SEARCH_LIMIT)).filter((m) => visibleTo(m, viewer));
+    const matters = (
+      await people.mattersOfPersons(
+        db,
+        found.map((p) => p.id),
+        viewer.unit,
+        20 * SEARCH_LIMIT,
+      )
+    ).filter((m) => visibleTo(m, viewer));
     const items = found
       .map((p) => ({
-        ...maskPerson({ id: p.id, name: p.name, idNumber: p.idNumber ?? undefined, phone: p.phone ?? undefined, address: p.address }, viewer.role),
+        ...maskPerson(
+          { id: p.id, name: p.name, idNumber: p.idNumber ?? undefined, phone: p.phone ?? undefined, address: p.address },
+          viewer.role,
+        ),
         matters: matters.filter((m) => m.personId === p.id).map((m) => ({ ...matterView(m), role: m.role })),
       }))
       .filter((p) => p.matters.length > 0)
       .map((p) => ({ ...p, idNumber: p.idNumber ?? null, phone: p.phone ?? null }));
-    await logUnmaskedReads(db, viewer, items.flatMap((p) => p.matters.map((m) => ({ caseId: m.caseId, personId: p.id }))), 'people.search', now());
+    await logUnmaskedReads(
+      db,
+      viewer,
+      items.flatMap((p) => p.matters.map((m) => ({ caseId: m.caseId, personId: p.id }))),
+      'people.search',
+      now(),
+    );
     return { items };
   }
 
@@ -135,17 +168,36 @@ export function createPeopleQueryService(db: Kysely<Database>, key: Buffer, now:
     if (rec === undefined) throw new NotFoundError();
     const links = await people.personsOfCase(db, caseId);
     const grams = await people.summaryGramsOf(db, caseId);
-    const mine = (await people.mattersOfPersons(db, links.map((l) => l.personId), viewer.unit)).filter((m) => m.caseId !== caseId && visibleTo(m, viewer));
+    const mine = (
+      await people.mattersOfPersons(
+        db,
+        links.map((l) => l.personId),
+        viewer.unit,
+      )
+    ).filter((m) => m.caseId !== caseId && visibleTo(m, viewer));
     const byCase = new Map(mine.map((m) => [m.caseId, m]));
     const scored = [...byCase.values()].map((m) => ({ row: m, view: { ...matterView(m), similarity: gramSimilarity(m.grams, grams) } }));
     const probe = probeGrams(grams, await frequencies(), SIMILARITY_THRESHOLD);
-    const similarRows = await people.similarCases(db, { unit: rec.unit, grams, probe, excludeCaseId: caseId, scopeUnit: viewer.unit, threshold: SIMILARITY_THRESHOLD, limit: SIMILAR_LIMIT + byCase.size });
+    const similarRows = await people.similarCases(db, {
+      unit: rec.unit,
+      grams,
+      probe,
+      excludeCaseId: caseId,
+      scopeUnit: viewer.unit,
+      threshold: SIMILARITY_THRESHOLD,
+      limit: SIMILAR_LIMIT + byCase.size,
+    });
     const petitioner = links.find((l) => l.role === 'petitioner');
     const candidates = petitioner === undefined ? [] : await people.weakMatches(db, petitioner.personId, viewer.unit);
     return {
       samePerson: scored.map((s) => s.view),
-      similar: similarRows.filter((r) => !byCase.has(r.caseId)).slice(0, SIMILAR_LIMIT).map((r) => ({ ...matterView(r), similarity: r.similarity })),
-      finalMatches: scored.filter((s) => s.row.state === 'closed' && s.row.closure === 'final' && s.view.similarity >= SIMILARITY_THRESHOLD).map((s) => s.view),
+      similar: similarRows
+        .filter((r) => !byCase.has(r.caseId))
+        .slice(0, SIMILAR_LIMIT)
+        .map((r) => ({ ...matterView(r), similarity: r.similarity })),
+      finalMatches: scored
+        .filter((s) => s.row.state === 'closed' && s.row.closure === 'final' && s.view.similarity >= SIMILARITY_THRESHOLD)
+        .map((s) => s.view),
       inProgressBelow: scored.filter((s) => openBelow(s.row, rec.unit)).map((s) => s.view),
       personCandidates: candidates.map((c) => ({ id: c.id, name: c.name, address: c.address })),
     };
@@ -156,7 +208,8 @@ export function createPeopleQueryService(db: Kysely<Database>, key: Buffer, now:
     if ((await findCase(db, caseId, viewer.unit)) === undefined) throw new NotFoundError();
     // A person outside the caller's units is refused exactly as one that does not exist.
     const person = await people.findPersonInScope(db, personId, viewer.unit);
-    if (person === undefined) throw new ValidationError('invalid person', [{ path: ['personId'], message: 'no such person in your units' }]);
+    if (person === undefined)
+      throw new ValidationError('invalid person', [{ path: ['personId'], message: 'no such person in your units' }]);
     await people.relinkPetitioner(db, caseId, personId, viewer.id, now());
     return related(caseId, viewer);
   }

@@ -20,7 +20,10 @@ export function normalisePhone(phone: string): string {
 
 /** Text as compared: letters and digits only (CJK included), lower-case; punctuation and spaces dropped. */
 export function textKey(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 /** The distinct characters and adjacent pairs of characters of a text key. */

@@ -90,7 +90,9 @@ async function rewriteAsOwner(caseId: string, seq: number, fields: Record<string
         where case_id = ${caseId} and seq = ${e.seq}`.execute(trx);
     }
     await sql`alter table case_events enable trigger case_events_append_only`.execute(trx);
-    await sql`update cases set last_hash = ${prevHash}, snapshot = ${JSON.stringify(toStored(snapshot))}::jsonb where id = ${caseId}`.execute(trx);
+    await sql`update cases set last_hash = ${prevHash}, snapshot = ${JSON.stringify(toStored(snapshot))}::jsonb where id = ${caseId}`.execute(
+      trx,
+    );
   });
 }
 
@@ -213,7 +215,15 @@ describe('scheduled checkpoints', () => {
       await e.intake(intakeBody(), actor('clerk'));
       const config = loadConfig({ DATA_DIR: dataDir, AUDIT_CHECKPOINT_EVERY: 'PT1H', AUDIT_CHECKPOINT_DIR: dir });
       const schedule = checkpointScheduleOf(config, own.db, clock.now);
-      const sweeper = createSweeper({ timers: createTimerStore(own.db), housekeeping: createHousekeeping(own.db), scheduler: { arm: async () => undefined } as unknown as TimerScheduler, logger: pino({ level: 'silent' }), everyMs: 60_000, checkpoint: schedule, now: clock.now });
+      const sweeper = createSweeper({
+        timers: createTimerStore(own.db),
+        housekeeping: createHousekeeping(own.db),
+        scheduler: { arm: async () => undefined } as unknown as TimerScheduler,
+        logger: pino({ level: 'silent' }),
+        everyMs: 60_000,
+        checkpoint: schedule,
+        now: clock.now,
+      });
       await sweeper.sweep();
       await sweeper.sweep();
       expect(await readdir(dir)).toHaveLength(1);

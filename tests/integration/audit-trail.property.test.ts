@@ -532,7 +532,8 @@ async function executeRun(run: Run): Promise<void> {
         // A role that never sends this event, or a case sent outside the sender's reach, is FORBIDDEN; any other
         // refusal of a valid body is about the case's state.
         const target = (body as { unit?: unknown }).unit;
-        const outOfReach = (type === 'ASSIGN' || type === 'REASSIGN') && typeof target === 'string' && !isWithinReach(who.unit, target, NO_TREE);
+        const outOfReach =
+          (type === 'ASSIGN' || type === 'REASSIGN') && typeof target === 'string' && !isWithinReach(who.unit, target, NO_TREE);
         expect(outcome === 'FORBIDDEN').toBe(!roleMaySend(type, role) || (outOfReach && outcome !== 'EVENT_NOT_ALLOWED'));
         if (guided && !outOfReach && !['PAUSE_CLOCK', 'RESUME_CLOCK', 'MERGE', 'REQUEST_EXTENSION'].includes(type)) {
           // The machine said this role may send it now, and no field-dependent rule applies: it must go through.
@@ -666,7 +667,11 @@ describe('tampering', () => {
       .execute();
     expect(await audit.verifyAudit()).toMatchObject({
       ok: false,
-      firstBroken: { caseId: id, seq: head.seq + 1, reason: `the trail has ${head.seq + 1} entries but the case row is at version ${head.seq}` },
+      firstBroken: {
+        caseId: id,
+        seq: head.seq + 1,
+        reason: `the trail has ${head.seq + 1} entries but the case row is at version ${head.seq}`,
+      },
     });
     await withTriggerDisabled(sql`delete from case_events where case_id = ${id} and seq = ${forged.seq}`);
     expect(await audit.verifyAudit()).toMatchObject({ ok: true });
@@ -684,7 +689,10 @@ describe('tampering', () => {
     });
     await tdb.ownerPool.query(`update cases set unit = $2 where id = $1`, [id, before?.unit]);
     await tdb.ownerPool.query(`update cases set state = 'closed' where id = $1`, [id]);
-    expect(await audit.verifyAudit()).toMatchObject({ ok: false, firstBroken: { caseId: id, reason: expect.stringMatching(/^case row state "closed"/) } });
+    expect(await audit.verifyAudit()).toMatchObject({
+      ok: false,
+      firstBroken: { caseId: id, reason: expect.stringMatching(/^case row state "closed"/) },
+    });
     await tdb.ownerPool.query(`update cases set state = $2 where id = $1`, [id, before?.state]);
     expect(await audit.verifyAudit()).toMatchObject({ ok: true });
   });

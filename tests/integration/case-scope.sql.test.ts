@@ -20,7 +20,19 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
  * 河南省 > 周口市 > 扶沟县 > 曹里乡 > a village; 扶沟县信访局 and 教体局, 周口市教体局; 西华县 a sibling county,
  * 商水县's 邓城镇, and 湖北省 武汉市 elsewhere.
  */
-const UNITS = ['410000', '411600', '411600-11', '411621', '411621-01', '411621-11', '411621206', '411621206201', '411622', '411623103', '420100'] as const;
+const UNITS = [
+  '410000',
+  '411600',
+  '411600-11',
+  '411621',
+  '411621-01',
+  '411621-11',
+  '411621206',
+  '411621206201',
+  '411622',
+  '411623103',
+  '420100',
+] as const;
 const ASSIGNEES = [null, ...UNITS];
 const STATES = [...ACTIVE_STATES, ...FINAL_STATES];
 

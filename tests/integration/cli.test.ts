@@ -164,7 +164,9 @@ describe('petitionflow CLI', () => {
     const tooLong = await cli(['token', '--role', 'clerk', '--unit', '411621', '--user', 'x', '--expires', '30d']);
     expect(tooLong).toMatchObject({ code: 2, stdout: '' });
     expect(tooLong.stderr).toMatch(/TOKEN_MAX_LIFETIME/);
-    expect((await cli(['token', '--role', 'clerk', '--unit', '411621', '--user', 'x', '--expires', '30d'], { TOKEN_MAX_LIFETIME: 'P30D' })).code).toBe(0);
+    expect(
+      (await cli(['token', '--role', 'clerk', '--unit', '411621', '--user', 'x', '--expires', '30d'], { TOKEN_MAX_LIFETIME: 'P30D' })).code,
+    ).toBe(0);
   });
 
   it('replay prints the timeline and says it matches the stored snapshot', async () => {
@@ -204,7 +206,9 @@ describe('petitionflow CLI', () => {
     // verify-audit rebuilds every case row from its trail too, and names the patched snapshot.
     const verify = await cli(['verify-audit', '--json']);
     expect(verify.code).toBe(1);
-    expect(JSON.parse(verify.stdout)).toMatchObject({ firstBroken: { caseId: id, reason: 'the stored snapshot differs from the one the trail rebuilds' } });
+    expect(JSON.parse(verify.stdout)).toMatchObject({
+      firstBroken: { caseId: id, reason: 'the stored snapshot differs from the one the trail rebuilds' },
+    });
     await pool.query('update cases set snapshot = $2 where id = $1', [id, JSON.stringify(before.rows[0]?.snapshot)]);
   });
 
@@ -238,7 +242,12 @@ describe('petitionflow CLI', () => {
     const shown = JSON.parse(run.stdout) as { machineVersion: number; clocks: Record<string, Record<string, unknown>> };
     expect(shown.machineVersion).toBe(Math.max(...MACHINE_VERSIONS));
     expect(Object.keys(shown.clocks)).toEqual([...CLOCK_NAMES]);
-    expect(shown.clocks.dispatch).toMatchObject({ duration: 'P15D', calendar: 'calendar-days', onBreach: 'escalate', pausableFor: ['awaiting-materials'] });
+    expect(shown.clocks.dispatch).toMatchObject({
+      duration: 'P15D',
+      calendar: 'calendar-days',
+      onBreach: 'escalate',
+      pausableFor: ['awaiting-materials'],
+    });
     expect(shown.clocks.handling).toMatchObject({ duration: 'P60D', maxExtension: 'P30D', pausableFor: [] });
     expect(shown.clocks.reReviewDecision).toMatchObject({ duration: 'P30D', pausableFor: ['hearing'] });
     expect(shown.clocks.objection).toMatchObject({ duration: 'P5D', calendar: 'working-days', onBreach: 'notify' });
@@ -246,12 +255,24 @@ describe('petitionflow CLI', () => {
 
   it('policy show overlays PETITION_POLICY: a stricter clock, other pause reasons, a bureau held on version 1', async () => {
     const path = join(dataDir, 'policy-show.json');
-    await writeFile(path, JSON.stringify({ machineVersion: 1, clocks: { dispatch: { duration: 'P7D', calendar: 'working-days', onBreach: 'escalate', pausableFor: [] } } }));
+    await writeFile(
+      path,
+      JSON.stringify({
+        machineVersion: 1,
+        clocks: { dispatch: { duration: 'P7D', calendar: 'working-days', onBreach: 'escalate', pausableFor: [] } },
+      }),
+    );
     const run = await cli(['policy', 'show'], { PETITION_POLICY: path });
     expect(run.code).toBe(0);
     const shown = JSON.parse(run.stdout) as { machineVersion: number; clocks: Record<string, Record<string, unknown>> };
     expect(shown.machineVersion).toBe(1);
-    expect(shown.clocks.dispatch).toEqual({ duration: 'P7D', calendar: 'working-days', reminders: [], onBreach: 'escalate', pausableFor: [] });
+    expect(shown.clocks.dispatch).toEqual({
+      duration: 'P7D',
+      calendar: 'working-days',
+      reminders: [],
+      onBreach: 'escalate',
+      pausableFor: [],
+    });
     // A clock left out keeps its default, pause reasons included.
     expect(shown.clocks.notice).toMatchObject({ duration: 'P15D', pausableFor: ['awaiting-materials'] });
   });
@@ -264,7 +285,12 @@ describe('petitionflow CLI', () => {
     expect(run.stdout).toBe('');
     expect(lines(run.stderr)).toHaveLength(1);
     expect(run.stderr).toContain('machineVersion: 99 is not a machine version');
-    await writeFile(path, JSON.stringify({ clocks: { handling: { duration: 'P60D', calendar: 'calendar-days', onBreach: 'escalate', pausableFor: ['lunch'] } } }));
+    await writeFile(
+      path,
+      JSON.stringify({
+        clocks: { handling: { duration: 'P60D', calendar: 'calendar-days', onBreach: 'escalate', pausableFor: ['lunch'] } },
+      }),
+    );
     const reason = await cli(['policy', 'show'], { PETITION_POLICY: path });
     expect(reason.code).toBe(2);
     expect(reason.stderr).toContain('clocks.handling.pausableFor.0');

@@ -72,7 +72,13 @@ async function get(url: string, authorization?: string) {
 }
 
 async function intake(authorization: string, address = '10.0.0.1', unit = '411621') {
-  return app.inject({ method: 'POST', url: '/petitions', remoteAddress: address, headers: { authorization }, payload: intakeBody({ unit }) });
+  return app.inject({
+    method: 'POST',
+    url: '/petitions',
+    remoteAddress: address,
+    headers: { authorization },
+    payload: intakeBody({ unit }),
+  });
 }
 
 describe('headers', () => {
@@ -98,8 +104,17 @@ describe('headers', () => {
         cache: 'no-store',
       });
     }
-    for (const res of [await get('/healthz'), await get('/console/'), await get('/docs/'), await get('/openapi.json'), await get('/no-such-route')]) {
-      expect({ url: res.raw.req.url, nosniff: res.headers['x-content-type-options'] }).toEqual({ url: res.raw.req.url, nosniff: 'nosniff' });
+    for (const res of [
+      await get('/healthz'),
+      await get('/console/'),
+      await get('/docs/'),
+      await get('/openapi.json'),
+      await get('/no-such-route'),
+    ]) {
+      expect({ url: res.raw.req.url, nosniff: res.headers['x-content-type-options'] }).toEqual({
+        url: res.raw.req.url,
+        nosniff: 'nosniff',
+      });
     }
   });
 
@@ -119,12 +134,19 @@ describe('headers', () => {
       const res = await get(url);
       expect({ url, status: res.statusCode >= 400 && res.statusCode < 500 }).toEqual({ url, status: true });
       const body = res.json<{ error?: { code?: unknown; message?: unknown } }>();
-      expect({ url, code: typeof body.error?.code, message: typeof body.error?.message }).toEqual({ url, code: 'string', message: 'string' });
+      expect({ url, code: typeof body.error?.code, message: typeof body.error?.message }).toEqual({
+        url,
+        code: 'string',
+        message: 'string',
+      });
       expect(res.body).not.toMatch(/package\.json|\.env/);
     }
     // @fastify/static refuses a NUL in the path with a 403: a FORBIDDEN, not a 400 whose message says "Forbidden".
     const nul = await get('/console/%00');
-    expect({ status: nul.statusCode, body: nul.json() }).toEqual({ status: 403, body: { error: { code: 'FORBIDDEN', message: expect.any(String) } } });
+    expect({ status: nul.statusCode, body: nul.json() }).toEqual({
+      status: 403,
+      body: { error: { code: 'FORBIDDEN', message: expect.any(String) } },
+    });
   });
 
   it('logs URLs without their query strings', async () => {
@@ -168,7 +190,10 @@ describe('rate limits', () => {
     const township = await get('/audit/verify?unit=411621206', county);
     expect(township.statusCode).toBe(200);
     const third = await get('/audit/verify?unit=411621206', county);
-    expect({ status: third.statusCode, code: third.json<{ error: { code: string } }>().error.code }).toEqual({ status: 429, code: 'RATE_LIMITED' });
+    expect({ status: third.statusCode, code: third.json<{ error: { code: string } }>().error.code }).toEqual({
+      status: 429,
+      code: 'RATE_LIMITED',
+    });
     expect((await get('/audit/verify?unit=411621206', await auth('auditor', '411621', 'verify-user-2'))).statusCode).toBe(200);
   });
 });

@@ -34,7 +34,14 @@ describe('stored Idempotency-Key responses', () => {
         });
       }
     });
-    const sweeper = createSweeper({ timers: createTimerStore(tdb.db), housekeeping: createHousekeeping(tdb.db), scheduler, logger: pino({ level: 'silent' }), everyMs: 60_000, now: () => now });
+    const sweeper = createSweeper({
+      timers: createTimerStore(tdb.db),
+      housekeeping: createHousekeeping(tdb.db),
+      scheduler,
+      logger: pino({ level: 'silent' }),
+      everyMs: 60_000,
+      now: () => now,
+    });
     await sweeper.sweep();
     const keys = await tdb.db.selectFrom('idempotency_keys').select('key').execute();
     expect(keys.map((k) => k.key)).toEqual(['fresh-key']);

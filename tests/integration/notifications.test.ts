@@ -47,7 +47,12 @@ const deliveriesOf = (caseId: string): ReceivedRequest<Notification>[] => receiv
 function petitioner(tag: string) {
   const digits = String(Date.now()).slice(-6);
   const body = `412721199001${digits.slice(0, 5)}`;
-  return { name: `张${tag}`, idNumber: `${body}${residentIdCheckCharacter(body)}`, phone: `18749${digits}`, address: `扶沟县曹里乡${tag}村` };
+  return {
+    name: `张${tag}`,
+    idNumber: `${body}${residentIdCheckCharacter(body)}`,
+    phone: `18749${digits}`,
+    address: `扶沟县曹里乡${tag}村`,
+  };
 }
 
 beforeAll(async () => {
@@ -152,7 +157,10 @@ describe('deadline notifications on the webhook', () => {
     expect(await quiet.dispatch(created.id, { type: 'VERIFY' }, actor('clerk'))).toMatchObject({ state: 'verified' });
 
     const sent: Notification[] = [];
-    const process = createNotificationProcessor({ source: createNotificationSource(tdb.db), channels: [{ name: 'capture', send: async (n) => void sent.push(n) }] });
+    const process = createNotificationProcessor({
+      source: createNotificationSource(tdb.db),
+      channels: [{ name: 'capture', send: async (n) => void sent.push(n) }],
+    });
     // The job as the runtime enqueues it after the reminder's commit, and one enqueued before jobs carried the state.
     await process({ data: { caseId: created.id, seq: 2, state: 'received' } } as Job);
     await process({ data: { caseId: created.id, seq: 2 } } as Job);

@@ -47,7 +47,13 @@ const ID_C = '440524188001010014';
 const ID_D = '11010519491231002X';
 
 async function intake(unit: string, petitioner: Record<string, unknown>, summary: string) {
-  const res = await call('clerk', unit, 'POST', '/petitions', intakeBody({ unit, petitioner: petitioner as never, matter: { category: 'land', summary } }));
+  const res = await call(
+    'clerk',
+    unit,
+    'POST',
+    '/petitions',
+    intakeBody({ unit, petitioner: petitioner as never, matter: { category: 'land', summary } }),
+  );
   expect(res.status).toBe(201);
   return res.body as { id: string; number: string; flags: { first: boolean; repeat: boolean }; allowedEvents: string[] };
 }
@@ -62,7 +68,11 @@ describe('one person across counties', () => {
   let county1: { id: string; number: string; flags: { first: boolean; repeat: boolean } };
   let county2: { id: string; number: string; flags: { first: boolean; repeat: boolean } };
   beforeAll(async () => {
-    county1 = await intake('411621', { name: '欧阳明华', idNumber: ID_A, phone: '18749261234', address: '扶沟县曹里乡' }, '宅基地边界纠纷，请求确权');
+    county1 = await intake(
+      '411621',
+      { name: '欧阳明华', idNumber: ID_A, phone: '18749261234', address: '扶沟县曹里乡' },
+      '宅基地边界纠纷，请求确权',
+    );
     county2 = await intake('411622', { name: '欧阳明华', idNumber: ID_A.toLowerCase(), address: '西华县城关镇' }, '拖欠工资，请求支付');
   });
 
@@ -80,7 +90,12 @@ describe('one person across counties', () => {
     const own = await search('clerk', '411621', ID_A);
     expect(own.body.items).toHaveLength(1);
     expect(own.body.items[0].matters.map((m: { caseId: string }) => m.caseId)).toEqual([county1.id]);
-    expect(own.body.items[0].matters[0]).toMatchObject({ number: county1.number, state: 'received', unit: { code: '411621', name: '扶沟县' }, summary: '宅基地边界纠纷，请求确权' });
+    expect(own.body.items[0].matters[0]).toMatchObject({
+      number: county1.number,
+      state: 'received',
+      unit: { code: '411621', name: '扶沟县' },
+      summary: '宅基地边界纠纷，请求确权',
+    });
   });
 
   it('finds a phone typed with spaces or dashes, a partial Chinese name and a case number', async () => {
@@ -103,7 +118,13 @@ describe('one person across counties', () => {
 
   it('refuses a wrong check digit at intake and in search, naming the field', async () => {
     const bad = `${ID_A.slice(0, 17)}0`;
-    const res = await call('clerk', '411621', 'POST', '/petitions', intakeBody({ petitioner: { name: '张某', idNumber: bad, address: '扶沟县' } }));
+    const res = await call(
+      'clerk',
+      '411621',
+      'POST',
+      '/petitions',
+      intakeBody({ petitioner: { name: '张某', idNumber: bad, address: '扶沟县' } }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.details.issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: ['petitioner', 'idNumber'] })]));
     const q = await search('clerk', '411621', bad);
@@ -130,9 +151,9 @@ describe('one person across counties', () => {
     await call('clerk', '411621', 'GET', `/petitions/${county1.id}`);
     const after = await call('auditor', '411600', 'GET', '/audit/access-log?limit=500');
     const fresh = after.body.items.slice(0, after.body.items.length - before.body.items.length);
-    expect(fresh.map((e: { reason: string; caseId: string; actor: { role: string } }) => `${e.actor.role}:${e.reason}:${e.caseId}`).sort()).toEqual(
-      [`clerk:people.search:${county1.id}`, `clerk:people.search:${county2.id}`, `clerk:petitions.get:${county1.id}`].sort(),
-    );
+    expect(
+      fresh.map((e: { reason: string; caseId: string; actor: { role: string } }) => `${e.actor.role}:${e.reason}:${e.caseId}`).sort(),
+    ).toEqual([`clerk:people.search:${county1.id}`, `clerk:people.search:${county2.id}`, `clerk:petitions.get:${county1.id}`].sort());
     const page = await call('auditor', '411600', 'GET', '/audit/access-log?limit=1');
     expect(page.body.items).toHaveLength(1);
     const next = await call('auditor', '411600', 'GET', `/audit/access-log?limit=1&cursor=${page.body.nextCursor as string}`);
@@ -173,7 +194,11 @@ describe('related matters at registration', () => {
   });
 
   it('proposes a matter open at a county and brought to the city as in progress below', async () => {
-    const below = await intake('411621', { name: '王五', idNumber: ID_C, phone: '13900001111', address: '扶沟县白潭镇' }, '村道损坏严重，请求维修');
+    const below = await intake(
+      '411621',
+      { name: '王五', idNumber: ID_C, phone: '13900001111', address: '扶沟县白潭镇' },
+      '村道损坏严重，请求维修',
+    );
     const city = await intake('411600', { name: '王五', idNumber: ID_C, address: '扶沟县白潭镇' }, '村里道路损坏严重，请求尽快维修');
     expect(city.flags).toEqual({ first: false, repeat: true });
     const related = await call('clerk', '411600', 'GET', `/petitions/${city.id}/related`);
@@ -215,7 +240,13 @@ describe('readable case numbers', () => {
   it('are unique and consecutive under 20 concurrent intakes in one unit', async () => {
     const year = beijingYear(new Date());
     const views = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => intake('411621', { name: `并发${i}`, idNumber: undefined, phone: `1370000${String(i).padStart(4, '0')}`, address: '扶沟县' }, `并发登记${i}`)),
+      Array.from({ length: 20 }, (_, i) =>
+        intake(
+          '411621',
+          { name: `并发${i}`, idNumber: undefined, phone: `1370000${String(i).padStart(4, '0')}`, address: '扶沟县' },
+          `并发登记${i}`,
+        ),
+      ),
     );
     const numbers = views.map((v) => v.number);
     expect(new Set(numbers).size).toBe(20);
@@ -240,7 +271,12 @@ describe('arbitrary search terms', () => {
   it('are answered 200 or a 400 in the error shape, never a 500, never echoed', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ minLength: 1, maxLength: 120, unit: 'binary' }), async (q) => {
-        const r = await s.app.inject({ method: 'GET', url: '/people', query: { q }, headers: { authorization: `Bearer ${await s.token('clerk', '411600')}` } });
+        const r = await s.app.inject({
+          method: 'GET',
+          url: '/people',
+          query: { q },
+          headers: { authorization: `Bearer ${await s.token('clerk', '411600')}` },
+        });
         expect([200, 400]).toContain(r.statusCode);
         if (r.statusCode === 400) {
           expect(r.json().error.code).toBe('VALIDATION');
@@ -271,7 +307,11 @@ describe('the tables behind it', () => {
 
   it('migration 0007 goes down and up as the owner role', async () => {
     const tables = async () =>
-      (await s.tdb.ownerPool.query<{ t: string }>(`select tablename t from pg_tables where tablename in ('persons', 'case_persons', 'access_log', 'case_number_counters') order by 1`)).rows.map((r) => r.t);
+      (
+        await s.tdb.ownerPool.query<{ t: string }>(
+          `select tablename t from pg_tables where tablename in ('persons', 'case_persons', 'access_log', 'case_number_counters') order by 1`,
+        )
+      ).rows.map((r) => r.t);
     expect(await tables()).toEqual(['access_log', 'case_number_counters', 'case_persons', 'persons']);
     await m0007.down(s.tdb.ownerDb as unknown as Kysely<unknown>);
     expect(await tables()).toEqual([]);

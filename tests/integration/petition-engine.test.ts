@@ -71,7 +71,12 @@ describe('timers through the same dispatch path', () => {
     expect(await fireTimer(e, tdb.db, created.id, 'acceptance', 1)).toBe('breached');
     // A second delivery of the same breach has no second effect.
     expect(await fireTimer(e, tdb.db, created.id, 'acceptance', 1)).toBe('stale');
-    const rows = await tdb.db.selectFrom('case_events').select(['type', 'actor_role']).where('case_id', '=', created.id).orderBy('seq').execute();
+    const rows = await tdb.db
+      .selectFrom('case_events')
+      .select(['type', 'actor_role'])
+      .where('case_id', '=', created.id)
+      .orderBy('seq')
+      .execute();
     expect(rows.map((r) => `${r.type}/${r.actor_role}`)).toEqual([
       'INTAKE/clerk',
       'DEADLINE_REMINDER/system',
@@ -79,7 +84,11 @@ describe('timers through the same dispatch path', () => {
       'DEADLINE_REMINDER/system',
       'DEADLINE_BREACHED/system',
     ]);
-    const deadline = await tdb.db.selectFrom('deadlines').select(['clock', 'status', 'reminders_sent', 'next_fire_at']).where('case_id', '=', created.id).execute();
+    const deadline = await tdb.db
+      .selectFrom('deadlines')
+      .select(['clock', 'status', 'reminders_sent', 'next_fire_at'])
+      .where('case_id', '=', created.id)
+      .execute();
     expect(deadline).toEqual([{ clock: 'acceptance', status: 'breached', reminders_sent: 3, next_fire_at: null }]);
     const reassigned = await e.dispatch(created.id, { type: 'REASSIGN', unit: '411621', dueIn: 'P7D' }, actor('supervisor', '411600'));
     expect(reassigned.state).toBe('assigned');

@@ -190,7 +190,9 @@ function rawExchange(port: number, request: string): Promise<string> {
     const chunks: Buffer[] = [];
     const socket = connect({ host: '127.0.0.1', port }, () => socket.write(request));
     socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(err)));
+    socket.on('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'ECONNRESET' ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(err),
+    );
     socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
     socket.setTimeout(5_000, () => socket.destroy());
   });

@@ -92,7 +92,10 @@ describe('a tampered list cursor', () => {
 describe('bearer tokens', () => {
   /** A token signed with the server's own secret, with `exp` and `iat` set (seconds) or left out. */
   async function forged(times: { iat?: number; exp?: number }): Promise<string> {
-    let jwt = new SignJWT({ role: 'clerk', unit: FUGOU }).setProtectedHeader({ alg: 'HS256' }).setSubject('clerk-1').setIssuer('petitionflow');
+    let jwt = new SignJWT({ role: 'clerk', unit: FUGOU })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('clerk-1')
+      .setIssuer('petitionflow');
     if (times.iat !== undefined) jwt = jwt.setIssuedAt(times.iat);
     if (times.exp !== undefined) jwt = jwt.setExpirationTime(times.exp);
     return jwt.sign(new TextEncoder().encode(TEST_SECRET));
@@ -239,7 +242,10 @@ describe('an Idempotency-Key replay', () => {
     expect({ status: other.status, code: other.body.error?.code }).toEqual({ status: 404, code: 'NOT_FOUND' });
     expect(JSON.stringify(other.body)).not.toContain('41272119900101341X');
     // The first caller's retry is still answered from the store.
-    expect(await call('clerk', FUGOU, 'POST', `/petitions/${id}/events`, { type: 'VERIFY' }, KEY)).toMatchObject({ status: 200, body: first.body });
+    expect(await call('clerk', FUGOU, 'POST', `/petitions/${id}/events`, { type: 'VERIFY' }, KEY)).toMatchObject({
+      status: 200,
+      body: first.body,
+    });
   });
 
   it('never answers the same user id under another role: the role is checked, not the stored clerk view replayed', async () => {

@@ -188,7 +188,11 @@ describe('the assignee unit', () => {
     const seen = await call('handler', FUGOU, 'GET', `/petitions/${id}`);
     expect(seen.body).toMatchObject({ state: 'verified', assignee: null, allowedEvents: [] });
     // It reads the case and sends nothing to it (the role table alone would let a handler ask for an extension).
-    const extension = await call('handler', FUGOU, 'POST', `/petitions/${id}/events`, { type: 'REQUEST_EXTENSION', duration: 'P10D', reason: '调查' });
+    const extension = await call('handler', FUGOU, 'POST', `/petitions/${id}/events`, {
+      type: 'REQUEST_EXTENSION',
+      duration: 'P10D',
+      reason: '调查',
+    });
     expect({ status: extension.status, code: extension.body.error?.code, allowed: extension.body.error?.details?.allowedEvents }).toEqual({
       status: 422,
       code: 'EVENT_NOT_ALLOWED',
@@ -211,7 +215,9 @@ describe('the assignee unit', () => {
     for (const unit of [FUGOU, XIHUA, SHANGSHUI]) expect(await listIds('supervisor', unit)).toContain(id);
     // 扶沟县 reads it, and may no longer resolve it; 商水县 may.
     expect((await call('handler', FUGOU, 'GET', `/petitions/${id}`)).body.allowedEvents).toEqual([]);
-    expect((await call('handler', FUGOU, 'POST', `/petitions/${id}/events`, { type: 'RESOLVE', outcome: 'support', opinion: '支持' })).status).toBe(422);
+    expect(
+      (await call('handler', FUGOU, 'POST', `/petitions/${id}/events`, { type: 'RESOLVE', outcome: 'support', opinion: '支持' })).status,
+    ).toBe(422);
     expect((await call('handler', SHANGSHUI, 'GET', `/petitions/${id}`)).body.allowedEvents).toContain('RESOLVE');
     expect((await call('supervisor', '411624', 'GET', `/petitions/${id}`)).status).toBe(404);
   });

@@ -9,7 +9,13 @@ import type { ClockName } from '../../machines/petition.vocabulary';
  * way the workers do: through `fireTimers` with the deadline row's id. A
  * deadline that has no row is `stale`.
  */
-export async function fireTimer(engine: PetitionEngine, db: Kysely<Database>, caseId: string, clock: ClockName, generation: number): Promise<TimerOutcome> {
+export async function fireTimer(
+  engine: PetitionEngine,
+  db: Kysely<Database>,
+  caseId: string,
+  clock: ClockName,
+  generation: number,
+): Promise<TimerOutcome> {
   const row = await findDeadline(db, caseId, clock, generation);
   if (row === undefined) return 'stale';
   return (await engine.fireTimers([row.id])).get(row.id) ?? 'stale';

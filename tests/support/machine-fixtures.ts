@@ -205,7 +205,9 @@ export function eventsFor(snapshot: PetitionSnapshot, roles: 'permitted' | 'all'
   // One hearing at a time: pausing a second clock adds combinations, not behaviour.
   const somePaused = Object.values(snapshot.context.clocks).some((entry) => entry.status === 'paused');
   return EVENT_TYPES.filter((type) => !(type === 'PAUSE_CLOCK' && somePaused)).flatMap((type) =>
-    ROLES.filter((role) => roles === 'all' || isPermitted(PERMISSIONS, type, state, role)).flatMap((role) => variants(snapshot, type, role)),
+    ROLES.filter((role) => roles === 'all' || isPermitted(PERMISSIONS, type, state, role)).flatMap((role) =>
+      variants(snapshot, type, role),
+    ),
   );
 }
 

@@ -48,7 +48,9 @@ describe('the capability table', () => {
   it('refuses in a sentence that reads well', () => {
     expect(refusalOf('auditor', 'incidents.retry')).toBe('an auditor may not retry incidents (supervisors only)');
     expect(refusalOf('handler', 'incidents.list')).toBe('a handler may not see incidents (supervisors and auditors only)');
-    expect(refusalOf('clerk', 'supervision.board')).toBe('a clerk may not see the supervision board (supervisors, leaders and auditors only)');
+    expect(refusalOf('clerk', 'supervision.board')).toBe(
+      'a clerk may not see the supervision board (supervisors, leaders and auditors only)',
+    );
     expect(refusalOf('mediator', 'petitions.intake')).toBe('a mediator may not record petitions (clerks and supervisors only)');
   });
 

@@ -28,7 +28,10 @@ function recordOf(snapshot: PetitionSnapshot): CaseRecord {
 
 it.each([
   ['rated with today’s command (`body`)', ev('RATE_SATISFACTION', 'clerk', { body: 'unsatisfied', bureau: 'satisfied' })],
-  ['rated before the rename (`unit`, as old trails recorded it)', { type: 'RATE_SATISFACTION', unit: 'unsatisfied', bureau: 'satisfied', actor: actor('clerk'), at: AT } as const],
+  [
+    'rated before the rename (`unit`, as old trails recorded it)',
+    { type: 'RATE_SATISFACTION', unit: 'unsatisfied', bureau: 'satisfied', actor: actor('clerk'), at: AT } as const,
+  ],
 ])('shows a case %s with the rating of the handling body as `body`, passing the view schema', (_name, rating) => {
   const rated = send(reach('delivered'), rating);
   const view = toPetitionView(recordOf(rated), [], actor('handler'), new Date(AT), rated);

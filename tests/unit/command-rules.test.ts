@@ -13,7 +13,9 @@ import { CLOCK_NAMES, PAUSE_REASONS, type ClockName, type PauseReason } from '..
 const ALLOWED: ReadonlySet<string> = new Set(['reReviewDecision hearing', 'dispatch awaiting-materials', 'notice awaiting-materials']);
 
 describe('pauseRefusal', () => {
-  const rows = CLOCK_NAMES.flatMap((clock) => PAUSE_REASONS.map((reason): [ClockName, PauseReason, boolean] => [clock, reason, ALLOWED.has(`${clock} ${reason}`)]));
+  const rows = CLOCK_NAMES.flatMap((clock) =>
+    PAUSE_REASONS.map((reason): [ClockName, PauseReason, boolean] => [clock, reason, ALLOWED.has(`${clock} ${reason}`)]),
+  );
 
   it.each(rows)('%s for %s: allowed %s', (clock, reason, allowed) => {
     const refusal = pauseRefusal(DEFAULT_POLICY, clock, reason);
@@ -22,19 +24,28 @@ describe('pauseRefusal', () => {
     } else {
       expect(refusal).toBeInstanceOf(ValidationError);
       expect(refusal?.code).toBe('VALIDATION');
-      expect(refusal?.details).toEqual({ issues: [{ path: ['reason'], message: expect.stringContaining(`"${reason}": the ${clock} clock`) }] });
+      expect(refusal?.details).toEqual({
+        issues: [{ path: ['reason'], message: expect.stringContaining(`"${reason}": the ${clock} clock`) }],
+      });
     }
   });
 
   it('refuses a reason outside the vocabulary and a pause without a reason, naming what the clock allows', () => {
     const free = pauseRefusal(DEFAULT_POLICY, 'reReviewDecision', 'lunch');
-    expect(free?.details).toEqual({ issues: [{ path: ['reason'], message: '"lunch": the reReviewDecision clock pauses only for hearing' }] });
+    expect(free?.details).toEqual({
+      issues: [{ path: ['reason'], message: '"lunch": the reReviewDecision clock pauses only for hearing' }],
+    });
     const none = pauseRefusal(DEFAULT_POLICY, 'handling', undefined);
-    expect(none?.details).toEqual({ issues: [{ path: ['reason'], message: 'a pause without a reason: the handling clock is never paused' }] });
+    expect(none?.details).toEqual({
+      issues: [{ path: ['reason'], message: 'a pause without a reason: the handling clock is never paused' }],
+    });
   });
 
   it('follows a policy that lists other reasons for a clock', () => {
-    const policy = mergePolicy({ handling: { ...DEFAULT_POLICY.clocks.handling, pausableFor: ['hearing'] }, reReviewDecision: { ...DEFAULT_POLICY.clocks.reReviewDecision, pausableFor: [] } });
+    const policy = mergePolicy({
+      handling: { ...DEFAULT_POLICY.clocks.handling, pausableFor: ['hearing'] },
+      reReviewDecision: { ...DEFAULT_POLICY.clocks.reReviewDecision, pausableFor: [] },
+    });
     expect(pauseRefusal(policy, 'handling', 'hearing')).toBeUndefined();
     expect(pauseRefusal(policy, 'reReviewDecision', 'hearing')).toBeInstanceOf(ValidationError);
   });
@@ -56,7 +67,9 @@ describe('extensionRefusal (Art 34: at most 30 days)', () => {
 describe('lengthRefusal', () => {
   it('bounds the report deadline a bureau sets at ASSIGN by the policy (P90D by default)', () => {
     expect(lengthRefusal(DEFAULT_POLICY, 'report', 'P90D', 'reportDueIn')).toBeUndefined();
-    expect(lengthRefusal(DEFAULT_POLICY, 'report', 'P91D', 'reportDueIn')?.details).toEqual({ issues: [{ path: ['reportDueIn'], message: 'at most P90D' }] });
+    expect(lengthRefusal(DEFAULT_POLICY, 'report', 'P91D', 'reportDueIn')?.details).toEqual({
+      issues: [{ path: ['reportDueIn'], message: 'at most P90D' }],
+    });
   });
 
   it('bounds a clock without maxDuration at ten years', () => {

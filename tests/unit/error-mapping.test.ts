@@ -24,7 +24,10 @@ function socketError(code: string): Error {
 const UNAVAILABLE: [string, () => unknown][] = [
   ['connection refused', () => socketError('ECONNREFUSED')],
   ['connection reset mid-query', () => socketError('ECONNRESET')],
-  ['every address refused (AggregateError)', () => Object.assign(new AggregateError([socketError('ECONNREFUSED')], ''), { code: 'ECONNREFUSED' })],
+  [
+    'every address refused (AggregateError)',
+    () => Object.assign(new AggregateError([socketError('ECONNREFUSED')], ''), { code: 'ECONNREFUSED' }),
+  ],
   ['terminated by the administrator (57P01)', () => pgError('57P01', 'terminating connection due to administrator command')],
   ['the server is starting up (57P03)', () => pgError('57P03', 'the database system is starting up')],
   ['connection failure (08006)', () => pgError('08006', 'connection failure')],

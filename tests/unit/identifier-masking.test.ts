@@ -28,9 +28,12 @@ describe('GB 11643 check digit', () => {
   test.each(['41272119900101341X', '11010519491231002X', '440524188001010014', '411621198811110034'])('accepts %s', (id) => {
     expect(isValidResidentId(id)).toBe(true);
   });
-  test.each(['412721199001013411', '11010519491231002Y', '41272119900101341', '4127211990010134100', '41272119900101341x'])('refuses %s', (id) => {
-    expect(isValidResidentId(id)).toBe(false);
-  });
+  test.each(['412721199001013411', '11010519491231002Y', '41272119900101341', '4127211990010134100', '41272119900101341x'])(
+    'refuses %s',
+    (id) => {
+      expect(isValidResidentId(id)).toBe(false);
+    },
+  );
 });
 
 describe('intake normalises identifiers', () => {
@@ -91,7 +94,8 @@ describe('masking counts digits, whatever separators an older case was stored wi
 
   test('masking a masked value changes nothing (a stored response is masked again on the way out)', () => {
     for (const v of ['18749261234', '1391234 5 6 7 8', '+86 139 1234 5678', '123']) expect(maskPhone(maskPhone(v))).toBe(maskPhone(v));
-    for (const v of ['41272119900101341X', '4127 2119 9001 0134 1x', '4127211990']) expect(maskIdNumber(maskIdNumber(v))).toBe(maskIdNumber(v));
+    for (const v of ['41272119900101341X', '4127 2119 9001 0134 1x', '4127211990'])
+      expect(maskIdNumber(maskIdNumber(v))).toBe(maskIdNumber(v));
   });
 
   test('maskPerson applies both for masked roles and leaves the clerk’s view alone', () => {

@@ -83,7 +83,12 @@ describe('the environment', () => {
       auditVerifyPerUser: 1,
       auditVerifyMaxCases: 500,
     });
-    const err = refusal({ TOKEN_MAX_LIFETIME: '12h', RATE_LIMIT_WINDOW: 'PT0S', RATE_LIMIT_WRITES_PER_USER: '0', AUDIT_VERIFY_MAX_CASES: 'many' });
+    const err = refusal({
+      TOKEN_MAX_LIFETIME: '12h',
+      RATE_LIMIT_WINDOW: 'PT0S',
+      RATE_LIMIT_WRITES_PER_USER: '0',
+      AUDIT_VERIFY_MAX_CASES: 'many',
+    });
     for (const name of ['TOKEN_MAX_LIFETIME', 'RATE_LIMIT_WINDOW', 'RATE_LIMIT_WRITES_PER_USER', 'AUDIT_VERIFY_MAX_CASES']) {
       expect(err.problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
     }
@@ -150,15 +155,29 @@ describe('the policy file (PETITION_POLICY)', () => {
     const path = file({ clocks: { acceptance: { duration: 'PT2S', calendar: 'elapsed', reminders: ['50%'], onBreach: 'escalate' } } });
     const config = loadConfig({ PETITION_POLICY: path });
     expect(config.policyPath).toBe(path);
-    expect(config.policy.clocks.acceptance).toEqual({ duration: 'PT2S', calendar: 'elapsed', reminders: ['50%'], onBreach: 'escalate', pausableFor: [] });
+    expect(config.policy.clocks.acceptance).toEqual({
+      duration: 'PT2S',
+      calendar: 'elapsed',
+      reminders: ['50%'],
+      onBreach: 'escalate',
+      pausableFor: [],
+    });
     for (const name of CLOCK_NAMES.filter((n) => n !== 'acceptance')) {
       expect(config.policy.clocks[name]).toEqual(DEFAULT_POLICY.clocks[name]);
     }
   });
 
   it('gives a clock written without reminders none, and an empty file the whole default policy', () => {
-    const noReminders = loadConfig({ PETITION_POLICY: file({ clocks: { supervision: { duration: 'P10D', calendar: 'working-days', onBreach: 'notify' } } }) });
-    expect(noReminders.policy.clocks.supervision).toEqual({ duration: 'P10D', calendar: 'working-days', reminders: [], onBreach: 'notify', pausableFor: [] });
+    const noReminders = loadConfig({
+      PETITION_POLICY: file({ clocks: { supervision: { duration: 'P10D', calendar: 'working-days', onBreach: 'notify' } } }),
+    });
+    expect(noReminders.policy.clocks.supervision).toEqual({
+      duration: 'P10D',
+      calendar: 'working-days',
+      reminders: [],
+      onBreach: 'notify',
+      pausableFor: [],
+    });
     expect(loadConfig({ PETITION_POLICY: file({}) }).policy).toEqual(DEFAULT_POLICY);
   });
 
@@ -208,7 +227,9 @@ describe('the policy file (PETITION_POLICY)', () => {
     const path = file({ clocks: { [clock]: policy } });
     const err = refusal({ PETITION_POLICY: path });
     const mine = err.problems.filter((p) => p.startsWith(`PETITION_POLICY ${path}: `));
-    expect(mine).toEqual([`PETITION_POLICY ${path}: clocks.${clock}.onBreach: the ${clock} clock cannot "close" on breach (it supports escalate, notify)`]);
+    expect(mine).toEqual([
+      `PETITION_POLICY ${path}: clocks.${clock}.onBreach: the ${clock} clock cannot "close" on breach (it supports escalate, notify)`,
+    ]);
     expect(mine[0]).not.toContain('\n');
   });
 
@@ -230,7 +251,10 @@ describe('the policy file (PETITION_POLICY)', () => {
   it.each([
     [{ machineVersion: 99 }, 'machineVersion: 99 is not a machine version of this build'],
     [{ machineVersion: 0 }, 'machineVersion: '],
-    [{ clocks: { reReviewDecision: { duration: 'P30D', calendar: 'calendar-days', onBreach: 'escalate', pausableFor: ['lunch'] } } }, 'clocks.reReviewDecision.pausableFor.0'],
+    [
+      { clocks: { reReviewDecision: { duration: 'P30D', calendar: 'calendar-days', onBreach: 'escalate', pausableFor: ['lunch'] } } },
+      'clocks.reReviewDecision.pausableFor.0',
+    ],
     [
       { clocks: { report: { duration: 'P120D', calendar: 'calendar-days', onBreach: 'escalate', maxDuration: 'P90D' } } },
       "clocks.report.maxDuration: the report clock's duration P120D is longer than its maxDuration P90D",
@@ -242,10 +266,15 @@ describe('the policy file (PETITION_POLICY)', () => {
     expect(mine[0]).toContain(expected);
   });
 
-  it('keeps a clock\'s default pause reasons when its entry leaves pausableFor out, and takes [] as never', () => {
+  it("keeps a clock's default pause reasons when its entry leaves pausableFor out, and takes [] as never", () => {
     const kept = file({ clocks: { dispatch: { duration: 'P10D', calendar: 'calendar-days', onBreach: 'escalate' } } });
-    expect(loadConfig({ PETITION_POLICY: kept }).policy.clocks.dispatch).toMatchObject({ duration: 'P10D', pausableFor: ['awaiting-materials'] });
-    const never = file({ clocks: { reReviewDecision: { duration: 'P30D', calendar: 'calendar-days', onBreach: 'escalate', pausableFor: [] } } });
+    expect(loadConfig({ PETITION_POLICY: kept }).policy.clocks.dispatch).toMatchObject({
+      duration: 'P10D',
+      pausableFor: ['awaiting-materials'],
+    });
+    const never = file({
+      clocks: { reReviewDecision: { duration: 'P30D', calendar: 'calendar-days', onBreach: 'escalate', pausableFor: [] } },
+    });
     expect(loadConfig({ PETITION_POLICY: never }).policy.clocks.reReviewDecision.pausableFor).toEqual([]);
     expect(loadConfig({}).policy.clocks.reReviewDecision.pausableFor).toEqual(['hearing']);
   });
@@ -347,7 +376,9 @@ describe('audit checkpoints', () => {
     expect(refusal({ AUDIT_CHECKPOINT_EVERY: 'P1D' }).message).toContain('AUDIT_CHECKPOINT_EVERY: set AUDIT_CHECKPOINT_DIR');
     expect(refusal({ AUDIT_CHECKPOINT_EVERY: 'daily', AUDIT_CHECKPOINT_DIR: '/x' }).message).toContain('AUDIT_CHECKPOINT_EVERY:');
     expect(refusal({ AUDIT_CHECKPOINT_WEBHOOK: 'true' }).message).toContain('AUDIT_CHECKPOINT_WEBHOOK: needs NOTIFY_WEBHOOK_URL');
-    expect(loadConfig({ AUDIT_CHECKPOINT_EVERY: 'P1D', AUDIT_CHECKPOINT_DIR: '/srv/checkpoints', AUDIT_SIGNING_KEY: '/etc/pf/key.pem' })).toMatchObject({
+    expect(
+      loadConfig({ AUDIT_CHECKPOINT_EVERY: 'P1D', AUDIT_CHECKPOINT_DIR: '/srv/checkpoints', AUDIT_SIGNING_KEY: '/etc/pf/key.pem' }),
+    ).toMatchObject({
       auditCheckpointEvery: 'P1D',
       auditCheckpointDir: '/srv/checkpoints',
       auditSigningKey: '/etc/pf/key.pem',

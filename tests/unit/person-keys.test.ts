@@ -1,5 +1,13 @@
 import { beijingYear, fallbackShortName, formatCaseNumber, looksLikeCaseNumber } from '../../engine/people/case-number';
-import { gramSimilarity, identifierDigest, nameGrams, nameQueryGrams, probeGrams, summaryGrams, textKey } from '../../engine/people/person-keys';
+import {
+  gramSimilarity,
+  identifierDigest,
+  nameGrams,
+  nameQueryGrams,
+  probeGrams,
+  summaryGrams,
+  textKey,
+} from '../../engine/people/person-keys';
 
 describe('person keys', () => {
   it('indexes a Chinese name by characters and pairs, and asks a partial name for what it must contain', () => {
@@ -21,7 +29,9 @@ describe('person keys', () => {
     const key = Buffer.from('k'.repeat(32));
     expect(identifierDigest(key, 'id', '41272119900101341X')).toEqual(identifierDigest(key, 'id', '41272119900101341X'));
     expect(identifierDigest(key, 'id', '18749261234')).not.toEqual(identifierDigest(key, 'phone', '18749261234'));
-    expect(identifierDigest(Buffer.from('j'.repeat(32)), 'id', '41272119900101341X')).not.toEqual(identifierDigest(key, 'id', '41272119900101341X'));
+    expect(identifierDigest(Buffer.from('j'.repeat(32)), 'id', '41272119900101341X')).not.toEqual(
+      identifierDigest(key, 'id', '41272119900101341X'),
+    );
   });
 });
 
@@ -44,11 +54,16 @@ describe('case numbers', () => {
 describe('probe grams (prefix filtering)', () => {
   it('keeps the rarest n − ⌈t·n⌉ + 1 grams, so every summary at or above the threshold shares one', () => {
     const grams = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
-    const freq = new Map([['a', 0.9], ['b', 0.5], ['c', 0.1]]);
+    const freq = new Map([
+      ['a', 0.9],
+      ['b', 0.5],
+      ['c', 0.1],
+    ]);
     const probe = probeGrams(grams, freq, 0.25);
     expect(probe).toHaveLength(8 - 2 + 1);
     expect(probe).not.toContain('a');
     // Any set sharing ≥ 2 of the 8 (needed for Jaccard ≥ 0.25) meets the probe.
-    for (let i = 0; i < grams.length; i++) for (let j = i + 1; j < grams.length; j++) expect([grams[i], grams[j]].some((g) => probe.includes(g ?? ''))).toBe(true);
+    for (let i = 0; i < grams.length; i++)
+      for (let j = i + 1; j < grams.length; j++) expect([grams[i], grams[j]].some((g) => probe.includes(g ?? ''))).toBe(true);
   });
 });

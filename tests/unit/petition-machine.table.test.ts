@@ -7,7 +7,15 @@
  * chain, deadlines), and a check that machine, matrix and allowedEvents agree.
  */
 import { CLOCK_BREACH_ACTIONS, closesCaseOnBreach, supportsBreachAction } from '../../machines/breach-actions';
-import { ACTIVE_STATES, CLOCK_NAMES, type BreachAction, type ClockName, type Role, ROLES, type StateName } from '../../machines/petition.vocabulary';
+import {
+  ACTIVE_STATES,
+  CLOCK_NAMES,
+  type BreachAction,
+  type ClockName,
+  type Role,
+  ROLES,
+  type StateName,
+} from '../../machines/petition.vocabulary';
 import type { PetitionEvent } from '../../machines/petition.machine';
 import { isPermitted } from '../../machines/petition.permissions';
 import { allowedEvents } from '../../machines/event-permission';
@@ -695,11 +703,17 @@ describe('breach actions: what the machine declares per clock is what it does', 
 
   test('"escalate" and "notify" are supported by every clock; "close" by the review and satisfaction windows only', () => {
     for (const clock of CLOCK_NAMES) expect(CLOCK_BREACH_ACTIONS[clock]).toEqual(expect.arrayContaining(['escalate', 'notify']));
-    expect(CLOCK_NAMES.filter((clock) => supportsBreachAction(clock, 'close'))).toEqual(['reviewRequest', 'reReviewRequest', 'satisfaction']);
+    expect(CLOCK_NAMES.filter((clock) => supportsBreachAction(clock, 'close'))).toEqual([
+      'reviewRequest',
+      'reReviewRequest',
+      'satisfaction',
+    ]);
   });
 
   test('a lapsed review window closes the case on "close", a lapsed satisfaction window leaves it unrated', () => {
-    const delivered = snapshots.find((s) => s.context.clocks.reviewRequest?.status === 'running' && s.context.clocks.satisfaction?.status === 'running');
+    const delivered = snapshots.find(
+      (s) => s.context.clocks.reviewRequest?.status === 'running' && s.context.clocks.satisfaction?.status === 'running',
+    );
     if (delivered === undefined) throw new Error('no delivered case reached');
     const closed = step(VERSION, delivered, timer(delivered, 'DEADLINE_BREACHED', 'reviewRequest', { onBreach: 'close' }));
     expect([stateName(closed), closed.context.closure]).toEqual(['closed', 'window-lapsed']);

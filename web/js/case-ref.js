@@ -13,6 +13,7 @@ export async function resolveCaseRef(text) {
   if (UUID.test(ref)) return ref.toLowerCase();
   const found = await api('/people', { query: { q: ref } });
   const match = found.items.flatMap((p) => p.matters).find((m) => m.number === ref);
-  if (match === undefined) throw new ApiError(404, { code: 'NOT_FOUND', message: '辖区内没有这个编号的案件 No case with this number in your units' });
+  if (match === undefined)
+    throw new ApiError(404, { code: 'NOT_FOUND', message: '辖区内没有这个编号的案件 No case with this number in your units' });
   return match.caseId;
 }

@@ -28,9 +28,22 @@ export function renderAudit(view, { params, session }) {
 
 function checkpointOutcome(outcome) {
   if (outcome === null) return h('p', { 'data-testid': 'checkpoint-result' }, '尚无签名检查点 No signed checkpoint yet.');
-  const summary = h('p', null, '最新检查点 Latest checkpoint ', h('code', null, outcome.checkpointId), '，', time(outcome.createdAt), `，覆盖 ${outcome.cases} 件案件。`);
+  const summary = h(
+    'p',
+    null,
+    '最新检查点 Latest checkpoint ',
+    h('code', null, outcome.checkpointId),
+    '，',
+    time(outcome.createdAt),
+    `，覆盖 ${outcome.cases} 件案件。`,
+  );
   if (outcome.ok) {
-    return h('div', { 'data-testid': 'checkpoint-result' }, summary, h('p', { class: 'ok' }, '签名有效，所覆盖的轨迹此后未被改动 Signature valid; nothing it covers has changed.'));
+    return h(
+      'div',
+      { 'data-testid': 'checkpoint-result' },
+      summary,
+      h('p', { class: 'ok' }, '签名有效，所覆盖的轨迹此后未被改动 Signature valid; nothing it covers has changed.'),
+    );
   }
   const broken = outcome.firstBroken;
   return h(
@@ -40,7 +53,13 @@ function checkpointOutcome(outcome) {
     h('p', null, h('strong', null, '检查点不成立 Checkpoint fails'), '：', outcome.problem ?? ''),
     broken === undefined
       ? null
-      : h('p', null, '案件 ', h('a', { href: `#/cases/${broken.caseId}` }, h('code', null, broken.caseId)), `，第 ${broken.seq} 条：${broken.reason}`),
+      : h(
+          'p',
+          null,
+          '案件 ',
+          h('a', { href: `#/cases/${broken.caseId}` }, h('code', null, broken.caseId)),
+          `，第 ${broken.seq} 条：${broken.reason}`,
+        ),
   );
 }
 

@@ -11,7 +11,14 @@ import { labelled, STATES } from '../labels.js';
 
 export async function renderPeopleSearch(view, { params }) {
   const q = params.get('q') ?? '';
-  const input = h('input', { id: 'people-q', name: 'q', type: 'search', autocomplete: 'off', value: q, placeholder: '姓名、身份证号、电话或案件编号' });
+  const input = h('input', {
+    id: 'people-q',
+    name: 'q',
+    type: 'search',
+    autocomplete: 'off',
+    value: q,
+    placeholder: '姓名、身份证号、电话或案件编号',
+  });
   const form = h(
     'form',
     {

@@ -52,11 +52,19 @@ export async function registrationResult(created) {
   function actions(m, ground) {
     const buttons = [];
     if (created.allowedEvents.includes('MERGE') && !['closed', 'rejected'].includes(m.state)) {
-      const b = h('button', { type: 'button', 'data-action': 'MERGE', onclick: () => void act(b, { type: 'MERGE', intoCaseId: m.caseId }) }, '并入此件 Merge');
+      const b = h(
+        'button',
+        { type: 'button', 'data-action': 'MERGE', onclick: () => void act(b, { type: 'MERGE', intoCaseId: m.caseId }) },
+        '并入此件 Merge',
+      );
       buttons.push(b);
     }
     if (ground !== null && withGround) {
-      const b = h('button', { type: 'button', 'data-action': 'REJECT', onclick: () => void act(b, { type: 'REJECT', ground, relatedCaseId: m.caseId }) }, '不予受理 Reject');
+      const b = h(
+        'button',
+        { type: 'button', 'data-action': 'REJECT', onclick: () => void act(b, { type: 'REJECT', ground, relatedCaseId: m.caseId }) },
+        '不予受理 Reject',
+      );
       buttons.push(b);
     }
     return buttons;
@@ -108,6 +116,11 @@ export async function registrationResultOrError(created) {
   try {
     return await registrationResult(created);
   } catch (err) {
-    return h('div', { 'data-testid': 'registration' }, h('a', { href: `#/cases/${created.id}` }, '打开案件 Open the case'), errorAlert(err));
+    return h(
+      'div',
+      { 'data-testid': 'registration' },
+      h('a', { href: `#/cases/${created.id}` }, '打开案件 Open the case'),
+      errorAlert(err),
+    );
   }
 }

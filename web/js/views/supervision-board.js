@@ -15,7 +15,8 @@ export async function renderSupervision(view, { params }) {
   const cursor = params.get('cursor') ?? undefined;
   const board = await api('/supervision', { query: { unit, cursor } });
   // The cases come a page at a time (the counts per unit are whole on every page).
-  const pageHash = (next) => `#/supervision?${new URLSearchParams(Object.entries({ unit, cursor: next }).filter(([, v]) => v !== undefined))}`;
+  const pageHash = (next) =>
+    `#/supervision?${new URLSearchParams(Object.entries({ unit, cursor: next }).filter(([, v]) => v !== undefined))}`;
   const unitInput = h('input', { id: 'board-unit', name: 'unit', type: 'text', inputmode: 'numeric', value: board.unit });
   const choose = (event) => {
     event.preventDefault();
