@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { DEFAULT_API_LIMITS, type ApiLimits } from '../config/load-config';
+import { DEFAULT_API_LIMITS, DEFAULT_SESSION_SETTINGS, type ApiLimits, type SessionSettings } from '../config/load-config';
 import type { Database } from '../db/schema';
 import type { AuditCheckpointService } from '../engine/audit-checkpoint.service';
 import type { AuditService } from '../engine/audit.service';
@@ -15,8 +15,9 @@ import { createCaseQueryService } from '../engine/case-query.service';
 import { createIncidentService } from '../engine/incident.service';
 import type { PetitionEngine } from '../engine/petition.engine';
 import { createSupervisionService } from '../engine/supervision.service';
-import type { Actor } from '../machines/petition.roles';
-import { bearerToken, verifyToken } from './auth';
+import { createAccountService } from '../engine/account.service';
+import { createSessionService } from '../engine/session.service';
+import { registerAuthentication } from './authentication';
 import { handleClientError } from './client-error.handler';
 import { handleError, notFoundBody } from './error-mapping';
 import { registerHardening, requestLogView } from './http-hardening';
@@ -26,6 +27,8 @@ import { registerAuditCheckpointRoutes } from './audit-checkpoint.routes';
 import { registerOpsRoutes } from './ops.routes';
 import { registerSupervisionRoutes } from './supervision.routes';
 import { registerPetitionRoutes } from './petition.routes';
+import { registerSessionRoutes } from './session.routes';
+import { registerUserRoutes } from './user.routes';
 
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
 export interface ServerDeps {
@@ -42,13 +45,8 @@ export interface ServerDeps {
   readonly incidents?: IncidentRetrier;
   /** Token lifetime and rate limits (the configuration's `api`); the defaults unless given. */
   readonly limits?: ApiLimits;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The caller named by the bearer token; set for every route but the public ones. */
-    actor: Actor;
-  }
+  /** Console sessions and the sign-in lockout (the configuration's `sessions`); the defaults unless given. */
+  readonly sessions?: SessionSettings;
 }
 
 /** Where the web console is served; its files are public, its API calls carry the user's token. */
@@ -116,8 +114,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'petitionflow', version: '0.1.0', description: 'The lifecycle of 信访 petition cases (信访).' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          session: { type: 'apiKey', in: 'cookie', name: 'pf_session', description: 'the console’s session (POST /sessions); writes also need X-Petitionflow-Console: 1' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
   });
@@ -144,16 +147,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // The root is where people type the address: send them to the console (no case data, so no token).
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(`${CONSOLE_PREFIX}/`));
 
-  app.decorateRequest('actor', null as unknown as Actor);
-  app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0] ?? '';
-    if (path === '/' || PUBLIC_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return;
-    request.actor = await verifyToken(deps.authSecret, bearerToken(request.headers.authorization), limits.tokenMaxLifetime);
-  });
+  const sessionSettings = deps.sessions ?? DEFAULT_SESSION_SETTINGS;
+  const accounts = createAccountService(deps.db, deps.now);
+  const sessions = createSessionService(deps.db, sessionSettings, deps.now);
+  registerAuthentication(app, { authSecret: deps.authSecret, tokenMaxLifetime: limits.tokenMaxLifetime, sessions, accounts, publicPrefixes: PUBLIC_PREFIXES });
 
   const metrics = createMetrics();
   metrics.instrument(app);
   const queries = createCaseQueryService(deps.db, deps.now);
+  registerSessionRoutes(app, { sessions, accounts, settings: sessionSettings });
+  registerUserRoutes(app, { accounts });
   registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
   registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics, queries, verifyMaxCases: limits.auditVerifyMaxCases });
   registerAuditCheckpointRoutes(app, { checkpoints: deps.checkpoints });

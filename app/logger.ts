@@ -21,6 +21,9 @@ export const REDACTED_LOG_PATHS: readonly string[] = [
   '*.phone',
   '*.representatives',
   'req.headers.authorization',
+  'req.headers.cookie',
+  'password',
+  '*.password',
   // PostgreSQL errors quote the offending row or parameters (`detail`, `where`), which may hold a petitioner's data.
   'err.detail',
   'err.where',
@@ -29,12 +32,29 @@ export const REDACTED_LOG_PATHS: readonly string[] = [
   'err.cause.where',
 ];
 
-/** The process logger: pino at the configured level, with personal data redacted. */
-export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pino.DestinationStream): Logger {
+/** Whether pino-pretty is installed (a development dependency: absent from a production install). */
+function prettyAvailable(): boolean {
+  try {
+    require.resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The process logger: pino at the configured level, with personal data
+ * redacted. JSON lines, for machines; with `pretty` (a terminal is attached)
+ * and pino-pretty installed, coloured lines for the person watching instead
+ * (redaction happens before either).
+ */
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pino.DestinationStream, pretty = false): Logger {
   const options: pino.LoggerOptions = {
     name: 'petitionflow',
     level: config.logLevel,
     redact: { paths: [...REDACTED_LOG_PATHS], censor: '[redacted]' },
   };
-  return destination === undefined ? pino(options) : pino(options, destination);
+  if (destination !== undefined) return pino(options, destination);
+  if (pretty && prettyAvailable()) return pino(options, pino.transport({ target: 'pino-pretty', options: { translateTime: 'SYS:standard' } }));
+  return pino(options);
 }

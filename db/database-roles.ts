@@ -23,20 +23,25 @@ const READ = [
   'incidents',
   'idempotency_keys',
   'audit_checkpoints',
+  'users',
+  'sessions',
   'petitionflow_migrations',
   'petitionflow_migrations_lock',
 ];
 /** Tables the application appends to; the trail and the checkpoints only ever this. */
-const INSERT = ['units', 'cases', 'case_events', 'deadlines', 'refused_attempts', 'incidents', 'idempotency_keys', 'audit_checkpoints'];
+const INSERT = ['units', 'cases', 'case_events', 'deadlines', 'refused_attempts', 'incidents', 'idempotency_keys', 'audit_checkpoints', 'users', 'sessions'];
 /** Column-level UPDATE rights: exactly the columns the application's statements set. */
 const UPDATE: Record<string, readonly string[]> = {
   units: ['name', 'level', 'parent_code'],
   cases: ['state', 'assignee_unit', 'listed', 'version', 'snapshot', 'last_hash', 'updated_at'],
   deadlines: ['status', 'due_at', 'reminders', 'reminders_sent', 'paused_at', 'extended_by', 'next_fire_at', 'updated_at'],
   incidents: ['status', 'updated_at'],
+  // Never `id` or `created_at`: a sign-in name is for good, and the trail names actors by it.
+  users: ['display_name', 'role', 'unit', 'password_hash', 'disabled', 'failed_attempts', 'locked_until', 'updated_at'],
+  sessions: ['last_seen_at', 'revoked_at'],
 };
-/** Expired idempotency keys are forgotten; nothing else is ever deleted. */
-const DELETE = ['idempotency_keys'];
+/** Expired idempotency keys and long-dead sessions are forgotten; nothing else is ever deleted. */
+const DELETE = ['idempotency_keys', 'sessions'];
 
 /** What {@link setUpAppRole} needs to know about the application role. */
 export interface AppRoleOptions {

@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002-timers-incidents.migration';
 import * as m0003 from './migrations/0003-supervision-idempotency.migration';
 import * as m0004 from './migrations/0004-audit-checkpoints.migration';
 import * as m0005 from './migrations/0005-idempotency-actor.migration';
+import * as m0010 from './migrations/0010-users-sessions.migration';
 
 /**
  * Migrations are imported statically rather than read from a folder, so the
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-supervision-idempotency': m0003,
   '0004-audit-checkpoints': m0004,
   '0005-idempotency-actor': m0005,
+  '0010-users-sessions': m0010,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

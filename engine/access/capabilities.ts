@@ -1,4 +1,4 @@
-import { HUMAN_ROLES, type Role } from '../../machines/petition.vocabulary';
+import { CASE_ROLES, HUMAN_ROLES, type Role } from '../../machines/petition.vocabulary';
 import { AccessError } from '../errors';
 
 /** A capability: one entry of {@link CAPABILITIES}, with the roles that hold it and what it lets them do. */
@@ -13,9 +13,12 @@ export interface CapabilityRule {
  * The one table of what a role may do besides sending events to cases (those
  * are the machine's permission matrix): capability → roles. Routes, services
  * and the CLI ask {@link requireCapability}; none writes a role list of its own.
- * Statistics and user administration join here as rows when they arrive.
+ * Statistics join here as rows when they arrive. `admin` holds no case
+ * capability: every row that reveals a case lists {@link CASE_ROLES} or fewer.
  */
 export const CAPABILITIES = {
+  /** Read cases at all (lists, one case, trails, boards): every role that works on cases, never an administrator. */
+  'cases.read': { roles: CASE_ROLES, action: 'see cases' },
   /** Record a petition (登记, Art 19): clerks, and supervisors receiving visitors themselves (领导接访). */
   'petitions.intake': { roles: ['clerk', 'supervisor'], action: 'record petitions' },
   /** See the background jobs that failed for good, in one's own units. */
@@ -27,9 +30,13 @@ export const CAPABILITIES = {
   /** Walk every hash chain in one's units and name the first broken entry. */
   'audit.verify': { roles: ['auditor', 'supervisor'], action: 'verify the audit trail' },
   /** Rebuild a visible case from its trail alone: anyone who may read the case. */
-  'audit.replay': { roles: HUMAN_ROLES, action: 'replay a case' },
+  'audit.replay': { roles: CASE_ROLES, action: 'replay a case' },
   /** Download a visible case's trail as CSV: anyone who may read the case. */
-  'audit.history-csv': { roles: HUMAN_ROLES, action: 'download a trail as CSV' },
+  'audit.history-csv': { roles: CASE_ROLES, action: 'download a trail as CSV' },
+  /** Create accounts, change their role, unit or password, disable them: administrators, in their own unit's subtree. */
+  'users.admin': { roles: ['admin'], action: 'administer user accounts' },
+  /** See the names and roles of the users in units within one's reach (the pickers for handlers and leaders). */
+  'users.directory': { roles: HUMAN_ROLES, action: 'list users' },
 } as const satisfies Record<string, CapabilityRule>;
 
 /** A non-event capability (a key of {@link CAPABILITIES}). */
