@@ -4,13 +4,23 @@
  * /incidents, GET /audit/verify) only so nobody is shown a link that can only
  * end in 403; the API still decides, and a refusal is shown as it says.
  */
+/** The roles that work on cases; an administrator sees none (the API refuses every case route to them). */
+const CASE_ROLES = ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'];
+
 export const PAGES = [
-  { hash: '#/cases', label: '案件', code: 'Cases', roles: null },
+  { hash: '#/cases', label: '案件', code: 'Cases', roles: CASE_ROLES },
   { hash: '#/register', label: '登记', code: 'Register', roles: ['clerk', 'supervisor'] },
   { hash: '#/supervision', label: '督办看板', code: 'Supervision', roles: ['supervisor', 'leader', 'auditor'] },
   { hash: '#/incidents', label: '故障任务', code: 'Incidents', roles: ['supervisor', 'auditor'] },
   { hash: '#/audit', label: '审计', code: 'Audit', roles: ['auditor', 'supervisor'] },
+  { hash: '#/users', label: '用户管理', code: 'Users', roles: ['admin'] },
+  { hash: '#/account', label: '我的账号', code: 'Account', roles: null },
 ];
+
+/** The page a user lands on after signing in: the first one offered to their role. */
+export function homeFor(role) {
+  return pagesFor(role)[0]?.hash ?? '#/account';
+}
 
 /** The pages offered to `role`. */
 export function pagesFor(role) {
