@@ -32,21 +32,26 @@ export const REDACTED_LOG_PATHS: readonly string[] = [
   'err.cause.where',
 ];
 
-/** Whether pino-pretty is installed (a development dependency: absent from a production install). */
-function prettyAvailable(): boolean {
+/**
+ * pino-pretty's stream factory, when it is installed (a development
+ * dependency: absent from a production install, where logs stay JSON).
+ */
+function prettyFactory(): ((options: { sync: boolean; translateTime: string }) => pino.DestinationStream) | undefined {
   try {
-    require.resolve('pino-pretty');
-    return true;
+    // Loaded only when asked for, so a production install without it never needs it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('pino-pretty') as (options: { sync: boolean; translateTime: string }) => pino.DestinationStream;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 /**
  * The process logger: pino at the configured level, with personal data
  * redacted. JSON lines, for machines; with `pretty` (a terminal is attached)
- * and pino-pretty installed, coloured lines for the person watching instead
- * (redaction happens before either).
+ * and pino-pretty installed, readable lines for the person watching instead,
+ * written synchronously like the JSON ones so they keep their order with the
+ * plain start-up line (redaction happens before either).
  */
 export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pino.DestinationStream, pretty = false): Logger {
   const options: pino.LoggerOptions = {
@@ -55,6 +60,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pin
     redact: { paths: [...REDACTED_LOG_PATHS], censor: '[redacted]' },
   };
   if (destination !== undefined) return pino(options, destination);
-  if (pretty && prettyAvailable()) return pino(options, pino.transport({ target: 'pino-pretty', options: { translateTime: 'SYS:standard' } }));
+  const factory = pretty ? prettyFactory() : undefined;
+  if (factory !== undefined) return pino(options, factory({ sync: true, translateTime: 'SYS:standard' }));
   return pino(options);
 }
