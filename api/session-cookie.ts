@@ -42,7 +42,12 @@ function isSecure(request: FastifyRequest, mode: SessionSettings['cookieSecure']
 }
 
 /** Sets the session cookie (a session cookie to the browser: it goes when the browser closes, or the session ends first). */
-export function setSessionCookie(reply: FastifyReply, request: FastifyRequest, secret: string, mode: SessionSettings['cookieSecure']): void {
+export function setSessionCookie(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  secret: string,
+  mode: SessionSettings['cookieSecure'],
+): void {
   const flags = ['Path=/', 'HttpOnly', 'SameSite=Strict', ...(isSecure(request, mode) ? ['Secure'] : [])];
   void reply.header('set-cookie', `${SESSION_COOKIE}=${secret}; ${flags.join('; ')}`);
 }

@@ -88,7 +88,12 @@ export function registerSessionRoutes(
 
   r.delete(
     '/sessions/:id',
-    { schema: { summary: 'Revoke one of the caller’s own sessions (e.g. one left open on another computer)', params: z.object({ id: z.uuid() }) } },
+    {
+      schema: {
+        summary: 'Revoke one of the caller’s own sessions (e.g. one left open on another computer)',
+        params: z.object({ id: z.uuid() }),
+      },
+    },
     async (request, reply) => {
       await deps.sessions.revoke(request.actor.id, request.params.id);
       if (request.params.id === request.sessionId) clearSessionCookie(reply, request, mode);

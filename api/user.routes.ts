@@ -41,7 +41,9 @@ export function registerUserRoutes(app: FastifyInstance, deps: { accounts: Accou
     },
     async (request) => {
       const { actor } = request;
-      const items = administersAccounts(actor) ? await deps.accounts.list(request.query, actor) : await deps.accounts.directory(request.query, actor);
+      const items = administersAccounts(actor)
+        ? await deps.accounts.list(request.query, actor)
+        : await deps.accounts.directory(request.query, actor);
       return { items };
     },
   );

@@ -11,11 +11,17 @@ import { createAccountService, newUserSchema, passwordSchema, type UserPatch } f
 import { NotFoundError, ValidationError } from '../engine/errors';
 import { HUMAN_ROLES, type HumanRole } from '../machines/petition.vocabulary';
 import { withDatabase } from '../app/open-database';
-import type { CliIo } from './program';
+
+/** Where the commands write and read (the program's `CliIo`, of which they need this much). */
+export interface UserCommandIo {
+  readonly stdout: (text: string) => void;
+  /** Reads all of stdin; the process's stdin unless given. */
+  readonly readStdin?: () => Promise<string>;
+}
 
 /** What the commands need from the program. */
 export interface UserCommandDeps {
-  readonly io: CliIo;
+  readonly io: UserCommandIo;
   readonly config: () => Config;
   /** The program's one-line failure with an exit code. */
   readonly fail: (message: string, exitCode: number) => Error;

@@ -49,7 +49,10 @@ export async function findUser(db: Kysely<Database>, id: string): Promise<UserRe
 }
 
 /** Inserts an account; false when the name is taken. */
-export async function insertUser(db: Kysely<Database>, u: Omit<UserRecord, 'disabled' | 'failedAttempts' | 'lockedUntil'>): Promise<boolean> {
+export async function insertUser(
+  db: Kysely<Database>,
+  u: Omit<UserRecord, 'disabled' | 'failedAttempts' | 'lockedUntil'>,
+): Promise<boolean> {
   const result = await db
     .insertInto('users')
     .values({
@@ -90,12 +93,28 @@ export async function updateUser(db: Kysely<Database>, id: string, changes: User
  * count) and locks the account once `maxFailures` is reached, starting the
  * count again. Resolves to the lock's end when this failure locked it.
  */
-export async function recordFailedSignIn(db: Kysely<Database>, id: string, maxFailures: number, lockUntil: Date, at: Date): Promise<Date | null> {
+export async function recordFailedSignIn(
+  db: Kysely<Database>,
+  id: string,
+  maxFailures: number,
+  lockUntil: Date,
+  at: Date,
+): Promise<Date | null> {
   const row = await db
     .updateTable('users')
     .set((eb) => ({
-      failed_attempts: eb.case().when('failed_attempts', '>=', maxFailures - 1).then(0).else(eb('failed_attempts', '+', 1)).end(),
-      locked_until: eb.case().when('failed_attempts', '>=', maxFailures - 1).then(lockUntil).else(eb.ref('locked_until')).end(),
+      failed_attempts: eb
+        .case()
+        .when('failed_attempts', '>=', maxFailures - 1)
+        .then(0)
+        .else(eb('failed_attempts', '+', 1))
+        .end(),
+      locked_until: eb
+        .case()
+        .when('failed_attempts', '>=', maxFailures - 1)
+        .then(lockUntil)
+        .else(eb.ref('locked_until'))
+        .end(),
       updated_at: at,
     }))
     .where('id', '=', id)

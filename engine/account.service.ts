@@ -141,7 +141,8 @@ export function createAccountService(db: Kysely<Database>, now: () => Date = () 
         createdAt: at,
         updatedAt: at,
       });
-      if (!inserted) throw new ValidationError('sign-in name taken', [{ path: ['id'], message: 'an account with this sign-in name exists' }]);
+      if (!inserted)
+        throw new ValidationError('sign-in name taken', [{ path: ['id'], message: 'an account with this sign-in name exists' }]);
       return profileOf((await users.findUser(db, input.id)) as users.UserRecord, at);
     },
 
@@ -151,7 +152,9 @@ export function createAccountService(db: Kysely<Database>, now: () => Date = () 
       if (patch.unit !== undefined) requireManageable(patch.unit, scope);
       if (by !== 'operator' && by.id === id && (patch.disabled === true || (patch.role !== undefined && patch.role !== 'admin'))) {
         // An administrator locking themselves out would leave the subtree with nobody to undo it.
-        throw new ValidationError('cannot disable or demote yourself', [{ path: [patch.disabled === true ? 'disabled' : 'role'], message: 'ask another administrator' }]);
+        throw new ValidationError('cannot disable or demote yourself', [
+          { path: [patch.disabled === true ? 'disabled' : 'role'], message: 'ask another administrator' },
+        ]);
       }
       const at = now();
       const { password, ...rest } = patch;
@@ -183,7 +186,13 @@ export function createAccountService(db: Kysely<Database>, now: () => Date = () 
     async whoIs(actor) {
       const u = await users.findUser(db, actor.id);
       const displayName = u !== undefined && u.role === actor.role && u.unit === actor.unit ? u.displayName : actor.id;
-      return { id: actor.id, displayName, role: actor.role as HumanRole, unit: actor.unit, unitName: await users.unitNameOf(db, actor.unit) };
+      return {
+        id: actor.id,
+        displayName,
+        role: actor.role as HumanRole,
+        unit: actor.unit,
+        unitName: await users.unitNameOf(db, actor.unit),
+      };
     },
   };
 }

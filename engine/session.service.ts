@@ -145,7 +145,8 @@ export function createSessionService(db: Kysely<Database>, settings: SessionSett
     async authenticate(secret) {
       const at = now();
       const s = await sessions.findSessionBySecret(db, secretHash(secret));
-      if (s === undefined || s.revokedAt !== null || s.expiresAt <= at || s.lastSeenAt.getTime() + idleMs <= at.getTime()) throw unauthorized();
+      if (s === undefined || s.revokedAt !== null || s.expiresAt <= at || s.lastSeenAt.getTime() + idleMs <= at.getTime())
+        throw unauthorized();
       const u = await users.findUser(db, s.userId);
       if (u === undefined || u.disabled) throw unauthorized();
       if (at.getTime() - s.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await sessions.touchSession(db, s.id, at);

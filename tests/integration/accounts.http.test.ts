@@ -61,7 +61,13 @@ async function session(name: string): Promise<string> {
   return cookieOf(res);
 }
 
-function asCookie(cookie: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, headers: Record<string, string> = CONSOLE) {
+function asCookie(
+  cookie: string,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  payload?: object,
+  headers: Record<string, string> = CONSOLE,
+) {
   return s.app.inject({ method, url, headers: { cookie, ...headers }, ...(payload !== undefined && { payload }) });
 }
 
@@ -69,7 +75,10 @@ describe('signing in', () => {
   it('answers the profile and sets an HttpOnly, SameSite=Strict session cookie that works as a credential', async () => {
     const res = await signIn('zhou');
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ user: { id: 'zhou', displayName: '周敏', role: 'clerk', unit: '411621', unitName: '扶沟县' }, session: { current: true } });
+    expect(res.json()).toMatchObject({
+      user: { id: 'zhou', displayName: '周敏', role: 'clerk', unit: '411621', unitName: '扶沟县' },
+      session: { current: true },
+    });
     const set = String(res.headers['set-cookie']);
     expect(set).toMatch(/^pf_session=[A-Za-z0-9_-]{43}; /);
     expect(set).toContain('HttpOnly');
@@ -99,7 +108,9 @@ describe('signing in', () => {
     const unknown = await signIn('nobody', PASSWORD);
     for (const res of [wrong, unknown]) {
       expect(res.statusCode).toBe(401);
-      expect(res.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: 'wrong sign-in name or password', details: { reason: 'credentials' } } });
+      expect(res.json()).toEqual({
+        error: { code: 'UNAUTHORIZED', message: 'wrong sign-in name or password', details: { reason: 'credentials' } },
+      });
       expect(res.headers['set-cookie']).toBeUndefined();
     }
   });
@@ -116,7 +127,11 @@ describe('signing in', () => {
     expect(bare.json<{ error: { message: string } }>().error.message).toContain('x-petitionflow-console');
     const withHeader = await asCookie(cookie, 'POST', '/petitions', intakeBody({ unit: '411621' }));
     expect(withHeader.statusCode).toBe(201);
-    const history = await s.app.inject({ method: 'GET', url: `/petitions/${withHeader.json<{ id: string }>().id}/history`, headers: { cookie } });
+    const history = await s.app.inject({
+      method: 'GET',
+      url: `/petitions/${withHeader.json<{ id: string }>().id}/history`,
+      headers: { cookie },
+    });
     expect(history.json<{ events: { actor: { id: string } }[] }>().events[0]?.actor.id).toBe('zhou');
   });
 
@@ -142,7 +157,13 @@ describe('rate limits on sign-in', () => {
     const limited = await createTestServer('accounts_limits', { limits: { ...TEST_LIMITS, signInPerName: 2, signInPerAddress: 3 } });
     try {
       const attempt = (name: string, ip: string) =>
-        limited.app.inject({ method: 'POST', url: '/sessions', headers: CONSOLE, remoteAddress: ip, payload: { name, password: 'guess-guess' } });
+        limited.app.inject({
+          method: 'POST',
+          url: '/sessions',
+          headers: CONSOLE,
+          remoteAddress: ip,
+          payload: { name, password: 'guess-guess' },
+        });
       expect((await attempt('target', '10.0.0.1')).statusCode).toBe(401);
       expect((await attempt('TARGET', '10.0.0.2')).statusCode).toBe(401);
       // A third guess at one name, from a third address: the name's limit.
@@ -236,11 +257,16 @@ describe('sessions', () => {
 describe('an administrator', () => {
   it('sees no case by any route, by session or by token', async () => {
     const caseId = (
-      await s.app.inject({ method: 'POST', url: '/petitions', headers: { authorization: `Bearer ${await s.token('clerk')}` }, payload: intakeBody({ unit: '411621' }) })
+      await s.app.inject({
+        method: 'POST',
+        url: '/petitions',
+        headers: { authorization: `Bearer ${await s.token('clerk')}` },
+        payload: intakeBody({ unit: '411621' }),
+      })
     ).json<{ id: string }>().id;
     const cookie = await session('fugou-admin');
     const token = await s.token('admin', '411621', 'fugou-admin');
-    const routes: [('GET' | 'POST'), string, object?][] = [
+    const routes: ['GET' | 'POST', string, object?][] = [
       ['GET', '/petitions'],
       ['GET', `/petitions/${caseId}`],
       ['GET', `/petitions/${caseId}/history`],
@@ -294,7 +320,17 @@ describe('an administrator', () => {
 
   it('is the only role that administers accounts; others list names and roles in their own units', async () => {
     const clerk = await session('zhou');
-    expect((await asCookie(clerk, 'POST', '/users', { id: 'x-1', displayName: 'x', role: 'clerk', unit: '411621', password: 'long enough password' })).statusCode).toBe(403);
+    expect(
+      (
+        await asCookie(clerk, 'POST', '/users', {
+          id: 'x-1',
+          displayName: 'x',
+          role: 'clerk',
+          unit: '411621',
+          password: 'long enough password',
+        })
+      ).statusCode,
+    ).toBe(403);
     expect((await asCookie(clerk, 'PATCH', '/users/wang', { disabled: true })).statusCode).toBe(403);
     const handlers = (await asCookie(clerk, 'GET', '/users?role=handler')).json<{ items: Record<string, unknown>[] }>().items;
     expect(handlers.map((u) => u.id).sort()).toEqual(['li', 'new-township', 'wang'].sort());

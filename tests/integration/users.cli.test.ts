@@ -42,7 +42,10 @@ const signIn = (name: string, password: string) =>
 
 describe('petitionflow users', () => {
   it('adds an account with a password from stdin, and it signs in', async () => {
-    const add = await cli(['users', 'add', '--name', 'zhou', '--display-name', '周敏', '--role', 'clerk', '--unit', '411621', '--password-stdin'], 'a long password\n');
+    const add = await cli(
+      ['users', 'add', '--name', 'zhou', '--display-name', '周敏', '--role', 'clerk', '--unit', '411621', '--password-stdin'],
+      'a long password\n',
+    );
     expect(add).toMatchObject({ code: 0, stderr: '' });
     expect(add.stdout).toBe('account zhou created (clerk, 411621)\n');
     await expect(signIn('zhou', 'a long password')).resolves.toMatchObject({ actor: { id: 'zhou', role: 'clerk', unit: '411621' } });
@@ -60,7 +63,10 @@ describe('petitionflow users', () => {
   });
 
   it('refuses a bad invocation with exit 2 and a taken name with exit 1', async () => {
-    const short = await cli(['users', 'add', '--name', 'x2', '--display-name', 'x', '--role', 'clerk', '--unit', '411621', '--password-stdin'], 'short\n');
+    const short = await cli(
+      ['users', 'add', '--name', 'x2', '--display-name', 'x', '--role', 'clerk', '--unit', '411621', '--password-stdin'],
+      'short\n',
+    );
     expect(short.code).toBe(2);
     expect(short.stderr).toContain('at least 10 characters');
     const badRole = await cli(['users', 'add', '--name', 'x3', '--display-name', 'x', '--role', 'boss', '--unit', '411621']);

@@ -73,7 +73,12 @@ async function anonymous(path, { method = 'GET', body, headers = {} } = {}) {
   const response = await fetch(apiUrl(path), {
     method,
     credentials: 'same-origin',
-    headers: { ...CONSOLE_HEADER, accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      ...CONSOLE_HEADER,
+      accept: 'application/json',
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   if (response.status === 204) return null;

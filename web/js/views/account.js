@@ -46,7 +46,11 @@ export async function renderAccount(view, { session }) {
       'Sessions',
       items.length === 0
         ? h('p', { class: 'empty' }, session.token === null ? '没有其他会话。' : '您以访问令牌登录，没有会话。')
-        : table('登录会话', ['登录时间', '最近活动', '地址', '浏览器', '操作'], items.map((s) => sessionRow(s, view, session))),
+        : table(
+            '登录会话',
+            ['登录时间', '最近活动', '地址', '浏览器', '操作'],
+            items.map((s) => sessionRow(s, view, session)),
+          ),
     ),
   );
 }

@@ -24,7 +24,8 @@ function refusal(err) {
       until ? `请于 ${time(until)} 后再试。` : '',
     );
   }
-  if (err instanceof ApiError && err.status === 429) return h('p', { role: 'alert', class: 'error', 'data-error-code': 'RATE_LIMITED' }, SIGN_IN_REFUSALS.rateLimited);
+  if (err instanceof ApiError && err.status === 429)
+    return h('p', { role: 'alert', class: 'error', 'data-error-code': 'RATE_LIMITED' }, SIGN_IN_REFUSALS.rateLimited);
   return errorAlert(err);
 }
 
@@ -43,8 +44,21 @@ async function attempt(button, messages, work) {
 }
 
 function passwordForm(messages) {
-  const name = h('input', { id: 'sign-in-name', name: 'name', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' });
-  const password = h('input', { id: 'sign-in-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const name = h('input', {
+    id: 'sign-in-name',
+    name: 'name',
+    autocomplete: 'username',
+    required: true,
+    autocapitalize: 'none',
+    spellcheck: 'false',
+  });
+  const password = h('input', {
+    id: 'sign-in-password',
+    name: 'password',
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+  });
   const submit = h('button', { type: 'submit' }, '登录');
   const onsubmit = (event) => {
     event.preventDefault();
@@ -55,7 +69,14 @@ function passwordForm(messages) {
 
 function tokenForm() {
   const messages = h('div', { 'aria-live': 'polite' });
-  const tokenInput = h('textarea', { id: 'token', name: 'token', rows: 5, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'token-hint' });
+  const tokenInput = h('textarea', {
+    id: 'token',
+    name: 'token',
+    rows: 5,
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-describedby': 'token-hint',
+  });
   const submit = h('button', { type: 'submit' }, '用令牌登录');
   const onsubmit = (event) => {
     event.preventDefault();

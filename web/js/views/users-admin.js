@@ -33,7 +33,9 @@ function passwordReset(user, errors, onDone) {
     hidden: true,
     onsubmit: async (event) => {
       event.preventDefault();
-      const err = await submitting({ button: submit, errors }, () => api(`/users/${user.id}`, { method: 'PATCH', body: { password: input.value } }));
+      const err = await submitting({ button: submit, errors }, () =>
+        api(`/users/${user.id}`, { method: 'PATCH', body: { password: input.value } }),
+      );
       if (err === undefined) await onDone(`已重置${user.displayName}的密码，其已登录的会话均已结束。`);
     },
   });
@@ -45,7 +47,9 @@ function userRow(user, view, session) {
   const errors = h('div', { 'aria-live': 'polite' });
   const toggle = h('button', { type: 'button', class: 'toggle-disabled' }, user.disabled ? '启用' : '停用');
   toggle.addEventListener('click', async () => {
-    const err = await submitting({ button: toggle, errors }, () => api(`/users/${user.id}`, { method: 'PATCH', body: { disabled: !user.disabled } }));
+    const err = await submitting({ button: toggle, errors }, () =>
+      api(`/users/${user.id}`, { method: 'PATCH', body: { disabled: !user.disabled } }),
+    );
     if (err === undefined) await reload(view, session, `已${user.disabled ? '启用' : '停用'}${user.displayName}的账号。`);
   });
   const reset = passwordReset(user, errors, (notice) => reload(view, session, notice));
@@ -67,7 +71,11 @@ function addUserForm(view, session) {
   const fields = {
     id: input('id', { autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', pattern: '[a-z0-9][a-z0-9._@\\-]{1,63}' }),
     displayName: input('displayName'),
-    role: h('select', { id: 'new-user-role', name: 'role' }, ACCOUNT_ROLES.map((r) => h('option', { value: r }, ROLES[r]))),
+    role: h(
+      'select',
+      { id: 'new-user-role', name: 'role' },
+      ACCOUNT_ROLES.map((r) => h('option', { value: r }, ROLES[r])),
+    ),
     unit: input('unit', { value: session.claims.unit, inputmode: 'numeric' }),
     password: input('password', { type: 'password', autocomplete: 'new-password', minlength: 10 }),
   };
@@ -99,7 +107,11 @@ export async function renderUsers(view, { session, notice = null }) {
     heading('用户管理', 'Users'),
     notice && h('p', { role: 'status', class: 'notice' }, notice),
     h('p', null, '本单位及下级单位的账号。停用的账号立即不能登录，已登录的会话随即失效；重置密码同样使其已登录的会话失效。'),
-    table('账号', ['姓名', '用户名', '角色', '单位', '状态', '操作'], items.map((u) => userRow(u, view, session))),
+    table(
+      '账号',
+      ['姓名', '用户名', '角色', '单位', '状态', '操作'],
+      items.map((u) => userRow(u, view, session)),
+    ),
     section('开设账号', 'New account', addUserForm(view, session)),
   );
 }
