@@ -208,6 +208,7 @@ describe('signing in and out', () => {
     const page = await signIn('admin', FUGOU, 'fugou-admin');
     await page.getByRole('heading', { name: /用户管理/ }).waitFor();
     expect(await page.locator('#nav').textContent()).not.toContain('案件');
+    expect(await page.locator('main').textContent()).not.toMatch(/null|undefined/);
     const row = page.locator('tr[data-user=township-handler]');
     await row.waitFor();
     await row.getByRole('button', { name: '停用' }).click();

@@ -105,7 +105,8 @@ export async function renderUsers(view, { session, notice = null }) {
   const { items } = await api('/users');
   view.append(
     heading('用户管理', 'Users'),
-    notice && h('p', { role: 'status', class: 'notice' }, notice),
+    // DOM append (unlike h) would print a null: the notice is left out when there is none.
+    ...(notice ? [h('p', { role: 'status', class: 'notice' }, notice)] : []),
     h('p', null, '本单位及下级单位的账号。停用的账号立即不能登录，已登录的会话随即失效；重置密码同样使其已登录的会话失效。'),
     table(
       '账号',
