@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { requireCapability } from '../engine/access';
 import type { AuditCheckpointService } from '../engine/audit-checkpoint.service';
-import { AccessError } from '../engine/errors';
-import type { Actor } from '../machines/petition.roles';
-
-function requireRole(actor: Actor, roles: readonly string[], what: string): void {
-  if (!roles.includes(actor.role)) throw new AccessError('FORBIDDEN', `only ${roles.join(' and ')}s ${what}`);
-}
+import { TAGS } from './openapi';
+import { checkpointPageSchema, checkpointSummarySchema, checkpointVerificationSchema } from './schemas/audit-checkpoint.schema';
+import { COMMON_ERRORS, cursorQuery, errors, ok } from './schemas/common.schema';
 
 /**
  * Signed checkpoints of the audit trail: list them, take one now, and check
@@ -21,27 +19,52 @@ export function registerAuditCheckpointRoutes(app: FastifyInstance, deps: { chec
     '/audit/checkpoints',
     {
       schema: {
-        summary: 'Signed checkpoints of the audit trail, newest first',
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor: z.string().max(200).optional() }),
+        operationId: 'listAuditCheckpoints',
+        tags: [TAGS.audit.name],
+        summary: 'Signed checkpoints of the audit trail, newest first (审计检查点)',
+        description: 'For auditors. Each checkpoint signs a Merkle root over every case head with a key kept outside the database.',
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor: cursorQuery }),
+        response: { 200: ok('a page of checkpoints', checkpointPageSchema), ...errors(...COMMON_ERRORS, 403) },
       },
     },
     async (request) => {
-      requireRole(request.actor, ['auditor'], 'list checkpoints');
+      requireCapability(request.actor, 'audit.checkpoints.list');
       return deps.checkpoints.list(request.query.limit, request.query.cursor);
     },
   );
 
-  r.post('/audit/checkpoints', { schema: { summary: 'Verify the whole trail, then sign and store a checkpoint of every case head' } }, async (request, reply) => {
-    requireRole(request.actor, ['auditor', 'supervisor'], 'take checkpoints');
-    const { leaves: _leaves, ...checkpoint } = await deps.checkpoints.take();
-    return reply.status(201).send(checkpoint);
-  });
+  r.post(
+    '/audit/checkpoints',
+    {
+      schema: {
+        operationId: 'takeAuditCheckpoint',
+        tags: [TAGS.audit.name],
+        summary: 'Verify the whole trail, then sign and store a checkpoint (签署检查点)',
+        description: 'Refused with 409 TRAIL_BROKEN when the trail does not verify: nothing vouches for a broken trail.',
+        response: { 201: ok('the checkpoint taken', checkpointSummarySchema), ...errors(...COMMON_ERRORS, 403, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      requireCapability(request.actor, 'audit.checkpoints.take');
+      const { leaves: _leaves, ...checkpoint } = await deps.checkpoints.take();
+      return reply.status(201).send(checkpoint);
+    },
+  );
 
   r.get(
     '/audit/checkpoints/latest/verify',
-    { schema: { summary: 'Check the newest checkpoint’s signature and that no case it covers has changed since' } },
+    {
+      schema: {
+        operationId: 'verifyLatestAuditCheckpoint',
+        tags: [TAGS.audit.name],
+        summary: 'Check the newest checkpoint against the trail (核验检查点)',
+        description:
+          'Checks the stored copy: against a hostile database owner only a copy kept elsewhere proves anything (`petitionflow audit verify --against FILE`).',
+        response: { 200: ok('the newest checkpoint checked, or null', checkpointVerificationSchema), ...errors(...COMMON_ERRORS, 403) },
+      },
+    },
     async (request) => {
-      requireRole(request.actor, ['auditor', 'supervisor'], 'verify checkpoints');
+      requireCapability(request.actor, 'audit.checkpoints.take');
       return { checkpoint: (await deps.checkpoints.verifyLatest(request.actor.unit)) ?? null };
     },
   );

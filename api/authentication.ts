@@ -81,6 +81,8 @@ export function registerAuthentication(app: FastifyInstance, deps: Authenticatio
   app.decorateRequest('sessionId', null);
   app.addHook('onRequest', async (request) => {
     const path = pathOnly(request.url);
+    // A CORS preflight carries no token by design; it is answered (or not found) without one.
+    if (request.method === 'OPTIONS') return;
     if (path === '/' || isUnder(path, deps.publicPrefixes)) return;
     if (isSignIn(request)) {
       // No session yet to forge a request with; the header still keeps other sites from signing a browser in.

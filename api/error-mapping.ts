@@ -1,24 +1,24 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isUnavailable, PetitionError, RateLimitedError, UnavailableError, type ErrorCode } from '../engine/errors';
+import { ERROR_CODES, type ApiErrorCode } from './error-codes';
 
-/** The one mapping from error codes to HTTP statuses (the error codes of docs/api.md). */
-export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
-  VALIDATION: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  VERSION_CONFLICT: 409,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  EVENT_NOT_ALLOWED: 422,
-  RATE_LIMITED: 429,
-  TRAIL_BROKEN: 409,
-  UNAVAILABLE: 503,
-};
+/** The one mapping from the engine's error codes to HTTP statuses, read from the documented list. */
+export const STATUS_OF: Readonly<Record<ErrorCode, number>> = Object.fromEntries(
+  Object.entries(ERROR_CODES).map(([code, entry]) => [code, entry.status]),
+) as Record<ErrorCode, number>;
 
-/** The error body every refusal carries: `{"error": {code, message, details?}}`. */
+/** The error body: `{ error: { code, message, details? } }`. */
 export interface ErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> };
+  error: { code: ApiErrorCode; message: string; details?: Record<string, unknown> };
+}
+
+/** The codes of Fastify's own client errors (malformed JSON, a wrong content type, a body too large). */
+function transportCode(status: number): ApiErrorCode {
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
+  return 'VALIDATION';
 }
 
 /** `/matter/summary` → `['matter', 'summary']`: field paths in the same shape the engine reports. */
@@ -49,10 +49,12 @@ function toBody(err: unknown): { status: number; body: ErrorBody } {
   // Fastify's own client errors: malformed JSON, wrong content type, body too large; @fastify/static's refusals.
   if (fe.statusCode === 403) return { status: 403, body: { error: { code: 'FORBIDDEN', message: 'forbidden' } } };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code = fe.statusCode === 404 ? 'NOT_FOUND' : fe.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION';
+    const code = transportCode(fe.statusCode);
     return {
-      status: fe.statusCode === 404 || fe.statusCode === 413 || fe.statusCode === 415 ? fe.statusCode : 400,
-      body: { error: { code, message: fe.message ?? 'bad request', details: { issues: [{ path: [], message: fe.message ?? 'bad request' }] } } },
+      status: ERROR_CODES[code].status,
+      body: {
+        error: { code, message: fe.message ?? 'bad request', details: { issues: [{ path: [], message: fe.message ?? 'bad request' }] } },
+      },
     };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } } };

@@ -45,7 +45,7 @@ export function requestLogView(req: FastifyRequest): Record<string, unknown> {
  * answer; `Cache-Control: no-store` and a deny-all CSP on every API answer,
  * since any of them may carry a name, an ID number or a phone; and per-window
  * limits on writes (per client address, before the token is even checked,
- * and per actor), on `GET /audit/verify` (per actor) and on sign-in
+ * and per actor), on `GET /audit/verify` and `POST /audit/verify-runs` (per actor) and on sign-in
  * (`POST /sessions`, per address and per account name). A limit reached is a
  * 429 RATE_LIMITED with `Retry-After`. Counters live in this process's memory:
  * N API processes behind a balancer allow N times the limits.
@@ -82,6 +82,8 @@ export async function registerHardening(app: FastifyInstance, limits: ApiLimits,
     }
     if (request.actor === null) return;
     if (WRITE_METHODS.has(request.method)) await enforce(perUser, request);
-    if (request.routeOptions.url === '/audit/verify') await enforce(verifies, request);
+    if (request.routeOptions.url === '/audit/verify' || (request.routeOptions.url === '/audit/verify-runs' && request.method === 'POST')) {
+      await enforce(verifies, request);
+    }
   });
 }

@@ -3,6 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AccessError } from '../engine/errors';
 import type { IncidentRecord, IncidentService } from '../engine/incident.service';
+import { TAGS } from './openapi';
+import { COMMON_ERRORS, cursorQuery, errors, limitQuery, ok, queryBoolean } from './schemas/common.schema';
+import { incidentPageSchema, incidentSchema } from './schemas/ops.schema';
 
 /** Retries the job behind an incident (the worker runtime does this). */
 export interface IncidentRetrier {
@@ -20,16 +23,39 @@ export function registerIncidentRoutes(
     '/incidents',
     {
       schema: {
-        summary: 'Background jobs that exhausted their retries, in your units',
-        querystring: z.object({ all: z.enum(['true', 'false']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        operationId: 'listIncidents',
+        tags: [TAGS.incidents.name],
+        summary: 'Background jobs that exhausted their retries, in your units (故障任务), newest first',
+        description: 'For supervisors and auditors. Open incidents only, unless `all`.',
+        querystring: z.object({
+          all: queryBoolean.optional().describe('also incidents already retried or resolved'),
+          limit: limitQuery(500, 100),
+          cursor: cursorQuery,
+        }),
+        response: { 200: ok('one page of incidents', incidentPageSchema), ...errors(...COMMON_ERRORS, 403) },
       },
     },
-    async (request) => ({ items: await deps.incidents.listFor(request.actor, { all: request.query.all === 'true', limit: request.query.limit }) }),
+    async (request) =>
+      deps.incidents.listFor(request.actor, { all: request.query.all === true, limit: request.query.limit, cursor: request.query.cursor }),
   );
 
   r.post(
     '/incidents/:id/retry',
-    { schema: { summary: 'Retry the job behind an incident', params: z.object({ id: z.string().regex(/^\d{1,18}$/) }) } },
+    {
+      schema: {
+        operationId: 'retryIncident',
+        tags: [TAGS.incidents.name],
+        summary: 'Retry the job behind an incident (重试)',
+        description: 'For supervisors. Puts the failed job back to work and marks the incident retried.',
+        params: z.object({
+          id: z
+            .string()
+            .regex(/^\d{1,18}$/)
+            .describe('the incident id'),
+        }),
+        response: { 200: ok('the incident, now retried', incidentSchema), ...errors(...COMMON_ERRORS, 403, 404, 429) },
+      },
+    },
     async (request) => {
       const incident = await deps.incidents.findForRetry(request.params.id, request.actor);
       if (deps.retrier === undefined) throw new AccessError('FORBIDDEN', 'this process runs no queues');

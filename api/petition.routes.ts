@@ -9,34 +9,40 @@ import { stringify } from 'csv-stringify/sync';
 import { requireCapability, requireUnitInScope } from '../engine/access';
 import { PetitionError } from '../engine/errors';
 import type { IdempotencyOptions, PetitionEngine } from '../engine/petition.engine';
-import { STATE_NAMES } from '../machines/petition.vocabulary';
+import { ALL_STATES } from '../engine/lifecycle-versions';
 import { divisionCodeSchema } from '../machines/petition.roles';
-import { COMMAND_TYPES, commandFieldSchemas, intakeSchema, type CommandType } from '../machines/petition.schemas';
+import type { CommandType } from '../machines/petition.schemas';
 import type { ApiMetrics } from './metrics';
-
-const idParams = z.object({ id: z.uuid() });
-
-/** A command body: the event's own fields plus the optional `expectedVersion` (optimistic concurrency). */
-const eventBodySchema = z.discriminatedUnion(
-  'type',
-  COMMAND_TYPES.map((type) =>
-    commandFieldSchemas[type].extend({ type: z.literal(type), expectedVersion: z.number().int().positive().optional() }),
-  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
-);
+import { TAGS } from './openapi';
+import { caseIdParams as idParams, COMMON_ERRORS, cursorQuery, errors, limitQuery, ok, queryBoolean } from './schemas/common.schema';
+import {
+  commandBodySchema,
+  historySchema,
+  intakeBody,
+  petitionPageSchema,
+  petitionViewResponse,
+  replaySchema,
+  TRAIL_CSV_COLUMNS,
+} from './schemas/petition.schema';
 
 const listQuery = z.object({
-  state: z.enum(STATE_NAMES).optional(),
-  unit: divisionCodeSchema.optional(),
-  overdue: z.enum(['true', 'false']).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+  state: z.enum(ALL_STATES).optional().describe('only cases in this state'),
+  unit: divisionCodeSchema.optional().describe('only cases of this unit and the units below it (inside your own)'),
+  overdue: queryBoolean.optional().describe('only cases with a breached deadline or a pending one past due'),
+  limit: limitQuery(100, 20),
+  cursor: cursorQuery,
 });
+
+const TRAIL_CSV = `the trail as CSV (auditors): a header row of camelCase column names (${TRAIL_CSV_COLUMNS.join(', ')}), then one row per entry; \`fields\` is the entry's canonical JSON, so each hash can be re-computed`;
 
 const idempotencyHeaders = z.object({
   'idempotency-key': z
     .string()
     .regex(/^[A-Za-z0-9._~-]{8,128}$/, '8 to 128 characters: letters, digits, . _ ~ -')
-    .optional(),
+    .optional()
+    .describe(
+      '幂等键: send the same key again after a lost answer to get the first answer, nothing written twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. Kept 24 hours, per user.',
+    ),
 });
 
 /** The engine's idempotency options for a request: the key, and a hash of what was asked. */
@@ -52,8 +58,19 @@ function idempotencyOf(request: FastifyRequest, body: unknown): IdempotencyOptio
 /** A trail as CSV: one row per entry, the event's own fields as canonical JSON so the hash can be re-checked. */
 function trailCsv(events: readonly HistoryEvent[]): string {
   return stringify(
-    events.map((e) => [e.seq, e.type, e.actor.id, e.actor.role, e.at, e.machineVersion, canonical(e.fields), e.prevHash, e.hash]),
-    { header: true, columns: ['seq', 'type', 'actor_id', 'actor_role', 'at', 'machine_version', 'fields', 'prev_hash', 'hash'] },
+    events.map((e) => [
+      e.seq,
+      e.type,
+      e.actor.id,
+      e.actor.role,
+      e.actor.unit,
+      e.at,
+      e.machineVersion,
+      canonical(e.fields),
+      e.prevHash,
+      e.hash,
+    ]),
+    { header: true, columns: [...TRAIL_CSV_COLUMNS] },
   );
 }
 
@@ -64,21 +81,59 @@ export function registerPetitionRoutes(
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post('/petitions', { schema: { summary: 'Record a petition (登记, Art 19)', body: intakeSchema, headers: idempotencyHeaders } }, async (request, reply) => {
-    const { actor } = request;
-    requireCapability(actor, 'petitions.intake');
-    requireUnitInScope(request.body.unit, actor);
-    const view = await deps.engine.intake(request.body, actor, { idempotency: idempotencyOf(request, request.body) });
-    return reply.status(201).send(view);
-  });
+  r.post(
+    '/petitions',
+    {
+      schema: {
+        operationId: 'recordPetition',
+        tags: [TAGS.petitions.name],
+        summary: 'Record a petition (登记, Art 19)',
+        description:
+          'Records a petition that arrived by letter, visit, phone, fax, online or a grid worker. Answers the new case. With an `Idempotency-Key`, sending again after a lost answer records it once.',
+        body: intakeBody,
+        headers: idempotencyHeaders,
+        response: { 201: ok('the recorded case (登记)', petitionViewResponse), ...errors(...COMMON_ERRORS, 403, 413, 415, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { actor } = request;
+      requireCapability(actor, 'petitions.intake');
+      requireUnitInScope(request.body.unit, actor);
+      const view = await deps.engine.intake(request.body, actor, { idempotency: idempotencyOf(request, request.body) });
+      return reply.status(201).send(view);
+    },
+  );
 
-  r.get('/petitions/:id', { schema: { summary: 'One case', params: idParams } }, async (request) =>
-    deps.queries.get(request.params.id, request.actor),
+  r.get(
+    '/petitions/:id',
+    {
+      schema: {
+        operationId: 'getPetition',
+        tags: [TAGS.petitions.name],
+        summary: 'One case (案件)',
+        description: 'The case as your role may see it, with its deadlines, open incidents and the commands you may send now.',
+        params: idParams,
+        response: { 200: ok('the case', petitionViewResponse), ...errors(...COMMON_ERRORS, 404) },
+      },
+    },
+    async (request) => deps.queries.get(request.params.id, request.actor),
   );
 
   r.post(
     '/petitions/:id/events',
-    { schema: { summary: 'Send a command to a case', params: idParams, body: eventBodySchema, headers: idempotencyHeaders } },
+    {
+      schema: {
+        operationId: 'sendCommand',
+        tags: [TAGS.petitions.name],
+        summary: 'Send a command to a case (受理, 交办, 办结, 督办 …)',
+        description:
+          'Moves the case by one event of its lifecycle. 403 when your role never sends that event, 422 EVENT_NOT_ALLOWED (with `allowedEvents`) when the case state does not allow it now, 409 when `expectedVersion` is stale.',
+        params: idParams,
+        body: commandBodySchema,
+        headers: idempotencyHeaders,
+        response: { 200: ok('the case after the event', petitionViewResponse), ...errors(...COMMON_ERRORS, 403, 404, 409, 413, 415, 422, 429) },
+      },
+    },
     async (request) => {
       const { actor } = request;
       const body = request.body as { type: CommandType; expectedVersion?: number };
@@ -96,18 +151,44 @@ export function registerPetitionRoutes(
     },
   );
 
-  r.get('/petitions', { schema: { summary: 'Cases in your units, newest first', querystring: listQuery } }, async (request) => {
-    const q = request.query;
-    return deps.queries.list({ state: q.state, unit: q.unit, overdue: q.overdue === 'true', limit: q.limit, cursor: q.cursor }, request.actor);
-  });
+  r.get(
+    '/petitions',
+    {
+      schema: {
+        operationId: 'listPetitions',
+        tags: [TAGS.petitions.name],
+        summary: 'Cases in your units, newest first (案件列表)',
+        querystring: listQuery,
+        response: { 200: ok('one page of cases', petitionPageSchema), ...errors(...COMMON_ERRORS) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      return deps.queries.list(
+        { state: q.state, unit: q.unit, overdue: q.overdue === true, limit: q.limit, cursor: q.cursor },
+        request.actor,
+      );
+    },
+  );
 
   r.get(
     '/petitions/:id/history',
     {
       schema: {
-        summary: 'The audit trail of a case (JSON, or CSV for auditors with format=csv)',
+        operationId: 'getPetitionHistory',
+        tags: [TAGS.audit.name],
+        summary: 'The audit trail of a case (审计记录; JSON, or CSV for auditors)',
+        description:
+          'Every entry of the hash-chained trail, oldest first; the intake masked as in the case view. `format=csv` is for auditors.',
         params: idParams,
-        querystring: z.object({ format: z.enum(['json', 'csv']).default('json') }),
+        querystring: z.object({ format: z.enum(['json', 'csv']).default('json').describe('csv: auditors only') }),
+        response: {
+          200: {
+            description: 'the trail',
+            content: { 'application/json': { schema: historySchema }, 'text/csv': { schema: z.string().describe(TRAIL_CSV) } },
+          },
+          ...errors(...COMMON_ERRORS, 403, 404),
+        },
       },
     },
     async (request, reply) => {
@@ -125,9 +206,14 @@ export function registerPetitionRoutes(
     '/petitions/:id/replay',
     {
       schema: {
-        summary: 'The case rebuilt from its trail alone (optionally as of a time)',
+        operationId: 'replayPetition',
+        tags: [TAGS.audit.name],
+        summary: 'The case rebuilt from its trail alone (回放), optionally as of a time',
+        description:
+          'Folds the trail through the rules of the machine version it was recorded under and compares the result with the stored case.',
         params: idParams,
-        querystring: z.object({ at: z.iso.datetime({ offset: true }).optional() }),
+        querystring: z.object({ at: z.iso.datetime({ offset: true }).optional().describe('replay up to this instant') }),
+        response: { 200: ok('the replay', replaySchema), ...errors(...COMMON_ERRORS, 403, 404) },
       },
     },
     async (request) => {

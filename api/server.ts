@@ -1,16 +1,15 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { DEFAULT_API_LIMITS, DEFAULT_SESSION_SETTINGS, type ApiLimits, type SessionSettings } from '../config/load-config';
 import type { Database } from '../db/schema';
 import type { AuditCheckpointService } from '../engine/audit-checkpoint.service';
 import type { AuditService } from '../engine/audit.service';
+import { createVerifyRunService } from '../engine/verify-run.service';
 import { createCaseQueryService } from '../engine/case-query.service';
 import { createIncidentService } from '../engine/incident.service';
 import type { PetitionEngine } from '../engine/petition.engine';
@@ -18,7 +17,11 @@ import { createSupervisionService } from '../engine/supervision.service';
 import { createAccountService } from '../engine/account.service';
 import { createSessionService } from '../engine/session.service';
 import { registerAuthentication } from './authentication';
+import type { UnitDirectory } from '../engine/unit-directory.service';
+import { createUnitService } from '../engine/unit.service';
 import { handleClientError } from './client-error.handler';
+import { registerCors } from './cors';
+import { registerOpenApi } from './openapi';
 import { handleError, notFoundBody } from './error-mapping';
 import { registerHardening, requestLogView } from './http-hardening';
 import { createMetrics } from './metrics';
@@ -29,6 +32,7 @@ import { registerSupervisionRoutes } from './supervision.routes';
 import { registerPetitionRoutes } from './petition.routes';
 import { registerSessionRoutes } from './session.routes';
 import { registerUserRoutes } from './user.routes';
+import { registerUnitRoutes } from './unit.routes';
 
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
 export interface ServerDeps {
@@ -47,7 +51,14 @@ export interface ServerDeps {
   readonly limits?: ApiLimits;
   /** Console sessions and the sign-in lockout (the configuration's `sessions`); the defaults unless given. */
   readonly sessions?: SessionSettings;
+  /** Origins whose pages may call the API from a browser (CORS); none unless given. */
+  readonly corsOrigins?: readonly string[];
+  /** The process's unit directory (shared with the engine); a directory of its own unless given. */
+  readonly units?: UnitDirectory;
 }
+
+/** The version of the API description (the package's). */
+const API_VERSION = '0.1.0';
 
 /** Where the web console is served; its files are public, its API calls carry the user's token. */
 export const CONSOLE_PREFIX = '/console';
@@ -106,35 +117,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Response schemas describe the API (and type the handlers); they are not re-checked on every response
+  // in production, where a mismatch would turn a good answer into a 500. The integration tests check every
+  // response against the served description instead (tests/support/response-validation.ts).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_req, reply) => reply.status(404).send(notFoundBody()));
   await registerHardening(app, limits, [CONSOLE_PREFIX, DOCS_PREFIX]);
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'petitionflow', version: '0.1.0', description: 'The lifecycle of 信访 petition cases (信访).' },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-          session: { type: 'apiKey', in: 'cookie', name: 'pf_session', description: 'the console’s session (POST /sessions); writes also need X-Petitionflow-Console: 1' },
-        },
-      },
-      security: [{ bearer: [] }, { session: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, {
-    routePrefix: DOCS_PREFIX,
-    // swagger-ui's own CSP (its scripts and styles only), not framed, and without upgrade-insecure-requests,
-    // which would break the page on a plain-HTTP intranet address.
-    staticCSP: true,
-    transformStaticCSP: (header) =>
-      header
-        .replace(/\s*upgrade-insecure-requests;?/, '')
-        .replace("frame-ancestors 'self'", "frame-ancestors 'none'")
-        .trim(),
-  });
+  await registerCors(app, deps.corsOrigins ?? []);
+  await registerOpenApi(app, API_VERSION);
   await app.register(fastifyStatic, {
     root: findWebRoot(),
     prefix: CONSOLE_PREFIX,
@@ -158,9 +150,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerSessionRoutes(app, { sessions, accounts, settings: sessionSettings });
   registerUserRoutes(app, { accounts });
   registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
-  registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics, queries, verifyMaxCases: limits.auditVerifyMaxCases });
+  const runs = createVerifyRunService({ db: deps.db, audit: deps.audit, ...(deps.now !== undefined && { now: deps.now }) });
+  app.addHook('onClose', () => runs.idle());
+  registerOpsRoutes(app, { audit: deps.audit, readiness: deps.readiness, metrics, queries, verifyMaxCases: limits.auditVerifyMaxCases, runs });
   registerAuditCheckpointRoutes(app, { checkpoints: deps.checkpoints });
   registerIncidentRoutes(app, { incidents: createIncidentService(deps.db), retrier: deps.incidents });
   registerSupervisionRoutes(app, { supervision: createSupervisionService({ db: deps.db, queries, now: deps.now ?? (() => new Date()) }) });
+  registerUnitRoutes(app, { units: createUnitService(deps.db, deps.units) });
   return app;
 }

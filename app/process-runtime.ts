@@ -17,6 +17,7 @@ import { durationMillis } from '../machines/iso-duration';
 import type { Config } from '../config/load-config';
 import type { Database } from '../db/schema';
 import { createPetitionEngine, type PetitionEngine } from '../engine/petition.engine';
+import { createUnitDirectory, type UnitDirectory } from '../engine/unit-directory.service';
 import { createChinaCalendar } from '../engine/working-calendar';
 import { checkpointScheduleOf } from '../workers/audit-checkpoint.publisher';
 import { createWorkerRuntime, type WorkerRuntime } from '../workers/worker-runtime';
@@ -47,9 +48,10 @@ export function createRuntime(config: Config, db: Kysely<Database>, logger: Logg
 }
 
 /** The engine of this process over a runtime's producer side: timers are armed after each commit. */
-function createEngineFor(config: Config, db: Kysely<Database>, runtime: WorkerRuntime, now?: () => Date): PetitionEngine {
+function createEngineFor(config: Config, db: Kysely<Database>, runtime: WorkerRuntime, units: UnitDirectory, now?: () => Date): PetitionEngine {
   return createPetitionEngine({
     db,
+    units,
     policy: config.policy,
     calendar: createChinaCalendar(config.calendarOverrides),
     onCommitted: (change) => runtime.onCommitted(change),
@@ -69,6 +71,8 @@ export interface ProcessRuntimeOptions {
 export interface ProcessRuntime {
   readonly db: Kysely<Database>;
   readonly engine: PetitionEngine;
+  /** The process's one cached copy of the unit tree, shared by the engine and the API. */
+  readonly units: UnitDirectory;
   /** The queues, timers and (when started) workers of this process. */
   readonly runtime: WorkerRuntime;
 }
@@ -99,7 +103,8 @@ export async function openProcessRuntime(
   const runtime = createRuntime(config, database.db, logger, options.now);
   // Workers finish their jobs after the server (registered later) has closed, against a live database.
   lifecycle.onClose(() => runtime.close());
-  const engine = createEngineFor(config, database.db, runtime, options.now);
+  const units = createUnitDirectory(database.db);
+  const engine = createEngineFor(config, database.db, runtime, units, options.now);
   if (options.workers) runtime.startWorkers(engine);
-  return { db: database.db, engine, runtime };
+  return { db: database.db, engine, units, runtime };
 }

@@ -2,7 +2,7 @@
  * The readiness probe of `serve` (`GET /readyz`): can this process reach its
  * database and its Redis right now?
  */
-import { Redis } from 'ioredis';
+import { createRedisClient } from '../workers/redis-connection';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/schema';
@@ -38,7 +38,7 @@ export async function openReadiness(
   logger: Logger,
   lifecycle: Lifecycle,
 ): Promise<() => Promise<ReadinessReport>> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+  const redis = createRedisClient(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
   let redisDown = false;
   redis.on('error', (err: Error) => {
     if (!redisDown) logger.warn({ err: { message: err.message } }, 'Redis connection lost');

@@ -3,7 +3,7 @@
  * deadline, so a missing Redis is reported at once, in one line, before
  * anything else is opened.
  */
-import { Redis } from 'ioredis';
+import { createRedisClient } from '../workers/redis-connection';
 import { withTimeout } from './timeout';
 
 /** How long start-up waits for Redis before calling it unreachable; a local Redis answers in milliseconds. */
@@ -28,7 +28,8 @@ export function displayRedisUrl(url: string): string {
     if (u.password !== '') u.password = '***';
     return u.toString().replace(/\/$/, '');
   } catch {
-    return url;
+    // A cluster URL lists several hosts, which URL does not parse: mask the password by pattern.
+    return url.replace(/^([^:]+:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
   }
 }
 
@@ -40,7 +41,7 @@ export function displayRedisUrl(url: string): string {
  * forever the way ioredis does by default.
  */
 export async function checkRedis(url: string, timeoutMs: number = REDIS_CHECK_TIMEOUT_MS): Promise<void> {
-  const redis = new Redis(url, {
+  const redis = createRedisClient(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
     retryStrategy: () => null,

@@ -4,6 +4,7 @@
  * workers. The integration tests start the app through here too, so they and
  * `npm start` share one code path.
  */
+import { availableParallelism } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -73,7 +74,8 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
   const { db, runtime, server } = await lifecycle.starting(async () => {
     const opened = await openProcessRuntime(config, logger, lifecycle, { workers: options.workers !== false, now: options.now });
     const readiness = await openReadiness(config.redisUrl, opened.db, logger, lifecycle);
-    const audit = createAuditService(opened.db);
+    // Background verifications leave a CPU to the requests being served.
+    const audit = createAuditService(opened.db, { connectionString: config.databaseUrl, threads: Math.max(1, availableParallelism() - 1) });
     const app = await buildServer({
       engine: opened.engine,
       audit,
@@ -84,12 +86,14 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
         ...(options.now !== undefined && { now: options.now }),
       }),
       db: opened.db,
+      units: opened.units,
       authSecret: resolveAuthSecret(config),
       logger,
       limits: config.api,
       sessions: config.sessions,
       incidents: opened.runtime,
       readiness,
+      corsOrigins: config.corsOrigins,
       ...(options.now !== undefined && { now: options.now }),
     });
     // The server closes first, so in-flight requests finish against a live database and workers.

@@ -24,7 +24,7 @@ import { migrateAsOwner } from '../engine/database-roles.service';
 import { NotFoundError, TrailBrokenError, ValidationError } from '../engine/errors';
 import { createIncidentService } from '../engine/incident.service';
 import { unitFileSchema } from '../engine/unit-import';
-import { createUnitService } from '../engine/unit.service';
+import { createUnitService, type UnitRecord } from '../engine/unit.service';
 import { divisionCodeSchema } from '../machines/petition.roles';
 import { HUMAN_ROLES } from '../machines/petition.vocabulary';
 import { createLogger } from '../app/logger';
@@ -33,6 +33,7 @@ import { createRuntime } from '../app/process-runtime';
 import { RedisUnreachableError } from '../app/redis-check';
 import { startApp } from '../app/serve.app';
 import { startWorkerProcess } from '../app/worker.app';
+import { startProgressBar } from './progress-bar';
 import { seedDemo } from './seed-demo';
 import { DEMO_PASSWORD } from './seed-demo-users';
 import { registerUserCommands } from './user.commands';
@@ -66,6 +67,16 @@ class CliFailure extends Error {
   }
 }
 
+/** One line of `units list`: code, kind, level, name, then the parent, a configured review body and the short name. */
+export function unitLine(u: UnitRecord): string {
+  const extras = [
+    u.parentCode === null ? '' : `parent ${u.parentCode}`,
+    u.reviewBody === null ? '' : `review ${u.reviewBody}`,
+    u.shortName === null ? '' : `short ${u.shortName}`,
+  ].filter((x) => x !== '');
+  return `${u.code.padEnd(12)} ${u.kind.padEnd(10)} ${u.level.padEnd(9)} ${u.name}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}`;
+}
+
 /** Found by walking up from this file: `cli/` under tsx and jest, `dist/cli/` when compiled. */
 function packageVersion(): string {
   for (const dir of [resolve(__dirname, '..'), resolve(__dirname, '..', '..')]) {
@@ -97,7 +108,7 @@ function formatReplay(result: ReplayResult, full: ReplayResult, at: Date | undef
   const w = { seq: width('seq', 'seq'), at: width('at', 'time'), actor: width('actor', 'actor'), type: width('type', 'event') };
   const line = (seq: string, time: string, actor: string, type: string, state: string) =>
     `${seq.padStart(w.seq)}  ${time.padEnd(w.at)}  ${actor.padEnd(w.actor)}  ${type.padEnd(w.type)}  ${state}`.trimEnd();
-  const out = [`case ${result.caseId} (machine version ${result.machineVersion})`, line('seq', 'time', 'actor', 'event', 'state')];
+  const out = [`case ${result.id} (machine version ${result.machineVersion})`, line('seq', 'time', 'actor', 'event', 'state')];
   for (const r of rows) out.push(line(r.seq, r.at, r.actor, r.type, `→ ${r.state}`));
   if (at !== undefined) {
     out.push(
@@ -198,10 +209,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       });
     });
 
-  const units = program.command('units').description('the administrative unit tree (province > city > county > township > village)');
+  const units = program
+    .command('units')
+    .description('the unit tree: divisions (province > city > county > township > village), their petition bureaus and departments');
   units
     .command('import')
-    .description('load units from a JSON file: [{"code","name","level","parentCode"}], inserting or renaming')
+    .description(
+      'load units from a JSON file: [{"code","name","level","kind","parentCode","reviewBody"?,"shortName"?}] (kind division, bureau or department; a file without kinds loads as divisions), inserting or updating',
+    )
     .argument('<file>', 'path of the JSON file')
     .action(async (file: string) => {
       let raw: unknown;
@@ -225,11 +240,21 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     });
   units
     .command('list')
-    .description('print the unit tree')
+    .description('print the unit tree: code, kind, level, name, parent, review body (when not the parent), short name')
     .action(async () => {
       await withDatabase(config(), async (db) => {
-        for (const u of await createUnitService(db).list()) out(`${u.code.padEnd(12)} ${u.level.padEnd(9)} ${u.name}`);
+        for (const u of await createUnitService(db).list()) out(unitLine(u));
       });
+    });
+
+  const policyCmd = program.command('policy').description('the clocks and machine version this configuration runs with');
+  policyCmd
+    .command('show')
+    .description('print the effective policy (the statutory defaults overlaid with PETITION_POLICY) as JSON')
+    .action(() => {
+      const { policy } = config();
+      // machineVersion first: it is the line an operator holding a bureau on an older version looks for.
+      out(JSON.stringify({ machineVersion: policy.machineVersion, clocks: policy.clocks }, null, 2));
     });
 
   program
@@ -318,20 +343,30 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   program
     .command('verify-audit')
-    .description('check every hash chain of the audit trail (exit 1 on the first broken entry, naming its case and seq)')
+    .description('check every hash chain of the audit trail and every case row against it (exit 1 on the first break, naming its case and seq)')
     .option('--unit <code>', 'only the cases of this unit and the units below it')
+    .option('--replay', 'also replay every case through its machine version (slower: checks that the trail follows the rules)')
+    .option('--threads <n>', 'verification threads (PostgreSQL only; default: the CPUs available)')
+    .option('--no-progress', 'no progress bar (it is drawn only on a terminal anyway)')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { unit?: string; json?: boolean }) => {
+    .action(async (opts: { unit?: string; replay?: boolean; threads?: string; progress: boolean; json?: boolean }) => {
       if (opts.unit !== undefined) {
         const unit = divisionCodeSchema.safeParse(opts.unit);
         if (!unit.success) throw new CliFailure(`--unit: ${issuesText(unit.error)}`, 2);
       }
-      await withDatabase(config(), async (db) => {
-        const result = await createAuditService(db).verifyAudit(opts.unit);
+      const threads = opts.threads === undefined ? undefined : Number(opts.threads);
+      if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) throw new CliFailure('--threads: a whole number from 1 to 64', 2);
+      const cfg = config();
+      await withDatabase(cfg, async (db) => {
+        const audit = createAuditService(db, { connectionString: cfg.databaseUrl, threads });
+        const bar = startProgressBar(await audit.countInScope(opts.unit), process.stderr, opts.progress && opts.json !== true);
+        const result = await audit
+          .verifyAudit(opts.unit, { mode: opts.replay === true ? 'replay' : 'fast', onProgress: (c, e) => bar.tick(c, e) })
+          .finally(() => bar.stop());
         if (opts.json === true) {
           out(JSON.stringify(result, null, 2));
         } else if (result.firstBroken === undefined) {
-          out(`audit trail intact: ${result.checked} events in ${result.cases} cases checked`);
+          out(`audit trail intact: ${result.checked} events in ${result.cases} cases checked${opts.replay === true ? ' (replayed)' : ''}`);
         } else {
           const b = result.firstBroken;
           out(`audit trail BROKEN: case ${b.caseId} seq ${b.seq}: ${b.reason} (after ${result.checked} events checked)`);

@@ -7,42 +7,14 @@ import { sql, type Kysely } from 'kysely';
 import type { Policy } from '../config/policy.schema';
 import type { Database } from '../db/schema';
 import { createPetitionEngine } from '../engine/petition.engine';
-import { createUnitService, type UnitRecord } from '../engine/unit.service';
+import { createUnitService } from '../engine/unit.service';
 import { createChinaCalendar } from '../engine/working-calendar';
 import type { Actor } from '../machines/petition.roles';
 import type { Command, Intake } from '../machines/petition.schemas';
 import { seedDemoUsers, type SeededUser } from './seed-demo-users';
+import { DEMO_UNITS } from './demo-units';
 
-/**
- * The demo unit tree. Province, city and county codes are the real
- * administrative division codes; township and village codes are illustrative
- * (plausible 9- and 12-digit codes following the statistical scheme: 1xx towns
- * 镇, 2xx townships 乡, villages 2xx below them), not the official ones.
- */
-export const DEMO_UNITS: readonly UnitRecord[] = [
-  { code: '410000', name: '河南省', level: 'province', parentCode: null },
-  { code: '411600', name: '周口市', level: 'city', parentCode: '410000' },
-  { code: '411602', name: '川汇区', level: 'county', parentCode: '411600' },
-  { code: '411603', name: '淮阳区', level: 'county', parentCode: '411600' },
-  { code: '411621', name: '扶沟县', level: 'county', parentCode: '411600' },
-  { code: '411622', name: '西华县', level: 'county', parentCode: '411600' },
-  { code: '411623', name: '商水县', level: 'county', parentCode: '411600' },
-  { code: '411624', name: '沈丘县', level: 'county', parentCode: '411600' },
-  { code: '411625', name: '郸城县', level: 'county', parentCode: '411600' },
-  { code: '411627', name: '太康县', level: 'county', parentCode: '411600' },
-  { code: '411628', name: '鹿邑县', level: 'county', parentCode: '411600' },
-  { code: '411681', name: '项城市', level: 'county', parentCode: '411600' },
-  // Townships and villages: illustrative codes (see above).
-  { code: '411621101', name: '崔桥镇', level: 'township', parentCode: '411621' },
-  { code: '411621103', name: '练寺镇', level: 'township', parentCode: '411621' },
-  { code: '411621204', name: '吕潭乡', level: 'township', parentCode: '411621' },
-  { code: '411621206', name: '曹里乡', level: 'township', parentCode: '411621' },
-  { code: '411622104', name: '逍遥镇', level: 'township', parentCode: '411622' },
-  { code: '411623103', name: '邓城镇', level: 'township', parentCode: '411623' },
-  { code: '411623103201', name: '邓城村', level: 'village', parentCode: '411623103' },
-  { code: '411624100', name: '槐店回族镇', level: 'township', parentCode: '411624' },
-  { code: '411681101', name: '南顿镇', level: 'township', parentCode: '411681' },
-];
+export { DEMO_UNITS };
 
 /** One demo case: how it came in, and the commands that move it, each sent by an actor. */
 export interface DemoCase {
@@ -105,7 +77,7 @@ export const DEMO_CASES: readonly DemoCase[] = [
         },
       },
       { actor: fugouClerk, command: { type: 'DELIVER', method: 'in-person', proof: '当面送达，信访人签收' } },
-      { actor: fugouClerk, command: { type: 'RATE_SATISFACTION', unit: 'satisfied', bureau: 'satisfied' } },
+      { actor: fugouClerk, command: { type: 'RATE_SATISFACTION', body: 'satisfied', bureau: 'satisfied' } },
     ],
   },
   {
@@ -125,7 +97,7 @@ export const DEMO_CASES: readonly DemoCase[] = [
       { actor: villageMediator, command: { type: 'RECORD_MEDIATION_SESSION', note: '现场丈量宅基地，双方各自陈述。' } },
       { actor: villageMediator, command: { type: 'MEDIATION_AGREED', agreement: '双方同意以原有界墙为界，各自维护，今后不再就此争执。' } },
       { actor: shangshuiClerk, command: { type: 'DELIVER', method: 'in-person' } },
-      { actor: shangshuiClerk, command: { type: 'RATE_SATISFACTION', unit: 'basically-satisfied', bureau: 'satisfied' } },
+      { actor: shangshuiClerk, command: { type: 'RATE_SATISFACTION', body: 'basically-satisfied', bureau: 'satisfied' } },
     ],
   },
   {

@@ -4,9 +4,13 @@ import { z } from 'zod';
 import { ConfigError } from './config.errors';
 import { DEFAULT_POLICY } from './default-policy';
 import { CLOCK_BREACH_ACTIONS, supportsBreachAction } from '../machines/breach-actions';
-import { isoDurationSchema } from '../machines/iso-duration';
+import { durationMillis, isoDurationSchema } from '../machines/iso-duration';
+import { MACHINE_VERSIONS } from '../machines/petition.registry';
 import { CLOCK_NAMES, type ClockName } from '../machines/petition.vocabulary';
-import { policyFileSchema, type ClockPolicy, type Policy } from './policy.schema';
+import { policyFileSchema, type ClockPolicy, type ClockPolicyInput, type Policy, type PolicyFile } from './policy.schema';
+
+/** A browser origin: scheme, host and optional port, nothing after it. */
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -74,7 +78,7 @@ const envSchema = z.object({
     .optional(),
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .regex(/^rediss?(\+cluster)?:\/\//, 'must be a redis:// URL (redis+cluster://host:port,host:port for a Redis Cluster)')
     .default('redis://127.0.0.1:6379'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -108,6 +112,16 @@ const envSchema = z.object({
   AUDIT_CHECKPOINT_EVERY: isoDurationSchema.optional(),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_WEBHOOK: z.enum(['true', 'false']).default('false'),
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+    )
+    .pipe(z.array(z.string().regex(ORIGIN, 'each origin is scheme://host[:port], e.g. https://portal.example.gov.cn, comma-separated'))),
 });
 
 /** The validated, frozen configuration of one process. */
@@ -144,6 +158,8 @@ export interface Config {
   readonly auditCheckpointDir: string | undefined;
   /** Whether scheduled checkpoints are also POSTed to `notifyWebhookUrl` (signed like notifications). */
   readonly auditCheckpointWebhook: boolean;
+  /** Origins whose browser pages may call the API (CORS); empty: CORS is off. */
+  readonly corsOrigins: readonly string[];
 }
 
 const calendarOverridesSchema = z.record(z.iso.date(), z.boolean());
@@ -181,8 +197,21 @@ function loadPolicy(path: string | undefined, problems: string[]): Policy {
     problems.push(...describe(parsed.error.issues, `PETITION_POLICY ${path}: `));
     return DEFAULT_POLICY;
   }
-  problems.push(...unsupportedBreaches(parsed.data.clocks).map((p) => `PETITION_POLICY ${path}: ${p}`));
-  return mergePolicy(parsed.data.clocks);
+  problems.push(...policyProblems(parsed.data).map((p) => `PETITION_POLICY ${path}: ${p}`));
+  return mergePolicy(parsed.data.clocks, parsed.data.machineVersion);
+}
+
+/**
+ * What the file schema cannot see: actions a clock cannot carry out, a
+ * default length beyond the clock's own maximum, an unknown machine version.
+ * One line each, naming the clock or field; such a policy does not load.
+ */
+export function policyProblems(file: PolicyFile): string[] {
+  const problems = [...unsupportedBreaches(file.clocks), ...lengthsOverMaximum(file.clocks)];
+  if (file.machineVersion !== undefined && !MACHINE_VERSIONS.includes(file.machineVersion)) {
+    problems.push(`machineVersion: ${file.machineVersion} is not a machine version of this build (it has ${MACHINE_VERSIONS.join(', ')})`);
+  }
+  return problems;
 }
 
 /**
@@ -190,7 +219,7 @@ function loadPolicy(path: string | undefined, problems: string[]): Policy {
  * `close` on handling, which has no window to close): such a policy would
  * silently do less than it says, so it does not load.
  */
-export function unsupportedBreaches(clocks: Partial<Record<ClockName, ClockPolicy>>): string[] {
+export function unsupportedBreaches(clocks: Partial<Record<ClockName, ClockPolicyInput>>): string[] {
   return CLOCK_NAMES.flatMap((clock) => {
     const action = clocks[clock]?.onBreach;
     if (action === undefined || supportsBreachAction(clock, action)) return [];
@@ -198,15 +227,30 @@ export function unsupportedBreaches(clocks: Partial<Record<ClockName, ClockPolic
   });
 }
 
-/** Overlays a policy file's clocks on the statutory defaults; clocks left out keep their defaults. */
-export function mergePolicy(overrides: Partial<Record<string, ClockPolicy>>): Policy {
+/** One problem per clock whose default length exceeds the longest a command may give it. */
+function lengthsOverMaximum(clocks: Partial<Record<ClockName, ClockPolicyInput>>): string[] {
+  return CLOCK_NAMES.flatMap((clock) => {
+    const entry = clocks[clock];
+    if (entry?.maxDuration === undefined || durationMillis(entry.duration) <= durationMillis(entry.maxDuration)) return [];
+    return [`clocks.${clock}.maxDuration: the ${clock} clock's duration ${entry.duration} is longer than its maxDuration ${entry.maxDuration}`];
+  });
+}
+
+/**
+ * Overlays a policy file's clocks on the statutory defaults; clocks left out
+ * keep their defaults, a clock without `pausableFor` keeps its default list,
+ * and `machineVersion` defaults to the newest registered version.
+ */
+export function mergePolicy(overrides: Partial<Record<string, ClockPolicyInput>>, machineVersion = DEFAULT_POLICY.machineVersion): Policy {
   const clocks = Object.fromEntries(
     CLOCK_NAMES.map((name) => {
-      const clock = overrides[name] ?? DEFAULT_POLICY.clocks[name];
-      return [name, Object.freeze({ ...clock, reminders: Object.freeze([...clock.reminders]) })];
+      const fallback = DEFAULT_POLICY.clocks[name];
+      const clock = overrides[name] ?? fallback;
+      const pausableFor = clock.pausableFor ?? fallback.pausableFor;
+      return [name, Object.freeze({ ...clock, reminders: Object.freeze([...clock.reminders]), pausableFor: Object.freeze([...pausableFor]) })];
     }),
-  ) as Record<(typeof CLOCK_NAMES)[number], ClockPolicy>;
-  return Object.freeze({ clocks: Object.freeze(clocks) });
+  ) as Record<ClockName, ClockPolicy>;
+  return Object.freeze({ clocks: Object.freeze(clocks), machineVersion });
 }
 
 /**
@@ -270,5 +314,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditCheckpointEvery: e.AUDIT_CHECKPOINT_EVERY,
     auditCheckpointDir: e.AUDIT_CHECKPOINT_DIR,
     auditCheckpointWebhook: e.AUDIT_CHECKPOINT_WEBHOOK === 'true',
+    corsOrigins: Object.freeze(e.CORS_ORIGINS),
   });
 }

@@ -51,10 +51,21 @@ function scoped(q: CaseQuery, scopeUnit: string): CaseQuery {
   return q.where(caseInUnitScope(scopeUnit));
 }
 
+/** A locked case with the units it has passed through (`case_units`), for the in-memory scope check. */
+export interface LockedCase extends CaseRecord {
+  readonly units: readonly string[];
+}
+
 /** Locks a case row for the rest of the transaction (serialises concurrent commands on one case). */
-export async function lockCase(trx: Transaction<Database>, id: string): Promise<CaseRecord | undefined> {
-  const row = await trx.selectFrom('cases').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-  return row === undefined ? undefined : caseRecordOf(row);
+export async function lockCase(trx: Transaction<Database>, id: string): Promise<LockedCase | undefined> {
+  const row = await trx
+    .selectFrom('cases')
+    .selectAll('cases')
+    .select(sql<string[]>`array(select u.unit from case_units u where u.case_id = cases.id order by u.unit)`.as('units'))
+    .where('cases.id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  return row === undefined ? undefined : { ...caseRecordOf(row), units: row.units };
 }
 
 /** Reads one case within a unit subtree; a case outside it is reported as absent. */

@@ -17,6 +17,7 @@ export const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const READ = [
   'units',
   'cases',
+  'case_units',
   'case_events',
   'deadlines',
   'refused_attempts',
@@ -25,20 +26,22 @@ const READ = [
   'audit_checkpoints',
   'users',
   'sessions',
+  'verify_runs',
   'petitionflow_migrations',
   'petitionflow_migrations_lock',
 ];
 /** Tables the application appends to; the trail and the checkpoints only ever this. */
-const INSERT = ['units', 'cases', 'case_events', 'deadlines', 'refused_attempts', 'incidents', 'idempotency_keys', 'audit_checkpoints', 'users', 'sessions'];
+const INSERT = ['units', 'cases', 'case_units', 'case_events', 'deadlines', 'refused_attempts', 'incidents', 'idempotency_keys', 'audit_checkpoints', 'verify_runs', 'users', 'sessions'];
 /** Column-level UPDATE rights: exactly the columns the application's statements set. */
 const UPDATE: Record<string, readonly string[]> = {
-  units: ['name', 'level', 'parent_code'],
+  units: ['name', 'level', 'parent_code', 'kind', 'review_body', 'short_name'],
   cases: ['state', 'assignee_unit', 'listed', 'version', 'snapshot', 'last_hash', 'updated_at'],
   deadlines: ['status', 'due_at', 'reminders', 'reminders_sent', 'paused_at', 'extended_by', 'next_fire_at', 'updated_at'],
   incidents: ['status', 'updated_at'],
   // Never `id` or `created_at`: a sign-in name is for good, and the trail names actors by it.
   users: ['display_name', 'role', 'unit', 'password_hash', 'disabled', 'failed_attempts', 'locked_until', 'updated_at'],
   sessions: ['last_seen_at', 'revoked_at'],
+  verify_runs: ['status', 'total_cases', 'cases', 'checked', 'ok', 'first_broken', 'error', 'updated_at', 'finished_at'],
 };
 /** Expired idempotency keys and long-dead sessions are forgotten; nothing else is ever deleted. */
 const DELETE = ['idempotency_keys', 'sessions'];

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type SqlBool, type Transaction } from 'kysely';
 import type { Database, DeadlinesTable } from './schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -95,11 +95,8 @@ export async function findDeadlineById(db: Executor, id: string): Promise<Deadli
 /** Pending deadlines whose timer fires at or before `horizon`, soonest first (the sweeper's work list). */
 export async function listFiringBefore(db: Executor, horizon: Date, limit: number, after?: { nextFireAt: Date; id: string }): Promise<DeadlineRecord[]> {
   let q = db.selectFrom('deadlines').selectAll().where('status', '=', 'pending').where('next_fire_at', '<=', horizon);
-  if (after !== undefined) {
-    q = q.where((eb) =>
-      eb.or([eb('next_fire_at', '>', after.nextFireAt), eb.and([eb('next_fire_at', '=', after.nextFireAt), eb('id', '>', after.id)])]),
-    );
-  }
+  // A row comparison, so the page starts an index scan of (next_fire_at, id) where the last one stopped.
+  if (after !== undefined) q = q.where(sql<SqlBool>`(next_fire_at, id) > (${after.nextFireAt}::timestamptz, ${after.id}::bigint)`);
   const rows = await q.orderBy('next_fire_at').orderBy('id').limit(limit).execute();
   return rows.map(deadlineRecordOf);
 }

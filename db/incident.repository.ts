@@ -65,12 +65,25 @@ export async function recordIncident(
 /** Incidents in a unit subtree (by their case's unit), newest first; `open` only unless `all`. */
 export async function listIncidents(
   db: Kysely<Database>,
-  q: { scopeUnit?: string | undefined; caseId?: string | undefined; all?: boolean; limit: number },
+  q: {
+    scopeUnit?: string | undefined;
+    caseId?: string | undefined;
+    all?: boolean;
+    limit: number;
+    /** Only incidents after this one in list order (the last of the previous page). */
+    after?: { at: Date; id: string } | undefined;
+  },
 ): Promise<IncidentRecord[]> {
   let query = db.selectFrom('incidents').selectAll('incidents');
   if (q.scopeUnit !== undefined) query = query.innerJoin('cases', 'cases.id', 'incidents.case_id').where(caseInUnitScope(q.scopeUnit));
   if (q.caseId !== undefined) query = query.where('incidents.case_id', '=', q.caseId);
   if (q.all !== true) query = query.where('incidents.status', '=', 'open');
+  if (q.after !== undefined) {
+    const { at, id } = q.after;
+    query = query.where((eb) =>
+      eb.or([eb('incidents.created_at', '<', at), eb.and([eb('incidents.created_at', '=', at), eb('incidents.id', '<', id)])]),
+    );
+  }
   const rows = await query.orderBy('incidents.created_at', 'desc').orderBy('incidents.id', 'desc').limit(q.limit).execute();
   return rows.map(toRecord);
 }

@@ -5,6 +5,9 @@ import * as m0002 from './migrations/0002-timers-incidents.migration';
 import * as m0003 from './migrations/0003-supervision-idempotency.migration';
 import * as m0004 from './migrations/0004-audit-checkpoints.migration';
 import * as m0005 from './migrations/0005-idempotency-actor.migration';
+import * as m0006 from './migrations/0006-unit-kinds-case-units.migration';
+import * as m0008 from './migrations/0008-verify-runs.migration';
+import * as m0009 from './migrations/0009-deadline-fire-cursor.migration';
 import * as m0010 from './migrations/0010-users-sessions.migration';
 
 /**
@@ -17,6 +20,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-supervision-idempotency': m0003,
   '0004-audit-checkpoints': m0004,
   '0005-idempotency-actor': m0005,
+  '0006-unit-kinds-case-units': m0006,
+  '0008-verify-runs': m0008,
+  '0009-deadline-fire-cursor': m0009,
   '0010-users-sessions': m0010,
 };
 

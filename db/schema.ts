@@ -3,12 +3,24 @@ import type { ColumnType, Generated } from 'kysely';
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
-/** Administrative units (属地管理): province > city > county > township > village. */
+/** Units (属地管理): divisions (province > city > county > township > village), their petition bureaus and departments. */
 export interface UnitsTable {
   code: string;
   name: string;
   level: string;
   parent_code: string | null;
+  /** `division`, `bureau` or `department`. */
+  kind: Generated<string>;
+  /** The body reviewing this unit's answers one level up (Arts 35-36); null: its parent. */
+  review_body: string | null;
+  /** For readable case numbers (`扶信`). */
+  short_name: string | null;
+}
+
+/** Every unit a case has passed through; the case is visible in the subtree of each. */
+export interface CaseUnitsTable {
+  case_id: string;
+  unit: string;
 }
 
 /** One row per case: the current snapshot, for reads and for the next transition. */
@@ -42,6 +54,10 @@ export interface CaseEventsTable {
   machine_version: number;
   prev_hash: string;
   hash: string;
+  /** The state the event led to; null on entries older than migration 0008 (hashed with the entry when set). */
+  state_after: ColumnType<string | null, string | null | undefined, never>;
+  /** SHA-256 of the stored snapshot the event left; null on entries older than migration 0008. */
+  snapshot_hash: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /** Deadline rows: the source of truth for every clock; timers in Redis are rebuilt from them. */
@@ -147,10 +163,32 @@ export interface SessionsTable {
   address: string | null;
 }
 
+/** A whole-trail verification run in the background (`POST /audit/verify-runs`), its progress and result. */
+export interface VerifyRunsTable {
+  id: string;
+  /** The unit subtree verified; null for every case. */
+  scope_unit: string | null;
+  mode: string;
+  /** queued, running, done or failed. */
+  status: string;
+  requested_by: string;
+  /** Cases in scope when the run started (the progress bar's total). */
+  total_cases: number | null;
+  cases: Generated<number>;
+  checked: Generated<number>;
+  ok: boolean | null;
+  first_broken: Json<unknown> | null;
+  error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
 /** The Kysely database type of petitionflow. */
 export interface Database {
   units: UnitsTable;
   cases: CasesTable;
+  case_units: CaseUnitsTable;
   case_events: CaseEventsTable;
   deadlines: DeadlinesTable;
   refused_attempts: RefusedAttemptsTable;
@@ -159,4 +197,5 @@ export interface Database {
   audit_checkpoints: AuditCheckpointsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  verify_runs: VerifyRunsTable;
 }

@@ -41,16 +41,27 @@ export async function supervisionCounts(db: Kysely<Database>, scopeUnit: string,
   return rows.map((r) => ({ unit: r.unit, active: r.active, listed: r.listed, overdue: r.overdue, atRisk: r.at_risk }));
 }
 
-/** Ids of the listed or escalated open cases in a subtree, oldest listing first. */
-export async function listedCaseIds(db: Kysely<Database>, scopeUnit: string, limit: number): Promise<string[]> {
-  const rows = await db
+/**
+ * The listed or escalated open cases in a subtree, oldest change first (ties by id), with the change
+ * time that orders them; `after` continues from the last case of the previous page.
+ */
+export async function listedCases(
+  db: Kysely<Database>,
+  scopeUnit: string,
+  limit: number,
+  after?: { at: Date; id: string },
+): Promise<{ id: string; updatedAt: Date }[]> {
+  let query = db
     .selectFrom('cases')
-    .select('id')
+    .select(['id', 'updated_at'])
     .where((eb) => eb.or([eb('listed', '=', true), eb('state', '=', ESCALATED)]))
     .where('state', 'not in', FINAL_STATES)
-    .where(caseInUnitScope(scopeUnit))
-    .orderBy('updated_at')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => r.id);
+    .where(caseInUnitScope(scopeUnit));
+  if (after !== undefined) {
+    query = query.where((eb) =>
+      eb.or([eb('updated_at', '>', after.at), eb.and([eb('updated_at', '=', after.at), eb('id', '>', after.id)])]),
+    );
+  }
+  const rows = await query.orderBy('updated_at').orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, updatedAt: r.updated_at }));
 }

@@ -10,13 +10,15 @@ export type DeadlineState = Pick<
   'id' | 'status' | 'dueAt' | 'reminders' | 'remindersSent' | 'pausedAt' | 'extendedBy' | 'updatedAt'
 >;
 
-/** Everything one committed event writes: the case row, the trail entry and the deadline rows. */
+/** Everything one committed event writes: the case row, the trail entry, the case's units and the deadline rows. */
 export interface TransitionWrite {
   /** The case row as the event leaves it. */
   readonly case: CaseRecord;
   /** The version the case was read (and locked) at; `null` for a new case, which is inserted. */
   readonly fromVersion: number | null;
   readonly event: CaseEventRecord;
+  /** The units the case is passing through after the event; recorded in `case_units` unless already there. */
+  readonly units: readonly string[];
   readonly newDeadlines: readonly NewDeadline[];
   readonly changedDeadlines: readonly DeadlineState[];
 }
@@ -43,7 +45,8 @@ const iso = (reminders: readonly Date[]) => json(reminders.map((t) => t.toISOStr
 /**
  * Writes any number of events of distinct cases in one statement (one round
  * trip whatever the batch size): trail entries, case rows (updated under the
- * version each was locked at, or inserted), new and changed deadline rows.
+ * version each was locked at, or inserted), the units each case passes
+ * through (`case_units`, kept once), new and changed deadline rows.
  * Returns the deadline rows as stored, with the next fire times the database
  * computes. The caller holds the locks of every updated case.
  */
@@ -54,20 +57,31 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
   const updated = writes.filter((w) => w.fromVersion !== null);
   const added = writes.flatMap((w) => w.newDeadlines);
   const changed = writes.flatMap((w) => w.changedDeadlines);
+  const passages = writes.flatMap((w) => w.units.map((unit) => ({ caseId: w.case.id, unit })));
   // Only the parts this batch needs: PostgreSQL parses and plans the statement on every call.
   const ctes = [
     sql`
     ev as (
-      insert into case_events (case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, prev_hash, hash)
+      insert into case_events (case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, prev_hash, hash, state_after, snapshot_hash)
       select * from unnest(
         ${events.map((e) => e.caseId)}::uuid[], ${events.map((e) => e.seq)}::int[], ${events.map((e) => e.type)}::text[],
         ${events.map((e) => json(e.fields))}::jsonb[], ${events.map((e) => e.actor.id)}::text[], ${events.map((e) => e.actor.role)}::text[],
         ${events.map((e) => e.actor.unit)}::text[], ${events.map((e) => e.at)}::timestamptz[], ${events.map((e) => e.machineVersion)}::int[],
-        ${events.map((e) => e.prevHash)}::text[], ${events.map((e) => e.hash)}::text[])
+        ${events.map((e) => e.prevHash)}::text[], ${events.map((e) => e.hash)}::text[],
+        ${events.map((e) => e.after?.state ?? null)}::text[], ${events.map((e) => e.after?.snapshot ?? null)}::text[])
     )`,
   ];
   const written: string[] = [];
   const stored: string[] = [];
+  if (passages.length > 0) {
+    // A new case's row is inserted by a sibling CTE: the foreign key is checked at the end of the statement.
+    ctes.push(sql`
+    un as (
+      insert into case_units (case_id, unit)
+      select * from unnest(${passages.map((p) => p.caseId)}::uuid[], ${passages.map((p) => p.unit)}::text[])
+      on conflict do nothing
+    )`);
+  }
   if (inserted.length > 0) {
     written.push('ci');
     ctes.push(sql`

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { configure } from 'safe-stable-stringify';
+import type { TrailOutcome } from '../db/case-event.repository';
+
+export type { TrailOutcome };
 
 const canonicalJson = configure({ deterministic: true, bigint: false, circularValue: Error });
 
@@ -16,6 +19,13 @@ export interface HashedEvent {
   readonly at: string;
   readonly machineVersion: number;
   readonly prevHash: string;
+  /** What the event led to; recorded (and hashed) on entries written since migration 0008, absent on older ones. */
+  readonly after?: TrailOutcome | undefined;
+}
+
+/** SHA-256 (hex) of a stored snapshot's canonical JSON: what {@link TrailOutcome.snapshot} records. */
+export function snapshotDigest(stored: unknown): string {
+  return createHash('sha256').update(canonical(stored)).digest('hex');
 }
 
 /**
@@ -33,6 +43,8 @@ export function hashEvent(e: HashedEvent): string {
     at: e.at,
     machineVersion: e.machineVersion,
     prevHash: e.prevHash,
+    // Only when recorded: entries written before outcomes were recorded keep the hash they were written with.
+    ...(e.after !== undefined && { after: { state: e.after.state, snapshot: e.after.snapshot } }),
   };
   return createHash('sha256').update(canonicalJson(body) ?? '').digest('hex');
 }

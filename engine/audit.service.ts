@@ -1,19 +1,29 @@
 import type { Kysely } from 'kysely';
 import * as cases from '../db/case.repository';
-import { listEvents, listEventsOfCases, type CaseEventRecord } from '../db/case-event.repository';
+import { listEvents } from '../db/case-event.repository';
 import type { Database } from '../db/schema';
 import { stateName, toStored } from '../machines/petition.registry';
 import { canonical } from './audit-hash';
 import { NotFoundError } from './errors';
-import { checkCaseRow, checkChain, foldTrail, type ReplayStep, type TrailBreak } from './trail-check';
+import { foldTrail, type ReplayStep, type VerifyMode } from './trail-check';
+import { verifyRange } from './trail-verifier';
+import { verifyInPool } from './verify-pool';
 
-export { foldTrail, type ReplayStep };
+export { foldTrail, type ReplayStep, type VerifyMode };
+
+/** Cases in a unit subtree, or all of them. */
+async function countCasesInScope(db: Kysely<Database>, scopeUnit: string | undefined): Promise<number> {
+  if (scopeUnit !== undefined) return cases.countCases(db, scopeUnit);
+  const row = await db.selectFrom('cases').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
 
 /** A case rebuilt from its trail alone. */
 export interface ReplayResult {
-  readonly caseId: string;
+  /** The case id (named `id` as in the petition view). */
+  readonly id: string;
   readonly machineVersion: number;
-  readonly steps: readonly ReplayStep[];
+  readonly steps: ReplayStep[];
   readonly state: string;
   /** Whether the rebuilt snapshot equals the stored one. */
   readonly matchesStored: boolean;
@@ -30,32 +40,37 @@ export interface AuditVerification {
   readonly firstBroken?: { readonly caseId: string; readonly seq: number; readonly reason: string };
 }
 
-/** Cases verified per round trip: their rows and whole trails are held in memory at once. */
-const CASES_PER_PAGE = 200;
+/** Below this many cases in scope a verification runs in-process: starting threads would cost more than it saves. */
+const POOL_FROM_CASES = 20_000;
 
-function groupByCase(events: readonly CaseEventRecord[]): Map<string, CaseEventRecord[]> {
-  const byCase = new Map<string, CaseEventRecord[]>();
-  for (const e of events) {
-    const list = byCase.get(e.caseId);
-    if (list === undefined) byCase.set(e.caseId, [e]);
-    else list.push(e);
-  }
-  return byCase;
+/** How one verification runs. */
+export interface VerifyOptions {
+  /** `fast` (default): chain, head and recorded outcomes; `replay`: every case through its machine version too. */
+  readonly mode?: VerifyMode | undefined;
+  /** Cases and entries checked since the last call, after every page. */
+  readonly onProgress?: ((cases: number, checked: number) => void) | undefined;
+  /** Force (true) or forbid (false) the thread pool; by default it is used for large scopes on PostgreSQL. */
+  readonly pool?: boolean | undefined;
 }
 
-/** One case: its chain first (a broken link is the most precise finding), then its row against the trail. */
-function verifyCase(rec: cases.CaseRecord, events: readonly CaseEventRecord[]): TrailBreak | undefined {
-  return checkChain(rec.id, events) ?? checkCaseRow(rec, events);
+/** What the audit service may use beyond the database. */
+export interface AuditServiceOptions {
+  /** The PostgreSQL URL the verification threads connect with; without it (PGlite) verification runs in-process. */
+  readonly connectionString?: string | undefined;
+  /** Threads of the verification pool (default: available parallelism). */
+  readonly threads?: number | undefined;
 }
 
 /** Replay and verification over the stored trail. */
 export interface AuditService {
   replay(caseId: string, scopeUnit?: string, until?: Date): Promise<ReplayResult>;
-  verifyAudit(scopeUnit?: string): Promise<AuditVerification>;
+  verifyAudit(scopeUnit?: string, options?: VerifyOptions): Promise<AuditVerification>;
+  /** How many cases a verification of `scopeUnit` walks (its progress total). */
+  countInScope(scopeUnit?: string): Promise<number>;
 }
 
 /** Creates the audit service. */
-export function createAuditService(db: Kysely<Database>): AuditService {
+export function createAuditService(db: Kysely<Database>, options: AuditServiceOptions = {}): AuditService {
   return {
     async replay(caseId, scopeUnit, until) {
       const rec = await cases.findCase(db, caseId, scopeUnit);
@@ -65,7 +80,7 @@ export function createAuditService(db: Kysely<Database>): AuditService {
       const rebuilt = snapshot === undefined ? undefined : toStored(snapshot);
       const complete = until === undefined || steps.length === events.length;
       return {
-        caseId,
+        id: caseId,
         machineVersion: rec.machineVersion,
         steps,
         state: snapshot === undefined ? 'unknown' : stateName(snapshot),
@@ -74,25 +89,18 @@ export function createAuditService(db: Kysely<Database>): AuditService {
       };
     },
 
-    async verifyAudit(scopeUnit) {
-      let checked = 0;
-      let caseCount = 0;
-      let afterId: string | undefined;
-      for (;;) {
-        const page = await cases.listCasesPage(db, afterId, CASES_PER_PAGE, scopeUnit);
-        if (page.length === 0) break;
-        const trails = groupByCase(await listEventsOfCases(db, page.map((c) => c.id)));
-        for (const rec of page) {
-          const events = trails.get(rec.id) ?? [];
-          caseCount += 1;
-          checked += events.length;
-          const broken = verifyCase(rec, events);
-          if (broken !== undefined) return { ok: false, checked, cases: caseCount, firstBroken: broken };
-        }
-        afterId = page[page.length - 1]?.id;
-        if (page.length < CASES_PER_PAGE) break;
-      }
-      return { ok: true, checked, cases: caseCount };
+    async verifyAudit(scopeUnit, opts = {}) {
+      const mode = opts.mode ?? 'fast';
+      const { connectionString } = options;
+      const pooled = connectionString !== undefined && (opts.pool ?? (await countCasesInScope(db, scopeUnit)) >= POOL_FROM_CASES);
+      const result =
+        pooled && connectionString !== undefined
+          ? await verifyInPool({ connectionString, scopeUnit, mode, threads: options.threads, onProgress: opts.onProgress })
+          : await verifyRange(db, { range: {}, scopeUnit, mode, onProgress: opts.onProgress });
+      const base = { ok: result.firstBroken === undefined, checked: result.checked, cases: result.cases };
+      return result.firstBroken === undefined ? base : { ...base, firstBroken: result.firstBroken };
     },
+
+    countInScope: (scopeUnit) => countCasesInScope(db, scopeUnit),
   };
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { writeTransitions } from '../db/transition.repository';
-import { CURRENT_MACHINE_VERSION } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
 import type { Intake } from '../machines/petition.schemas';
 import { toPetitionView, type PetitionView } from './case-view';
@@ -10,7 +9,7 @@ import { planIntake } from './step-planner';
 
 /** Records a new case (登记, Art 19): snapshot, first trail entry and first deadline in one transaction, then the after-commit work. */
 export async function createCase(deps: EngineDeps, now: () => Date, intake: Intake, actor: Actor, idempotency: IdempotencyOptions | undefined): Promise<PetitionView> {
-  const machineVersion = deps.machineVersion ?? CURRENT_MACHINE_VERSION;
+  const machineVersion = deps.policy.machineVersion;
   const at = now();
   const id = randomUUID();
   const planned = planIntake(deps, machineVersion, { id, intake, at: at.toISOString() }, actor, at);

@@ -6,6 +6,7 @@ import { listDeadlines, listDeadlinesOf } from '../db/deadline.repository';
 import { listIncidents } from '../db/incident.repository';
 import type { Database } from '../db/schema';
 import type { Actor } from '../machines/petition.roles';
+import type { Role } from '../machines/petition.vocabulary';
 import { toPetitionView, type PetitionView } from './case-view';
 import { NotFoundError, ValidationError } from './errors';
 import { INTAKE_EVENT } from './trail-entry';
@@ -16,7 +17,8 @@ import type { Intake } from '../machines/petition.schemas';
 export interface HistoryEvent {
   readonly seq: number;
   readonly type: string;
-  readonly actor: { readonly id: string; readonly role: string };
+  /** Who sent it: the same `{ id, role, unit }` as everywhere else. */
+  readonly actor: Actor;
   readonly at: string;
   readonly machineVersion: number;
   readonly fields: Record<string, unknown>;
@@ -119,7 +121,8 @@ export function createCaseQueryService(db: Kysely<Database>, now: () => Date = (
       return events.map((e) => ({
         seq: e.seq,
         type: e.type,
-        actor: { id: e.actor.id, role: e.actor.role },
+        // The trail only records roles of ROLES (the actor of a validated command or the workers' `system`).
+        actor: { id: e.actor.id, role: e.actor.role as Role, unit: e.actor.unit },
         at: e.at,
         machineVersion: e.machineVersion,
         fields: maskFields(e.type, e.fields, viewer),

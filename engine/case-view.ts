@@ -1,59 +1,34 @@
 import type { CaseRecord } from '../db/case.repository';
-import type { DeadlineRecord, DeadlineStatus } from '../db/deadline.repository';
-import type { PetitionContext } from '../machines/petition.machine';
+import type { DeadlineRecord } from '../db/deadline.repository';
+import type { z } from 'zod';
 import { allowedEvents } from '../machines/event-permission';
-import { restore, stateName, type PetitionSnapshot, type StoredSnapshot } from '../machines/petition.registry';
+import type { ClockName } from '../machines/petition.vocabulary';
+import { caseUnitsOf, restore, stateName, type PetitionSnapshot, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
-import type { CommandType } from '../machines/petition.schemas';
-import { intakeFor } from './access';
+import { caseWithUnitNow, intakeFor } from './access';
+import type { deadlineViewSchema, petitionViewSchema } from './case-view.schema';
 
-/** A deadline as callers see it. */
-export interface DeadlineView {
-  readonly clock: string;
-  readonly generation: number;
-  readonly startedAt: string;
-  readonly dueAt: string;
-  readonly status: DeadlineStatus;
-  readonly reminders: readonly string[];
-  readonly extendedBy: string | null;
+/** A deadline as callers see it; the type is the schema's, so the two cannot drift. */
+export type DeadlineView = z.output<typeof deadlineViewSchema>;
+
+/** The petition view, typed from its zod schema (engine/case-view.schema.ts), which the API description is built from. */
+export type PetitionView = z.output<typeof petitionViewSchema>;
+
+/** The ratings under today's names: cases rated before the rename recorded the handling body's rating as `unit`. */
+function satisfactionView(recorded: PetitionSnapshot['context']['satisfaction']): PetitionView['satisfaction'] {
+  if (recorded === null || recorded === 'unrated') return recorded;
+  // The machine keeps the ratings of a validated RATE_SATISFACTION command; its context types them as text.
+  const body = ('body' in recorded ? recorded.body : recorded.unit) as Rating;
+  return { body, bureau: recorded.bureau as Rating };
 }
 
-/** The petition view: what `GET /petitions/:id` and every command answer with. */
-export interface PetitionView {
-  readonly id: string;
-  readonly state: string;
-  readonly version: number;
-  readonly machineVersion: number;
-  readonly unit: string;
-  readonly channel: string;
-  readonly petitioner: PetitionContext['intake']['petitioner'];
-  readonly representatives: NonNullable<PetitionContext['intake']['representatives']>;
-  readonly matter: PetitionContext['intake']['matter'];
-  readonly assignee: PetitionContext['assignee'];
-  readonly leader: string | null;
-  readonly mediation: PetitionContext['mediation'];
-  readonly extension: PetitionContext['extension'];
-  readonly escalation: PetitionContext['escalation'];
-  readonly listed: boolean;
-  readonly reviewStage: number;
-  readonly resolution: PetitionContext['resolution'];
-  readonly delivery: PetitionContext['delivery'];
-  readonly satisfaction: PetitionContext['satisfaction'];
-  readonly rejection: PetitionContext['rejection'];
-  readonly mergedInto: string | null;
-  readonly closure: PetitionContext['closure'];
-  readonly deadlines: readonly DeadlineView[];
-  /** Open incidents of this case's background jobs (only on single-case reads). */
-  readonly incidents?: readonly { readonly id: string; readonly clock: string | null; readonly error: string; readonly createdAt: string }[];
-  readonly allowedEvents: readonly CommandType[];
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+type Rating = Exclude<PetitionView['satisfaction'], null | 'unrated'>['body'];
 
 /** A deadline row as a view. */
 export function toDeadlineView(d: DeadlineRecord): DeadlineView {
   return {
-    clock: d.clock,
+    // The database only holds the policy's clock names (deadline rows are written from the machine's clocks).
+    clock: d.clock as ClockName,
     generation: d.generation,
     startedAt: d.startedAt.toISOString(),
     dueAt: d.dueAt.toISOString(),
@@ -81,7 +56,8 @@ export function toPetitionView(
     version: rec.version,
     machineVersion: rec.machineVersion,
     unit: rec.unit,
-    channel: rec.channel,
+    // Written from the validated intake (one of CHANNELS); the column type is only text.
+    channel: rec.channel as PetitionView['channel'],
     petitioner: intake.petitioner,
     representatives: intake.representatives ?? [],
     matter: intake.matter,
@@ -94,12 +70,13 @@ export function toPetitionView(
     reviewStage: c.reviewStage,
     resolution: c.resolution,
     delivery: c.delivery,
-    satisfaction: c.satisfaction,
+    satisfaction: satisfactionView(c.satisfaction),
     rejection: c.rejection,
     mergedInto: c.mergedInto,
     closure: c.closure,
     deadlines: deadlines.map(toDeadlineView),
-    allowedEvents: allowedEvents(snapshot, viewer.role, now.toISOString()),
+    // A unit the case only passed through reads it and sends nothing.
+    allowedEvents: caseWithUnitNow(caseUnitsOf(rec.machineVersion, snapshot), viewer.unit) ? allowedEvents(snapshot, viewer.role, now.toISOString()) : [],
     createdAt: rec.createdAt.toISOString(),
     updatedAt: rec.updatedAt.toISOString(),
   };

@@ -103,7 +103,7 @@ export function planDeadline(start: Date, spec: ClockSpec, cal: WorkingCalendar)
 }
 
 /**
- * Extends a due time by an approved extension (Art 32): counted from the end
+ * Extends a due time by an approved extension (Art 34): counted from the end
  * of the original last day, on the clock's own calendar.
  */
 export function extendDue(dueAt: Date, by: string, calendar: CalendarKind, cal: WorkingCalendar): Date {

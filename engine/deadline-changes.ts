@@ -66,7 +66,7 @@ export function planDeadlineChanges(
     } else if (ch.kind === 'pause') {
       set({ ...row, status: 'paused', pausedAt: at, updatedAt: at });
     } else if (ch.kind === 'resume') {
-      // Paused time does not count (Art 35, hearings): shift due and reminders by the span.
+      // Paused time does not count (hearings, Art 36 ¶2; other reasons as the policy allows): shift due and reminders by the span.
       const span = at.getTime() - (row.pausedAt ?? at).getTime();
       set({
         ...row,

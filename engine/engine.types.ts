@@ -3,19 +3,24 @@ import type { Policy } from '../config/policy.schema';
 import type { CaseEventRecord } from '../db/case-event.repository';
 import type { DeadlineRecord } from '../db/deadline.repository';
 import type { Database } from '../db/schema';
+import type { UnitDirectory } from './unit-directory.service';
 import type { WorkingCalendar } from './working-calendar';
 
 /** What the engine needs from the outside world; tests pass a time-skipping `now`. */
 export interface EngineDeps {
   readonly db: Kysely<Database>;
+  /** The clocks, and `machineVersion`: the one place that says which version new cases start under (existing cases keep theirs). */
   readonly policy: Policy;
   readonly calendar: WorkingCalendar;
   readonly now?: () => Date;
   /** Called after each commit with the deadlines that changed (timers are armed or cancelled from it). */
   readonly onCommitted?: (change: CommittedChange) => void | Promise<void>;
-  /** The machine version new cases start under (default: the newest); existing cases keep theirs. */
-  readonly machineVersion?: number;
+  /** The unit tree (reach, names, review bodies); default: a directory of its own over `db`. */
+  readonly units?: UnitDirectory;
 }
+
+/** The engine's dependencies once its defaults are filled in. */
+export type ResolvedEngineDeps = EngineDeps & { readonly units: UnitDirectory };
 
 /** One deadline row a command wrote, and the row as it was before (null if new), to retire its old timer. */
 export interface TouchedDeadline {

@@ -51,6 +51,17 @@ export class EventNotAllowedError extends PetitionError {
   }
 }
 
+/**
+ * A rule of the regulation refuses the event whatever the state allows (an
+ * accusation sent to the unit it accuses, Arts 30, 46): a 422 like any event
+ * the case cannot take now, whose message says why; `details.rule` names it.
+ */
+export class RuleRefusalError extends PetitionError {
+  constructor(rule: string, message: string, details: Record<string, unknown> = {}) {
+    super('EVENT_NOT_ALLOWED', message, { rule, ...details });
+  }
+}
+
 /** Authentication or role problems: `UNAUTHORIZED` (no valid token) or `FORBIDDEN`. */
 export class AccessError extends PetitionError {
   constructor(code: 'UNAUTHORIZED' | 'FORBIDDEN', message: string) {

@@ -5,7 +5,7 @@ import type { Database } from '../db/schema';
 import { roleMaySend } from '../machines/event-permission';
 import type { Actor } from '../machines/petition.roles';
 import type { EventType } from '../machines/petition.schemas';
-import { intakeFor } from './access';
+import { intakeFor, withArticle } from './access';
 import type { PetitionView } from './case-view';
 import type { IdempotencyOptions } from './engine.types';
 import { AccessError, IdempotencyKeyReusedError, NotFoundError } from './errors';
@@ -45,7 +45,7 @@ export async function storedResponse(
   const scopeChecked = of.kind === 'command' && of.scopeChecked;
   if (!scopeChecked && (await findCase(db, view.id, caller.unit)) === undefined) throw new NotFoundError();
   if (of.kind === 'command' && !roleMaySend(of.eventType, caller.role)) {
-    throw new AccessError('FORBIDDEN', `a ${caller.role} never sends ${of.eventType}`);
+    throw new AccessError('FORBIDDEN', `${withArticle(caller.role)} never sends ${of.eventType}`);
   }
   return viewForCaller(view, caller);
 }

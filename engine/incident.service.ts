@@ -3,8 +3,9 @@ import { findCase } from '../db/case.repository';
 import { findIncident, listIncidents, recordIncident, setIncidentStatus, type IncidentRecord } from '../db/incident.repository';
 import type { Database } from '../db/schema';
 import type { Actor } from '../machines/petition.roles';
-import { caseInScope, requireCapability } from './access';
+import { requireCapability } from './access';
 import { NotFoundError } from './errors';
+import { decodePageCursor, pageOf } from './page-cursor';
 
 export type { IncidentRecord };
 
@@ -12,6 +13,14 @@ export type { IncidentRecord };
 export interface IncidentListQuery {
   readonly all?: boolean | undefined;
   readonly limit: number;
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string | undefined;
+}
+
+/** A page of incidents and the cursor of the next one (null on the last page). */
+export interface IncidentPage {
+  readonly items: IncidentRecord[];
+  readonly nextCursor: string | null;
 }
 
 /** A new incident as the worker that gave up on a job describes it. */
@@ -23,8 +32,8 @@ export type NewIncident = Omit<IncidentRecord, 'id' | 'status' | 'createdAt' | '
  * line work on them as the system.
  */
 export interface IncidentService {
-  /** The incidents of the cases `actor` sees; FORBIDDEN without `incidents.list`. */
-  listFor(actor: Actor, q: IncidentListQuery): Promise<IncidentRecord[]>;
+  /** A page of the incidents of the cases `actor` sees, newest first; FORBIDDEN without `incidents.list`. */
+  listFor(actor: Actor, q: IncidentListQuery): Promise<IncidentPage>;
   /**
    * The incident `actor` asks to retry; FORBIDDEN without `incidents.retry`,
    * NOT_FOUND when it does not exist, names no case, or its case lies outside
@@ -46,13 +55,16 @@ export function createIncidentService(db: Kysely<Database>): IncidentService {
   return {
     async listFor(actor, q) {
       requireCapability(actor, 'incidents.list');
-      return listIncidents(db, { scopeUnit: actor.unit, all: q.all === true, limit: q.limit });
+      const after = q.cursor === undefined ? undefined : decodePageCursor(q.cursor, /^\d{1,18}$/);
+      const rows = await listIncidents(db, { scopeUnit: actor.unit, all: q.all === true, limit: q.limit + 1, after });
+      return pageOf(rows, q.limit, (i) => ({ at: i.createdAt, id: i.id }));
     },
     async findForRetry(id, actor) {
       requireCapability(actor, 'incidents.retry');
       const incident = await findIncident(db, id);
-      const c = incident?.caseId == null ? undefined : await findCase(db, incident.caseId);
-      if (incident === undefined || c === undefined || !caseInScope(c, actor.unit)) throw new NotFoundError('incident');
+      // Looked up within the actor's units (the one scope predicate): a case outside them is as good as absent.
+      const c = incident?.caseId == null ? undefined : await findCase(db, incident.caseId, actor.unit);
+      if (incident === undefined || c === undefined) throw new NotFoundError('incident');
       return incident;
     },
     listAll: (q) => listIncidents(db, { all: q.all === true, limit: q.limit }),

@@ -6,6 +6,7 @@ import { parseCommand, parseIntake } from './command-input';
 import { afterCommit, type DispatchOptions, type EngineDeps, type IdempotencyOptions } from './engine.types';
 import { idempotent } from './idempotency';
 import { fireTimers } from './timer-firing';
+import { createUnitDirectory } from './unit-directory.service';
 import type { TimerOutcome } from './timer-decision';
 
 export type { CommittedChange, DispatchOptions, EngineDeps, IdempotencyOptions, TouchedDeadline } from './engine.types';
@@ -35,7 +36,8 @@ export interface PetitionEngine {
 }
 
 /** Creates the engine over a database, a policy and a working calendar. */
-export function createPetitionEngine(deps: EngineDeps): PetitionEngine {
+export function createPetitionEngine(given: EngineDeps): PetitionEngine {
+  const deps = { ...given, units: given.units ?? createUnitDirectory(given.db) };
   const now = deps.now ?? (() => new Date());
   return {
     async intake(body, actor, opts = {}) {

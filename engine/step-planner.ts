@@ -2,9 +2,9 @@ import type { CaseRecord } from '../db/case.repository';
 import type { DeadlineRecord } from '../db/deadline.repository';
 import type { TransitionWrite } from '../db/transition.repository';
 import type { PetitionEvent, PetitionInput } from '../machines/petition.machine';
-import { startCase, stateName, step, toStored, type PetitionSnapshot } from '../machines/petition.registry';
+import { caseUnitsOf, startCase, stateName, step, toStored, type PetitionSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
-import { GENESIS_HASH } from './audit-hash';
+import { GENESIS_HASH, snapshotDigest } from './audit-hash';
 import { clockChanges } from './clock-changes';
 import { planDeadlineChanges, type DeadlineRules } from './deadline-changes';
 import type { TouchedDeadline } from './engine.types';
@@ -20,8 +20,8 @@ export interface PlannedStep {
 
 /**
  * The pure part of every event, human or timer: the machine's transition,
- * the hash-chained trail entry, the case row and the deadline rows it
- * leaves. Nothing is written here; `writeTransitions` writes a batch.
+ * the hash-chained trail entry, the case row, the units the case passes
+ * through (by its version's rules) and the deadline rows it leaves. Nothing is written here; `writeTransitions` writes a batch.
  */
 export function planStep(
   rules: DeadlineRules,
@@ -35,25 +35,31 @@ export function planStep(
   const next = step(rec.machineVersion, snapshot, event);
   const { type, actor, at: atIso, ...fields } = event;
   const seq = rec.version + 1;
-  const entry = buildTrailEntry({ caseId: rec.id, seq, type, fields, actor, at: atIso, machineVersion: rec.machineVersion, prevHash: rec.lastHash });
+  const stored = toStored(next);
+  const state = stateName(next);
+  const after = { state, snapshot: snapshotDigest(stored) };
+  const entry = buildTrailEntry({ caseId: rec.id, seq, type, fields, actor, at: atIso, machineVersion: rec.machineVersion, prevHash: rec.lastHash, after });
   const ctx = next.context;
   const updated: CaseRecord = {
     ...rec,
-    state: stateName(next),
+    state,
     assigneeUnit: ctx.assignee?.unit ?? null,
     listed: ctx.listed,
     version: seq,
-    snapshot: toStored(next),
+    snapshot: stored,
     lastHash: entry.hash,
     updatedAt: at,
   };
   const { added, changed } = planDeadlineChanges(rec.id, rows, clockChanges(snapshot.context.clocks, ctx.clocks), at, rules, remindersSent);
-  return { next, rowsBefore: rows, write: { case: updated, fromVersion: rec.version, event: entry, newDeadlines: added, changedDeadlines: changed } };
+  const units = caseUnitsOf(rec.machineVersion, next);
+  return { next, rowsBefore: rows, write: { case: updated, fromVersion: rec.version, event: entry, units, newDeadlines: added, changedDeadlines: changed } };
 }
 
 /** A new case planned from its intake (Art 19): its first snapshot, its first trail entry, its case row and first deadline. */
 export function planIntake(rules: DeadlineRules, machineVersion: number, input: PetitionInput, actor: Actor, at: Date): PlannedStep {
   const snapshot = startCase(machineVersion, input);
+  const stored = toStored(snapshot);
+  const state = stateName(snapshot);
   const entry = buildTrailEntry({
     caseId: input.id,
     seq: 1,
@@ -63,23 +69,25 @@ export function planIntake(rules: DeadlineRules, machineVersion: number, input: 
     at: input.at,
     machineVersion,
     prevHash: GENESIS_HASH,
+    after: { state, snapshot: snapshotDigest(stored) },
   });
   const rec: CaseRecord = {
     id: input.id,
     unit: input.intake.unit,
     assigneeUnit: null,
-    state: stateName(snapshot),
+    state,
     channel: input.intake.channel,
     listed: false,
     version: 1,
     machineVersion,
-    snapshot: toStored(snapshot),
+    snapshot: stored,
     lastHash: entry.hash,
     createdAt: at,
     updatedAt: at,
   };
   const { added } = planDeadlineChanges(input.id, [], clockChanges({}, snapshot.context.clocks), at, rules);
-  return { next: snapshot, rowsBefore: [], write: { case: rec, fromVersion: null, event: entry, newDeadlines: added, changedDeadlines: [] } };
+  const units = caseUnitsOf(machineVersion, snapshot);
+  return { next: snapshot, rowsBefore: [], write: { case: rec, fromVersion: null, event: entry, units, newDeadlines: added, changedDeadlines: [] } };
 }
 
 /** The rows one step wrote (its case's rows as stored), each with the row as it was before the step. */

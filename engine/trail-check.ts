@@ -2,19 +2,21 @@
  * The checks a stored trail must pass, pure so that whole-trail verification
  * and checkpoint verification judge a chain by the same rules.
  */
-import type { CaseEventRecord } from '../db/case-event.repository';
+import type { CaseEventRecord, TrailOutcome } from '../db/case-event.repository';
 import type { CaseRecord } from '../db/case.repository';
 import type { PetitionContext, PetitionEvent } from '../machines/petition.machine';
 import { isKnownVersion, startCase, stateName, step, toStored, type PetitionSnapshot } from '../machines/petition.registry';
 import type { Intake } from '../machines/petition.schemas';
-import { canonical, GENESIS_HASH, hashEvent } from './audit-hash';
+import { canonical, GENESIS_HASH, hashEvent, snapshotDigest } from './audit-hash';
 import { INTAKE_EVENT } from './trail-entry';
+import type { Actor } from '../machines/petition.roles';
+import type { Role } from '../machines/petition.vocabulary';
 
 /** One step of a replay: the event and the state it led to. */
 export interface ReplayStep {
   readonly seq: number;
   readonly type: string;
-  readonly actor: CaseEventRecord['actor'];
+  readonly actor: Actor;
   readonly at: string;
   readonly state: string;
   /** False when the recorded machine version refused the recorded event: the trail does not fit the rules. */
@@ -26,8 +28,14 @@ export interface ReplayStep {
  * recorded with; pure, so it can run anywhere (server, CLI, CI).
  * `until` stops at the last event at or before that time.
  */
-export function foldTrail(events: readonly CaseEventRecord[], until?: Date): { steps: ReplayStep[]; snapshot: PetitionSnapshot | undefined } {
+export function foldTrail(
+  events: readonly CaseEventRecord[],
+  until?: Date,
+  withOutcomes = false,
+): { steps: ReplayStep[]; snapshot: PetitionSnapshot | undefined; outcomes: (TrailOutcome | undefined)[] } {
   const steps: ReplayStep[] = [];
+  // The outcome after each entry, computed only for entries that record one (and only when asked: a digest per event).
+  const outcomes: (TrailOutcome | undefined)[] = [];
   let snapshot: PetitionSnapshot | undefined;
   for (const e of events) {
     if (until !== undefined && new Date(e.at) > until) break;
@@ -41,9 +49,13 @@ export function foldTrail(events: readonly CaseEventRecord[], until?: Date): { s
     } else {
       accepted = false;
     }
-    steps.push({ seq: e.seq, type: e.type, actor: e.actor, at: e.at, state: snapshot ? stateName(snapshot) : 'unknown', accepted });
+    const state = snapshot ? stateName(snapshot) : 'unknown';
+    // The trail records only roles of ROLES (the actor of every entry passed the API or was the engine).
+    const actor: Actor = { ...e.actor, role: e.actor.role as Role };
+    steps.push({ seq: e.seq, type: e.type, actor, at: e.at, state, accepted });
+    outcomes.push(withOutcomes && e.after !== undefined && snapshot !== undefined ? { state, snapshot: snapshotDigest(toStored(snapshot)) } : undefined);
   }
-  return { steps, snapshot };
+  return { steps, snapshot, outcomes };
 }
 
 
@@ -81,40 +93,83 @@ export function checkChain(caseId: string, events: readonly CaseEventRecord[]): 
   return undefined;
 }
 
-/** The columns of a case row that follow from its trail; reads and scope are decided on them. */
-type DerivedColumns = Pick<CaseRecord, 'unit' | 'assigneeUnit' | 'state' | 'channel' | 'listed' | 'version' | 'machineVersion' | 'lastHash'>;
+/** How far verification goes past the chain: the recorded outcome (fast), or a machine replay of every case. */
+export type VerifyMode = 'fast' | 'replay';
 
 /**
- * Compares a case row with the case its (already chain-checked) trail
- * rebuilds: head (version, last hash), the scope and state columns, and the
- * snapshot. A trail longer than the row (an appended entry, however well
- * hashed) or a row moved to another unit is reported at the trail's head.
+ * The columns every mode checks without the machine: the head (version, last
+ * hash, machine version) and what the intake fixed (unit, channel). Returns
+ * the first differing column.
  */
-export function checkCaseRow(rec: CaseRecord, events: readonly CaseEventRecord[]): TrailBreak | undefined {
+function checkHead(rec: CaseRecord, events: readonly CaseEventRecord[]): TrailBreak | undefined {
   const head = events[events.length - 1];
   if (head === undefined) return { caseId: rec.id, seq: 0, reason: 'the case has no trail' };
   const at = (reason: string): TrailBreak => ({ caseId: rec.id, seq: head.seq, reason });
   if (head.seq !== rec.version) return at(`the trail has ${head.seq} entries but the case row is at version ${rec.version}`);
   if (head.hash !== rec.lastHash) return at('the trail head hash differs from the case row’s last hash');
-  const { steps, snapshot } = foldTrail(events);
+  const first = events[0]?.fields ?? {};
+  const fixed: Pick<CaseRecord, 'unit' | 'channel' | 'machineVersion'> = { unit: String(first.unit), channel: String(first.channel), machineVersion: head.machineVersion };
+  return differing(rec, fixed, at);
+}
+
+function differing<K extends keyof CaseRecord>(rec: CaseRecord, expected: Pick<CaseRecord, K>, at: (reason: string) => TrailBreak): TrailBreak | undefined {
+  for (const key of Object.keys(expected) as K[]) {
+    if (expected[key] !== rec[key]) return at(`case row ${key} ${JSON.stringify(rec[key])} differs from the trail’s ${JSON.stringify(expected[key])}`);
+  }
+  return undefined;
+}
+
+/**
+ * The fast check of a case row against a head that records its outcome: the
+ * row's state is the one the head led to, its snapshot has the digest the
+ * head recorded (so the snapshot is the one the engine wrote with that
+ * entry), and its assignee unit and listing are the snapshot's. No machine
+ * runs: the chain vouches for the head, the head for the row. Whether the
+ * recorded outcomes follow the rules is the replay's question.
+ */
+function checkRecordedOutcome(rec: CaseRecord, head: CaseEventRecord & { after: TrailOutcome }): TrailBreak | undefined {
+  const at = (reason: string): TrailBreak => ({ caseId: rec.id, seq: head.seq, reason });
+  if (rec.state !== head.after.state) return at(`case row state ${JSON.stringify(rec.state)} differs from the trail’s ${JSON.stringify(head.after.state)}`);
+  if (snapshotDigest(rec.snapshot) !== head.after.snapshot) return at('the stored snapshot differs from the one the trail head records');
+  const ctx = (rec.snapshot as { context?: Partial<PetitionContext> } | null)?.context;
+  return differing(rec, { assigneeUnit: ctx?.assignee?.unit ?? null, listed: ctx?.listed ?? false }, at);
+}
+
+/**
+ * Compares a case row with its (already chain-checked) trail. Head, unit and
+ * channel always; then, in `fast` mode, the outcome the head records (a trail
+ * whose head predates recorded outcomes is replayed instead), and in `replay`
+ * mode the case the machine rebuilds from the whole trail, each recorded
+ * outcome included. A trail longer than the row (an appended entry, however
+ * well hashed) or a row moved to another unit is reported at the trail's head.
+ */
+export function checkCaseRow(rec: CaseRecord, events: readonly CaseEventRecord[], mode: VerifyMode = 'replay'): TrailBreak | undefined {
+  const broken = checkHead(rec, events);
+  if (broken !== undefined) return broken;
+  const head = events[events.length - 1];
+  if (mode === 'fast' && head?.after !== undefined) return checkRecordedOutcome(rec, { ...head, after: head.after });
+  return checkReplay(rec, events);
+}
+
+/** The machine replay: every event accepted, every recorded outcome the one the machine gives, the row the one it rebuilds. */
+function checkReplay(rec: CaseRecord, events: readonly CaseEventRecord[]): TrailBreak | undefined {
+  const head = events[events.length - 1];
+  if (head === undefined) return { caseId: rec.id, seq: 0, reason: 'the case has no trail' };
+  const at = (reason: string): TrailBreak => ({ caseId: rec.id, seq: head.seq, reason });
+  const { steps, snapshot, outcomes } = foldTrail(events, undefined, true);
   const refused = steps.find((s) => !s.accepted);
   if (refused !== undefined) return { caseId: rec.id, seq: refused.seq, reason: `machine version ${head.machineVersion} refuses ${refused.type} here` };
   if (snapshot === undefined) return at('the trail does not start with an intake');
-  const ctx: PetitionContext = snapshot.context;
-  const first = events[0]?.fields ?? {};
-  const rebuilt: DerivedColumns = {
-    unit: String(first.unit),
-    assigneeUnit: ctx.assignee?.unit ?? null,
-    state: stateName(snapshot),
-    channel: String(first.channel),
-    listed: ctx.listed,
-    version: head.seq,
-    machineVersion: head.machineVersion,
-    lastHash: head.hash,
-  };
-  for (const key of Object.keys(rebuilt) as (keyof DerivedColumns)[]) {
-    if (rebuilt[key] !== rec[key]) return at(`case row ${key} ${JSON.stringify(rec[key])} differs from the trail’s ${JSON.stringify(rebuilt[key])}`);
+  for (const [i, e] of events.entries()) {
+    const rebuilt = outcomes[i];
+    if (e.after === undefined || rebuilt === undefined) continue;
+    if (e.after.state !== rebuilt.state || e.after.snapshot !== rebuilt.snapshot) {
+      return { caseId: rec.id, seq: e.seq, reason: 'the outcome the entry records differs from the one the machine gives' };
+    }
   }
+  const ctx: PetitionContext = snapshot.context;
+  const broken = differing(rec, { assigneeUnit: ctx.assignee?.unit ?? null, state: stateName(snapshot), listed: ctx.listed }, at);
+  if (broken !== undefined) return broken;
   if (canonical(toStored(snapshot)) !== canonical(rec.snapshot)) return at('the stored snapshot differs from the one the trail rebuilds');
   return undefined;
 }

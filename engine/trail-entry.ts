@@ -1,6 +1,6 @@
 import type { CaseEventRecord } from '../db/case-event.repository';
 import type { Actor } from '../machines/petition.roles';
-import { hashEvent } from './audit-hash';
+import { hashEvent, type TrailOutcome } from './audit-hash';
 
 /** The type of the first trail entry of every case: the petition as recorded (Art 19). */
 export const INTAKE_EVENT = 'INTAKE';
@@ -15,6 +15,8 @@ export interface TrailEntryInput {
   readonly at: string;
   readonly machineVersion: number;
   readonly prevHash: string;
+  /** What the event led to (recorded and hashed with the entry). */
+  readonly after: TrailOutcome;
 }
 
 /**

@@ -10,8 +10,11 @@ import { REVIEW_WINDOWS, type BreachAction, type ClockName } from './petition.vo
  */
 export const CLOCK_BREACH_ACTIONS: Readonly<Record<ClockName, readonly BreachAction[]>> = {
   acceptance: ['escalate', 'notify'],
+  dispatch: ['escalate', 'notify'],
+  notice: ['escalate', 'notify'],
   objection: ['escalate', 'notify'],
   handling: ['escalate', 'notify'],
+  report: ['escalate', 'notify'],
   reviewRequest: ['escalate', 'close', 'notify'],
   reviewDecision: ['escalate', 'notify'],
   reReviewRequest: ['escalate', 'close', 'notify'],

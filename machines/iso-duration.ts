@@ -8,11 +8,17 @@ import { z } from 'zod';
  * Kept as its string form everywhere (policy, events, audit trail) so that
  * replay sees exactly what was recorded.
  */
-export const isoDurationSchema = z
-  .string()
+export const isoDurationSchema = z.iso
+  // `format: duration` and its pattern describe the field to API clients; luxon has the last word below.
+  .duration({ message: 'must be an ISO 8601 duration such as P15D or PT30S' })
   .max(64)
-  .refine((s) => Duration.fromISO(s).isValid, { message: 'must be an ISO 8601 duration such as P15D or PT30S' })
-  .refine((s) => Duration.fromISO(s).toMillis() > 0, { message: 'must be a positive duration' });
+  .refine(
+    (s) => {
+      const d = Duration.fromISO(s);
+      return d.isValid && d.toMillis() > 0;
+    },
+    { message: 'must be a positive duration' },
+  );
 
 /** Milliseconds of an ISO 8601 duration, with months and years at their average length (luxon's casual matrix). */
 export function durationMillis(iso: string): number {

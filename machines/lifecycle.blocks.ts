@@ -153,7 +153,11 @@ export const lifecycleSetup = setup({
     requestReview: assign({ reviewPending: ({ context }) => (context.reviewStage === 0 ? 'review' : 'reReview') }),
     rate: assign({
       satisfaction: ({ event, context }) =>
-        is(event, 'RATE_SATISFACTION') ? { unit: event.unit, bureau: event.bureau } : context.satisfaction,
+        is(event, 'RATE_SATISFACTION')
+          ? 'body' in event
+            ? { body: event.body, bureau: event.bureau }
+            : { unit: event.unit, bureau: event.bureau }
+          : context.satisfaction,
     }),
     markUnrated: assign({ satisfaction: ({ context }) => context.satisfaction ?? 'unrated' }),
     // A reminder changes nothing in the case, but it must be a taken transition: XState's `can()` reports a

@@ -1,7 +1,7 @@
 import type { ClockName, ClosureKind } from './petition.vocabulary';
 import type { Clocks } from './petition.clocks';
 import type { Actor } from './petition.roles';
-import type { Command, Intake, SystemCommand } from './petition.schemas';
+import type { Command, Intake, RecordedRateSatisfaction, SystemCommand } from './petition.schemas';
 
 // The shapes every version of the petition machine shares: its context, its events and its input.
 // The machines themselves are in versions/, built from lifecycle.blocks.ts.
@@ -43,7 +43,8 @@ export interface PetitionContext {
   readonly reviewPending: 'review' | 'reReview' | null;
   readonly resolution: Resolution | null;
   readonly delivery: { readonly method: string; readonly at: string } | null;
-  readonly satisfaction: { readonly unit: string; readonly bureau: string } | 'unrated' | null;
+  /** As recorded: `body` for the handling body, or `unit` in cases rated before that name (replays keep it). */
+  readonly satisfaction: { readonly body: string; readonly bureau: string } | { readonly unit: string; readonly bureau: string } | 'unrated' | null;
   readonly rejection: { readonly reason: string; readonly route: string } | null;
   readonly mergedInto: string | null;
   readonly closure: ClosureKind | null;
@@ -56,7 +57,7 @@ export interface EventEnvelope {
   readonly actor: Actor;
   readonly at: string;
 }
-export type PetitionEvent = (Command | SystemCommand) & EventEnvelope;
+export type PetitionEvent = (Command | SystemCommand | RecordedRateSatisfaction) & EventEnvelope;
 
 /** The intake, which creates the case (Art 19). */
 export interface PetitionInput {

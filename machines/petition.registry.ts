@@ -1,20 +1,20 @@
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import { lifecycleCaseUnits } from './case-units';
 import type { PetitionContext, PetitionEvent, PetitionInput } from './petition.machine';
 import type { PermissionTable } from './petition.permissions';
 import { STATE_NAMES, type StateName } from './petition.vocabulary';
 import { MACHINE_VERSION_1, PERMISSIONS_V1, petitionMachineV1 } from './versions/v1';
 import { MACHINE_VERSION_2, PERMISSIONS_V2, petitionMachineV2 } from './versions/v2';
 
-/** The machine new cases start under. */
-export const CURRENT_MACHINE_VERSION = MACHINE_VERSION_2;
-
 export type PetitionMachine = typeof petitionMachineV1;
 export type PetitionSnapshot = SnapshotFrom<PetitionMachine>;
 
-/** One released lifecycle: its machine and its permission table. */
+/** One released lifecycle: its machine, its permission table and the units its cases pass through. */
 export interface MachineVersion {
   readonly machine: PetitionMachine;
   readonly permissions: PermissionTable;
+  /** The units a case is passing through in this snapshot (pure; the engine records them in `case_units`). */
+  readonly caseUnits: (snapshot: PetitionSnapshot) => string[];
 }
 
 /**
@@ -23,12 +23,18 @@ export interface MachineVersion {
  * in versions/ and one line here.
  */
 const VERSIONS: Readonly<Record<number, MachineVersion>> = {
-  [MACHINE_VERSION_1]: { machine: petitionMachineV1, permissions: PERMISSIONS_V1 },
-  [MACHINE_VERSION_2]: { machine: petitionMachineV2, permissions: PERMISSIONS_V2 },
+  [MACHINE_VERSION_1]: { machine: petitionMachineV1, permissions: PERMISSIONS_V1, caseUnits: (s) => lifecycleCaseUnits(s.context) },
+  [MACHINE_VERSION_2]: { machine: petitionMachineV2, permissions: PERMISSIONS_V2, caseUnits: (s) => lifecycleCaseUnits(s.context) },
 };
 
 /** The numbers of every registered version, oldest first. */
 export const MACHINE_VERSIONS: readonly number[] = Object.keys(VERSIONS).map(Number);
+
+/**
+ * The newest registered version: the policy's default `machineVersion`, the
+ * one new cases start under unless the policy holds them on an older one.
+ */
+export const CURRENT_MACHINE_VERSION: number = Math.max(...MACHINE_VERSIONS);
 
 function versionOf(version: number): MachineVersion {
   const found = VERSIONS[version];
@@ -51,6 +57,15 @@ export function machineFor(version: number): PetitionMachine {
 /** The permission table of a recorded version. */
 export function permissionsFor(version: number): PermissionTable {
   return versionOf(version).permissions;
+}
+
+/**
+ * The units a case passes through in `snapshot`, by the rules of its version
+ * (see {@link MachineVersion.caseUnits}): a case is visible in the subtree of
+ * every unit it has passed through.
+ */
+export function caseUnitsOf(version: number, snapshot: PetitionSnapshot): string[] {
+  return versionOf(version).caseUnits(snapshot);
 }
 
 /** Whether a machine version is known to this build. */

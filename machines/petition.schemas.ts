@@ -117,8 +117,8 @@ export const commandFieldSchemas = {
   ESCALATE: z.strictObject({ reason: text, dueIn: isoDurationSchema.optional() }),
   /** 督办: sent back down to a unit with a supervision deadline. */
   REASSIGN: z.strictObject({ unit: divisionCodeSchema, handler: shortText.optional(), dueIn: isoDurationSchema.optional() }),
-  /** Satisfaction rating practice (满意 / 基本满意 / 不满意), of the unit and of the bureau. */
-  RATE_SATISFACTION: z.strictObject({ unit: rating, bureau: rating }),
+  /** Satisfaction rating practice (满意 / 基本满意 / 不满意), of the handling body (责任单位) and of the bureau. */
+  RATE_SATISFACTION: z.strictObject({ body: rating, bureau: rating }),
   /** Art 35: the petitioner asks for review (复查), then re-review (复核). */
   REQUEST_REVIEW: z.strictObject({ reason: text }),
   /** 领导包案: a named leader takes personal charge. */
@@ -152,6 +152,16 @@ type Fields<T extends Record<string, z.ZodType>> = { [K in keyof T]: { type: K }
 export type Command = Fields<typeof commandFieldSchemas>;
 /** An event the engine's workers send. */
 export type SystemCommand = Fields<typeof systemFieldSchemas>;
+
+/**
+ * A rating as trails recorded it before the handling body's rating was named `body`: `unit`. The trail
+ * is immutable, so replays still meet it; new commands must say `body`.
+ */
+export interface RecordedRateSatisfaction {
+  readonly type: 'RATE_SATISFACTION';
+  readonly unit: string;
+  readonly bureau: string;
+}
 
 /** Every event the machine accepts after intake. */
 export type EventType = CommandType | SystemEventType;

@@ -31,23 +31,72 @@ export function isFinalState(state: string): state is FinalState {
 export const CLOSURE_KINDS = ['final', 'window-lapsed', 'merged'] as const;
 export type ClosureKind = (typeof CLOSURE_KINDS)[number];
 
-/** The clocks of the regulation (Arts 22-23, 32, 34-36), supervision (督办) and the petitioner's satisfaction window. */
+/**
+ * The clocks of the regulation (Arts 22-23, 34-36), supervision (督办) and the
+ * petitioner's satisfaction window. Versions 1 and 2 run `acceptance` where
+ * version 3 splits the bureau's and the handling body's time into `dispatch`,
+ * `notice` and `report`; a version never starts the clocks it does not know.
+ */
 export const CLOCK_NAMES = [
+  // Versions 1 and 2: decide on acceptance within 15 days (their reading of Art 22).
   'acceptance',
+  // 转送交办, Art 22: the bureau transfers or assigns within 15 days of registration.
+  'dispatch',
+  // 受理告知, Art 23 ¶3: the receiving body tells the petitioner in writing within 15 days.
+  'notice',
+  // 异议, Art 23 ¶3: the receiving body may object within 5 working days.
   'objection',
+  // 办理, Art 34: 60 days from acceptance, one extension of at most 30.
   'handling',
+  // 办结报告, Art 22(3): the closing report of an assigned (交办) matter, due when the bureau says at ASSIGN.
+  'report',
+  // 复查请求, Art 35: 30 days to ask the next-higher body for review.
   'reviewRequest',
+  // 复查, Art 35: the review decision within 30 days.
   'reviewDecision',
+  // 复核请求, Art 36: 30 days to ask for re-review.
   'reReviewRequest',
+  // 复核, Art 36 ¶2: the re-review decision within 30 days, hearings excluded.
   'reReviewDecision',
+  // 督办, Arts 38-40: the supervisor's deadline.
   'supervision',
+  // 评价, Art 21 and practice: the satisfaction rating window.
   'satisfaction',
 ] as const;
 export type ClockName = (typeof CLOCK_NAMES)[number];
 export const clockNameSchema = z.enum(CLOCK_NAMES);
 
+/** Each clock's name in the regulation's words and the article (or practice) it comes from. */
+export const CLOCK_BASIS: Readonly<Record<ClockName, { readonly term: string; readonly basis: string }>> = {
+  acceptance: { term: '受理期限 (versions 1 and 2)', basis: 'Art 22, as versions 1 and 2 read it' },
+  dispatch: { term: '转送交办', basis: 'Art 22' },
+  notice: { term: '受理告知', basis: 'Art 23 ¶3' },
+  objection: { term: '异议', basis: 'Art 23 ¶3' },
+  handling: { term: '办理', basis: 'Art 34' },
+  report: { term: '办结报告', basis: 'Art 22(3)' },
+  reviewRequest: { term: '复查请求', basis: 'Art 35' },
+  reviewDecision: { term: '复查', basis: 'Art 35' },
+  reReviewRequest: { term: '复核请求', basis: 'Art 36' },
+  reReviewDecision: { term: '复核', basis: 'Art 36 ¶2' },
+  supervision: { term: '督办期限', basis: 'Arts 38-40' },
+  satisfaction: { term: '评价', basis: 'Art 21, practice' },
+};
+
 /** The petitioner's windows to ask for review (复查) and re-review (复核), Art 35. */
 export const REVIEW_WINDOWS: readonly ClockName[] = ['reviewRequest', 'reReviewRequest'];
+
+/**
+ * Why a clock may stand still. Which reason pauses which clock is policy
+ * (`pausableFor`); a pause is recorded with its reason, start and end.
+ */
+export const PAUSE_REASONS = [
+  // 听证, Art 36 ¶2: hearing time does not count toward the re-review decision.
+  'hearing',
+  // 补充材料, Art 19 and practice: the petitioner is asked for materials the matter cannot be handled without.
+  'awaiting-materials',
+] as const;
+export type PauseReason = (typeof PAUSE_REASONS)[number];
+export const pauseReasonSchema = z.enum(PAUSE_REASONS);
 
 /** What a breach does: escalate (督办), close a petitioner window, or only notify. */
 export const BREACH_ACTIONS = ['escalate', 'close', 'notify'] as const;

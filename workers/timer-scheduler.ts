@@ -29,7 +29,14 @@ export const DEADLINE_JOB_NAME = 'fire';
  * the deadline processor's own, so each job stays as small as a bare BullMQ
  * job (see {@link deadlineJobId}).
  */
-export function createTimerScheduler(queue: Queue, logger: Logger, now: () => Date = () => new Date(), horizonMs = Infinity): TimerScheduler {
+export function createTimerScheduler(
+  queue: Queue,
+  logger: Logger,
+  now: () => Date = () => new Date(),
+  horizonMs = Infinity,
+  /** A commit leaves timers overdue by more than this to the sweeper, which fires them from PostgreSQL in batches. */
+  catchUpAfterMs = Infinity,
+): TimerScheduler {
   async function arm(rows: readonly DeadlineRecord[]): Promise<void> {
     const t = now().getTime();
     const jobs = rows.flatMap((row) =>
@@ -53,7 +60,8 @@ export function createTimerScheduler(queue: Queue, logger: Logger, now: () => Da
         });
         // A retired timer that cannot be removed fires as a no-op: the processor re-checks the row.
         await Promise.all(retired.map((id) => queue.remove(id)));
-        await arm(touched.map((d) => d.row).filter((r) => r.nextFireAt !== null && r.nextFireAt.getTime() <= t + horizonMs));
+        const inWindow = (at: number) => at <= t + horizonMs && at >= t - catchUpAfterMs;
+        await arm(touched.map((d) => d.row).filter((r) => r.nextFireAt !== null && inWindow(r.nextFireAt.getTime())));
       } catch (err) {
         // Redis being unreachable never fails a command; the sweeper re-arms from the deadline rows.
         logger.warn({ err: (err as Error).message, deadlines: touched.length }, 'could not arm deadline timers; the sweeper will');

@@ -13,7 +13,7 @@ import { recordIncidentsOf } from './incident.recorder';
 import { createLogChannel, createWebhookChannel, type NotificationChannel } from './notification.channels';
 import { createNotificationProcessor } from './notification.processor';
 import { DEADLINE_QUEUE, NOTIFICATION_QUEUE, notificationJobId } from './queues';
-import { createRedisConnection } from './redis-connection';
+import { createRedisConnection, isClusterUrl } from './redis-connection';
 import type { CheckpointSchedule } from './audit-checkpoint.publisher';
 import { createSweeper, type Sweeper } from './sweeper';
 import { createTimerBatcher } from './timer-batcher';
@@ -60,6 +60,10 @@ const NOTIFICATION_JOB_OPTIONS = {
 /** Creates the runtime; nothing is consumed until {@link WorkerRuntime.startWorkers}. */
 export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
   const now = opts.now ?? (() => new Date());
+  // A BullMQ queue's keys must share one slot (its Lua scripts touch several): the prefix must be a hash tag.
+  if (isClusterUrl(opts.redisUrl) && !/\{[^}]+\}/.test(opts.prefix)) {
+    throw new Error(`QUEUE_PREFIX "${opts.prefix}" on a Redis Cluster: use a hash tag such as {pf}, so each queue's keys share one slot`);
+  }
   const producer = createRedisConnection(opts.redisUrl, 'producer');
   // Without a listener ioredis reports every reconnect attempt as an unhandled error event.
   producer.on('error', () => undefined);
@@ -68,7 +72,9 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
   // The sweeper looks two intervals ahead each interval; commits arm within the same horizon, so every timer is in
   // Redis at least one sweep before it is due and none sits there for weeks.
   const horizonMs = 2 * opts.reconcileEveryMs;
-  const scheduler = createTimerScheduler(deadlineQueue, opts.logger, now, horizonMs);
+  // A step leaving a timer overdue by more than an interval (a backlog being caught up) leaves it to the sweeper,
+  // which fires it from PostgreSQL in batches rather than through one Redis job per timer.
+  const scheduler = createTimerScheduler(deadlineQueue, opts.logger, now, horizonMs, opts.reconcileEveryMs);
   const workers: Worker[] = [];
   const connections = [producer];
   let sweeper: Sweeper | undefined;
@@ -125,7 +131,16 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
         recordIncidentsOf(w, { incidents, store, logger: opts.logger, now });
         workers.push(w);
       }
-      sweeper = createSweeper({ timers: store, housekeeping: createHousekeeping(opts.db), scheduler, logger: opts.logger, everyMs: opts.reconcileEveryMs, checkpoint: opts.checkpoint, now });
+      sweeper = createSweeper({
+        timers: store,
+        housekeeping: createHousekeeping(opts.db),
+        scheduler,
+        fire: (ids) => engine.fireTimers(ids),
+        logger: opts.logger,
+        everyMs: opts.reconcileEveryMs,
+        checkpoint: opts.checkpoint,
+        now,
+      });
       sweeper.start();
       return sweeper;
     },

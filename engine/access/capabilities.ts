@@ -29,6 +29,10 @@ export const CAPABILITIES = {
   'supervision.board': { roles: ['supervisor', 'leader', 'auditor'], action: 'see the supervision board' },
   /** Walk every hash chain in one's units and name the first broken entry. */
   'audit.verify': { roles: ['auditor', 'supervisor'], action: 'verify the audit trail' },
+  /** List the signed checkpoints of the trail. */
+  'audit.checkpoints.list': { roles: ['auditor'], action: 'list audit checkpoints' },
+  /** Take a signed checkpoint now, or check the newest one against the trail. */
+  'audit.checkpoints.take': { roles: ['auditor', 'supervisor'], action: 'take or verify audit checkpoints' },
   /** Rebuild a visible case from its trail alone: anyone who may read the case. */
   'audit.replay': { roles: CASE_ROLES, action: 'replay a case' },
   /** Download a visible case's trail as CSV: anyone who may read the case. */
@@ -37,6 +41,8 @@ export const CAPABILITIES = {
   'users.admin': { roles: ['admin'], action: 'administer user accounts' },
   /** See the names and roles of the users in units within one's reach (the pickers for handlers and leaders). */
   'users.directory': { roles: HUMAN_ROLES, action: 'list users' },
+  /** Read the unit tree (names, kinds, review bodies): no personal data, so every person, for any subtree. */
+  'units.read': { roles: HUMAN_ROLES, action: 'read the unit tree' },
 } as const satisfies Record<string, CapabilityRule>;
 
 /** A non-event capability (a key of {@link CAPABILITIES}). */
@@ -51,7 +57,7 @@ export function mayUse(role: Role, capability: Capability): boolean {
 }
 
 /** "a clerk", "an auditor". */
-function withArticle(word: string): string {
+export function withArticle(word: string): string {
   return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 }
 

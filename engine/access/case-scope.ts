@@ -1,21 +1,33 @@
 /**
  * Who sees which case (属地管理、分级负责): a case is visible in the subtree
- * of the unit that registered it (`cases.unit`) and in the subtree of the unit
- * it is assigned to. The SQL form of the same rule is `db/case-scope.sql.ts`.
+ * of every unit it has passed through (the unit that registered it, bureaus
+ * that transferred it, the bodies that handled or reviewed it), so a unit it
+ * was reassigned away from keeps seeing it. The SQL form of the same rule is
+ * `db/case-scope.sql.ts`.
  */
 import type { Actor } from '../../machines/petition.roles';
 import { inSubtree } from '../../machines/unit-tree';
 import { AccessError } from '../errors';
 
-/** The two units a case is seen from. */
+/** A case as the scope sees it: the units it has passed through (its `case_units`). */
 export interface ScopedCase {
-  readonly unit: string;
-  readonly assigneeUnit: string | null;
+  readonly units: readonly string[];
 }
 
-/** Whether a case is visible from `scopeUnit`: its own unit or the unit it is assigned to lies in the subtree. */
+/** Whether a case is visible from `scopeUnit`: some unit it has passed through lies in the subtree. */
 export function caseInScope(c: ScopedCase, scopeUnit: string): boolean {
-  return inSubtree(c.unit, scopeUnit) || (c.assigneeUnit !== null && inSubtree(c.assigneeUnit, scopeUnit));
+  return c.units.some((unit) => inSubtree(unit, scopeUnit));
+}
+
+/**
+ * Whether `actorUnit` may act on a case, not only read it: some unit the case
+ * is with now (its version's `caseUnitsOf` for the current snapshot) lies in
+ * the actor's subtree. A unit the case only passed through (reassigned away,
+ * objected) keeps reading it and sends nothing; machine v3 refines this with
+ * relations.
+ */
+export function caseWithUnitNow(currentUnits: readonly string[], actorUnit: string): boolean {
+  return caseInScope({ units: currentUnits }, actorUnit);
 }
 
 /**

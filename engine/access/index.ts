@@ -4,7 +4,7 @@
  * sees of personal data ({@link intakeFor}). Who may send which event to a case
  * is the machine's permission matrix, not this module's.
  */
-export { CAPABILITIES, CAPABILITY_NAMES, mayUse, refusalOf, requireCapability, type Capability, type CapabilityRule } from './capabilities';
-export { caseInScope, narrowScope, requireUnitInScope, type ScopedCase } from './case-scope';
+export { CAPABILITIES, CAPABILITY_NAMES, mayUse, refusalOf, requireCapability, withArticle, type Capability, type CapabilityRule } from './capabilities';
+export { caseInScope, caseWithUnitNow, narrowScope, requireUnitInScope, type ScopedCase } from './case-scope';
 export { intakeFor, isAccusedViewer, maskIdNumber, maskPerson, maskPhone, seesIdentity, WITHHELD } from './masking';
-export { isWithinReach, reachRefusal } from './unit-reach';
+export { accusedUnitRefusal, isWithinReach, reachRefusal, type KnownUnits } from './unit-reach';

@@ -17,6 +17,7 @@ import { createAuditService, type AuditService } from '../../engine/audit.servic
 import { PetitionError } from '../../engine/errors';
 import { createPetitionEngine } from '../../engine/petition.engine';
 import { isWithinReach } from '../../engine/access';
+import { unitTreeOf } from '../../engine/unit-directory.service';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import { allowedEvents, roleMaySend } from '../../machines/event-permission';
 import { restore, type StoredSnapshot } from '../../machines/petition.registry';
@@ -26,6 +27,9 @@ import { CHANNELS, COMMAND_TYPES, type CommandType, type Intake } from '../../ma
 import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { fireTimer } from '../support/fire-timer';
+
+/** This test imports no unit tree: reach checks the subtree alone. */
+const NO_TREE = unitTreeOf([]);
 
 let tdb: TestDatabase;
 let audit: AuditService;
@@ -92,7 +96,7 @@ const bagArb = fc.record({
   opinion: word(80),
   method: fc.constantFrom('in-person', 'post', 'electronic'),
   proof: fc.option(word(16), { nil: undefined }),
-  // P45D and P2M exceed the policy's 30-day maximum (Art 32): refused as VALIDATION when the event is otherwise allowed.
+  // P45D and P2M exceed the policy's 30-day maximum (Art 34): refused as VALIDATION when the event is otherwise allowed.
   duration: fc.constantFrom('P1D', 'P10D', 'P30D', 'PT12H', 'P45D', 'P2M'),
   dueIn: fc.option(fc.constantFrom('P3D', 'P10D', 'PT1H'), { nil: undefined }),
   unitRating: fc.constantFrom('satisfied', 'basically-satisfied', 'unsatisfied'),
@@ -231,7 +235,7 @@ const REQUIRED: Record<CommandType, readonly string[]> = {
   APPROVE_EXTENSION: [],
   ESCALATE: ['reason'],
   REASSIGN: ['unit'],
-  RATE_SATISFACTION: ['unit', 'bureau'],
+  RATE_SATISFACTION: ['body', 'bureau'],
   REQUEST_REVIEW: ['reason'],
   ASSIGN_LEADER: ['leader'],
   PAUSE_CLOCK: ['clock'],
@@ -303,7 +307,7 @@ function fieldsFor(type: CommandType, b: Bag, mergeTarget: string): Record<strin
     case 'REASSIGN':
       return withoutUndefined({ unit: b.unit, handler: b.handler, dueIn: b.dueIn });
     case 'RATE_SATISFACTION':
-      return { unit: b.unitRating, bureau: b.bureauRating };
+      return { body: b.unitRating, bureau: b.bureauRating };
     case 'ASSIGN_LEADER':
       return { leader: b.leader };
     case 'PAUSE_CLOCK':
@@ -528,7 +532,7 @@ async function executeRun(run: Run): Promise<void> {
         // A role that never sends this event, or a case sent outside the sender's reach, is FORBIDDEN; any other
         // refusal of a valid body is about the case's state.
         const target = (body as { unit?: unknown }).unit;
-        const outOfReach = (type === 'ASSIGN' || type === 'REASSIGN') && typeof target === 'string' && !isWithinReach(who.unit, target);
+        const outOfReach = (type === 'ASSIGN' || type === 'REASSIGN') && typeof target === 'string' && !isWithinReach(who.unit, target, NO_TREE);
         expect(outcome === 'FORBIDDEN').toBe(!roleMaySend(type, role) || (outOfReach && outcome !== 'EVENT_NOT_ALLOWED'));
         if (guided && !outOfReach && !['PAUSE_CLOCK', 'RESUME_CLOCK', 'MERGE', 'REQUEST_EXTENSION'].includes(type)) {
           // The machine said this role may send it now, and no field-dependent rule applies: it must go through.

@@ -87,9 +87,29 @@ describe('bad input is a 400 naming the fields, and writes nothing', () => {
     await expect400(`/petitions/${caseId}/events`, { type: 'VERIFY', expectedVersion: 'one' }, [['expectedVersion']]);
   });
 
-  it('refuses an extension longer than the policy allows (Art 32)', async () => {
+  it('refuses an extension longer than the policy allows (Art 34)', async () => {
     const res = await s.app.inject({ method: 'GET', url: `/petitions/${caseId}`, headers: { authorization: clerk } });
     expect(res.json().state).toBe('received');
     await expect400(`/petitions/${caseId}/events`, { type: 'REQUEST_EXTENSION', duration: 'one month', reason: 'x' }, [['duration']]);
+  });
+
+  it('refuses a body that is not JSON with 415 UNSUPPORTED_MEDIA_TYPE, its own code', async () => {
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/petitions',
+      headers: { authorization: clerk, 'content-type': 'application/xml' },
+      payload: '<petition/>',
+    });
+    expect(res.statusCode).toBe(415);
+    expect(res.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('accepts query booleans as true/false or 1/0, nothing else', async () => {
+    for (const overdue of ['true', 'false', '1', '0']) {
+      const res = await s.app.inject({ method: 'GET', url: `/petitions?overdue=${overdue}`, headers: { authorization: clerk } });
+      expect({ overdue, status: res.statusCode }).toEqual({ overdue, status: 200 });
+    }
+    const res = await s.app.inject({ method: 'GET', url: '/petitions?overdue=yes', headers: { authorization: clerk } });
+    expect(res.statusCode).toBe(400);
   });
 });

@@ -2,20 +2,25 @@
  * The case scope has two forms, one home each: `caseInScope` (engine/access)
  * for a case in hand, and `caseInUnitScope` (db/case-scope.sql.ts) for SQL.
  * Against PostgreSQL, for every pair of registering and assignee unit over a
- * small tree and every scope unit, the SQL form and every repository that
- * lists cases must pick exactly the cases the TypeScript form sees.
+ * small tree (divisions, a bureau and departments), some cases also carrying a
+ * unit they passed through earlier, and every scope unit, the SQL form and
+ * every repository that lists cases must pick exactly the cases the
+ * TypeScript form sees from the case's units.
  */
 import { randomUUID } from 'node:crypto';
 import { caseInUnitScope } from '../../db/case-scope.sql';
 import { listCases, listCasesPage } from '../../db/case.repository';
 import { listIncidents } from '../../db/incident.repository';
-import { listedCaseIds, supervisionCounts } from '../../db/supervision.repository';
+import { listedCases, supervisionCounts } from '../../db/supervision.repository';
 import { caseInScope } from '../../engine/access';
 import { ACTIVE_STATES, FINAL_STATES } from '../../machines/petition.vocabulary';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
-/** 河南省 > 周口市 > 扶沟县 > 曹里乡 > a village; 西华县 a sibling county, 商水县's 邓城镇, and 湖北省 武汉市 elsewhere. */
-const UNITS = ['410000', '411600', '411621', '411621206', '411621206201', '411622', '411623103', '420100'] as const;
+/**
+ * 河南省 > 周口市 > 扶沟县 > 曹里乡 > a village; 扶沟县信访局 and 教体局, 周口市教体局; 西华县 a sibling county,
+ * 商水县's 邓城镇, and 湖北省 武汉市 elsewhere.
+ */
+const UNITS = ['410000', '411600', '411600-11', '411621', '411621-01', '411621-11', '411621206', '411621206201', '411622', '411623103', '420100'] as const;
 const ASSIGNEES = [null, ...UNITS];
 const STATES = [...ACTIVE_STATES, ...FINAL_STATES];
 
@@ -23,6 +28,8 @@ interface Seeded {
   readonly id: string;
   readonly unit: string;
   readonly assigneeUnit: string | null;
+  /** Every unit the case passed through: its own, its assignee's, and for some an earlier one. */
+  readonly units: readonly string[];
   readonly state: string;
   readonly listed: boolean;
 }
@@ -38,7 +45,10 @@ beforeAll(async () => {
     for (const assigneeUnit of ASSIGNEES) {
       // Spread the states and the listed flag over the pairs, so the board's filters meet every scope.
       const state = STATES[n % STATES.length] ?? 'received';
-      seeded.push({ id: randomUUID(), unit, assigneeUnit, state, listed: n % 3 === 0 });
+      // Every fourth case was assigned elsewhere before (a unit it was reassigned away from).
+      const earlier = n % 4 === 0 ? [UNITS[(n * 7) % UNITS.length] ?? unit] : [];
+      const units = [...new Set([unit, ...(assigneeUnit === null ? [] : [assigneeUnit]), ...earlier])];
+      seeded.push({ id: randomUUID(), unit, assigneeUnit, units, state, listed: n % 3 === 0 });
       n += 1;
     }
   }
@@ -60,6 +70,10 @@ beforeAll(async () => {
         updated_at: new Date(at.getTime() + i * 1000),
       })),
     )
+    .execute();
+  await tdb.db
+    .insertInto('case_units')
+    .values(seeded.flatMap((c) => c.units.map((unit) => ({ case_id: c.id, unit }))))
     .execute();
   await tdb.db
     .insertInto('case_events')
@@ -130,8 +144,23 @@ describe.each(UNITS)('seen from %s', (scope) => {
     const counts = await supervisionCounts(tdb.db, scope, new Date('2026-03-03T00:00:00.000Z'));
     expect(counts.reduce((sum, u) => sum + u.active, 0)).toBe(open.length);
     expect(counts.reduce((sum, u) => sum + u.listed, 0)).toBe(board.length);
-    expect(sorted(await listedCaseIds(tdb.db, scope, 1000))).toEqual(sorted(board.map((c) => c.id)));
+    expect(sorted((await listedCases(tdb.db, scope, 1000)).map((c) => c.id))).toEqual(sorted(board.map((c) => c.id)));
   });
+});
+
+it('sees a case from a unit it was reassigned away from, and not from a sibling', () => {
+  const c = seeded.find((s) => s.units.length === 3);
+  expect(c).toBeDefined();
+  const earlier = c?.units[2] ?? '';
+  expect([c?.unit, c?.assigneeUnit]).not.toContain(earlier);
+  expect(visibleFrom(earlier).map((s) => s.id)).toContain(c?.id);
+});
+
+it('sees a department’s case from its government and the city, not from the county bureau beside it', () => {
+  const c = seeded.find((s) => s.units.length === 1 && s.units[0] === '411621-11');
+  expect(c).toBeDefined();
+  for (const scope of ['411621-11', '411621', '411600', '410000']) expect(visibleFrom(scope).map((s) => s.id)).toContain(c?.id);
+  for (const scope of ['411621-01', '411600-11', '411622']) expect(visibleFrom(scope).map((s) => s.id)).not.toContain(c?.id);
 });
 
 it('sees a case from its assignee unit even when its own unit lies elsewhere', () => {

@@ -5,13 +5,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 import { verifyToken } from '../../api/auth';
 import { createLogger } from '../../app/logger';
 import { runCli } from '../../cli/program';
+import { MACHINE_VERSIONS } from '../../machines/petition.registry';
+import { CLOCK_NAMES } from '../../machines/petition.vocabulary';
 import { TEST_PG_ADMIN_URL } from '../support/test-database';
 
 const SECRET = 'cli-test-secret-with-at-least-32-characters';
@@ -74,9 +76,9 @@ describe('petitionflow CLI', () => {
   it('has help for every command', async () => {
     const top = await cli(['--help']);
     expect(top.code).toBe(0);
-    for (const name of ['serve', 'migrate', 'token', 'replay', 'verify-audit', 'seed-demo']) {
-      expect(top.stdout).toContain(name);
-      const sub = await cli([name, '--help']);
+    for (const name of ['serve', 'migrate', 'token', 'replay', 'verify-audit', 'seed-demo', 'policy show']) {
+      expect(top.stdout).toContain(name.split(' ')[0]);
+      const sub = await cli([...name.split(' '), '--help']);
       expect({ name, code: sub.code }).toEqual({ name, code: 0 });
       expect(sub.stdout).toContain(`Usage: petitionflow ${name}`);
     }
@@ -126,6 +128,27 @@ describe('petitionflow CLI', () => {
     expect(Number(cases.rows[0]?.n)).toBe(5);
   });
 
+  it('units import takes kinds, review bodies and short names (a file without kinds loads as divisions); units list shows them', async () => {
+    const file = join(dataDir, 'units.json');
+    await writeFile(
+      file,
+      JSON.stringify([
+        { code: '411621-16', name: '扶沟县民政局', level: 'county', kind: 'department', parentCode: '411621', reviewBody: '411600-11' },
+        { code: '411621207', name: '某乡', level: 'township', parentCode: '411621' },
+      ]),
+    );
+    expect(await cli(['units', 'import', file])).toMatchObject({ code: 0, stdout: '2 units imported\n' });
+    const listed = lines((await cli(['units', 'list'])).stdout);
+    expect(listed).toContain(`${'411621-16'.padEnd(12)} department county    扶沟县民政局 (parent 411621, review 411600-11)`);
+    expect(listed).toContain(`${'411621-01'.padEnd(12)} bureau     county    扶沟县信访局 (parent 411621, short 扶信)`);
+    expect(listed).toContain(`${'411621207'.padEnd(12)} division   township  某乡 (parent 411621)`);
+    // A department whose parent is not its division is refused, naming the field; nothing is written.
+    await writeFile(file, JSON.stringify([{ code: '411621-17', name: 'x', level: 'county', kind: 'department', parentCode: '411622' }]));
+    const bad = await cli(['units', 'import', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/parentCode/);
+  });
+
   it('token prints a JWT that verifyToken accepts', async () => {
     const run = await cli(['token', '--role', 'supervisor', '--unit', '411600', '--user', 'zhoukou-sup-1', '--expires', '1h']);
     expect(run).toMatchObject({ code: 0, stderr: '' });
@@ -160,7 +183,7 @@ describe('petitionflow CLI', () => {
 
     const json = await cli(['replay', id, '--json']);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ caseId: id, matchesStored: true, state: 'resolved', steps: expect.any(Array) });
+    expect(JSON.parse(json.stdout)).toMatchObject({ id, matchesStored: true, state: 'resolved', steps: expect.any(Array) });
 
     const before = await cli(['replay', id, '--at', '2000-01-01T00:00:00Z']);
     expect(before.code).toBe(0);
@@ -180,11 +203,17 @@ describe('petitionflow CLI', () => {
     const run = await cli(['replay', id]);
     expect(run.code).toBe(1);
     expect(lines(run.stdout).at(-1)).toBe('replayed state assigned does NOT match the stored snapshot');
-    // verify-audit rebuilds every case row from its trail too, and names the patched snapshot.
-    const verify = await cli(['verify-audit', '--json']);
-    expect(verify.code).toBe(1);
-    expect(JSON.parse(verify.stdout)).toMatchObject({ firstBroken: { caseId: id, reason: 'the stored snapshot differs from the one the trail rebuilds' } });
-    await pool.query('update cases set snapshot = $2 where id = $1', [id, JSON.stringify(before.rows[0]?.snapshot)]);
+    try {
+      // verify-audit checks every case row against its trail too (the snapshot digest the head records), and names
+      // the patched snapshot; --replay rebuilds it through the machine.
+      const verify = await cli(['verify-audit', '--json']);
+      expect(verify.code).toBe(1);
+      expect(JSON.parse(verify.stdout)).toMatchObject({ firstBroken: { caseId: id, reason: 'the stored snapshot differs from the one the trail head records' } });
+      const replayed = await cli(['verify-audit', '--replay', '--json']);
+      expect(JSON.parse(replayed.stdout)).toMatchObject({ firstBroken: { caseId: id, reason: 'the stored snapshot differs from the one the trail rebuilds' } });
+    } finally {
+      await pool.query('update cases set snapshot = $2 where id = $1', [id, JSON.stringify(before.rows[0]?.snapshot)]);
+    }
   });
 
   it('verify-audit passes on an intact trail, and fails naming the case and seq of an altered entry', async () => {
@@ -209,6 +238,44 @@ describe('petitionflow CLI', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, firstBroken: { caseId: victim, seq: 6 } });
     // Other units' trails are untouched.
     expect((await cli(['verify-audit', '--unit', '411621'])).code).toBe(0);
+  });
+
+  it('policy show prints the statutory clocks with their pause reasons and the newest machine version', async () => {
+    const run = await cli(['policy', 'show']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const shown = JSON.parse(run.stdout) as { machineVersion: number; clocks: Record<string, Record<string, unknown>> };
+    expect(shown.machineVersion).toBe(Math.max(...MACHINE_VERSIONS));
+    expect(Object.keys(shown.clocks)).toEqual([...CLOCK_NAMES]);
+    expect(shown.clocks.dispatch).toMatchObject({ duration: 'P15D', calendar: 'calendar-days', onBreach: 'escalate', pausableFor: ['awaiting-materials'] });
+    expect(shown.clocks.handling).toMatchObject({ duration: 'P60D', maxExtension: 'P30D', pausableFor: [] });
+    expect(shown.clocks.reReviewDecision).toMatchObject({ duration: 'P30D', pausableFor: ['hearing'] });
+    expect(shown.clocks.objection).toMatchObject({ duration: 'P5D', calendar: 'working-days', onBreach: 'notify' });
+  });
+
+  it('policy show overlays PETITION_POLICY: a stricter clock, other pause reasons, a bureau held on version 1', async () => {
+    const path = join(dataDir, 'policy-show.json');
+    await writeFile(path, JSON.stringify({ machineVersion: 1, clocks: { dispatch: { duration: 'P7D', calendar: 'working-days', onBreach: 'escalate', pausableFor: [] } } }));
+    const run = await cli(['policy', 'show'], { PETITION_POLICY: path });
+    expect(run.code).toBe(0);
+    const shown = JSON.parse(run.stdout) as { machineVersion: number; clocks: Record<string, Record<string, unknown>> };
+    expect(shown.machineVersion).toBe(1);
+    expect(shown.clocks.dispatch).toEqual({ duration: 'P7D', calendar: 'working-days', reminders: [], onBreach: 'escalate', pausableFor: [] });
+    // A clock left out keeps its default, pause reasons included.
+    expect(shown.clocks.notice).toMatchObject({ duration: 'P15D', pausableFor: ['awaiting-materials'] });
+  });
+
+  it('policy show refuses a policy naming an unknown machine version or pause reason, one line naming each, exit 2', async () => {
+    const path = join(dataDir, 'policy-bad.json');
+    await writeFile(path, JSON.stringify({ machineVersion: 99 }));
+    const run = await cli(['policy', 'show'], { PETITION_POLICY: path });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toContain('machineVersion: 99 is not a machine version');
+    await writeFile(path, JSON.stringify({ clocks: { handling: { duration: 'P60D', calendar: 'calendar-days', onBreach: 'escalate', pausableFor: ['lunch'] } } }));
+    const reason = await cli(['policy', 'show'], { PETITION_POLICY: path });
+    expect(reason.code).toBe(2);
+    expect(reason.stderr).toContain('clocks.handling.pausableFor.0');
   });
 
   it('names every bad variable of an invalid configuration in one line and exits 2', async () => {

@@ -432,7 +432,7 @@ describe('supervision, incidents and audit', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /下载轨迹/ }).click()]);
     expect(download.suggestedFilename()).toBe(`petition-${id}-trail.csv`);
     const csv = await readFile(await download.path(), 'utf8');
-    expect(csv.split('\n')[0]).toBe('seq,type,actor_id,actor_role,at,machine_version,fields,prev_hash,hash');
+    expect(csv.split('\n')[0]).toBe('seq,type,actorId,actorRole,actorUnit,at,machineVersion,fields,prevHash,hash');
     expect(csv).toContain('VERIFY');
     // The auditor's export is masked like their view.
     expect(csv).toContain('41272119xxxxxx341X');

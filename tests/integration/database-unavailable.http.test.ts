@@ -14,6 +14,7 @@ import { createAuditService } from '../../engine/audit.service';
 import { createPetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import { intakeBody } from '../support/engine-fixtures';
+import { assertNoMismatches, installResponseValidation } from '../support/response-validation';
 import { TEST_PG_ADMIN_URL } from '../support/test-database';
 import { testCheckpoints } from '../support/test-server';
 
@@ -34,12 +35,14 @@ async function serverOver(connectionString: string, logged: string[]): Promise<{
     logger,
     readiness: async () => ({ database: false }),
   });
+  const { mismatches } = installResponseValidation(app);
   await app.ready();
   return {
     app,
     async close() {
       await app.close();
       await db.destroy();
+      assertNoMismatches(mismatches);
     },
   };
 }

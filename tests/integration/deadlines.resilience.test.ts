@@ -108,7 +108,7 @@ async function expectExactlyOnce(db: Kysely<Database>, ids: readonly string[], r
   const audit = createAuditService(db);
   expect(await audit.verifyAudit()).toMatchObject({ ok: true, cases: ids.length });
   const replays = await Promise.all(ids.map((id) => audit.replay(id)));
-  expect(replays.filter((r) => !r.matchesStored || r.state !== 'escalated').map((r) => r.caseId)).toEqual([]);
+  expect(replays.filter((r) => !r.matchesStored || r.state !== 'escalated').map((r) => r.id)).toEqual([]);
   const rows = await db.selectFrom('deadlines').select(['status']).where('case_id', 'in', ids).execute();
   expect(rows.filter((r) => r.status !== 'breached')).toEqual([]);
   // Nothing half-written: each case's version is the length of its trail, and its head hash the trail's last.

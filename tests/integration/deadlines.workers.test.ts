@@ -20,6 +20,7 @@ import { createTimerBatcher } from '../../workers/timer-batcher';
 import { deadlineJobId } from '../../workers/queues';
 import { actor, intakeBody } from '../support/engine-fixtures';
 import { startPrivateRedis, stopEverything, waitUntil, type PrivateRedis } from '../support/private-services';
+import { assertNoMismatches, installResponseValidation, type ResponseMismatch } from '../support/response-validation';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { testCheckpoints } from '../support/test-server';
 import {
@@ -58,6 +59,7 @@ describe('deadline workers in process (shared Redis, own prefix)', () => {
   let tdb: TestDatabase;
   let w: InProcessWorkers;
   let app: FastifyInstance | undefined;
+  let mismatches: ResponseMismatch[] = [];
 
   beforeAll(async () => {
     tdb = await createTestDatabase('workers');
@@ -69,6 +71,7 @@ describe('deadline workers in process (shared Redis, own prefix)', () => {
     await app?.close();
     await w?.close();
     await tdb?.drop();
+    assertNoMismatches(mismatches);
   });
 
   async function waitForEvent(caseId: string, type: string, timeoutMs: number): Promise<void> {
@@ -173,6 +176,7 @@ describe('deadline workers in process (shared Redis, own prefix)', () => {
       logger: false,
       readiness: async () => ({ database: true }),
     });
+    ({ mismatches } = installResponseValidation(app));
     await app.ready();
     const created = await w.engine.intake(intakeBody(), actor('clerk'));
     const verified = await w.engine.dispatch(created.id, { type: 'VERIFY' }, actor('clerk'));

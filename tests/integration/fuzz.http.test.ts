@@ -271,7 +271,7 @@ const COMMAND_FIELDS = {
   APPROVE_EXTENSION: fc.record({ note: text }, { requiredKeys: [] }),
   ESCALATE: fc.record({ reason: text, dueIn: duration }, { requiredKeys: ['reason'] }),
   REASSIGN: fc.record({ unit, handler: text, dueIn: duration }, { requiredKeys: ['unit'] }),
-  RATE_SATISFACTION: fc.record({ unit: rating, bureau: rating }),
+  RATE_SATISFACTION: fc.record({ body: rating, bureau: rating }),
   REQUEST_REVIEW: fc.record({ reason: text }),
   ASSIGN_LEADER: fc.record({ leader: text }),
   PAUSE_CLOCK: fc.record({ clock: fc.constantFrom(...CLOCK_NAMES, 'bogus'), reason: text }, { requiredKeys: ['clock'] }),

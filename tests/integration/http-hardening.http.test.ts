@@ -160,11 +160,17 @@ describe('rate limits', () => {
     expect((await intake(await auth('clerk', '411621', 'addr-user-x'), '10.2.0.2')).statusCode).toBe(201);
   });
 
-  it('limit /audit/verify per user, and refuse a scope holding more cases than the cap', async () => {
+  it('limit /audit/verify per user, and verify a scope holding more cases than the cap in the background (202, a run to poll)', async () => {
     const county = await auth('auditor', '411621', 'verify-user');
     const first = await get('/audit/verify', county);
-    expect(first.statusCode).toBe(400);
-    expect(first.json()).toMatchObject({ error: { code: 'VALIDATION', details: { issues: [{ path: ['unit'] }] } } });
+    expect(first.statusCode).toBe(202);
+    const run = first.json<{ id: string; status: string; progress: { totalCases: number } }>();
+    expect(first.headers.location).toBe(`/audit/verify-runs/${run.id}`);
+    expect(run).toMatchObject({ status: 'running', mode: 'fast', unit: '411621' });
+    expect(run.progress.totalCases).toBeGreaterThan(3);
+    const polled = async (): Promise<{ status: string; result?: unknown }> => (await get(`/audit/verify-runs/${run.id}`, county)).json();
+    for (let i = 0; i < 100 && (await polled()).status === 'running'; i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect(await polled()).toMatchObject({ status: 'done', result: { ok: true, cases: run.progress.totalCases } });
     const township = await get('/audit/verify?unit=411621206', county);
     expect(township.statusCode).toBe(200);
     const third = await get('/audit/verify?unit=411621206', county);

@@ -170,6 +170,23 @@ describe('GET /incidents and the case view', () => {
     expect(created).toEqual([...created].sort((x, y) => y - x));
   });
 
+  it('pages with limit and cursor, newest first, ending with a null nextCursor; booleans as 1/0 too', async () => {
+    const whole = await call('GET', '/incidents', 'supervisor');
+    expect(whole.body.nextCursor).toBeNull();
+    const seen: string[] = [];
+    let page = await call('GET', '/incidents?limit=1', 'supervisor');
+    for (let i = 0; i < 10; i++) {
+      expect(page.status).toBe(200);
+      seen.push(...(page.body.items as IncidentRecord[]).map((item) => item.id));
+      if (page.body.nextCursor === null) break;
+      page = await call('GET', `/incidents?limit=1&cursor=${encodeURIComponent(String(page.body.nextCursor))}`, 'supervisor');
+    }
+    expect(seen).toEqual((whole.body.items as IncidentRecord[]).map((item) => item.id));
+    expect((await call('GET', '/incidents?all=1', 'supervisor')).status).toBe(200);
+    expect((await call('GET', '/incidents?all=yes', 'supervisor')).status).toBe(400);
+    expect((await call('GET', '/incidents?cursor=bm90LWEtY3Vyc29y', 'supervisor')).status).toBe(400);
+  });
+
   it('shows a case its own open incidents under `incidents`', async () => {
     const a = await call('GET', `/petitions/${caseA}`, 'supervisor');
     expect(a.status).toBe(200);

@@ -28,10 +28,9 @@ const clock = fakeClock();
 function engine(machineVersion?: number): PetitionEngine {
   return createPetitionEngine({
     db: tdb.db,
-    policy: DEFAULT_POLICY,
+    policy: machineVersion === undefined ? DEFAULT_POLICY : { ...DEFAULT_POLICY, machineVersion },
     calendar: createChinaCalendar(),
     now: clock.now,
-    ...(machineVersion !== undefined && { machineVersion }),
   });
 }
 
@@ -108,7 +107,7 @@ describe('machine versions', () => {
       [handler, { type: 'START_MEDIATION', level: 'township' }],
       [actor('mediator'), { type: 'MEDIATION_AGREED', agreement: '按政策落实待遇' }],
       [clerk, { type: 'DELIVER', method: 'in-person' }],
-      [clerk, { type: 'RATE_SATISFACTION', unit: 'satisfied', bureau: 'satisfied' }],
+      [clerk, { type: 'RATE_SATISFACTION', body: 'satisfied', bureau: 'satisfied' }],
       [clerk, { type: 'REQUEST_REVIEW', reason: '申请复查' }],
       [supervisor, { type: 'ASSIGN_LEADER', leader: '县委副书记' }],
       [supervisor, { type: 'RESOLVE', outcome: 'support', opinion: '复查维持' }],

@@ -47,7 +47,7 @@ describe('the whole lifecycle over HTTP', () => {
     expect(delivered.deadlines.map((d: { clock: string; status: string }) => `${d.clock}:${d.status}`)).toEqual(
       expect.arrayContaining(['reviewRequest:pending', 'satisfaction:pending', 'handling:met']),
     );
-    await send(id, 'clerk', { type: 'RATE_SATISFACTION', unit: 'basically-satisfied', bureau: 'satisfied' }, 'resolved');
+    await send(id, 'clerk', { type: 'RATE_SATISFACTION', body: 'basically-satisfied', bureau: 'satisfied' }, 'resolved');
     await send(id, 'clerk', { type: 'REQUEST_REVIEW', reason: '不服处理意见，申请复查' }, 'escalated');
     await send(id, 'supervisor', { type: 'ASSIGN_LEADER', leader: '县信访局局长' }, 'escalated');
     await send(id, 'supervisor', { type: 'RESOLVE', outcome: 'not-support', opinion: '复查维持原意见' }, 'resolved');

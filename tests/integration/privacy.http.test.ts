@@ -32,6 +32,7 @@ import type { Intake } from '../../machines/petition.schemas';
 import { createWorkerRuntime, type WorkerRuntime } from '../../workers/worker-runtime';
 import { actor, intakeBody } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { assertNoMismatches, installResponseValidation, type ResponseMismatch } from '../support/response-validation';
 import { TEST_SECRET, testCheckpoints } from '../support/test-server';
 import { deleteKeys, SHARED_REDIS_URL, uniquePrefix } from '../support/worker-fixtures';
 
@@ -169,14 +170,18 @@ beforeAll(async () => {
     logger,
     readiness: async () => ({ database: true }),
   });
+  ({ mismatches } = installResponseValidation(app));
   await app.ready();
 });
+
+let mismatches: ResponseMismatch[] = [];
 
 afterAll(async () => {
   await app?.close();
   await closeRuntime();
   await deleteKeys(SHARED_REDIS_URL, REDIS_PREFIX);
   await tdb?.drop();
+  assertNoMismatches(mismatches);
 });
 
 /** Sends raw bytes over a socket and collects everything the server answers until it closes. */
@@ -428,7 +433,7 @@ describe('privacy', () => {
     await send({ role: 'mediator' }, mainId, { type: 'RECORD_MEDIATION_SESSION', note: '村级调解' });
     await send({ role: 'mediator' }, mainId, { type: 'MEDIATION_AGREED', agreement: '双方以原界墙为界' });
     await send(clerk, mainId, { type: 'DELIVER', method: 'in-person' });
-    await send(clerk, mainId, { type: 'RATE_SATISFACTION', unit: 'satisfied', bureau: 'basically-satisfied' });
+    await send(clerk, mainId, { type: 'RATE_SATISFACTION', body: 'satisfied', bureau: 'basically-satisfied' });
     await send(clerk, mainId, { type: 'REQUEST_REVIEW', reason: '申请复查' });
     await send(sup, mainId, { type: 'ASSIGN_LEADER', leader: '县信访局局长' });
     await send(sup, mainId, { type: 'RESOLVE', outcome: 'support', opinion: '复查维持调解协议' });

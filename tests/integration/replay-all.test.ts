@@ -56,7 +56,7 @@ beforeAll(async () => {
   queries = createCaseQueryService(tdb.db, clock.now);
   const deps = { db: tdb.db, policy: DEFAULT_POLICY, calendar: createChinaCalendar(), now: clock.now };
   engine = createPetitionEngine(deps);
-  engineV1 = createPetitionEngine({ ...deps, machineVersion: 1 });
+  engineV1 = createPetitionEngine({ ...deps, policy: { ...DEFAULT_POLICY, machineVersion: 1 } });
 });
 afterAll(async () => {
   await tdb?.drop();
@@ -159,7 +159,7 @@ function bodyFor(
     case 'ESCALATE':
       return { type, reason: '督办', ...(rnd() < 0.5 && { dueIn: 'P5D' }) };
     case 'RATE_SATISFACTION':
-      return { type, unit: pick(['satisfied', 'basically-satisfied', 'unsatisfied'] as const), bureau: 'satisfied' };
+      return { type, body: pick(['satisfied', 'basically-satisfied', 'unsatisfied'] as const), bureau: 'satisfied' };
     case 'REQUEST_REVIEW':
       return { type, reason: '不服，申请复查' };
     case 'ASSIGN_LEADER':
@@ -271,7 +271,7 @@ describe('every stored case replays under the current code', () => {
     await send(reviewed, mediator, { type: 'MEDIATION_FAILED', reason: '未达成一致' }, 'assigned');
     await send(reviewed, handler, { type: 'RESOLVE', outcome: 'not-support', opinion: '不予支持' }, 'resolved');
     await send(reviewed, clerk, { type: 'DELIVER', method: 'in-person' }, 'resolved');
-    await send(reviewed, clerk, { type: 'RATE_SATISFACTION', unit: 'unsatisfied', bureau: 'basically-satisfied' }, 'resolved');
+    await send(reviewed, clerk, { type: 'RATE_SATISFACTION', body: 'unsatisfied', bureau: 'basically-satisfied' }, 'resolved');
     await send(reviewed, clerk, { type: 'REQUEST_REVIEW', reason: '申请复查' }, 'escalated');
     await advance(20);
     await send(reviewed, supervisor, { type: 'RESOLVE', outcome: 'not-support', opinion: '复查维持' }, 'resolved');
@@ -304,7 +304,7 @@ describe('every stored case replays under the current code', () => {
     await send(original, actor('handler', '411621206', 'caoli-handler'), { type: 'START_MEDIATION', level: 'township' }, 'mediated');
     await send(original, actor('mediator', '411621206'), { type: 'MEDIATION_AGREED', agreement: '达成协议' }, 'resolved');
     await send(original, clerk, { type: 'DELIVER', method: 'electronic' }, 'resolved');
-    await send(original, clerk, { type: 'RATE_SATISFACTION', unit: 'satisfied', bureau: 'satisfied' }, 'resolved');
+    await send(original, clerk, { type: 'RATE_SATISFACTION', body: 'satisfied', bureau: 'satisfied' }, 'resolved');
 
     // Listed supervision (挂牌督办) with a deadline that breaches, a leader in charge, a joint conference (v2).
     const listed = await intake('listed supervision breached, leader, joint conference');

@@ -42,6 +42,7 @@ interface Board {
   unit: string;
   units: UnitCounts[];
   cases: View[];
+  nextCursor: string | null;
 }
 
 /** The real server over a private database, with the engine in reach (to fire timers) and a fake clock. */
@@ -246,6 +247,25 @@ describe('per-unit counts', () => {
     s.clock.set(later(risky.dueAt, MINUTE));
     b = await board('supervisor', FUGOU);
     expect(countsOf(b, FUGOU)).toEqual({ active: 4, listed: 2, overdue: 3, atRisk: 0 });
+  });
+
+  it('pages its cases with limit and cursor like every list: limit=1 drops nothing', async () => {
+    const { board, call } = client(s);
+    const whole = await board('supervisor', CITY);
+    expect(whole.cases.length).toBeGreaterThan(1);
+    expect(whole.nextCursor).toBeNull();
+    const seen: string[] = [];
+    let page = await board('supervisor', CITY, '?limit=1');
+    for (let i = 0; i < 10; i++) {
+      expect(page.cases).toHaveLength(1);
+      expect(page.units).toEqual(whole.units);
+      seen.push(...page.cases.map((c) => c.id));
+      if (page.nextCursor === null) break;
+      page = await board('supervisor', CITY, `?limit=1&cursor=${encodeURIComponent(page.nextCursor)}`);
+    }
+    expect(seen).toEqual(whole.cases.map((c) => c.id));
+    const bad = await call('supervisor', CITY, 'GET', '/supervision?cursor=not-a-cursor');
+    expect({ status: bad.status, code: bad.body.error?.code }).toEqual({ status: 400, code: 'VALIDATION' });
   });
 
   it('is forbidden (403) to clerks, handlers and mediators', async () => {

@@ -258,7 +258,12 @@ describe('an Idempotency-Key replay', () => {
     const object = { type: 'OBJECT', reason: '不属于本乡职责' };
     const first = await call('handler', '411621206', 'POST', `/petitions/${id}/events`, object, KEY);
     expect({ status: first.status, state: first.body.state }).toEqual({ status: 200, state: 'verified' });
-    // Back with the county: the township no longer sees the case, and a retry does not show it either.
+    // Back with the county, the case stays visible to the township it passed through: the retry gets the first answer
+    // (stored before the township stopped acting on it).
+    const again = await call('handler', '411621206', 'POST', `/petitions/${id}/events`, object, KEY);
+    expect({ status: again.status, body: again.body }).toEqual({ status: 200, body: first.body });
+    // Once the township is no longer among the case's units (an owner's correction), a retry does not show it.
+    await s.tdb.ownerDb.deleteFrom('case_units').where('case_id', '=', id).where('unit', '=', '411621206').execute();
     const retry = await call('handler', '411621206', 'POST', `/petitions/${id}/events`, object, KEY);
     expect({ status: retry.status, code: retry.body.error?.code }).toEqual({ status: 404, code: 'NOT_FOUND' });
   });

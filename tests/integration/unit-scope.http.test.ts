@@ -1,8 +1,8 @@
 /**
  * 属地管理、分级负责 over HTTP: a user acts only inside the subtree of their own
  * unit (machines/unit-tree.ts). A case outside it does not exist for them (404,
- * never told apart from a missing one); a case is visible from its own unit's
- * subtree and from its assignee unit's.
+ * never told apart from a missing one); a case is visible from the subtree of
+ * every unit it has passed through (its own unit, every unit it was assigned to).
  */
 import { inSubtree, unitSubtreePrefix } from '../../machines/unit-tree';
 import type { HumanRole } from '../../machines/petition.vocabulary';
@@ -179,13 +179,41 @@ describe('the assignee unit', () => {
     expect(await listIds('handler', SHANGSHUI)).not.toContain(id);
   });
 
-  it('loses sight of the case once it objects (not ours, Art 23) and the case goes back to its own county', async () => {
+  it('keeps sight of the case it passed through after objecting (not ours, Art 23), and no longer acts on it', async () => {
     const id = await intake(XIHUA);
     await send('clerk', XIHUA, id, { type: 'VERIFY' }, 'verified');
     await send('supervisor', CITY, id, { type: 'ASSIGN', unit: FUGOU }, 'assigned');
     await send('handler', FUGOU, id, { type: 'OBJECT', reason: '不属于本县职责' }, 'verified');
-    expect((await call('handler', FUGOU, 'GET', `/petitions/${id}`)).status).toBe(404);
+    // The case passed through 扶沟县: it stays in its lists and reads (case_units), not in its hands.
+    const seen = await call('handler', FUGOU, 'GET', `/petitions/${id}`);
+    expect(seen.body).toMatchObject({ state: 'verified', assignee: null, allowedEvents: [] });
+    // It reads the case and sends nothing to it (the role table alone would let a handler ask for an extension).
+    const extension = await call('handler', FUGOU, 'POST', `/petitions/${id}/events`, { type: 'REQUEST_EXTENSION', duration: 'P10D', reason: '调查' });
+    expect({ status: extension.status, code: extension.body.error?.code, allowed: extension.body.error?.details?.allowedEvents }).toEqual({
+      status: 422,
+      code: 'EVENT_NOT_ALLOWED',
+      allowed: [],
+    });
+    expect(await listIds('handler', FUGOU)).toContain(id);
     expect((await call('clerk', XIHUA, 'GET', `/petitions/${id}`)).body).toMatchObject({ state: 'verified', assignee: null });
+    // A county it never passed through still does not see it.
+    expect((await call('handler', SHANGSHUI, 'GET', `/petitions/${id}`)).status).toBe(404);
+  });
+
+  it('keeps a unit it was reassigned away from seeing the case; the new assignee sees it too', async () => {
+    const id = await intake(XIHUA);
+    await send('clerk', XIHUA, id, { type: 'VERIFY' }, 'verified');
+    await send('supervisor', CITY, id, { type: 'ASSIGN', unit: FUGOU }, 'assigned');
+    await send('supervisor', CITY, id, { type: 'ESCALATE', reason: '市级督办', dueIn: 'P10D' }, 'escalated');
+    await send('supervisor', CITY, id, { type: 'REASSIGN', unit: SHANGSHUI, handler: '承办人', dueIn: 'P20D' }, 'assigned');
+    const rows = await s.tdb.db.selectFrom('case_units').select('unit').where('case_id', '=', id).orderBy('unit').execute();
+    expect(rows.map((r) => r.unit)).toEqual([FUGOU, XIHUA, SHANGSHUI].sort());
+    for (const unit of [FUGOU, XIHUA, SHANGSHUI]) expect(await listIds('supervisor', unit)).toContain(id);
+    // 扶沟县 reads it, and may no longer resolve it; 商水县 may.
+    expect((await call('handler', FUGOU, 'GET', `/petitions/${id}`)).body.allowedEvents).toEqual([]);
+    expect((await call('handler', FUGOU, 'POST', `/petitions/${id}/events`, { type: 'RESOLVE', outcome: 'support', opinion: '支持' })).status).toBe(422);
+    expect((await call('handler', SHANGSHUI, 'GET', `/petitions/${id}`)).body.allowedEvents).toContain('RESOLVE');
+    expect((await call('supervisor', '411624', 'GET', `/petitions/${id}`)).status).toBe(404);
   });
 });
 

@@ -41,7 +41,9 @@ export const INTAKE: Intake = {
 };
 
 /** The fields of an event of type `T`, without the envelope. */
-export type FieldsOf<T extends EventType> = Omit<Extract<PetitionEvent, { type: T }>, 'type' | 'actor' | 'at'>;
+export type FieldsOf<T extends EventType> = WithoutEnvelope<Extract<PetitionEvent, { type: T }>>;
+/** Omit per member of a union (RATE_SATISFACTION is recorded in two shapes). */
+type WithoutEnvelope<E> = E extends unknown ? Omit<E, 'type' | 'actor' | 'at'> : never;
 
 /** One valid set of fields for every event type (checked against the zod schemas in petition-schemas.test.ts). */
 export const VALID_FIELDS: { readonly [T in EventType]: FieldsOf<T> } = {
@@ -62,7 +64,7 @@ export const VALID_FIELDS: { readonly [T in EventType]: FieldsOf<T> } = {
   APPROVE_EXTENSION: {},
   ESCALATE: { reason: '挂牌督办', dueIn: 'P10D' },
   REASSIGN: { unit: TOWNSHIP, handler: '赵主任' },
-  RATE_SATISFACTION: { unit: 'satisfied', bureau: 'basically-satisfied' },
+  RATE_SATISFACTION: { body: 'satisfied', bureau: 'basically-satisfied' },
   REQUEST_REVIEW: { reason: '对处理意见不服' },
   ASSIGN_LEADER: { leader: '副县长' },
   PAUSE_CLOCK: { clock: 'acceptance', reason: '听证' },

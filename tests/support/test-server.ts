@@ -9,8 +9,10 @@ import { buildServer } from '../../api/server';
 import { createAuditCheckpointService } from '../../engine/audit-checkpoint.service';
 import { createAuditService } from '../../engine/audit.service';
 import { createPetitionEngine, type EngineDeps, type PetitionEngine } from '../../engine/petition.engine';
+import { createUnitDirectory, type UnitDirectory } from '../../engine/unit-directory.service';
 import { createChinaCalendar } from '../../engine/working-calendar';
 import type { HumanRole } from '../../machines/petition.vocabulary';
+import { assertNoMismatches, installResponseValidation, type ResponseMismatch } from './response-validation';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const TEST_SECRET = 'test-secret-with-at-least-32-characters!';
@@ -19,11 +21,16 @@ export const TEST_SECRET = 'test-secret-with-at-least-32-characters!';
 export interface TestServer {
   readonly app: FastifyInstance;
   readonly tdb: TestDatabase;
+  /** The unit directory shared by the engine and the routes (import through `createUnitService(db, units)`). */
+  readonly units: UnitDirectory;
   /** The engine behind the routes, e.g. to fire timers as the deadline workers would. */
   readonly engine: PetitionEngine;
   /** The Ed25519 key the server signs audit checkpoints with. */
   readonly signingKey: KeyObject;
   token(role: HumanRole, unit?: string, user?: string): Promise<string>;
+  /** Responses that did not match the API description so far (each was also turned into a 500). */
+  readonly mismatches: readonly ResponseMismatch[];
+  /** Closes the server and drops its database; throws if any response did not match the API description. */
   close(): Promise<void>;
 }
 
@@ -41,6 +48,13 @@ export interface TestServerOptions {
   readonly limits?: ApiLimits;
   /** Session lifetime, idle timeout and lockout; the defaults unless given. */
   readonly sessions?: SessionSettings;
+  /** Origins allowed by CORS (`CORS_ORIGINS`); none unless given. */
+  readonly corsOrigins?: readonly string[];
+  /**
+   * Runs on the built app before the response check is installed (its hooks run first): tests of the
+   * check itself use it to spoil a response.
+   */
+  readonly beforeResponseCheck?: (app: FastifyInstance) => void;
 }
 
 /**
@@ -69,10 +83,15 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     onCommitted,
     limits = TEST_LIMITS,
     sessions,
+    corsOrigins,
+    beforeResponseCheck,
   }: TestServerOptions = typeof nowOrOptions === 'function' ? { now: nowOrOptions } : (nowOrOptions ?? {});
   const tdb = await createTestDatabase(label);
+  // One cached unit tree for the engine and the routes, as `serve` has.
+  const units = createUnitDirectory(tdb.db);
   const engine = createPetitionEngine({
     db: tdb.db,
+    units,
     policy,
     calendar: createChinaCalendar(),
     ...(now && { now }),
@@ -86,6 +105,7 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     audit,
     checkpoints: createAuditCheckpointService({ db: tdb.db, audit, signingKey: () => signingKey, ...(now && { now }) }),
     db: tdb.db,
+    units,
     authSecret: TEST_SECRET,
     logger: false,
     readiness: async () => ({ database: true }),
@@ -93,17 +113,24 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     ...(sessions && { sessions }),
     ...(now && { now }),
     ...(incidents && { incidents }),
+    ...(corsOrigins && { corsOrigins }),
   });
+  beforeResponseCheck?.(app);
+  // Every response of every test is checked against the served API description.
+  const { mismatches } = installResponseValidation(app);
   await app.ready();
   return {
     app,
     tdb,
     engine,
+    units,
     signingKey,
     token: (role, unit = '411621', user = `${role}-1`) => signToken(TEST_SECRET, { sub: user, role, unit }),
+    mismatches,
     async close() {
       await app.close();
       await tdb.drop();
+      assertNoMismatches(mismatches);
     },
   };
 }

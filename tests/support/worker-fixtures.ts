@@ -11,7 +11,7 @@ import { Pool } from 'pg';
 import { pino, type Logger } from 'pino';
 import { Redis } from 'ioredis';
 import { mergePolicy } from '../../config/load-config';
-import type { ClockPolicy, Policy } from '../../config/policy.schema';
+import type { ClockPolicyInput, Policy } from '../../config/policy.schema';
 import type { ClockName } from '../../machines/petition.vocabulary';
 import { createKysely } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
@@ -30,7 +30,7 @@ export function uniquePrefix(): string {
 }
 
 /** A policy with second-scale elapsed clocks; `overrides` replace whole clocks. */
-export function secondsPolicy(overrides: Partial<Record<ClockName, ClockPolicy>> = {}): Policy {
+export function secondsPolicy(overrides: Partial<Record<ClockName, ClockPolicyInput>> = {}): Policy {
   return mergePolicy({
     acceptance: { duration: 'PT4S', calendar: 'elapsed', reminders: ['50%', '80%'], onBreach: 'escalate' },
     ...overrides,
@@ -40,7 +40,7 @@ export function secondsPolicy(overrides: Partial<Record<ClockName, ClockPolicy>>
 /** Writes a policy file for `PETITION_POLICY` into `dir` and returns its path. */
 export function writePolicyFile(dir: string, policy: Policy): string {
   const path = join(dir, `policy-${randomBytes(3).toString('hex')}.json`);
-  writeFileSync(path, JSON.stringify({ clocks: policy.clocks }));
+  writeFileSync(path, JSON.stringify({ clocks: policy.clocks, machineVersion: policy.machineVersion }));
   return path;
 }
 

@@ -15,10 +15,13 @@ const EXPECTED: Record<Capability, readonly Role[]> = {
   'incidents.retry': ['supervisor'],
   'supervision.board': ['supervisor', 'leader', 'auditor'],
   'audit.verify': ['supervisor', 'auditor'],
+  'audit.checkpoints.list': ['auditor'],
+  'audit.checkpoints.take': ['supervisor', 'auditor'],
   'audit.replay': CASE_WORK,
   'audit.history-csv': CASE_WORK,
   'users.admin': ['admin'],
   'users.directory': [...CASE_WORK, 'admin'],
+  'units.read': [...CASE_WORK, 'admin'],
 };
 
 const PAIRS = CAPABILITY_NAMES.flatMap((capability) => ROLES.map((role) => [capability, role] as const));

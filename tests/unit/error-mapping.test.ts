@@ -5,6 +5,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DatabaseError } from 'pg';
+import { ERROR_CODES } from '../../api/error-codes';
 import { handleError, STATUS_OF } from '../../api/error-mapping';
 import { isUnavailable, UnavailableError } from '../../engine/errors';
 
@@ -77,5 +78,16 @@ describe('the error mapping', () => {
     const res = await app.inject({ method: 'GET', url: '/boom' });
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ error: { code: 'INTERNAL', message: 'internal error' } });
+  });
+
+  it.each([
+    [413, 'PAYLOAD_TOO_LARGE'],
+    [415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [400, 'VALIDATION'],
+  ])("answers Fastify's own %i with its own code %s, at the status the list of codes gives it", async (status, code) => {
+    thrown = Object.assign(new Error('refused by Fastify'), { statusCode: status });
+    const res = await app.inject({ method: 'GET', url: '/boom' });
+    expect({ status: res.statusCode, code: res.json<{ error: { code: string } }>().error.code }).toEqual({ status, code });
+    expect(ERROR_CODES[code as keyof typeof ERROR_CODES].status).toBe(status);
   });
 });

@@ -12,6 +12,7 @@ import { DEFAULT_POLICY } from '../../config/default-policy';
 import { loadConfig, unsupportedBreaches, type Config } from '../../config/load-config';
 import { CLOCK_BREACH_ACTIONS } from '../../machines/breach-actions';
 import { CLOCK_NAMES } from '../../machines/petition.vocabulary';
+import { MACHINE_VERSIONS } from '../../machines/petition.registry';
 import { createChinaCalendar } from '../../engine/working-calendar';
 
 let dir: string;
@@ -149,6 +150,15 @@ describe('the environment', () => {
       queuePrefix: '{pf}',
     });
   });
+
+  it('reads CORS_ORIGINS as a comma-separated list of origins, empty (CORS off) by default', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: 'https://portal.example.gov.cn, http://localhost:8080' }).corsOrigins).toEqual([
+      'https://portal.example.gov.cn',
+      'http://localhost:8080',
+    ]);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://portal.example.gov.cn/path,*' })).toThrow(/CORS_ORIGINS/);
+  });
 });
 
 describe('the policy file (PETITION_POLICY)', () => {
@@ -156,22 +166,15 @@ describe('the policy file (PETITION_POLICY)', () => {
     const path = file({ clocks: { acceptance: { duration: 'PT2S', calendar: 'elapsed', reminders: ['50%'], onBreach: 'escalate' } } });
     const config = loadConfig({ PETITION_POLICY: path });
     expect(config.policyPath).toBe(path);
-    expect(config.policy.clocks.acceptance).toEqual({ duration: 'PT2S', calendar: 'elapsed', reminders: ['50%'], onBreach: 'escalate' });
+    expect(config.policy.clocks.acceptance).toEqual({ duration: 'PT2S', calendar: 'elapsed', reminders: ['50%'], onBreach: 'escalate', pausableFor: [] });
     for (const name of CLOCK_NAMES.filter((n) => n !== 'acceptance')) {
       expect(config.policy.clocks[name]).toEqual(DEFAULT_POLICY.clocks[name]);
     }
   });
 
   it('gives a clock written without reminders none, and an empty file the whole default policy', () => {
-    const noReminders = loadConfig({
-      PETITION_POLICY: file({ clocks: { supervision: { duration: 'P10D', calendar: 'working-days', onBreach: 'notify' } } }),
-    });
-    expect(noReminders.policy.clocks.supervision).toEqual({
-      duration: 'P10D',
-      calendar: 'working-days',
-      reminders: [],
-      onBreach: 'notify',
-    });
+    const noReminders = loadConfig({ PETITION_POLICY: file({ clocks: { supervision: { duration: 'P10D', calendar: 'working-days', onBreach: 'notify' } } }) });
+    expect(noReminders.policy.clocks.supervision).toEqual({ duration: 'P10D', calendar: 'working-days', reminders: [], onBreach: 'notify', pausableFor: [] });
     expect(loadConfig({ PETITION_POLICY: file({}) }).policy).toEqual(DEFAULT_POLICY);
   });
 
@@ -233,6 +236,34 @@ describe('the policy file (PETITION_POLICY)', () => {
       }
     }
     expect(unsupportedBreaches(DEFAULT_POLICY.clocks)).toEqual([]);
+  });
+
+  it('starts new cases under the newest machine version unless the file holds them on a registered older one', () => {
+    expect(loadConfig({}).policy.machineVersion).toBe(Math.max(...MACHINE_VERSIONS));
+    expect(loadConfig({ PETITION_POLICY: file({ machineVersion: 1 }) }).policy.machineVersion).toBe(1);
+  });
+
+  it.each([
+    [{ machineVersion: 99 }, 'machineVersion: 99 is not a machine version of this build'],
+    [{ machineVersion: 0 }, 'machineVersion: '],
+    [{ clocks: { reReviewDecision: { duration: 'P30D', calendar: 'calendar-days', onBreach: 'escalate', pausableFor: ['lunch'] } } }, 'clocks.reReviewDecision.pausableFor.0'],
+    [
+      { clocks: { report: { duration: 'P120D', calendar: 'calendar-days', onBreach: 'escalate', maxDuration: 'P90D' } } },
+      "clocks.report.maxDuration: the report clock's duration P120D is longer than its maxDuration P90D",
+    ],
+  ])('refuses %j in one line naming the field', (content, expected) => {
+    const path = file(content);
+    const mine = refusal({ PETITION_POLICY: path }).problems.filter((p) => p.startsWith(`PETITION_POLICY ${path}: `));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toContain(expected);
+  });
+
+  it('keeps a clock\'s default pause reasons when its entry leaves pausableFor out, and takes [] as never', () => {
+    const kept = file({ clocks: { dispatch: { duration: 'P10D', calendar: 'calendar-days', onBreach: 'escalate' } } });
+    expect(loadConfig({ PETITION_POLICY: kept }).policy.clocks.dispatch).toMatchObject({ duration: 'P10D', pausableFor: ['awaiting-materials'] });
+    const never = file({ clocks: { reReviewDecision: { duration: 'P30D', calendar: 'calendar-days', onBreach: 'escalate', pausableFor: [] } } });
+    expect(loadConfig({ PETITION_POLICY: never }).policy.clocks.reReviewDecision.pausableFor).toEqual([]);
+    expect(loadConfig({}).policy.clocks.reReviewDecision.pausableFor).toEqual(['hearing']);
   });
 
   it('refuses a file that is not JSON, naming its path', () => {

@@ -16,6 +16,7 @@ import { COMMAND_TYPES, EVENT_TYPES, type EventType } from '../../machines/petit
 import {
   AT,
   PERMISSIONS,
+  actor,
   VERSION,
   clockChanges,
   clockStatuses,
@@ -330,9 +331,17 @@ describe('deadlines', () => {
     expect(s.can(ev('RATE_SATISFACTION', 'clerk'))).toBe(false);
   });
 
+  test('a rating recorded before the rename (`unit` for the handling body) replays as it was recorded', () => {
+    const delivered = reach('delivered');
+    const recorded = { type: 'RATE_SATISFACTION', unit: 'unsatisfied', bureau: 'satisfied', actor: actor('clerk'), at: AT } as const;
+    expect(delivered.can(recorded)).toBe(true);
+    // The snapshot keeps the recorded shape, so replaying an old trail still matches the case stored from it.
+    expect(send(delivered, recorded).context.satisfaction).toEqual({ unit: 'unsatisfied', bureau: 'satisfied' });
+  });
+
   test('a rating given in time is kept and its window cannot breach', () => {
-    const s = send(reach('delivered'), ev('RATE_SATISFACTION', 'clerk', { unit: 'unsatisfied', bureau: 'satisfied' }));
-    expect(s.context.satisfaction).toEqual({ unit: 'unsatisfied', bureau: 'satisfied' });
+    const s = send(reach('delivered'), ev('RATE_SATISFACTION', 'clerk', { body: 'unsatisfied', bureau: 'satisfied' }));
+    expect(s.context.satisfaction).toEqual({ body: 'unsatisfied', bureau: 'satisfied' });
     expect(s.can(timer(s, 'DEADLINE_BREACHED', 'satisfaction'))).toBe(false);
     expect(s.can(ev('RATE_SATISFACTION', 'clerk'))).toBe(false);
   });
@@ -363,7 +372,7 @@ describe('deadlines', () => {
   });
 });
 
-describe('the extension rule (Art 32)', () => {
+describe('the extension rule (Art 34)', () => {
   test('one request, approved once, sets handling.extendedBy; no second request', () => {
     const a = reach('assigned');
     expect(a.can(ev('APPROVE_EXTENSION', 'supervisor'))).toBe(false);
@@ -654,8 +663,28 @@ describe('breach actions: what the machine declares per clock is what it does', 
     return JSON.stringify({ value: next.value, context: next.context });
   };
 
+  // The clocks this version starts; the others (version 3's dispatch, notice and report) it never knows.
+  const started = CLOCK_NAMES.filter((clock) => snapshots.some((s) => s.context.clocks[clock] !== undefined));
+  const neverStarted = CLOCK_NAMES.filter((clock) => !started.includes(clock));
+
+  test('versions 1 and 2 never start the clocks of version 3 (dispatch, notice, report), and start every other', () => {
+    expect(neverStarted).toEqual(VERSION < 3 ? ['dispatch', 'notice', 'report'] : ['acceptance']);
+  });
+
+  // A clock this version never started cannot be paused, and its timers change nothing.
+  test.each(neverStarted)('%s: PAUSE_CLOCK is refused and its timers are ignored in every reachable state', (clock) => {
+    for (const s of snapshots) {
+      expect(s.can(ev('PAUSE_CLOCK', 'supervisor', { clock }))).toBe(false);
+      expect(s.can(ev('RESUME_CLOCK', 'supervisor', { clock }))).toBe(false);
+      for (const type of ['DEADLINE_REMINDER', 'DEADLINE_BREACHED'] as const) {
+        const next = step(VERSION, s, timer(s, type, clock));
+        expect(JSON.stringify({ value: next.value, context: next.context })).toBe(JSON.stringify({ value: s.value, context: s.context }));
+      }
+    }
+  });
+
   // A clock without "close" would take it as "notify" (silently doing less): the policy loader refuses that pairing.
-  test.each(CLOCK_NAMES)('%s: "close" does more than "notify" exactly where it closes the case', (clock) => {
+  test.each(started)('%s: "close" does more than "notify" exactly where it closes the case', (clock) => {
     const running = snapshots.filter((s) => s.context.clocks[clock]?.status === 'running');
     expect(running.length).toBeGreaterThan(0);
     const differs = running.filter((s) => after(s, clock, 'close') !== after(s, clock, 'notify'));

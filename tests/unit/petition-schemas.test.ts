@@ -123,7 +123,7 @@ describe('commandSchema', () => {
     [{ type: 'DELIVER', method: 'pigeon' }, [['method']]],
     [{ type: 'REQUEST_EXTENSION', reason: '复杂' }, [['duration']]],
     [{ type: 'ESCALATE', reason: '督办', dueIn: 'next week' }, [['dueIn'], ['dueIn']]],
-    [{ type: 'RATE_SATISFACTION', unit: 'satisfied' }, [['bureau']]],
+    [{ type: 'RATE_SATISFACTION', body: 'satisfied' }, [['bureau']]],
     [{ type: 'REQUEST_REVIEW', reason: '  ' }, [['reason']]],
     [{ type: 'ASSIGN_LEADER' }, [['leader']]],
     [{ type: 'PAUSE_CLOCK', clock: 'lunch' }, [['clock']]],

@@ -16,10 +16,28 @@ function loadDescription() {
   return description;
 }
 
+const COMPONENT = '#/components/schemas/';
+
+/**
+ * The schema with every reference to a component (`{"$ref": "#/components/schemas/VerifyCommand"}`)
+ * replaced by the component itself, so forms read plain schemas. The description has no cycles.
+ */
+function inline(doc, schema) {
+  if (Array.isArray(schema)) return schema.map((s) => inline(doc, s));
+  if (schema === null || typeof schema !== 'object') return schema;
+  if (typeof schema.$ref === 'string' && schema.$ref.startsWith(COMPONENT)) {
+    const target = doc.components?.schemas?.[schema.$ref.slice(COMPONENT.length)];
+    if (target === undefined) throw new Error(`the API description has no component ${schema.$ref}`);
+    const { $ref: _ref, ...rest } = schema;
+    return inline(doc, { ...target, ...rest });
+  }
+  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, key === 'discriminator' ? value : inline(doc, value)]));
+}
+
 function bodySchema(doc, path, method) {
   const schema = doc.paths?.[path]?.[method]?.requestBody?.content?.['application/json']?.schema;
   if (schema === undefined) throw new Error(`the API description has no body for ${method.toUpperCase()} ${path}`);
-  return schema;
+  return inline(doc, schema);
 }
 
 /** The fields an event takes: its variant of the command body, without `type` and `expectedVersion` (the console sets those). */

@@ -142,14 +142,13 @@ export const FIELDS = {
   kind: '类型',
   at: '时间',
   by: '经办人',
-  'RATE_SATISFACTION.unit': '对责任单位',
+  'RATE_SATISFACTION.body': '对责任单位',
 };
 
 /** Examples shown under inputs whose format is not obvious. */
 export const FIELD_HINTS = {
   unit: '行政区划代码，如 411621',
   accusedUnit: '行政区划代码，如 411621',
-  'RATE_SATISFACTION.unit': '',
   duration: 'ISO 8601 时长，如 P30D（30 天）',
   dueIn: 'ISO 8601 时长，如 P15D；可不填',
   intoCaseId: '案件编号（UUID）',

@@ -27,7 +27,7 @@ export function startClock(
   clock: V3ClockName,
   opts: { duration?: string | undefined; unlessStarted?: boolean } = {},
 ): V3Clocks {
-  return v3(clk.startClock(shared(clocks), clock as unknown as SharedName, opts));
+  return v3(clk.startClock(shared(clocks), clock, opts));
 }
 
 /** Stops live clocks with an outcome; clocks already decided keep theirs. */
@@ -37,12 +37,12 @@ export function stopClocks(clocks: V3Clocks, list: readonly V3ClockName[], outco
 
 /** Pauses a running clock or resumes a paused one; anything else is left as it is. */
 export function setPaused(clocks: V3Clocks, clock: V3ClockName, paused: boolean): V3Clocks {
-  return v3(clk.setPaused(shared(clocks), clock as unknown as SharedName, paused));
+  return v3(clk.setPaused(shared(clocks), clock, paused));
 }
 
 /** Records an approved extension on a live clock. */
 export function extendClock(clocks: V3Clocks, clock: V3ClockName, by: string): V3Clocks {
-  return v3(clk.extendClock(shared(clocks), clock as unknown as SharedName, by));
+  return v3(clk.extendClock(shared(clocks), clock, by));
 }
 
 /** The names of the clocks that are live (running or paused). */

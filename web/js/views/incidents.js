@@ -1,4 +1,4 @@
-/* global location */
+/* global location, URLSearchParams */
 /**
  * Background jobs that failed for good (GET /incidents), and retrying them
  * (POST /incidents/:id/retry) for the roles the API lets retry.
@@ -11,7 +11,10 @@ import { INCIDENT_RETRY_ROLES } from '../pages.js';
 
 export async function renderIncidents(view, { params, session }) {
   const all = params.get('all') === 'true';
-  const { items } = await api('/incidents', { query: { all: all ? 'true' : undefined } });
+  const cursor = params.get('cursor') ?? undefined;
+  const { items, nextCursor } = await api('/incidents', { query: { all: all ? 'true' : undefined, cursor } });
+  const pageHash = (next) =>
+    `#/incidents?${new URLSearchParams(Object.entries({ all: all ? 'true' : undefined, cursor: next }).filter(([, v]) => v !== undefined))}`;
   const canRetry = INCIDENT_RETRY_ROLES.includes(session.claims.role);
   const allBox = h('input', {
     id: 'incidents-all',
@@ -31,6 +34,13 @@ export async function renderIncidents(view, { params, session }) {
           ['编号 Id', '案件 Case', '时钟 Clock', '任务 Job', '尝试 Attempts', '错误 Error', '状态 Status', '时间 At', '操作 Action'],
           items.map((incident) => incidentRow(incident, canRetry)),
         ),
+    h(
+      'p',
+      { class: 'pager' },
+      cursor !== undefined && h('a', { href: pageHash(undefined) }, '« 最新 Newest'),
+      cursor !== undefined && nextCursor !== null && ' · ',
+      nextCursor !== null && h('a', { href: pageHash(nextCursor) }, '较早的 Older »'),
+    ),
   );
 }
 

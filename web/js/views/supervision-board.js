@@ -1,4 +1,4 @@
-/* global location */
+/* global location, URLSearchParams */
 /**
  * The listed-supervision board (挂牌督办 until 挂牌销号, GET /supervision):
  * open, listed, overdue and at-risk counts per unit, and the escalated and
@@ -11,7 +11,11 @@ import { describe } from '../format.js';
 import { labelled, STATES } from '../labels.js';
 
 export async function renderSupervision(view, { params }) {
-  const board = await api('/supervision', { query: { unit: params.get('unit') ?? undefined } });
+  const unit = params.get('unit') ?? undefined;
+  const cursor = params.get('cursor') ?? undefined;
+  const board = await api('/supervision', { query: { unit, cursor } });
+  // The cases come a page at a time (the counts per unit are whole on every page).
+  const pageHash = (next) => `#/supervision?${new URLSearchParams(Object.entries({ unit, cursor: next }).filter(([, v]) => v !== undefined))}`;
   const unitInput = h('input', { id: 'board-unit', name: 'unit', type: 'text', inputmode: 'numeric', value: board.unit });
   const choose = (event) => {
     event.preventDefault();
@@ -69,6 +73,13 @@ export async function renderSupervision(view, { params }) {
               ),
             ),
           ),
+      h(
+        'p',
+        { class: 'pager' },
+        cursor !== undefined && h('a', { href: pageHash(undefined) }, '« 第一页 First page'),
+        cursor !== undefined && board.nextCursor !== null && ' · ',
+        board.nextCursor !== null && h('a', { href: pageHash(board.nextCursor) }, '下一页 Next page »'),
+      ),
     ),
   );
 }
