@@ -30,7 +30,8 @@ function errorTable(): string {
 const DESCRIPTION = `The lifecycle of 信访 (letters-and-visits) petition cases under the 信访工作条例 (2022): intake (登记),
 acceptance (受理), assignment (交办), mediation (调解), resolution (办结), escalation (督办 / 复查 / 复核) and closing (终结).
 
-Every request but the probes carries \`Authorization: Bearer <token>\` naming a role and a unit; you see the cases of
+Every request but the probes and sign-in carries \`Authorization: Bearer <token>\` naming a role and a unit, or the
+console's session cookie \`pf_session\` from \`POST /sessions\` (its writes also send \`X-Petitionflow-Console: 1\`); you see the cases of
 your unit and the units below it. Lists are paged alike: \`limit\` and \`cursor\`, answered with \`nextCursor\`
 (null on the last page). Booleans in queries are \`true\`/\`false\` or \`1\`/\`0\`; durations are ISO 8601 (\`P15D\`).
 

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { administersAccounts, newUserSchema, signInNameSchema, userPatchSchema, type AccountService } from '../engine/account.service';
 import { divisionCodeSchema } from '../machines/petition.roles';
 import { HUMAN_ROLES } from '../machines/petition.vocabulary';
+import { TAGS } from './openapi';
+import { COMMON_ERRORS, errors, ok } from './schemas/common.schema';
 
 /** An account as an administrator sees it; other roles get only the first four fields. */
 const userSchema = z.object({
@@ -34,9 +36,11 @@ export function registerUserRoutes(app: FastifyInstance, deps: { accounts: Accou
     '/users',
     {
       schema: {
-        summary: 'Users in your units: full accounts for administrators, names and roles for everyone else',
+        operationId: 'listUsers',
+        tags: [TAGS.accounts.name],
+        summary: 'Users (用户) in your units: full accounts for administrators, names and roles for everyone else',
         querystring: listQuery,
-        response: { 200: z.object({ items: z.array(userSchema) }) },
+        response: { 200: ok('the users of your subtree', z.object({ items: z.array(userSchema) })), ...errors(...COMMON_ERRORS, 403) },
       },
     },
     async (request) => {
@@ -50,7 +54,15 @@ export function registerUserRoutes(app: FastifyInstance, deps: { accounts: Accou
 
   r.post(
     '/users',
-    { schema: { summary: 'Create an account in your units (administrators)', body: newUserSchema, response: { 201: userSchema } } },
+    {
+      schema: {
+        operationId: 'createUser',
+        tags: [TAGS.accounts.name],
+        summary: 'Create an account (新建用户) in your units (administrators)',
+        body: newUserSchema,
+        response: { 201: ok('the new account', userSchema), ...errors(...COMMON_ERRORS, 403, 413, 415, 429) },
+      },
+    },
     async (request, reply) => reply.status(201).send(await deps.accounts.create(request.body, request.actor)),
   );
 
@@ -58,10 +70,12 @@ export function registerUserRoutes(app: FastifyInstance, deps: { accounts: Accou
     '/users/:id',
     {
       schema: {
-        summary: 'Change an account: display name, role, unit, disable/enable, reset the password (administrators)',
+        operationId: 'updateUser',
+        tags: [TAGS.accounts.name],
+        summary: 'Change an account (修改用户): display name, role, unit, disable/enable, reset the password (administrators)',
         params: z.object({ id: signInNameSchema }),
         body: userPatchSchema,
-        response: { 200: userSchema },
+        response: { 200: ok('the account after the change', userSchema), ...errors(...COMMON_ERRORS, 403, 404, 413, 415, 429) },
       },
     },
     async (request) => deps.accounts.update(request.params.id, request.body, request.actor),
