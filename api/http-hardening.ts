@@ -24,6 +24,12 @@ function isStaticFile(path: string, staticPrefixes: readonly string[]): boolean 
   return staticPrefixes.some((p) => path === p || path.startsWith(`${p}/`));
 }
 
+/** The account a sign-in names, as the per-name limit counts it (case and spaces do not make a new name). */
+function signInName(request: FastifyRequest): string {
+  const name = (request.body as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' ? name.trim().toLowerCase() : '';
+}
+
 /**
  * How a request appears in the request log: method and path, never the query
  * string, never a header or the body (Fastify's default serialiser logs the
@@ -39,7 +45,8 @@ export function requestLogView(req: FastifyRequest): Record<string, unknown> {
  * answer; `Cache-Control: no-store` and a deny-all CSP on every API answer,
  * since any of them may carry a name, an ID number or a phone; and per-window
  * limits on writes (per client address, before the token is even checked,
- * and per actor) and on `GET /audit/verify` and `POST /audit/verify-runs` (per actor). A limit reached is a
+ * and per actor), on `GET /audit/verify` and `POST /audit/verify-runs` (per actor) and on sign-in
+ * (`POST /sessions`, per address and per account name). A limit reached is a
  * 429 RATE_LIMITED with `Retry-After`. Counters live in this process's memory:
  * N API processes behind a balancer allow N times the limits.
  */
@@ -51,6 +58,17 @@ export async function registerHardening(app: FastifyInstance, limits: ApiLimits,
   const perAddress = app.createRateLimit({ max: limits.writesPerAddress, timeWindow, keyGenerator: (r) => `write-address:${r.ip}` });
   const perUser = app.createRateLimit({ max: limits.writesPerUser, timeWindow, keyGenerator: (r) => `write-actor:${actorKey(r)}` });
   const verifies = app.createRateLimit({ max: limits.auditVerifyPerUser, timeWindow, keyGenerator: (r) => `verify-actor:${actorKey(r)}` });
+  // Sign-in: per address (one machine guessing many names) and per name (many machines guessing one password).
+  const signInsPerAddress = app.createRateLimit({
+    max: limits.signInPerAddress,
+    timeWindow,
+    keyGenerator: (r) => `signin-address:${r.ip}`,
+  });
+  const signInsPerName = app.createRateLimit({
+    max: limits.signInPerName,
+    timeWindow,
+    keyGenerator: (r) => `signin-name:${signInName(r)}`,
+  });
 
   const enforce = async (limiter: typeof perAddress, request: FastifyRequest): Promise<void> => {
     const outcome = await limiter(request);
@@ -64,8 +82,12 @@ export async function registerHardening(app: FastifyInstance, limits: ApiLimits,
     }
     if (WRITE_METHODS.has(request.method)) await enforce(perAddress, request);
   });
-  // After authentication (an onRequest hook), so the actor is known.
+  // After authentication (an onRequest hook), so the actor is known; after parsing, so the sign-in's name is.
   app.addHook('preHandler', async (request: FastifyRequest) => {
+    if (request.method === 'POST' && request.routeOptions.url === '/sessions') {
+      await enforce(signInsPerAddress, request);
+      await enforce(signInsPerName, request);
+    }
     if (request.actor === null) return;
     if (WRITE_METHODS.has(request.method)) await enforce(perUser, request);
     if (request.routeOptions.url === '/audit/verify' || (request.routeOptions.url === '/audit/verify-runs' && request.method === 'POST')) {

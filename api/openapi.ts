@@ -15,6 +15,7 @@ export const TAGS = {
     description: '统计 Statistics: counts and rates, 零访 and 四无 units, the weekly 研判 and the annual report',
   },
   incidents: { name: 'incidents', description: '故障任务 Incidents: background jobs that failed for good' },
+  accounts: { name: 'accounts', description: '账号 Accounts: sign-in sessions (登录) and user administration (用户管理)' },
   units: { name: 'units', description: '单位 Units: the tree of divisions, petition bureaus and departments' },
   operations: { name: 'operations', description: '运维 Operations: liveness and readiness probes' },
 } as const;
@@ -33,7 +34,8 @@ function errorTable(): string {
 const DESCRIPTION = `The lifecycle of 信访 (letters-and-visits) petition cases under the 信访工作条例 (2022): intake (登记),
 acceptance (受理), assignment (交办), mediation (调解), resolution (办结), escalation (督办 / 复查 / 复核) and closing (终结).
 
-Every request but the probes carries \`Authorization: Bearer <token>\` naming a role and a unit; you see the cases of
+Every request but the probes and sign-in carries \`Authorization: Bearer <token>\` naming a role and a unit, or the
+console's session cookie \`pf_session\` from \`POST /sessions\` (its writes also send \`X-Petitionflow-Console: 1\`); you see the cases of
 your unit and the units below it. Lists are paged alike: \`limit\` and \`cursor\`, answered with \`nextCursor\`
 (null on the last page). Booleans in queries are \`true\`/\`false\` or \`1\`/\`0\`; durations are ISO 8601 (\`P15D\`).
 
@@ -115,8 +117,18 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         },
       ],
       tags: Object.values(TAGS),
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'pf_session',
+            description: 'the console’s session (POST /sessions); writes also need X-Petitionflow-Console: 1',
+          },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject: (documentObject) => tidyComponents(transformObject(documentObject) as Doc) as ReturnType<typeof transformObject>,

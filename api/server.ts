@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { DEFAULT_API_LIMITS, type ApiLimits } from '../config/load-config';
+import { DEFAULT_API_LIMITS, DEFAULT_SESSION_SETTINGS, type ApiLimits, type SessionSettings } from '../config/load-config';
 import type { Database } from '../db/schema';
 import type { StatisticsFlag } from '../config/policy.schema';
 import type { AuditCheckpointService } from '../engine/audit-checkpoint.service';
@@ -18,9 +18,10 @@ import { createSupervisionService } from '../engine/supervision.service';
 import { createStatisticsService } from '../engine/statistics/statistics.service';
 import { createReportsService } from '../engine/statistics/reports.service';
 import { createUnitDirectory, type UnitDirectory } from '../engine/unit-directory.service';
+import { createAccountService } from '../engine/account.service';
+import { createSessionService } from '../engine/session.service';
+import { registerAuthentication } from './authentication';
 import { createUnitService } from '../engine/unit.service';
-import type { Actor } from '../machines/petition.roles';
-import { bearerToken, verifyToken } from './auth';
 import { handleClientError } from './client-error.handler';
 import { registerCors } from './cors';
 import { registerOpenApi } from './openapi';
@@ -34,6 +35,8 @@ import { registerSupervisionRoutes } from './supervision.routes';
 import { registerStatisticsRoutes } from './statistics.routes';
 import { registerReportRoutes } from './report.routes';
 import { registerPetitionRoutes } from './petition.routes';
+import { registerSessionRoutes } from './session.routes';
+import { registerUserRoutes } from './user.routes';
 import { registerUnitRoutes } from './unit.routes';
 
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
@@ -53,17 +56,12 @@ export interface ServerDeps {
   readonly fourNone?: readonly StatisticsFlag[] | undefined;
   /** Token lifetime and rate limits (the configuration's `api`); the defaults unless given. */
   readonly limits?: ApiLimits;
+  /** Console sessions and the sign-in lockout (the configuration's `sessions`); the defaults unless given. */
+  readonly sessions?: SessionSettings;
   /** Origins whose pages may call the API from a browser (CORS); none unless given. */
   readonly corsOrigins?: readonly string[];
   /** The process's unit directory (shared with the engine); a directory of its own unless given. */
   readonly units?: UnitDirectory;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The caller named by the bearer token; set for every route but the public ones. */
-    actor: Actor;
-  }
 }
 
 /** The version of the API description (the package's). */
@@ -158,13 +156,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // The root is where people type the address: send them to the console (no case data, so no token).
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(`${CONSOLE_PREFIX}/`));
 
-  app.decorateRequest('actor', null as unknown as Actor);
-  app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0] ?? '';
-    // A CORS preflight carries no token by design; it is answered (or not found) without one.
-    if (request.method === 'OPTIONS') return;
-    if (path === '/' || PUBLIC_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return;
-    request.actor = await verifyToken(deps.authSecret, bearerToken(request.headers.authorization), limits.tokenMaxLifetime);
+  const sessionSettings = deps.sessions ?? DEFAULT_SESSION_SETTINGS;
+  const accounts = createAccountService(deps.db, deps.now);
+  const sessions = createSessionService(deps.db, sessionSettings, deps.now);
+  registerAuthentication(app, {
+    authSecret: deps.authSecret,
+    tokenMaxLifetime: limits.tokenMaxLifetime,
+    sessions,
+    accounts,
+    publicPrefixes: PUBLIC_PREFIXES,
   });
 
   const metrics = createMetrics();
@@ -172,6 +172,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // One cached unit tree for the reads and GET /units (the engine is given the same one by `serve`).
   const units = deps.units ?? createUnitDirectory(deps.db);
   const queries = createCaseQueryService(deps.db, deps.now, units);
+  registerSessionRoutes(app, { sessions, accounts, settings: sessionSettings });
+  registerUserRoutes(app, { accounts });
   registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
   const runs = createVerifyRunService({ db: deps.db, audit: deps.audit, ...(deps.now !== undefined && { now: deps.now }) });
   app.addHook('onClose', () => runs.idle());

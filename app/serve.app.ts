@@ -29,6 +29,8 @@ export interface StartAppOptions {
   readonly now?: () => Date;
   /** Run the deadline workers and the sweeper in this process too (default true, as `npm start` does). */
   readonly workers?: boolean;
+  /** Receives the one plain line that ends start-up (where the console is, how to sign in); the CLI writes it to stderr. */
+  readonly announce?: (line: string) => void;
 }
 
 /** A started app. */
@@ -47,6 +49,17 @@ export interface RunningApp {
 
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * The plain line a person reads after `npm start` (the logs around it are JSON
+ * for machines): where the console is and how to get a first account. A
+ * wildcard bind address is shown as `localhost`, which is where a first look
+ * comes from.
+ */
+export function startLine(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' || host === '' ? 'localhost' : urlHost(host);
+  return `petitionflow: console at http://${shown}:${port}/console/ — sign in with a user from \`npx petitionflow users add\` or \`npx petitionflow seed-demo\``;
 }
 
 /**
@@ -78,6 +91,7 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
       logger,
       limits: config.api,
       fourNone: config.policy.statistics?.fourNone,
+      sessions: config.sessions,
       incidents: opened.runtime,
       readiness,
       corsOrigins: config.corsOrigins,
@@ -95,6 +109,7 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
     { address: `${urlHost(address.host)}:${address.port}`, embedded: config.databaseUrl === undefined },
     'petitionflow listening',
   );
+  options.announce?.(startLine(config.host, address.port));
   if (options.handleSignals !== false) lifecycle.handleSignals();
   return { server, db, runtime, address, url: `http://${urlHost(address.host)}:${address.port}`, close: lifecycle.close };
 }

@@ -37,6 +37,8 @@ import { startProgressBar, withProgressBar } from './progress-bar';
 import { seedDemo } from './seed-demo';
 import { writeReportFile } from '../app/report-file.app';
 import type { ReportFileRequest } from '../engine/statistics/report-file';
+import { DEMO_PASSWORD } from './seed-demo-users';
+import { registerUserCommands } from './user.commands';
 
 /** Where the CLI writes, and the environment it reads its configuration from. */
 export interface CliIo {
@@ -44,11 +46,16 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** The environment handed to `loadConfig`; undefined means the process environment. */
   readonly env?: NodeJS.ProcessEnv | undefined;
+  /** Reads all of stdin (`users add --password-stdin`); the process's stdin unless given. */
+  readonly readStdin?: () => Promise<string>;
+  /** Whether a person is watching stdout (then `serve` logs pretty lines, when pino-pretty is installed). */
+  readonly stdoutIsTerminal?: boolean;
 }
 
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stdoutIsTerminal: process.stdout.isTTY,
 };
 
 /** An error the CLI reports as one line with a chosen exit code. */
@@ -156,9 +163,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description('run the engine: migrations, then the HTTP API on HOST:PORT (embedded PGlite under DATA_DIR without DATABASE_URL)')
     .action(async () => {
       const cfg = config();
-      const logger = createLogger(cfg);
+      const logger = createLogger(cfg, undefined, io.stdoutIsTerminal === true);
       // Resolves once listening; the open server keeps the process alive until SIGTERM/SIGINT.
-      await startApp(cfg, logger);
+      await startApp(cfg, logger, { announce: (line) => io.stderr(`${line}\n`) });
     });
 
   program
@@ -466,6 +473,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       if (!/^\d{4}$/.test(opts.year)) throw new CliFailure('--year: such as 2026', 2);
       await reportFile({ kind: 'annual', unit: opts.unit, year: Number(opts.year) }, opts.out);
     });
+  registerUserCommands(program, { io, config, fail: (message, exitCode) => new CliFailure(message, exitCode) });
 
   program
     .command('seed-demo')
@@ -476,6 +484,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         const result = await seedDemo({ db, policy: cfg.policy });
         out(`${result.units} units loaded (周口市; township and village codes are illustrative)`);
         for (const c of result.cases) out(`${c.created ? 'created' : 'exists '}  ${c.id}  ${c.state.padEnd(9)}  ${c.title}`);
+        out(`demo accounts (password ${DEMO_PASSWORD} for those created now):`);
+        for (const u of result.users)
+          out(`${u.created ? 'created' : 'exists '}  ${u.id.padEnd(10)}  ${u.role.padEnd(10)}  ${u.unit}  ${u.displayName}`);
       });
     });
 

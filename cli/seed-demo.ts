@@ -11,6 +11,7 @@ import { createUnitService } from '../engine/unit.service';
 import { createChinaCalendar } from '../engine/working-calendar';
 import type { Actor } from '../machines/petition.roles';
 import type { Command, Intake } from '../machines/petition.schemas';
+import { seedDemoUsers, type SeededUser } from './seed-demo-users';
 import { DEMO_UNITS } from './demo-units';
 
 export { DEMO_UNITS };
@@ -160,6 +161,8 @@ export interface SeededCase {
 export interface SeedResult {
   readonly units: number;
   readonly cases: readonly SeededCase[];
+  /** The demo accounts (cli/seed-demo-users.ts). */
+  readonly users: readonly SeededUser[];
 }
 
 /**
@@ -207,5 +210,5 @@ export async function seedDemo(deps: { db: Kysely<Database>; policy: Policy; now
     for (const s of c.steps) view = await engine.dispatch(view.id, s.command, s.actor, { expectedVersion: view.version });
     seeded.push({ title: c.title, id: view.id, state: view.state, created: true });
   }
-  return { units: DEMO_UNITS.length, cases: seeded };
+  return { units: DEMO_UNITS.length, cases: seeded, users: await seedDemoUsers(deps.db) };
 }

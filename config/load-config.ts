@@ -28,7 +28,34 @@ export interface ApiLimits {
   readonly auditVerifyPerUser: number;
   /** The most cases `GET /audit/verify` walks in one call; a wider scope is refused (narrow it, or verify offline). */
   readonly auditVerifyMaxCases: number;
+  /** Sign-in attempts (`POST /sessions`) one client address may make per window, good or bad. */
+  readonly signInPerAddress: number;
+  /** Sign-in attempts naming one account per window, from anywhere (password guessing spread over addresses). */
+  readonly signInPerName: number;
 }
+
+/** Console sessions and the sign-in lockout. */
+export interface SessionSettings {
+  /** How long a session lives from sign-in, whatever the activity (ISO 8601 duration). */
+  readonly lifetime: string;
+  /** How long a session survives without a request (ISO 8601 duration). */
+  readonly idleTimeout: string;
+  /** Consecutive wrong passwords that lock an account. */
+  readonly maxFailures: number;
+  /** How long a locked account stays locked (ISO 8601 duration). */
+  readonly lockout: string;
+  /** `auto`: the cookie is `Secure` when the request came over HTTPS; `always` (behind a TLS proxy) or `never`. */
+  readonly cookieSecure: 'auto' | 'always' | 'never';
+}
+
+/** The session settings when the environment says nothing. */
+export const DEFAULT_SESSION_SETTINGS: SessionSettings = Object.freeze({
+  lifetime: 'PT12H',
+  idleTimeout: 'PT2H',
+  maxFailures: 5,
+  lockout: 'PT15M',
+  cookieSecure: 'auto',
+});
 
 /** The limits the API keeps when the environment says nothing. */
 export const DEFAULT_API_LIMITS: ApiLimits = Object.freeze({
@@ -38,6 +65,8 @@ export const DEFAULT_API_LIMITS: ApiLimits = Object.freeze({
   writesPerAddress: 600,
   auditVerifyPerUser: 6,
   auditVerifyMaxCases: 20_000,
+  signInPerAddress: 30,
+  signInPerName: 10,
 });
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
@@ -72,6 +101,13 @@ const envSchema = z.object({
   RATE_LIMIT_WRITES_PER_ADDRESS: positiveInt(1_000_000).default(DEFAULT_API_LIMITS.writesPerAddress),
   RATE_LIMIT_AUDIT_VERIFY_PER_USER: positiveInt(1_000_000).default(DEFAULT_API_LIMITS.auditVerifyPerUser),
   AUDIT_VERIFY_MAX_CASES: positiveInt(100_000_000).default(DEFAULT_API_LIMITS.auditVerifyMaxCases),
+  RATE_LIMIT_SIGNIN_PER_ADDRESS: positiveInt(1_000_000).default(DEFAULT_API_LIMITS.signInPerAddress),
+  RATE_LIMIT_SIGNIN_PER_NAME: positiveInt(1_000_000).default(DEFAULT_API_LIMITS.signInPerName),
+  SESSION_LIFETIME: isoDurationSchema.default(DEFAULT_SESSION_SETTINGS.lifetime),
+  SESSION_IDLE_TIMEOUT: isoDurationSchema.default(DEFAULT_SESSION_SETTINGS.idleTimeout),
+  SIGNIN_MAX_FAILURES: positiveInt(1000).default(DEFAULT_SESSION_SETTINGS.maxFailures),
+  SIGNIN_LOCKOUT: isoDurationSchema.default(DEFAULT_SESSION_SETTINGS.lockout),
+  SESSION_COOKIE_SECURE: z.enum(['auto', 'always', 'never']).default(DEFAULT_SESSION_SETTINGS.cookieSecure),
   AUDIT_SIGNING_KEY: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_EVERY: isoDurationSchema.optional(),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
@@ -112,6 +148,8 @@ export interface Config {
   readonly calendarOverrides: Readonly<Record<string, boolean>>;
   /** Token lifetime and request-rate limits of the HTTP API. */
   readonly api: ApiLimits;
+  /** Console sessions: lifetime, idle timeout, lockout, cookie. */
+  readonly sessions: SessionSettings;
   /** Path of the PKCS#8 PEM Ed25519 key that signs audit checkpoints; absent: one generated once under `dataDir`. */
   readonly auditSigningKey: string | undefined;
   /** How often the sweeper takes a signed checkpoint (ISO 8601 duration); absent: never on its own. */
@@ -279,6 +317,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       writesPerAddress: e.RATE_LIMIT_WRITES_PER_ADDRESS,
       auditVerifyPerUser: e.RATE_LIMIT_AUDIT_VERIFY_PER_USER,
       auditVerifyMaxCases: e.AUDIT_VERIFY_MAX_CASES,
+      signInPerAddress: e.RATE_LIMIT_SIGNIN_PER_ADDRESS,
+      signInPerName: e.RATE_LIMIT_SIGNIN_PER_NAME,
+    }),
+    sessions: Object.freeze({
+      lifetime: e.SESSION_LIFETIME,
+      idleTimeout: e.SESSION_IDLE_TIMEOUT,
+      maxFailures: e.SIGNIN_MAX_FAILURES,
+      lockout: e.SIGNIN_LOCKOUT,
+      cookieSecure: e.SESSION_COOKIE_SECURE,
     }),
     auditSigningKey: e.AUDIT_SIGNING_KEY,
     auditCheckpointEvery: e.AUDIT_CHECKPOINT_EVERY,

@@ -25,6 +25,8 @@ const READ = [
   'idempotency_keys',
   'audit_checkpoints',
   'case_facts',
+  'users',
+  'sessions',
   'verify_runs',
   'petitionflow_migrations',
   'petitionflow_migrations_lock',
@@ -42,6 +44,8 @@ const INSERT = [
   'audit_checkpoints',
   'verify_runs',
   'case_facts',
+  'users',
+  'sessions',
 ];
 /** Column-level UPDATE rights: exactly the columns the application's statements set. */
 const UPDATE: Record<string, readonly string[]> = {
@@ -81,10 +85,13 @@ const UPDATE: Record<string, readonly string[]> = {
     'supervised',
     'review_stage',
   ],
+  // Never `id` or `created_at`: a sign-in name is for good, and the trail names actors by it.
+  users: ['display_name', 'role', 'unit', 'password_hash', 'disabled', 'failed_attempts', 'locked_until', 'updated_at'],
+  sessions: ['last_seen_at', 'revoked_at'],
   verify_runs: ['status', 'total_cases', 'cases', 'checked', 'ok', 'first_broken', 'error', 'updated_at', 'finished_at'],
 };
-/** Expired idempotency keys are forgotten; nothing else is ever deleted. */
-const DELETE = ['idempotency_keys'];
+/** Expired idempotency keys and long-dead sessions are forgotten; nothing else is ever deleted. */
+const DELETE = ['idempotency_keys', 'sessions'];
 
 /** What {@link setUpAppRole} needs to know about the application role. */
 export interface AppRoleOptions {

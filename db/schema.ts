@@ -180,6 +180,34 @@ export interface CaseFactsTable {
   review_stage: string;
 }
 
+/** An account: the id is the sign-in name; the password is kept only as a scrypt hash. */
+export interface UsersTable {
+  id: string;
+  display_name: string;
+  role: string;
+  unit: string;
+  password_hash: string;
+  disabled: Generated<boolean>;
+  /** Consecutive failed sign-ins since the last good one or the last lockout. */
+  failed_attempts: Generated<number>;
+  locked_until: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A console session; only the SHA-256 of its secret (the cookie) is stored. */
+export interface SessionsTable {
+  id: string;
+  secret_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  user_agent: string | null;
+  address: string | null;
+}
+
 /** A whole-trail verification run in the background (`POST /audit/verify-runs`), its progress and result. */
 export interface VerifyRunsTable {
   id: string;
@@ -213,5 +241,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   audit_checkpoints: AuditCheckpointsTable;
   case_facts: CaseFactsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
   verify_runs: VerifyRunsTable;
 }

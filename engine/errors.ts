@@ -139,3 +139,24 @@ export class TrailBrokenError extends PetitionError {
     super('TRAIL_BROKEN', `the audit trail does not verify at case ${at.caseId} seq ${at.seq}: ${at.reason}`, { ...at });
   }
 }
+
+/** Why a sign-in was refused: wrong name or password, a disabled account, or one locked after repeated failures. */
+export type SignInRefusal = 'credentials' | 'disabled' | 'locked';
+
+/**
+ * A refused sign-in (401). `details.reason` says which refusal; a locked
+ * account also says until when. Only a caller who gave the right password
+ * learns that the account is disabled or locked: to anyone guessing, every
+ * refusal reads "wrong sign-in name or password".
+ */
+export class SignInRefusedError extends PetitionError {
+  constructor(reason: SignInRefusal, lockedUntil?: Date) {
+    const message =
+      reason === 'credentials'
+        ? 'wrong sign-in name or password'
+        : reason === 'disabled'
+          ? 'this account is disabled'
+          : 'this account is locked after repeated failed sign-ins';
+    super('UNAUTHORIZED', message, { reason, ...(lockedUntil !== undefined && { lockedUntil: lockedUntil.toISOString() }) });
+  }
+}

@@ -102,10 +102,20 @@ export const pauseReasonSchema = z.enum(PAUSE_REASONS);
 export const BREACH_ACTIONS = ['escalate', 'close', 'notify'] as const;
 export type BreachAction = (typeof BREACH_ACTIONS)[number];
 
-/** The people who act on a case, plus `system` for the deadline workers. */
-export const ROLES = ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor', 'system'] as const;
+/**
+ * The people who act on a case, `admin` (系统管理员: units, users and policy,
+ * never a case), and `system` for the deadline workers.
+ */
+export const ROLES = ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor', 'admin', 'system'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Roles a person can hold in a token; `system` is reserved for the engine's own workers. */
-export const HUMAN_ROLES = ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'] as const;
+/** Roles a person can hold in a token or an account; `system` is reserved for the engine's own workers. */
+export const HUMAN_ROLES = ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor', 'admin'] as const;
 export type HumanRole = (typeof HUMAN_ROLES)[number];
+
+/**
+ * The roles that work on cases and may see them. `admin` is left out on
+ * purpose: an administrator manages accounts and units and sees no case.
+ */
+export const CASE_ROLES = ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'] as const;
+export type CaseRole = (typeof CASE_ROLES)[number];

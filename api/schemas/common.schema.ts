@@ -68,8 +68,11 @@ export function errors<S extends number>(...statuses: S[]): Record<S, ReturnType
   return Object.fromEntries(entries) as Record<S, ReturnType<typeof json<ReturnType<typeof errorBody>>>>;
 }
 
-/** What every route with a token may answer besides its own outcomes. */
-export const COMMON_ERRORS = [400, 401, 500, 503] as const;
+/**
+ * What every route with a token may answer besides its own outcomes. 403 among them: the authentication gate
+ * refuses a cookie-authenticated write without the console's header, and any case route to an administrator.
+ */
+export const COMMON_ERRORS = [400, 401, 403, 500, 503] as const;
 
 /** A boolean in a query string: `true`/`false` or `1`/`0`. */
 export const queryBoolean = z

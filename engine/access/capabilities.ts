@@ -1,4 +1,4 @@
-import { HUMAN_ROLES, type Role } from '../../machines/petition.vocabulary';
+import { CASE_ROLES, HUMAN_ROLES, type Role } from '../../machines/petition.vocabulary';
 import { AccessError } from '../errors';
 
 /** A capability: one entry of {@link CAPABILITIES}, with the roles that hold it and what it lets them do. */
@@ -13,9 +13,12 @@ export interface CapabilityRule {
  * The one table of what a role may do besides sending events to cases (those
  * are the machine's permission matrix): capability → roles. Routes, services
  * and the CLI ask {@link requireCapability}; none writes a role list of its own.
- * Statistics and user administration join here as rows when they arrive.
+ * Statistics join here as rows when they arrive. `admin` holds no case
+ * capability: every row that reveals a case lists {@link CASE_ROLES} or fewer.
  */
 export const CAPABILITIES = {
+  /** Read cases at all (lists, one case, trails, boards): every role that works on cases, never an administrator. */
+  'cases.read': { roles: CASE_ROLES, action: 'see cases' },
   /** Record a petition (登记, Art 19): clerks, and supervisors receiving visitors themselves (领导接访). */
   'petitions.intake': { roles: ['clerk', 'supervisor'], action: 'record petitions' },
   /** See the background jobs that failed for good, in one's own units. */
@@ -31,11 +34,15 @@ export const CAPABILITIES = {
   /** Take a signed checkpoint now, or check the newest one against the trail. */
   'audit.checkpoints.take': { roles: ['auditor', 'supervisor'], action: 'take or verify audit checkpoints' },
   /** Rebuild a visible case from its trail alone: anyone who may read the case. */
-  'audit.replay': { roles: HUMAN_ROLES, action: 'replay a case' },
+  'audit.replay': { roles: CASE_ROLES, action: 'replay a case' },
   /** Download a visible case's trail as CSV: anyone who may read the case. */
-  'audit.history-csv': { roles: HUMAN_ROLES, action: 'download a trail as CSV' },
+  'audit.history-csv': { roles: CASE_ROLES, action: 'download a trail as CSV' },
   /** Counts, rates, 零访 / 四无 lists and the weekly and annual reports of one's units (Arts 39, 41). */
   'statistics.read': { roles: ['supervisor', 'leader', 'auditor'], action: 'read statistics' },
+  /** Create accounts, change their role, unit or password, disable them: administrators, in their own unit's subtree. */
+  'users.admin': { roles: ['admin'], action: 'administer user accounts' },
+  /** See the names and roles of the users in units within one's reach (the pickers for handlers and leaders). */
+  'users.directory': { roles: HUMAN_ROLES, action: 'list users' },
   /** Read the unit tree (names, kinds, review bodies): no personal data, so every person, for any subtree. */
   'units.read': { roles: HUMAN_ROLES, action: 'read the unit tree' },
 } as const satisfies Record<string, CapabilityRule>;

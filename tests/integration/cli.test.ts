@@ -104,6 +104,8 @@ describe('petitionflow CLI', () => {
     const parse = (out: string) =>
       lines(out)
         .slice(1)
+        // The case lines (each names its case id); the demo accounts follow them.
+        .filter((l) => /\b[0-9a-f]{8}-[0-9a-f]{4}-/.test(l))
         .map((l) => {
           const [status, id, state] = l.trim().split(/\s+/);
           return { status: status ?? '', id: id ?? '', state: state ?? '' };

@@ -1,13 +1,14 @@
 /**
  * The web console in a real browser: Chromium (the system's, driven by
  * playwright-core) against the real server listening on a real port, over a
- * private database. Everything is done the way a person would: paste a
- * token, fill in forms, press the buttons the API allows.
+ * private database. Everything is done the way a person would: sign in with
+ * a name and password, fill in forms, press the buttons the API allows.
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { signToken } from '../../api/auth';
+import { createAccountService } from '../../engine/account.service';
 import type { HumanRole } from '../../machines/petition.vocabulary';
 import { intakeBody } from '../support/engine-fixtures';
 import { createTestServer, type TestServer } from '../support/test-server';
@@ -18,6 +19,9 @@ const ID_NUMBER = '41272119900101341X';
 const PHONE = '18749261234';
 /** Evaluated in the page (string expressions: the tests are typed without the DOM library). */
 const TOKEN_IN_STORAGE = "sessionStorage.getItem('petitionflow.token')";
+const PASSWORD = 'console-test-password';
+/** Accounts made so far (each is made once, the first time a test signs in as it). */
+const accounts = new Set<string>();
 
 let s: TestServer;
 let browser: Browser;
@@ -61,12 +65,21 @@ async function openConsole(): Promise<Page> {
   return page;
 }
 
-/** Signs in by pasting a token, as a user does, and waits until the console says who they are. */
+/** Makes the account `user` (display name: the same with 同志 after it) unless a test already did. */
+async function ensureAccount(role: HumanRole, unit: string, user: string): Promise<void> {
+  if (accounts.has(user)) return;
+  await createAccountService(s.tdb.db).create({ id: user, displayName: `${user}同志`, role, unit, password: PASSWORD }, 'operator');
+  accounts.add(user);
+}
+
+/** Signs in with a name and password, as a user does, and waits until the console says who they are. */
 async function signIn(role: HumanRole, unit: string, user = `${role}@${unit}`): Promise<Page> {
+  await ensureAccount(role, unit, user);
   const page = await openConsole();
-  await page.fill('#token', await s.token(role, unit, user));
-  await page.getByRole('button', { name: /登录/ }).click();
-  await page.locator('[data-testid=who]', { hasText: user }).waitFor();
+  await page.fill('#sign-in-name', user);
+  await page.fill('#sign-in-password', PASSWORD);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.locator('[data-testid=who]', { hasText: `${user}同志` }).waitFor();
   return page;
 }
 
@@ -113,45 +126,117 @@ async function sendEvent(page: Page, type: string, inputs: Record<string, string
 }
 
 describe('signing in and out', () => {
-  it('refuses what is not a valid token and shows who a signed-in user is', async () => {
+  it('signs in with a name and password, refusing a wrong one, and shows who a signed-in user is', async () => {
+    await s.tdb.db.insertInto('units').values({ code: FUGOU, name: '扶沟县', level: 'county', parent_code: null }).execute();
+    await ensureAccount('clerk', FUGOU, 'zhou-min');
     const page = await openConsole();
+    await page.fill('#sign-in-name', 'zhou-min');
+    await page.fill('#sign-in-password', 'not the password');
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: '用户名或密码错误' }).waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+
+    await page.fill('#sign-in-password', PASSWORD);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    const who = page.locator('[data-testid=who]');
+    await who.filter({ hasText: 'zhou-min同志' }).waitFor();
+    // Display name, role and unit name in Chinese; the session lives in an HttpOnly cookie no script can read.
+    expect(await who.textContent()).toBe('zhou-min同志 · 登记员 · 扶沟县');
+    expect(await page.evaluate(TOKEN_IN_STORAGE)).toBeNull();
+    expect(await page.evaluate('document.cookie')).toBe('');
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'pf_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    await page.getByRole('heading', { name: /案件/ }).waitFor();
+    expect(await page.locator('#nav').textContent()).toContain('登记');
+    expect(await page.locator('#nav').textContent()).not.toContain('督办看板');
+
+    // A reload, or a second tab, keeps the session: the cookie is the browser's, not the tab's.
+    const second = await page.context().newPage();
+    await second.goto(`${base}/console/#/cases`);
+    await second.locator('[data-testid=who]', { hasText: 'zhou-min同志' }).waitFor();
+    await page.context().close();
+  });
+
+  it('signs in with an API token as the secondary way, refusing what is not a valid one', async () => {
+    const page = await openConsole();
+    await page.getByText('使用访问令牌登录').click();
     await page.fill('#token', 'not a token');
-    await page.getByRole('button', { name: /登录/ }).click();
+    await page.getByRole('button', { name: '用令牌登录' }).click();
     await page.getByRole('alert').filter({ hasText: '这不是有效的令牌' }).waitFor();
 
     // Well formed, but signed with another office's secret: the API says 401 and the console says so.
     await page.fill('#token', await signToken('another-office-secret-of-32-characters!', { sub: 'clerk-x', role: 'clerk', unit: FUGOU }));
-    await page.getByRole('button', { name: /登录/ }).click();
+    await page.getByRole('button', { name: '用令牌登录' }).click();
     await page.locator('[data-error-code=UNAUTHORIZED]').waitFor();
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
 
     await page.fill('#token', await s.token('clerk', FUGOU, 'clerk-7'));
-    await page.getByRole('button', { name: /登录/ }).click();
+    await page.getByRole('button', { name: '用令牌登录' }).click();
     const who = page.locator('[data-testid=who]');
     await who.filter({ hasText: 'clerk-7' }).waitFor();
-    expect(await who.textContent()).toMatch(/clerk-7 · 登记员 clerk · 单位 411621/);
+    expect(await who.textContent()).toMatch(/^clerk-7 · 登记员 · /);
     await page.getByRole('heading', { name: /案件/ }).waitFor();
-    expect(await page.locator('#nav').textContent()).toContain('登记');
-    expect(await page.locator('#nav').textContent()).not.toContain('督办看板');
     await page.context().close();
   });
 
-  it('signs out, and sends a user whose token the API refuses back to sign in', async () => {
+  it('signs out, ending the session on the server, and sends a user whose session ended back to sign in', async () => {
     const page = await signIn('clerk', FUGOU);
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'pf_session')?.value ?? '';
     await page.getByRole('button', { name: /退出/ }).click();
     await page.getByRole('status').filter({ hasText: '您已退出' }).waitFor();
-    expect(await page.evaluate(TOKEN_IN_STORAGE)).toBeNull();
+    const after = await s.app.inject({ method: 'GET', url: '/petitions', headers: { cookie: `pf_session=${cookie}` } });
+    expect(after.statusCode).toBe(401);
     await page.goto(`${base}/console/#/cases`);
     await page.getByRole('heading', { name: /登录/ }).waitFor();
     expect(await page.locator('[data-testid=who]').count()).toBe(0);
 
-    // A token that reads well but that the API does not accept (a rotated secret): the first call answers 401.
-    const stale = await signToken('a-rotated-secret-with-at-least-32-chars', { sub: 'clerk-1', role: 'clerk', unit: FUGOU });
-    await page.evaluate(`sessionStorage.setItem('petitionflow.token', ${JSON.stringify(stale)})`);
-    await page.goto(`${base}/console/#/cases`);
+    // Signed in again, then the account is disabled at another desk: the next call answers 401.
+    await page.fill('#sign-in-name', `clerk@${FUGOU}`);
+    await page.fill('#sign-in-password', PASSWORD);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.locator('[data-testid=who]').waitFor();
+    await createAccountService(s.tdb.db).update(`clerk@${FUGOU}`, { disabled: true }, 'operator');
+    await page.getByRole('link', { name: /我的账号/ }).click();
     await page.getByRole('status').filter({ hasText: '登录已失效' }).waitFor();
     expect(page.url()).toMatch(/#\/sign-in$/);
-    expect(await page.evaluate(TOKEN_IN_STORAGE)).toBeNull();
+    await createAccountService(s.tdb.db).update(`clerk@${FUGOU}`, { disabled: false }, 'operator');
+    await page.context().close();
+  });
+
+  it('lets an administrator manage accounts and shows them no case page', async () => {
+    await ensureAccount('handler', '411621101', 'township-handler');
+    const page = await signIn('admin', FUGOU, 'fugou-admin');
+    await page.getByRole('heading', { name: /用户管理/ }).waitFor();
+    expect(await page.locator('#nav').textContent()).not.toContain('案件');
+    expect(await page.locator('main').textContent()).not.toMatch(/null|undefined/);
+    const row = page.locator('tr[data-user=township-handler]');
+    await row.waitFor();
+    await row.getByRole('button', { name: '停用' }).click();
+    await page.locator('tr[data-user=township-handler] .account-state', { hasText: '已停用' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '已停用township-handler同志的账号' }).waitFor();
+
+    const form = page.locator('form.add-user');
+    await form.locator('[name=id]').fill('new-clerk');
+    await form.locator('[name=displayName]').fill('新登记员');
+    await form.locator('[name=role]').selectOption('clerk');
+    await form.locator('[name=password]').fill('first password 1');
+    await form.getByRole('button', { name: '开设账号' }).click();
+    const added = page.locator('tr[data-user=new-clerk]');
+    await added.waitFor();
+    await added.getByRole('button', { name: '重置密码' }).click();
+    await added.locator('input[type=password]').fill('second password 2');
+    await added.getByRole('button', { name: '确认重置' }).click();
+    await page.getByRole('status').filter({ hasText: '已重置新登记员的密码' }).waitFor();
+    const signedIn = await s.app.inject({
+      method: 'POST',
+      url: '/sessions',
+      headers: { 'x-petitionflow-console': '1' },
+      payload: { name: 'new-clerk', password: 'second password 2' },
+    });
+    expect(signedIn.statusCode).toBe(201);
+
+    await page.goto(`${base}/console/#/cases`);
+    await page.locator('[data-error-code=FORBIDDEN]').waitFor();
     await page.context().close();
   });
 });

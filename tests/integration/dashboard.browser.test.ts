@@ -53,8 +53,10 @@ async function signIn(role: 'leader' | 'auditor', unit: string): Promise<Page> {
     if (msg.text().includes('Content Security Policy')) problems.push(`CSP: ${msg.text()}`);
   });
   await page.goto(`${base}/`);
+  // Token sign-in is the console's secondary way, behind a fold (passwords are the first).
+  await page.getByText('使用访问令牌登录').click();
   await page.fill('#token', await s.token(role, unit, `${role}-1`));
-  await page.getByRole('button', { name: /登录/ }).click();
+  await page.getByRole('button', { name: '用令牌登录' }).click();
   await page.locator('[data-testid=who]').waitFor();
   return page;
 }

@@ -11,7 +11,7 @@
  */
 import { roleMaySend } from '../../machines/event-permission';
 import { isPermitted } from '../../machines/petition.permissions';
-import { ACTIVE_STATES, HUMAN_ROLES, type HumanRole } from '../../machines/petition.vocabulary';
+import { ACTIVE_STATES, CASE_ROLES, type HumanRole } from '../../machines/petition.vocabulary';
 import { COMMAND_TYPES, type CommandType } from '../../machines/petition.schemas';
 import { intakeBody } from '../support/engine-fixtures';
 import { PERMISSIONS, VALID_FIELDS } from '../support/machine-fixtures';
@@ -162,7 +162,7 @@ interface Combo {
 
 function combos(state: ActiveState): Combo[] {
   return COMMAND_TYPES.flatMap((type) =>
-    HUMAN_ROLES.flatMap((role) => UNITS.map((unit) => ({ type, role, unit, expected: expectedStatus(state, type, role, unit) }))),
+    CASE_ROLES.flatMap((role) => UNITS.map((unit) => ({ type, role, unit, expected: expectedStatus(state, type, role, unit) }))),
   );
 }
 
@@ -177,13 +177,13 @@ afterAll(async () => {
 describe('the generated matrix', () => {
   it('covers every command, role and unit in every active state, with each answer represented', () => {
     const all = ACTIVE_STATES.flatMap((state) => combos(state));
-    expect(all).toHaveLength(ACTIVE_STATES.length * COMMAND_TYPES.length * HUMAN_ROLES.length * UNITS.length);
+    expect(all).toHaveLength(ACTIVE_STATES.length * COMMAND_TYPES.length * CASE_ROLES.length * UNITS.length);
     const byStatus = new Map<number, number>();
     for (const c of all) byStatus.set(c.expected, (byStatus.get(c.expected) ?? 0) + 1);
     expect([...byStatus.keys()].sort()).toEqual([200, 403, 404, 422]);
     // Every guard-blocked command is one the matrix permits there (else it would not need listing).
     for (const state of ACTIVE_STATES) {
-      for (const type of GUARD_BLOCKED[state]) expect(HUMAN_ROLES.some((role) => isPermitted(PERMISSIONS, type, state, role))).toBe(true);
+      for (const type of GUARD_BLOCKED[state]) expect(CASE_ROLES.some((role) => isPermitted(PERMISSIONS, type, state, role))).toBe(true);
     }
   });
 });
@@ -195,7 +195,7 @@ describe.each(ACTIVE_STATES)('a case in state %s', (state) => {
   });
 
   it('shows each role of the own county and of the city the events the matrix permits (minus guard-blocked ones); the sibling county sees no case', async () => {
-    const reads = HUMAN_ROLES.flatMap((role) => UNITS.map((unit) => ({ role, unit })));
+    const reads = CASE_ROLES.flatMap((role) => UNITS.map((unit) => ({ role, unit })));
     const results = await inBatches(reads, 9, async ({ role, unit }) => {
       const res = await call(role, unit, 'GET', `/petitions/${probe.id}`);
       return { role, unit, status: res.status, allowed: res.status === 200 ? res.body.allowedEvents : res.body.error?.code };

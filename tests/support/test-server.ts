@@ -1,7 +1,7 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_POLICY } from '../../config/default-policy';
-import { DEFAULT_API_LIMITS, type ApiLimits } from '../../config/load-config';
+import { DEFAULT_API_LIMITS, type ApiLimits, type SessionSettings } from '../../config/load-config';
 import type { Policy } from '../../config/policy.schema';
 import { signToken } from '../../api/auth';
 import type { IncidentRetrier } from '../../api/incident.routes';
@@ -53,6 +53,8 @@ export interface TestServerOptions {
   readonly onCommitted?: EngineDeps['onCommitted'];
   /** Token lifetime and rate limits; {@link TEST_LIMITS} unless given. */
   readonly limits?: ApiLimits;
+  /** Session lifetime, idle timeout and lockout; the defaults unless given. */
+  readonly sessions?: SessionSettings;
   /** Origins allowed by CORS (`CORS_ORIGINS`); none unless given. */
   readonly corsOrigins?: readonly string[];
   /**
@@ -72,6 +74,8 @@ export const TEST_LIMITS: ApiLimits = {
   writesPerUser: 1_000_000,
   writesPerAddress: 1_000_000,
   auditVerifyPerUser: 1_000_000,
+  signInPerAddress: 1_000_000,
+  signInPerName: 1_000_000,
 };
 
 /**
@@ -85,6 +89,7 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     incidents,
     onCommitted,
     limits = TEST_LIMITS,
+    sessions,
     corsOrigins,
     beforeResponseCheck,
   }: TestServerOptions = typeof nowOrOptions === 'function' ? { now: nowOrOptions } : (nowOrOptions ?? {});
@@ -112,6 +117,7 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     logger: false,
     readiness: async () => ({ database: true }),
     limits,
+    ...(sessions && { sessions }),
     ...(now && { now }),
     ...(incidents && { incidents }),
     ...(corsOrigins && { corsOrigins }),

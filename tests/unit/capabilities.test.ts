@@ -6,7 +6,10 @@ import { AccessError } from '../../engine/errors';
 import { CAPABILITIES, CAPABILITY_NAMES, mayUse, refusalOf, requireCapability, type Capability } from '../../engine/access';
 import { ROLES, type Role } from '../../machines/petition.vocabulary';
 
+const CASE_WORK: readonly Role[] = ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'];
+
 const EXPECTED: Record<Capability, readonly Role[]> = {
+  'cases.read': CASE_WORK,
   'petitions.intake': ['clerk', 'supervisor'],
   'incidents.list': ['supervisor', 'auditor'],
   'incidents.retry': ['supervisor'],
@@ -14,10 +17,12 @@ const EXPECTED: Record<Capability, readonly Role[]> = {
   'audit.verify': ['supervisor', 'auditor'],
   'audit.checkpoints.list': ['auditor'],
   'audit.checkpoints.take': ['supervisor', 'auditor'],
-  'audit.replay': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
-  'audit.history-csv': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
+  'audit.replay': CASE_WORK,
+  'audit.history-csv': CASE_WORK,
   'statistics.read': ['supervisor', 'leader', 'auditor'],
-  'units.read': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
+  'users.admin': ['admin'],
+  'users.directory': [...CASE_WORK, 'admin'],
+  'units.read': [...CASE_WORK, 'admin'],
 };
 
 const PAIRS = CAPABILITY_NAMES.flatMap((capability) => ROLES.map((role) => [capability, role] as const));
@@ -43,6 +48,12 @@ describe('the capability table', () => {
     for (const capability of CAPABILITY_NAMES) expect(mayUse('system', capability)).toBe(false);
   });
 
+  it('gives an administrator no capability that reveals a case', () => {
+    const adminMay = CAPABILITY_NAMES.filter((c) => mayUse('admin', c));
+    // The unit tree names no person and no case; administrators need it to place accounts.
+    expect(adminMay.sort()).toEqual(['units.read', 'users.admin', 'users.directory']);
+  });
+
   it('refuses in a sentence that reads well', () => {
     expect(refusalOf('auditor', 'incidents.retry')).toBe('an auditor may not retry incidents (supervisors only)');
     expect(refusalOf('handler', 'incidents.list')).toBe('a handler may not see incidents (supervisors and auditors only)');
@@ -50,6 +61,9 @@ describe('the capability table', () => {
       'a clerk may not see the supervision board (supervisors, leaders and auditors only)',
     );
     expect(refusalOf('mediator', 'petitions.intake')).toBe('a mediator may not record petitions (clerks and supervisors only)');
+    expect(refusalOf('admin', 'cases.read')).toBe(
+      'an admin may not see cases (clerks, handlers, mediators, supervisors, leaders and auditors only)',
+    );
   });
 
   it('gives every capability at least one role and an action', () => {

@@ -66,6 +66,8 @@ describe('the environment', () => {
       writesPerAddress: 600,
       auditVerifyPerUser: 6,
       auditVerifyMaxCases: 20_000,
+      signInPerAddress: 30,
+      signInPerName: 10,
     });
     const set = loadConfig({
       TOKEN_MAX_LIFETIME: 'PT8H',
@@ -74,6 +76,8 @@ describe('the environment', () => {
       RATE_LIMIT_WRITES_PER_ADDRESS: '50',
       RATE_LIMIT_AUDIT_VERIFY_PER_USER: '1',
       AUDIT_VERIFY_MAX_CASES: '500',
+      RATE_LIMIT_SIGNIN_PER_ADDRESS: '7',
+      RATE_LIMIT_SIGNIN_PER_NAME: '3',
     });
     expect(set.api).toEqual({
       tokenMaxLifetime: 'PT8H',
@@ -82,6 +86,8 @@ describe('the environment', () => {
       writesPerAddress: 50,
       auditVerifyPerUser: 1,
       auditVerifyMaxCases: 500,
+      signInPerAddress: 7,
+      signInPerName: 3,
     });
     const err = refusal({
       TOKEN_MAX_LIFETIME: '12h',
@@ -90,6 +96,28 @@ describe('the environment', () => {
       AUDIT_VERIFY_MAX_CASES: 'many',
     });
     for (const name of ['TOKEN_MAX_LIFETIME', 'RATE_LIMIT_WINDOW', 'RATE_LIMIT_WRITES_PER_USER', 'AUDIT_VERIFY_MAX_CASES']) {
+      expect(err.problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
+    }
+  });
+
+  it('reads the session settings (lifetime, idle timeout, lockout, cookie), with their defaults', () => {
+    expect(loadConfig({}).sessions).toEqual({
+      lifetime: 'PT12H',
+      idleTimeout: 'PT2H',
+      maxFailures: 5,
+      lockout: 'PT15M',
+      cookieSecure: 'auto',
+    });
+    const set = loadConfig({
+      SESSION_LIFETIME: 'PT8H',
+      SESSION_IDLE_TIMEOUT: 'PT20M',
+      SIGNIN_MAX_FAILURES: '3',
+      SIGNIN_LOCKOUT: 'PT1H',
+      SESSION_COOKIE_SECURE: 'always',
+    });
+    expect(set.sessions).toEqual({ lifetime: 'PT8H', idleTimeout: 'PT20M', maxFailures: 3, lockout: 'PT1H', cookieSecure: 'always' });
+    const err = refusal({ SESSION_IDLE_TIMEOUT: '20m', SIGNIN_MAX_FAILURES: '0', SESSION_COOKIE_SECURE: 'yes' });
+    for (const name of ['SESSION_IDLE_TIMEOUT', 'SIGNIN_MAX_FAILURES', 'SESSION_COOKIE_SECURE']) {
       expect(err.problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
     }
   });

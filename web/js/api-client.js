@@ -1,10 +1,16 @@
 /* global document, fetch, location, URL */
 /**
- * The console's only way to the server: the HTTP API with the user's bearer
- * token. Errors arrive as {@link ApiError} carrying the API's own
- * `{error: {code, message, details}}`, so views show what the API said.
+ * The console's only way to the server: the HTTP API with the user's session
+ * cookie (sent by the browser itself) or bearer token. Every call carries the
+ * console's header, which the API requires of changes made with the cookie
+ * (no other site's page can add it). Errors arrive as {@link ApiError}
+ * carrying the API's own `{error: {code, message, details}}`, so views show
+ * what the API said.
  */
-import { currentSession, endSession } from './session.js';
+import { currentSession, endSession, startSession } from './session.js';
+
+/** The header the API asks of cookie-authenticated changes (see api/session-cookie.ts). */
+const CONSOLE_HEADER = { 'x-petitionflow-console': '1' };
 
 /** The API's root: the console is served at `<root>/console/`, so this also works behind a path prefix. */
 export const API_ROOT = new URL('../', document.baseURI);
@@ -38,25 +44,83 @@ export async function api(path, { method = 'GET', query, body, headers = {}, as 
   if (session === null) {
     // Signed out or expired in the meantime (currentSession() has kept the reason for the sign-in page).
     location.hash = '#/sign-in';
-    throw new ApiError(401, { code: 'UNAUTHORIZED', message: '请先登录 Sign in first' });
+    throw new ApiError(401, { code: 'UNAUTHORIZED', message: '请先登录' });
   }
   const response = await fetch(apiUrl(path, query), {
     method,
+    credentials: 'same-origin',
     headers: {
-      authorization: `Bearer ${session.token}`,
+      ...CONSOLE_HEADER,
+      ...(session.token !== null && { authorization: `Bearer ${session.token}` }),
       accept: as === 'json' ? 'application/json' : '*/*',
       ...(body !== undefined && { 'content-type': 'application/json' }),
       ...headers,
     },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
+  if (response.status === 204) return null;
   if (response.ok) return as === 'blob' ? response.blob() : response.json();
   const error = await errorOf(response);
   if (response.status === 401) {
-    endSession(`登录已失效：${error.message}。Your sign-in is no longer valid.`);
+    endSession('登录已失效，请重新登录。');
     location.hash = '#/sign-in';
   }
   throw new ApiError(response.status, error);
+}
+
+/** A call made before anyone is signed in (sign-in, resuming a session): the cookie, if any, and the console header. */
+async function anonymous(path, { method = 'GET', body, headers = {} } = {}) {
+  const response = await fetch(apiUrl(path), {
+    method,
+    credentials: 'same-origin',
+    headers: {
+      ...CONSOLE_HEADER,
+      accept: 'application/json',
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  if (response.status === 204) return null;
+  if (response.ok) return response.json();
+  throw new ApiError(response.status, await errorOf(response));
+}
+
+/** Signs in with a name and password: the API sets the session cookie and answers the profile. */
+export async function signInWithPassword(name, password) {
+  const { user } = await anonymous('/sessions', { method: 'POST', body: { name, password } });
+  startSession({ profile: user });
+  return user;
+}
+
+/** Signs in with an API token, once the API has accepted it and said whose it is. */
+export async function signInWithToken(token) {
+  const { user } = await anonymous('/sessions/current', { headers: { authorization: `Bearer ${token}` } });
+  startSession({ token, profile: user });
+  return user;
+}
+
+/**
+ * Picks up a session the browser already holds (another tab signed in, or
+ * this one was reloaded): true when the cookie is still good.
+ */
+export async function resumeSession() {
+  try {
+    const { user } = await anonymous('/sessions/current');
+    startSession({ profile: user });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Signs out: ends the cookie's session on the server (a token simply stops being used), then in this tab. */
+export async function signOut() {
+  const session = currentSession();
+  if (session !== null && session.token === null) {
+    await anonymous('/sessions/current', { method: 'DELETE' }).catch(() => undefined);
+  }
+  endSession('您已退出。');
 }
 
 /** The public API description (`/openapi.json` needs no token). */

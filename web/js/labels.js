@@ -13,7 +13,23 @@ export const ROLES = {
   supervisor: '督办',
   leader: '包案领导',
   auditor: '督查审计',
+  admin: '系统管理员',
   system: '系统',
+};
+
+/** Why a sign-in was refused (`details.reason` of the API's 401), and the rate limit's 429. */
+export const SIGN_IN_REFUSALS = {
+  credentials: '用户名或密码错误。',
+  disabled: '该账号已停用，请联系系统管理员。',
+  locked: '密码连续输错次数过多，账号已暂时锁定。',
+  rateLimited: '登录尝试过于频繁，请稍后再试。',
+};
+
+/** An account's state on the user administration page. */
+export const ACCOUNT_STATES = {
+  enabled: '正常',
+  disabled: '已停用',
+  locked: '已锁定',
 };
 
 export const STATES = {

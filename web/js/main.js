@@ -4,11 +4,13 @@
  * (`#/cases`, `#/cases/<id>`, …) so every page has an address the back
  * button and a bookmark keep, with nothing for the server to route.
  */
+import { resumeSession, signOut } from './api-client.js';
 import { h } from './dom.js';
 import { errorAlert } from './error-view.js';
-import { labelled, ROLES } from './labels.js';
+import { ROLES } from './labels.js';
 import { homeFor, pagesFor } from './pages.js';
-import { currentSession, endSession } from './session.js';
+import { currentSession } from './session.js';
+import { renderAccount } from './views/account.js';
 import { renderAudit } from './views/audit.js';
 import { renderCaseDetail } from './views/case-detail.js';
 import { renderCaseList } from './views/case-list.js';
@@ -18,6 +20,7 @@ import { renderSignIn } from './views/sign-in.js';
 import { renderSupervision } from './views/supervision-board.js';
 import { renderDashboard } from './views/dashboard.js';
 import { renderAnnualReport, renderWeeklyReport } from './views/reports.js';
+import { renderUsers } from './views/users-admin.js';
 
 const ROUTES = [
   { pattern: /^#\/sign-in$/, render: renderSignIn, title: '登录 Sign in', public: true },
@@ -30,9 +33,12 @@ const ROUTES = [
   { pattern: /^#\/dashboard$/, render: renderDashboard, title: '驾驶舱 Dashboard' },
   { pattern: /^#\/reports\/weekly$/, render: renderWeeklyReport, title: '周研判 Weekly review' },
   { pattern: /^#\/reports\/annual$/, render: renderAnnualReport, title: '年报 Annual report' },
+  { pattern: /^#\/users$/, render: renderUsers, title: '用户管理' },
+  { pattern: /^#\/account$/, render: renderAccount, title: '我的账号' },
 ];
 
-const HOME = '#/cases';
+/** Where an address without a page leads: the user's own home, or sign-in. */
+const HOME = '#/';
 const main = document.getElementById('view');
 
 /** Counts navigations, so a page that finishes loading after the user moved on does not report into the new one. */
@@ -40,8 +46,7 @@ let navigation = 0;
 
 function parseHash() {
   const [path, query = ''] = location.hash.split('?');
-  const home = homeFor(currentSession()?.claims.role);
-  return { path: path === '' || path === '#' || path === '#/' ? home : path, params: new URLSearchParams(query) };
+  return { path: path === '' || path === '#' ? HOME : path, params: new URLSearchParams(query) };
 }
 
 function renderChrome(session, path) {
@@ -52,7 +57,7 @@ function renderChrome(session, path) {
     who.replaceChildren();
     return;
   }
-  const { claims } = session;
+  const { claims, profile } = session;
   nav.replaceChildren(
     h(
       'ul',
@@ -76,29 +81,31 @@ function renderChrome(session, path) {
     h(
       'p',
       { 'data-testid': 'who' },
-      h('span', { class: 'user' }, claims.sub),
+      h('span', { class: 'user', title: `用户名 ${claims.sub}` }, profile.displayName ?? claims.sub),
       ' · ',
-      labelled(ROLES, claims.role),
-      ' · 单位 ',
-      h('code', { class: 'unit' }, claims.unit),
+      h('span', { class: 'role' }, ROLES[claims.role] ?? claims.role),
+      ' · ',
+      // The unit's name when the tree holds it; its code otherwise (and always in the tooltip).
+      h('span', { class: 'unit', title: `单位代码 ${claims.unit}` }, profile.unitName ?? claims.unit),
     ),
-    h('button', { type: 'button', class: 'sign-out', onclick: signOut }, '退出 Sign out'),
+    h('button', { type: 'button', class: 'sign-out', onclick: () => void signOutHere() }, '退出'),
   );
 }
 
-function signOut() {
-  endSession('您已退出。You have signed out.');
+async function signOutHere() {
+  await signOut();
   location.hash = '#/sign-in';
 }
 
 async function route() {
   const { path, params } = parseHash();
-  const session = currentSession();
+  // A browser that holds a live session cookie (a reload, another tab) is signed in without asking again.
+  const session = currentSession() ?? (path !== '#/sign-in' && (await resumeSession()) ? currentSession() : null);
   if (session === null && path !== '#/sign-in') {
     location.replace('#/sign-in');
     return;
   }
-  if (session !== null && path === '#/sign-in') {
+  if (session !== null && (path === '#/sign-in' || path === HOME)) {
     location.replace(homeFor(session.claims.role));
     return;
   }
@@ -110,7 +117,7 @@ async function route() {
   const found = ROUTES.map((r) => ({ r, match: r.pattern.exec(path) })).find(({ match }) => match !== null);
   document.title = `${found?.r.title ?? '未找到 Not found'} · 信访案件工作台`;
   try {
-    if (found === undefined) view.append(h('h1', null, '未找到此页 Page not found'), h('p', null, h('a', { href: HOME }, '返回案件列表')));
+    if (found === undefined) view.append(h('h1', null, '未找到此页 Page not found'), h('p', null, h('a', { href: HOME }, '返回首页')));
     else await found.r.render(view, { params, session, match: found.match });
   } catch (err) {
     if (mine === navigation) view.append(errorAlert(err));

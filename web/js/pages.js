@@ -4,20 +4,29 @@
  * /incidents, GET /audit/verify) only so nobody is shown a link that can only
  * end in 403; the API still decides, and a refusal is shown as it says.
  */
+/** The roles that work on cases; an administrator sees none (the API refuses every case route to them). */
+const CASE_ROLES = ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'];
+
 export const PAGES = [
   { hash: '#/dashboard', label: '驾驶舱', code: 'Dashboard', roles: ['supervisor', 'leader', 'auditor'] },
-  { hash: '#/cases', label: '案件', code: 'Cases', roles: null },
+  { hash: '#/cases', label: '案件', code: 'Cases', roles: CASE_ROLES },
   { hash: '#/register', label: '登记', code: 'Register', roles: ['clerk', 'supervisor'] },
   { hash: '#/supervision', label: '督办看板', code: 'Supervision', roles: ['supervisor', 'leader', 'auditor'] },
   { hash: '#/incidents', label: '故障任务', code: 'Incidents', roles: ['supervisor', 'auditor'] },
   { hash: '#/audit', label: '审计', code: 'Audit', roles: ['auditor', 'supervisor'] },
   { hash: '#/reports/weekly', label: '周研判', code: 'Weekly', roles: ['supervisor', 'leader', 'auditor'] },
   { hash: '#/reports/annual', label: '年报', code: 'Annual', roles: ['supervisor', 'leader', 'auditor'] },
+  { hash: '#/users', label: '用户管理', code: 'Users', roles: ['admin'] },
+  { hash: '#/account', label: '我的账号', code: 'Account', roles: null },
 ];
 
-/** The first page of a role: the dashboard for those who lead and supervise (GET /stats), the cases for the others. */
+/**
+ * The page a user lands on after signing in: the dashboard for those who lead and supervise (GET /stats),
+ * else the first page offered to their role (the cases; the user list for an administrator).
+ */
 export function homeFor(role) {
-  return ['supervisor', 'leader'].includes(role) ? '#/dashboard' : '#/cases';
+  if (['supervisor', 'leader'].includes(role)) return '#/dashboard';
+  return pagesFor(role).find((page) => page.hash !== '#/dashboard')?.hash ?? '#/account';
 }
 
 /** The pages offered to `role`. */
