@@ -15,6 +15,7 @@ export const TAGS = {
     description: '统计 Statistics: counts and rates, 零访 and 四无 units, the weekly 研判 and the annual report',
   },
   incidents: { name: 'incidents', description: '故障任务 Incidents: background jobs that failed for good' },
+  people: { name: 'people', description: '一人一档 People: the person index, related matters and case numbers' },
   units: { name: 'units', description: '单位 Units: the tree of divisions, petition bureaus and departments' },
   operations: { name: 'operations', description: '运维 Operations: liveness and readiness probes' },
 } as const;

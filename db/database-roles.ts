@@ -26,6 +26,12 @@ const READ = [
   'audit_checkpoints',
   'case_facts',
   'verify_runs',
+  'persons',
+  'person_phones',
+  'case_persons',
+  'case_summaries',
+  'case_number_counters',
+  'access_log',
   'petitionflow_migrations',
   'petitionflow_migrations_lock',
 ];
@@ -42,6 +48,12 @@ const INSERT = [
   'audit_checkpoints',
   'verify_runs',
   'case_facts',
+  'persons',
+  'person_phones',
+  'case_persons',
+  'case_summaries',
+  'case_number_counters',
+  'access_log',
 ];
 /** Column-level UPDATE rights: exactly the columns the application's statements set. */
 const UPDATE: Record<string, readonly string[]> = {
@@ -82,6 +94,11 @@ const UPDATE: Record<string, readonly string[]> = {
     'review_stage',
   ],
   verify_runs: ['status', 'total_cases', 'cases', 'checked', 'ok', 'first_broken', 'error', 'updated_at', 'finished_at'],
+  // A person's latest contact details; a clerk's confirmation of a weak match moves the case's link.
+  persons: ['id_number', 'phone', 'address', 'address_key', 'updated_at'],
+  case_persons: ['person_id', 'confirmed_by', 'confirmed_at'],
+  // The per-unit-and-year counter behind readable case numbers.
+  case_number_counters: ['last'],
 };
 /** Expired idempotency keys are forgotten; nothing else is ever deleted. */
 const DELETE = ['idempotency_keys'];

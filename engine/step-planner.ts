@@ -8,7 +8,7 @@ import { clockChanges } from './clock-changes';
 import { planDeadlineChanges, type DeadlineRules } from './deadline-changes';
 import type { TouchedDeadline } from './engine.types';
 import { factsOf, runsAfterStep } from './statistics/facts-of';
-import { buildTrailEntry, INTAKE_EVENT } from './trail-entry';
+import { buildTrailEntry, INTAKE_EVENT, REGISTRATION_FIELD } from './trail-entry';
 
 /** One event planned on one locked case: the rows it writes and what the case becomes. */
 export interface PlannedStep {
@@ -72,6 +72,17 @@ export function planStep(
   };
 }
 
+/**
+ * What the registration adds to a new case besides the machine's start: its
+ * readable number, and what the system proposed (person links, repeat and
+ * first-petition flags), recorded in the intake trail entry under
+ * {@link REGISTRATION_FIELD} so the proposal is part of the hashed trail.
+ */
+export interface IntakeRegistration {
+  readonly number: string;
+  readonly recorded: Record<string, unknown>;
+}
+
 /** A new case planned from its intake (Art 19): its first snapshot, its first trail entry, its case row and first deadline. */
 export function planIntake(
   rules: DeadlineRules,
@@ -79,6 +90,7 @@ export function planIntake(
   input: CaseStart & { intake: { unit: string; channel: string } },
   actor: Actor,
   at: Date,
+  registration?: IntakeRegistration,
 ): PlannedStep {
   const snapshot = adapter.start(input);
   const stored = adapter.toStored(snapshot);
@@ -87,7 +99,10 @@ export function planIntake(
     caseId: input.id,
     seq: 1,
     type: INTAKE_EVENT,
-    fields: adapter.intakeTrailFields(input),
+    fields:
+      registration === undefined
+        ? adapter.intakeTrailFields(input)
+        : { ...adapter.intakeTrailFields(input), [REGISTRATION_FIELD]: registration.recorded },
     actor,
     at: input.at,
     machineVersion: adapter.version,
@@ -104,6 +119,7 @@ export function planIntake(
     machineVersion: adapter.version,
     snapshot: stored,
     lastHash: entry.hash,
+    number: registration?.number ?? null,
     createdAt: at,
     updatedAt: at,
   };

@@ -2,7 +2,7 @@ import type { CaseEventRecord } from '../../db/case-event.repository';
 import type { CaseEvent, CaseSnapshot } from '../../machines/machine-adapter';
 import { adapterFor } from '../../machines/petition.registry';
 import { clockChanges, type ClockChange } from '../clock-changes';
-import { INTAKE_EVENT } from '../trail-entry';
+import { INTAKE_EVENT, startOfIntakeEntry } from '../trail-entry';
 import type { CaseFacts, ClockRun } from './case-facts';
 import { factsOf } from './facts-of';
 
@@ -33,7 +33,7 @@ export function factsFromTrail(events: readonly CaseEventRecord[]): CaseFacts | 
   const adapter = adapterFor(version);
   for (const e of events) {
     if (e.seq === 1 && e.type === INTAKE_EVENT) {
-      snapshot = adapter.start(adapter.startOfTrail(e.caseId, e.fields, e.at));
+      snapshot = adapter.start(startOfIntakeEntry(adapter, e));
       applyChanges(runs, clockChanges({}, adapter.clocks(snapshot)), e.at);
     } else if (snapshot !== undefined) {
       const before = snapshot;

@@ -18,6 +18,9 @@ const EXPECTED: Record<Capability, readonly Role[]> = {
   'audit.history-csv': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
   'statistics.read': ['supervisor', 'leader', 'auditor'],
   'units.read': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
+  'people.search': ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'],
+  'people.link': ['clerk'],
+  'audit.access-log': ['auditor'],
 };
 
 const PAIRS = CAPABILITY_NAMES.flatMap((capability) => ROLES.map((role) => [capability, role] as const));

@@ -124,7 +124,13 @@ export const v3Adapter: MachineAdapter = {
   commandSchema: v3CommandSchema,
   usesRelations: true,
   start: (input) =>
-    startCaseV3({ id: input.id, intake: input.intake as V3Intake, at: input.at, registeredAtBureau: input.registeredAtBureau }),
+    startCaseV3({
+      id: input.id,
+      intake: input.intake as V3Intake,
+      at: input.at,
+      registeredAtBureau: input.registeredAtBureau,
+      ...(input.personFlags !== undefined && { personFlags: input.personFlags }),
+    }),
   // Whether the registering unit was a bureau decides the first clock; it is recorded, as the tree may change later.
   intakeTrailFields: (input) => ({ ...(input.intake as Record<string, unknown>), registeredAtBureau: input.registeredAtBureau }),
   startOfTrail(id, fields, at) {
