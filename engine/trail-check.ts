@@ -121,9 +121,10 @@ function checkHead(rec: CaseRecord, events: readonly CaseEventRecord[]): TrailBr
     channel: String(first.channel),
     machineVersion: head.machineVersion,
   };
-  // The readable number registration gave is recorded in the intake entry; a case recorded before numbering has none.
+  // The readable number registration gave is recorded in the intake entry (a case recorded before numbering has
+  // none); a row showing another number is caught, a row showing none misleads no one and is not a claim.
   const number = recordedNumber(first);
-  return differing(rec, fixed, at) ?? (number === undefined ? undefined : differing(rec, { number }, at));
+  return differing(rec, fixed, at) ?? (number === undefined || rec.number === null ? undefined : differing(rec, { number }, at));
 }
 
 /** The case number an intake entry's registration recorded, if any. */

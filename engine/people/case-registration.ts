@@ -83,7 +83,6 @@ export async function registerIntake(
   key: Buffer | undefined,
   c: { caseId: string; intake: RegisteredIntake; at: Date; newId: () => string },
 ): Promise<Registration> {
-  const number = await nextCaseNumber(trx, c.intake.unit, c.at);
   const grams = summaryGrams(c.intake.matter.summary);
   const links = key === undefined ? [] : await linkPeople(trx, key, c.intake, c.at, c.newId);
   let flags: IntakeFlags | undefined;
@@ -92,6 +91,8 @@ export async function registerIntake(
     const earlier = await mattersOfPersons(trx, [petitioner.personId]);
     flags = { first: earlier.length === 0, repeat: earlier.some((m) => gramSimilarity(m.grams, grams) >= SIMILARITY_THRESHOLD) };
   }
+  // Last: the counter row stays locked until the intake commits, and every intake of the unit waits on it.
+  const number = await nextCaseNumber(trx, c.intake.unit, c.at);
   const recorded = { number, persons: links, ...(flags !== undefined && { flags }) };
   return {
     planned: { number, recorded },

@@ -22,10 +22,10 @@ const LISTS = [
   { key: 'similar', zh: '同一单位的相似诉求', en: 'Similar requests in this unit', ground: null },
 ];
 
-/** Whether this machine's REJECT names a ground and a related case (version 3); earlier versions take a reason only. */
-async function rejectTakesGround() {
+/** Whether the case's machine's REJECT names a ground and a related case (version 3); earlier versions take a reason only. */
+async function rejectTakesGround(machineVersion) {
   try {
-    const schema = await eventSchema('REJECT');
+    const schema = await eventSchema('REJECT', machineVersion);
     return schema.properties?.ground !== undefined && schema.properties?.relatedCaseId !== undefined;
   } catch {
     return false;
@@ -39,7 +39,7 @@ function matterLabel(m) {
 /** The registration result of a newly recorded case. */
 export async function registrationResult(created) {
   const status = h('div', { 'aria-live': 'polite' });
-  const withGround = created.allowedEvents.includes('REJECT') && (await rejectTakesGround());
+  const withGround = created.allowedEvents.includes('REJECT') && (await rejectTakesGround(created.machineVersion));
   const related = await api(`/petitions/${created.id}/related`);
 
   async function act(button, body) {
