@@ -139,7 +139,7 @@ export interface AuditCheckpointsTable {
 
 /**
  * What the statistics count of one case, derived from its snapshot and its
- * clock runs by `engine/statistics/case-facts.ts` and written with every
+ * clock runs by each machine adapter's `facts` (`machines/case-facts.ts`) and written with every
  * transition (the same statement). Times are when each fact became true.
  */
 export interface CaseFactsTable {

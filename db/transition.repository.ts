@@ -22,7 +22,7 @@ export interface TransitionWrite {
   readonly units: readonly string[];
   readonly newDeadlines: readonly NewDeadline[];
   readonly changedDeadlines: readonly DeadlineState[];
-  /** The case's statistics facts as the event leaves them (see engine/statistics/case-facts.ts). */
+  /** The case's statistics facts as the event leaves them (each machine adapter's `facts`, machines/case-facts.ts). */
   readonly facts: CaseFacts;
 }
 

@@ -7,7 +7,7 @@ import { GENESIS_HASH, snapshotDigest } from './audit-hash';
 import { clockChanges } from './clock-changes';
 import { planDeadlineChanges, type DeadlineRules } from './deadline-changes';
 import type { TouchedDeadline } from './engine.types';
-import { factsOf, runsAfterStep } from './statistics/facts-of';
+import { runsAfterStep } from './statistics/facts-of';
 import { buildTrailEntry, INTAKE_EVENT, REGISTRATION_FIELD } from './trail-entry';
 
 /** One event planned on one locked case: the rows it writes and what the case becomes. */
@@ -63,7 +63,7 @@ export function planStep(
   };
   const changes = clockChanges(adapter.clocks(snapshot), adapter.clocks(next));
   const { added, changed } = planDeadlineChanges(rec.id, rows, changes, at, rules, remindersSent);
-  const facts = factsOf(rec.machineVersion, stored, runsAfterStep(rows, added, changed));
+  const facts = adapter.facts(next, runsAfterStep(rows, added, changed));
   const units = adapter.caseUnits(next).map((u) => u.unit);
   return {
     next,
@@ -124,7 +124,7 @@ export function planIntake(
     updatedAt: at,
   };
   const { added } = planDeadlineChanges(input.id, [], clockChanges({}, adapter.clocks(snapshot)), at, rules);
-  const facts = factsOf(adapter.version, stored, runsAfterStep([], added, []));
+  const facts = adapter.facts(snapshot, runsAfterStep([], added, []));
   const units = adapter.caseUnits(snapshot).map((u) => u.unit);
   return {
     next: snapshot,

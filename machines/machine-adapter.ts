@@ -5,6 +5,7 @@
  * engine code branches on a version number. Pure: adapters wrap the machines.
  */
 import type { z } from 'zod';
+import type { CaseFacts, ClockRun } from './case-facts';
 import type { ClockEntry } from './petition.clocks';
 import type { Actor } from './petition.roles';
 import type { UnitTreeView } from './versions/v3/v3.relations';
@@ -174,4 +175,6 @@ export interface MachineAdapter {
   ): Recipient[];
   /** Whether a committed event must be told to people at once (a breach, a reminder, a major or urgent intake). */
   notifies(snapshot: CaseSnapshot, eventType: string): boolean;
+  /** What the statistics count of the case, from the snapshot and its clock runs (the deadline rows' story). */
+  facts(snapshot: CaseSnapshot, runs: readonly ClockRun[]): CaseFacts;
 }

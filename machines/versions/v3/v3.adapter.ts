@@ -8,6 +8,7 @@ import type { CaseEvent, CaseSnapshot, CaseUnit, CommandClaims, MachineAdapter, 
 import { allowedEventsV3, maySendV3 } from './v3.access';
 import { isSupervised, type V3Context, type V3Event } from './v3.context';
 import { MACHINE_VERSION_3, petitionMachineV3, startCaseV3, stateNameV3, stepV3, type V3Snapshot } from './v3.machine';
+import { v3Facts } from './v3.facts';
 import { relationsOfV3 } from './v3.relations';
 import { v3CommandSchema, v3IntakeSchema, v3SystemFieldSchemas, type V3Command, type V3Intake } from './v3.schemas';
 
@@ -174,4 +175,5 @@ export const v3Adapter: MachineAdapter = {
   // Art 25: a major or urgent matter is reported up the line at once; breaches and reminders are told as ever.
   notifies: (s, type) =>
     type === 'DEADLINE_REMINDER' || type === 'DEADLINE_BREACHED' || (type === 'INTAKE' && ctx(s).flags.majorUrgent === true),
+  facts: (s, runs) => v3Facts(ctx(s), runs),
 };

@@ -1,5 +1,5 @@
-import type { V3Context } from '../../machines/versions/v3/v3.context';
-import { clocksOutcome, type CaseFacts, type ClockRun } from './case-facts';
+import { clocksOutcome, type CaseFacts, type ClockRun } from '../../case-facts';
+import type { V3Context } from './v3.context';
 
 /**
  * The facts of a version 3 case. Acceptance is the bureau's dispatch (Art 22)
