@@ -125,6 +125,8 @@ async function loadCases(db: Kysely<Database>, cases: number, people: number): P
              (array['received','verified','assigned','resolved','closed','rejected'])[(i % 6) + 1] st,
              bench_pick(${PLACES}, i / 3) || (${topics})[(i % ${TOPICS.length}) + 1] sm
       from generate_series(1, ${cases}) i) s`.execute(db);
+  // A case is in a viewer's scope through the units it passed (case_units, the one scope predicate): here its registering unit.
+  await sql`insert into case_units (case_id, unit) select id, unit from cases`.execute(db);
   await sql`
     insert into case_persons (case_id, person_id, role)
     select md5('c' || i)::uuid, md5('p' || ((i::bigint * 7919) % ${people} + 1))::uuid, 'petitioner'
