@@ -16,6 +16,7 @@ export const TAGS = {
   },
   incidents: { name: 'incidents', description: '故障任务 Incidents: background jobs that failed for good' },
   accounts: { name: 'accounts', description: '账号 Accounts: sign-in sessions (登录) and user administration (用户管理)' },
+  people: { name: 'people', description: '一人一档 People: the person index, related matters and case numbers' },
   units: { name: 'units', description: '单位 Units: the tree of divisions, petition bureaus and departments' },
   operations: { name: 'operations', description: '运维 Operations: liveness and readiness probes' },
 } as const;

@@ -37,6 +37,9 @@ import { registerReportRoutes } from './report.routes';
 import { registerPetitionRoutes } from './petition.routes';
 import { registerSessionRoutes } from './session.routes';
 import { registerUserRoutes } from './user.routes';
+import { registerPeopleRoutes } from './people.routes';
+import { createPeopleQueryService } from '../engine/people/people-query.service';
+import { createAccessLogService } from '../engine/people/access-log';
 import { registerUnitRoutes } from './unit.routes';
 
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
@@ -58,6 +61,8 @@ export interface ServerDeps {
   readonly limits?: ApiLimits;
   /** Console sessions and the sign-in lockout (the configuration's `sessions`); the defaults unless given. */
   readonly sessions?: SessionSettings;
+  /** The person index key (`resolvePeopleIndexKey`); without it the people routes are not served. */
+  readonly peopleIndexKey?: Buffer;
   /** Origins whose pages may call the API from a browser (CORS); none unless given. */
   readonly corsOrigins?: readonly string[];
   /** The process's unit directory (shared with the engine); a directory of its own unless given. */
@@ -191,6 +196,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const statistics = createStatisticsService({ db: deps.db, fourNone: deps.fourNone });
   registerStatisticsRoutes(app, { statistics });
   registerReportRoutes(app, { reports: createReportsService({ db: deps.db, statistics, now: deps.now ?? (() => new Date()) }) });
+  if (deps.peopleIndexKey !== undefined) {
+    registerPeopleRoutes(app, {
+      people: createPeopleQueryService(deps.db, deps.peopleIndexKey, deps.now),
+      accessLog: createAccessLogService(deps.db),
+    });
+  }
   registerUnitRoutes(app, { units: createUnitService(deps.db, units) });
   return app;
 }

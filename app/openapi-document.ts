@@ -3,7 +3,7 @@
  * audit, routes) over a database handle that never connects, since building routes runs no query. The
  * lint (`npm run lint:api`) and the generated client (`npm run build:client`) read it from here.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Pool } from 'pg';
@@ -26,6 +26,8 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
     authSecret: 'the-document-is-built-without-serving-any-request',
     logger: false,
     readiness: async () => ({}),
+    // A person index key of its own, so the people routes are described; building the description hashes nothing.
+    peopleIndexKey: randomBytes(32),
     // A key of its own: building the description signs nothing.
     checkpoints: createAuditCheckpointService({
       db,

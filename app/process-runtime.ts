@@ -12,6 +12,7 @@
  * No late-bound hook is left unset in between.
  */
 import type { Kysely } from 'kysely';
+import { resolvePeopleIndexKey } from '../config/people-index-key';
 import type { Logger } from 'pino';
 import { durationMillis } from '../machines/iso-duration';
 import type { Config } from '../config/load-config';
@@ -67,6 +68,7 @@ function createEngineFor(
     units,
     policy: config.policy,
     calendar: createChinaCalendar(config.calendarOverrides),
+    peopleIndexKey: resolvePeopleIndexKey(config),
     onCommitted: (change) => runtime.onCommitted(change),
     ...(now !== undefined && { now }),
     ...(units !== undefined && { units }),

@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { buildServer } from '../api/server';
 import { resolveAuthSecret } from '../config/auth-secret';
+import { resolvePeopleIndexKey } from '../config/people-index-key';
 import type { Config } from '../config/load-config';
 import type { Database } from '../db/schema';
 import { resolveAuditSigningKey } from '../config/audit-signing-key';
@@ -88,6 +89,7 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
       db: opened.db,
       units: opened.units,
       authSecret: resolveAuthSecret(config),
+      peopleIndexKey: resolvePeopleIndexKey(config),
       logger,
       limits: config.api,
       fourNone: config.policy.statistics?.fourNone,

@@ -182,7 +182,7 @@ async function copyCases(bench: BenchDatabase, templates: readonly Template[], n
       events += t.events.length;
     }
     await bench.pool.query(
-      `insert into cases select (jsonb_populate_record(null::cases, to_jsonb(t) || jsonb_build_object('id', c.id, 'last_hash', c.hash, 'snapshot', c.snapshot::jsonb))).*
+      `insert into cases select (jsonb_populate_record(null::cases, to_jsonb(t) || jsonb_build_object('id', c.id, 'number', null, 'last_hash', c.hash, 'snapshot', c.snapshot::jsonb))).*
        from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) as c(id, from_id, hash, snapshot) join cases t on t.id = c.from_id`,
       [cs.id, cs.from, cs.hash, cs.snapshot],
     );

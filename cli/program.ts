@@ -16,6 +16,7 @@ import { signToken } from '../api/auth';
 import { durationMillis } from '../machines/iso-duration';
 import { operatorPublicKey, readPublicKeyFile, resolveAuditSigningKey } from '../config/audit-signing-key';
 import { resolveAuthSecret } from '../config/auth-secret';
+import { resolvePeopleIndexKey } from '../config/people-index-key';
 import { ConfigError } from '../config/config.errors';
 import { loadConfig } from '../config/load-config';
 import { checkpointSchema, createAuditCheckpointService, type CheckpointVerification } from '../engine/audit-checkpoint.service';
@@ -481,7 +482,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action(async () => {
       const cfg = config();
       await withDatabase(cfg, async (db) => {
-        const result = await seedDemo({ db, policy: cfg.policy });
+        const result = await seedDemo({ db, policy: cfg.policy, peopleIndexKey: resolvePeopleIndexKey(cfg) });
         out(`${result.units} units loaded (周口市; township and village codes are illustrative)`);
         for (const c of result.cases) out(`${c.created ? 'created' : 'exists '}  ${c.id}  ${c.state.padEnd(9)}  ${c.title}`);
         out(`demo accounts (password ${DEMO_PASSWORD} for those created now):`);

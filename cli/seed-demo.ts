@@ -190,13 +190,19 @@ async function findExisting(db: Kysely<Database>, c: DemoCase): Promise<{ id: st
  * yet, so running it twice adds nothing the second time. A case already
  * present is left as it is, whatever state it has reached since.
  */
-export async function seedDemo(deps: { db: Kysely<Database>; policy: Policy; now?: () => Date }): Promise<SeedResult> {
+export async function seedDemo(deps: {
+  db: Kysely<Database>;
+  policy: Policy;
+  now?: () => Date;
+  peopleIndexKey?: Buffer;
+}): Promise<SeedResult> {
   await createUnitService(deps.db).importUnits(DEMO_UNITS);
   const engine = createPetitionEngine({
     db: deps.db,
     // The demo stories are written as version 2 cases until they are retold under version 3.
     policy: { ...deps.policy, machineVersion: 2 },
     calendar: createChinaCalendar(),
+    ...(deps.peopleIndexKey !== undefined && { peopleIndexKey: deps.peopleIndexKey }),
     ...(deps.now !== undefined && { now: deps.now }),
   });
   const seeded: SeededCase[] = [];

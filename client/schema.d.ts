@@ -474,6 +474,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一人一档: people in your units by partial name, ID number, phone or case number, with their matters */
+        get: operations["searchPeople"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/petitions/{id}/related": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 关联事项: the same person's matters, similar requests, final matters on a similar request (Art 36 ¶3) and matters open below (Art 19 ¶3) */
+        get: operations["getRelatedMatters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/petitions/{id}/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 确认当事人: confirm that the case's petitioner is a person on file (a weak name-and-address match); answers the related matters */
+        put: operations["confirmPetitionPerson"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查阅记录: unmasked reads of personal data in your units (who, which case, when, why), newest first */
+        get: operations["listAccessLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/units": {
         parameters: {
             query?: never;
@@ -519,6 +587,22 @@ export interface components {
             type: "ACCEPT_REPORT";
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
+        };
+        AccessLogPage: {
+            items: {
+                id: string;
+                actor: {
+                    id: string;
+                    role: string;
+                    unit: string;
+                };
+                caseId: string;
+                personId: string | null;
+                reason: string;
+                at: string;
+            }[];
+            /** @description pass as `cursor` to get the next page; null on the last page */
+            nextCursor: string | null;
         };
         /** @description who sent an event: user id, role and unit (`system` for the deadline workers) */
         Actor: {
@@ -1332,6 +1416,32 @@ export interface components {
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
         };
+        PeoplePage: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                idNumber: string | null;
+                phone: string | null;
+                address: string;
+                matters: {
+                    /** Format: uuid */
+                    caseId: string;
+                    /** @description 案件编号; null for cases recorded before numbering */
+                    number: string | null;
+                    state: string;
+                    unit: {
+                        code: string;
+                        name: string | null;
+                    };
+                    createdAt: string;
+                    /** @description the matter summary, shortened */
+                    summary: string;
+                    /** @enum {string} */
+                    role: "petitioner" | "representative";
+                }[];
+            }[];
+        };
         /** @description a person as your role may see them */
         PersonView: {
             /** @description the name, or （不予公开） for the accused unit of an accusation (Arts 30, 46) */
@@ -1351,7 +1461,7 @@ export interface components {
          * @description 案件视图: a case as your role may see it — identifiers masked unless you are a clerk, the accuser withheld from an accused unit — with the commands your role may send now
          * @example {
          *       "id": "0f8e4c52-8d7b-4b52-9a57-3d1b2f6c9e01",
-         *       "number": null,
+         *       "number": "扶信〔2026〕123号",
          *       "units": [
          *         {
          *           "unit": "411621",
@@ -1420,7 +1530,7 @@ export interface components {
         PetitionView: {
             /** Format: uuid */
             id: string;
-            /** @description the readable case number (e.g. 扶信〔2026〕123号); null until numbering applies */
+            /** @description 案件编号: the readable number per registering unit and year (e.g. 扶信〔2026〕123号); null for cases recorded before numbering */
             number: string | null;
             /** @description every unit the case passed through, with names */
             units: {
@@ -1451,6 +1561,7 @@ export interface components {
              * @enum {string}
              */
             class: "suggestion" | "accusation" | "complaint";
+            /** @description the clerk’s flags, and 初信初访 (first) / 重复信访 (repeat) as registration read them from the petitioner’s file */
             flags: {
                 group?: {
                     headCount: number;
@@ -1458,6 +1569,8 @@ export interface components {
                 skipLevel?: boolean;
                 lawRelated?: boolean;
                 majorUrgent?: boolean;
+                first?: boolean;
+                repeat?: boolean;
             };
             /**
              * @description leader: received on a leader reception day (领导接访, Art 18)
@@ -1744,7 +1857,7 @@ export interface components {
         } | {
             /** Format: uuid */
             id: string;
-            /** @description the readable case number (e.g. 扶信〔2026〕123号); null until numbering applies */
+            /** @description 案件编号: the readable number per registering unit and year (e.g. 扶信〔2026〕123号); null for cases recorded before numbering */
             number: string | null;
             /** @description every unit the case passed through, with names */
             units: {
@@ -1853,6 +1966,13 @@ export interface components {
             incidents?: components["schemas"]["CaseIncident"][];
             /** @description the commands your role may send now */
             allowedEvents: (components["schemas"]["CommandsV1"] | components["schemas"]["CommandsV2"] | components["schemas"]["CommandsV3"])[];
+            /** @description only in the intake answer: the system's proposal, as recorded in the intake entry */
+            flags?: {
+                /** @description 初信初访: the petitioner has no earlier matter */
+                first: boolean;
+                /** @description 重复信访: an earlier matter of the petitioner is on a similar request */
+                repeat: boolean;
+            };
             /**
              * Format: date-time
              * @description an instant, ISO 8601 in UTC
@@ -2028,6 +2148,83 @@ export interface components {
             type: "REJECT";
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
+        };
+        RelatedMatters: {
+            /** @description the same person's other matters */
+            samePerson: {
+                /** Format: uuid */
+                caseId: string;
+                /** @description 案件编号; null for cases recorded before numbering */
+                number: string | null;
+                state: string;
+                unit: {
+                    code: string;
+                    name: string | null;
+                };
+                createdAt: string;
+                /** @description the matter summary, shortened */
+                summary: string;
+                /** @description 0 to 1: how alike the two requests read */
+                similarity: number;
+            }[];
+            /** @description similar requests in your units */
+            similar: {
+                /** Format: uuid */
+                caseId: string;
+                /** @description 案件编号; null for cases recorded before numbering */
+                number: string | null;
+                state: string;
+                unit: {
+                    code: string;
+                    name: string | null;
+                };
+                createdAt: string;
+                /** @description the matter summary, shortened */
+                summary: string;
+                /** @description 0 to 1: how alike the two requests read */
+                similarity: number;
+            }[];
+            /** @description closed for good on a similar request (Art 36 ¶3) */
+            finalMatches: {
+                /** Format: uuid */
+                caseId: string;
+                /** @description 案件编号; null for cases recorded before numbering */
+                number: string | null;
+                state: string;
+                unit: {
+                    code: string;
+                    name: string | null;
+                };
+                createdAt: string;
+                /** @description the matter summary, shortened */
+                summary: string;
+                /** @description 0 to 1: how alike the two requests read */
+                similarity: number;
+            }[];
+            /** @description a similar request still open in a unit below (Art 19 ¶3) */
+            inProgressBelow: {
+                /** Format: uuid */
+                caseId: string;
+                /** @description 案件编号; null for cases recorded before numbering */
+                number: string | null;
+                state: string;
+                unit: {
+                    code: string;
+                    name: string | null;
+                };
+                createdAt: string;
+                /** @description the matter summary, shortened */
+                summary: string;
+                /** @description 0 to 1: how alike the two requests read */
+                similarity: number;
+            }[];
+            /** @description people on file who may be the petitioner */
+            personCandidates: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                address: string;
+            }[];
         };
         /** @description 回放: the case rebuilt from its trail, step by step */
         Replay: {
@@ -5094,6 +5291,332 @@ export interface operations {
                         };
                     };
                     "application/pdf": string;
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    searchPeople: {
+        parameters: {
+            query: {
+                /** @description a name, an ID number, a phone or a case number */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the people found */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeoplePage"];
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    getRelatedMatters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the related matters */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelatedMatters"];
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    confirmPetitionPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    personId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the related matters after the link */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelatedMatters"];
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error415"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    listAccessLog: {
+        parameters: {
+            query?: {
+                /** @description items per page, 1 to 500 */
+                limit?: number;
+                /** @description the nextCursor of the previous page; absent for the first page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of the access log */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessLogPage"];
                 };
             };
             /** @description VALIDATION */

@@ -83,6 +83,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  PEOPLE_INDEX_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   PETITION_POLICY: z.string().min(1).optional(),
   RECONCILE_EVERY: isoDurationSchema.default('PT1M'),
   QUEUE_PREFIX: z
@@ -133,6 +134,8 @@ export interface Config {
   readonly host: string;
   /** HS256 secret for API tokens; absent means the secret kept under `dataDir` (see `resolveAuthSecret`). */
   readonly authSecret: string | undefined;
+  /** HMAC-SHA256 key of the person index (ID numbers and phones); absent means the key kept under `dataDir` (see `resolvePeopleIndexKey`). */
+  readonly peopleIndexKey: string | undefined;
   readonly policy: Policy;
   readonly policyPath: string | undefined;
   readonly reconcileEvery: string;
@@ -300,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     authSecret: e.AUTH_SECRET,
+    peopleIndexKey: e.PEOPLE_INDEX_KEY,
     policy,
     policyPath: e.PETITION_POLICY,
     reconcileEvery: e.RECONCILE_EVERY,

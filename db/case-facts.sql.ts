@@ -1,48 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { CaseFacts } from '../machines/case-facts';
 
-/** The counted flags of a matter (Arts 20, 22 ¶2, 25, 28) and the person's history (重复信访, 初信初访). */
-export interface FactFlags {
-  readonly group: boolean;
-  readonly skipLevel: boolean;
-  readonly lawRelated: boolean;
-  readonly majorUrgent: boolean;
-  readonly repeat: boolean;
-  readonly first: boolean;
-}
-
-/** How the intake clocks ended: all in time, or one breached. */
-export type AcceptanceFact = 'timely' | 'late';
-/** How the handling clock ended: answered in time (extension included), or breached. */
-export type HandlingFact = 'on-time' | 'overdue';
-
-/** The facts row of one case (times as ISO strings, as events carry them). */
-export interface CaseFacts {
-  readonly caseId: string;
-  readonly machineVersion: number;
-  readonly unit: string;
-  readonly bodyUnit: string | null;
-  readonly registeredAt: string;
-  readonly channel: string;
-  readonly class: string;
-  readonly category: string;
-  readonly headCount: number;
-  readonly flags: FactFlags;
-  readonly acceptance: AcceptanceFact | null;
-  readonly acceptanceAt: string | null;
-  readonly handling: HandlingFact | null;
-  readonly handlingAt: string | null;
-  readonly answeredAt: string | null;
-  readonly outcome: string | null;
-  readonly deliveredAt: string | null;
-  readonly ratingBody: string | null;
-  readonly ratingBureau: string | null;
-  readonly closure: string | null;
-  readonly closedAt: string | null;
-  readonly transferred: boolean;
-  readonly assigned: boolean;
-  readonly supervised: boolean;
-  readonly reviewStage: 'first' | 'review' | 'reReview';
-}
+export type { AcceptanceFact, CaseFacts, FactFlags, HandlingFact } from '../machines/case-facts';
 
 /**
  * The `case_facts` part of a transition's one statement: upserts the facts

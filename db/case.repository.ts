@@ -17,6 +17,8 @@ export interface CaseRecord {
   readonly machineVersion: number;
   readonly snapshot: unknown;
   readonly lastHash: string;
+  /** The readable number (`扶信〔2026〕123号`); null for cases recorded before numbering. */
+  readonly number: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -36,6 +38,7 @@ export function caseRecordOf(row: CaseRow): CaseRecord {
     machineVersion: row.machine_version,
     snapshot: row.snapshot,
     lastHash: row.last_hash,
+    number: row.number ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

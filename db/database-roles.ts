@@ -28,6 +28,12 @@ const READ = [
   'users',
   'sessions',
   'verify_runs',
+  'persons',
+  'person_phones',
+  'case_persons',
+  'case_summaries',
+  'case_number_counters',
+  'access_log',
   'petitionflow_migrations',
   'petitionflow_migrations_lock',
 ];
@@ -46,6 +52,12 @@ const INSERT = [
   'case_facts',
   'users',
   'sessions',
+  'persons',
+  'person_phones',
+  'case_persons',
+  'case_summaries',
+  'case_number_counters',
+  'access_log',
 ];
 /** Column-level UPDATE rights: exactly the columns the application's statements set. */
 const UPDATE: Record<string, readonly string[]> = {
@@ -89,6 +101,11 @@ const UPDATE: Record<string, readonly string[]> = {
   users: ['display_name', 'role', 'unit', 'password_hash', 'disabled', 'failed_attempts', 'locked_until', 'updated_at'],
   sessions: ['last_seen_at', 'revoked_at'],
   verify_runs: ['status', 'total_cases', 'cases', 'checked', 'ok', 'first_broken', 'error', 'updated_at', 'finished_at'],
+  // A person's latest contact details; a clerk's confirmation of a weak match moves the case's link.
+  persons: ['id_number', 'phone', 'address', 'address_key', 'updated_at'],
+  case_persons: ['person_id', 'confirmed_by', 'confirmed_at'],
+  // The per-unit-and-year counter behind readable case numbers.
+  case_number_counters: ['last'],
 };
 /** Expired idempotency keys and long-dead sessions are forgotten; nothing else is ever deleted. */
 const DELETE = ['idempotency_keys', 'sessions'];

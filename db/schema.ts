@@ -37,6 +37,8 @@ export interface CasesTable {
   machine_version: number;
   snapshot: Json<unknown>;
   last_hash: string;
+  /** The readable number (`扶信〔2026〕123号`), unique; null for cases recorded before numbering. */
+  number: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -137,7 +139,7 @@ export interface AuditCheckpointsTable {
 
 /**
  * What the statistics count of one case, derived from its snapshot and its
- * clock runs by `engine/statistics/case-facts.ts` and written with every
+ * clock runs by each machine adapter's `facts` (`machines/case-facts.ts`) and written with every
  * transition (the same statement). Times are when each fact became true.
  */
 export interface CaseFactsTable {
@@ -229,6 +231,64 @@ export interface VerifyRunsTable {
   finished_at: Timestamp | null;
 }
 
+/** One person (一人一档); identifiers are indexed only as keyed digests. */
+export interface PersonsTable {
+  id: string;
+  id_hash: Buffer | null;
+  id_number: string | null;
+  phone: string | null;
+  name: string;
+  name_key: string;
+  address: string;
+  address_key: string;
+  name_grams: string[];
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** The keyed digests of a person's phones (a person may have several, a family may share one). */
+export interface PersonPhonesTable {
+  phone_hash: Buffer;
+  person_id: string;
+}
+
+/** Who petitioned in which case. */
+export interface CasePersonsTable {
+  case_id: string;
+  person_id: string;
+  role: 'petitioner' | 'representative';
+  confirmed_by: string | null;
+  confirmed_at: Timestamp | null;
+}
+
+/** The bigrams of a case's request summary, with its registering unit, for similar-request proposals. */
+export interface CaseSummariesTable {
+  case_id: string;
+  unit: string;
+  grams: string[];
+  /** `<unit>|<gram>`: the GIN-indexed form, one posting list per unit and bigram. */
+  unit_grams: string[];
+}
+
+/** The last number given per registering unit and year. */
+export interface CaseNumberCountersTable {
+  unit: string;
+  year: number;
+  last: number;
+}
+
+/** Unmasked reads of personal data: who, which case (or person), when and why. Append-only for the application. */
+export interface AccessLogTable {
+  id: Generated<string>;
+  actor_id: string;
+  actor_role: string;
+  actor_unit: string;
+  case_id: string | null;
+  person_id: string | null;
+  reason: string;
+  at: Timestamp;
+}
+
 /** The Kysely database type of petitionflow. */
 export interface Database {
   units: UnitsTable;
@@ -244,4 +304,10 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   verify_runs: VerifyRunsTable;
+  persons: PersonsTable;
+  person_phones: PersonPhonesTable;
+  case_persons: CasePersonsTable;
+  case_summaries: CaseSummariesTable;
+  case_number_counters: CaseNumberCountersTable;
+  access_log: AccessLogTable;
 }

@@ -22,7 +22,7 @@ export interface TransitionWrite {
   readonly units: readonly string[];
   readonly newDeadlines: readonly NewDeadline[];
   readonly changedDeadlines: readonly DeadlineState[];
-  /** The case's statistics facts as the event leaves them (see engine/statistics/case-facts.ts). */
+  /** The case's statistics facts as the event leaves them (each machine adapter's `facts`, machines/case-facts.ts). */
   readonly facts: CaseFacts;
 }
 
@@ -89,12 +89,13 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
     written.push('ci');
     ctes.push(sql`
     ci as (
-      insert into cases (id, unit, assignee_unit, state, channel, listed, version, machine_version, snapshot, last_hash, created_at, updated_at)
+      insert into cases (id, unit, assignee_unit, state, channel, listed, version, machine_version, snapshot, last_hash, created_at, updated_at, number)
       select * from unnest(
         ${inserted.map((c) => c.id)}::uuid[], ${inserted.map((c) => c.unit)}::text[], ${inserted.map((c) => c.assigneeUnit)}::text[],
         ${inserted.map((c) => c.state)}::text[], ${inserted.map((c) => c.channel)}::text[], ${inserted.map((c) => c.listed)}::boolean[],
         ${inserted.map((c) => c.version)}::int[], ${inserted.map((c) => c.machineVersion)}::int[], ${inserted.map((c) => json(c.snapshot))}::jsonb[],
-        ${inserted.map((c) => c.lastHash)}::text[], ${inserted.map((c) => c.createdAt)}::timestamptz[], ${inserted.map((c) => c.updatedAt)}::timestamptz[])
+        ${inserted.map((c) => c.lastHash)}::text[], ${inserted.map((c) => c.createdAt)}::timestamptz[], ${inserted.map((c) => c.updatedAt)}::timestamptz[],
+        ${inserted.map((c) => c.number)}::text[])
       returning id
     )`);
   }

@@ -8,6 +8,7 @@ import { parseIntakeFor } from './command-input';
 import { afterCommit, type EngineDeps, type IdempotencyOptions, type ResolvedEngineDeps } from './engine.types';
 import { ValidationError } from './errors';
 import { storeResponse } from './idempotency';
+import { registerIntake, type IntakeFlags, type RegisteredIntake } from './people/case-registration';
 import { planIntake } from './step-planner';
 import { loadDirectory } from './unit-directory';
 
@@ -17,12 +18,24 @@ export function newCaseVersion(deps: Pick<EngineDeps, 'policy'>): number {
 }
 
 /**
+ * The intake answer carries the registration's proposal (`flags.first`,
+ * `flags.repeat`) when people are indexed: beside a v3 case's own flags (the
+ * snapshot holds them too), as the only flags of a v1/v2 case.
+ */
+function withFlags(view: PetitionView, flags: IntakeFlags | undefined): PetitionView {
+  if (flags === undefined) return view;
+  const own = (view as { flags?: Record<string, unknown> }).flags ?? {};
+  return { ...view, flags: { ...own, ...flags } };
+}
+
+/**
  * Records a new case (登记, Art 19) under the version new cases start under:
- * the intake validated with that version's schema; snapshot, first trail
- * entry and first deadline in one transaction, then the after-commit work.
- * Whether the registering unit is a petition bureau (the dispatch clock of
- * Art 22) or a body with authority (the notice clock of Art 23) is read from
- * the unit tree and recorded with the intake.
+ * the intake validated with that version's schema; registration (一人一档:
+ * the readable number, the person links, the first / repeat flags), snapshot,
+ * first trail entry and first deadline in one transaction, then the
+ * after-commit work. Whether the registering unit is a petition bureau (the
+ * dispatch clock of Art 22) or a body with authority (the notice clock of
+ * Art 23) is read from the unit tree and recorded with the intake.
  */
 export async function createCase(
   deps: ResolvedEngineDeps,
@@ -43,11 +56,27 @@ export async function createCase(
   const at = now();
   const id = randomUUID();
   const registeredAtBureau = units.kindOf(intake.unit) === 'bureau';
-  const planned = planIntake(deps, adapter, { id, intake, at: at.toISOString(), registeredAtBureau }, actor, at);
-  const { case: rec, event } = planned.write;
   const result = await deps.db.transaction().execute(async (trx) => {
+    // The number and the person's file are read and taken under this transaction's locks (unique under concurrent intakes).
+    const registration = await registerIntake(trx, deps.peopleIndexKey, {
+      caseId: id,
+      // Every version's intake schema holds the petitioner, representatives, unit and matter summary registration reads.
+      intake: intake as unknown as RegisteredIntake,
+      at,
+      newId: randomUUID,
+    });
+    const start = {
+      id,
+      intake,
+      at: at.toISOString(),
+      registeredAtBureau,
+      ...(registration.flags !== undefined && { personFlags: registration.flags }),
+    };
+    const planned = planIntake(deps, adapter, start, actor, at, registration.planned);
+    const { case: rec, event } = planned.write;
     const stored = await writeTransitions(trx, [planned.write]);
-    const view = toPetitionView(rec, stored, actor, at, { units, live: planned.next });
+    await registration.index(trx);
+    const view = withFlags(toPetitionView(rec, stored, actor, at, { units, live: planned.next }), registration.flags);
     await storeResponse(trx, actor, idempotency, 201, view, at);
     const touched = stored.map((row) => ({ row, previous: null }));
     return {

@@ -10,7 +10,8 @@ import type { Role } from '../machines/petition.vocabulary';
 import { toPetitionView, type PetitionView } from './case-view';
 import { NotFoundError, ValidationError } from './errors';
 import { INTAKE_EVENT } from './trail-entry';
-import { intakeFor, type MaskingFacts } from './access';
+import { intakeFor, showsIdentifiers, type MaskingFacts } from './access';
+import { logUnmaskedReads } from './people/access-log';
 import type { Intake } from '../machines/petition.schemas';
 import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
 import { loadDirectory, type UnitDirectorySource } from './unit-directory';
@@ -101,13 +102,16 @@ export function createCaseQueryService(
   return {
     async get(caseId, viewer) {
       const rec = await load(caseId, viewer);
+      const at = now();
       const [dl, incidents, units] = await Promise.all([
         listDeadlines(db, caseId),
         listIncidents(db, { caseId, limit: 50 }),
         loadDirectory(unitSource),
       ]);
+      // A single-case read that shows identifiers in full (a clerk, the handling body's handlers) is logged for auditors.
+      if (showsIdentifiers(viewer, maskingFactsOf(rec))) await logUnmaskedReads(db, viewer, [{ caseId }], 'petitions.get', at);
       return {
-        ...toPetitionView(rec, dl, viewer, now(), { units: units.directory }),
+        ...toPetitionView(rec, dl, viewer, at, { units: units.directory }),
         incidents: incidents.map((i) => ({ id: i.id, clock: i.clock, error: i.error, createdAt: i.createdAt.toISOString() })),
       };
     },

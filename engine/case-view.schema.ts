@@ -5,6 +5,7 @@ import { divisionCodeSchema } from '../machines/petition.roles';
 import { LIFECYCLE_VERSIONS } from './lifecycle-versions';
 import {
   FLAGS,
+  PERSON_FLAGS,
   ITEM_CLASSES,
   RECEIVERS,
   RELATIONS,
@@ -111,7 +112,12 @@ export const caseUnitViewSchema = z.object({
 /** What every case view has, whatever its machine version. */
 const commonViewFields = {
   id: z.uuid(),
-  number: z.string().nullable().describe('the readable case number (e.g. 扶信〔2026〕123号); null until numbering applies'),
+  number: z
+    .string()
+    .nullable()
+    .describe(
+      '案件编号: the readable number per registering unit and year (e.g. 扶信〔2026〕123号); null for cases recorded before numbering',
+    ),
   units: z.array(caseUnitViewSchema).describe('every unit the case passed through, with names'),
   relations: z.array(z.enum(RELATIONS)).describe('your unit’s relations to the case (machine version 3; empty before)'),
 };
@@ -130,11 +136,14 @@ export const v3PetitionViewSchema = z.object({
   unit: divisionCodeSchema.describe('the unit that registered the case'),
   channel: z.enum(CHANNELS),
   class: z.enum(ITEM_CLASSES).describe('建议意见 / 检举控告 / 申诉求决 (Arts 29-31)'),
-  flags: z.object(
-    Object.fromEntries(
-      FLAGS.map((f) => [f, f === 'group' ? z.object({ headCount: z.number().int() }).optional() : z.boolean().optional()]),
-    ),
-  ),
+  flags: z
+    .object(
+      Object.fromEntries([
+        ...FLAGS.map((f) => [f, f === 'group' ? z.object({ headCount: z.number().int() }).optional() : z.boolean().optional()]),
+        ...PERSON_FLAGS.map((f) => [f, z.boolean().optional()]),
+      ]),
+    )
+    .describe('the clerk’s flags, and 初信初访 (first) / 重复信访 (repeat) as registration read them from the petitioner’s file'),
   receivedBy: z.enum(RECEIVERS).describe('leader: received on a leader reception day (领导接访, Art 18)'),
   registeredAtBureau: z.boolean().describe('registered at a petition bureau (dispatch clock, Art 22) or at a body (notice clock, Art 23)'),
   petitioner: petitionerViewSchema,
@@ -211,6 +220,13 @@ export const legacyPetitionViewSchema = z.object({
   deadlines: z.array(deadlineViewSchema),
   incidents: z.array(caseIncidentSchema).optional().describe('open incidents of the case (single-case reads only)'),
   allowedEvents: z.array(lifecycleCommandSchema).describe('the commands your role may send now'),
+  flags: z
+    .object({
+      first: z.boolean().describe('初信初访: the petitioner has no earlier matter'),
+      repeat: z.boolean().describe('重复信访: an earlier matter of the petitioner is on a similar request'),
+    })
+    .optional()
+    .describe("only in the intake answer: the system's proposal, as recorded in the intake entry"),
   createdAt: isoTime,
   updatedAt: isoTime,
 });

@@ -78,7 +78,7 @@ export function toPetitionView(
   return {
     ...adapter.viewOf(snapshot, nameOf),
     id: rec.id,
-    number: null,
+    number: rec.number,
     state: adapter.stateName(snapshot),
     closure: adapter.closure(snapshot),
     version: rec.version,

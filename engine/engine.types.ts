@@ -17,6 +17,11 @@ export interface EngineDeps {
   readonly onCommitted?: (change: CommittedChange) => void | Promise<void>;
   /** The unit tree (reach, kinds, names, review bodies); default: a directory of its own over `db`. */
   readonly units?: UnitDirectory;
+  /**
+   * The HMAC key of the person index (`resolvePeopleIndexKey`). Without it new
+   * cases are numbered but linked to no person (engines of machine-only tests).
+   */
+  readonly peopleIndexKey?: Buffer;
 }
 
 /** The engine's dependencies once its defaults are filled in. */

@@ -7,8 +7,8 @@ import { GENESIS_HASH, snapshotDigest } from './audit-hash';
 import { clockChanges } from './clock-changes';
 import { planDeadlineChanges, type DeadlineRules } from './deadline-changes';
 import type { TouchedDeadline } from './engine.types';
-import { factsOf, runsAfterStep } from './statistics/facts-of';
-import { buildTrailEntry, INTAKE_EVENT } from './trail-entry';
+import { runsAfterStep } from './statistics/facts-of';
+import { buildTrailEntry, INTAKE_EVENT, REGISTRATION_FIELD } from './trail-entry';
 
 /** One event planned on one locked case: the rows it writes and what the case becomes. */
 export interface PlannedStep {
@@ -63,13 +63,24 @@ export function planStep(
   };
   const changes = clockChanges(adapter.clocks(snapshot), adapter.clocks(next));
   const { added, changed } = planDeadlineChanges(rec.id, rows, changes, at, rules, remindersSent);
-  const facts = factsOf(rec.machineVersion, stored, runsAfterStep(rows, added, changed));
+  const facts = adapter.facts(next, runsAfterStep(rows, added, changed));
   const units = adapter.caseUnits(next).map((u) => u.unit);
   return {
     next,
     rowsBefore: rows,
     write: { case: updated, fromVersion: rec.version, event: entry, units, newDeadlines: added, changedDeadlines: changed, facts },
   };
+}
+
+/**
+ * What the registration adds to a new case besides the machine's start: its
+ * readable number, and what the system proposed (person links, repeat and
+ * first-petition flags), recorded in the intake trail entry under
+ * {@link REGISTRATION_FIELD} so the proposal is part of the hashed trail.
+ */
+export interface IntakeRegistration {
+  readonly number: string;
+  readonly recorded: Record<string, unknown>;
 }
 
 /** A new case planned from its intake (Art 19): its first snapshot, its first trail entry, its case row and first deadline. */
@@ -79,6 +90,7 @@ export function planIntake(
   input: CaseStart & { intake: { unit: string; channel: string } },
   actor: Actor,
   at: Date,
+  registration?: IntakeRegistration,
 ): PlannedStep {
   const snapshot = adapter.start(input);
   const stored = adapter.toStored(snapshot);
@@ -87,7 +99,10 @@ export function planIntake(
     caseId: input.id,
     seq: 1,
     type: INTAKE_EVENT,
-    fields: adapter.intakeTrailFields(input),
+    fields:
+      registration === undefined
+        ? adapter.intakeTrailFields(input)
+        : { ...adapter.intakeTrailFields(input), [REGISTRATION_FIELD]: registration.recorded },
     actor,
     at: input.at,
     machineVersion: adapter.version,
@@ -104,11 +119,12 @@ export function planIntake(
     machineVersion: adapter.version,
     snapshot: stored,
     lastHash: entry.hash,
+    number: registration?.number ?? null,
     createdAt: at,
     updatedAt: at,
   };
   const { added } = planDeadlineChanges(input.id, [], clockChanges({}, adapter.clocks(snapshot)), at, rules);
-  const facts = factsOf(adapter.version, stored, runsAfterStep([], added, []));
+  const facts = adapter.facts(snapshot, runsAfterStep([], added, []));
   const units = adapter.caseUnits(snapshot).map((u) => u.unit);
   return {
     next: snapshot,

@@ -7,7 +7,7 @@ import type { CaseRecord } from '../db/case.repository';
 import type { CaseEvent, CaseSnapshot } from '../machines/machine-adapter';
 import { adapterFor, isKnownVersion, type StoredSnapshot } from '../machines/petition.registry';
 import { canonical, GENESIS_HASH, hashEvent, snapshotDigest } from './audit-hash';
-import { INTAKE_EVENT } from './trail-entry';
+import { INTAKE_EVENT, REGISTRATION_FIELD, startOfIntakeEntry } from './trail-entry';
 import type { Actor } from '../machines/petition.roles';
 import type { Role } from '../machines/petition.vocabulary';
 
@@ -45,7 +45,7 @@ export function foldTrail(
     if (adapter === undefined) {
       accepted = false;
     } else if (e.seq === 1 && e.type === INTAKE_EVENT) {
-      snapshot = adapter.start(adapter.startOfTrail(e.caseId, e.fields, e.at));
+      snapshot = adapter.start(startOfIntakeEntry(adapter, e));
     } else if (snapshot !== undefined) {
       const event: CaseEvent = { type: e.type, ...e.fields, actor: e.actor as CaseEvent['actor'], at: e.at };
       accepted = adapter.accepts(snapshot, event);
@@ -106,7 +106,7 @@ export type VerifyMode = 'fast' | 'replay';
 
 /**
  * The columns every mode checks without the machine: the head (version, last
- * hash, machine version) and what the intake fixed (unit, channel). Returns
+ * hash, machine version) and what the intake fixed (unit, channel, number). Returns
  * the first differing column.
  */
 function checkHead(rec: CaseRecord, events: readonly CaseEventRecord[]): TrailBreak | undefined {
@@ -121,7 +121,17 @@ function checkHead(rec: CaseRecord, events: readonly CaseEventRecord[]): TrailBr
     channel: String(first.channel),
     machineVersion: head.machineVersion,
   };
-  return differing(rec, fixed, at);
+  // The readable number registration gave is recorded in the intake entry (a case recorded before numbering has
+  // none); a row showing another number is caught, a row showing none misleads no one and is not a claim.
+  const number = recordedNumber(first);
+  return differing(rec, fixed, at) ?? (number === undefined || rec.number === null ? undefined : differing(rec, { number }, at));
+}
+
+/** The case number an intake entry's registration recorded, if any. */
+function recordedNumber(fields: Record<string, unknown>): string | undefined {
+  const registration = fields[REGISTRATION_FIELD];
+  const number = typeof registration === 'object' && registration !== null ? (registration as { number?: unknown }).number : undefined;
+  return typeof number === 'string' ? number : undefined;
 }
 
 function differing<K extends keyof CaseRecord>(

@@ -5,10 +5,11 @@
  * engine code branches on a version number. Pure: adapters wrap the machines.
  */
 import type { z } from 'zod';
+import type { CaseFacts, ClockRun } from './case-facts';
 import type { ClockEntry } from './petition.clocks';
 import type { Actor } from './petition.roles';
 import type { UnitTreeView } from './versions/v3/v3.relations';
-import type { Relation } from './versions/v3/v3.vocabulary';
+import type { PersonFlag, Relation } from './versions/v3/v3.vocabulary';
 
 /** A snapshot of any version, opaque to the engine: only its own adapter reads inside it. */
 export interface CaseSnapshot {
@@ -46,12 +47,21 @@ export interface Sender {
 /** The answer to "may this sender send this event now": 403 for a role that never sends it, 422 for not now. */
 export type Verdict = 'ok' | 'FORBIDDEN' | 'EVENT_NOT_ALLOWED';
 
+/**
+ * What registration found in the petitioner's file (一人一档), not what the
+ * clerk typed: 初信初访 (no earlier matter) and 重复信访 (an earlier matter on
+ * a similar request). The engine computes them; a version counts them or not.
+ */
+export type PersonFlags = Readonly<Record<PersonFlag, boolean>>;
+
 /** The intake as a case starts from it; `registeredAtBureau` says whether the registering unit is a petition bureau. */
 export interface CaseStart {
   readonly id: string;
   readonly intake: unknown;
   readonly at: string;
   readonly registeredAtBureau: boolean;
+  /** The registration's flags, when people are indexed (recorded in the intake entry beside the petition). */
+  readonly personFlags?: PersonFlags;
 }
 
 /** A unit a case passed through, and how (the view lists them with names). */
@@ -165,4 +175,6 @@ export interface MachineAdapter {
   ): Recipient[];
   /** Whether a committed event must be told to people at once (a breach, a reminder, a major or urgent intake). */
   notifies(snapshot: CaseSnapshot, eventType: string): boolean;
+  /** What the statistics count of the case, from the snapshot and its clock runs (the deadline rows' story). */
+  facts(snapshot: CaseSnapshot, runs: readonly ClockRun[]): CaseFacts;
 }

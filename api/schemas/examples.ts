@@ -20,7 +20,7 @@ export const EXAMPLE_INTAKE_V3 = { ...EXAMPLE_INTAKE, class: 'complaint', flags:
  */
 export const EXAMPLE_VIEW = {
   id: '0f8e4c52-8d7b-4b52-9a57-3d1b2f6c9e01',
-  number: null,
+  number: '扶信〔2026〕123号',
   units: [{ unit: '411621', name: '扶沟县', relation: 'registered' }],
   relations: [],
   state: 'verified',

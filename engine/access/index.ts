@@ -24,6 +24,7 @@ export {
   maskPhone,
   seesContact,
   seesIdentity,
+  showsIdentifiers,
   WITHHELD,
   type MaskingFacts,
 } from './masking';

@@ -43,6 +43,16 @@ export function seesContact(viewer: Actor, facts: MaskingFacts): boolean {
 }
 
 /**
+ * Whether `viewer` is shown a case's ID numbers and phones in full: they reach
+ * the petitioner and are not of the unit an accusation accuses. These are the
+ * reads the access log records.
+ */
+export function showsIdentifiers(viewer: Actor, facts: MaskingFacts): boolean {
+  const accused = facts.accusedUnit !== null && inSubtree(viewer.unit, facts.accusedUnit);
+  return !accused && seesContact(viewer, facts);
+}
+
+/**
  * An ID number as the seed prints it: first 8 and last 4 kept (41272119xxxxxx3411).
  * Counted on its digits and check character, never on the characters stored: a
  * case recorded before intake normalised identifiers may hold spaces, and

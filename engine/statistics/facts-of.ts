@@ -1,11 +1,10 @@
+/**
+ * The clock runs a case's facts are computed from (`MachineAdapter.facts`
+ * maps each version's snapshot): read from its deadline rows, or from the
+ * rows a step is about to write.
+ */
 import type { DeadlineRecord } from '../../db/deadline.repository';
-import type { PetitionContext } from '../../machines/petition.machine';
-import type { StoredSnapshot } from '../../machines/petition.registry';
-import type { V3Context } from '../../machines/versions/v3/v3.context';
-import { MACHINE_VERSION_3 } from '../../machines/versions/v3/v3.machine';
-import type { CaseFacts, ClockRun } from './case-facts';
-import { legacyFacts } from './legacy-facts';
-import { v3Facts } from './v3-facts';
+import type { ClockRun } from '../../machines/case-facts';
 
 /** The deadline row fields a clock run is read from (a stored row, or one a step is about to write). */
 export type RunSource = Pick<DeadlineRecord, 'clock' | 'generation' | 'status' | 'updatedAt'>;
@@ -14,14 +13,6 @@ export type RunSource = Pick<DeadlineRecord, 'clock' | 'generation' | 'status' |
 export function runOf(row: RunSource): ClockRun {
   const decided = row.status === 'met' || row.status === 'breached' || row.status === 'cancelled';
   return { clock: row.clock, generation: row.generation, status: row.status, decidedAt: decided ? row.updatedAt.toISOString() : null };
-}
-
-/** The facts of a case from its stored snapshot and its clock runs, by the mapping of the case's machine version. */
-export function factsOf(machineVersion: number, snapshot: Pick<StoredSnapshot, 'context'>, runs: readonly ClockRun[]): CaseFacts {
-  const context: unknown = snapshot.context;
-  return machineVersion === MACHINE_VERSION_3
-    ? v3Facts(context as V3Context, runs)
-    : legacyFacts(machineVersion, context as PetitionContext, runs);
 }
 
 /**

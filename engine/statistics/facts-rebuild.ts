@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { listEventsOfCases, type CaseEventRecord } from '../../db/case-event.repository';
 import type { Database } from '../../db/schema';
 import { caseIdsPage, readFacts, upsertFacts } from '../../db/statistics.repository';
-import type { CaseFacts } from './case-facts';
+import type { CaseFacts } from '../../machines/case-facts';
 import { factsFromTrail } from './facts-replay';
 
 /** Cases handled per round trip. */

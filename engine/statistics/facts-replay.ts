@@ -1,10 +1,9 @@
 import type { CaseEventRecord } from '../../db/case-event.repository';
+import type { CaseFacts, ClockRun } from '../../machines/case-facts';
 import type { CaseEvent, CaseSnapshot } from '../../machines/machine-adapter';
 import { adapterFor } from '../../machines/petition.registry';
 import { clockChanges, type ClockChange } from '../clock-changes';
-import { INTAKE_EVENT } from '../trail-entry';
-import type { CaseFacts, ClockRun } from './case-facts';
-import { factsOf } from './facts-of';
+import { INTAKE_EVENT, startOfIntakeEntry } from '../trail-entry';
 
 /** Applies one step's clock changes to the runs, each decided at the step's time. */
 function applyChanges(runs: Map<string, ClockRun>, changes: readonly ClockChange[], at: string): void {
@@ -33,7 +32,7 @@ export function factsFromTrail(events: readonly CaseEventRecord[]): CaseFacts | 
   const adapter = adapterFor(version);
   for (const e of events) {
     if (e.seq === 1 && e.type === INTAKE_EVENT) {
-      snapshot = adapter.start(adapter.startOfTrail(e.caseId, e.fields, e.at));
+      snapshot = adapter.start(startOfIntakeEntry(adapter, e));
       applyChanges(runs, clockChanges({}, adapter.clocks(snapshot)), e.at);
     } else if (snapshot !== undefined) {
       const before = snapshot;
@@ -42,5 +41,5 @@ export function factsFromTrail(events: readonly CaseEventRecord[]): CaseFacts | 
       applyChanges(runs, clockChanges(adapter.clocks(before), adapter.clocks(snapshot)), e.at);
     }
   }
-  return snapshot === undefined ? undefined : factsOf(version, adapter.toStored(snapshot), [...runs.values()]);
+  return snapshot === undefined ? undefined : adapter.facts(snapshot, [...runs.values()]);
 }

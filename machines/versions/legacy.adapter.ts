@@ -11,6 +11,7 @@ import { COMMAND_TYPES, commandSchema, intakeSchema, systemFieldSchemas, type Co
 import { CLOCK_NAMES, ROLES, STATE_NAMES, type StateName } from '../petition.vocabulary';
 import type { Actor } from '../petition.roles';
 import { petitionMachineV1 } from './v1';
+import { legacyFacts } from './legacy.facts';
 
 /** The machine type of versions 1 and 2 (they share their context and events). */
 export type LegacyMachine = typeof petitionMachineV1;
@@ -114,6 +115,7 @@ export function legacyAdapter(
       return { intake: c.intake, accusedUnit: accused, handlingUnit: null };
     },
     claimsOf: (_s, e) => legacyClaims(e),
+    facts: (s, runs) => legacyFacts(version, ctx(s), runs),
     timerEvent(fields, system, at) {
       const { type, ...rest } = fields;
       const parsed =

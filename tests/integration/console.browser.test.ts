@@ -274,6 +274,12 @@ describe('cases', () => {
 
     await idInput.fill(ID_NUMBER);
     await form.getByRole('button', { name: /登记/ }).click();
+    // The registration result: the readable number and the related matters (一人一档), then on to the case.
+    const registration = page.locator('[data-testid=registration]');
+    await registration.waitFor();
+    expect(await registration.locator('[data-testid=case-number]').textContent()).toMatch(/〔\d{4}〕\d+号$/);
+    expect(await registration.textContent()).toContain('该信访人的其他事项');
+    await registration.getByRole('link', { name: /打开案件/ }).click();
     expect(await stateOf(page, 'received')).toContain('已登记');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(summary);
     // The clerk checks identity and contact (Art 19): numbers in full.

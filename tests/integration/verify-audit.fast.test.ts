@@ -104,12 +104,12 @@ describe('fast verification', () => {
   });
 
   it('checks entries written before outcomes were recorded by replaying their case', async () => {
-    // A copy of a case as an older version wrote it: the same entries, hashed without an outcome.
+    // A copy of a case as an older version wrote it: the same entries, hashed without an outcome (and no number: numbers are unique).
     const source = await listEvents(tdb.db, ids[0] ?? '');
     const id = randomUUID();
     let prevHash = GENESIS_HASH;
     await tdb.ownerPool.query(
-      `insert into cases select (jsonb_populate_record(null::cases, to_jsonb(t) || jsonb_build_object('id', $2::uuid, 'snapshot', jsonb_set(t.snapshot, '{context,id}', to_jsonb($2::text))))).* from cases t where t.id = $1`,
+      `insert into cases select (jsonb_populate_record(null::cases, to_jsonb(t) || jsonb_build_object('id', $2::uuid, 'number', null, 'snapshot', jsonb_set(t.snapshot, '{context,id}', to_jsonb($2::text))))).* from cases t where t.id = $1`,
       [ids[0], id],
     );
     for (const e of source) {

@@ -19,6 +19,8 @@ export const TEST_SECRET = 'test-secret-with-at-least-32-characters!';
 
 /** The statutory policy holding new cases on machine version 2: the suites of the v1/v2 lifecycle run under it. */
 export const V2_POLICY: Policy = { ...DEFAULT_POLICY, machineVersion: 2 };
+/** The person index key of test servers (in production: `PEOPLE_INDEX_KEY` or the one generated under DATA_DIR). */
+export const TEST_PEOPLE_INDEX_KEY = Buffer.from('test-people-index-key-of-32-characters!!');
 
 /** An API server over a private database, driven through `inject` (no sockets). */
 export interface TestServer {
@@ -101,6 +103,7 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     units,
     policy,
     calendar: createChinaCalendar(),
+    peopleIndexKey: TEST_PEOPLE_INDEX_KEY,
     ...(now && { now }),
     ...(onCommitted && { onCommitted }),
   });
@@ -114,6 +117,7 @@ export async function createTestServer(label: string, nowOrOptions?: (() => Date
     db: tdb.db,
     units,
     authSecret: TEST_SECRET,
+    peopleIndexKey: TEST_PEOPLE_INDEX_KEY,
     logger: false,
     readiness: async () => ({ database: true }),
     limits,

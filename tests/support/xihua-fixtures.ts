@@ -7,6 +7,7 @@
 import { upsertUnits, type UnitRecord } from '../../db/unit.repository';
 import { DEFAULT_POLICY } from '../../config/default-policy';
 import type { HumanRole } from '../../machines/petition.vocabulary';
+import { residentIdCheckCharacter } from '../../machines/resident-id';
 import { fakeClock } from './engine-fixtures';
 import { createTestServer, type TestServer } from './test-server';
 
@@ -44,6 +45,20 @@ const TREE: readonly UnitRecord[] = [
   unit(X.village, '西华营镇某村', 'division', 'village', X.town1),
 ];
 
+/**
+ * The n-th petitioner of the fixture: a person of their own (valid ID number and phone), so matters
+ * registered without a petitioner of the test's choosing are neither repeats nor of one person.
+ */
+export function xihuaPetitioner(n: number): { name: string; idNumber: string; phone: string; address: string } {
+  const body = `4116221990${String(n).padStart(7, '0')}`;
+  return {
+    name: `李某${n}`,
+    idNumber: `${body}${residentIdCheckCharacter(body)}`,
+    phone: `187${String(n).padStart(8, '0')}`,
+    address: '西华县西华营镇',
+  };
+}
+
 /** One HTTP answer (the tests read the JSON freely). */
 export interface Answer {
   readonly status: number;
@@ -59,7 +74,7 @@ export interface XihuaServer {
   call(role: HumanRole, unit: string, method: 'GET' | 'POST', url: string, payload?: unknown): Promise<Answer>;
   /** Sends an event and expects a 200 in `state`; returns the view. */
   send(id: string, role: HumanRole, unit: string, event: Record<string, unknown>, state: string): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  /** Registers a matter (a complaint by letter unless said otherwise) and returns its id. */
+  /** Registers a matter (a complaint by letter from a new petitioner unless said otherwise) and returns its id. */
   intake(overrides?: Record<string, unknown>, unit?: string): Promise<string>;
 }
 
@@ -79,6 +94,7 @@ export async function createXihuaServer(label: string, start = '2026-03-02T01:00
     const json = (res.headers['content-type'] ?? '').toString().startsWith('application/json');
     return { status: res.statusCode, headers: res.headers, raw: res.rawPayload, body: json ? res.json() : res.body };
   };
+  let petitioners = 0;
   return {
     s,
     clock,
@@ -98,7 +114,7 @@ export async function createXihuaServer(label: string, start = '2026-03-02T01:00
         channel: 'letter',
         unit,
         class: 'complaint',
-        petitioner: { name: '李某', idNumber: '41272119900101341X', phone: '18749261234', address: '西华县西华营镇' },
+        petitioner: xihuaPetitioner((petitioners += 1)),
         matter: { category: '土地征收', summary: '征地补偿款发放问题' },
         ...overrides,
       });

@@ -23,6 +23,9 @@ const EXPECTED: Record<Capability, readonly Role[]> = {
   'users.admin': ['admin'],
   'users.directory': [...CASE_WORK, 'admin'],
   'units.read': [...CASE_WORK, 'admin'],
+  'people.search': CASE_WORK,
+  'people.link': ['clerk'],
+  'audit.access-log': ['auditor'],
 };
 
 const PAIRS = CAPABILITY_NAMES.flatMap((capability) => ROLES.map((role) => [capability, role] as const));

@@ -12,6 +12,7 @@ import { actor, AT, ev, reach, send, VERSION } from '../support/machine-fixtures
 function recordOf(snapshot: PetitionSnapshot): CaseRecord {
   return {
     id: snapshot.context.id,
+    number: '扶信〔2026〕7号',
     unit: snapshot.context.unit,
     assigneeUnit: null,
     state: 'resolved',

@@ -3,7 +3,7 @@
  * null for nothing counted), how a group of clock runs ends (the first breach
  * for good, else the last stop once none runs), and Beijing-date periods.
  */
-import { clocksOutcome, type ClockRun } from '../../engine/statistics/case-facts';
+import { clocksOutcome, type ClockRun } from '../../machines/case-facts';
 import { rateOf } from '../../engine/statistics/figures';
 import { periodOfDates, periodOfMonth, periodOfWeek, periodOfYear } from '../../engine/statistics/period';
 import { rankUnits, type UnitFigures } from '../../engine/statistics/statistics.service';

@@ -15,6 +15,7 @@ import { renderAudit } from './views/audit.js';
 import { renderCaseDetail } from './views/case-detail.js';
 import { renderCaseList } from './views/case-list.js';
 import { renderIncidents } from './views/incidents.js';
+import { renderPeopleSearch } from './views/people-search.js';
 import { renderRegister } from './views/register-petition.js';
 import { renderSignIn } from './views/sign-in.js';
 import { renderSupervision } from './views/supervision-board.js';
@@ -27,6 +28,7 @@ const ROUTES = [
   { pattern: /^#\/cases$/, render: renderCaseList, title: '案件 Cases' },
   { pattern: /^#\/cases\/([0-9a-fA-F-]{36})$/, render: renderCaseDetail, title: '案件详情 Case' },
   { pattern: /^#\/register$/, render: renderRegister, title: '登记 Register' },
+  { pattern: /^#\/people$/, render: renderPeopleSearch, title: '一人一档 People' },
   { pattern: /^#\/supervision$/, render: renderSupervision, title: '督办看板 Supervision' },
   { pattern: /^#\/incidents$/, render: renderIncidents, title: '故障任务 Incidents' },
   { pattern: /^#\/audit$/, render: renderAudit, title: '审计 Audit' },

@@ -11,6 +11,7 @@ export const PAGES = [
   { hash: '#/dashboard', label: '驾驶舱', code: 'Dashboard', roles: ['supervisor', 'leader', 'auditor'] },
   { hash: '#/cases', label: '案件', code: 'Cases', roles: CASE_ROLES },
   { hash: '#/register', label: '登记', code: 'Register', roles: ['clerk', 'supervisor'] },
+  { hash: '#/people', label: '一人一档', code: 'People', roles: null },
   { hash: '#/supervision', label: '督办看板', code: 'Supervision', roles: ['supervisor', 'leader', 'auditor'] },
   { hash: '#/incidents', label: '故障任务', code: 'Incidents', roles: ['supervisor', 'auditor'] },
   { hash: '#/audit', label: '审计', code: 'Audit', roles: ['auditor', 'supervisor'] },

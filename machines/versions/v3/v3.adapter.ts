@@ -8,6 +8,7 @@ import type { CaseEvent, CaseSnapshot, CaseUnit, CommandClaims, MachineAdapter, 
 import { allowedEventsV3, maySendV3 } from './v3.access';
 import { isSupervised, type V3Context, type V3Event } from './v3.context';
 import { MACHINE_VERSION_3, petitionMachineV3, startCaseV3, stateNameV3, stepV3, type V3Snapshot } from './v3.machine';
+import { v3Facts } from './v3.facts';
 import { relationsOfV3 } from './v3.relations';
 import { v3CommandSchema, v3IntakeSchema, v3SystemFieldSchemas, type V3Command, type V3Intake } from './v3.schemas';
 
@@ -124,7 +125,13 @@ export const v3Adapter: MachineAdapter = {
   commandSchema: v3CommandSchema,
   usesRelations: true,
   start: (input) =>
-    startCaseV3({ id: input.id, intake: input.intake as V3Intake, at: input.at, registeredAtBureau: input.registeredAtBureau }),
+    startCaseV3({
+      id: input.id,
+      intake: input.intake as V3Intake,
+      at: input.at,
+      registeredAtBureau: input.registeredAtBureau,
+      ...(input.personFlags !== undefined && { personFlags: input.personFlags }),
+    }),
   // Whether the registering unit was a bureau decides the first clock; it is recorded, as the tree may change later.
   intakeTrailFields: (input) => ({ ...(input.intake as Record<string, unknown>), registeredAtBureau: input.registeredAtBureau }),
   startOfTrail(id, fields, at) {
@@ -168,4 +175,5 @@ export const v3Adapter: MachineAdapter = {
   // Art 25: a major or urgent matter is reported up the line at once; breaches and reminders are told as ever.
   notifies: (s, type) =>
     type === 'DEADLINE_REMINDER' || type === 'DEADLINE_BREACHED' || (type === 'INTAKE' && ctx(s).flags.majorUrgent === true),
+  facts: (s, runs) => v3Facts(ctx(s), runs),
 };

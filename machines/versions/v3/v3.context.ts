@@ -1,7 +1,16 @@
 import type { Actor } from '../../petition.roles';
 import { startClock, type PauseRecord, type V3Clocks } from './v3.clocks';
 import type { V3Command, V3EventType, V3Flags, V3Intake, V3SystemCommand } from './v3.schemas';
-import type { DecisionStage, ItemClass, Relation, ResolveOutcome, SupervisionLevel, V3ClockName, V3Closure } from './v3.vocabulary';
+import type {
+  DecisionStage,
+  ItemClass,
+  PersonFlag,
+  Relation,
+  ResolveOutcome,
+  SupervisionLevel,
+  V3ClockName,
+  V3Closure,
+} from './v3.vocabulary';
 
 /**
  * What every version 3 event carries besides its fields: who sent it, the
@@ -26,7 +35,12 @@ export interface V3Input {
   readonly at: string;
   /** Registered at a petition bureau (dispatch clock, Art 22) rather than at a body with authority (notice clock, Art 23). */
   readonly registeredAtBureau: boolean;
+  /** 初信初访 / 重复信访 as registration read them from the petitioner's file (absent: people not indexed). */
+  readonly personFlags?: Readonly<Record<PersonFlag, boolean>>;
 }
+
+/** The flags of a case: the clerk's (from the intake) and registration's, when it gave them. */
+export type V3CaseFlags = V3Flags & Partial<Readonly<Record<PersonFlag, boolean>>>;
 
 /** Who did something and when: kept with every act the views show. */
 export interface Act {
@@ -107,7 +121,7 @@ export interface V3Context {
   readonly id: string;
   readonly intake: V3Intake;
   readonly class: ItemClass;
-  readonly flags: V3Flags;
+  readonly flags: V3CaseFlags;
   readonly registeredAt: string;
   readonly registeredAtBureau: boolean;
   readonly units: V3Units;
@@ -167,7 +181,8 @@ export function initialContext(input: V3Input): V3Context {
     id: input.id,
     intake: input.intake,
     class: input.intake.class,
-    flags: input.intake.flags,
+    // Without registration's flags the context is the one earlier cases were recorded with (their replay is unchanged).
+    flags: input.personFlags === undefined ? input.intake.flags : { ...input.intake.flags, ...input.personFlags },
     registeredAt: input.at,
     registeredAtBureau: input.registeredAtBureau,
     units: { registeredBy: unit, senders: [unit], body: input.registeredAtBureau ? null : unit, review: null, passed: [unit] },

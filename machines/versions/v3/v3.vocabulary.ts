@@ -82,6 +82,14 @@ export type ItemClass = (typeof ITEM_CLASSES)[number];
 export const FLAGS = ['group', 'skipLevel', 'lawRelated', 'majorUrgent'] as const;
 export type Flag = (typeof FLAGS)[number];
 
+/**
+ * Flags the clerk does not set: registration reads them from the petitioner's
+ * file (一人一档). 初信初访: no earlier matter; 重复信访: an earlier matter on a
+ * similar request. Counted by the statistics beside the four above.
+ */
+export const PERSON_FLAGS = ['first', 'repeat'] as const;
+export type PersonFlag = (typeof PERSON_FLAGS)[number];
+
 /** Arts 38-40 and practice: 督办 (with a deadline), 挂牌督办 (listed), 约谈, 通报, from mild to severe. */
 export const SUPERVISION_LEVELS = ['supervise', 'list', 'interview', 'circulate'] as const;
 export type SupervisionLevel = (typeof SUPERVISION_LEVELS)[number];

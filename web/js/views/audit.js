@@ -8,6 +8,7 @@
  * (GET /petitions/:id/history?format=csv) to re-check the hashes elsewhere.
  */
 import { api } from '../api-client.js';
+import { resolveCaseRef } from '../case-ref.js';
 import { h, heading, labelledField, section, table } from '../dom.js';
 import { submitting } from '../form-submit.js';
 import { beijingInputToIso, time } from '../format.js';
@@ -135,14 +136,14 @@ function replaySection(initialCase) {
     event.preventDefault();
     await submitting({ button: replayButton, errors: result }, async () => {
       const at = asOf.value === '' ? undefined : beijingInputToIso(asOf.value);
-      const outcome = await api(`/petitions/${encodeURIComponent(caseId.value.trim())}/replay`, { query: { at } });
+      const outcome = await api(`/petitions/${encodeURIComponent(await resolveCaseRef(caseId.value))}/replay`, { query: { at } });
       result.replaceChildren(replayResult(outcome, at));
     });
   }
 
   async function downloadCsv() {
-    const id = caseId.value.trim();
     await submitting({ button: csvButton, errors: result }, async () => {
+      const id = await resolveCaseRef(caseId.value);
       const csv = await api(`/petitions/${encodeURIComponent(id)}/history`, { query: { format: 'csv' }, as: 'blob' });
       const url = URL.createObjectURL(csv);
       const link = h('a', { href: url, download: `petition-${id}-trail.csv`, hidden: true });
@@ -160,7 +161,7 @@ function replaySection(initialCase) {
     h(
       'form',
       { class: 'filters', onsubmit: (event) => void replay(event) },
-      labelledField('案件编号 Case id', caseId),
+      labelledField('案件 id 或编号 Case id or number', caseId),
       labelledField('回放至（北京时间，可不填）As of', asOf),
       replayButton,
       csvButton,

@@ -50,6 +50,8 @@ export async function renderCaseDetail(view, { match, session }) {
         '状态 State：',
         h('strong', { class: `state state-${petition.state}`, 'data-testid': 'case-state' }, labelled(STATES, petition.state)),
         ` · 版本 v${petition.version} · 编号 `,
+        h('strong', { 'data-testid': 'case-number' }, petition.number ?? '—'),
+        ' · id ',
         h('code', null, petition.id),
       ),
       status,

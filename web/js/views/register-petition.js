@@ -1,13 +1,15 @@
-/* global crypto, location */
+/* global crypto */
 /**
  * 登记: recording a petition (POST /petitions). The form is the API's intake
- * schema; the unit starts as the clerk's own.
+ * schema; the unit starts as the clerk's own. The answer is shown as the
+ * registration result: the case number and its related matters.
  */
 import { api } from '../api-client.js';
 import { intakeSchema } from '../api-schemas.js';
 import { h, heading } from '../dom.js';
 import { submitting } from '../form-submit.js';
 import { schemaForm } from '../schema-form.js';
+import { registrationResultOrError } from './related-matters.js';
 
 /**
  * An Idempotency-Key for one filled-in form: a clerk who clicks again after a
@@ -24,12 +26,15 @@ export async function renderRegister(view, { session }) {
   const errors = h('div', { class: 'form-errors', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit' }, '登记 Record');
   const idempotencyKey = newIdempotencyKey();
+  const result = h('div', { class: 'registration-result', 'aria-live': 'polite' });
 
   async function record(event) {
     event.preventDefault();
     await submitting({ button: submit, errors, fields }, async () => {
       const created = await api('/petitions', { method: 'POST', body: fields.read(), headers: { 'idempotency-key': idempotencyKey } });
-      location.hash = `#/cases/${created.id}`;
+      // The registration result: the number, the proposal and the related matters, before the clerk moves on.
+      result.replaceChildren(await registrationResultOrError(created));
+      result.querySelector('a')?.focus();
     });
   }
 
@@ -37,5 +42,6 @@ export async function renderRegister(view, { session }) {
     heading('登记信访', 'Register a petition'),
     h('p', null, '按《信访工作条例》第十九条记录信访人、联系方式、诉求与事实理由；口头信访如实记录。带 * 的为必填。'),
     h('form', { class: 'register', novalidate: true, onsubmit: (event) => void record(event) }, fields.element, errors, submit),
+    result,
   );
 }

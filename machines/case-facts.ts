@@ -1,9 +1,10 @@
 /**
  * What the statistics count of one case, derived purely from its snapshot and
- * its clock runs. The engine computes these with every transition and writes
- * them in the same statement (`db/transition.repository.ts`); a replay of the
- * trail computes the same from the trail alone (`facts-replay.ts`). Each
- * machine version has its own mapping (`v3-facts.ts`, `legacy-facts.ts`).
+ * its clock runs: each machine adapter maps its own snapshot
+ * (`MachineAdapter.facts`: `versions/v3/v3.facts.ts`, `versions/legacy.facts.ts`).
+ * The engine computes them with every transition and writes them in the same
+ * statement (`db/transition.repository.ts`); a replay of the trail computes
+ * the same from the trail alone (`engine/statistics/facts-replay.ts`).
  */
 
 /** One run (generation) of one clock: what the deadline row of that run says, and when it was decided. */
@@ -15,7 +16,49 @@ export interface ClockRun {
   readonly decidedAt: string | null;
 }
 
-export type { AcceptanceFact, CaseFacts, FactFlags, HandlingFact } from '../../db/case-facts.sql';
+/** The counted flags of a matter (Arts 20, 22 ¶2, 25, 28) and the person's history (重复信访, 初信初访). */
+export interface FactFlags {
+  readonly group: boolean;
+  readonly skipLevel: boolean;
+  readonly lawRelated: boolean;
+  readonly majorUrgent: boolean;
+  readonly repeat: boolean;
+  readonly first: boolean;
+}
+
+/** How the intake clocks ended: all in time, or one breached. */
+export type AcceptanceFact = 'timely' | 'late';
+/** How the handling clock ended: answered in time (extension included), or breached. */
+export type HandlingFact = 'on-time' | 'overdue';
+
+/** The facts row of one case (times as ISO strings, as events carry them). */
+export interface CaseFacts {
+  readonly caseId: string;
+  readonly machineVersion: number;
+  readonly unit: string;
+  readonly bodyUnit: string | null;
+  readonly registeredAt: string;
+  readonly channel: string;
+  readonly class: string;
+  readonly category: string;
+  readonly headCount: number;
+  readonly flags: FactFlags;
+  readonly acceptance: AcceptanceFact | null;
+  readonly acceptanceAt: string | null;
+  readonly handling: HandlingFact | null;
+  readonly handlingAt: string | null;
+  readonly answeredAt: string | null;
+  readonly outcome: string | null;
+  readonly deliveredAt: string | null;
+  readonly ratingBody: string | null;
+  readonly ratingBureau: string | null;
+  readonly closure: string | null;
+  readonly closedAt: string | null;
+  readonly transferred: boolean;
+  readonly assigned: boolean;
+  readonly supervised: boolean;
+  readonly reviewStage: 'first' | 'review' | 'reReview';
+}
 
 /** An outcome of a group of clocks and when it was reached. */
 export interface ClockOutcome<T extends string> {

@@ -1,11 +1,5 @@
-import type { V3Context } from '../../machines/versions/v3/v3.context';
-import { clocksOutcome, type CaseFacts, type ClockRun } from './case-facts';
-
-/** Flags the intake may carry beyond the clerk's four: 重复信访 and 初信初访, computed from the person's file. */
-interface PersonFlags {
-  readonly repeat?: unknown;
-  readonly first?: unknown;
-}
+import { clocksOutcome, type CaseFacts, type ClockRun } from '../../case-facts';
+import type { V3Context } from './v3.context';
 
 /**
  * The facts of a version 3 case. Acceptance is the bureau's dispatch (Art 22)
@@ -14,7 +8,8 @@ interface PersonFlags {
  * (the last one); `answeredAt` and `deliveredAt` are the first answer's.
  */
 export function v3Facts(context: V3Context, runs: readonly ClockRun[]): CaseFacts {
-  const flags = context.flags as V3Context['flags'] & PersonFlags;
+  // repeat and first come from registration (一人一档); cases registered without a person index have neither.
+  const flags = context.flags;
   const acceptance = clocksOutcome(runs, ['dispatch', 'notice'], 'timely', 'late');
   const handling = clocksOutcome(runs, ['handling'], 'on-time', 'overdue');
   const rating = typeof context.satisfaction === 'object' ? context.satisfaction : null;

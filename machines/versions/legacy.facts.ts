@@ -1,5 +1,5 @@
-import type { PetitionContext } from '../../machines/petition.machine';
-import { clocksOutcome, type CaseFacts, type ClockRun } from './case-facts';
+import { clocksOutcome, type CaseFacts, type ClockRun } from '../case-facts';
+import type { PetitionContext } from '../petition.machine';
 
 const CLOSURES: Readonly<Record<string, string>> = { final: 'final', 'window-lapsed': 'concluded', merged: 'merged' };
 const STAGES = ['first', 'review', 'reReview'] as const;

@@ -1,0 +1,63 @@
+/* global location, URLSearchParams */
+/**
+ * 一人一档: people in the user's units by partial name, ID number, phone
+ * (spaces and dashes allowed) or case number (GET /people?q=), each with their
+ * matters. Identifiers are as the API masks them for the user's role.
+ */
+import { api } from '../api-client.js';
+import { h, heading, labelledField, table } from '../dom.js';
+import { time } from '../format.js';
+import { labelled, STATES } from '../labels.js';
+
+export async function renderPeopleSearch(view, { params }) {
+  const q = params.get('q') ?? '';
+  const input = h('input', {
+    id: 'people-q',
+    name: 'q',
+    type: 'search',
+    autocomplete: 'off',
+    value: q,
+    placeholder: '姓名、身份证号、电话或案件编号',
+  });
+  const form = h(
+    'form',
+    {
+      class: 'filters',
+      onsubmit: (event) => {
+        event.preventDefault();
+        location.hash = `#/people?${new URLSearchParams({ q: input.value.trim() }).toString()}`;
+      },
+    },
+    labelledField('查找 Search', input),
+    h('button', { type: 'submit' }, '查找 Search'),
+  );
+  view.append(heading('一人一档', 'People'), form);
+  if (q.trim() === '') return;
+  const found = await api('/people', { query: { q } });
+  view.append(
+    found.items.length === 0
+      ? h('p', { class: 'empty' }, '辖区内没有找到。Nobody found in your units.')
+      : found.items.map((p) =>
+          h(
+            'section',
+            { class: 'person', 'data-person-id': p.id },
+            h('h2', null, p.name, ' ', h('small', null, [p.idNumber, p.phone, p.address].filter(Boolean).join(' · '))),
+            table(
+              `${p.matters.length} 件事项`,
+              ['编号 Number', '事项 Matter', '单位 Unit', '状态 State', '登记时间 Recorded'],
+              p.matters.map((m) =>
+                h(
+                  'tr',
+                  { 'data-case-id': m.caseId },
+                  h('td', null, h('a', { href: `#/cases/${m.caseId}` }, m.number ?? m.caseId)),
+                  h('td', null, m.summary),
+                  h('td', null, m.unit.name ?? m.unit.code),
+                  h('td', null, labelled(STATES, m.state)),
+                  h('td', null, time(m.createdAt)),
+                ),
+              ),
+            ),
+          ),
+        ),
+  );
+}
