@@ -85,7 +85,7 @@ export const XIANGCHENG_CASES: readonly DemoCase[] = [
       { at: ago(46, '10:00'), actor: supervisor, command: { type: 'ACCEPT_REPORT', note: '经审核，办结报告符合要求' } },
       { at: ago(46, '10:30'), actor: supervisor, command: { type: 'STRIKE_OFF', note: '问题处理到位，予以销号' } },
       {
-        at: ago(24, '09:30'),
+        at: ago(21, '09:30'),
         actor: governmentClerk,
         command: { type: 'REQUEST_REVIEW', reason: '对补偿款分配数额仍有异议，向项城市人民政府申请复查' },
       },
