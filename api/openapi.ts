@@ -16,6 +16,7 @@ export const TAGS = {
   },
   incidents: { name: 'incidents', description: '故障任务 Incidents: background jobs that failed for good' },
   units: { name: 'units', description: '单位 Units: the tree of divisions, petition bureaus and departments' },
+  vocabulary: { name: 'vocabulary', description: '用语 Vocabulary: the words of the regulation for the codes of the current lifecycle' },
   operations: { name: 'operations', description: '运维 Operations: liveness and readiness probes' },
 } as const;
 

@@ -35,6 +35,7 @@ import { registerStatisticsRoutes } from './statistics.routes';
 import { registerReportRoutes } from './report.routes';
 import { registerPetitionRoutes } from './petition.routes';
 import { registerUnitRoutes } from './unit.routes';
+import { registerVocabularyRoutes } from './vocabulary.routes';
 
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
 export interface ServerDeps {
@@ -76,7 +77,7 @@ export const CONSOLE_PREFIX = '/console';
 const DOCS_PREFIX = '/docs';
 
 /** Routes that carry no case data and must work without a token (probes, API description, the console's static files). */
-const PUBLIC_PREFIXES = ['/healthz', '/readyz', '/openapi.json', DOCS_PREFIX, CONSOLE_PREFIX];
+const PUBLIC_PREFIXES = ['/healthz', '/readyz', '/openapi.json', '/vocabulary', DOCS_PREFIX, CONSOLE_PREFIX];
 
 /**
  * The console's folder (`web/` at the package root). Searched upwards because this file runs both from
@@ -190,5 +191,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerStatisticsRoutes(app, { statistics });
   registerReportRoutes(app, { reports: createReportsService({ db: deps.db, statistics, now: deps.now ?? (() => new Date()) }) });
   registerUnitRoutes(app, { units: createUnitService(deps.db, units) });
+  registerVocabularyRoutes(app);
   return app;
 }

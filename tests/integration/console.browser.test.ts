@@ -129,7 +129,7 @@ describe('signing in and out', () => {
     await page.getByRole('button', { name: /登录/ }).click();
     const who = page.locator('[data-testid=who]');
     await who.filter({ hasText: 'clerk-7' }).waitFor();
-    expect(await who.textContent()).toMatch(/clerk-7 · 登记员 clerk · 单位 411621/);
+    expect(await who.textContent()).toMatch(/clerk-7 · 登记人员 clerk · 单位 411621/);
     await page.getByRole('heading', { name: /案件/ }).waitFor();
     expect(await page.locator('#nav').textContent()).toContain('登记');
     expect(await page.locator('#nav').textContent()).not.toContain('督办看板');

@@ -6,7 +6,7 @@
  */
 import { h } from './dom.js';
 import { errorAlert } from './error-view.js';
-import { labelled, ROLES } from './labels.js';
+import { labelled, loadVocabulary, ROLES } from './labels.js';
 import { homeFor, pagesFor } from './pages.js';
 import { currentSession, endSession } from './session.js';
 import { renderAudit } from './views/audit.js';
@@ -124,4 +124,5 @@ async function route() {
 }
 
 window.addEventListener('hashchange', () => void route());
-void route();
+// The words of the current lifecycle come from the server (GET /vocabulary) before the first page is drawn.
+void loadVocabulary().then(route);
