@@ -77,7 +77,7 @@ it('serves the vocabulary without a token, from the one list of v3 labels', asyn
   expect(words.roles).toMatchObject({ supervisor: '督办人员', clerk: '登记人员' });
   expect(words.channels).toMatchObject({ letter: '来信', visit: '来访' });
   expect(words.closures).toMatchObject({ concluded: '已办结', final: '已终结' });
-  expect(Object.values(words.clocks).every((label) => label.endsWith('期限'))).toBe(true);
+  expect(Object.values(words.clocks ?? {}).every((label) => label.endsWith('期限'))).toBe(true);
 });
 
 it('names a supervisor 督办人员 and lists the stories with the states of the regulation', async () => {

@@ -33,7 +33,7 @@ describe.each([
   async function get(role: HumanRole, unit: string, url: string): Promise<Json> {
     const res = await s.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${await s.token(role, unit)}` } });
     expect({ url, status: res.statusCode }).toEqual({ url, status: 200 });
-    return res.json() as Json;
+    return res.json<Json>();
   }
 
   beforeAll(async () => {
