@@ -5,7 +5,7 @@
  * fresh seed shows running, at-risk and breached periods, supervision, a case
  * in 复查 and one final after 复核, with real trails, deadlines and hashes.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Policy } from '../config/policy.schema';
 import type { Database } from '../db/schema';
 import { createCaseQueryService } from '../engine/case-query.service';
@@ -40,25 +40,14 @@ export interface SeedResult {
   readonly timersFired: number;
 }
 
-/**
- * A demo case recorded by an earlier run: a version 3 case of the same unit,
- * petitioner and summary in its INTAKE event. The trail is the stable record
- * of what was taken in (the snapshot's layout belongs to the machine version).
- */
-async function findExisting(db: Kysely<Database>, c: DemoCase): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('case_events as e')
-    .innerJoin('cases as c', 'c.id', 'e.case_id')
-    .select(['c.id'])
-    .where('e.seq', '=', 1)
-    .where('e.type', '=', 'INTAKE')
-    .where('c.machine_version', '=', MACHINE_VERSION_3)
-    .where('c.unit', '=', c.intake.unit)
-    .where(sql<string>`e.fields->'matter'->>'summary'`, '=', c.intake.matter.summary)
-    .where(sql<string>`e.fields->'petitioner'->>'name'`, '=', c.intake.petitioner.name)
-    .orderBy('c.created_at')
-    .executeTakeFirst();
-  return row?.id;
+/** What a demo case's intake said, to find it again (a case of the same unit, petitioner and summary). */
+function intakeOf(c: DemoCase) {
+  return {
+    machineVersion: MACHINE_VERSION_3,
+    unit: c.intake.unit,
+    petitionerName: c.intake.petitioner.name,
+    summary: c.intake.matter.summary,
+  };
 }
 
 /**
@@ -71,7 +60,9 @@ async function findExisting(db: Kysely<Database>, c: DemoCase): Promise<string |
 export async function seedDemo(deps: { db: Kysely<Database>; policy: Policy; now?: () => Date }): Promise<SeedResult> {
   await createUnitService(deps.db).importUnits(DEMO_UNITS);
   const now = deps.now?.() ?? new Date();
-  const existing = await Promise.all(DEMO_CASES.map((c) => findExisting(deps.db, c)));
+  const queries = createCaseQueryService(deps.db, () => now);
+  // A case recorded by an earlier run is found through its INTAKE, as its clerk would see it.
+  const existing = await Promise.all(DEMO_CASES.map((c) => queries.findByIntake(intakeOf(c), c.clerk)));
   const missing = DEMO_CASES.filter((_, i) => existing[i] === undefined);
   const clock = storyClock(now);
   const engine = createPetitionEngine({
@@ -81,7 +72,6 @@ export async function seedDemo(deps: { db: Kysely<Database>; policy: Policy; now
     now: clock.now,
   });
   const told = await tellStories({ engine, timers: createTimerStore(deps.db), clock, now }, missing);
-  const queries = createCaseQueryService(deps.db, () => now);
   const cases: SeededCase[] = [];
   for (const [i, c] of DEMO_CASES.entries()) {
     const id = existing[i] ?? told.ids[missing.indexOf(c)] ?? '';
