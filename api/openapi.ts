@@ -18,6 +18,7 @@ export const TAGS = {
   accounts: { name: 'accounts', description: '账号 Accounts: sign-in sessions (登录) and user administration (用户管理)' },
   people: { name: 'people', description: '一人一档 People: the person index, related matters and case numbers' },
   units: { name: 'units', description: '单位 Units: the tree of divisions, petition bureaus and departments' },
+  vocabulary: { name: 'vocabulary', description: '用语 Vocabulary: the words of the regulation for the codes of the current lifecycle' },
   operations: { name: 'operations', description: '运维 Operations: liveness and readiness probes' },
 } as const;
 

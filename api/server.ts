@@ -41,6 +41,7 @@ import { registerPeopleRoutes } from './people.routes';
 import { createPeopleQueryService } from '../engine/people/people-query.service';
 import { createAccessLogService } from '../engine/people/access-log';
 import { registerUnitRoutes } from './unit.routes';
+import { registerVocabularyRoutes } from './vocabulary.routes';
 
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
 export interface ServerDeps {
@@ -79,7 +80,7 @@ export const CONSOLE_PREFIX = '/console';
 const DOCS_PREFIX = '/docs';
 
 /** Routes that carry no case data and must work without a token (probes, API description, the console's static files). */
-const PUBLIC_PREFIXES = ['/healthz', '/readyz', '/openapi.json', DOCS_PREFIX, CONSOLE_PREFIX];
+const PUBLIC_PREFIXES = ['/healthz', '/readyz', '/openapi.json', '/vocabulary', DOCS_PREFIX, CONSOLE_PREFIX];
 
 /**
  * The console's folder (`web/` at the package root). Searched upwards because this file runs both from
@@ -203,5 +204,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     });
   }
   registerUnitRoutes(app, { units: createUnitService(deps.db, units) });
+  registerVocabularyRoutes(app);
   return app;
 }

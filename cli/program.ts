@@ -478,13 +478,16 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   program
     .command('seed-demo')
-    .description('load the 周口市 unit tree and a few demo cases from the seed newspaper page (safe to run again)')
+    .description("load the 周口市 unit tree and the seed newspaper page's stories as backdated cases (safe to run again)")
     .action(async () => {
       const cfg = config();
       await withDatabase(cfg, async (db) => {
         const result = await seedDemo({ db, policy: cfg.policy, peopleIndexKey: resolvePeopleIndexKey(cfg) });
         out(`${result.units} units loaded (周口市; township and village codes are illustrative)`);
-        for (const c of result.cases) out(`${c.created ? 'created' : 'exists '}  ${c.id}  ${c.state.padEnd(9)}  ${c.title}`);
+        for (const c of result.cases) {
+          const state = c.closure === null ? c.state : `${c.state}/${c.closure}`;
+          out(`${c.created ? 'created' : 'exists '}  ${c.id}  ${state.padEnd(17)}  ${c.title}`);
+        }
         out(`demo accounts (password ${DEMO_PASSWORD} for those created now):`);
         for (const u of result.users)
           out(`${u.created ? 'created' : 'exists '}  ${u.id.padEnd(10)}  ${u.role.padEnd(10)}  ${u.unit}  ${u.displayName}`);

@@ -562,6 +562,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/vocabulary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The words of the 信访工作条例 for every code of the current lifecycle (用语)
+         * @description States, closures, events, periods (期限), roles, channels and values with their Chinese names; needs no token.
+         */
+        get: operations["getVocabulary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5750,6 +5770,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    getVocabulary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the labels, by list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the machine version whose states, events and periods these are */
+                        machineVersion: number;
+                        /** @description states (a closed case is named by its closure) */
+                        states: {
+                            [key: string]: string;
+                        };
+                        /** @description how a closed case ended */
+                        closures: {
+                            [key: string]: string;
+                        };
+                        events: {
+                            [key: string]: string;
+                        };
+                        /** @description the periods (期限) of the regulation and of practice */
+                        clocks: {
+                            [key: string]: string;
+                        };
+                        roles: {
+                            [key: string]: string;
+                        };
+                        /** @description the channels of Art 17, and grid reports */
+                        channels: {
+                            [key: string]: string;
+                        };
+                        /** @description Arts 29-31 */
+                        itemClasses: {
+                            [key: string]: string;
+                        };
+                        supervisionLevels: {
+                            [key: string]: string;
+                        };
+                        /** @description an actor's unit's relation to a case */
+                        relations: {
+                            [key: string]: string;
+                        };
+                        /** @description every other coded value, by list (outcome, procedure, referTo, ground …) */
+                        values: {
+                            [key: string]: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
                 };
             };
         };

@@ -79,6 +79,36 @@ export async function findCase(db: Executor, id: string, scopeUnit?: string): Pr
   return row === undefined ? undefined : caseRecordOf(row);
 }
 
+/** What an intake said, to find the case it opened: its machine version, registering unit, petitioner's name and summary. */
+export interface IntakeMatch {
+  readonly machineVersion: number;
+  readonly unit: string;
+  readonly petitionerName: string;
+  readonly summary: string;
+}
+
+/**
+ * The oldest case whose first trail entry (the INTAKE) matches, within a
+ * unit's subtree. The trail is the stable record of what was taken in (the
+ * snapshot's layout belongs to the machine version).
+ */
+export async function findCaseIdByIntake(db: Executor, m: IntakeMatch, scopeUnit: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('case_events as e')
+    .innerJoin('cases', 'cases.id', 'e.case_id')
+    .select(['cases.id'])
+    .where('e.seq', '=', 1)
+    .where('e.type', '=', 'INTAKE')
+    .where('cases.machine_version', '=', m.machineVersion)
+    .where('cases.unit', '=', m.unit)
+    .where(sql<string>`e.fields->'matter'->>'summary'`, '=', m.summary)
+    .where(sql<string>`e.fields->'petitioner'->>'name'`, '=', m.petitionerName)
+    .where(caseInUnitScope(scopeUnit))
+    .orderBy('cases.created_at')
+    .executeTakeFirst();
+  return row?.id;
+}
+
 /** Filters of the case list. */
 export interface CaseListQuery {
   readonly scopeUnit: string;

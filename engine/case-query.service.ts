@@ -86,6 +86,8 @@ export interface CaseQueryService {
   history(caseId: string, viewer: Actor): Promise<HistoryEvent[]>;
   /** How many cases a unit's subtree holds (its own and those assigned into it). */
   count(scopeUnit: string): Promise<number>;
+  /** The id of the oldest case the viewer may see whose intake matches (unit, petitioner's name, summary), if any. */
+  findByIntake(match: cases.IntakeMatch, viewer: Actor): Promise<string | undefined>;
 }
 
 /** Creates the read side over the database. */
@@ -140,6 +142,7 @@ export function createCaseQueryService(
       };
     },
     count: (scopeUnit) => cases.countCases(db, scopeUnit),
+    findByIntake: (match, viewer) => cases.findCaseIdByIntake(db, match, viewer.unit),
     async history(caseId, viewer) {
       const facts = maskingFactsOf(await load(caseId, viewer));
       const events = await listEvents(db, caseId);

@@ -111,13 +111,23 @@ describe('petitionflow CLI', () => {
           return { status: status ?? '', id: id ?? '', state: state ?? '' };
         });
     seeded = parse(first.stdout);
-    expect(seeded.map((c) => c.status)).toEqual(['created', 'created', 'created', 'created', 'created']);
-    expect(seeded.map((c) => c.state)).toEqual(['resolved', 'resolved', 'assigned', 'rejected', 'received']);
+    // The seed page's stories as version 3 cases, backdated: 扶沟 办结, 西华 督办中 and 涉法涉诉 referred, 商水 送达,
+    // 项城 复查中, 沈丘 overdue at the bureau and 终结 after 复核.
+    expect(seeded.map((c) => c.status)).toEqual(Array(7).fill('created'));
+    expect(seeded.map((c) => c.state)).toEqual([
+      'closed/concluded',
+      'accepted',
+      'closed/referred',
+      'delivered',
+      'reviewing',
+      'registered',
+      'closed/final',
+    ]);
 
     const second = await cli(['seed-demo']);
     expect(second.code).toBe(0);
     const again = parse(second.stdout);
-    expect(again.map((c) => c.status)).toEqual(['exists', 'exists', 'exists', 'exists', 'exists']);
+    expect(again.map((c) => c.status)).toEqual(Array(7).fill('exists'));
     expect(again.map((c) => c.id)).toEqual(seeded.map((c) => c.id));
 
     const units = await pool.query<{ code: string; name: string }>(
@@ -125,7 +135,9 @@ describe('petitionflow CLI', () => {
     );
     expect(units.rows.map((r) => r.name).sort()).toEqual(['周口市', '扶沟县', '曹里乡'].sort());
     const cases = await pool.query<{ n: string }>('select count(*) as n from cases');
-    expect(Number(cases.rows[0]?.n)).toBe(5);
+    expect(Number(cases.rows[0]?.n)).toBe(7);
+    const versions = await pool.query<{ v: number }>('select distinct machine_version as v from cases');
+    expect(versions.rows).toEqual([{ v: 3 }]);
   });
 
   it('units import takes kinds, review bodies and short names (a file without kinds loads as divisions); units list shows them', async () => {
@@ -178,14 +190,28 @@ describe('petitionflow CLI', () => {
     const out = lines(run.stdout);
     expect(out[0]).toContain(id);
     const types = out.slice(2, -1).map((l) => l.trim().split(/\s+/)[3]);
-    expect(types).toEqual(['INTAKE', 'REQUEST_INFO', 'PROVIDE_INFO', 'VERIFY', 'ASSIGN', 'RESOLVE', 'DELIVER', 'RATE_SATISFACTION']);
-    expect(out[2]).toMatch(/^\s*1\s+\S+Z\s+clerk\/fugou-banxinke-zhou\s+INTAKE\s+→ received$/);
-    expect(out.find((l) => l.includes(' RESOLVE '))).toMatch(/handler\/fugou-jiaotiju\s+RESOLVE\s+→ resolved/);
-    expect(out.at(-1)).toBe('replayed state resolved matches the stored snapshot');
+    expect(types).toEqual([
+      'INTAKE',
+      'REQUEST_INFO',
+      'PAUSE_CLOCK',
+      'PROVIDE_INFO',
+      'RESUME_CLOCK',
+      'TRANSFER',
+      'ACCEPT',
+      'RESOLVE',
+      'DELIVER',
+      'RATE_SATISFACTION',
+      'DEADLINE_BREACHED',
+    ]);
+    expect(out[2]).toMatch(/^\s*1\s+\S+Z\s+clerk\/fugou-banxinke-zhou\s+INTAKE\s+→ registered$/);
+    expect(out.find((l) => l.includes(' RESOLVE '))).toMatch(/handler\/fugou-jiaotiju-chengban\s+RESOLVE\s+→ answered/);
+    // The review window lapsed: the deadline worker closed the case (办结).
+    expect(out.find((l) => l.includes(' DEADLINE_BREACHED '))).toMatch(/system\/deadline-worker\s+DEADLINE_BREACHED\s+→ closed/);
+    expect(out.at(-1)).toBe('replayed state closed matches the stored snapshot');
 
     const json = await cli(['replay', id, '--json']);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ id, matchesStored: true, state: 'resolved', steps: expect.any(Array) });
+    expect(JSON.parse(json.stdout)).toMatchObject({ id, matchesStored: true, state: 'closed', steps: expect.any(Array) });
 
     const before = await cli(['replay', id, '--at', '2000-01-01T00:00:00Z']);
     expect(before.code).toBe(0);
@@ -199,12 +225,12 @@ describe('petitionflow CLI', () => {
   });
 
   it('replay exits 1 when the stored snapshot differs from the trail', async () => {
-    const id = seeded[2]?.id ?? '';
+    const id = seeded[1]?.id ?? '';
     const before = await pool.query<{ snapshot: unknown }>('select snapshot from cases where id = $1', [id]);
     await pool.query(`update cases set snapshot = jsonb_set(snapshot, '{context,leader}', '"someone else"') where id = $1`, [id]);
     const run = await cli(['replay', id]);
     expect(run.code).toBe(1);
-    expect(lines(run.stdout).at(-1)).toBe('replayed state assigned does NOT match the stored snapshot');
+    expect(lines(run.stdout).at(-1)).toBe('replayed state accepted does NOT match the stored snapshot');
     try {
       // verify-audit checks every case row against its trail too (the snapshot digest the head records), and names
       // the patched snapshot; --replay rebuilds it through the machine.
@@ -225,11 +251,11 @@ describe('petitionflow CLI', () => {
   it('verify-audit passes on an intact trail, and fails naming the case and seq of an altered entry', async () => {
     const ok = await cli(['verify-audit']);
     expect(ok).toMatchObject({ code: 0, stderr: '' });
-    expect(ok.stdout.trim()).toBe('audit trail intact: 23 events in 5 cases checked');
+    expect(ok.stdout.trim()).toMatch(/^audit trail intact: \d+ events in 7 cases checked$/);
     const scoped = await cli(['verify-audit', '--unit', '411623', '--json']);
     expect(JSON.parse(scoped.stdout)).toEqual({ ok: true, checked: 8, cases: 1 });
 
-    const victim = seeded[1]?.id ?? '';
+    const victim = seeded[3]?.id ?? '';
     // The append-only trigger refuses this in normal operation; an attacker with table rights could lift it.
     await pool.query(`
       alter table case_events disable trigger case_events_append_only;

@@ -141,7 +141,7 @@ describe('signing in and out', () => {
     const who = page.locator('[data-testid=who]');
     await who.filter({ hasText: 'zhou-min同志' }).waitFor();
     // Display name, role and unit name in Chinese; the session lives in an HttpOnly cookie no script can read.
-    expect(await who.textContent()).toBe('zhou-min同志 · 登记员 · 扶沟县');
+    expect(await who.textContent()).toBe('zhou-min同志 · 登记人员 · 扶沟县');
     expect(await page.evaluate(TOKEN_IN_STORAGE)).toBeNull();
     expect(await page.evaluate('document.cookie')).toBe('');
     const cookies = await page.context().cookies();
@@ -174,7 +174,7 @@ describe('signing in and out', () => {
     await page.getByRole('button', { name: '用令牌登录' }).click();
     const who = page.locator('[data-testid=who]');
     await who.filter({ hasText: 'clerk-7' }).waitFor();
-    expect(await who.textContent()).toMatch(/^clerk-7 · 登记员 · /);
+    expect(await who.textContent()).toMatch(/^clerk-7 · 登记人员 · /);
     await page.getByRole('heading', { name: /案件/ }).waitFor();
     await page.context().close();
   });

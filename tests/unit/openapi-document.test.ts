@@ -49,7 +49,8 @@ it('names servers and gives every operation an operationId, a tag, a described s
     const success = Object.entries(op.responses).filter(([status]) => status.startsWith('2'));
     expect(success.length).toBeGreaterThan(0);
     for (const [, response] of success) expect(Object.values(response.content ?? {}).every((m) => m.schema !== undefined)).toBe(true);
-    if (!name.endsWith('/healthz') && !name.endsWith('/readyz'))
+    // The probes and the vocabulary take no input and no token: nothing of theirs can be a 4xx.
+    if (!['GET /healthz', 'GET /readyz', 'GET /vocabulary'].includes(name))
       expect(Object.keys(op.responses).some((s) => s.startsWith('4'))).toBe(true);
   }
   expect(ids.size).toBe(operations().length);

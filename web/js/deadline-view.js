@@ -29,7 +29,7 @@ export function deadlineTable(deadlines) {
   if (deadlines.length === 0) return h('p', { class: 'empty' }, '暂无期限。No deadlines yet.');
   return table(
     '期限与提醒',
-    ['时钟 Clock', '起算 Started', '到期 Due', '提醒时间 Reminders at', '状态 Status', '延期 Extended by'],
+    ['期限 Period', '起算 Started', '到期 Due', '提醒时间 Reminders at', '状态 Status', '延期 Extended by'],
     deadlines.map((d) =>
       h(
         'tr',

@@ -1,21 +1,33 @@
+/* global fetch, console */
 /**
  * Chinese names for the API's codes (states, events, roles, clocks, fields,
  * values, error codes), in the words petition offices use. Translations only: which
  * states, events and fields exist comes from the API (`/openapi.json` and
  * each case's `allowedEvents`); a code missing here is shown as the code.
+ *
+ * The words of the current lifecycle (version 3: states, closures, events,
+ * periods, roles, channels, classes, values) have one home on the server,
+ * `machines/versions/v3/v3.labels.ts`, served at `GET /vocabulary` and merged
+ * in here by {@link loadVocabulary} before the first page is drawn. What stays
+ * below are the words of the legacy lifecycles (versions 1 and 2) and the
+ * console's own (field names, deadline statuses, error codes).
  */
+import { apiUrl } from './api-client.js';
 import { bilingual } from './dom.js';
 
-export const ROLES = {
-  clerk: '登记员',
-  handler: '承办人',
-  mediator: '调解员',
-  supervisor: '督办',
-  leader: '包案领导',
-  auditor: '督查审计',
-  admin: '系统管理员',
-  system: '系统',
-};
+/** Roles, from the vocabulary (督办人员, 登记人员 …). */
+export const ROLES = {};
+
+/** Channels (Art 17), from the vocabulary (来信, 来访 …). */
+export const CHANNELS = {};
+
+/** How a closed version 3 case ended (已办结, 已终结 …), from the vocabulary. */
+export const CLOSURES = {};
+
+/** Item classes (Arts 29-31), supervision levels and relations, from the vocabulary. */
+export const ITEM_CLASSES = {};
+export const SUPERVISION_LEVELS = {};
+export const RELATIONS = {};
 
 /** Why a sign-in was refused (`details.reason` of the API's 401), and the rate limit's 429. */
 export const SIGN_IN_REFUSALS = {
@@ -32,6 +44,7 @@ export const ACCOUNT_STATES = {
   locked: '已锁定',
 };
 
+/** States of every version: versions 1 and 2 here, version 3's from the vocabulary. */
 export const STATES = {
   received: '已登记',
   verified: '已受理',
@@ -72,6 +85,7 @@ export const EVENTS = {
   DEADLINE_BREACHED: '期限届满',
 };
 
+/** Periods (期限, never 时钟): version 1 and 2's acceptance here, the rest from the vocabulary. */
 export const CLOCKS = {
   acceptance: '受理期限',
   objection: '异议期',
@@ -90,15 +104,6 @@ export const DEADLINE_STATUSES = {
   met: '按期',
   breached: '已超期',
   cancelled: '已取消',
-};
-
-export const CHANNELS = {
-  letter: '书信',
-  visit: '走访',
-  phone: '电话',
-  fax: '传真',
-  online: '网上信访',
-  grid: '网格员上报',
 };
 
 /** Field names; `EVENT.field` entries win where one name means different things in different events. */
@@ -135,7 +140,28 @@ export const FIELDS = {
   dueIn: '督办期限',
   bureau: '对信访部门',
   leader: '包案领导',
-  clock: '时钟',
+  clock: '期限',
+  class: '信访事项类别',
+  flags: '标记',
+  group: '集体访',
+  headCount: '人数',
+  skipLevel: '越级访',
+  lawRelated: '涉法涉诉',
+  majorUrgent: '重大紧急',
+  receivedBy: '接待',
+  toUnit: '送往单位',
+  noticeMethod: '受理告知方式',
+  to: '转往机关',
+  ground: '不予受理的理由',
+  relatedCaseId: '相关案件编号',
+  procedure: '法定程序',
+  hearingAt: '听证时间',
+  'RECORD_HEARING.summary': '听证情况',
+  'SUBMIT_REPORT.text': '办结报告',
+  'LEADER_INSTRUCTION.text': '批示内容',
+  'ASSIGN.dueIn': '办结报告期限',
+  'SUPERVISE.level': '督办级别',
+  'SUPERVISE.dueIn': '督办期限',
   conference: '联席会议',
   departments: '参加部门（每行一个）',
   status: '状态',
@@ -143,12 +169,34 @@ export const FIELDS = {
   at: '时间',
   by: '经办人',
   'RATE_SATISFACTION.body': '对责任单位',
+  source: '来源',
+  breaches: '超期的期限',
+  struckOff: '销号',
+  review: '复查（复核）机关',
+  assignment: '交办',
+  report: '办结报告',
+  moves: '转送记录',
+  objections: '异议',
+  infoRequests: '补充材料',
+  answer: '补充情况',
+  hearings: '听证',
+  instructions: '领导批示',
+  pauses: '期限中止',
+  routing: '导入法定程序',
+  referral: '转政法/纪检监察',
+  withdrawal: '撤回',
+  deliveries: '送达',
+  resolutions: '历次处理意见',
+  stage: '阶段',
 };
 
 /** Examples shown under inputs whose format is not obvious. */
 export const FIELD_HINTS = {
   unit: '行政区划代码，如 411621',
   accusedUnit: '行政区划代码，如 411621',
+  toUnit: '单位代码，如 411621-11（县教体局）或 411621206（乡镇）',
+  hearingAt: '日期和时间，如 2026-12-01T09:00:00+08:00',
+  'ASSIGN.dueIn': 'ISO 8601 时长，如 P60D（60 天）',
   duration: 'ISO 8601 时长，如 P30D（30 天）',
   dueIn: 'ISO 8601 时长，如 P15D；可不填',
   intoCaseId: '案件编号（UUID）',
@@ -177,6 +225,7 @@ export const VALUES = {
   requested: '已申请',
   approved: '已批准',
   breach: '超期自动督办',
+  supervisor: '督办人员设定',
   supervision: '督办',
   review: '复查',
   reReview: '复核',
@@ -208,7 +257,56 @@ export function labelled(dictionary, code) {
 }
 
 /** Fields whose values are named by a dictionary of their own. */
-const VALUES_BY_FIELD = { channel: CHANNELS, clock: CLOCKS, role: ROLES, state: STATES, type: EVENTS };
+const VALUES_BY_FIELD = {
+  channel: CHANNELS,
+  clock: CLOCKS,
+  role: ROLES,
+  state: STATES,
+  type: EVENTS,
+  closure: CLOSURES,
+  class: ITEM_CLASSES,
+  relations: RELATIONS,
+};
+
+let vocabulary;
+
+/**
+ * Fetches `GET /vocabulary` (no token needed) once and merges its words into
+ * the dictionaries above. Version 3's words win over the legacy ones of the
+ * same code (e.g. 中止期限计算 for PAUSE_CLOCK). A failure leaves codes shown
+ * as codes, and is tried again on the next call.
+ */
+export function loadVocabulary() {
+  vocabulary ??= fetch(apiUrl('vocabulary'), { headers: { accept: 'application/json' } })
+    .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`GET /vocabulary: ${response.status}`))))
+    .then((words) => {
+      Object.assign(STATES, words.states);
+      Object.assign(CLOSURES, words.closures);
+      Object.assign(EVENTS, words.events);
+      Object.assign(CLOCKS, words.clocks);
+      Object.assign(ROLES, words.roles);
+      Object.assign(CHANNELS, words.channels);
+      Object.assign(ITEM_CLASSES, words.itemClasses);
+      Object.assign(SUPERVISION_LEVELS, words.supervisionLevels);
+      Object.assign(RELATIONS, words.relations);
+      // Values are looked up by code alone (see valuesOf): the lists' codes do not collide with each other.
+      for (const list of Object.values(words.values)) Object.assign(VALUES, list);
+      Object.assign(VALUES, words.supervisionLevels, words.itemClasses);
+    })
+    .catch((err) => {
+      vocabulary = undefined;
+      console.warn(err);
+    });
+  return vocabulary;
+}
+
+/** The label of a case's state: a closed version 3 case is named by how it ended (已办结, 已终结 …). */
+export function stateLabel(petition) {
+  const closure = petition.closure ?? null;
+  return closure !== null && CLOSURES[closure] !== undefined
+    ? bilingual(CLOSURES[closure], `${petition.state}/${closure}`)
+    : labelled(STATES, petition.state);
+}
 
 /** The dictionary naming the values of a field. */
 export function valuesOf(fieldName) {

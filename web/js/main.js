@@ -7,7 +7,7 @@
 import { resumeSession, signOut } from './api-client.js';
 import { h } from './dom.js';
 import { errorAlert } from './error-view.js';
-import { ROLES } from './labels.js';
+import { loadVocabulary, ROLES } from './labels.js';
 import { homeFor, pagesFor } from './pages.js';
 import { currentSession } from './session.js';
 import { renderAccount } from './views/account.js';
@@ -133,4 +133,5 @@ async function route() {
 }
 
 window.addEventListener('hashchange', () => void route());
-void route();
+// The words of the current lifecycle come from the server (GET /vocabulary) before the first page is drawn.
+void loadVocabulary().then(route);

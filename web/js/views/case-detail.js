@@ -7,27 +7,52 @@ import { api } from '../api-client.js';
 import { append, definitions, h, section, table } from '../dom.js';
 import { deadlineTable } from '../deadline-view.js';
 import { describe, time } from '../format.js';
-import { CHANNELS, EVENTS, labelled, ROLES, STATES } from '../labels.js';
+import { CHANNELS, CLOSURES, EVENTS, ITEM_CLASSES, labelled, ROLES, stateLabel, STATES, SUPERVISION_LEVELS, valuesOf } from '../labels.js';
 import { offers } from '../pages.js';
 import { eventActions } from './event-actions.js';
 
-/** Parts of the view that say how the case is being handled, shown when set. */
+/**
+ * Parts of the view that say how the case is being handled, shown when set:
+ * the fields of every version (a version 1 or 2 case has `escalation` and
+ * `delivery`; a version 3 case the handling body, review body, supervision
+ * beside the lifecycle, notice, report and every act in order).
+ */
 const HANDLING = [
-  ['assignee', '交办 Assignee'],
+  ['assignee', '承办单位 Handling body'],
+  ['review', '复查（复核）机关 Review body'],
+  ['moves', '转送记录 Transfers'],
+  ['assignment', '交办 Assignment'],
+  ['notice', '受理告知 Notice'],
+  ['objections', '异议 Objections'],
+  ['infoRequests', '补充材料 Materials'],
+  ['conference', '联席会议 Joint conference'],
   ['leader', '包案领导 Leader'],
+  ['instructions', '领导批示 Instructions'],
+  ['supervision', '督办 Supervision'],
   ['mediation', '调解 Mediation'],
+  ['hearings', '听证 Hearings'],
   ['extension', '延期 Extension'],
+  ['pauses', '期限中止 Pauses'],
   ['escalation', '督办 Escalation'],
+  ['resolutions', '处理意见（含复查、复核） Answers'],
   ['resolution', '处理意见 Resolution'],
   ['delivery', '送达 Delivery'],
+  ['deliveries', '送达 Deliveries'],
   ['satisfaction', '满意度 Satisfaction'],
+  ['report', '办结报告 Closing report'],
+  ['routing', '导入法定程序 Routed'],
+  ['referral', '转政法/纪检监察 Referred'],
   ['rejection', '不予受理 Rejection'],
+  ['withdrawal', '撤回 Withdrawal'],
   ['mergedInto', '并入案件 Merged into'],
-  ['closure', '终结 Closure'],
+  ['closure', '结案 Closure'],
 ];
 
-/** Art 35: what `reviewStage` counts. */
+/** Art 35: what a version 1 or 2 `reviewStage` counts (version 3 names its stage: first, review, reReview). */
 const REVIEW_STAGES = { 1: '复查已决定 review decided', 2: '复核已决定（终局） re-review decided, final' };
+
+/** Whether a part of the view is there to show: set, and not an empty list. */
+const present = (value) => value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0);
 
 export async function renderCaseDetail(view, { match, session }) {
   const id = match[1].toLowerCase();
@@ -48,7 +73,7 @@ export async function renderCaseDetail(view, { match, session }) {
         'p',
         { class: 'state-line' },
         '状态 State：',
-        h('strong', { class: `state state-${petition.state}`, 'data-testid': 'case-state' }, labelled(STATES, petition.state)),
+        h('strong', { class: `state state-${petition.state}`, 'data-testid': 'case-state' }, stateLabel(petition)),
         ` · 版本 v${petition.version} · 编号 `,
         h('strong', { 'data-testid': 'case-number' }, petition.number ?? '—'),
         ' · id ',
@@ -64,7 +89,7 @@ export async function renderCaseDetail(view, { match, session }) {
             await load();
             status.hidden = false;
             status.replaceChildren(
-              `已提交「${EVENTS[type] ?? type}」，案件现为「${STATES[updated.state] ?? updated.state}」。`,
+              `已提交「${EVENTS[type] ?? type}」，案件现为「${CLOSURES[updated.closure] ?? STATES[updated.state] ?? updated.state}」。`,
               `${type} accepted.`,
             );
           },
@@ -100,23 +125,35 @@ function overview(p) {
   return definitions([
     ['单位 Unit', h('code', null, p.unit)],
     ['渠道 Channel', labelled(CHANNELS, p.channel)],
+    ['类别 Class', p.class ? labelled(ITEM_CLASSES, p.class) : null],
+    ['标记 Flags', p.flags && Object.keys(p.flags).length > 0 ? describe(p.flags, 'flags') : null],
+    ['接待 Received by', p.receivedBy ? labelled(valuesOf('receivedBy'), p.receivedBy) : null],
     ['登记时间 Recorded', time(p.createdAt)],
     ['最后更新 Updated', time(p.updatedAt)],
     ['规则版本 Machine version', String(p.machineVersion)],
-    ['挂牌督办 Listed', p.listed ? '是 yes' : null],
-    ['复查复核 Review stage', REVIEW_STAGES[p.reviewStage] ?? null],
+    ['督办 Supervised', supervisionLine(p)],
+    [
+      '复查复核 Review stage',
+      REVIEW_STAGES[p.reviewStage] ?? (p.reviewStage && p.reviewStage !== 'first' ? labelled(valuesOf('stage'), p.reviewStage) : null),
+    ],
   ]);
 }
 
+/** Under supervision now: its level (督办, 挂牌督办 …) for version 3, "listed" for versions 1 and 2. */
+function supervisionLine(p) {
+  if (p.supervision?.active) return labelled(SUPERVISION_LEVELS, p.supervision.level);
+  return p.listed ? '挂牌督办 listed' : null;
+}
+
 function handling(p) {
-  const pairs = HANDLING.filter(([key]) => p[key] !== null && p[key] !== undefined).map(([key, label]) => [label, describe(p[key], key)]);
+  const pairs = HANDLING.filter(([key]) => present(p[key])).map(([key, label]) => [label, describe(p[key], key)]);
   return pairs.length === 0 ? h('p', { class: 'empty' }, '尚未交办。Not handed to a unit yet.') : definitions(pairs);
 }
 
 function incidentList(incidents) {
   return table(
     '后台任务多次失败，需督办处理（见故障任务页）',
-    ['编号 Id', '时钟 Clock', '错误 Error', '时间 At'],
+    ['编号 Id', '期限 Period', '错误 Error', '时间 At'],
     incidents.map((i) =>
       h(
         'tr',

@@ -9,7 +9,7 @@ import { queryValues } from '../api-schemas.js';
 import { h, heading, labelledField, table } from '../dom.js';
 import { deadlineSummary } from '../deadline-view.js';
 import { time, shortId } from '../format.js';
-import { CHANNELS, labelled, STATES } from '../labels.js';
+import { CHANNELS, labelled, stateLabel, STATES } from '../labels.js';
 
 const PAGE_SIZES = ['20', '50', '100'];
 
@@ -57,7 +57,7 @@ function caseRow(p) {
     ),
     h('td', null, h('code', null, p.unit)),
     h('td', null, labelled(CHANNELS, p.channel)),
-    h('td', { class: `state state-${p.state}` }, labelled(STATES, p.state)),
+    h('td', { class: `state state-${p.state}` }, stateLabel(p)),
     h('td', null, deadlineSummary(p.deadlines)),
   );
 }

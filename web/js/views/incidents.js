@@ -31,7 +31,7 @@ export async function renderIncidents(view, { params, session }) {
       ? h('p', { class: 'empty' }, all ? '没有故障任务。No incidents.' : '没有未处理的故障任务。No open incidents.')
       : table(
           '辖区内的故障任务',
-          ['编号 Id', '案件 Case', '时钟 Clock', '任务 Job', '尝试 Attempts', '错误 Error', '状态 Status', '时间 At', '操作 Action'],
+          ['编号 Id', '案件 Case', '期限 Period', '任务 Job', '尝试 Attempts', '错误 Error', '状态 Status', '时间 At', '操作 Action'],
           items.map((incident) => incidentRow(incident, canRetry)),
         ),
     h(

@@ -8,7 +8,7 @@ import { api } from '../api-client.js';
 import { h, heading, labelledField, section, table } from '../dom.js';
 import { deadlineSummary } from '../deadline-view.js';
 import { describe } from '../format.js';
-import { labelled, STATES } from '../labels.js';
+import { stateLabel } from '../labels.js';
 
 export async function renderSupervision(view, { params }) {
   const unit = params.get('unit') ?? undefined;
@@ -67,7 +67,7 @@ export async function renderSupervision(view, { params }) {
                 { 'data-case-id': p.id },
                 h('td', null, h('a', { href: `#/cases/${p.id}` }, p.matter.summary)),
                 h('td', null, h('code', null, p.unit)),
-                h('td', null, labelled(STATES, p.state)),
+                h('td', null, stateLabel(p)),
                 h('td', null, describe(p.escalation, 'escalation')),
                 h('td', null, p.leader ?? '—'),
                 h('td', null, deadlineSummary(p.deadlines)),
