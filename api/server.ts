@@ -34,6 +34,8 @@ import { registerSupervisionRoutes } from './supervision.routes';
 import { registerStatisticsRoutes } from './statistics.routes';
 import { registerReportRoutes } from './report.routes';
 import { registerPetitionRoutes } from './petition.routes';
+import { registerDocumentRoutes } from './document.routes';
+import { createDocumentService } from '../engine/documents/document.service';
 import { registerUnitRoutes } from './unit.routes';
 
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
@@ -173,6 +175,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const units = deps.units ?? createUnitDirectory(deps.db);
   const queries = createCaseQueryService(deps.db, deps.now, units);
   registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
+  registerDocumentRoutes(app, { documents: createDocumentService({ queries, units, policy: deps.engine.policy }) });
   const runs = createVerifyRunService({ db: deps.db, audit: deps.audit, ...(deps.now !== undefined && { now: deps.now }) });
   app.addHook('onClose', () => runs.idle());
   registerOpsRoutes(app, {

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'EVENT_NOT_ALLOWED'
   | 'RATE_LIMITED'
   | 'TRAIL_BROKEN'
+  | 'DOCUMENT_NOT_AVAILABLE'
   | 'UNAVAILABLE';
 
 /** Base of the engine's errors: a code, a message without personal data, optional details. */
@@ -137,5 +138,12 @@ export class RateLimitedError extends PetitionError {
 export class TrailBrokenError extends PetitionError {
   constructor(at: { caseId: string; seq: number; reason: string }) {
     super('TRAIL_BROKEN', `the audit trail does not verify at case ${at.caseId} seq ${at.seq}: ${at.reason}`, { ...at });
+  }
+}
+
+/** A written act the case has not recorded (a 信访处理意见书 before the answer, say): nothing to print yet. */
+export class DocumentNotAvailableError extends PetitionError {
+  constructor(kind: string, state: string) {
+    super('DOCUMENT_NOT_AVAILABLE', `the case (in state ${state}) has not recorded the act of a ${kind} document`, { kind, state });
   }
 }

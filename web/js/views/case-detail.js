@@ -9,6 +9,7 @@ import { deadlineTable } from '../deadline-view.js';
 import { describe, time } from '../format.js';
 import { CHANNELS, EVENTS, labelled, ROLES, STATES } from '../labels.js';
 import { offers } from '../pages.js';
+import { documentsSection } from './documents.js';
 import { eventActions } from './event-actions.js';
 
 /** Parts of the view that say how the case is being handled, shown when set. */
@@ -81,6 +82,7 @@ export async function renderCaseDetail(view, { match, session }) {
       section('概况', 'Overview', overview(petition)),
       section('办理情况', 'Handling', handling(petition)),
       section('期限', 'Deadlines', deadlineTable(petition.deadlines)),
+      documentsSection(petition.id),
       petition.incidents?.length > 0 && section('故障任务', 'Incidents', incidentList(petition.incidents)),
       section('轨迹', 'Trail', trailTable(events)),
     ]);
