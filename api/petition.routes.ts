@@ -4,7 +4,7 @@ import { canonical } from '../engine/audit-hash';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuditService } from '../engine/audit.service';
-import type { CaseQueryService, HistoryEvent } from '../engine/case-query.service';
+import { LIST_SORTS, type CaseQueryService, type HistoryEvent } from '../engine/case-query.service';
 import { stringify } from 'csv-stringify/sync';
 import { requireCapability } from '../engine/access';
 import { PetitionError } from '../engine/errors';
@@ -29,6 +29,12 @@ const listQuery = z.object({
   state: z.enum(ALL_STATES).optional().describe('only cases in this state'),
   unit: divisionCodeSchema.optional().describe('only cases of this unit and the units below it (inside your own)'),
   overdue: queryBoolean.optional().describe('only cases with a breached deadline or a pending one past due'),
+  sort: z
+    .enum(LIST_SORTS)
+    .default('newest')
+    .describe(
+      'newest: newest first; urgency: the nearest due time of a live deadline first (overdue cases on top), cases without one last',
+    ),
   limit: limitQuery(100, 20),
   cursor: cursorQuery,
 });
@@ -188,7 +194,7 @@ export function registerPetitionRoutes(
     async (request) => {
       const q = request.query;
       return deps.queries.list(
-        { state: q.state, unit: q.unit, overdue: q.overdue === true, limit: q.limit, cursor: q.cursor },
+        { state: q.state, unit: q.unit, overdue: q.overdue === true, sort: q.sort, limit: q.limit, cursor: q.cursor },
         request.actor,
       );
     },

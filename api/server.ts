@@ -35,6 +35,8 @@ import { registerStatisticsRoutes } from './statistics.routes';
 import { registerReportRoutes } from './report.routes';
 import { registerPetitionRoutes } from './petition.routes';
 import { registerDocumentRoutes } from './document.routes';
+import { registerTodoRoutes } from './todo.routes';
+import { createTodoService } from '../engine/todo/todo.service';
 import { createDocumentService } from '../engine/documents/document.service';
 import { registerUnitRoutes } from './unit.routes';
 
@@ -173,8 +175,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   metrics.instrument(app);
   // One cached unit tree for the reads and GET /units (the engine is given the same one by `serve`).
   const units = deps.units ?? createUnitDirectory(deps.db);
-  const queries = createCaseQueryService(deps.db, deps.now, units);
+  const queries = createCaseQueryService(deps.db, deps.now, units, deps.engine);
   registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
+  registerTodoRoutes(app, { todo: createTodoService({ db: deps.db, units, urgency: deps.engine, now: deps.now ?? (() => new Date()) }) });
   registerDocumentRoutes(app, { documents: createDocumentService({ queries, units, policy: deps.engine.policy }) });
   const runs = createVerifyRunService({ db: deps.db, audit: deps.audit, ...(deps.now !== undefined && { now: deps.now }) });
   app.addHook('onClose', () => runs.idle());

@@ -47,7 +47,7 @@ export async function createCase(
   const { case: rec, event } = planned.write;
   const result = await deps.db.transaction().execute(async (trx) => {
     const stored = await writeTransitions(trx, [planned.write]);
-    const view = toPetitionView(rec, stored, actor, at, { units, live: planned.next });
+    const view = toPetitionView(rec, stored, actor, at, { units, live: planned.next, urgency: deps });
     await storeResponse(trx, actor, idempotency, 201, view, at);
     const touched = stored.map((row) => ({ row, previous: null }));
     return {
