@@ -148,7 +148,7 @@ const NO_DUE = sql<Date>`'infinity'::timestamptz`;
 
 /**
  * Lists cases most urgent first: by the nearest due time of a live
- * (pending, paused or breached) deadline of an open case, then id; cases
+ * (pending, paused, or breached duty) deadline of an open case, then id; cases
  * with none come last. Keyset pagination on that pair, computed per case by
  * a lateral subquery over the deadlines index.
  */
@@ -164,7 +164,13 @@ export async function listCasesByUrgency(
           .selectFrom('deadlines')
           .select((eb) => eb.fn.min('deadlines.due_at').as('due_at'))
           .whereRef('deadlines.case_id', '=', 'cases.id')
-          .where('deadlines.status', 'in', ['pending', 'paused', 'breached'])
+          // A breached window or door (its breach closes or notifies) has lapsed; only a breached duty stays urgent.
+          .where((eb) =>
+            eb.or([
+              eb('deadlines.status', 'in', ['pending', 'paused']),
+              eb.and([eb('deadlines.status', '=', 'breached'), eb('deadlines.on_breach', '=', 'escalate')]),
+            ]),
+          )
           .where(sql.ref('cases.state'), 'not in', FINAL_STATES)
           .as('next'),
       (join) => join.onTrue(),

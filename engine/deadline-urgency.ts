@@ -30,6 +30,8 @@ export interface UrgencyInput {
   /** The last day of the period, Beijing time (YYYY-MM-DD). */
   readonly lastDay: string;
   readonly status: string;
+  /** What a breach does: only a duty (`escalate`) can be overdue; a window or a door (`close`, `notify`) just lapses. */
+  readonly onBreach: string;
 }
 
 const NONE: DeadlineUrgency = { remainingDays: null, remainingBasis: null, level: null };
@@ -54,7 +56,11 @@ export function levelOf(shareLeft: number, policy: UrgencyPolicy): UrgencyLevel 
   return 'green';
 }
 
-/** A deadline's urgency at `now` on its clock's calendar kind. */
+/**
+ * A deadline's urgency at `now` on its clock's calendar kind. A petitioner's
+ * window or an objection door past its end has lapsed rather than being
+ * overdue: it says nothing.
+ */
 export function deadlineUrgency(
   d: UrgencyInput,
   kind: CalendarKind,
@@ -65,6 +71,7 @@ export function deadlineUrgency(
   const basis: DayBasis = kind === 'working-days' ? 'working-days' : 'calendar-days';
   const today = DateTime.fromJSDate(now, { zone: CHINA_ZONE }).toISODate() ?? '';
   const overdue = d.status === 'breached' || now.getTime() >= d.dueAt.getTime();
+  if (overdue && d.onBreach !== 'escalate') return NONE;
   const remainingDays = overdue
     ? -Math.max(daysBetween(d.lastDay, today, basis, ctx.calendar), d.status === 'breached' || today > d.lastDay ? 1 : 0)
     : daysBetween(today, d.lastDay, basis, ctx.calendar);

@@ -46,9 +46,9 @@ export interface TodoList {
 const LEVEL_RANK: Readonly<Record<string, number>> = { red: 0, yellow: 1, green: 2 };
 const LIVE = new Set(['pending', 'paused', 'breached']);
 
-/** The most urgent of a case's live deadlines: overdue or reddest first, then the nearest due time. */
+/** The most urgent of a case's live deadlines (lapsed windows aside): overdue or reddest first, then the nearest due time. */
 function mostUrgent(deadlines: readonly DeadlineView[]): DeadlineView | null {
-  const live = deadlines.filter((d) => LIVE.has(d.status));
+  const live = deadlines.filter((d) => LIVE.has(d.status) && d.level !== null);
   return live.sort(byUrgency)[0] ?? null;
 }
 

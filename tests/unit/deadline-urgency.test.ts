@@ -16,6 +16,7 @@ const row = {
   dueAt: new Date('2026-03-18T00:00:00+08:00'),
   lastDay: '2026-03-17',
   status: 'pending',
+  onBreach: 'escalate',
 };
 const at = (s: string) => new Date(s);
 
@@ -56,6 +57,18 @@ describe('days left and colour of a live deadline', () => {
     expect(deadlineUrgency({ ...row, status: 'breached' }, 'calendar-days', at('2026-03-18T00:00:01+08:00'), ctx)).toMatchObject({
       remainingDays: -1,
       level: 'red',
+    });
+  });
+
+  it('says nothing of a window or door that lapsed (its breach closes or notifies, no duty is overdue)', () => {
+    for (const onBreach of ['close', 'notify'])
+      expect(deadlineUrgency({ ...row, onBreach }, 'calendar-days', at('2026-03-19T10:00:00+08:00'), ctx)).toMatchObject({
+        remainingDays: null,
+        level: null,
+      });
+    expect(deadlineUrgency({ ...row, onBreach: 'close' }, 'calendar-days', at('2026-03-14T10:00:00+08:00'), ctx)).toMatchObject({
+      remainingDays: 3,
+      level: 'yellow',
     });
   });
 
