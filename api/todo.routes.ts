@@ -16,6 +16,7 @@ const kindSchema = z
 const todoListSchema = z
   .object({
     counts: z.object(Object.fromEntries(TODO_KINDS.map((k) => [k, z.number().int().min(0)]))).describe('cases per kind of work'),
+    labels: z.object(Object.fromEntries(TODO_KINDS.map((k) => [k, z.string()]))).describe('the Chinese name of each kind (待受理 …)'),
     total: z.number().int().min(0).describe('cases waiting on you'),
     items: z.array(
       z.object({

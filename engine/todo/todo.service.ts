@@ -37,6 +37,8 @@ export interface TodoItem {
 /** The caller's to-do list. */
 export interface TodoList {
   readonly counts: Readonly<Record<TodoKind, number>>;
+  /** The Chinese name of each kind (待受理 …), for screens. */
+  readonly labels: Readonly<Record<TodoKind, string>>;
   readonly total: number;
   readonly items: TodoItem[];
   /** Whether the candidates hit {@link TODO_CANDIDATE_LIMIT}, so some cases may be missing. */
@@ -102,7 +104,8 @@ export function createTodoService(deps: {
       });
       items.sort((a, b) => byUrgency(a.deadline, b.deadline));
       const counts = Object.fromEntries(TODO_KINDS.map((k) => [k, items.filter((i) => i.kinds.includes(k)).length])) as Record<TodoKind, number>;
-      return { counts, total: items.length, items, truncated: candidates.length >= TODO_CANDIDATE_LIMIT };
+      const labels = Object.fromEntries(TODO_KINDS.map((k) => [k, TODO_KIND_DEFS[k].label])) as Record<TodoKind, string>;
+      return { counts, labels, total: items.length, items, truncated: candidates.length >= TODO_CANDIDATE_LIMIT };
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 export const PAGES = [
   { hash: '#/dashboard', label: '驾驶舱', code: 'Dashboard', roles: ['supervisor', 'leader', 'auditor'] },
+  { hash: '#/todo', label: '我的待办', code: 'To-do', roles: ['clerk', 'handler', 'mediator', 'supervisor', 'leader'] },
   { hash: '#/cases', label: '案件', code: 'Cases', roles: null },
   { hash: '#/register', label: '登记', code: 'Register', roles: ['clerk', 'supervisor'] },
   { hash: '#/supervision', label: '督办看板', code: 'Supervision', roles: ['supervisor', 'leader', 'auditor'] },
