@@ -124,3 +124,9 @@ export function fieldHeader(path: readonly string[]): string {
   const parts = path.map((seg, i) => (i < path.length - 1 ? (words[seg] ?? FIELD_LABELS[seg] ?? seg) : (FIELD_LABELS[seg] ?? seg)));
   return parts.join('');
 }
+
+/** An instant as Beijing time with its offset, one word (for columns split on spaces): 2026-03-02T09:00:00+08:00. */
+export function beijingIso(iso: string | Date): string {
+  const d = typeof iso === 'string' ? DateTime.fromISO(iso) : DateTime.fromJSDate(iso);
+  return d.setZone(CHINA_ZONE).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ");
+}

@@ -103,7 +103,10 @@ export function createTodoService(deps: {
         };
       });
       items.sort((a, b) => byUrgency(a.deadline, b.deadline));
-      const counts = Object.fromEntries(TODO_KINDS.map((k) => [k, items.filter((i) => i.kinds.includes(k)).length])) as Record<TodoKind, number>;
+      const counts = Object.fromEntries(TODO_KINDS.map((k) => [k, items.filter((i) => i.kinds.includes(k)).length])) as Record<
+        TodoKind,
+        number
+      >;
       const labels = Object.fromEntries(TODO_KINDS.map((k) => [k, TODO_KIND_DEFS[k].label])) as Record<TodoKind, string>;
       return { counts, labels, total: items.length, items, truncated: candidates.length >= TODO_CANDIDATE_LIMIT };
     },
