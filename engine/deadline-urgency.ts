@@ -41,10 +41,12 @@ const day = (iso: string) => DateTime.fromISO(iso, { zone: CHINA_ZONE });
 function daysBetween(from: string, to: string, basis: DayBasis, cal: WorkingCalendar): number {
   let d = day(from);
   const end = day(to);
+  // Calendar days are a difference; only working days are counted one by one (a period of weeks at most).
+  if (basis === 'calendar-days') return Math.max(0, Math.round(end.diff(d, 'days').days));
   let n = 0;
   while (d < end) {
     d = d.plus({ days: 1 });
-    if (basis === 'calendar-days' || cal.isWorkingDay(d.toISODate() ?? '')) n += 1;
+    if (cal.isWorkingDay(d.toISODate() ?? '')) n += 1;
   }
   return n;
 }
