@@ -35,6 +35,10 @@ export const ERROR_CODES: Readonly<Record<ApiErrorCode, ErrorCodeEntry>> = {
     status: 409,
     meaning: 'the audit trail does not verify, so no checkpoint is signed over it; `details` names the case and sequence (审计链断裂)',
   },
+  DOCUMENT_NOT_AVAILABLE: {
+    status: 409,
+    meaning: 'the case has not recorded the act of that document (yet); `details` has `kind` and `state` (文书尚不可出具)',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, meaning: 'the body is over 1 MiB (请求体过大)' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'the body is not `application/json` (不支持的内容类型)' },
   EVENT_NOT_ALLOWED: {

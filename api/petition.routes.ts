@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { canonical } from '../engine/audit-hash';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuditService } from '../engine/audit.service';
-import type { CaseQueryService, HistoryEvent } from '../engine/case-query.service';
+import { LIST_SORTS, type CaseQueryService, type HistoryEvent, type ListQuery } from '../engine/case-query.service';
+import type { PetitionView } from '../engine/case-view';
+import { caseListSheet } from '../engine/exports/case-list-export';
+import { sheetCsv, sheetXlsx, type Sheet } from '../engine/exports/sheet';
+import { trailSheet } from '../engine/exports/trail-export';
+import { XLSX_TYPE } from './statistics.routes';
 import { stringify } from 'csv-stringify/sync';
 import { requireCapability } from '../engine/access';
 import { PetitionError } from '../engine/errors';
@@ -25,10 +30,25 @@ import {
   TRAIL_CSV_COLUMNS,
 } from './schemas/petition.schema';
 
+/** The most cases one list export holds. */
+const LIST_EXPORT_MAX = 5000;
+
 const listQuery = z.object({
   state: z.enum(ALL_STATES).optional().describe('only cases in this state'),
   unit: divisionCodeSchema.optional().describe('only cases of this unit and the units below it (inside your own)'),
   overdue: queryBoolean.optional().describe('only cases with a breached deadline or a pending one past due'),
+  format: z
+    .enum(['json', 'csv', 'xlsx'])
+    .default('json')
+    .describe(
+      `csv (UTF-8 with BOM, Chinese headers, Beijing time) or xlsx: every case the filters match, up to ${LIST_EXPORT_MAX}, in the chosen order; limit and cursor are ignored`,
+    ),
+  sort: z
+    .enum(LIST_SORTS)
+    .default('newest')
+    .describe(
+      'newest: newest first; urgency: the nearest due time of a live deadline first (overdue cases on top), cases without one last',
+    ),
   limit: limitQuery(100, 20),
   cursor: cursorQuery,
 });
@@ -88,6 +108,25 @@ function trailCsv(events: readonly HistoryEvent[]): string {
     ]),
     { header: true, columns: [...TRAIL_CSV_COLUMNS] },
   );
+}
+
+/** Every case a list query matches, page by page, up to {@link LIST_EXPORT_MAX}. */
+async function everyCase(queries: CaseQueryService, q: ListQuery, actor: FastifyRequest['actor']): Promise<PetitionView[]> {
+  const out: PetitionView[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await queries.list({ ...q, limit: 100, cursor }, actor);
+    out.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined && out.length < LIST_EXPORT_MAX);
+  return out.slice(0, LIST_EXPORT_MAX);
+}
+
+/** A sheet as the file asked for: CSV (UTF-8 with BOM) or XLSX. */
+async function sendSheet(reply: FastifyReply, sheet: Sheet, format: 'csv' | 'xlsx', name: string): Promise<FastifyReply> {
+  void reply.header('content-disposition', `attachment; filename="${name}.${format}"`);
+  if (format === 'csv') return reply.header('content-type', 'text/csv; charset=utf-8').send(sheetCsv(sheet));
+  return reply.header('content-type', XLSX_TYPE).send(await sheetXlsx(sheet));
 }
 
 /** The petition routes: intake, read, commands, list, history, replay. */
@@ -181,16 +220,30 @@ export function registerPetitionRoutes(
         operationId: 'listPetitions',
         tags: [TAGS.petitions.name],
         summary: 'Cases in your units, newest first (案件列表)',
+        description:
+          'One page of cases as JSON; with `format=csv` or `xlsx`, every case the filters match (scoped and masked as the JSON is) as a file for people: names, Beijing time, the most urgent deadline in days.',
         querystring: listQuery,
-        response: { 200: ok('one page of cases', petitionPageSchema), ...errors(...COMMON_ERRORS) },
+        response: {
+          200: {
+            description: 'one page of cases, or the list as a file',
+            content: {
+              'application/json': { schema: petitionPageSchema },
+              'text/csv': { schema: z.string().describe('one row per case; Chinese headers, UTF-8 with BOM') },
+              [XLSX_TYPE]: { schema: z.string().describe('a workbook of one sheet, the same table') },
+            },
+          },
+          ...errors(...COMMON_ERRORS),
+        },
       },
     },
-    async (request) => {
-      const q = request.query;
-      return deps.queries.list(
-        { state: q.state, unit: q.unit, overdue: q.overdue === true, limit: q.limit, cursor: q.cursor },
-        request.actor,
-      );
+    async (request, reply) => {
+      const { format, ...q } = request.query;
+      const query = { state: q.state, unit: q.unit, overdue: q.overdue === true, sort: q.sort, limit: q.limit, cursor: q.cursor };
+      if (format === 'json') return deps.queries.list(query, request.actor);
+      const views = await everyCase(deps.queries, { ...query, cursor: undefined }, request.actor);
+      const names = new Map(views.flatMap((v) => v.units.map((u) => [u.unit, u.name ?? undefined] as const)));
+      const sheet = caseListSheet(views, (unit) => names.get(unit));
+      return sendSheet(reply, sheet, format, 'petitions');
     },
   );
 
@@ -204,23 +257,37 @@ export function registerPetitionRoutes(
         description:
           'Every entry of the hash-chained trail, oldest first; the intake masked as in the case view. `format=csv` is for auditors.',
         params: idParams,
-        querystring: z.object({ format: z.enum(['json', 'csv']).default('json').describe('csv: auditors only') }),
+        querystring: z.object({
+          format: z
+            .enum(['json', 'csv', 'xlsx', 'raw-csv'])
+            .default('json')
+            .describe(
+              'csv / xlsx: for people (Chinese headers, Beijing time, one column per field, UTF-8 with BOM); raw-csv: for machines (camelCase columns, UTC, each entry’s fields as canonical JSON so its hash can be re-computed)',
+            ),
+        }),
         response: {
           200: {
             description: 'the trail',
-            content: { 'application/json': { schema: historySchema }, 'text/csv': { schema: z.string().describe(TRAIL_CSV) } },
+            content: {
+              'application/json': { schema: historySchema },
+              'text/csv': { schema: z.string().describe(`csv: one row per entry in Chinese; raw-csv: ${TRAIL_CSV}`) },
+              [XLSX_TYPE]: { schema: z.string().describe('a workbook of one sheet, the same table as csv') },
+            },
           },
           ...errors(...COMMON_ERRORS, 403, 404),
         },
       },
     },
     async (request, reply) => {
-      if (request.query.format === 'csv') requireCapability(request.actor, 'audit.history-csv');
+      const { format } = request.query;
+      if (format !== 'json') requireCapability(request.actor, 'audit.history-csv');
       const events = await deps.queries.history(request.params.id, request.actor);
-      if (request.query.format === 'json') return { events };
+      if (format === 'json') return { events };
+      const name = `petition-${request.params.id}-trail`;
+      if (format !== 'raw-csv') return sendSheet(reply, trailSheet(events), format, name);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="petition-${request.params.id}-trail.csv"`)
+        .header('content-disposition', `attachment; filename="${name}-raw.csv"`)
         .send(trailCsv(events));
     },
   );

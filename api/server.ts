@@ -40,6 +40,10 @@ import { registerUserRoutes } from './user.routes';
 import { registerPeopleRoutes } from './people.routes';
 import { createPeopleQueryService } from '../engine/people/people-query.service';
 import { createAccessLogService } from '../engine/people/access-log';
+import { registerDocumentRoutes } from './document.routes';
+import { registerTodoRoutes } from './todo.routes';
+import { createTodoService } from '../engine/todo/todo.service';
+import { createDocumentService } from '../engine/documents/document.service';
 import { registerUnitRoutes } from './unit.routes';
 import { registerVocabularyRoutes } from './vocabulary.routes';
 
@@ -177,10 +181,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   metrics.instrument(app);
   // One cached unit tree for the reads and GET /units (the engine is given the same one by `serve`).
   const units = deps.units ?? createUnitDirectory(deps.db);
-  const queries = createCaseQueryService(deps.db, deps.now, units);
+  const queries = createCaseQueryService(deps.db, deps.now, units, deps.engine);
   registerSessionRoutes(app, { sessions, accounts, settings: sessionSettings });
   registerUserRoutes(app, { accounts });
   registerPetitionRoutes(app, { engine: deps.engine, audit: deps.audit, queries, metrics });
+  registerTodoRoutes(app, { todo: createTodoService({ db: deps.db, units, urgency: deps.engine, now: deps.now ?? (() => new Date()) }) });
+  registerDocumentRoutes(app, { documents: createDocumentService({ queries, units, policy: deps.engine.policy }) });
   const runs = createVerifyRunService({ db: deps.db, audit: deps.audit, ...(deps.now !== undefined && { now: deps.now }) });
   app.addHook('onClose', () => runs.idle());
   registerOpsRoutes(app, {

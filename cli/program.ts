@@ -21,6 +21,7 @@ import { ConfigError } from '../config/config.errors';
 import { loadConfig } from '../config/load-config';
 import { checkpointSchema, createAuditCheckpointService, type CheckpointVerification } from '../engine/audit-checkpoint.service';
 import { createAuditService, type ReplayResult } from '../engine/audit.service';
+import { beijingIso } from '../engine/exports/export-labels';
 import { migrateAsOwner } from '../engine/database-roles.service';
 import { NotFoundError, TrailBrokenError, ValidationError } from '../engine/errors';
 import { createIncidentService } from '../engine/incident.service';
@@ -102,7 +103,8 @@ function issuesText(error: z.ZodError): string {
 function formatReplay(result: ReplayResult, full: ReplayResult, at: Date | undefined): string[] {
   const rows = result.steps.map((s) => ({
     seq: String(s.seq),
-    at: s.at,
+    // Beijing time: 16:05 UTC is already the next day where the case was handled.
+    at: beijingIso(s.at),
     actor: `${s.actor.role}/${s.actor.id}`,
     type: s.type,
     state: s.accepted ? s.state : `${s.state} (the machine refused this event)`,
@@ -116,8 +118,8 @@ function formatReplay(result: ReplayResult, full: ReplayResult, at: Date | undef
   if (at !== undefined) {
     out.push(
       result.steps.length === 0
-        ? `no events at or before ${at.toISOString()}: the case was not recorded yet`
-        : `state at ${at.toISOString()}: ${result.state} (${result.steps.length} of ${full.steps.length} events)`,
+        ? `no events at or before ${beijingIso(at)}: the case was not recorded yet`
+        : `state at ${beijingIso(at)}: ${result.state} (${result.steps.length} of ${full.steps.length} events)`,
     );
   }
   out.push(

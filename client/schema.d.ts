@@ -102,7 +102,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases in your units, newest first (案件列表) */
+        /**
+         * Cases in your units, newest first (案件列表)
+         * @description One page of cases as JSON; with `format=csv` or `xlsx`, every case the filters match (scoped and masked as the JSON is) as a file for people: names, Beijing time, the most urgent deadline in days.
+         */
         get: operations["listPetitions"];
         put?: never;
         /**
@@ -188,6 +191,63 @@ export interface paths {
          * @description Folds the trail through the rules of the machine version it was recorded under and compares the result with the stored case.
          */
         get: operations["replayPetition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/todo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My to-do list (我的待办): the open cases waiting on you, most urgent first, with counts per kind of work
+         * @description A case waits on you when the rules of its machine version let you (your role, and your unit’s relation to the case) send a command that does work now: transfer or assign, accept, rule on an objection, approve an extension, mediate, answer, deliver, the closing report, 销号. Sorted by the most urgent live deadline (overdue and red first, then the nearest due time); cases without one last.
+         */
+        get: operations["getMyTodo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/petitions/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The written acts of a case (文书) and which it can print now */
+        get: operations["listPetitionDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/petitions/{id}/documents/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One written act of a case in the official layout (受理告知书, 信访处理意见书 …), as a printable page or a PDF
+         * @description Issued in the name of the unit that made the act, with the case number and the date of the act written 2026年11月30日 (Beijing time); the petitioner as your role sees the case (masked). 409 DOCUMENT_NOT_AVAILABLE while the case has not recorded the act (and for cases of machine versions 1 and 2).
+         */
+        get: operations["getPetitionDocument"];
         put?: never;
         post?: never;
         delete?: never;
@@ -850,6 +910,12 @@ export interface components {
             lastDay: string;
             /** @description an approved extension (Art 34) */
             extendedBy: string | null;
+            /** @description days left after today (Beijing) up to lastDay, on remainingBasis: 0 when today is the last day, negative when overdue; null once met or cancelled */
+            remainingDays: number | null;
+            /** @description how remainingDays counts: working days for a working-days clock */
+            remainingBasis: ("working-days" | "calendar-days") | null;
+            /** @description urgency by the share of the period left (policy `urgency`: red below 20%, yellow below 50% by default; red once overdue) */
+            level: ("green" | "yellow" | "red") | null;
         };
         DeliverCommand: {
             /** @enum {string} */
@@ -894,6 +960,18 @@ export interface components {
             type: "DENY_OBJECTION";
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
+        };
+        DocumentList: {
+            documents: {
+                /**
+                 * @description the written act: `acceptance-notice` 受理告知书（第二十三条）, `rejection-notice` 不予受理告知书（第十九条、第三十六条）, `transfer-slip` 转送/交办单（第二十二条）, `extension-notice` 延期告知书（第三十四条）, `handling-opinion` 信访处理意见书（第三十二条）, `review-opinion` 复查意见书（第三十五条）, `re-review-opinion` 复核意见书（第三十六条）, `mediation-agreement` 调解协议书（第三十三条）
+                 * @enum {string}
+                 */
+                kind: "acceptance-notice" | "rejection-notice" | "transfer-slip" | "extension-notice" | "handling-opinion" | "review-opinion" | "re-review-opinion" | "mediation-agreement";
+                title: string;
+                /** @description the case has recorded the act */
+                available: boolean;
+            }[];
         };
         /**
          * @description `VALIDATION`: the request is malformed; `details.issues` lists `{ path, message }` per bad field (校验失败)
@@ -991,7 +1069,7 @@ export interface components {
             };
         };
         /**
-         * @description `VERSION_CONFLICT`: `expectedVersion` is not the case version; `details` has `expectedVersion` and `actualVersion` (版本冲突); `TRAIL_BROKEN`: the audit trail does not verify, so no checkpoint is signed over it; `details` names the case and sequence (审计链断裂)
+         * @description `VERSION_CONFLICT`: `expectedVersion` is not the case version; `details` has `expectedVersion` and `actualVersion` (版本冲突); `TRAIL_BROKEN`: the audit trail does not verify, so no checkpoint is signed over it; `details` names the case and sequence (审计链断裂); `DOCUMENT_NOT_AVAILABLE`: the case has not recorded the act of that document (yet); `details` has `kind` and `state` (文书尚不可出具)
          * @example {
          *       "error": {
          *         "code": "VERSION_CONFLICT",
@@ -1006,7 +1084,7 @@ export interface components {
         Error409: {
             error: {
                 /** @enum {string} */
-                code: "VERSION_CONFLICT" | "TRAIL_BROKEN";
+                code: "VERSION_CONFLICT" | "TRAIL_BROKEN" | "DOCUMENT_NOT_AVAILABLE";
                 /** @description English, naming the rule broken; never quotes personal data */
                 message: string;
                 /** @description e.g. `issues` (400), `allowedEvents` (422) */
@@ -1527,17 +1605,20 @@ export interface components {
          *           "dueAt": "2026-05-06T16:00:00.000Z",
          *           "status": "pending",
          *           "reminders": [
-         *             "2026-04-03T20:45:00.000Z",
-         *             "2026-04-23T13:06:00.000Z",
-         *             "2026-05-05T16:00:00.000Z"
+         *             "2026-04-03T01:00:00.000Z",
+         *             "2026-04-23T01:00:00.000Z",
+         *             "2026-05-06T01:00:00.000Z"
          *           ],
          *           "remindersAt": [
-         *             "2026-04-03T20:45:00.000Z",
-         *             "2026-04-23T13:06:00.000Z",
-         *             "2026-05-05T16:00:00.000Z"
+         *             "2026-04-03T01:00:00.000Z",
+         *             "2026-04-23T01:00:00.000Z",
+         *             "2026-05-06T01:00:00.000Z"
          *           ],
          *           "lastDay": "2026-05-06",
-         *           "extendedBy": null
+         *           "extendedBy": null,
+         *           "remainingDays": 35,
+         *           "remainingBasis": "calendar-days",
+         *           "level": "green"
          *         }
          *       ],
          *       "allowedEvents": [
@@ -2499,6 +2580,62 @@ export interface components {
             /** @description pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
         };
+        /**
+         * @description the work waiting: `dispatch` 待转送交办, `accept` 待受理, `ruleObjection` 待裁定异议, `approveExtension` 待审批延期, `mediate` 待调解, `answer` 待答复, `deliver` 待送达, `submitReport` 待报送办结报告, `checkReport` 待审核办结报告, `strikeOff` 待销号
+         * @enum {string}
+         */
+        TodoKind: "dispatch" | "accept" | "ruleObjection" | "approveExtension" | "mediate" | "answer" | "deliver" | "submitReport" | "checkReport" | "strikeOff";
+        TodoList: {
+            /** @description cases per kind of work */
+            counts: {
+                dispatch: number;
+                accept: number;
+                ruleObjection: number;
+                approveExtension: number;
+                mediate: number;
+                answer: number;
+                deliver: number;
+                submitReport: number;
+                checkReport: number;
+                strikeOff: number;
+            };
+            /** @description the Chinese name of each kind (待受理 …) */
+            labels: {
+                dispatch: string;
+                accept: string;
+                ruleObjection: string;
+                approveExtension: string;
+                mediate: string;
+                answer: string;
+                deliver: string;
+                submitReport: string;
+                checkReport: string;
+                strikeOff: string;
+            };
+            /** @description cases waiting on you */
+            total: number;
+            items: {
+                /** Format: uuid */
+                id: string;
+                number: string | null;
+                state: components["schemas"]["StatesV1"] | components["schemas"]["StatesV2"] | components["schemas"]["StatesV3"];
+                summary: string;
+                /** @description the name, as your case view shows it */
+                petitioner: string;
+                /** @description the handling body (or the registering unit before one) */
+                unit: {
+                    unit: string;
+                    name: string | null;
+                };
+                kinds: components["schemas"]["TodoKind"][];
+                /** @description the commands doing that work you may send now */
+                events: (components["schemas"]["CommandsV1"] | components["schemas"]["CommandsV2"] | components["schemas"]["CommandsV3"])[];
+                /** @description the most urgent live deadline */
+                deadline: components["schemas"]["DeadlineView"] | null;
+            }[];
+            /** @description the open cases in your scope were more than one list looks through */
+            truncated: boolean;
+        };
         TransferCommand: {
             toUnit: string;
             note?: string;
@@ -3301,6 +3438,10 @@ export interface operations {
                 unit?: string;
                 /** @description only cases with a breached deadline or a pending one past due */
                 overdue?: "0" | "1" | "true" | "false";
+                /** @description csv (UTF-8 with BOM, Chinese headers, Beijing time) or xlsx: every case the filters match, up to 5000, in the chosen order; limit and cursor are ignored */
+                format?: "json" | "csv" | "xlsx";
+                /** @description newest: newest first; urgency: the nearest due time of a live deadline first (overdue cases on top), cases without one last */
+                sort?: "newest" | "urgency";
                 /** @description items per page, 1 to 100 */
                 limit?: number;
                 /** @description the nextCursor of the previous page; absent for the first page */
@@ -3312,13 +3453,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description one page of cases */
+            /** @description one page of cases, or the list as a file */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PetitionPage"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description VALIDATION */
@@ -3619,7 +3762,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description VERSION_CONFLICT or TRAIL_BROKEN */
+            /** @description VERSION_CONFLICT or TRAIL_BROKEN or DOCUMENT_NOT_AVAILABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3687,8 +3830,8 @@ export interface operations {
     getPetitionHistory: {
         parameters: {
             query?: {
-                /** @description csv: auditors only */
-                format?: "json" | "csv";
+                /** @description csv / xlsx: for people (Chinese headers, Beijing time, one column per field, UTF-8 with BOM); raw-csv: for machines (camelCase columns, UTC, each entry’s fields as canonical JSON so its hash can be re-computed) */
+                format?: "json" | "csv" | "xlsx" | "raw-csv";
             };
             header?: never;
             path: {
@@ -3707,6 +3850,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["History"];
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description VALIDATION */
@@ -3823,6 +3967,213 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    getMyTodo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the to-do list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TodoList"];
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    listPetitionDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description every kind, available or not */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentList"];
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    getPetitionDocument: {
+        parameters: {
+            query?: {
+                /** @description html: a page to print from the browser; pdf: an A4 file */
+                format?: "html" | "pdf";
+            };
+            header?: never;
+            path: {
+                /** @description the case id */
+                id: string;
+                /** @description the written act: `acceptance-notice` 受理告知书（第二十三条）, `rejection-notice` 不予受理告知书（第十九条、第三十六条）, `transfer-slip` 转送/交办单（第二十二条）, `extension-notice` 延期告知书（第三十四条）, `handling-opinion` 信访处理意见书（第三十二条）, `review-opinion` 复查意见书（第三十五条）, `re-review-opinion` 复核意见书（第三十六条）, `mediation-agreement` 调解协议书（第三十三条） */
+                kind: "acceptance-notice" | "rejection-notice" | "transfer-slip" | "extension-notice" | "handling-opinion" | "review-opinion" | "re-review-opinion" | "mediation-agreement";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description VERSION_CONFLICT or TRAIL_BROKEN or DOCUMENT_NOT_AVAILABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
                 };
             };
             /** @description INTERNAL */
@@ -4258,7 +4609,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description VERSION_CONFLICT or TRAIL_BROKEN */
+            /** @description VERSION_CONFLICT or TRAIL_BROKEN or DOCUMENT_NOT_AVAILABLE */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,5 @@
 import { CURRENT_MACHINE_VERSION } from '../machines/petition.registry';
-import type { Policy } from './policy.schema';
+import type { Policy, UrgencyPolicy } from './policy.schema';
 
 /**
  * The statutory policy (信访工作条例, 2022). Offices override any clock with a
@@ -68,3 +68,19 @@ export const DEFAULT_POLICY: Policy = {
     satisfaction: { duration: 'P30D', calendar: 'calendar-days', reminders: [], onBreach: 'close', pausableFor: [] },
   },
 };
+
+/** The urgency colours unless the policy sets them: red below 20% of the period left (and overdue), yellow below 50%. */
+export const DEFAULT_URGENCY: UrgencyPolicy = Object.freeze({ yellowBelow: 50, redBelow: 20 });
+
+/** Reminders of whole-day clocks fire at the start of a working day, 09:00 Beijing time, unless the policy says otherwise. */
+export const DEFAULT_REMINDER_TIME = '09:00';
+
+/** The urgency thresholds a policy runs with. */
+export function urgencyPolicyOf(policy: Pick<Policy, 'urgency'>): UrgencyPolicy {
+  return policy.urgency ?? DEFAULT_URGENCY;
+}
+
+/** The time of day reminders of whole-day clocks fire at under a policy. */
+export function reminderTimeOf(policy: Pick<Policy, 'reminderTime'>): string {
+  return policy.reminderTime ?? DEFAULT_REMINDER_TIME;
+}

@@ -202,10 +202,13 @@ function loadPolicy(path: string | undefined, problems: string[]): Policy {
   }
   problems.push(...policyProblems(parsed.data).map((p) => `PETITION_POLICY ${path}: ${p}`));
   const merged = mergePolicy(parsed.data.clocks, parsed.data.machineVersion);
-  const statistics = parsed.data.statistics;
-  return statistics === undefined
-    ? merged
-    : Object.freeze({ ...merged, statistics: Object.freeze({ fourNone: Object.freeze([...statistics.fourNone]) }) });
+  const { statistics, urgency, reminderTime } = parsed.data;
+  return Object.freeze({
+    ...merged,
+    ...(statistics !== undefined && { statistics: Object.freeze({ fourNone: Object.freeze([...statistics.fourNone]) }) }),
+    ...(urgency !== undefined && { urgency: Object.freeze({ ...urgency }) }),
+    ...(reminderTime !== undefined && { reminderTime }),
+  });
 }
 
 /**

@@ -57,6 +57,19 @@ export const statisticsPolicySchema = z.strictObject({
   fourNone: z.array(z.enum(STATISTICS_FLAGS)).min(1).max(STATISTICS_FLAGS.length),
 });
 
+/**
+ * The urgency colours of a live deadline (the console's green, yellow and
+ * red): by the share of its period still left, in percent. Red below
+ * `redBelow` (and once overdue), yellow below `yellowBelow`, green above.
+ */
+export const urgencyPolicySchema = z
+  .strictObject({ yellowBelow: z.number().min(0).max(100), redBelow: z.number().min(0).max(100) })
+  .refine((u) => u.redBelow <= u.yellowBelow, { message: 'redBelow must not be above yellowBelow' });
+export type UrgencyPolicy = z.infer<typeof urgencyPolicySchema>;
+
+/** A time of day, Beijing time (`09:00`): when reminders of whole-day clocks fire, at the start of a working day. */
+export const timeOfDaySchema = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'a time of day such as "09:00"');
+
 /** The policy file (`PETITION_POLICY`): any clock left out keeps its statutory default, `machineVersion` the newest. */
 export const policyFileSchema = z.strictObject({
   clocks: z.partialRecord(clockNameSchema, clockPolicySchema).default({}),
@@ -64,6 +77,10 @@ export const policyFileSchema = z.strictObject({
   machineVersion: z.number().int().positive().optional(),
   /** The 四无 criteria; by default no skip-level, group, repeat or major/urgent matter. */
   statistics: statisticsPolicySchema.optional(),
+  /** The urgency colours of live deadlines; by default red below 20% of the period left, yellow below 50%. */
+  urgency: urgencyPolicySchema.optional(),
+  /** When reminders of whole-day clocks fire (Beijing time, on a working day); 09:00 by default. */
+  reminderTime: timeOfDaySchema.optional(),
 });
 export type PolicyFile = z.infer<typeof policyFileSchema>;
 
@@ -73,4 +90,8 @@ export interface Policy {
   readonly machineVersion: number;
   /** The 四无 criteria when the file sets them; the statistics' default otherwise. */
   readonly statistics?: { readonly fourNone: readonly StatisticsFlag[] };
+  /** The urgency colours of live deadlines (DEFAULT_URGENCY unless set). */
+  readonly urgency?: UrgencyPolicy;
+  /** When reminders of whole-day clocks fire, Beijing time, on a working day (DEFAULT_REMINDER_TIME unless set). */
+  readonly reminderTime?: string;
 }

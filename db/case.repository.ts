@@ -116,6 +116,8 @@ export interface CaseListQuery {
   readonly state?: string | undefined;
   /** Only cases with a live deadline past due, or a breached one, while still active. */
   readonly overdueAt?: Date | undefined;
+  /** Only cases still open (not closed or rejected). */
+  readonly open?: boolean | undefined;
   readonly limit: number;
   readonly after?: { createdAt: Date; id: string } | undefined;
 }
@@ -129,11 +131,12 @@ export async function countCases(db: Executor, scopeUnit: string): Promise<numbe
   return Number(row.n);
 }
 
-/** Lists cases newest first with keyset pagination on (created_at, id). */
-export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRecord[]> {
+/** The filters of the case list (scope, unit, state, overdue), on any query of `cases`. */
+function filtered(db: Executor, q: Omit<CaseListQuery, 'limit' | 'after'>): CaseQuery {
   let query = scoped(baseQuery(db), q.scopeUnit);
   if (q.unit !== undefined) query = scoped(query, q.unit);
   if (q.state !== undefined) query = query.where('cases.state', '=', q.state);
+  if (q.open === true) query = query.where('cases.state', 'not in', FINAL_STATES);
   if (q.overdueAt !== undefined) {
     const now = q.overdueAt;
     query = query.where('cases.state', 'not in', FINAL_STATES).where((eb) =>
@@ -151,6 +154,12 @@ export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRec
       ),
     );
   }
+  return query;
+}
+
+/** Lists cases newest first with keyset pagination on (created_at, id). */
+export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRecord[]> {
+  let query = filtered(db, q);
   if (q.after !== undefined) {
     const { createdAt, id } = q.after;
     query = query.where((eb) =>
@@ -159,6 +168,62 @@ export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRec
   }
   const rows = await query.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(q.limit).execute();
   return rows.map(caseRecordOf);
+}
+
+/** The sort key of the urgency order: a case's nearest live due time (overdue first); none sorts last. */
+export interface UrgencyKey {
+  readonly nextDue: Date | null;
+  readonly id: string;
+}
+
+/** Far past any due time: the sort key of a case without a live deadline (PostgreSQL's `infinity`). */
+const NO_DUE = sql<Date>`'infinity'::timestamptz`;
+
+/**
+ * Lists cases most urgent first: by the nearest due time of a live
+ * (pending, paused, or breached duty) deadline of an open case, then id; cases
+ * with none come last. Keyset pagination on that pair, computed per case by
+ * a lateral subquery over the deadlines index.
+ */
+export async function listCasesByUrgency(
+  db: Executor,
+  q: Omit<CaseListQuery, 'after'> & { readonly after?: UrgencyKey | undefined },
+): Promise<(CaseRecord & UrgencyKey)[]> {
+  const nextDue = sql<Date>`coalesce(next.due_at, ${NO_DUE})`;
+  let query = filtered(db, q)
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('deadlines')
+          .select((eb) => eb.fn.min('deadlines.due_at').as('due_at'))
+          .whereRef('deadlines.case_id', '=', 'cases.id')
+          // A breached window or door (its breach closes or notifies) has lapsed; only a breached duty stays urgent.
+          .where((eb) =>
+            eb.or([
+              eb('deadlines.status', 'in', ['pending', 'paused']),
+              eb.and([eb('deadlines.status', '=', 'breached'), eb('deadlines.on_breach', '=', 'escalate')]),
+            ]),
+          )
+          .where(sql.ref('cases.state'), 'not in', FINAL_STATES)
+          .as('next'),
+      (join) => join.onTrue(),
+    )
+    .select(sql<Date | null>`next.due_at`.as('next_due'));
+  if (q.after !== undefined) {
+    const { nextDue: due, id } = q.after;
+    query = query.where(sql<boolean>`(${nextDue}, cases.id) > (${due === null ? NO_DUE : due}, ${id})`);
+  }
+  const rows = await query.orderBy(nextDue).orderBy('cases.id').limit(q.limit).execute();
+  return rows.map((r) => ({ ...caseRecordOf(r), nextDue: r.next_due === null ? null : new Date(r.next_due) }));
+}
+
+/**
+ * The open cases `scopeUnit` may see, at most `limit`, the nearest live due
+ * time first: the candidates of a to-do list, which the machine's permission
+ * tables then sift case by case.
+ */
+export async function listOpenCases(db: Executor, scopeUnit: string, limit: number): Promise<CaseRecord[]> {
+  return listCasesByUrgency(db, { scopeUnit, limit, open: true });
 }
 
 /** A page of case rows in id order after `afterId`, optionally within a unit subtree, for whole-trail checks. */

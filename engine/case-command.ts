@@ -95,7 +95,11 @@ async function stepCase(
   const planned = planStep(deps, adapter, rec, c.snapshot, rows, event, at);
   const touched = touchedBy(planned, await writeTransitions(trx, [planned.write]));
   const updated = planned.write.case;
-  const view = toPetitionView(updated, rowsAfter(planned, touched), c.sender.actor, at, { units: c.units, live: planned.next });
+  const view = toPetitionView(updated, rowsAfter(planned, touched), c.sender.actor, at, {
+    units: c.units,
+    live: planned.next,
+    urgency: deps,
+  });
   await storeResponse(trx, c.sender.actor, opts.idempotency, 200, view, at);
   const notify = adapter.notifies(planned.next, event.type);
   return { view, change: { caseId: rec.id, event: planned.write.event, state: updated.state, deadlines: touched, notify } };

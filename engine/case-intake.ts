@@ -76,7 +76,7 @@ export async function createCase(
     const { case: rec, event } = planned.write;
     const stored = await writeTransitions(trx, [planned.write]);
     await registration.index(trx);
-    const view = withFlags(toPetitionView(rec, stored, actor, at, { units, live: planned.next }), registration.flags);
+    const view = withFlags(toPetitionView(rec, stored, actor, at, { units, live: planned.next, urgency: deps }), registration.flags);
     await storeResponse(trx, actor, idempotency, 201, view, at);
     const touched = stored.map((row) => ({ row, previous: null }));
     return {

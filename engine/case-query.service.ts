@@ -7,7 +7,7 @@ import { listIncidents } from '../db/incident.repository';
 import type { Database } from '../db/schema';
 import type { Actor } from '../machines/petition.roles';
 import type { Role } from '../machines/petition.vocabulary';
-import { toPetitionView, type PetitionView } from './case-view';
+import { toPetitionView, type PetitionView, type UrgencyInputs } from './case-view';
 import { NotFoundError, ValidationError } from './errors';
 import { INTAKE_EVENT } from './trail-entry';
 import { intakeFor, showsIdentifiers, type MaskingFacts } from './access';
@@ -35,9 +35,15 @@ export interface ListQuery {
   readonly state?: string | undefined;
   readonly unit?: string | undefined;
   readonly overdue?: boolean | undefined;
+  /** `newest` (the default): newest first; `urgency`: the nearest live due time first, overdue cases on top. */
+  readonly sort?: ListSort | undefined;
   readonly limit: number;
   readonly cursor?: string | undefined;
 }
+
+/** The orders of the case list. */
+export const LIST_SORTS = ['newest', 'urgency'] as const;
+export type ListSort = (typeof LIST_SORTS)[number];
 
 function encodeCursor(c: cases.CaseRecord): string {
   return Buffer.from(JSON.stringify([c.createdAt.toISOString(), c.id])).toString('base64url');
@@ -51,17 +57,39 @@ function encodeCursor(c: cases.CaseRecord): string {
  */
 const cursorSchema = z.tuple([z.iso.datetime({ precision: 3 }), z.uuid()]);
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  let decoded: unknown;
+/** A cursor's JSON, or undefined when it is not base64url JSON. */
+function cursorJson(cursor: string): unknown {
   try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    decoded = undefined;
+    return undefined;
   }
+}
+
+const BAD_CURSOR = () => new ValidationError('invalid cursor', [{ path: ['cursor'], message: 'not a cursor returned by this API' }]);
+
+/** The urgency order's cursor: `["urgency", nearest due time or null, id]`. */
+const urgencyCursorSchema = z.tuple([z.literal('urgency'), z.iso.datetime({ precision: 3 }).nullable(), z.uuid()]);
+
+function encodeUrgencyCursor(c: cases.UrgencyKey): string {
+  return Buffer.from(JSON.stringify(['urgency', c.nextDue?.toISOString() ?? null, c.id])).toString('base64url');
+}
+
+function decodeUrgencyCursor(cursor: string): cases.UrgencyKey {
+  const parsed = urgencyCursorSchema.safeParse(cursorJson(cursor));
+  if (!parsed.success) throw BAD_CURSOR();
+  const [, due, id] = parsed.data;
+  const nextDue = due === null ? null : new Date(due);
+  if (nextDue !== null && (Number.isNaN(nextDue.getTime()) || nextDue.toISOString() !== due)) throw BAD_CURSOR();
+  return { nextDue, id };
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const decoded = cursorJson(cursor);
   const parsed = cursorSchema.safeParse(decoded);
   const createdAt = parsed.success ? new Date(parsed.data[0]) : undefined;
   if (!parsed.success || createdAt === undefined || Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== parsed.data[0]) {
-    throw new ValidationError('invalid cursor', [{ path: ['cursor'], message: 'not a cursor returned by this API' }]);
+    throw BAD_CURSOR();
   }
   return { createdAt, id: parsed.data[1] };
 }
@@ -95,6 +123,7 @@ export function createCaseQueryService(
   db: Kysely<Database>,
   now: () => Date = () => new Date(),
   unitSource: UnitDirectorySource = createUnitDirectory(db),
+  urgency?: UrgencyInputs,
 ): CaseQueryService {
   async function load(caseId: string, viewer: Actor): Promise<cases.CaseRecord> {
     const rec = await cases.findCase(db, caseId, viewer.unit);
@@ -113,20 +142,23 @@ export function createCaseQueryService(
       // A single-case read that shows identifiers in full (a clerk, the handling body's handlers) is logged for auditors.
       if (showsIdentifiers(viewer, maskingFactsOf(rec))) await logUnmaskedReads(db, viewer, [{ caseId }], 'petitions.get', at);
       return {
-        ...toPetitionView(rec, dl, viewer, at, { units: units.directory }),
+        ...toPetitionView(rec, dl, viewer, at, { units: units.directory, urgency }),
         incidents: incidents.map((i) => ({ id: i.id, clock: i.clock, error: i.error, createdAt: i.createdAt.toISOString() })),
       };
     },
     async list(q, viewer) {
       const at = now();
-      const rows = await cases.listCases(db, {
+      const filters = {
         scopeUnit: viewer.unit,
         unit: q.unit,
         state: q.state,
         overdueAt: q.overdue === true ? at : undefined,
         limit: q.limit + 1,
-        after: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
-      });
+      };
+      const urgent = q.sort === 'urgency';
+      const rows = urgent
+        ? await cases.listCasesByUrgency(db, { ...filters, after: q.cursor === undefined ? undefined : decodeUrgencyCursor(q.cursor) })
+        : await cases.listCases(db, { ...filters, after: q.cursor === undefined ? undefined : decodeCursor(q.cursor) });
       const page = rows.slice(0, q.limit);
       const [dl, units] = await Promise.all([
         listDeadlinesOf(
@@ -136,9 +168,10 @@ export function createCaseQueryService(
         loadDirectory(unitSource),
       ]);
       const last = page[page.length - 1];
+      const cursorOf = (r: cases.CaseRecord) => (urgent ? encodeUrgencyCursor(r as cases.CaseRecord & cases.UrgencyKey) : encodeCursor(r));
       return {
-        items: page.map((r) => toPetitionView(r, dl.get(r.id) ?? [], viewer, at, { units: units.directory })),
-        nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last) : null,
+        items: page.map((r) => toPetitionView(r, dl.get(r.id) ?? [], viewer, at, { units: units.directory, urgency })),
+        nextCursor: rows.length > q.limit && last !== undefined ? cursorOf(last) : null,
       };
     },
     count: (scopeUnit) => cases.countCases(db, scopeUnit),

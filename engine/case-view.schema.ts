@@ -3,6 +3,7 @@ import { clockNameSchema } from '../machines/petition.vocabulary';
 import { CHANNELS } from '../machines/petition.schemas';
 import { divisionCodeSchema } from '../machines/petition.roles';
 import { LIFECYCLE_VERSIONS } from './lifecycle-versions';
+import { URGENCY_LEVELS } from './deadline-urgency';
 import {
   FLAGS,
   PERSON_FLAGS,
@@ -76,6 +77,21 @@ export const deadlineViewSchema = z.object({
   remindersAt: z.array(isoTime).describe('the same reminder times'),
   lastDay: z.iso.date().describe('the last day of the period, Beijing time (dueAt is the start of the day after it)'),
   extendedBy: duration.nullable().describe('an approved extension (Art 34)'),
+  remainingDays: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      'days left after today (Beijing) up to lastDay, on remainingBasis: 0 when today is the last day, negative when overdue; null once met or cancelled',
+    ),
+  remainingBasis: z
+    .enum(['working-days', 'calendar-days'])
+    .nullable()
+    .describe('how remainingDays counts: working days for a working-days clock'),
+  level: z
+    .enum(URGENCY_LEVELS)
+    .nullable()
+    .describe('urgency by the share of the period left (policy `urgency`: red below 20%, yellow below 50% by default; red once overdue)'),
 });
 
 /** An open incident of one of the case's background jobs (故障任务). */

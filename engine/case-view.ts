@@ -6,9 +6,14 @@ import type { Intake } from '../machines/petition.schemas';
 import type { ClockName } from '../machines/petition.vocabulary';
 import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
+import type { Relation } from '../machines/versions/v3/v3.vocabulary';
 import { caseWithUnitNow, intakeFor } from './access';
 import type { deadlineViewSchema, petitionViewSchema } from './case-view.schema';
 import type { UnitDirectory } from './unit-directory';
+import type { CalendarKind, Policy } from '../config/policy.schema';
+import { urgencyPolicyOf } from '../config/default-policy';
+import { deadlineUrgency } from './deadline-urgency';
+import type { WorkingCalendar } from './working-calendar';
 
 /** A deadline as callers see it; the type is the schema's, so the two cannot drift. */
 export type DeadlineView = z.output<typeof deadlineViewSchema>;
@@ -25,26 +30,42 @@ export type PetitionView = z.output<typeof petitionViewSchema>;
 
 const CHINA_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
 
-/** A deadline row as a view. */
-export function toDeadlineView(d: DeadlineRecord): DeadlineView {
+/** What a view needs to say how urgent each deadline is: the engine's calendar and policy, and the time of the read. */
+export interface UrgencyInputs {
+  readonly calendar: WorkingCalendar;
+  readonly policy: Pick<Policy, 'urgency'>;
+}
+
+/** A deadline row as a view; with the calendar and policy, its remaining days and colour at `now`. */
+export function toDeadlineView(d: DeadlineRecord, now?: Date, urgency?: UrgencyInputs): DeadlineView {
   const reminders = d.reminders.map((t) => t.toISOString());
+  const lastDay = CHINA_DATE.format(new Date(d.dueAt.getTime() - 1));
+  // The row keeps the calendar its clock was started on (a later policy may count differently).
+  const kind = d.calendar as CalendarKind;
+  const left =
+    urgency === undefined || now === undefined
+      ? { remainingDays: null, remainingBasis: null, level: null }
+      : deadlineUrgency({ ...d, lastDay }, kind, now, { calendar: urgency.calendar, urgency: urgencyPolicyOf(urgency.policy) });
   return {
     // The database only holds the policy's clock names (deadline rows are written from the machine's clocks).
     clock: d.clock as ClockName,
     generation: d.generation,
     startedAt: d.startedAt.toISOString(),
     dueAt: d.dueAt.toISOString(),
-    lastDay: CHINA_DATE.format(new Date(d.dueAt.getTime() - 1)),
+    lastDay,
     status: d.status,
     reminders,
     remindersAt: reminders,
     extendedBy: d.extendedBy,
+    ...left,
   };
 }
 
 /** What a view needs besides the row: the unit tree (names, relations); the live snapshot if the caller has it. */
 export interface ViewInputs {
   readonly units: UnitDirectory;
+  /** The calendar and policy, for each deadline's remaining days and colour (null fields without). */
+  readonly urgency?: UrgencyInputs | undefined;
   readonly live?: CaseSnapshot | undefined;
 }
 
@@ -57,6 +78,25 @@ function withViewer(adapter: MachineAdapter, snapshot: CaseSnapshot, viewer: Act
       viewer.unit,
     )
   );
+}
+
+/** The events a viewer (role and relations) may send a case now: the machine's permission tables, asked through its adapter. */
+function allowedEventsOf(
+  adapter: MachineAdapter,
+  snapshot: CaseSnapshot,
+  viewer: Actor,
+  relations: readonly Relation[],
+  now: Date,
+): string[] {
+  // v1/v2: a unit the case only passed through reads it and sends nothing (v3's relations decide that).
+  return withViewer(adapter, snapshot, viewer) ? [...adapter.allowedEvents(snapshot, { actor: viewer, relations }, now.toISOString())] : [];
+}
+
+/** The events `viewer` may send a stored case now, without building its view (the to-do list asks this of many cases). */
+export function allowedEventsFor(rec: CaseRecord, viewer: Actor, now: Date, units: UnitDirectory): string[] {
+  const adapter = adapterFor(rec.machineVersion);
+  const snapshot = adapter.restore(rec.snapshot as StoredSnapshot);
+  return allowedEventsOf(adapter, snapshot, viewer, adapter.relationsOf(snapshot, viewer.unit, units), now);
 }
 
 /** Builds the view a viewer may see: identifiers masked, the events the viewer (role and relations) may send now. */
@@ -89,12 +129,9 @@ export function toPetitionView(
     petitioner: intake.petitioner,
     representatives: intake.representatives ?? [],
     matter: intake.matter,
-    deadlines: deadlines.map(toDeadlineView),
+    deadlines: deadlines.map((d) => toDeadlineView(d, now, inputs.urgency)),
     relations,
-    // v1/v2: a unit the case only passed through reads it and sends nothing (v3's relations decide that).
-    allowedEvents: withViewer(adapter, snapshot, viewer)
-      ? adapter.allowedEvents(snapshot, { actor: viewer, relations }, now.toISOString())
-      : [],
+    allowedEvents: allowedEventsOf(adapter, snapshot, viewer, relations, now),
     createdAt: rec.createdAt.toISOString(),
     updatedAt: rec.updatedAt.toISOString(),
   } as PetitionView;

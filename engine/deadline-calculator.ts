@@ -77,7 +77,7 @@ export function reminderTimes(
   start: Date,
   dueAt: Date,
   reminders: readonly string[],
-  calendar: { readonly kind: CalendarKind; readonly cal: WorkingCalendar },
+  calendar: { readonly kind: CalendarKind; readonly cal: WorkingCalendar; readonly timeOfDay?: string | undefined },
 ): Date[] {
   const span = dueAt.getTime() - start.getTime();
   const times = reminders.map((r) => {
@@ -90,16 +90,50 @@ export function reminderTimes(
     }
     return local(dueAt).minus(before).toJSDate();
   });
-  return times
+  const { timeOfDay } = calendar;
+  const aligned =
+    timeOfDay !== undefined && calendar.kind !== 'elapsed' && isStartOfDay(dueAt)
+      ? times.map((t) => atStartOfWorkday(t, start, timeOfDay, calendar.cal))
+      : times;
+  return aligned
     .filter((t) => t.getTime() > start.getTime() && t.getTime() < dueAt.getTime())
     .sort((a, b) => a.getTime() - b.getTime())
     .filter((t, i, all) => i === 0 || t.getTime() !== all[i - 1]?.getTime());
 }
 
-/** Places a clock started at `start` on the calendar. */
-export function planDeadline(start: Date, spec: ClockSpec, cal: WorkingCalendar): DeadlinePlan {
+/** Whether a due time is the start of a Beijing day: the clock counts whole days. */
+function isStartOfDay(t: Date): boolean {
+  const d = local(t);
+  return d.equals(d.startOf('day'));
+}
+
+/**
+ * A reminder of a whole-day clock moved to `timeOfDay` (Beijing, e.g. 09:00)
+ * of a working day, when people are at their desks: its own day if that is a
+ * working day, else the working day before (so a reminder falling on a
+ * weekend is heard on the Friday, not after the rest days). One that would
+ * then come before the clock started moves to the next working day instead.
+ */
+function atStartOfWorkday(t: Date, start: Date, timeOfDay: string, cal: WorkingCalendar): Date {
+  const [hour = 9, minute = 0] = timeOfDay.split(':').map(Number);
+  const at = (d: DateTime) => d.set({ hour, minute, second: 0, millisecond: 0 });
+  let day = local(t).startOf('day');
+  while (!cal.isWorkingDay(isoDate(day))) day = day.minus({ days: 1 });
+  if (at(day).toJSDate().getTime() > start.getTime()) return at(day).toJSDate();
+  day = local(t).startOf('day');
+  while (!cal.isWorkingDay(isoDate(day)) || at(day).toJSDate().getTime() <= start.getTime()) day = day.plus({ days: 1 });
+  return at(day).toJSDate();
+}
+
+/**
+ * Places a clock started at `start` on the calendar. With `reminderTime`
+ * (the policy's, `09:00`), the reminders of a whole-day clock fall at that
+ * time of a working day; without it (and for clocks finer than a day) they
+ * fall at the exact share or offset.
+ */
+export function planDeadline(start: Date, spec: ClockSpec, cal: WorkingCalendar, reminderTime?: string): DeadlinePlan {
   const dueAt = addOnCalendar(start, spec.duration, spec.calendar, cal);
-  return { dueAt, reminders: reminderTimes(start, dueAt, spec.reminders, { kind: spec.calendar, cal }) };
+  return { dueAt, reminders: reminderTimes(start, dueAt, spec.reminders, { kind: spec.calendar, cal, timeOfDay: reminderTime }) };
 }
 
 /**

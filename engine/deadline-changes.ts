@@ -1,4 +1,5 @@
 import type { CalendarKind, Policy } from '../config/policy.schema';
+import { reminderTimeOf } from '../config/default-policy';
 import type { DeadlineRecord, NewDeadline } from '../db/deadline.repository';
 import type { DeadlineState } from '../db/transition.repository';
 import type { ClockChange } from './clock-changes';
@@ -43,7 +44,7 @@ export function planDeadlineChanges(
   for (const ch of changes) {
     if (ch.kind === 'start') {
       const spec = { ...rules.policy.clocks[ch.clock], duration: ch.duration ?? rules.policy.clocks[ch.clock].duration };
-      const plan = planDeadline(at, spec, rules.calendar);
+      const plan = planDeadline(at, spec, rules.calendar, reminderTimeOf(rules.policy));
       added.push({
         caseId,
         clock: ch.clock,
@@ -79,9 +80,11 @@ export function planDeadlineChanges(
     } else {
       const dueAt = extendDue(row.dueAt, ch.by, row.calendar as CalendarKind, rules.calendar);
       const kind = row.calendar as CalendarKind;
-      const reminders = reminderTimes(row.startedAt, dueAt, rules.policy.clocks[ch.clock].reminders, { kind, cal: rules.calendar }).filter(
-        (t) => t > at,
-      );
+      const reminders = reminderTimes(row.startedAt, dueAt, rules.policy.clocks[ch.clock].reminders, {
+        kind,
+        cal: rules.calendar,
+        timeOfDay: reminderTimeOf(rules.policy),
+      }).filter((t) => t > at);
       // The reminder list is rebuilt from now on, so the count of those already sent starts again.
       set({ ...row, dueAt, reminders, remindersSent: 0, extendedBy: ch.by, updatedAt: at });
     }

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'EVENT_NOT_ALLOWED'
   | 'RATE_LIMITED'
   | 'TRAIL_BROKEN'
+  | 'DOCUMENT_NOT_AVAILABLE'
   | 'UNAVAILABLE';
 
 /** Base of the engine's errors: a code, a message without personal data, optional details. */
@@ -158,5 +159,12 @@ export class SignInRefusedError extends PetitionError {
           ? 'this account is disabled'
           : 'this account is locked after repeated failed sign-ins';
     super('UNAUTHORIZED', message, { reason, ...(lockedUntil !== undefined && { lockedUntil: lockedUntil.toISOString() }) });
+  }
+}
+
+/** A written act the case has not recorded (a 信访处理意见书 before the answer, say): nothing to print yet. */
+export class DocumentNotAvailableError extends PetitionError {
+  constructor(kind: string, state: string) {
+    super('DOCUMENT_NOT_AVAILABLE', `the case (in state ${state}) has not recorded the act of a ${kind} document`, { kind, state });
   }
 }

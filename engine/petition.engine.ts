@@ -1,3 +1,5 @@
+import type { Policy } from '../config/policy.schema';
+import type { WorkingCalendar } from './working-calendar';
 import type { Actor } from '../machines/petition.roles';
 import { applyCommand } from './case-command';
 import { createCase, newCaseVersion } from './case-intake';
@@ -35,6 +37,10 @@ export interface PetitionEngine {
   fireTimers(deadlineIds: readonly string[]): Promise<Map<string, TimerOutcome>>;
   /** The machine version new cases start under (the API describes that version's intake first). */
   readonly newCaseVersion: number;
+  /** The policy the engine runs (clock lengths, reminders): reads that word or time its clocks take them from here. */
+  readonly policy: Policy;
+  /** The working-day calendar the engine's clocks count on. */
+  readonly calendar: WorkingCalendar;
 }
 
 /** Creates the engine over a database, a policy and a working calendar. */
@@ -60,5 +66,7 @@ export function createPetitionEngine(given: EngineDeps): PetitionEngine {
 
     fireTimers: (deadlineIds) => fireTimers(deps, now, deadlineIds),
     newCaseVersion: newCaseVersion(deps),
+    policy: deps.policy,
+    calendar: deps.calendar,
   };
 }

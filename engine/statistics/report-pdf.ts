@@ -1,19 +1,11 @@
-import { readFileSync } from 'node:fs';
+/** The reports as PDF (pdfkit), in the Noto Sans SC font the package ships (engine/cjk-font.ts). */
+
 import PDFDocument from 'pdfkit';
+import { cjkFont } from '../cjk-font';
 import { FLAG_NAMES, RATE_NAMES } from './figures';
 import type { AnnualReport, ReviewMark, WeeklyReport } from './reports.service';
 import { CHANNEL_LABELS, CLASS_LABELS, FLAG_LABELS, pctText, RATE_LABELS } from './stats-labels';
 import type { StatsReport } from './statistics.service';
-import { woffToSfnt } from './woff-sfnt';
-
-/**
- * The reports as PDF (pdfkit), in Noto Sans SC from the @fontsource package:
- * the font ships with the application and is embedded (subset) in each file,
- * so nothing is fetched at run time and the file reads the same everywhere.
- */
-const FONT_FILE = require.resolve('@fontsource/noto-sans-sc/files/noto-sans-sc-chinese-simplified-400-normal.woff');
-let fontBytes: Buffer | undefined;
-const font = (): Buffer => (fontBytes ??= woffToSfnt(readFileSync(FONT_FILE)));
 
 const MARK_LABELS: Readonly<Record<ReviewMark, string>> = {
   new: '新增',
@@ -35,7 +27,7 @@ function render(title: string, draw: (doc: Doc) => void): Promise<Buffer> {
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
-    doc.registerFont('cjk', font());
+    doc.registerFont('cjk', cjkFont());
     doc.font('cjk');
     doc.fontSize(18).text(title, { align: 'center' }).moveDown();
     doc.fontSize(10);

@@ -31,9 +31,9 @@ const verified = await clerk.POST('/petitions/{id}/events', {
 if (verified.data === undefined) throw new Error(`VERIFY failed: ${verified.response.status}`);
 const handlingDue: string | undefined = verified.data.deadlines.find((d) => d.clock === 'handling')?.dueAt;
 
-// The list, one case a page.
+// The list, one case a page (JSON; `format=csv` or `xlsx` would answer a file, hence the string in the type).
 const page = await clerk.GET('/petitions', { params: { query: { limit: 1, state: 'verified' } } });
-if (page.data === undefined) throw new Error(`list failed: ${page.response.status}`);
+if (page.data === undefined || typeof page.data === 'string') throw new Error(`list failed: ${page.response.status}`);
 const listedIds: string[] = page.data.items.map((item) => item.id);
 const nextCursor: string | null = page.data.nextCursor;
 

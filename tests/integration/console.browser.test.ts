@@ -442,8 +442,9 @@ describe('supervision, incidents and audit', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /下载轨迹/ }).click()]);
     expect(download.suggestedFilename()).toBe(`petition-${id}-trail.csv`);
     const csv = await readFile(await download.path(), 'utf8');
-    expect(csv.split('\n')[0]).toBe('seq,type,actorId,actorRole,actorUnit,at,machineVersion,fields,prevHash,hash');
-    expect(csv).toContain('VERIFY');
+    // For people: a byte-order mark, Chinese headers, Beijing time (the machine CSV is format=raw-csv).
+    expect(csv.split('\n')[0]?.startsWith('\uFEFF序号,时间（北京时间）,事件,操作人,角色,单位,规则版本,')).toBe(true);
+    expect(csv).toContain(',受理,');
     // The auditor's export is masked like their view.
     expect(csv).toContain('41272119xxxxxx341X');
     expect(csv).not.toContain(ID_NUMBER);

@@ -250,17 +250,25 @@ describe('fireTimers: one batch of mixed timers', () => {
     for (const id of [a1, a3, a4, esc]) {
       expect(seen.get(acc[id]?.id ?? '')?.filter((o) => o !== 'stale')).toEqual(['reminded', 'reminded', 'breached']);
     }
-    expect(seen.get(supervisionOfEsc.id)?.filter((o) => o !== 'stale')).toEqual(['reminded', 'breached']);
+    // Its reminders fall at 09:00 of a working day, so its 50% and 80% may share one: the rest of them, then the breach.
+    const remindersLeft = supervisionOfEsc.reminders.length - 1;
+    expect(seen.get(supervisionOfEsc.id)?.filter((o) => o !== 'stale')).toEqual([
+      ...Array<string>(remindersLeft).fill('reminded'),
+      'breached',
+    ]);
+    // One event per deadline a round, the acceptance clock's first: the two lists zipped.
+    const acceptanceRest = ['DEADLINE_REMINDER:acceptance', 'DEADLINE_REMINDER:acceptance', 'DEADLINE_BREACHED:acceptance'];
+    const supervisionRest = [...Array<string>(remindersLeft).fill('DEADLINE_REMINDER:supervision'), 'DEADLINE_BREACHED:supervision'];
+    const zipped = Array.from({ length: Math.max(acceptanceRest.length, supervisionRest.length) }, (_, i) => [
+      acceptanceRest[i],
+      supervisionRest[i],
+    ]).flat();
     expect(await typesOf(esc)).toEqual([
       'INTAKE',
       'ESCALATE',
       'DEADLINE_REMINDER:acceptance',
       'DEADLINE_REMINDER:supervision',
-      'DEADLINE_REMINDER:acceptance',
-      'DEADLINE_REMINDER:supervision',
-      'DEADLINE_REMINDER:acceptance',
-      'DEADLINE_BREACHED:supervision',
-      'DEADLINE_BREACHED:acceptance',
+      ...zipped.filter((t): t is string => t !== undefined),
     ]);
   });
 

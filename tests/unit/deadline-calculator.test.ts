@@ -390,3 +390,37 @@ describe("an office's calendar overrides", () => {
     expect(iso(planDeadline(at('2026-02-14T10:00:00+08:00'), acceptance([]), open).dueAt)).toBe('2026-03-01T16:00:00.000Z');
   });
 });
+
+describe('reminders at the start of a working day (the policy’s reminderTime)', () => {
+  const nine = '09:00';
+  it('moves each reminder of a whole-day clock to 09:00 Beijing of its day, or of the working day before a rest day', () => {
+    // 15 days from Mon 03-02 09:00: 50% falls Tue 03-10 04:30, 80% Sat 03-14 21:00 (to Fri 03-13), -P1D Tue 03-17 00:00.
+    const plan = planDeadline(at('2026-03-02T09:00:00+08:00'), acceptance(), china, nine);
+    expect(plan.reminders.map(iso)).toEqual(['2026-03-10T01:00:00.000Z', '2026-03-13T01:00:00.000Z', '2026-03-17T01:00:00.000Z']);
+    // Without a time of day the reminders fall at the exact shares (the rows above).
+    expect(planDeadline(at('2026-03-02T09:00:00+08:00'), acceptance(), china).reminders.map(iso)).not.toContain('2026-03-13T01:00:00.000Z');
+  });
+
+  it('takes a reminder falling in the National Day holiday back to the last working day before it', () => {
+    // 5 working days from Tue 09-29 10:00: last day Mon 10-12; 50% falls Tue 10-06, a holiday: Wed 09-30 09:00.
+    const plan = planDeadline(at('2026-09-29T10:00:00+08:00'), workingDays(5, ['50%', '-P1D']), china, nine);
+    expect(plan.reminders.map(iso)).toEqual(['2026-09-30T01:00:00.000Z', '2026-10-12T01:00:00.000Z']);
+  });
+
+  it('moves a reminder forward to the next working day when 09:00 of its day came before the clock started', () => {
+    const plan = planDeadline(
+      at('2026-03-02T15:00:00+08:00'),
+      { duration: 'P1D', calendar: 'calendar-days', reminders: ['10%'] },
+      china,
+      nine,
+    );
+    expect(plan.reminders.map(iso)).toEqual(['2026-03-03T01:00:00.000Z']);
+  });
+
+  it('takes the time of day from the policy, and leaves clocks finer than a day exact', () => {
+    const plan = planDeadline(at('2026-03-02T09:00:00+08:00'), acceptance(['-P1D']), china, '08:30');
+    expect(plan.reminders.map(iso)).toEqual(['2026-03-17T00:30:00.000Z']);
+    const short = planDeadline(at('2026-03-02T09:00:00+08:00'), { duration: 'PT2S', calendar: 'elapsed', reminders: ['50%'] }, china, nine);
+    expect(short.reminders.map(iso)).toEqual(['2026-03-02T01:00:01.000Z']);
+  });
+});

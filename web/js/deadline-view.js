@@ -1,17 +1,15 @@
 /**
- * Deadlines as the API reports them (`{clock, dueAt, status, reminders, …}`):
- * a one-cell summary for lists and the full table for a case page.
+ * Deadlines as the API reports them (`{clock, lastDay, remainingDays, level, …}`):
+ * a one-cell summary for lists and the full table for a case page, each in a
+ * clerk's terms (deadline-terms.js).
  */
 import { h, table } from './dom.js';
-import { isOverdue, time } from './format.js';
+import { time } from './format.js';
 import { CLOCKS, DEADLINE_STATUSES, labelled } from './labels.js';
+import { deadlineBadge } from './deadline-terms.js';
 
 /** Clocks still running or already breached; met and cancelled ones no longer need anyone's attention. */
 const LIVE = ['pending', 'paused', 'breached'];
-
-function overdueMark(deadline) {
-  return isOverdue(deadline) && h('strong', { class: 'overdue' }, ' 已超期 overdue');
-}
 
 /** The live deadlines of a case in one cell: clock, due time, and whether it is overdue. */
 export function deadlineSummary(deadlines) {
@@ -20,7 +18,7 @@ export function deadlineSummary(deadlines) {
   return h(
     'ul',
     { class: 'plain' },
-    live.map((d) => h('li', null, CLOCKS[d.clock] ?? d.clock, ' ', time(d.dueAt), d.status === 'paused' && '（已暂停）', overdueMark(d))),
+    live.map((d) => h('li', null, CLOCKS[d.clock] ?? d.clock, ' ', deadlineBadge(d), d.status === 'paused' && '（已暂停）')),
   );
 }
 
@@ -29,14 +27,14 @@ export function deadlineTable(deadlines) {
   if (deadlines.length === 0) return h('p', { class: 'empty' }, '暂无期限。No deadlines yet.');
   return table(
     '期限与提醒',
-    ['期限 Period', '起算 Started', '到期 Due', '提醒时间 Reminders at', '状态 Status', '延期 Extended by'],
+    ['期限 Period', '起算 Started', '届满 Last day', '提醒时间 Reminders at', '状态 Status', '延期 Extended by'],
     deadlines.map((d) =>
       h(
         'tr',
         { 'data-clock': d.clock },
         h('td', null, labelled(CLOCKS, d.clock)),
         h('td', null, time(d.startedAt)),
-        h('td', null, time(d.dueAt)),
+        h('td', null, deadlineBadge(d), ' ', h('span', { class: 'due-at' }, '（', time(d.dueAt), '）')),
         h(
           'td',
           null,
@@ -48,7 +46,7 @@ export function deadlineTable(deadlines) {
                 d.reminders.map((at) => h('li', null, time(at))),
               ),
         ),
-        h('td', { class: `deadline-${d.status}` }, labelled(DEADLINE_STATUSES, d.status), overdueMark(d)),
+        h('td', { class: `deadline-${d.status}` }, labelled(DEADLINE_STATUSES, d.status)),
         h('td', null, d.extendedBy ?? '—'),
       ),
     ),

@@ -249,6 +249,7 @@ export const ERRORS = {
   UNAVAILABLE: '服务暂不可用',
   INTERNAL: '服务器内部错误',
   PAYLOAD_TOO_LARGE: '内容过长',
+  DOCUMENT_NOT_AVAILABLE: '本案尚未形成该文书',
 };
 
 /** `labelled(STATES, 'received')` → 已登记 `received`. */

@@ -22,9 +22,11 @@ import { renderSupervision } from './views/supervision-board.js';
 import { renderDashboard } from './views/dashboard.js';
 import { renderAnnualReport, renderWeeklyReport } from './views/reports.js';
 import { renderUsers } from './views/users-admin.js';
+import { renderTodo, showTodoCount } from './views/todo.js';
 
 const ROUTES = [
   { pattern: /^#\/sign-in$/, render: renderSignIn, title: '登录 Sign in', public: true },
+  { pattern: /^#\/todo$/, render: renderTodo, title: '我的待办 To-do' },
   { pattern: /^#\/cases$/, render: renderCaseList, title: '案件 Cases' },
   { pattern: /^#\/cases\/([0-9a-fA-F-]{36})$/, render: renderCaseDetail, title: '案件详情 Case' },
   { pattern: /^#\/register$/, render: renderRegister, title: '登记 Register' },
@@ -79,6 +81,8 @@ function renderChrome(session, path) {
       ),
     ),
   );
+  // The count of cases waiting on the user, beside 我的待办 (fetched after the chrome is drawn).
+  void showTodoCount(nav);
   who.replaceChildren(
     h(
       'p',

@@ -9,9 +9,10 @@ const CASE_ROLES = ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'aud
 
 export const PAGES = [
   { hash: '#/dashboard', label: '驾驶舱', code: 'Dashboard', roles: ['supervisor', 'leader', 'auditor'] },
+  { hash: '#/todo', label: '我的待办', code: 'To-do', roles: ['clerk', 'handler', 'mediator', 'supervisor', 'leader'] },
   { hash: '#/cases', label: '案件', code: 'Cases', roles: CASE_ROLES },
   { hash: '#/register', label: '登记', code: 'Register', roles: ['clerk', 'supervisor'] },
-  { hash: '#/people', label: '一人一档', code: 'People', roles: null },
+  { hash: '#/people', label: '一人一档', code: 'People', roles: CASE_ROLES },
   { hash: '#/supervision', label: '督办看板', code: 'Supervision', roles: ['supervisor', 'leader', 'auditor'] },
   { hash: '#/incidents', label: '故障任务', code: 'Incidents', roles: ['supervisor', 'auditor'] },
   { hash: '#/audit', label: '审计', code: 'Audit', roles: ['auditor', 'supervisor'] },
@@ -27,7 +28,7 @@ export const PAGES = [
  */
 export function homeFor(role) {
   if (['supervisor', 'leader'].includes(role)) return '#/dashboard';
-  return pagesFor(role).find((page) => page.hash !== '#/dashboard')?.hash ?? '#/account';
+  return pagesFor(role).find((page) => page.hash !== '#/dashboard' && page.hash !== '#/todo')?.hash ?? '#/account';
 }
 
 /** The pages offered to `role`. */

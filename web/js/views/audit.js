@@ -5,7 +5,8 @@
  * one now with POST /audit/checkpoints), verify every hash chain in scope (GET /audit/verify), replay
  * one case from its trail alone, optionally as of a time (GET
  * /petitions/:id/replay?at=), and download its trail as CSV
- * (GET /petitions/:id/history?format=csv) to re-check the hashes elsewhere.
+ * (GET /petitions/:id/history?format=csv: Chinese headers, Beijing time, one column per field; the
+ * machine CSV with canonical JSON fields, to re-compute the hashes, is `format=raw-csv`).
  */
 import { api } from '../api-client.js';
 import { resolveCaseRef } from '../case-ref.js';

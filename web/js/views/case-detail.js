@@ -9,6 +9,7 @@ import { deadlineTable } from '../deadline-view.js';
 import { describe, time } from '../format.js';
 import { CHANNELS, CLOSURES, EVENTS, ITEM_CLASSES, labelled, ROLES, stateLabel, STATES, SUPERVISION_LEVELS, valuesOf } from '../labels.js';
 import { offers } from '../pages.js';
+import { documentsSection } from './documents.js';
 import { eventActions } from './event-actions.js';
 
 /**
@@ -108,6 +109,7 @@ export async function renderCaseDetail(view, { match, session }) {
       section('概况', 'Overview', overview(petition)),
       section('办理情况', 'Handling', handling(petition)),
       section('期限', 'Deadlines', deadlineTable(petition.deadlines)),
+      documentsSection(petition.id),
       petition.incidents?.length > 0 && section('故障任务', 'Incidents', incidentList(petition.incidents)),
       section('轨迹', 'Trail', trailTable(events)),
     ]);

@@ -8,6 +8,7 @@ import { api } from '../api-client.js';
 import { queryValues } from '../api-schemas.js';
 import { h, heading, labelledField, table } from '../dom.js';
 import { deadlineSummary } from '../deadline-view.js';
+import { worstLevel } from '../deadline-terms.js';
 import { time, shortId } from '../format.js';
 import { CHANNELS, labelled, stateLabel, STATES } from '../labels.js';
 
@@ -18,6 +19,7 @@ export async function renderCaseList(view, { params }) {
     state: params.get('state') ?? '',
     unit: params.get('unit') ?? '',
     overdue: params.get('overdue') === 'true' ? 'true' : '',
+    sort: params.get('sort') === 'urgency' ? 'urgency' : '',
     limit: PAGE_SIZES.includes(params.get('limit')) ? params.get('limit') : PAGE_SIZES[0],
   };
   const cursor = params.get('cursor') ?? undefined;
@@ -29,7 +31,9 @@ export async function renderCaseList(view, { params }) {
     page.items.length === 0
       ? h('p', { class: 'empty' }, '没有符合条件的案件。No cases match.')
       : table(
-          `${cursor === undefined ? '最新' : '较早'}的 ${page.items.length} 件案件（按登记时间从新到旧）`,
+          filters.sort === 'urgency'
+            ? `${page.items.length} 件案件（按紧急程度，最紧急的在前）`
+            : `${cursor === undefined ? '最新' : '较早'}的 ${page.items.length} 件案件（按登记时间从新到旧）`,
           ['登记时间 Recorded', '事项 Matter', '单位 Unit', '渠道 Channel', '状态 State', '期限 Deadlines'],
           page.items.map(caseRow),
         ),
@@ -43,10 +47,15 @@ export async function renderCaseList(view, { params }) {
   );
 }
 
+/** Red: overdue or under a fifth of the period left; yellow: under half (the policy's thresholds, computed by the API). */
+const RISK_MARKS = { red: '紧急', yellow: '临期' };
+
 function caseRow(p) {
+  const level = worstLevel(p.deadlines);
+  const risk = RISK_MARKS[level];
   return h(
     'tr',
-    { 'data-case-id': p.id },
+    { 'data-case-id': p.id, 'data-level': level ?? '', class: risk === undefined ? null : `at-risk-${level}` },
     h('td', null, time(p.createdAt)),
     h(
       'td',
@@ -57,7 +66,12 @@ function caseRow(p) {
     ),
     h('td', null, h('code', null, p.unit)),
     h('td', null, labelled(CHANNELS, p.channel)),
-    h('td', { class: `state state-${p.state}` }, stateLabel(p)),
+    h(
+      'td',
+      { class: `state state-${p.state}` },
+      stateLabel(p),
+      risk !== undefined && h('span', { class: `risk-mark urgency urgency-${level}` }, risk),
+    ),
     h('td', null, deadlineSummary(p.deadlines)),
   );
 }
@@ -91,9 +105,22 @@ function filterForm(filters, states) {
     PAGE_SIZES.map((n) => h('option', { value: n }, n)),
   );
   limit.value = filters.limit;
+  const sort = h(
+    'select',
+    { id: 'filter-sort', name: 'sort' },
+    h('option', { value: '' }, '登记时间（新到旧）'),
+    h('option', { value: 'urgency' }, '紧急程度（最紧急在前）'),
+  );
+  sort.value = filters.sort;
   const apply = (event) => {
     event.preventDefault();
-    location.hash = listHash({ state: state.value, unit: unit.value.trim(), overdue: overdue.checked ? 'true' : '', limit: limit.value });
+    location.hash = listHash({
+      state: state.value,
+      unit: unit.value.trim(),
+      overdue: overdue.checked ? 'true' : '',
+      sort: sort.value,
+      limit: limit.value,
+    });
   };
   return h(
     'form',
@@ -101,6 +128,7 @@ function filterForm(filters, states) {
     labelledField('状态 State', state),
     labelledField('单位 Unit', unit),
     h('div', { class: 'field checkbox' }, overdue, ' ', h('label', { for: 'filter-overdue' }, '仅看超期 Overdue only')),
+    labelledField('排序 Sort', sort),
     labelledField('每页 Per page', limit),
     h('button', { type: 'submit' }, '筛选 Filter'),
   );
