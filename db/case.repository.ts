@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { FINAL_STATES } from '../machines/petition.vocabulary';
 import { caseInUnitScope } from './case-scope.sql';
+import { keysetAfter } from './keyset.sql';
+import { liveDeadlineOverdue, openCase } from './open-case.sql';
 import type { CasesTable, Database } from './schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -76,6 +77,13 @@ export async function findCase(db: Executor, id: string, scopeUnit?: string): Pr
   return row === undefined ? undefined : caseRecordOf(row);
 }
 
+/** Reads many cases within a unit subtree in one query, by id; cases outside it are absent from the map. */
+export async function findCases(db: Executor, ids: readonly string[], scopeUnit: string): Promise<Map<string, CaseRecord>> {
+  if (ids.length === 0) return new Map();
+  const rows = await scoped(baseQuery(db), scopeUnit).where('cases.id', 'in', ids).execute();
+  return new Map(rows.map((row) => [row.id, caseRecordOf(row)]));
+}
+
 /** Filters of the case list. */
 export interface CaseListQuery {
   readonly scopeUnit: string;
@@ -101,28 +109,10 @@ export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRec
   let query = scoped(baseQuery(db), q.scopeUnit);
   if (q.unit !== undefined) query = scoped(query, q.unit);
   if (q.state !== undefined) query = query.where('cases.state', '=', q.state);
-  if (q.overdueAt !== undefined) {
-    const now = q.overdueAt;
-    query = query.where('cases.state', 'not in', FINAL_STATES).where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('deadlines')
-          .select(sql.lit(1).as('one'))
-          .whereRef('deadlines.case_id', '=', 'cases.id')
-          .where((eb) =>
-            eb.or([
-              eb('deadlines.status', '=', 'breached'),
-              eb.and([eb('deadlines.status', '=', 'pending'), eb('deadlines.due_at', '<', now)]),
-            ]),
-          ),
-      ),
-    );
-  }
+  if (q.overdueAt !== undefined) query = query.where(openCase()).where(liveDeadlineOverdue(sql.ref('cases.id'), q.overdueAt));
   if (q.after !== undefined) {
     const { createdAt, id } = q.after;
-    query = query.where((eb) =>
-      eb.or([eb('cases.created_at', '<', createdAt), eb.and([eb('cases.created_at', '=', createdAt), eb('cases.id', '<', id)])]),
-    );
+    query = query.where(keysetAfter(['cases.created_at', 'cases.id'], { at: createdAt, id }, 'desc'));
   }
   const rows = await query.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(q.limit).execute();
   return rows.map(caseRecordOf);

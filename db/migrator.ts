@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006-unit-kinds-case-units.migration';
 import * as m0008 from './migrations/0008-verify-runs.migration';
 import * as m0009 from './migrations/0009-deadline-fire-cursor.migration';
 import * as m0011 from './migrations/0011-case-facts.migration';
+import * as m0013 from './migrations/0013-scale-indexes.migration';
 
 /**
  * Migrations are imported statically rather than read from a folder, so the
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-verify-runs': m0008,
   '0009-deadline-fire-cursor': m0009,
   '0011-case-facts': m0011,
+  '0013-scale-indexes': m0013,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
