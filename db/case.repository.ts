@@ -106,15 +106,41 @@ export async function countCases(db: Executor, scopeUnit: string): Promise<numbe
 
 /** Lists cases newest first with keyset pagination on (created_at, id). */
 export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRecord[]> {
+  if (q.overdueAt !== undefined) return listOverdueCases(db, { ...q, overdueAt: q.overdueAt });
   let query = scoped(baseQuery(db), q.scopeUnit);
   if (q.unit !== undefined) query = scoped(query, q.unit);
   if (q.state !== undefined) query = query.where('cases.state', '=', q.state);
-  if (q.overdueAt !== undefined) query = query.where(openCase()).where(liveDeadlineOverdue(sql.ref('cases.id'), q.overdueAt));
-  if (q.after !== undefined) {
-    const { createdAt, id } = q.after;
-    query = query.where(keysetAfter(['cases.created_at', 'cases.id'], { at: createdAt, id }, 'desc'));
-  }
+  if (q.after !== undefined)
+    query = query.where(keysetAfter(['cases.created_at', 'cases.id'], { at: q.after.createdAt, id: q.after.id }, 'desc'));
   const rows = await query.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(q.limit).execute();
+  return rows.map(caseRecordOf);
+}
+
+/**
+ * The overdue list: a walk of the open cases newest first (`cases_open_created_idx`), each tested for the
+ * scope and a live deadline overdue, stopped at `limit`. The walk is fenced (`offset 0`, tests in its select
+ * list) because the planner, unable to estimate how many pending deadlines are past due, would otherwise
+ * gather every overdue case of the province and sort them.
+ */
+async function listOverdueCases(db: Executor, q: CaseListQuery & { overdueAt: Date }): Promise<CaseRecord[]> {
+  const tests = [caseInUnitScope(q.scopeUnit), ...(q.unit === undefined ? [] : [caseInUnitScope(q.unit)])];
+  let walk = db
+    .selectFrom('cases')
+    .select(['cases.id', 'cases.created_at'])
+    .select(sql<boolean>`${sql.join([...tests, liveDeadlineOverdue(sql.ref('cases.id'), q.overdueAt)], sql` and `)}`.as('hit'))
+    .where(openCase());
+  if (q.state !== undefined) walk = walk.where('cases.state', '=', q.state);
+  if (q.after !== undefined)
+    walk = walk.where(keysetAfter(['cases.created_at', 'cases.id'], { at: q.after.createdAt, id: q.after.id }, 'desc'));
+  const rows = await db
+    .selectFrom(walk.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').offset(0).as('w'))
+    .innerJoin('cases', 'cases.id', 'w.id')
+    .selectAll('cases')
+    .where(sql<boolean>`w.hit`)
+    .orderBy('w.created_at', 'desc')
+    .orderBy('w.id', 'desc')
+    .limit(q.limit)
+    .execute();
   return rows.map(caseRecordOf);
 }
 
