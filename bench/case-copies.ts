@@ -203,7 +203,8 @@ export async function copyCases(
       const start = next;
       next = Math.min(n, start + CHUNK);
       const plans = Array.from({ length: next - start }, (_, k) => plan(start + k));
-      events += await insertChunk(pool, plans);
+      const written = await insertChunk(pool, plans);
+      events += written;
       if (++chunks % 20 === 1) progress(Math.min(n, chunks * CHUNK));
     }
   };

@@ -179,9 +179,8 @@ async function apiFigures(bench: BenchDatabase, app: FastifyInstance, runs: numb
 
   // Page 100 of a county's list (the default 20 a page), and pages around it, by the cursor the API gives.
   // A small data set (development runs) has fewer pages: then its last pages.
-  const pages = Math.floor(
-    Number((await bench.pool.query(`select count(*) as n from case_units where unit like $1`, [`${COUNTY}%`])).rows[0]?.n) / 20,
-  );
+  const counted = await bench.pool.query<{ n: string }>(`select count(*) as n from case_units where unit like $1`, [`${COUNTY}%`]);
+  const pages = Math.floor(Number(counted.rows[0]?.n) / 20);
   const deepest = Math.min(100, pages - 5);
   const cursors = await Promise.all([deepest - 5, deepest, deepest + 5].map((page) => cursorAt(bench, COUNTY, (page - 1) * 20)));
   info(`cursor pages ${deepest - 5}, ${deepest}, ${deepest + 5} of ${COUNTY}`);
