@@ -58,7 +58,8 @@ export async function listedCases(
   let query = db
     .selectFrom('cases')
     .select(['id', 'updated_at'])
-    .where((eb) => eb.or([eb('listed', '=', true), eb('state', '=', ESCALATED)]))
+    // As `cases_supervision_updated_idx` spells its predicate, so the planner can use it.
+    .where(sql<boolean>`(cases.listed or cases.state = ${sql.lit(ESCALATED)})`)
     .where(openCase())
     .where(caseInUnitScope(scopeUnit));
   if (after !== undefined) query = query.where(keysetAfter(['updated_at', 'id'], after, 'asc'));
