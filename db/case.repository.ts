@@ -104,15 +104,20 @@ export async function countCases(db: Executor, scopeUnit: string): Promise<numbe
   return Number(row.n);
 }
 
-/** Lists cases newest first with keyset pagination on (created_at, id). */
+/**
+ * Lists cases newest first with keyset pagination on (created_at, id). The page's ids are found first by a
+ * walk of an index of (created_at, id) (or (state, created_at, id)) that reads no case row, each tested for
+ * the scope; only the page's rows are then read.
+ */
 export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRecord[]> {
   if (q.overdueAt !== undefined) return listOverdueCases(db, { ...q, overdueAt: q.overdueAt });
-  let query = scoped(baseQuery(db), q.scopeUnit);
-  if (q.unit !== undefined) query = scoped(query, q.unit);
-  if (q.state !== undefined) query = query.where('cases.state', '=', q.state);
+  let ids = db.selectFrom('cases').select('cases.id').where(caseInUnitScope(q.scopeUnit));
+  if (q.unit !== undefined) ids = ids.where(caseInUnitScope(q.unit));
+  if (q.state !== undefined) ids = ids.where('cases.state', '=', q.state);
   if (q.after !== undefined)
-    query = query.where(keysetAfter(['cases.created_at', 'cases.id'], { at: q.after.createdAt, id: q.after.id }, 'desc'));
-  const rows = await query.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(q.limit).execute();
+    ids = ids.where(keysetAfter(['cases.created_at', 'cases.id'], { at: q.after.createdAt, id: q.after.id }, 'desc'));
+  const page = ids.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(q.limit);
+  const rows = await baseQuery(db).where('cases.id', 'in', page).orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').execute();
   return rows.map(caseRecordOf);
 }
 
