@@ -14,26 +14,21 @@
  * Prints one JSON line per figure on stdout, progress on stderr:
  *   {"bench":"scale","figure":"verify","events_per_s":…,"target":100000,"pass":…}
  */
-import { createHash, randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_POLICY } from '../config/default-policy';
-import { listEvents, type CaseEventRecord } from '../db/case-event.repository';
-import { canonical, hashEvent, GENESIS_HASH } from '../engine/audit-hash';
 import { createAuditService } from '../engine/audit.service';
 import { createPetitionEngine } from '../engine/petition.engine';
-import { foldTrail } from '../engine/trail-check';
 import { createChinaCalendar } from '../engine/working-calendar';
-import { toStored } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
 import { createBenchDatabase, DEFAULT_ADMIN_URL, type BenchDatabase } from './bench-database';
+import { copyCases, templateOf, type Template } from './case-copies';
 
 const UNIT = '411621';
 const clerk: Actor = { id: 'bench-clerk', role: 'clerk', unit: UNIT };
 const handler: Actor = { id: 'bench-handler', role: 'handler', unit: UNIT };
 const mediator: Actor = { id: 'bench-mediator', role: 'mediator', unit: UNIT };
 const TEMPLATES = 40;
-const CHUNK = 1000;
 const TARGET_EVENTS_PER_S = 100_000;
 
 /**
@@ -78,7 +73,6 @@ async function withBackendCpu<T>(bench: BenchDatabase, run: () => Promise<T>): P
 
 const info = (line: string) => process.stderr.write(`${line}\n`);
 const figure = (f: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(f)}\n`);
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 interface Options {
   readonly adminUrl: string;
@@ -109,13 +103,6 @@ function parseOptions(argv: readonly string[]): Options {
   };
 }
 
-/** A template case: its trail and, after each entry, the canonical JSON of the stored snapshot. */
-interface Template {
-  readonly id: string;
-  readonly events: readonly CaseEventRecord[];
-  readonly snapshots: readonly string[];
-}
-
 /** Engine-made cases with 5 to 14 entries each. */
 async function makeTemplates(bench: BenchDatabase): Promise<Template[]> {
   const engine = createPetitionEngine({ db: bench.db, policy: { ...DEFAULT_POLICY, machineVersion: 2 }, calendar: createChinaCalendar() });
@@ -133,69 +120,9 @@ async function makeTemplates(bench: BenchDatabase): Promise<Template[]> {
     await engine.dispatch(id, { type: 'START_MEDIATION', level: 'village', mediator: '王某' }, handler);
     for (let s = 0; s < 1 + (i % 10); s++)
       await engine.dispatch(id, { type: 'RECORD_MEDIATION_SESSION', note: `第${s + 1}次调解，双方陈述意见` }, mediator);
-    const events = await listEvents(bench.db, id);
-    const snapshots = events.map((_, k) => {
-      const { snapshot } = foldTrail(events.slice(0, k + 1));
-      if (snapshot === undefined) throw new Error('a template trail does not replay');
-      return canonical(toStored(snapshot as unknown as { value: unknown; context: unknown; status: string }));
-    });
-    templates.push({ id, events, snapshots });
+    templates.push(await templateOf(bench.db, id));
   }
   return templates;
-}
-
-/** Copies of the templates (round robin) under `n` new ids: every hash, outcome and snapshot recomputed for the copy. */
-async function copyCases(bench: BenchDatabase, templates: readonly Template[], n: number): Promise<number> {
-  let events = 0;
-  for (let start = 0; start < n; start += CHUNK) {
-    const ev = {
-      caseId: [] as string[],
-      seq: [] as number[],
-      from: [] as string[],
-      prev: [] as string[],
-      hash: [] as string[],
-      snap: [] as string[],
-    };
-    const cs = { id: [] as string[], from: [] as string[], hash: [] as string[], snapshot: [] as string[] };
-    for (let i = start; i < Math.min(n, start + CHUNK); i++) {
-      const t = templates[i % templates.length];
-      if (t === undefined) continue;
-      const caseId = randomUUID();
-      let prevHash = GENESIS_HASH;
-      let snapshot = '';
-      for (const [k, e] of t.events.entries()) {
-        snapshot = (t.snapshots[k] ?? '').replaceAll(t.id, caseId);
-        const after = { state: e.after?.state ?? '', snapshot: sha256(snapshot) };
-        const hash = hashEvent({ ...e, caseId, prevHash, after });
-        ev.caseId.push(caseId);
-        ev.seq.push(e.seq);
-        ev.from.push(t.id);
-        ev.prev.push(prevHash);
-        ev.hash.push(hash);
-        ev.snap.push(after.snapshot);
-        prevHash = hash;
-      }
-      cs.id.push(caseId);
-      cs.from.push(t.id);
-      cs.hash.push(prevHash);
-      cs.snapshot.push(snapshot);
-      events += t.events.length;
-    }
-    await bench.pool.query(
-      `insert into cases select (jsonb_populate_record(null::cases, to_jsonb(t) || jsonb_build_object('id', c.id, 'number', null, 'last_hash', c.hash, 'snapshot', c.snapshot::jsonb))).*
-       from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) as c(id, from_id, hash, snapshot) join cases t on t.id = c.from_id`,
-      [cs.id, cs.from, cs.hash, cs.snapshot],
-    );
-    await bench.pool.query(
-      `insert into case_events select (jsonb_populate_record(null::case_events, to_jsonb(t) || jsonb_build_object(
-         'case_id', c.case_id, 'prev_hash', c.prev, 'hash', c.hash, 'snapshot_hash', c.snap))).*
-       from unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::text[], $6::text[]) as c(case_id, seq, from_id, prev, hash, snap)
-       join case_events t on t.case_id = c.from_id and t.seq = c.seq`,
-      [ev.caseId, ev.seq, ev.from, ev.prev, ev.hash, ev.snap],
-    );
-    if ((start / CHUNK) % 20 === 0) info(`copied ${Math.min(n, start + CHUNK)} of ${n} cases`);
-  }
-  return events;
 }
 
 async function main(): Promise<void> {
@@ -204,7 +131,12 @@ async function main(): Promise<void> {
   try {
     const t0 = performance.now();
     const templates = await makeTemplates(bench);
-    const copied = await copyCases(bench, templates, opts.cases - templates.length);
+    const copied = await copyCases(
+      bench.pool,
+      opts.cases - templates.length,
+      (i) => ({ template: templates[i % templates.length] as Template }),
+      (done) => info(`copied ${done} of ${opts.cases - templates.length} cases`),
+    );
     await bench.pool.query('vacuum analyze');
     info(
       `data set: ${opts.cases} cases, ${copied + templates.reduce((n, t) => n + t.events.length, 0)} events, built in ${((performance.now() - t0) / 1000).toFixed(1)} s`,

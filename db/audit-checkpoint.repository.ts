@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { keysetAfter } from './keyset.sql';
 import type { AuditCheckpointsTable, Database } from './schema';
 
 /** A stored checkpoint; `leaves` are `[caseId, version, headHash]` in case id order. */
@@ -51,9 +52,7 @@ export async function listCheckpoints(
 ): Promise<CheckpointSummary[]> {
   let q = db.selectFrom('audit_checkpoints').select(['id', 'created_at', 'cases', 'root', 'public_key', 'signature']);
   if (after !== undefined) {
-    q = q.where((eb) =>
-      eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]),
-    );
+    q = q.where(keysetAfter(['created_at', 'id'], { at: after.createdAt, id: after.id }, 'desc'));
   }
   const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   return rows.map((r) => ({

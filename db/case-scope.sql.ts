@@ -11,6 +11,10 @@ import { unitSubtreePrefix } from '../machines/unit-tree';
  * under its own name.
  */
 export function caseInUnitScope(scopeUnit: string): Expression<SqlBool> {
-  const prefix = `${unitSubtreePrefix(scopeUnit)}%`;
-  return sql<SqlBool>`exists (select 1 from case_units where case_units.case_id = ${sql.ref('cases.id')} and case_units.unit like ${prefix})`;
+  return sql<SqlBool>`exists (select 1 from case_units where case_units.case_id = ${sql.ref('cases.id')} and ${caseUnitInScope(sql.ref('case_units.unit'), scopeUnit)})`;
+}
+
+/** A `case_units.unit` column lies in the subtree of `scopeUnit` (the test inside {@link caseInUnitScope}). */
+export function caseUnitInScope(unit: Expression<string>, scopeUnit: string): Expression<SqlBool> {
+  return sql<SqlBool>`${unit} like ${`${unitSubtreePrefix(scopeUnit)}%`}`;
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { FINAL_STATES } from '../machines/petition.vocabulary';
 import { caseInUnitScope } from './case-scope.sql';
+import { keysetAfter } from './keyset.sql';
+import { liveDeadlineOverdue, openCase } from './open-case.sql';
 import type { CasesTable, Database } from './schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -109,6 +110,13 @@ export async function findCaseIdByIntake(db: Executor, m: IntakeMatch, scopeUnit
   return row?.id;
 }
 
+/** Reads many cases within a unit subtree in one query, by id; cases outside it are absent from the map. */
+export async function findCases(db: Executor, ids: readonly string[], scopeUnit: string): Promise<Map<string, CaseRecord>> {
+  if (ids.length === 0) return new Map();
+  const rows = await scoped(baseQuery(db), scopeUnit).where('cases.id', 'in', ids).execute();
+  return new Map(rows.map((row) => [row.id, caseRecordOf(row)]));
+}
+
 /** Filters of the case list. */
 export interface CaseListQuery {
   readonly scopeUnit: string;
@@ -136,10 +144,10 @@ function filtered(db: Executor, q: Omit<CaseListQuery, 'limit' | 'after'>): Case
   let query = scoped(baseQuery(db), q.scopeUnit);
   if (q.unit !== undefined) query = scoped(query, q.unit);
   if (q.state !== undefined) query = query.where('cases.state', '=', q.state);
-  if (q.open === true) query = query.where('cases.state', 'not in', FINAL_STATES);
+  if (q.open === true) query = query.where(openCase());
   if (q.overdueAt !== undefined) {
     const now = q.overdueAt;
-    query = query.where('cases.state', 'not in', FINAL_STATES).where((eb) =>
+    query = query.where(openCase()).where((eb) =>
       eb.exists(
         eb
           .selectFrom('deadlines')
@@ -157,16 +165,49 @@ function filtered(db: Executor, q: Omit<CaseListQuery, 'limit' | 'after'>): Case
   return query;
 }
 
-/** Lists cases newest first with keyset pagination on (created_at, id). */
+/**
+ * Lists cases newest first with keyset pagination on (created_at, id). The page's ids are found first by a
+ * walk of an index of (created_at, id) (or (state, created_at, id)) that reads no case row, each tested for
+ * the scope; only the page's rows are then read.
+ */
 export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRecord[]> {
-  let query = filtered(db, q);
-  if (q.after !== undefined) {
-    const { createdAt, id } = q.after;
-    query = query.where((eb) =>
-      eb.or([eb('cases.created_at', '<', createdAt), eb.and([eb('cases.created_at', '=', createdAt), eb('cases.id', '<', id)])]),
-    );
-  }
-  const rows = await query.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(q.limit).execute();
+  if (q.overdueAt !== undefined) return listOverdueCases(db, { ...q, overdueAt: q.overdueAt });
+  let ids = db.selectFrom('cases').select('cases.id').where(caseInUnitScope(q.scopeUnit));
+  if (q.unit !== undefined) ids = ids.where(caseInUnitScope(q.unit));
+  if (q.state !== undefined) ids = ids.where('cases.state', '=', q.state);
+  if (q.open === true) ids = ids.where(openCase());
+  if (q.after !== undefined)
+    ids = ids.where(keysetAfter(['cases.created_at', 'cases.id'], { at: q.after.createdAt, id: q.after.id }, 'desc'));
+  const page = ids.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(q.limit);
+  const rows = await baseQuery(db).where('cases.id', 'in', page).orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').execute();
+  return rows.map(caseRecordOf);
+}
+
+/**
+ * The overdue list: a walk of the open cases newest first (`cases_open_created_idx`), each tested for the
+ * scope and a live deadline overdue, stopped at `limit`. The walk is fenced (`offset 0`, tests in its select
+ * list) because the planner, unable to estimate how many pending deadlines are past due, would otherwise
+ * gather every overdue case of the province and sort them.
+ */
+async function listOverdueCases(db: Executor, q: CaseListQuery & { overdueAt: Date }): Promise<CaseRecord[]> {
+  const tests = [caseInUnitScope(q.scopeUnit), ...(q.unit === undefined ? [] : [caseInUnitScope(q.unit)])];
+  let walk = db
+    .selectFrom('cases')
+    .select(['cases.id', 'cases.created_at'])
+    .select(sql<boolean>`${sql.join([...tests, liveDeadlineOverdue(sql.ref('cases.id'), q.overdueAt)], sql` and `)}`.as('hit'))
+    .where(openCase());
+  if (q.state !== undefined) walk = walk.where('cases.state', '=', q.state);
+  if (q.after !== undefined)
+    walk = walk.where(keysetAfter(['cases.created_at', 'cases.id'], { at: q.after.createdAt, id: q.after.id }, 'desc'));
+  const rows = await db
+    .selectFrom(walk.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').offset(0).as('w'))
+    .innerJoin('cases', 'cases.id', 'w.id')
+    .selectAll('cases')
+    .where(sql<boolean>`w.hit`)
+    .orderBy('w.created_at', 'desc')
+    .orderBy('w.id', 'desc')
+    .limit(q.limit)
+    .execute();
   return rows.map(caseRecordOf);
 }
 
@@ -204,7 +245,7 @@ export async function listCasesByUrgency(
               eb.and([eb('deadlines.status', '=', 'breached'), eb('deadlines.on_breach', '=', 'escalate')]),
             ]),
           )
-          .where(sql.ref('cases.state'), 'not in', FINAL_STATES)
+          .where(openCase())
           .as('next'),
       (join) => join.onTrue(),
     )

@@ -1,5 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { caseInUnitScope } from './case-scope.sql';
+import { keysetAfter } from './keyset.sql';
 import type { Database, IncidentsTable } from './schema';
 
 /** A background job that exhausted its retries. */
@@ -80,12 +81,36 @@ export async function listIncidents(
   if (q.all !== true) query = query.where('incidents.status', '=', 'open');
   if (q.after !== undefined) {
     const { at, id } = q.after;
-    query = query.where((eb) =>
-      eb.or([eb('incidents.created_at', '<', at), eb.and([eb('incidents.created_at', '=', at), eb('incidents.id', '<', id)])]),
-    );
+    query = query.where(keysetAfter(['incidents.created_at', 'incidents.id'], { at, id }, 'desc'));
   }
   const rows = await query.orderBy('incidents.created_at', 'desc').orderBy('incidents.id', 'desc').limit(q.limit).execute();
   return rows.map(toRecord);
+}
+
+/**
+ * The newest `perCase` open incidents of each of `caseIds`, one query for a page of case views (a
+ * lateral scan of `incidents_case_created_idx` per case), grouped by case.
+ */
+export async function listOpenIncidentsOf(
+  db: Kysely<Database>,
+  caseIds: readonly string[],
+  perCase: number,
+): Promise<Map<string, IncidentRecord[]>> {
+  const byCase = new Map<string, IncidentRecord[]>();
+  if (caseIds.length === 0) return byCase;
+  const { rows } = await sql<Selectable<IncidentsTable>>`
+    select i.* from unnest(${[...caseIds]}::uuid[]) as c(id)
+    cross join lateral (
+      select * from incidents where incidents.case_id = c.id and incidents.status = 'open'
+      order by incidents.created_at desc, incidents.id desc limit ${perCase}
+    ) i`.execute(db);
+  for (const row of rows) {
+    const record = toRecord(row);
+    const list = byCase.get(record.caseId ?? '') ?? [];
+    list.push(record);
+    byCase.set(record.caseId ?? '', list);
+  }
+  return byCase;
 }
 
 /** One incident by id. */

@@ -10,6 +10,7 @@ import * as m0008 from './migrations/0008-verify-runs.migration';
 import * as m0009 from './migrations/0009-deadline-fire-cursor.migration';
 import * as m0011 from './migrations/0011-case-facts.migration';
 import * as m0012 from './migrations/0012-users-sessions.migration';
+import * as m0013 from './migrations/0013-scale-indexes.migration';
 import * as m0014 from './migrations/0014-people.migration';
 
 /**
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-deadline-fire-cursor': m0009,
   '0011-case-facts': m0011,
   '0012-users-sessions': m0012,
+  '0013-scale-indexes': m0013,
   '0014-people': m0014,
 };
 

@@ -4,11 +4,11 @@
  * `id > $1` on the cases' primary key, so every page starts an index scan
  * where the last one stopped (page k costs what page 1 costs).
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CaseEventRecord, EventRow } from './case-event.repository';
 import { caseRecordOf, type CaseRecord } from './case.repository';
-import { caseInUnitScope } from './case-scope.sql';
-import type { Database } from './schema';
+import { caseUnitInScope } from './case-scope.sql';
+import type { CasesTable, Database } from './schema';
 
 /** A half-open range of case ids `[from, to)`; either end open when undefined. */
 export interface CaseIdRange {
@@ -27,7 +27,12 @@ export function trailStart(from: string | undefined): TrailCursor {
   return { caseId: from ?? '00000000-0000-0000-0000-000000000000', seq: 0 };
 }
 
-/** The next page of case rows in id order: after `afterId` (or from the range's start), within the range and scope. */
+/**
+ * The next page of case rows in id order: after `afterId` (or from the range's start), within the range and scope.
+ * A scoped page takes its ids from `case_units` first (in case id order on its primary key, or from the unit index
+ * for a small scope, as the planner finds cheaper) and only then reads those case rows: a county's verification
+ * reads that county's cases, not every case row in id order to test each against the scope.
+ */
 export async function listCaseRowsAfter(
   db: Kysely<Database>,
   range: CaseIdRange,
@@ -35,12 +40,22 @@ export async function listCaseRowsAfter(
   limit: number,
   scopeUnit?: string,
 ): Promise<CaseRecord[]> {
-  let q = db.selectFrom('cases').selectAll('cases');
-  if (afterId !== undefined) q = q.where('cases.id', '>', afterId);
-  else if (range.from !== undefined) q = q.where('cases.id', '>=', range.from);
-  if (range.to !== undefined) q = q.where('cases.id', '<', range.to);
-  if (scopeUnit !== undefined) q = q.where(caseInUnitScope(scopeUnit));
-  const rows = await q.orderBy('cases.id').limit(limit).execute();
+  const lower = afterId !== undefined ? sql`> ${afterId}::uuid` : range.from !== undefined ? sql`>= ${range.from}::uuid` : undefined;
+  const upper = range.to !== undefined ? sql`< ${range.to}::uuid` : undefined;
+  if (scopeUnit === undefined) {
+    let q = db.selectFrom('cases').selectAll('cases');
+    if (lower !== undefined) q = q.where(sql<boolean>`cases.id ${lower}`);
+    if (upper !== undefined) q = q.where(sql<boolean>`cases.id ${upper}`);
+    const rows = await q.orderBy('cases.id').limit(limit).execute();
+    return rows.map(caseRecordOf);
+  }
+  const { rows } = await sql<Selectable<CasesTable>>`
+    select cases.* from cases where cases.id in (
+      select cu.case_id from case_units cu
+      where ${caseUnitInScope(sql.ref('cu.unit'), scopeUnit)}
+        and ${lower === undefined ? sql`true` : sql`cu.case_id ${lower}`} and ${upper === undefined ? sql`true` : sql`cu.case_id ${upper}`}
+      group by cu.case_id order by cu.case_id limit ${limit}
+    ) order by cases.id`.execute(db);
   return rows.map(caseRecordOf);
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import * as cases from '../db/case.repository';
 import { listEvents } from '../db/case-event.repository';
 import { listDeadlines, listDeadlinesOf } from '../db/deadline.repository';
-import { listIncidents } from '../db/incident.repository';
+import { listIncidents, listOpenIncidentsOf, type IncidentRecord } from '../db/incident.repository';
 import type { Database } from '../db/schema';
 import type { Actor } from '../machines/petition.roles';
 import type { Role } from '../machines/petition.vocabulary';
@@ -107,9 +107,22 @@ function maskingFactsOf(rec: cases.CaseRecord): MaskingFacts {
   return { accusedUnit, handlingUnit };
 }
 
+/** How many of a case's open incidents its view shows. */
+const VIEW_INCIDENTS = 50;
+
+/** An incident as a case view shows it. */
+function incidentView(i: IncidentRecord): NonNullable<PetitionView['incidents']>[number] {
+  return { id: i.id, clock: i.clock, error: i.error, createdAt: i.createdAt.toISOString() };
+}
+
 /** Reads of cases, always within the viewer's unit subtree. */
 export interface CaseQueryService {
   get(caseId: string, viewer: Actor): Promise<PetitionView>;
+  /**
+   * The views {@link get} gives of many cases, built in one round of queries (cases, deadlines,
+   * incidents); in the order of `caseIds`, leaving out those the viewer cannot see.
+   */
+  getMany(caseIds: readonly string[], viewer: Actor): Promise<PetitionView[]>;
   list(q: ListQuery, viewer: Actor): Promise<{ items: PetitionView[]; nextCursor: string | null }>;
   history(caseId: string, viewer: Actor): Promise<HistoryEvent[]>;
   /** How many cases a unit's subtree holds (its own and those assigned into it). */
@@ -136,15 +149,30 @@ export function createCaseQueryService(
       const at = now();
       const [dl, incidents, units] = await Promise.all([
         listDeadlines(db, caseId),
-        listIncidents(db, { caseId, limit: 50 }),
+        listIncidents(db, { caseId, limit: VIEW_INCIDENTS }),
         loadDirectory(unitSource),
       ]);
       // A single-case read that shows identifiers in full (a clerk, the handling body's handlers) is logged for auditors.
       if (showsIdentifiers(viewer, maskingFactsOf(rec))) await logUnmaskedReads(db, viewer, [{ caseId }], 'petitions.get', at);
       return {
         ...toPetitionView(rec, dl, viewer, at, { units: units.directory, urgency }),
-        incidents: incidents.map((i) => ({ id: i.id, clock: i.clock, error: i.error, createdAt: i.createdAt.toISOString() })),
+        incidents: incidents.map(incidentView),
       };
+    },
+    async getMany(caseIds, viewer) {
+      const [found, dl, incidents, units] = await Promise.all([
+        cases.findCases(db, caseIds, viewer.unit),
+        listDeadlinesOf(db, caseIds),
+        listOpenIncidentsOf(db, caseIds, VIEW_INCIDENTS),
+        loadDirectory(unitSource),
+      ]);
+      const at = now();
+      return caseIds.flatMap((id) => {
+        const rec = found.get(id);
+        if (rec === undefined) return [];
+        const view = toPetitionView(rec, dl.get(id) ?? [], viewer, at, { units: units.directory, urgency });
+        return [{ ...view, incidents: (incidents.get(id) ?? []).map(incidentView) }];
+      });
     },
     async list(q, viewer) {
       const at = now();

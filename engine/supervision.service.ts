@@ -48,7 +48,10 @@ export function createSupervisionService(deps: { db: Kysely<Database>; queries: 
         listedCases(deps.db, unit, q.limit + 1, after),
       ]);
       const page = pageOf(rows, q.limit, (r) => ({ at: r.updatedAt, id: r.id }));
-      const cases = await Promise.all(page.items.map((r) => deps.queries.get(r.id, actor)));
+      const cases = await deps.queries.getMany(
+        page.items.map((r) => r.id),
+        actor,
+      );
       return { unit, units, cases, nextCursor: page.nextCursor };
     },
   };

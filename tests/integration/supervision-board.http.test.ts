@@ -268,6 +268,22 @@ describe('per-unit counts', () => {
     expect({ status: bad.status, code: bad.body.error?.code }).toEqual({ status: 400, code: 'VALIDATION' });
   });
 
+  it('shows each case as GET /petitions/:id shows it to the same viewer (the page is built in one round of queries)', async () => {
+    const { board, call } = client(s);
+    for (const [role, unit] of [
+      ['supervisor', CITY],
+      ['auditor', FUGOU],
+    ] as const) {
+      const b = await board(role, unit);
+      expect(b.cases.length).toBeGreaterThan(0);
+      for (const c of b.cases) {
+        const one = await call(role, unit, 'GET', `/petitions/${c.id}`);
+        expect(one.status).toBe(200);
+        expect(c).toEqual(one.body);
+      }
+    }
+  });
+
   it('is forbidden (403) to clerks, handlers and mediators', async () => {
     const { call } = client(s);
     for (const role of ['clerk', 'handler', 'mediator'] as const) {
