@@ -46,7 +46,7 @@ export const CAPABILITIES = {
   /** Read the unit tree (names, kinds, review bodies): no personal data, so every person, for any subtree. */
   'units.read': { roles: HUMAN_ROLES, action: 'read the unit tree' },
   /** Search people (一人一档) and see a case's related matters in one's own units; identifiers masked per role. */
-  'people.search': { roles: HUMAN_ROLES, action: 'search people' },
+  'people.search': { roles: CASE_ROLES, action: 'search people' },
   /** Confirm that a case's petitioner is a person already on file (a weak name-and-address match): the clerk who registers. */
   'people.link': { roles: ['clerk'], action: 'link a case to a person' },
   /** Read the log of unmasked reads of personal data in one's units. */

@@ -1,5 +1,4 @@
-import PDFDocument from 'pdfkit';
-import { cjkFont } from '../cjk-font';
+import { renderCjkPdf } from '../cjk-pdf';
 import type { DocumentContent } from './document-content';
 
 /**
@@ -9,18 +8,7 @@ import type { DocumentContent } from './document-content';
  * goes. In the CJK font the package ships (engine/cjk-font.ts).
  */
 export function documentPdf(d: DocumentContent): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({
-      size: 'A4',
-      margins: { top: 72, bottom: 72, left: 80, right: 80 },
-      info: { Title: d.title, Producer: 'petitionflow' },
-    });
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.registerFont('cjk', cjkFont());
-    doc.font('cjk');
+  return renderCjkPdf({ title: d.title, margins: { top: 72, bottom: 72, left: 80, right: 80 } }, (doc) => {
     doc.fontSize(14).text(d.issuer, { align: 'center' }).moveDown(0.3);
     doc.fontSize(22).text(d.title, { align: 'center' }).moveDown(0.3);
     doc.fontSize(11).text(d.number, { align: 'center' }).moveDown(1.2);
@@ -30,6 +18,5 @@ export function documentPdf(d: DocumentContent): Promise<Buffer> {
     for (const f of d.fields) doc.text(`${f.label}：${f.value}`, { lineGap: 2 });
     if (d.rights !== null) doc.moveDown(0.8).fontSize(12).text(d.rights, { indent: 24, lineGap: 4 });
     doc.moveDown(2.5).fontSize(12).text(d.issuer, { align: 'right' }).moveDown(0.3).text(d.date, { align: 'right' });
-    doc.end();
   });
 }

@@ -1,7 +1,6 @@
 /** The reports as PDF (pdfkit), in the Noto Sans SC font the package ships (engine/cjk-font.ts). */
 
-import PDFDocument from 'pdfkit';
-import { cjkFont } from '../cjk-font';
+import { renderCjkPdf, type PdfDoc } from '../cjk-pdf';
 import { FLAG_NAMES, RATE_NAMES } from './figures';
 import type { AnnualReport, ReviewMark, WeeklyReport } from './reports.service';
 import { CHANNEL_LABELS, CLASS_LABELS, FLAG_LABELS, pctText, RATE_LABELS } from './stats-labels';
@@ -17,22 +16,14 @@ const MARK_LABELS: Readonly<Record<ReviewMark, string>> = {
   atRisk: '临期',
 };
 
-type Doc = InstanceType<typeof PDFDocument>;
+type Doc = PdfDoc;
 
-/** Renders a document with the CJK font set, and collects it into one buffer. */
+/** Renders a report: its title centred above what `draw` writes. */
 function render(title: string, draw: (doc: Doc) => void): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: title, Producer: 'petitionflow' } });
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.registerFont('cjk', cjkFont());
-    doc.font('cjk');
+  return renderCjkPdf({ title, margins: { top: 50, bottom: 50, left: 50, right: 50 } }, (doc) => {
     doc.fontSize(18).text(title, { align: 'center' }).moveDown();
     doc.fontSize(10);
     draw(doc);
-    doc.end();
   });
 }
 

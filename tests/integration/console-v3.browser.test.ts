@@ -12,6 +12,7 @@ import { DEFAULT_POLICY } from '../../config/default-policy';
 import { V3_STATE_LABELS } from '../../machines/versions/v3/v3.labels';
 import type { HumanRole } from '../../machines/petition.vocabulary';
 import { createTestServer, type TestServer } from '../support/test-server';
+import { openConsolePage, signInWithToken } from '../support/console-page';
 
 const CITY = '411600';
 const SHENQIU_BUREAU = '411624-01';
@@ -43,20 +44,8 @@ afterEach(() => {
 });
 
 async function signIn(role: HumanRole, unit: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN' });
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageProblems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.text().includes('Content Security Policy')) pageProblems.push(`CSP: ${msg.text()}`);
-  });
-  await page.goto(`${base}/`);
-  // Token sign-in is the console's secondary way, behind a fold (passwords are the first).
-  await page.getByText('使用访问令牌登录').click();
-  await page.fill('#token', await s.token(role, unit, `${role}-v3`));
-  await page.getByRole('button', { name: '用令牌登录' }).click();
-  await page.locator('[data-testid=who]').waitFor();
-  return page;
+  const page = await openConsolePage(browser, base, pageProblems);
+  return signInWithToken(page, await s.token(role, unit, `${role}-v3`));
 }
 
 /** The id of the seeded case whose title starts with `prefix`. */
@@ -84,7 +73,7 @@ it('serves the vocabulary without a token, from the one list of v3 labels', asyn
 
 it('names a supervisor 督办人员 and lists the stories with the states of the regulation', async () => {
   const page = await signIn('supervisor', CITY);
-  expect(await page.locator('[data-testid=who]').textContent()).toContain('督办人员 supervisor');
+  expect(await page.locator('[data-testid=who]').textContent()).toContain('督办人员');
   await page.goto(`${base}/#/cases`);
   const table = page.locator('main table');
   await table.waitFor();

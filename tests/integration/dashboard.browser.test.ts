@@ -13,6 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { seedDemo } from '../../cli/seed-demo';
 import { DEFAULT_POLICY } from '../../config/default-policy';
 import { createTestServer, type TestServer } from '../support/test-server';
+import { openConsolePage, signInWithToken } from '../support/console-page';
 
 jest.setTimeout(120_000);
 
@@ -45,20 +46,8 @@ afterEach(() => {
 });
 
 async function signIn(role: 'leader' | 'auditor', unit: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(20_000);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.text().includes('Content Security Policy')) problems.push(`CSP: ${msg.text()}`);
-  });
-  await page.goto(`${base}/`);
-  // Token sign-in is the console's secondary way, behind a fold (passwords are the first).
-  await page.getByText('使用访问令牌登录').click();
-  await page.fill('#token', await s.token(role, unit, `${role}-1`));
-  await page.getByRole('button', { name: '用令牌登录' }).click();
-  await page.locator('[data-testid=who]').waitFor();
-  return page;
+  const page = await openConsolePage(browser, base, problems, { viewport: { width: 1280, height: 900 }, timeoutMs: 20_000 });
+  return signInWithToken(page, await s.token(role, unit, `${role}-1`));
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -41,10 +41,12 @@ const available = async (id: string, role: HumanRole = 'supervisor', unit: strin
 
 describe('a complaint transferred, accepted, answered and delivered', () => {
   let id: string;
+  let number: string;
   beforeAll(async () => {
     const res = await v.intake(v3Intake({ matter: { category: 'land', summary: '宅基地确权纠纷<script>alert(1)</script>' } }));
     expect(res.status).toBe(201);
     id = res.body.id as string;
+    number = res.body.number as string;
   });
 
   it('has no document but the slip until the body accepts, and refuses the others with 409 DOCUMENT_NOT_AVAILABLE', async () => {
@@ -93,7 +95,8 @@ describe('a complaint transferred, accepted, answered and delivered', () => {
     const text = (await pdfText(pdf.raw)).replace(/\s+/g, '');
     expect(text).toContain('信访处理意见书');
     expect(text).toContain('曹里乡人民政府');
-    expect(text).toContain(id);
+    expect(number).toMatch(/^扶信〔2026〕\d+号$/);
+    expect(text).toContain(number);
     expect(text).toContain('2026年3月31日');
     expect(text).not.toContain('2026年3月30日');
     expect(text).toContain('经调查核实，依法予以确权。');

@@ -12,10 +12,14 @@ jest.setTimeout(120_000);
 
 let v: V3Server;
 let id: string;
+/** The readable case number (扶信〔2026〕N号) the intake gave it: the list shows numbers, not ids. */
+let number: string;
 beforeAll(async () => {
   // Mon 2026-03-02 09:00 Beijing time; the transfer at 00:30 Beijing on Tue 03-03, still Monday in UTC.
   v = await createV3Server('exports');
-  id = (await v.intake()).body.id as string;
+  const created = (await v.intake()).body;
+  id = created.id as string;
+  number = created.number as string;
   v.clock.set('2026-03-02T16:30:00.000Z');
   await v.send(id, 'clerk', U.bureau, { type: 'TRANSFER', toUnit: U.body, note: '请依法处理' }, 'transferred');
 });
@@ -104,7 +108,8 @@ describe('the case list for people', () => {
     const [header = [], row = []] = rowsOf(res.text);
     expect(header.slice(0, 4)).toEqual(['案件编号', '登记时间（北京时间）', '渠道', '类别']);
     const cell = (name: string) => row[header.indexOf(name)];
-    expect(cell('案件编号')).toBe(id);
+    expect(number).toMatch(/^扶信〔2026〕\d+号$/);
+    expect(cell('案件编号')).toBe(number);
     expect(cell('登记时间（北京时间）')).toBe('2026-03-02 09:00:00');
     expect([cell('渠道'), cell('类别')]).toEqual(['来信', '申诉求决类']);
     expect([cell('登记单位'), cell('承办单位'), cell('状态')]).toEqual(['扶沟县信访局', '曹里乡人民政府', '已转送']);
@@ -114,7 +119,7 @@ describe('the case list for people', () => {
     const xlsx = await file('supervisor', U.bureau, '/petitions?format=xlsx');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.raw as unknown as ArrayBuffer);
-    expect(wb.getWorksheet('案件列表')?.getRow(2).getCell(1).value).toBe(id);
+    expect(wb.getWorksheet('案件列表')?.getRow(2).getCell(1).value).toBe(number);
   });
 
   it('holds only the cases of the reader’s units', async () => {

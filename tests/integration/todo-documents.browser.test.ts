@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { HumanRole } from '../../machines/petition.vocabulary';
 import { pdfText } from '../support/pdf-text';
 import { createV3Server, U, type V3Server } from '../support/v3-http-fixtures';
+import { openConsolePage, signInWithToken } from '../support/console-page';
 
 jest.setTimeout(120_000);
 
@@ -41,18 +42,8 @@ afterEach(() => {
 
 /** Signs in by pasting a token, as a user does. */
 async function signIn(role: HumanRole, unit: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageProblems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.text().includes('Content Security Policy')) pageProblems.push(`CSP: ${msg.text()}`);
-  });
-  await page.goto(`${base}/`);
-  await page.fill('#token', await v.s.token(role, unit, `${role}-1`));
-  await page.getByRole('button', { name: /登录/ }).click();
-  await page.locator('[data-testid=who]').waitFor();
-  return page;
+  const page = await openConsolePage(browser, base, pageProblems, { acceptDownloads: true });
+  return signInWithToken(page, await v.s.token(role, unit, `${role}-1`));
 }
 
 /** Opens an event's form by its button and submits it (name → value; selects by value). */

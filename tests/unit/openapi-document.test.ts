@@ -59,7 +59,11 @@ it('names servers and gives every operation an operationId, a tag, a described s
 it('declares the status codes routes really send: 201 for intake, text/csv for the trail, every 4xx with the shared envelope', () => {
   const intake = doc.paths['/petitions']?.post;
   expect(Object.keys(intake?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '403', '413', '415', '422']));
-  expect(Object.keys(doc.paths['/petitions/{id}/history']?.get?.responses['200']?.content ?? {})).toEqual(['application/json', 'text/csv']);
+  expect(Object.keys(doc.paths['/petitions/{id}/history']?.get?.responses['200']?.content ?? {})).toEqual([
+    'application/json',
+    'text/csv',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  ]);
   // The readiness probe answers 503 with its own body (which check failed); every other error is the envelope.
   for (const [, op] of operations().filter(([name]) => name !== 'GET /readyz')) {
     for (const [status, response] of Object.entries(op.responses)) {
