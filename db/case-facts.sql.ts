@@ -4,6 +4,46 @@ import type { CaseFacts } from '../machines/case-facts';
 export type { AcceptanceFact, CaseFacts, FactFlags, HandlingFact } from '../machines/case-facts';
 
 /**
+ * Every column of `case_facts` but its key, in the order {@link caseFactsCte}
+ * writes them: the one list the statement and the application role's UPDATE
+ * grant (db/database-roles.ts) both follow.
+ */
+export const CASE_FACT_COLUMNS = [
+  'machine_version',
+  'unit',
+  'body_unit',
+  'registered_at',
+  'channel',
+  'class',
+  'category',
+  'head_count',
+  'flag_group',
+  'flag_skip_level',
+  'flag_law_related',
+  'flag_major_urgent',
+  'flag_repeat',
+  'flag_first',
+  'acceptance',
+  'acceptance_at',
+  'handling',
+  'handling_at',
+  'answered_at',
+  'outcome',
+  'delivered_at',
+  'rating_body',
+  'rating_bureau',
+  'closure',
+  'closed_at',
+  'transferred',
+  'assigned',
+  'supervised',
+  'review_stage',
+] as const;
+
+const FACT_LIST = sql.raw(CASE_FACT_COLUMNS.join(', '));
+const EXCLUDED_LIST = sql.raw(CASE_FACT_COLUMNS.map((c) => `excluded.${c}`).join(', '));
+
+/**
  * The `case_facts` part of a transition's one statement: upserts the facts
  * of every case in the batch (each row is the whole truth as of the step, so
  * a later step simply replaces it). Kept beside, not inside, the other parts
@@ -13,10 +53,7 @@ export function caseFactsCte(facts: readonly CaseFacts[]): RawBuilder<unknown> {
   const col = <T>(pick: (f: CaseFacts) => T) => facts.map(pick);
   return sql`
     cf as (
-      insert into case_facts (case_id, machine_version, unit, body_unit, registered_at, channel, class, category, head_count,
-        flag_group, flag_skip_level, flag_law_related, flag_major_urgent, flag_repeat, flag_first,
-        acceptance, acceptance_at, handling, handling_at, answered_at, outcome, delivered_at,
-        rating_body, rating_bureau, closure, closed_at, transferred, assigned, supervised, review_stage)
+      insert into case_facts (case_id, ${FACT_LIST})
       select * from unnest(
         ${col((f) => f.caseId)}::uuid[], ${col((f) => f.machineVersion)}::int[], ${col((f) => f.unit)}::text[], ${col((f) => f.bodyUnit)}::text[],
         ${col((f) => f.registeredAt)}::timestamptz[], ${col((f) => f.channel)}::text[], ${col((f) => f.class)}::text[], ${col((f) => f.category)}::text[],
@@ -28,15 +65,6 @@ export function caseFactsCte(facts: readonly CaseFacts[]): RawBuilder<unknown> {
         ${col((f) => f.ratingBureau)}::text[], ${col((f) => f.closure)}::text[], ${col((f) => f.closedAt)}::timestamptz[],
         ${col((f) => f.transferred)}::boolean[], ${col((f) => f.assigned)}::boolean[], ${col((f) => f.supervised)}::boolean[],
         ${col((f) => f.reviewStage)}::text[])
-      on conflict (case_id) do update set (machine_version, unit, body_unit, registered_at, channel, class, category, head_count,
-        flag_group, flag_skip_level, flag_law_related, flag_major_urgent, flag_repeat, flag_first,
-        acceptance, acceptance_at, handling, handling_at, answered_at, outcome, delivered_at,
-        rating_body, rating_bureau, closure, closed_at, transferred, assigned, supervised, review_stage) =
-        (excluded.machine_version, excluded.unit, excluded.body_unit, excluded.registered_at, excluded.channel, excluded.class,
-        excluded.category, excluded.head_count, excluded.flag_group, excluded.flag_skip_level, excluded.flag_law_related,
-        excluded.flag_major_urgent, excluded.flag_repeat, excluded.flag_first, excluded.acceptance, excluded.acceptance_at,
-        excluded.handling, excluded.handling_at, excluded.answered_at, excluded.outcome, excluded.delivered_at,
-        excluded.rating_body, excluded.rating_bureau, excluded.closure, excluded.closed_at, excluded.transferred,
-        excluded.assigned, excluded.supervised, excluded.review_stage)
+      on conflict (case_id) do update set (${FACT_LIST}) = (${EXCLUDED_LIST})
     )`;
 }

@@ -9,6 +9,7 @@
  * so none of this applies there.
  */
 import { sql, type Kysely } from 'kysely';
+import { CASE_FACT_COLUMNS } from './case-facts.sql';
 
 /** PostgreSQL role names petitionflow accepts: plain lower-case identifiers, so they never need quoting rules. */
 export const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -66,37 +67,7 @@ const UPDATE: Record<string, readonly string[]> = {
   deadlines: ['status', 'due_at', 'reminders', 'reminders_sent', 'paused_at', 'extended_by', 'next_fire_at', 'updated_at'],
   incidents: ['status', 'updated_at'],
   // Every fact but the key: each transition rewrites its case's whole row.
-  case_facts: [
-    'machine_version',
-    'unit',
-    'body_unit',
-    'registered_at',
-    'channel',
-    'class',
-    'category',
-    'head_count',
-    'flag_group',
-    'flag_skip_level',
-    'flag_law_related',
-    'flag_major_urgent',
-    'flag_repeat',
-    'flag_first',
-    'acceptance',
-    'acceptance_at',
-    'handling',
-    'handling_at',
-    'answered_at',
-    'outcome',
-    'delivered_at',
-    'rating_body',
-    'rating_bureau',
-    'closure',
-    'closed_at',
-    'transferred',
-    'assigned',
-    'supervised',
-    'review_stage',
-  ],
+  case_facts: CASE_FACT_COLUMNS,
   // Never `id` or `created_at`: a sign-in name is for good, and the trail names actors by it.
   users: ['display_name', 'role', 'unit', 'password_hash', 'disabled', 'failed_attempts', 'locked_until', 'updated_at'],
   sessions: ['last_seen_at', 'revoked_at'],
