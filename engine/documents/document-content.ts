@@ -105,56 +105,46 @@ type Draft = Omit<DocumentContent, 'kind' | 'number' | 'title' | 'issuer' | 'dat
   readonly title?: string;
 };
 
+/** An act addressed to the petitioner: the petitioner's lines, the given paragraphs, and any rights sentence. */
+function toPetitioner(v: V3View, unit: string, at: string, paragraphs: string[], rights: string | null = null): Draft {
+  return { unit, at, addressee: v.petitioner.name, fields: petitionerFields(v), paragraphs, rights };
+}
+
 function opinion(v: V3View, stage: string, ctx: DocumentContext): Draft | null {
   const r = [...v.resolutions].reverse().find((x) => x.stage === stage && x.outcome !== 'mediation-agreement');
   if (r === undefined) return null;
   const which = stage === 'first' ? '信访事项' : stage === 'review' ? '复查请求' : '复核请求';
-  return {
-    unit: r.unit,
-    at: r.at,
-    addressee: v.petitioner.name,
-    fields: petitionerFields(v),
-    paragraphs: [
+  return toPetitioner(
+    v,
+    r.unit,
+    r.at,
+    [
       `你（们）提出的关于“${v.matter.summary}”的${which}，本机关依照《信访工作条例》进行了调查核实，现提出处理意见如下：`,
       `${OUTCOME_WORDS[text(r, 'outcome')] ?? text(r, 'outcome')}。`,
       text(r, 'opinion'),
     ],
-    rights: rightsAfter(stage, r.unit, ctx),
-  };
+    rightsAfter(stage, r.unit, ctx),
+  );
 }
 
 const DRAFTS: Readonly<Record<DocumentKind, (v: V3View, ctx: DocumentContext) => Draft | null>> = {
   'acceptance-notice': (v) => {
     if (v.notice === null) return null;
     const due = lastDayOf(v, 'handling');
-    return {
-      unit: v.notice.unit,
-      at: v.notice.at,
-      addressee: v.petitioner.name,
-      fields: petitionerFields(v),
-      paragraphs: [
-        `你（们）提出的关于“${v.matter.summary}”的信访事项，本机关已于${chineseDate(v.notice.at)}依法受理。`,
-        due === null
-          ? '本机关将依照《信访工作条例》的规定办理，并书面答复你（们）。'
-          : `本机关将依照《信访工作条例》的规定办理，于${due}前出具书面处理意见。`,
-      ],
-      rights: null,
-    };
+    return toPetitioner(v, v.notice.unit, v.notice.at, [
+      `你（们）提出的关于“${v.matter.summary}”的信访事项，本机关已于${chineseDate(v.notice.at)}依法受理。`,
+      due === null
+        ? '本机关将依照《信访工作条例》的规定办理，并书面答复你（们）。'
+        : `本机关将依照《信访工作条例》的规定办理，于${due}前出具书面处理意见。`,
+    ]);
   },
   'rejection-notice': (v) => {
     const r = v.rejection;
     if (r === null) return null;
-    return {
-      unit: r.unit,
-      at: r.at,
-      addressee: v.petitioner.name,
-      fields: petitionerFields(v),
-      paragraphs: [
-        `你（们）提出的关于“${v.matter.summary}”的信访事项，经审查，${REJECT_GROUNDS[text(r, 'ground')] ?? text(r, 'ground')}，本机关决定不予受理。`,
-        text(r, 'reason'),
-      ],
-      rights: null,
-    };
+    return toPetitioner(v, r.unit, r.at, [
+      `你（们）提出的关于“${v.matter.summary}”的信访事项，经审查，${REJECT_GROUNDS[text(r, 'ground')] ?? text(r, 'ground')}，本机关决定不予受理。`,
+      text(r, 'reason'),
+    ]);
   },
   'transfer-slip': (v, ctx) => {
     const m = [...v.moves].reverse().find((x) => x.kind === 'transfer' || x.kind === 'assign');
@@ -182,16 +172,9 @@ const DRAFTS: Readonly<Record<DocumentKind, (v: V3View, ctx: DocumentContext) =>
     if (e === null || e.status !== 'approved') return null;
     const decided = e.decided as { at?: string } | null;
     const due = lastDayOf(v, 'handling');
-    return {
-      unit: e.unit,
-      at: decided?.at ?? e.at,
-      addressee: v.petitioner.name,
-      fields: petitionerFields(v),
-      paragraphs: [
-        `你（们）提出的关于“${v.matter.summary}”的信访事项，因${text(e, 'reason')}，经本机关负责人批准，办理期限延长${chineseDuration(text(e, 'duration'))}${due === null ? '' : `，至${due}届满`}（《信访工作条例》第三十四条）。`,
-      ],
-      rights: null,
-    };
+    return toPetitioner(v, e.unit, decided?.at ?? e.at, [
+      `你（们）提出的关于“${v.matter.summary}”的信访事项，因${text(e, 'reason')}，经本机关负责人批准，办理期限延长${chineseDuration(text(e, 'duration'))}${due === null ? '' : `，至${due}届满`}（《信访工作条例》第三十四条）。`,
+    ]);
   },
   'handling-opinion': (v, ctx) => opinion(v, 'first', ctx),
   'review-opinion': (v, ctx) => opinion(v, 'review', ctx),
@@ -199,18 +182,11 @@ const DRAFTS: Readonly<Record<DocumentKind, (v: V3View, ctx: DocumentContext) =>
   'mediation-agreement': (v) => {
     const r = [...v.resolutions].reverse().find((x) => x.outcome === 'mediation-agreement');
     if (r === undefined) return null;
-    return {
-      unit: r.unit,
-      at: r.at,
-      addressee: v.petitioner.name,
-      fields: petitionerFields(v),
-      paragraphs: [
-        `关于${v.petitioner.name}反映的“${v.matter.summary}”信访事项，经调解，双方自愿达成如下协议（《信访工作条例》第三十三条）：`,
-        text(r, 'opinion'),
-        '本协议经双方签字后生效，双方应当自觉履行。',
-      ],
-      rights: null,
-    };
+    return toPetitioner(v, r.unit, r.at, [
+      `关于${v.petitioner.name}反映的“${v.matter.summary}”信访事项，经调解，双方自愿达成如下协议（《信访工作条例》第三十三条）：`,
+      text(r, 'opinion'),
+      '本协议经双方签字后生效，双方应当自觉履行。',
+    ]);
   },
 };
 
