@@ -6,10 +6,14 @@
  * related matters (GET /petitions/:id/related), through the same service
  * functions the routes call.
  *
- *   npm run bench:people -- [--admin-url URL] [--cases 1000000] [--people 800000] [--samples 200]
+ *   npm run bench:people -- [--admin-url URL] [--cases 1000000] [--people 800000] [--samples 200] [--keep]
  *
  * Creates its own database on the server of the admin URL (default
- * postgres://postgres@127.0.0.1:5432/postgres) and drops it at the end. Prints
+ * postgres://postgres@127.0.0.1:5432/postgres) and drops it at the end.
+ * With `--keep` the database is `pf_bench_people_<cases>_<people>_kept` and
+ * stays after the run; the next `--keep` run of the same size reuses it
+ * (migrated to the latest schema, not rebuilt), so a read path can be
+ * measured again in seconds. Drop it by hand when done. Prints
  * JSON lines: {"bench":"people","figure":"id-search","p95_ms":…,"target_ms":20,"pass":true}
  */
 import { parseArgs } from 'node:util';
@@ -17,7 +21,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { createPeopleQueryService, type PeopleQueryService } from '../engine/people/people-query.service';
 import type { Actor } from '../machines/petition.roles';
-import { createBenchDatabase, DEFAULT_ADMIN_URL } from './bench-database';
+import { createBenchDatabase, DEFAULT_ADMIN_URL, keptBenchDatabase, markBuilt } from './bench-database';
 
 const KEY = Buffer.from('bench-people-index-key-not-a-secret-0001');
 /** A supervisor of the province: every case in scope, identifiers masked (no access log writes in the timings). */
@@ -49,6 +53,7 @@ interface Options {
   readonly cases: number;
   readonly people: number;
   readonly samples: number;
+  readonly keep: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -59,6 +64,7 @@ function parseOptions(argv: readonly string[]): Options {
       cases: { type: 'string', default: '1000000' },
       people: { type: 'string', default: '800000' },
       samples: { type: 'string', default: '200' },
+      keep: { type: 'boolean', default: false },
     },
   });
   return {
@@ -66,6 +72,7 @@ function parseOptions(argv: readonly string[]): Options {
     cases: Number(values.cases),
     people: Number(values.people),
     samples: Number(values.samples),
+    keep: values.keep,
   };
 }
 
@@ -204,20 +211,27 @@ async function runFigures(db: Kysely<Database>, service: PeopleQueryService, n: 
   return results.every(Boolean);
 }
 
+async function buildData(db: Kysely<Database>, opts: Options): Promise<void> {
+  await sql`set maintenance_work_mem = '512MB'`.execute(db);
+  await createHelpers(db);
+  await loadUnits(db);
+  await withGinIndexesDeferred(db, async () => {
+    await loadPeople(db, opts.people);
+    await loadCases(db, opts.cases, opts.people);
+  });
+  await sql`analyze`.execute(db);
+}
+
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
-  const bench = await createBenchDatabase(opts.adminUrl, 'people', 4);
+  const { bench, built } = opts.keep
+    ? await keptBenchDatabase(opts.adminUrl, `people_${opts.cases}_${opts.people}`, 4)
+    : { bench: await createBenchDatabase(opts.adminUrl, 'people', 4), built: false };
   let ok = false;
   try {
     const started = Date.now();
-    await sql`set maintenance_work_mem = '512MB'`.execute(bench.db);
-    await createHelpers(bench.db);
-    await loadUnits(bench.db);
-    await withGinIndexesDeferred(bench.db, async () => {
-      await loadPeople(bench.db, opts.people);
-      await loadCases(bench.db, opts.cases, opts.people);
-    });
-    await sql`analyze`.execute(bench.db);
+    if (!built) await buildData(bench.db, opts);
+    if (opts.keep && !built) await markBuilt(bench);
     const counts = await sql<{
       cases: string;
       people: string;
@@ -229,11 +243,13 @@ async function main(): Promise<void> {
         cases: Number(counts.rows[0]?.cases),
         people: Number(counts.rows[0]?.people),
         seconds: Math.round((Date.now() - started) / 1000),
+        reused: built,
       }),
     );
     ok = await runFigures(bench.db, createPeopleQueryService(bench.db, KEY), opts.samples + WARMUP);
   } finally {
-    await bench.drop();
+    if (opts.keep) await bench.db.destroy();
+    else await bench.drop();
   }
   process.exitCode = ok ? 0 : 1;
 }

@@ -8,7 +8,11 @@
  *
  *   npm run bench:scale -- [--admin-url URL] [--cases 1000000] [--runs 40] [--keep]
  *
- * Creates its own database and drops it at the end. Progress on stderr, one
+ * Creates its own database and drops it at the end. With `--keep` the
+ * database is `pf_bench_scale_<cases>_kept` and stays; the next `--keep` run
+ * of the same size reuses it (migrated to the latest schema, not rebuilt; its
+ * deadlines then lie further in the past). Drop it by hand when done.
+ * Progress on stderr, one
  * JSON line per figure on stdout:
  *   {"bench":"scale","figure":…,"p50_ms":…,"p95_ms":…,"target_ms":…,"pass":…}
  * `verify` gives `events_per_s` against its target, `bytes-per-case` its bytes.
@@ -29,7 +33,7 @@ import { createUnitDirectory } from '../engine/unit-directory.service';
 import { createChinaCalendar } from '../engine/working-calendar';
 import type { Actor } from '../machines/petition.roles';
 import type { HumanRole } from '../machines/petition.vocabulary';
-import { createBenchDatabase, DEFAULT_ADMIN_URL, type BenchDatabase } from './bench-database';
+import { createBenchDatabase, DEFAULT_ADMIN_URL, keptBenchDatabase, markBuilt, type BenchDatabase } from './bench-database';
 import { copyCases, templateOf, type Template } from './case-copies';
 
 const SECRET = 'bench-secret-with-at-least-32-characters!';
@@ -267,8 +271,10 @@ async function main(): Promise<void> {
     },
   });
   const started = performance.now();
-  const bench = await createBenchDatabase(values['admin-url'], 'scale', 4);
-  info(`database ${bench.name}; load ${load()}`);
+  const { bench, built } = values.keep
+    ? await keptBenchDatabase(values['admin-url'], `scale_${values.cases}`, 4)
+    : { bench: await createBenchDatabase(values['admin-url'], 'scale', 4), built: false };
+  info(`database ${bench.name}${built ? ' (reused)' : ''}; load ${load()}`);
   const now = Date.now();
   try {
     const engine = createPetitionEngine({
@@ -276,7 +282,8 @@ async function main(): Promise<void> {
       policy: { ...DEFAULT_POLICY, machineVersion: 2 },
       calendar: createChinaCalendar(),
     });
-    await buildData(bench, engine, Number(values.cases), now);
+    if (!built) await buildData(bench, engine, Number(values.cases), now);
+    if (values.keep && !built) await markBuilt(bench);
     const audit = createAuditService(bench.db, { connectionString: bench.url });
     const { privateKey } = generateKeyPairSync('ed25519');
     const app = await buildServer({
