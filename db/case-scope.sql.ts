@@ -14,6 +14,17 @@ export function caseInUnitScope(scopeUnit: string): Expression<SqlBool> {
   return sql<SqlBool>`exists (select 1 from case_units where case_units.case_id = ${sql.ref('cases.id')} and ${caseUnitInScope(sql.ref('case_units.unit'), scopeUnit)})`;
 }
 
+/**
+ * {@link caseInUnitScope} tested row by row, for walks of an index in list
+ * order that stop at a page. `offset 0` keeps PostgreSQL from turning the
+ * test into a semi-join or a hashed subplan, which would first read every
+ * `case_units` row of the subtree (tens of thousands for a city at a million
+ * cases) to answer a page that needs a few hundred probes of the primary key.
+ */
+export function caseInUnitScopeByProbe(scopeUnit: string): Expression<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from case_units where case_units.case_id = ${sql.ref('cases.id')} and ${caseUnitInScope(sql.ref('case_units.unit'), scopeUnit)} offset 0)`;
+}
+
 /** A `case_units.unit` column lies in the subtree of `scopeUnit` (the test inside {@link caseInUnitScope}). */
 export function caseUnitInScope(unit: Expression<string>, scopeUnit: string): Expression<SqlBool> {
   return sql<SqlBool>`${unit} like ${`${unitSubtreePrefix(scopeUnit)}%`}`;

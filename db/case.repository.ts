@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { caseInUnitScope } from './case-scope.sql';
+import { caseInUnitScope, caseInUnitScopeByProbe } from './case-scope.sql';
 import { keysetAfter } from './keyset.sql';
 import { liveDeadlineOverdue, openCase } from './open-case.sql';
 import type { CasesTable, Database } from './schema';
@@ -167,46 +167,26 @@ function filtered(db: Executor, q: Omit<CaseListQuery, 'limit' | 'after'>): Case
 
 /**
  * Lists cases newest first with keyset pagination on (created_at, id). The page's ids are found first by a
- * walk of an index of (created_at, id) (or (state, created_at, id)) that reads no case row, each tested for
- * the scope; only the page's rows are then read.
+ * walk of an index of (created_at, id) (or the open cases' index) that reads no case row, each tested for
+ * the scope by a probe of `case_units` (and, for the overdue list, of the live deadlines), stopped at
+ * `limit`: a page costs the same at any depth and any size of the database. Only the page's rows are then
+ * read.
  */
 export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRecord[]> {
-  if (q.overdueAt !== undefined) return listOverdueCases(db, { ...q, overdueAt: q.overdueAt });
-  let ids = db.selectFrom('cases').select('cases.id').where(caseInUnitScope(q.scopeUnit));
-  if (q.unit !== undefined) ids = ids.where(caseInUnitScope(q.unit));
+  let ids = db.selectFrom('cases').select(['cases.id', 'cases.created_at']).where(caseInUnitScopeByProbe(q.scopeUnit));
+  if (q.unit !== undefined) ids = ids.where(caseInUnitScopeByProbe(q.unit));
   if (q.state !== undefined) ids = ids.where('cases.state', '=', q.state);
-  if (q.open === true) ids = ids.where(openCase());
+  if (q.open === true || q.overdueAt !== undefined) ids = ids.where(openCase());
+  if (q.overdueAt !== undefined) ids = ids.where(liveDeadlineOverdue(sql.ref('cases.id'), q.overdueAt));
   if (q.after !== undefined)
     ids = ids.where(keysetAfter(['cases.created_at', 'cases.id'], { at: q.after.createdAt, id: q.after.id }, 'desc'));
   const page = ids.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(q.limit);
-  const rows = await baseQuery(db).where('cases.id', 'in', page).orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').execute();
-  return rows.map(caseRecordOf);
-}
-
-/**
- * The overdue list: a walk of the open cases newest first (`cases_open_created_idx`), each tested for the
- * scope and a live deadline overdue, stopped at `limit`. The walk is fenced (`offset 0`, tests in its select
- * list) because the planner, unable to estimate how many pending deadlines are past due, would otherwise
- * gather every overdue case of the province and sort them.
- */
-async function listOverdueCases(db: Executor, q: CaseListQuery & { overdueAt: Date }): Promise<CaseRecord[]> {
-  const tests = [caseInUnitScope(q.scopeUnit), ...(q.unit === undefined ? [] : [caseInUnitScope(q.unit)])];
-  let walk = db
-    .selectFrom('cases')
-    .select(['cases.id', 'cases.created_at'])
-    .select(sql<boolean>`${sql.join([...tests, liveDeadlineOverdue(sql.ref('cases.id'), q.overdueAt)], sql` and `)}`.as('hit'))
-    .where(openCase());
-  if (q.state !== undefined) walk = walk.where('cases.state', '=', q.state);
-  if (q.after !== undefined)
-    walk = walk.where(keysetAfter(['cases.created_at', 'cases.id'], { at: q.after.createdAt, id: q.after.id }, 'desc'));
   const rows = await db
-    .selectFrom(walk.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').offset(0).as('w'))
-    .innerJoin('cases', 'cases.id', 'w.id')
+    .selectFrom(page.as('p'))
+    .innerJoin('cases', 'cases.id', 'p.id')
     .selectAll('cases')
-    .where(sql<boolean>`w.hit`)
-    .orderBy('w.created_at', 'desc')
-    .orderBy('w.id', 'desc')
-    .limit(q.limit)
+    .orderBy('p.created_at', 'desc')
+    .orderBy('p.id', 'desc')
     .execute();
   return rows.map(caseRecordOf);
 }

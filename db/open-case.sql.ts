@@ -28,7 +28,11 @@ export function deadlineAtRisk(now: Date): Expression<SqlBool> {
   return sql<SqlBool>`(d.status = 'pending' and d.reminders_sent > 0 and d.due_at >= ${now})`;
 }
 
-/** Case `caseId` has a breached deadline, or a pending one past due at `now` (read from `deadlines_live_case_idx`). */
+/**
+ * Case `caseId` has a breached deadline, or a pending one past due at `now`
+ * (read from `deadlines_live_case_idx`), tested row by row: `offset 0` keeps
+ * the planner from hashing every overdue deadline of the province first.
+ */
 export function liveDeadlineOverdue(caseId: Expression<string>, now: Date): Expression<SqlBool> {
-  return sql<SqlBool>`exists (select 1 from deadlines d where d.case_id = ${caseId} and ${LIVE_DEADLINE} and ${deadlineOverdue(now)})`;
+  return sql<SqlBool>`exists (select 1 from deadlines d where d.case_id = ${caseId} and ${LIVE_DEADLINE} and ${deadlineOverdue(now)} offset 0)`;
 }

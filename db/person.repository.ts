@@ -4,6 +4,7 @@
  * this file sees a plain ID number or phone except to store it for display.
  */
 import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { inSubtree } from '../machines/unit-tree';
 import { caseInUnitScope } from './case-scope.sql';
 import type { Database } from './schema';
 
@@ -296,32 +297,61 @@ export interface SimilarRow {
   readonly similarity: number;
 }
 
+/** What {@link similarCases} looks for. */
+export interface SimilarQuery {
+  readonly unit: string;
+  readonly grams: readonly string[];
+  readonly probe: readonly string[];
+  readonly excludeCaseId: string;
+  readonly scopeUnit: string;
+  readonly threshold: number;
+  readonly limit: number;
+}
+
 /**
- * Cases registered at `unit` whose summary shares at least `threshold` of its
- * bigrams (Jaccard) with `grams`, most similar first, within `scopeUnit`.
- * Candidates are the unit's summaries holding one of the `probe` grams (the
- * GIN index over unit-qualified grams); the Jaccard share is computed on
- * those only.
+ * The best `limit` candidates of {@link similarCases} as (case_id,
+ * similarity, created_at), in the final order. The Jaccard share is computed
+ * once per candidate in a fenced subquery (`offset 0`): unfenced, PostgreSQL
+ * would compute it again in the filter and in the sort. The scope is tested
+ * here only when the viewer's units do not hold `unit`: otherwise every case
+ * registered there is in scope (its registering unit is among its
+ * `case_units`), and the test is left to the few top rows.
  */
-export async function similarCases(
-  db: Executor,
-  q: {
-    unit: string;
-    grams: readonly string[];
-    probe: readonly string[];
-    excludeCaseId: string;
-    scopeUnit: string;
-    threshold: number;
-    limit: number;
-  },
-): Promise<SimilarRow[]> {
-  if (q.grams.length === 0) return [];
+function topSimilar(db: Executor, q: SimilarQuery) {
   const grams = [...q.grams];
   const shared = sql<number>`(select count(*) from unnest(cs.grams) g where g = any(${grams}::text[]))`;
-  const similarity = sql<number>`(${shared})::float8 / greatest(1, cardinality(cs.grams) + ${grams.length} - ${shared})`;
-  const rows = await db
+  const candidates = db
     .selectFrom('case_summaries as cs')
-    .innerJoin('cases', 'cases.id', 'cs.case_id')
+    .select([
+      'cs.case_id',
+      sql<number>`(${shared})::float8 / greatest(1, cardinality(cs.grams) + ${grams.length} - ${shared})`.as('similarity'),
+    ])
+    .where(sql<boolean>`cs.unit_grams && ${unitGrams(q.unit, q.probe)}::text[]`)
+    .where('cs.unit', '=', q.unit)
+    .where('cs.case_id', '<>', q.excludeCaseId)
+    .offset(0);
+  let top = db
+    .selectFrom(candidates.as('c'))
+    .innerJoin('cases', 'cases.id', 'c.case_id')
+    .select(['c.case_id', 'c.similarity', 'cases.created_at'])
+    .where('c.similarity', '>=', q.threshold);
+  if (!inSubtree(q.unit, q.scopeUnit)) top = top.where(caseInUnitScope(q.scopeUnit));
+  return top.orderBy('c.similarity', 'desc').orderBy('cases.created_at', 'desc').orderBy('c.case_id', 'desc').limit(q.limit);
+}
+
+/**
+ * Cases registered at `unit` whose summary shares at least `threshold` of its
+ * bigrams (Jaccard) with `grams`, most similar first (then newest, then by
+ * id), within `scopeUnit`. Candidates are the unit's summaries holding one of
+ * the `probe` grams (the GIN index over unit-qualified grams); the Jaccard
+ * share is computed on those only, and the case rows are read for the top
+ * `limit` only.
+ */
+export async function similarCases(db: Executor, q: SimilarQuery): Promise<SimilarRow[]> {
+  if (q.grams.length === 0) return [];
+  const rows = await db
+    .selectFrom(topSimilar(db, q).as('t'))
+    .innerJoin('cases', 'cases.id', 't.case_id')
     .leftJoin('units as u', 'u.code', 'cases.unit')
     .select([
       'cases.id as caseId',
@@ -331,15 +361,12 @@ export async function similarCases(
       'u.name as unitName',
       'cases.created_at as createdAt',
       sql<string>`cases.snapshot #>> '{context,intake,matter,summary}'`.as('summary'),
-      similarity.as('similarity'),
+      't.similarity',
     ])
-    .where(sql<boolean>`cs.unit_grams && ${unitGrams(q.unit, q.probe)}::text[]`)
-    .where('cs.unit', '=', q.unit)
-    .where('cs.case_id', '<>', q.excludeCaseId)
     .where(caseInUnitScope(q.scopeUnit))
-    .where(similarity, '>=', q.threshold)
-    .orderBy('similarity', 'desc')
+    .orderBy('t.similarity', 'desc')
     .orderBy('cases.created_at', 'desc')
+    .orderBy('cases.id', 'desc')
     .limit(q.limit)
     .execute();
   return rows.map((r) => ({ ...r, similarity: Number(r.similarity) }));

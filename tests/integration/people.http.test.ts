@@ -219,6 +219,20 @@ describe('related matters at registration', () => {
     expect(b.flags).toEqual({ first: true, repeat: false });
   });
 
+  it("proposes the registering unit's similar requests only when they lie within the viewer's units", async () => {
+    const other = await intake('411621', { name: '周九', phone: '13800004444', address: '扶沟县崔桥镇' }, '集体林地承包合同纠纷请求调处');
+    const moved = await intake('411621', { name: '吴十', phone: '13800005555', address: '扶沟县崔桥镇' }, '林地承包合同纠纷请求依法调处');
+    await send(moved.id, 'clerk', '411621', { type: 'VERIFY' });
+    // The city assigns it to the neighbouring county: it passes through 411622 too.
+    await send(moved.id, 'supervisor', '411600', { type: 'ASSIGN', unit: '411622' });
+    const ids = (body: { similar: { caseId: string }[] }) => body.similar.map((m) => m.caseId);
+    expect(ids((await call('clerk', '411621', 'GET', `/petitions/${moved.id}/related`)).body)).toContain(other.id);
+    // The county the case was assigned to reads it, but not the registering county's other cases.
+    const there = await call('clerk', '411622', 'GET', `/petitions/${moved.id}/related`);
+    expect(there.status).toBe(200);
+    expect(ids(there.body)).not.toContain(other.id);
+  });
+
   it('lets the clerk confirm a weak name-and-address match', async () => {
     const a = await intake('411621', { name: '孙八', address: '扶沟县大新镇孙庄村' }, '邻里宅基地纠纷');
     const b = await intake('411621', { name: '孙 八', address: '扶沟县大新镇孙庄村' }, '宅基地纠纷调处');
