@@ -119,27 +119,35 @@ interface Measurement {
 }
 
 /**
- * CPU time (ms) used so far by the server processes of one database, read from
- * /proc (a local server on Linux); NaN elsewhere. With two paths taking turns,
- * the difference across a window is that window's path's: the other's
- * connections sit idle meanwhile.
+ * CPU time (ms) used so far by each server process of one database, read from
+ * /proc (a local server on Linux); undefined elsewhere. With two paths taking
+ * turns, what the processes used across a window is that window's path's: the
+ * other's connections sit idle meanwhile.
  */
-function serverCpuClock(admin: Pool): () => Promise<number> {
+function serverCpuClock(admin: Pool): () => Promise<Map<number, number> | undefined> {
   const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
   return async () => {
     const { rows } = await admin.query<{ pid: number }>(
       'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
     );
-    let ms = 0;
+    const used = new Map<number, number>();
     for (const { pid } of rows) {
       const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-      if (stat === undefined) return Number.NaN;
+      if (stat === undefined) return undefined;
       // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ms += (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+      used.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerMs);
     }
-    return ms;
+    return used;
   };
+}
+
+/** CPU used between two readings: by processes present at the end (one started meanwhile counts from zero). */
+function cpuBetween(before: Map<number, number> | undefined, after: Map<number, number> | undefined): number {
+  if (before === undefined || after === undefined) return Number.NaN;
+  let ms = 0;
+  for (const [pid, used] of after) ms += used - (before.get(pid) ?? 0);
+  return ms;
 }
 
 /** What one path accumulates over its measuring windows. */
@@ -155,7 +163,7 @@ class Sampler {
     readonly ids: readonly string[],
     readonly concurrency: number,
     readonly op: (id: string) => Promise<void>,
-    readonly serverCpu: () => Promise<number>,
+    readonly serverCpu: () => Promise<Map<number, number> | undefined>,
   ) {
     this.cursors = new Array<number>(concurrency).fill(0);
   }
@@ -180,7 +188,7 @@ class Sampler {
     this.elapsedMs += performance.now() - start;
     const used = process.cpuUsage(cpu);
     this.cpuMicros += used.user + used.system;
-    this.serverCpuMs += (await this.serverCpu()) - server;
+    this.serverCpuMs += cpuBetween(server, await this.serverCpu());
   }
 
   result(): Measurement {
@@ -204,7 +212,7 @@ async function measure(
   concurrency: number,
   seconds: number,
   op: (id: string) => Promise<void>,
-  serverCpu: () => Promise<number>,
+  serverCpu: () => Promise<Map<number, number> | undefined>,
 ): Promise<Measurement> {
   const sampler = new Sampler(ids, concurrency, op, serverCpu);
   await sampler.window(seconds * 1000);
@@ -222,7 +230,7 @@ async function compare(
   seconds: number,
   ours: (id: string) => Promise<void>,
   raw: (id: string) => Promise<void>,
-  serverCpu: () => Promise<number>,
+  serverCpu: () => Promise<Map<number, number> | undefined>,
 ): Promise<{ ours: Measurement; raw: Measurement }> {
   const a = new Sampler(ids, concurrency, ours, serverCpu);
   const b = new Sampler(ids, concurrency, raw, serverCpu);

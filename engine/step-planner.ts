@@ -3,7 +3,7 @@ import type { DeadlineRecord } from '../db/deadline.repository';
 import type { TransitionWrite } from '../db/transition.repository';
 import type { CaseEvent, CaseSnapshot, CaseStart, MachineAdapter } from '../machines/machine-adapter';
 import type { Actor } from '../machines/petition.roles';
-import { GENESIS_HASH, snapshotDigest } from './audit-hash';
+import { canonical, GENESIS_HASH, snapshotDigest } from './audit-hash';
 import { clockChanges } from './clock-changes';
 import { planDeadlineChanges, type DeadlineRules } from './deadline-changes';
 import type { TouchedDeadline } from './engine.types';
@@ -64,11 +64,21 @@ export function planStep(
   const changes = clockChanges(adapter.clocks(snapshot), adapter.clocks(next));
   const { added, changed } = planDeadlineChanges(rec.id, rows, changes, at, rules, remindersSent);
   const facts = adapter.facts(next, runsAfterStep(rows, added, changed));
+  // Most events change no statistic: their write then leaves the facts row alone.
+  const unchanged = canonical(facts) === canonical(adapter.facts(snapshot, runsAfterStep(rows, [], [])));
   const units = adapter.caseUnits(next).map((u) => u.unit);
   return {
     next,
     rowsBefore: rows,
-    write: { case: updated, fromVersion: rec.version, event: entry, units, newDeadlines: added, changedDeadlines: changed, facts },
+    write: {
+      case: updated,
+      fromVersion: rec.version,
+      event: entry,
+      units,
+      newDeadlines: added,
+      changedDeadlines: changed,
+      facts: unchanged ? null : facts,
+    },
   };
 }
 
