@@ -13,7 +13,7 @@
  * last line of output is JSON:
  *   {"bench":"transitions","concurrency":8,"ours":<per s>,"raw":<per s>,"ratio":<ours/raw>}
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { Pool, type PoolClient } from 'pg';
@@ -114,6 +114,40 @@ interface Measurement {
   readonly p99: number;
   /** This process's CPU time (user + system) per transition: the engine's own cost, less sensitive to a busy machine than throughput. */
   readonly cpuPerOp: number;
+  /** The CPU time of the database's server processes per transition (NaN where their /proc entries cannot be read). */
+  readonly serverCpuPerOp: number;
+}
+
+/**
+ * CPU time (ms) used so far by each server process of one database, read from
+ * /proc (a local server on Linux); undefined elsewhere. With two paths taking
+ * turns, what the processes used across a window is that window's path's: the
+ * other's connections sit idle meanwhile.
+ */
+function serverCpuClock(admin: Pool): () => Promise<Map<number, number> | undefined> {
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  return async () => {
+    const { rows } = await admin.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    );
+    const used = new Map<number, number>();
+    for (const { pid } of rows) {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+      if (stat === undefined) return undefined;
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      used.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerMs);
+    }
+    return used;
+  };
+}
+
+/** CPU used between two readings: by processes present at the end (one started meanwhile counts from zero). */
+function cpuBetween(before: Map<number, number> | undefined, after: Map<number, number> | undefined): number {
+  if (before === undefined || after === undefined) return Number.NaN;
+  let ms = 0;
+  for (const [pid, used] of after) ms += used - (before.get(pid) ?? 0);
+  return ms;
 }
 
 /** What one path accumulates over its measuring windows. */
@@ -121,6 +155,7 @@ class Sampler {
   readonly latencies: number[] = [];
   elapsedMs = 0;
   cpuMicros = 0;
+  serverCpuMs = 0;
   /** Each worker's position in its slice of the cases, kept across windows. */
   readonly cursors: number[];
 
@@ -128,6 +163,7 @@ class Sampler {
     readonly ids: readonly string[],
     readonly concurrency: number,
     readonly op: (id: string) => Promise<void>,
+    readonly serverCpu: () => Promise<Map<number, number> | undefined>,
   ) {
     this.cursors = new Array<number>(concurrency).fill(0);
   }
@@ -135,6 +171,7 @@ class Sampler {
   /** Runs `concurrency` workers, each on its own slice of the cases (no two workers share a case), for `ms`. */
   async window(ms: number): Promise<void> {
     const { ids, concurrency } = this;
+    const server = await this.serverCpu();
     const cpu = process.cpuUsage();
     const start = performance.now();
     const end = start + ms;
@@ -151,6 +188,7 @@ class Sampler {
     this.elapsedMs += performance.now() - start;
     const used = process.cpuUsage(cpu);
     this.cpuMicros += used.user + used.system;
+    this.serverCpuMs += cpuBetween(server, await this.serverCpu());
   }
 
   result(): Measurement {
@@ -163,6 +201,7 @@ class Sampler {
       p50: at(0.5),
       p99: at(0.99),
       cpuPerOp: this.cpuMicros / 1000 / Math.max(ops, 1),
+      serverCpuPerOp: this.serverCpuMs / Math.max(ops, 1),
     };
   }
 }
@@ -173,8 +212,9 @@ async function measure(
   concurrency: number,
   seconds: number,
   op: (id: string) => Promise<void>,
+  serverCpu: () => Promise<Map<number, number> | undefined>,
 ): Promise<Measurement> {
-  const sampler = new Sampler(ids, concurrency, op);
+  const sampler = new Sampler(ids, concurrency, op, serverCpu);
   await sampler.window(seconds * 1000);
   return sampler.result();
 }
@@ -190,9 +230,10 @@ async function compare(
   seconds: number,
   ours: (id: string) => Promise<void>,
   raw: (id: string) => Promise<void>,
+  serverCpu: () => Promise<Map<number, number> | undefined>,
 ): Promise<{ ours: Measurement; raw: Measurement }> {
-  const a = new Sampler(ids, concurrency, ours);
-  const b = new Sampler(ids, concurrency, raw);
+  const a = new Sampler(ids, concurrency, ours, serverCpu);
+  const b = new Sampler(ids, concurrency, raw, serverCpu);
   const windows = Math.max(2, Math.round(seconds / WINDOW_SECONDS));
   for (let k = 0; k < windows; k += 1) {
     const [first, second] = k % 2 === 0 ? [a, b] : [b, a];
@@ -265,17 +306,23 @@ async function rawSession(pool: Pool, id: string): Promise<void> {
   }
 }
 
+/** Raw's CPU per transition over ours, node and server together (NaN without the server's figures). */
+const cpuRatio = (ours: Measurement, raw: Measurement) => (raw.cpuPerOp + raw.serverCpuPerOp) / (ours.cpuPerOp + ours.serverCpuPerOp);
 const round = (n: number, digits: number) => Number(n.toFixed(digits));
 const fmt = (m: Measurement) =>
-  `${m.perSecond.toFixed(1).padStart(8)}/s  (${String(m.ops).padStart(6)} ops, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms, node CPU ${m.cpuPerOp.toFixed(3)} ms/op)`;
+  `${m.perSecond.toFixed(1).padStart(8)}/s  (${String(m.ops).padStart(6)} ops, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms, node CPU ${m.cpuPerOp.toFixed(3)} ms/op, server CPU ${m.serverCpuPerOp.toFixed(3)} ms/op)`;
 
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   let bench: BenchDatabase | undefined;
   let raw: Pool | undefined;
+  let observer: Pool | undefined;
   try {
     bench = await createBenchDatabase(opts.adminUrl, 'transitions', 10);
     raw = new Pool({ connectionString: bench.url, max: 10 });
+    observer = new Pool({ connectionString: bench.url, max: 1 });
+    observer.on('error', () => undefined);
+    const serverCpu = serverCpuClock(observer);
     raw.on('error', () => undefined); // see createBenchDatabase: the final forced drop may end a closing connection
     const engine = createPetitionEngine({
       db: bench.db,
@@ -291,17 +338,19 @@ async function main(): Promise<void> {
     const ours = (id: string) => engine.dispatch(id, { type: 'RECORD_MEDIATION_SESSION', note: NOTE }, mediator).then(() => undefined);
     const base = (id: string) => rawSession(pool, id);
     // Warm up both paths (JIT, connections, plan caches) before measuring.
-    await measure(ids, 8, Math.min(1, opts.seconds), ours);
-    await measure(ids, 8, Math.min(1, opts.seconds), base);
+    await measure(ids, 8, Math.min(1, opts.seconds), ours, serverCpu);
+    await measure(ids, 8, Math.min(1, opts.seconds), base, serverCpu);
 
     const results: { concurrency: number; ours: Measurement; raw: Measurement }[] = [];
     for (const c of CONCURRENCIES) {
-      const { ours: o, raw: r } = await compare(ids, c, opts.seconds, ours, base);
+      const { ours: o, raw: r } = await compare(ids, c, opts.seconds, ours, base, serverCpu);
       results.push({ concurrency: c, ours: o, raw: r });
       console.log(`concurrency ${c}:`);
       console.log(`  engine.dispatch  ${fmt(o)}`);
       console.log(`  raw pg           ${fmt(r)}`);
       console.log(`  ratio ours/raw   ${(o.perSecond / r.perSecond).toFixed(3)}`);
+      // What the throughput ratio tends to on an otherwise idle machine, where node and the server share its cores.
+      console.log(`  CPU per op, raw/ours (node + server)   ${cpuRatio(o, r).toFixed(3)}`);
     }
 
     if (opts.profile !== undefined) {
@@ -314,7 +363,7 @@ async function main(): Promise<void> {
         session.connect();
         await session.post('Profiler.enable');
         await session.post('Profiler.start');
-        const p = await measure(ids, 8, opts.seconds, op);
+        const p = await measure(ids, 8, opts.seconds, op, serverCpu);
         const { profile } = await session.post('Profiler.stop');
         session.disconnect();
         const file = `${opts.profile}-${label}.cpuprofile`;
@@ -339,11 +388,13 @@ async function main(): Promise<void> {
           ours: round(last.ours.perSecond, 1),
           raw: round(last.raw.perSecond, 1),
           ratio: round(last.ours.perSecond / last.raw.perSecond, 3),
+          cpu_ratio: round(cpuRatio(last.ours, last.raw), 3),
         }),
       );
     }
   } finally {
     await raw?.end();
+    await observer?.end();
     await bench?.drop();
   }
 }

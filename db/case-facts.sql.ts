@@ -42,12 +42,14 @@ export const CASE_FACT_COLUMNS = [
 
 const FACT_LIST = sql.raw(CASE_FACT_COLUMNS.join(', '));
 const EXCLUDED_LIST = sql.raw(CASE_FACT_COLUMNS.map((c) => `excluded.${c}`).join(', '));
+const TABLE_LIST = sql.raw(CASE_FACT_COLUMNS.map((c) => `case_facts.${c}`).join(', '));
 
 /**
  * The `case_facts` part of a transition's one statement: upserts the facts
  * of every case in the batch (each row is the whole truth as of the step, so
- * a later step simply replaces it). Kept beside, not inside, the other parts
- * of `writeTransitions`.
+ * a later step simply replaces it). Most steps leave the facts as they were:
+ * then the row is not rewritten (no new row version, no index entries).
+ * Kept beside, not inside, the other parts of `writeTransitions`.
  */
 export function caseFactsCte(facts: readonly CaseFacts[]): RawBuilder<unknown> {
   const col = <T>(pick: (f: CaseFacts) => T) => facts.map(pick);
@@ -66,5 +68,6 @@ export function caseFactsCte(facts: readonly CaseFacts[]): RawBuilder<unknown> {
         ${col((f) => f.transferred)}::boolean[], ${col((f) => f.assigned)}::boolean[], ${col((f) => f.supervised)}::boolean[],
         ${col((f) => f.reviewStage)}::text[])
       on conflict (case_id) do update set (${FACT_LIST}) = (${EXCLUDED_LIST})
+      where (${TABLE_LIST}) is distinct from (${EXCLUDED_LIST})
     )`;
 }

@@ -22,8 +22,11 @@ export interface TransitionWrite {
   readonly units: readonly string[];
   readonly newDeadlines: readonly NewDeadline[];
   readonly changedDeadlines: readonly DeadlineState[];
-  /** The case's statistics facts as the event leaves them (each machine adapter's `facts`, machines/case-facts.ts). */
-  readonly facts: CaseFacts;
+  /**
+   * The case's statistics facts as the event leaves them (each machine adapter's `facts`, machines/case-facts.ts);
+   * null when the event leaves them as they were (the stored row, written with every earlier step, stays).
+   */
+  readonly facts: CaseFacts | null;
 }
 
 /**
@@ -146,7 +149,8 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
     )`);
   }
   // The facts row of each case, written by the same statement as the case row it is derived from.
-  ctes.push(caseFactsCte(writes.map((w) => w.facts)));
+  const facts = writes.flatMap((w) => (w.facts === null ? [] : [w.facts]));
+  if (facts.length > 0) ctes.push(caseFactsCte(facts));
   const casesWrittenSql = sql.raw(written.map((t) => `(select count(*) from ${t})`).join(' + ') || '0');
   const { rows } = await (
     stored.length === 0

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { lockCase, type CaseRecord } from '../db/case.repository';
+import { lockCase, type CaseRecord, type LockedCase } from '../db/case.repository';
 import { listDeadlines } from '../db/deadline.repository';
 import { recordRefusal } from '../db/refused-attempt.repository';
 import type { Database } from '../db/schema';
@@ -29,6 +29,8 @@ interface CommandCase {
   readonly sender: Sender;
   readonly units: UnitDirectory;
   readonly tree: UnitTree;
+  /** The units the case is recorded as having passed through (`case_units`), read with the lock. */
+  readonly passed: readonly string[];
 }
 
 /** Keeps a refusal in `refused_attempts` (it commits; nothing else of the command does) and returns it. */
@@ -93,7 +95,9 @@ async function stepCase(
   // the lock still sees the data as of its start, and a concurrent command may just have changed these rows.
   const rows = await listDeadlines(trx, rec.id);
   const planned = planStep(deps, adapter, rec, c.snapshot, rows, event, at);
-  const touched = touchedBy(planned, await writeTransitions(trx, [planned.write]));
+  // Only units not yet recorded: most steps pass through none, and their write then skips `case_units`.
+  const write = { ...planned.write, units: planned.write.units.filter((u) => !c.passed.includes(u)) };
+  const touched = touchedBy(planned, await writeTransitions(trx, [write]));
   const updated = planned.write.case;
   const view = toPetitionView(updated, rowsAfter(planned, touched), c.sender.actor, at, {
     units: c.units,
@@ -106,10 +110,11 @@ async function stepCase(
 }
 
 /** The case a command works on: adapter, snapshot, and the sender's relations to it, computed from the unit tree. */
-function commandCase(rec: CaseRecord, actor: Actor, tree: UnitTree, units: UnitDirectory): CommandCase {
+function commandCase(locked: LockedCase, actor: Actor, tree: UnitTree, units: UnitDirectory): CommandCase {
+  const { units: passed, ...rec } = locked;
   const adapter = adapterFor(rec.machineVersion);
   const snapshot = adapter.restore(rec.snapshot as StoredSnapshot);
-  return { rec, adapter, snapshot, units, tree, sender: { actor, relations: adapter.relationsOf(snapshot, actor.unit, units) } };
+  return { rec, adapter, snapshot, units, tree, passed, sender: { actor, relations: adapter.relationsOf(snapshot, actor.unit, units) } };
 }
 
 /** Applies one person's command to one case in one transaction: lock, idempotent replay, checks, step, write. */
@@ -126,13 +131,12 @@ export async function applyCommand(
   return deps.db.transaction().execute(async (trx) => {
     const locked = await lockCase(trx, caseId);
     if (locked === undefined || !caseInScope(locked, actor.unit)) throw new NotFoundError();
-    const { units: _units, ...rec } = locked;
     const at = now();
     // Read again under the case lock: a concurrent request with the same key may have committed while this one
     // waited for the lock, and its response is the answer (not a refusal or a version conflict of the retry).
     const replayOf = { kind: 'command', eventType: envelope.type, scopeChecked: true } as const;
     const replayed = opts.idempotency === undefined ? undefined : await storedResponse(trx, actor, opts.idempotency, replayOf);
     if (replayed !== undefined) return { replayed };
-    return stepCase(trx, deps, commandCase(rec, actor, tree, directory), envelope, at, opts);
+    return stepCase(trx, deps, commandCase(locked, actor, tree, directory), envelope, at, opts);
   });
 }

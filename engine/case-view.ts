@@ -12,7 +12,7 @@ import type { deadlineViewSchema, petitionViewSchema } from './case-view.schema'
 import type { UnitDirectory } from './unit-directory';
 import type { CalendarKind, Policy } from '../config/policy.schema';
 import { urgencyPolicyOf } from '../config/default-policy';
-import { deadlineUrgency } from './deadline-urgency';
+import { beijingDate, deadlineUrgency } from './deadline-urgency';
 import type { WorkingCalendar } from './working-calendar';
 
 /** A deadline as callers see it; the type is the schema's, so the two cannot drift. */
@@ -28,8 +28,6 @@ export type DeadlineView = z.output<typeof deadlineViewSchema>;
  */
 export type PetitionView = z.output<typeof petitionViewSchema>;
 
-const CHINA_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
-
 /** What a view needs to say how urgent each deadline is: the engine's calendar and policy, and the time of the read. */
 export interface UrgencyInputs {
   readonly calendar: WorkingCalendar;
@@ -39,7 +37,7 @@ export interface UrgencyInputs {
 /** A deadline row as a view; with the calendar and policy, its remaining days and colour at `now`. */
 export function toDeadlineView(d: DeadlineRecord, now?: Date, urgency?: UrgencyInputs): DeadlineView {
   const reminders = d.reminders.map((t) => t.toISOString());
-  const lastDay = CHINA_DATE.format(new Date(d.dueAt.getTime() - 1));
+  const lastDay = beijingDate(d.dueAt.getTime() - 1);
   // The row keeps the calendar its clock was started on (a later policy may count differently).
   const kind = d.calendar as CalendarKind;
   const left =

@@ -4,9 +4,8 @@
  * for a working-days clock, calendar days otherwise), and a colour by the
  * share of the period still left (thresholds in the policy's `urgency`).
  */
-import { DateTime } from 'luxon';
 import type { CalendarKind, UrgencyPolicy } from '../config/policy.schema';
-import { CHINA_ZONE, type WorkingCalendar } from './working-calendar';
+import type { WorkingCalendar } from './working-calendar';
 
 /** The colours of a live deadline, from calm to urgent. */
 export const URGENCY_LEVELS = ['green', 'yellow', 'red'] as const;
@@ -35,19 +34,27 @@ export interface UrgencyInput {
 }
 
 const NONE: DeadlineUrgency = { remainingDays: null, remainingBasis: null, level: null };
-const day = (iso: string) => DateTime.fromISO(iso, { zone: CHINA_ZONE });
+const DAY_MS = 86_400_000;
+/** Beijing time is UTC+8 all year (no daylight saving since 1991): its dates are a fixed shift of UTC's. */
+const BEIJING_OFFSET_MS = 8 * 3_600_000;
+
+/** The Beijing date (YYYY-MM-DD) of an instant. Plain arithmetic: reads compute it per deadline, and a time-zone library costs more than the rest of a view. */
+export function beijingDate(t: Date | number): string {
+  return new Date((typeof t === 'number' ? t : t.getTime()) + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Days since 1970-01-01 of a date (YYYY-MM-DD): dates compared and stepped as whole numbers. */
+const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+const dateOfDayNumber = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
 
 /** Days from `from` (exclusive) to `to` (inclusive), both Beijing dates, counting only working days on that basis. */
 function daysBetween(from: string, to: string, basis: DayBasis, cal: WorkingCalendar): number {
-  let d = day(from);
-  const end = day(to);
+  const start = dayNumber(from);
+  const end = dayNumber(to);
   // Calendar days are a difference; only working days are counted one by one (a period of weeks at most).
-  if (basis === 'calendar-days') return Math.max(0, Math.round(end.diff(d, 'days').days));
+  if (basis === 'calendar-days') return Math.max(0, end - start);
   let n = 0;
-  while (d < end) {
-    d = d.plus({ days: 1 });
-    if (cal.isWorkingDay(d.toISODate() ?? '')) n += 1;
-  }
+  for (let d = start + 1; d <= end; d += 1) if (cal.isWorkingDay(dateOfDayNumber(d))) n += 1;
   return n;
 }
 
@@ -71,7 +78,7 @@ export function deadlineUrgency(
 ): DeadlineUrgency {
   if (d.status !== 'pending' && d.status !== 'paused' && d.status !== 'breached') return NONE;
   const basis: DayBasis = kind === 'working-days' ? 'working-days' : 'calendar-days';
-  const today = DateTime.fromJSDate(now, { zone: CHINA_ZONE }).toISODate() ?? '';
+  const today = beijingDate(now);
   const overdue = d.status === 'breached' || now.getTime() >= d.dueAt.getTime();
   if (overdue && d.onBreach !== 'escalate') return NONE;
   const remainingDays = overdue

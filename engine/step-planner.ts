@@ -1,5 +1,6 @@
 import type { CaseRecord } from '../db/case.repository';
 import type { DeadlineRecord } from '../db/deadline.repository';
+import type { CaseFacts } from '../db/case-facts.sql';
 import type { TransitionWrite } from '../db/transition.repository';
 import type { CaseEvent, CaseSnapshot, CaseStart, MachineAdapter } from '../machines/machine-adapter';
 import type { Actor } from '../machines/petition.roles';
@@ -16,6 +17,15 @@ export interface PlannedStep {
   readonly next: CaseSnapshot;
   /** The case's deadline rows as read under the lock (to tell new rows and old fire times apart). */
   readonly rowsBefore: readonly DeadlineRecord[];
+}
+
+/** Whether two facts rows are equal: each column, and each flag (the one nested part). */
+function sameFacts(a: CaseFacts, b: CaseFacts): boolean {
+  const { flags: fa, ...ra } = a;
+  const { flags: fb, ...rb } = b;
+  const equal = (x: object, y: object) =>
+    Object.entries(x).every(([k, v]) => v === (y as Record<string, unknown>)[k]) && Object.keys(x).length === Object.keys(y).length;
+  return equal(ra, rb) && equal(fa, fb);
 }
 
 /**
@@ -64,11 +74,21 @@ export function planStep(
   const changes = clockChanges(adapter.clocks(snapshot), adapter.clocks(next));
   const { added, changed } = planDeadlineChanges(rec.id, rows, changes, at, rules, remindersSent);
   const facts = adapter.facts(next, runsAfterStep(rows, added, changed));
+  // Most events change no statistic: their write then leaves the facts row alone.
+  const unchanged = sameFacts(facts, adapter.facts(snapshot, runsAfterStep(rows, [], [])));
   const units = adapter.caseUnits(next).map((u) => u.unit);
   return {
     next,
     rowsBefore: rows,
-    write: { case: updated, fromVersion: rec.version, event: entry, units, newDeadlines: added, changedDeadlines: changed, facts },
+    write: {
+      case: updated,
+      fromVersion: rec.version,
+      event: entry,
+      units,
+      newDeadlines: added,
+      changedDeadlines: changed,
+      facts: unchanged ? null : facts,
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { initialTransition, transition } from 'xstate';
+import { firstSnapshot, nextSnapshot } from './pure-transition';
 import type { MachineAdapter } from './machine-adapter';
 import type { PetitionEvent, PetitionInput } from './petition.machine';
 import type { PermissionTable } from './petition.permissions';
@@ -84,12 +84,12 @@ export const LEGACY_VERSIONS: readonly number[] = Object.keys(LEGACY).map(Number
 
 /** The first snapshot of a v1/v2 case (pure). */
 export function startCase(version: number, input: PetitionInput): PetitionSnapshot {
-  return initialTransition(machineFor(version), input)[0];
+  return firstSnapshot(machineFor(version), input);
 }
 
 /** The snapshot of a v1/v2 case after one event (pure). */
 export function step(version: number, snapshot: PetitionSnapshot, event: PetitionEvent): PetitionSnapshot {
-  return transition(machineFor(version), snapshot, event)[0];
+  return nextSnapshot(machineFor(version), snapshot, event);
 }
 
 /** The user-facing state name of a v1/v2 snapshot. */

@@ -3,7 +3,8 @@
  * Their actors have no relations to a case (a role in a unit subtree decides),
  * so their events and trail entries carry none, exactly as they were recorded.
  */
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import type { SnapshotFrom } from 'xstate';
+import { firstSnapshot, nextSnapshot } from '../pure-transition';
 import type { CaseCommand, CaseEvent, CaseSnapshot, CommandClaims, MachineAdapter, Recipient, StoredSnapshot } from '../machine-adapter';
 import type { PetitionContext, PetitionEvent, PetitionInput } from '../petition.machine';
 import { roleSendsIn, type PermissionTable } from '../petition.permissions';
@@ -75,10 +76,10 @@ export function legacyAdapter(
     intakeSchema,
     commandSchema,
     usesRelations: false,
-    start: (input) => initialTransition(machine, { id: input.id, intake: input.intake, at: input.at } as PetitionInput)[0],
+    start: (input) => firstSnapshot(machine, { id: input.id, intake: input.intake, at: input.at } as PetitionInput),
     intakeTrailFields: (input) => input.intake as Record<string, unknown>,
     startOfTrail: (id, fields, at) => ({ id, intake: fields, at, registeredAtBureau: false }),
-    step: (s, e) => transition(machine, legacy(s), event(e))[0],
+    step: (s, e) => nextSnapshot(machine, legacy(s), event(e)),
     accepts: can,
     restore: (stored) => machine.resolveState({ value: stored.value as never, context: stored.context as PetitionContext }),
     toStored: (s): StoredSnapshot => ({ value: legacy(s).value, context: ctx(s), status: s.status === 'done' ? 'done' : 'active' }),

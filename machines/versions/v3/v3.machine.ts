@@ -11,7 +11,8 @@
  * its acceptance, 销号, 批示 and late timers still arrive. A case is closed
  * when `context.closure` is set.
  */
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import type { SnapshotFrom } from 'xstate';
+import { firstSnapshot, nextSnapshot } from '../../pure-transition';
 import { initialContext, intakeClock, type V3Context, type V3Event, type V3Input } from './v3.context';
 import { CLOSED, RECEIPT, close, permitted, sharedHandlers, start, startHandling, startReport, stop, v3Setup, when } from './v3.setup';
 import type { V3State } from './v3.vocabulary';
@@ -243,12 +244,12 @@ export type { V3Context, V3Event, V3Input };
 
 /** The first snapshot of a version 3 case, from its intake (pure). */
 export function startCaseV3(input: V3Input): V3Snapshot {
-  return initialTransition(petitionMachineV3, input)[0];
+  return firstSnapshot(petitionMachineV3, input);
 }
 
 /** The snapshot after one event (pure: XState returns the actions, none is run). */
 export function stepV3(snapshot: V3Snapshot, event: V3Event): V3Snapshot {
-  return transition(petitionMachineV3, snapshot, event)[0];
+  return nextSnapshot(petitionMachineV3, snapshot, event);
 }
 
 /** The state name of a version 3 snapshot (its value: the machine is flat). */
