@@ -222,8 +222,13 @@ describe('a letter registered at the bureau, its scan and evidence filed', () =>
     expect(badKind).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION', details: { issues: [{ path: ['kind'] }] } } } });
     const json = await v.call('handler', U.body, 'POST', `/petitions/${id}/attachments`, { kind: 'other' });
     expect(json).toMatchObject({ status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE' } } });
-    // None of these left a file or a trail entry.
+    // None of these left a file or a trail entry; a file well over the 1 MiB of JSON bodies is taken.
     expect((await v.call('clerk', U.bureau, 'GET', `/petitions/${id}/attachments`)).body.attachments).toHaveLength(2);
+    const scan = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(3 * 1024 * 1024, 7)]);
+    const taken = await upload(id, 'handler', U.body, { kind: 'evidence' }, { name: 'scan.pdf', type: 'application/pdf', bytes: scan });
+    expect(taken).toMatchObject({ status: 201, body: { size: scan.length, sha256: sha256(scan) } });
+    const back = await download(id, taken.body.id as string, 'handler', U.body);
+    expect(Buffer.compare(back.raw, scan)).toBe(0);
   });
 
   it('takes no filing as a command, none from a role that never files, none on a closed case', async () => {
