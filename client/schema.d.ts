@@ -642,6 +642,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/petitions/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The attachments of a case (附件), oldest first */
+        get: operations["listAttachments"];
+        put?: never;
+        /**
+         * File a scanned letter or evidence with a case (附件)
+         * @description multipart/form-data with a `file` part, `kind` and `personal`. At most 10485760 bytes and application/pdf, image/jpeg, image/png, image/tiff unless configured otherwise (ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES); the bytes must match the type. Recorded in the trail as ATTACH_MATERIAL (id, kind, size, media type and SHA-256; the file name stays out of the trail); who may file is the lifecycle's permission table (422 EVENT_NOT_ALLOWED otherwise).
+         */
+        post: operations["uploadAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/petitions/{id}/attachments/{attId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download one attachment of a case (written to the access log)
+         * @description The bytes as uploaded, `Content-Disposition: attachment` with the file name (RFC 5987 `filename*`). 403 ATTACHMENT_PERSONAL for a file marked personal when your role sees the case masked.
+         */
+        get: operations["downloadAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -678,6 +719,7 @@ export interface components {
                 };
                 caseId: string;
                 personId: string | null;
+                /** @description the route: `petitions.get`, `people.search` or `attachments.download` */
                 reason: string;
                 at: string;
             }[];
@@ -764,6 +806,42 @@ export interface components {
             type: "ASSIGN_LEADER";
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
+        };
+        Attachment: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            /** @description the trail entry (ATTACH_MATERIAL) that records its SHA-256 */
+            seq: number;
+            /**
+             * @description what the file is: `letter-scan` 来信扫描件, `evidence` 证据材料, `other` 其他
+             * @enum {string}
+             */
+            kind: "letter-scan" | "evidence" | "other";
+            /** @description as uploaded; null for a personal file when your role sees the case masked */
+            fileName: string | null;
+            mediaType: string;
+            /** @description bytes */
+            size: number;
+            /** @description hex SHA-256 of the bytes, as the trail records it */
+            sha256: string;
+            personal: boolean;
+            uploadedBy: {
+                id: string;
+                role: string;
+                unit: string;
+            };
+            uploadedAt: string;
+        };
+        AttachmentList: {
+            /** @description oldest first */
+            attachments: components["schemas"]["Attachment"][];
+            /** @description what an upload must keep to */
+            limits: {
+                maxBytes: number;
+                mediaTypes: string[];
+            };
         };
         AuditCheckpoint: {
             /** @constant */
@@ -1027,7 +1105,7 @@ export interface components {
             };
         };
         /**
-         * @description `FORBIDDEN`: your role never does this, or the unit lies outside your own (无权限)
+         * @description `FORBIDDEN`: your role never does this, or the unit lies outside your own (无权限); `ATTACHMENT_PERSONAL`: the attachment is marked personal and your role sees the case masked, so it is not sent (附件涉及个人信息)
          * @example {
          *       "error": {
          *         "code": "FORBIDDEN",
@@ -1038,7 +1116,7 @@ export interface components {
         Error403: {
             error: {
                 /** @enum {string} */
-                code: "FORBIDDEN";
+                code: "FORBIDDEN" | "ATTACHMENT_PERSONAL";
                 /** @description English, naming the rule broken; never quotes personal data */
                 message: string;
                 /** @description e.g. `issues` (400), `allowedEvents` (422) */
@@ -1094,7 +1172,7 @@ export interface components {
             };
         };
         /**
-         * @description `PAYLOAD_TOO_LARGE`: the body is over 1 MiB (请求体过大)
+         * @description `PAYLOAD_TOO_LARGE`: the body is over 1 MiB (请求体过大); `ATTACHMENT_TOO_LARGE`: the file is over the attachment size limit; `details.maxBytes` says it (附件过大)
          * @example {
          *       "error": {
          *         "code": "PAYLOAD_TOO_LARGE",
@@ -1105,7 +1183,7 @@ export interface components {
         Error413: {
             error: {
                 /** @enum {string} */
-                code: "PAYLOAD_TOO_LARGE";
+                code: "PAYLOAD_TOO_LARGE" | "ATTACHMENT_TOO_LARGE";
                 /** @description English, naming the rule broken; never quotes personal data */
                 message: string;
                 /** @description e.g. `issues` (400), `allowedEvents` (422) */
@@ -1115,7 +1193,7 @@ export interface components {
             };
         };
         /**
-         * @description `UNSUPPORTED_MEDIA_TYPE`: the body is not `application/json` (不支持的内容类型)
+         * @description `UNSUPPORTED_MEDIA_TYPE`: the body is not `application/json` (不支持的内容类型); `ATTACHMENT_TYPE`: the file is not of an accepted type, or its bytes are not what its type says; `details.accepted` lists the types (附件类型不符)
          * @example {
          *       "error": {
          *         "code": "UNSUPPORTED_MEDIA_TYPE",
@@ -1126,7 +1204,7 @@ export interface components {
         Error415: {
             error: {
                 /** @enum {string} */
-                code: "UNSUPPORTED_MEDIA_TYPE";
+                code: "UNSUPPORTED_MEDIA_TYPE" | "ATTACHMENT_TYPE";
                 /** @description English, naming the rule broken; never quotes personal data */
                 message: string;
                 /** @description e.g. `issues` (400), `allowedEvents` (422) */
@@ -1249,7 +1327,7 @@ export interface components {
          * @description events of machine version 3
          * @enum {string}
          */
-        EventsV3: "TRANSFER" | "ASSIGN" | "REFER" | "REJECT" | "MERGE" | "ACCEPT" | "OBJECT" | "APPROVE_OBJECTION" | "DENY_OBJECTION" | "ROUTE" | "REQUEST_INFO" | "PROVIDE_INFO" | "START_MEDIATION" | "RECORD_MEDIATION_SESSION" | "MEDIATION_AGREED" | "MEDIATION_FAILED" | "SCHEDULE_HEARING" | "RECORD_HEARING" | "REQUEST_EXTENSION" | "APPROVE_EXTENSION" | "DENY_EXTENSION" | "RESOLVE" | "DELIVER" | "RATE_SATISFACTION" | "REQUEST_REVIEW" | "SUBMIT_REPORT" | "ACCEPT_REPORT" | "RETURN_REPORT" | "WITHDRAW" | "SUPERVISE" | "STRIKE_OFF" | "REASSIGN" | "ASSIGN_LEADER" | "LEADER_INSTRUCTION" | "LINK_CONFERENCE" | "PAUSE_CLOCK" | "RESUME_CLOCK" | "DEADLINE_REMINDER" | "DEADLINE_BREACHED";
+        EventsV3: "TRANSFER" | "ASSIGN" | "REFER" | "REJECT" | "MERGE" | "ACCEPT" | "OBJECT" | "APPROVE_OBJECTION" | "DENY_OBJECTION" | "ROUTE" | "REQUEST_INFO" | "PROVIDE_INFO" | "START_MEDIATION" | "RECORD_MEDIATION_SESSION" | "MEDIATION_AGREED" | "MEDIATION_FAILED" | "SCHEDULE_HEARING" | "RECORD_HEARING" | "REQUEST_EXTENSION" | "APPROVE_EXTENSION" | "DENY_EXTENSION" | "RESOLVE" | "DELIVER" | "RATE_SATISFACTION" | "REQUEST_REVIEW" | "SUBMIT_REPORT" | "ACCEPT_REPORT" | "RETURN_REPORT" | "WITHDRAW" | "SUPERVISE" | "STRIKE_OFF" | "REASSIGN" | "ASSIGN_LEADER" | "LEADER_INSTRUCTION" | "LINK_CONFERENCE" | "PAUSE_CLOCK" | "RESUME_CLOCK" | "DEADLINE_REMINDER" | "DEADLINE_BREACHED" | "ATTACH_MATERIAL";
         Health: {
             /** @constant */
             status: "ok";
@@ -2735,7 +2813,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2828,7 +2906,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2837,7 +2915,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description UNSUPPORTED_MEDIA_TYPE */
+            /** @description UNSUPPORTED_MEDIA_TYPE or ATTACHMENT_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2932,7 +3010,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2995,7 +3073,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3070,7 +3148,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3161,7 +3239,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3248,7 +3326,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3257,7 +3335,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE */
+            /** @description PAYLOAD_TOO_LARGE or ATTACHMENT_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3266,7 +3344,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description UNSUPPORTED_MEDIA_TYPE */
+            /** @description UNSUPPORTED_MEDIA_TYPE or ATTACHMENT_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3364,7 +3442,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3382,7 +3460,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE */
+            /** @description PAYLOAD_TOO_LARGE or ATTACHMENT_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3391,7 +3469,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description UNSUPPORTED_MEDIA_TYPE */
+            /** @description UNSUPPORTED_MEDIA_TYPE or ATTACHMENT_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3482,7 +3560,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3555,7 +3633,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3564,7 +3642,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE */
+            /** @description PAYLOAD_TOO_LARGE or ATTACHMENT_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3573,7 +3651,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description UNSUPPORTED_MEDIA_TYPE */
+            /** @description UNSUPPORTED_MEDIA_TYPE or ATTACHMENT_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3659,7 +3737,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3744,7 +3822,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3771,7 +3849,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE */
+            /** @description PAYLOAD_TOO_LARGE or ATTACHMENT_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3780,7 +3858,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description UNSUPPORTED_MEDIA_TYPE */
+            /** @description UNSUPPORTED_MEDIA_TYPE or ATTACHMENT_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3871,7 +3949,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3951,7 +4029,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4025,7 +4103,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4093,7 +4171,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4176,7 +4254,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4320,7 +4398,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4407,7 +4485,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4484,7 +4562,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4562,7 +4640,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4627,7 +4705,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4710,7 +4788,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4782,7 +4860,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4850,7 +4928,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4940,7 +5018,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5212,7 +5290,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5302,7 +5380,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5416,7 +5494,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5709,7 +5787,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5777,7 +5855,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5845,7 +5923,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5929,7 +6007,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5947,7 +6025,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE */
+            /** @description PAYLOAD_TOO_LARGE or ATTACHMENT_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5956,7 +6034,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description UNSUPPORTED_MEDIA_TYPE */
+            /** @description UNSUPPORTED_MEDIA_TYPE or ATTACHMENT_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6035,7 +6113,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6114,7 +6192,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6210,6 +6288,298 @@ export interface operations {
                             };
                         };
                     };
+                };
+            };
+        };
+    };
+    listAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the attachments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentList"];
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    uploadAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * @description what the file is: `letter-scan` 来信扫描件, `evidence` 证据材料, `other` 其他
+                     * @enum {string}
+                     */
+                    kind: "letter-scan" | "evidence" | "other";
+                    /**
+                     * @description true/false or 1/0: the file shows a person (an ID card, a letter with contact details); roles that see the case masked may not download it
+                     * @enum {string}
+                     */
+                    personal?: "0" | "1" | "true" | "false";
+                    /**
+                     * Format: binary
+                     * @description the file: one part named `file`, with its file name and media type
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the filed attachment */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE or ATTACHMENT_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE or ATTACHMENT_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error415"];
+                };
+            };
+            /** @description EVENT_NOT_ALLOWED or IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    downloadAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the case id */
+                id: string;
+                /** @description the attachment id */
+                attId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/tiff": string;
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
                 };
             };
         };

@@ -9,6 +9,7 @@ import { deadlineTable } from '../deadline-view.js';
 import { describe, time } from '../format.js';
 import { CHANNELS, CLOSURES, EVENTS, ITEM_CLASSES, labelled, ROLES, stateLabel, STATES, SUPERVISION_LEVELS, valuesOf } from '../labels.js';
 import { offers } from '../pages.js';
+import { attachmentsSection } from './attachments.js';
 import { documentsSection } from './documents.js';
 import { eventActions } from './event-actions.js';
 
@@ -110,6 +111,7 @@ export async function renderCaseDetail(view, { match, session }) {
       section('办理情况', 'Handling', handling(petition)),
       section('期限', 'Deadlines', deadlineTable(petition.deadlines)),
       documentsSection(petition.id),
+      attachmentsSection(petition.id),
       petition.incidents?.length > 0 && section('故障任务', 'Incidents', incidentList(petition.incidents)),
       section('轨迹', 'Trail', trailTable(events)),
     ]);
