@@ -21,8 +21,9 @@ export interface AttachmentRecord {
 
 type Row = Awaited<ReturnType<typeof selectAttachments>>[number];
 
+// In filing order: the trail entry's seq rises with every event of the case, where two uploads can share a clock reading.
 function selectAttachments(db: Executor, caseId: string) {
-  return db.selectFrom('attachments').selectAll().where('case_id', '=', caseId).orderBy('uploaded_at').orderBy('id').execute();
+  return db.selectFrom('attachments').selectAll().where('case_id', '=', caseId).orderBy('seq').execute();
 }
 
 function toRecord(r: Row): AttachmentRecord {
