@@ -29,23 +29,22 @@ export function append(el, children) {
   return el;
 }
 
-/** A Chinese label followed by its code, the way README and DOMAIN name things: 受理 `VERIFY`. */
-export function bilingual(zh, code) {
-  if (zh === undefined || zh === code) return h('code', null, code);
-  return h('span', { class: 'bilingual' }, zh, ' ', h('code', null, code));
+/** A code's name with the code itself only in the tooltip (never on screen): 受理, titled `VERIFY`. */
+export function bilingual(name, code) {
+  return h('span', { class: 'coded', title: code, 'data-code': code }, name ?? code);
 }
 
-/** A page's heading, Chinese first; focusable so the router can move focus to it after a navigation. */
-export function heading(zh, en) {
-  return h('h1', { tabindex: '-1' }, zh, ' ', h('span', { lang: 'en' }, en));
+/** A page's heading; focusable so the router can move focus to it after a navigation. */
+export function heading(text) {
+  return h('h1', { tabindex: '-1' }, text);
 }
 
 let sections = 0;
 
 /** A titled section of a page, named by its heading (a landmark screen-reader users can jump to). */
-export function section(zh, en, ...content) {
+export function section(title, ...content) {
   const id = `section-${++sections}`;
-  return h('section', { 'aria-labelledby': id }, h('h2', { id }, zh, ' ', h('span', { lang: 'en' }, en)), content);
+  return h('section', { 'aria-labelledby': id }, h('h2', { id }, title), content);
 }
 
 /** A control with its label above it; the control must have an id. */

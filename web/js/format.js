@@ -3,6 +3,7 @@
  * browser's zone: statutory deadlines are days in China (Asia/Shanghai).
  */
 import { bilingual, definitions, h } from './dom.js';
+import { t } from './i18n/i18n.js';
 import { fieldLabel, valuesOf } from './labels.js';
 
 const TIME_ZONE = 'Asia/Shanghai';
@@ -18,10 +19,28 @@ const dateTime = new Intl.DateTimeFormat('zh-CN', {
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const CODE = /^[a-zA-Z][a-zA-Z_-]*$/;
+/** A whole number of days as ISO 8601 (`P15D`), the form the console's own inputs send. */
+const DAYS = /^P(\d+)D$/;
+
+/** Month, day and time of day in Beijing (for sentences): 12月1日08:10 in Chinese. */
+const monthDayTime = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: TIME_ZONE,
+  month: 'numeric',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
 
 /** An ISO instant as Beijing time in a `<time>` element (the instant itself kept in `datetime`). */
 export function time(iso) {
   return h('time', { datetime: iso }, dateTime.format(new Date(iso)));
+}
+
+/** An ISO instant as a short Beijing time for sentences (12月1日08:10), in a `<time>` element. */
+export function shortTime(iso) {
+  const parts = Object.fromEntries(monthDayTime.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return h('time', { datetime: iso }, t('format.monthDayTime', parts));
 }
 
 /** A `datetime-local` value (`2026-03-02T09:30`), read as Beijing time, as an ISO instant with its offset. */
@@ -45,10 +64,12 @@ export function isOverdue(deadline, now = Date.now()) {
  */
 export function describe(value, fieldName, eventType) {
   if (value === null || value === undefined) return '—';
-  if (typeof value === 'boolean') return value ? '是' : '否';
+  if (typeof value === 'boolean') return value ? t('format.yes') : t('format.no');
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') {
     if (ISO_TIME.test(value)) return time(value);
+    const days = DAYS.exec(value);
+    if (days !== null) return h('span', { title: value }, t('format.days', { n: Number(days[1]) }));
     // Only ASCII codes are looked up, so the Chinese free text of names, notes and opinions is never taken for one.
     const zh = CODE.test(value) ? valuesOf(fieldName)[value] : undefined;
     return zh === undefined ? value : bilingual(zh, value);

@@ -7,7 +7,8 @@
  * judge, and its 400 issues are put next to the inputs their paths name.
  */
 import { h } from './dom.js';
-import { pathKey } from './error-view.js';
+import { issueWords, pathKey } from './error-view.js';
+import { t } from './i18n/i18n.js';
 import { fieldHint, fieldLabel, valuesOf } from './labels.js';
 
 let lastId = 0;
@@ -35,7 +36,7 @@ export function schemaForm(schema, { initial = {}, eventType } = {}) {
       for (const issue of issues) {
         const slot = closestSlot(slots, issue.path);
         if (slot === undefined) unclaimed.push(issue);
-        else slot.show(issue.message);
+        else slot.show(issueWords(issue));
       }
       return unclaimed;
     },
@@ -57,6 +58,7 @@ function inputFor(schema, path, initial, ctx, required) {
   if (schema.type === 'array') return linesInput(schema, path, initial, ctx, required);
   if (schema.type === 'boolean') return checkbox(path, initial, ctx);
   if (Array.isArray(schema.enum)) return choice(schema, path, initial, ctx, required);
+  if (schema.format === 'duration') return daysInput(path, initial, ctx, required);
   return textInput(schema, path, initial, ctx, required);
 }
 
@@ -90,7 +92,7 @@ function repeatedGroup(schema, path, initial, ctx) {
   const addButton = h(
     'button',
     { type: 'button', onclick: () => render([...current(), {}]) },
-    `添加${fieldLabel(name, ctx.eventType)} Add`,
+    t('form.add', { what: fieldLabel(name, ctx.eventType) }),
   );
   let items = [];
 
@@ -107,7 +109,7 @@ function repeatedGroup(schema, path, initial, ctx) {
           'div',
           { class: 'group-item' },
           inputs.element,
-          h('button', { type: 'button', onclick: remove }, `删除第 ${index + 1} 项 Remove`),
+          h('button', { type: 'button', onclick: remove }, t('form.remove', { n: index + 1 })),
         ),
       };
     });
@@ -157,11 +159,29 @@ function choice(schema, path, initial, ctx, required) {
   const control = h(
     'select',
     { id, name: pathKey(path), 'aria-required': required ? 'true' : null },
-    h('option', { value: '' }, required ? '— 请选择 —' : '（不填）'),
-    schema.enum.map((value) => h('option', { value }, names[value] === undefined ? value : `${names[value]}（${value}）`)),
+    h('option', { value: '' }, required ? t('form.choose') : t('form.leaveEmpty')),
+    schema.enum.map((value) => h('option', { value, title: value }, names[value] ?? value)),
   );
   control.value = initial ?? '';
   return { element: wrap(control, id, path, ctx, required), read: () => (control.value === '' ? undefined : control.value) };
+}
+
+/**
+ * A period (an ISO 8601 duration to the API) asked as a number of days, the way offices count them:
+ * 15 is sent as `P15D`. Anything else typed is sent as it is, for the API to judge.
+ */
+function daysInput(path, initial, ctx, required) {
+  const id = nextId('days');
+  const control = h('input', { id, name: pathKey(path), type: 'text', inputmode: 'numeric', autocomplete: 'off', size: 6 });
+  control.value = /^P(\d+)D$/.exec(initial ?? '')?.[1] ?? '';
+  const read = () => {
+    const text = control.value.trim();
+    if (text === '') return undefined;
+    return /^\d+$/.test(text) ? `P${Number(text)}D` : text;
+  };
+  const field = wrap(control, id, path, ctx, required);
+  control.after(h('span', { class: 'unit-suffix' }, t('form.daysSuffix')));
+  return { element: field, read };
 }
 
 function textInput(schema, path, initial, ctx, required) {
@@ -193,9 +213,8 @@ function wrap(control, id, path, ctx, required) {
 }
 
 function labelText(name, ctx, required) {
-  const label = typeof name === 'number' ? `第 ${name + 1} 项` : fieldLabel(name, ctx.eventType);
-  const code = typeof name === 'number' || label === name ? null : h('code', null, name);
-  return [label, code && ' ', code, required && h('abbr', { title: '必填 required', class: 'required' }, ' *')];
+  const label = typeof name === 'number' ? t('issue.item', { n: name + 1 }) : fieldLabel(name, ctx.eventType);
+  return [label, required && h('abbr', { title: t('form.required'), class: 'required' }, ' *')];
 }
 
 /** Where an issue for `path` is shown; the control (if any) is marked invalid and pointed at it. */

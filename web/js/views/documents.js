@@ -9,13 +9,14 @@
 import { api } from '../api-client.js';
 import { h, section } from '../dom.js';
 import { errorAlert } from '../error-view.js';
+import { t } from '../i18n/i18n.js';
 
 /** Long enough for the browser to have started the download before the object URL is released. */
 const RELEASE_DOWNLOAD_AFTER_MS = 60_000;
 
 /** The 文书 section of a case: loads the list itself, so the rest of the page does not wait for it. */
 export function documentsSection(caseId) {
-  const body = h('div', { 'data-testid': 'documents' }, h('p', { class: 'empty' }, '正在读取文书…'));
+  const body = h('div', { 'data-testid': 'documents' }, h('p', { class: 'empty' }, t('documents.loading')));
   const preview = h('div', { class: 'doc-preview', hidden: true });
   void load();
 
@@ -25,7 +26,7 @@ export function documentsSection(caseId) {
       const ready = documents.filter((d) => d.available);
       body.replaceChildren(
         ready.length === 0
-          ? h('p', { class: 'empty' }, '本案尚无可出具的文书。')
+          ? h('p', { class: 'empty' }, t('documents.none'))
           : h(
               'ul',
               { class: 'documents' },
@@ -43,9 +44,9 @@ export function documentsSection(caseId) {
     row.append(
       h('span', { class: 'doc-title' }, d.title),
       ' ',
-      h('button', { type: 'button', class: 'doc-print', onclick: () => void show(d).catch(failed) }, '预览打印'),
+      h('button', { type: 'button', class: 'doc-print', onclick: () => void show(d).catch(failed) }, t('documents.preview')),
       ' ',
-      h('button', { type: 'button', class: 'doc-pdf', onclick: () => void download(d).catch(failed) }, '下载PDF'),
+      h('button', { type: 'button', class: 'doc-pdf', onclick: () => void download(d).catch(failed) }, t('documents.pdf')),
     );
     return row;
   }
@@ -54,8 +55,8 @@ export function documentsSection(caseId) {
   async function show(d) {
     const page = await api(`/petitions/${caseId}/documents/${d.kind}`, { query: { format: 'html' }, as: 'blob' });
     const frame = h('iframe', { title: d.title, class: 'doc-frame', srcdoc: await page.text() });
-    const print = h('button', { type: 'button', onclick: () => frame.contentWindow?.print() }, `打印${d.title}`);
-    const close = h('button', { type: 'button', onclick: () => (preview.hidden = true) }, '关闭预览');
+    const print = h('button', { type: 'button', onclick: () => frame.contentWindow?.print() }, t('documents.print', { title: d.title }));
+    const close = h('button', { type: 'button', onclick: () => (preview.hidden = true) }, t('documents.closePreview'));
     preview.replaceChildren(h('p', null, print, ' ', close), frame);
     preview.hidden = false;
   }
@@ -70,5 +71,5 @@ export function documentsSection(caseId) {
     setTimeout(() => URL.revokeObjectURL(url), RELEASE_DOWNLOAD_AFTER_MS);
   }
 
-  return section('文书', 'Documents', body, preview);
+  return section(t('documents.heading'), body, preview);
 }

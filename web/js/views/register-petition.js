@@ -8,6 +8,7 @@ import { api } from '../api-client.js';
 import { intakeSchema } from '../api-schemas.js';
 import { h, heading } from '../dom.js';
 import { submitting } from '../form-submit.js';
+import { t } from '../i18n/i18n.js';
 import { schemaForm } from '../schema-form.js';
 import { registrationResultOrError } from './related-matters.js';
 
@@ -24,7 +25,7 @@ export async function renderRegister(view, { session }) {
   const schema = await intakeSchema();
   const fields = schemaForm(schema, { initial: { unit: session.claims.unit } });
   const errors = h('div', { class: 'form-errors', 'aria-live': 'polite' });
-  const submit = h('button', { type: 'submit' }, '登记 Record');
+  const submit = h('button', { type: 'submit' }, t('register.submit'));
   const idempotencyKey = newIdempotencyKey();
   const result = h('div', { class: 'registration-result', 'aria-live': 'polite' });
 
@@ -39,8 +40,8 @@ export async function renderRegister(view, { session }) {
   }
 
   view.append(
-    heading('登记信访', 'Register a petition'),
-    h('p', null, '按《信访工作条例》第十九条记录信访人、联系方式、诉求与事实理由；口头信访如实记录。带 * 的为必填。'),
+    heading(t('register.heading')),
+    h('p', null, t('register.intro')),
     h('form', { class: 'register', novalidate: true, onsubmit: (event) => void record(event) }, fields.element, errors, submit),
     result,
   );
