@@ -68,6 +68,8 @@ export function describe(value, fieldName, eventType) {
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') {
     if (ISO_TIME.test(value)) return time(value);
+    // Who acted is a sign-in name (letters, pinyin): kept in the tooltip, the person's display name is not in the view.
+    if (fieldName === 'by') return h('span', { class: 'actor', title: value }, t('format.staff'));
     const days = DAYS.exec(value);
     if (days !== null) return h('span', { title: value }, t('format.days', { n: Number(days[1]) }));
     // Only ASCII codes are looked up, so the Chinese free text of names, notes and opinions is never taken for one.

@@ -118,9 +118,14 @@ export function stateLabel(petition) {
     : labelled(STATES, petition.state);
 }
 
+/** Values not named by a field's own dictionary (a person's `role` of 信访人 among the actors' roles) fall back on VALUES. */
+const withValues = (own) =>
+  new Proxy({}, { get: (_, code) => own[code] ?? VALUES[code], has: (_, code) => code in own || code in VALUES });
+
 /** The dictionary naming the values of a field. */
 export function valuesOf(fieldName) {
-  return VALUES_BY_FIELD[fieldName] ?? VALUES;
+  const own = VALUES_BY_FIELD[fieldName];
+  return own === undefined ? VALUES : withValues(own);
 }
 
 /** The label of an input: the event-specific name if there is one, else the field's, else the code. */

@@ -50,8 +50,8 @@ export async function renderAccount(view, { session }) {
   view.append(
     heading(t('nav.account')),
     definitions([
-      [t('account.name'), profile.displayName ?? claims.sub],
-      [t('account.userName'), claims.sub],
+      // The sign-in name (pinyin or letters) is the user's own input, kept in the tooltip rather than read out.
+      [t('account.name'), h('span', { title: t('shell.userName', { id: claims.sub }) }, profile.displayName ?? claims.sub)],
       [t('account.role'), ROLES[claims.role] ?? claims.role],
       [t('account.unit'), profile.unitName ?? claims.unit],
     ]),

@@ -15,12 +15,16 @@ export async function renderTodo(view) {
   view.append(
     heading(t('nav.todo')),
     h('p', { 'data-testid': 'todo-total' }, t('todo.total', { n: list.total }), list.truncated ? t('todo.truncated') : ''),
-    kinds.length > 0 &&
-      h(
-        'ul',
-        { class: 'todo-counts' },
-        kinds.map((k) => h('li', { 'data-kind': k }, kindName(k, list.labels), ' ', h('strong', null, String(list.counts[k])), t('todo.unit'))),
-      ),
+    // DOM append (unlike h) would print a false: the counts are left out when there are none.
+    ...(kinds.length > 0
+      ? [
+          h(
+            'ul',
+            { class: 'todo-counts' },
+            kinds.map((k) => h('li', { 'data-kind': k }, kindName(k, list.labels), ' ', h('strong', null, String(list.counts[k])), t('todo.unit'))),
+          ),
+        ]
+      : []),
     list.items.length === 0
       ? h('p', { class: 'empty' }, t('todo.none'))
       : table(
