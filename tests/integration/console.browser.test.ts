@@ -106,8 +106,9 @@ async function sendAsSomeoneElse(role: HumanRole, id: string, body: Record<strin
   expect(res.statusCode).toBe(200);
 }
 
+/** The case's state in words, once the state with this code is shown (the code itself only in the tooltip). */
 async function stateOf(page: Page, state: string): Promise<string> {
-  const badge = page.locator('[data-testid=case-state]', { hasText: state });
+  const badge = page.locator(`[data-testid=case-state]:has([data-code="${state}"])`);
   await badge.waitFor();
   return (await badge.textContent()) ?? '';
 }
@@ -265,12 +266,12 @@ describe('cases', () => {
     // The API's 400 names the field; the console puts it next to that input and in the alert.
     const alert = form.locator('[data-error-code=VALIDATION]');
     await alert.waitFor();
-    expect(await alert.textContent()).toContain('petitioner.idNumber');
+    expect(await alert.textContent()).toContain('「信访人·身份证号」格式不正确');
     const idInput = form.locator('[name="petitioner.idNumber"]');
     expect(await idInput.getAttribute('aria-invalid')).toBe('true');
     const described = (await idInput.getAttribute('aria-describedby')) ?? '';
     const fieldError = page.locator(`[id="${described.split(' ').pop() ?? ''}"]`);
-    expect(await fieldError.textContent()).toMatch(/ID number/);
+    expect(await fieldError.textContent()).toBe('格式不正确');
 
     await idInput.fill(ID_NUMBER);
     await form.getByRole('button', { name: /登记/ }).click();
@@ -292,7 +293,7 @@ describe('cases', () => {
 
     await page.getByRole('link', { name: /案件/ }).first().click();
     // The case page's trail also has a row with the summary: wait for the list itself.
-    await page.getByRole('heading', { name: /^案件 Cases$/ }).waitFor();
+    await page.getByRole('heading', { name: /^案件$/ }).waitFor();
     const row = page.locator('tr[data-case-id]', { hasText: summary });
     await row.waitFor();
     expect(await row.textContent()).toContain('已登记');
@@ -330,7 +331,7 @@ describe('cases', () => {
     await sendEvent(page, 'VERIFY', { note: '身份与联系方式已核实' });
     expect(await stateOf(page, 'verified')).toContain('已受理');
     const verifyRow = page.locator('tr[data-event=VERIFY]');
-    expect(await verifyRow.textContent()).toContain('clerk-1');
+    expect(await verifyRow.locator('[data-actor=clerk-1]').textContent()).toBe('登记人员');
     expect(await verifyRow.textContent()).toContain('身份与联系方式已核实');
     expect(await page.locator('tr[data-clock=handling]').textContent()).toContain('计时中');
     expect(await page.getByRole('status').textContent()).toContain('已受理');
@@ -339,7 +340,7 @@ describe('cases', () => {
     await sendEvent(page, 'ASSIGN', { unit: '4116', handler: 'handler-1' });
     const alert = page.locator('form.event-form [data-error-code=VALIDATION]');
     await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/unit/);
+    expect(await alert.textContent()).toContain('「单位」');
     expect(await page.locator('form.event-form [name=unit]').getAttribute('aria-invalid')).toBe('true');
 
     await page.locator('form.event-form [name=unit]').fill(FUGOU);
@@ -381,7 +382,7 @@ describe('cases', () => {
 
     await page.getByRole('button', { name: /载入最新版本/ }).click();
     expect(await stateOf(page, 'resolved')).toContain('已办结');
-    expect(await page.locator('tr[data-event=RESOLVE]').textContent()).toContain('handler-desk-2');
+    expect(await page.locator('tr[data-event=RESOLVE] [data-actor=handler-desk-2]').count()).toBe(1);
     expect(await page.locator('button.event-button[data-event=START_MEDIATION]').count()).toBe(0);
     await page.context().close();
   });
@@ -430,10 +431,10 @@ describe('supervision, incidents and audit', () => {
     expect(await checkpoint.textContent()).not.toBe(before);
 
     await page.getByRole('button', { name: /核验/ }).click();
-    expect(await page.locator('[data-testid=verify-result]').textContent()).toMatch(/完整 Intact：核验 \d+ 条记录/);
+    expect(await page.locator('[data-testid=verify-result]').textContent()).toMatch(/轨迹完整：核验\d+条记录/);
 
     expect(await page.locator('#replay-case').inputValue()).toBe(id);
-    await page.getByRole('button', { name: /回放 Replay/ }).click();
+    await page.getByRole('button', { name: '回放', exact: true }).click();
     const replay = page.locator('[data-testid=replay-result]');
     await replay.waitFor();
     expect(await replay.textContent()).toContain('与存储的案件一致');

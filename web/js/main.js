@@ -141,7 +141,7 @@ async function route() {
   }
   renderChrome(session, path);
   const mine = ++navigation;
-  const view = h('div', { class: 'page' });
+  const view = h('div', { class: 'page', 'data-loading': t('shell.loading') });
   main.replaceChildren(view);
   main.setAttribute('aria-busy', 'true');
   const found = ROUTES.map((r) => ({ r, match: r.pattern.exec(path) })).find(({ match }) => match !== null);

@@ -397,6 +397,7 @@ export default {
   "deadline.col.reminders": "Reminders at",
   "deadline.col.status": "Status",
   "deadline.col.extendedBy": "Extended by",
+  "shell.loading": "Loading…",
   "account.endSession": "End this session",
   "account.currentSession": "This session",
   "account.name": "Name",

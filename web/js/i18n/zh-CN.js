@@ -312,6 +312,7 @@ export default {
   "deadline.col.reminders": "提醒时间",
   "deadline.col.status": "状态",
   "deadline.col.extendedBy": "延期",
+  "shell.loading": "载入中…",
   "account.endSession": "结束此会话",
   "account.currentSession": "当前会话",
   "account.name": "姓名",
