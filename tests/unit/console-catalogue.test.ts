@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { ERROR_CODES } from '../../api/error-codes';
 import {
   CHANNEL_LABELS,
@@ -28,7 +29,8 @@ const I18N = join(WEB_JS, 'i18n');
 function catalogue(file: string): Record<string, string> {
   const source = readFileSync(join(I18N, file), 'utf8');
   const body = source.slice(source.indexOf('export default') + 'export default'.length).replace(/;\s*$/, '');
-  return new Function(`return (${body});`)() as Record<string, string>;
+  // Plain data in a context of its own: the module's one statement is its object literal.
+  return runInNewContext(`(${body})`) as Record<string, string>;
 }
 
 const zh = catalogue('zh-CN.js');

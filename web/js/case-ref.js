@@ -14,7 +14,6 @@ export async function resolveCaseRef(text) {
   if (UUID.test(ref)) return ref.toLowerCase();
   const found = await api('/people', { query: { q: ref } });
   const match = found.items.flatMap((p) => p.matters).find((m) => m.number === ref);
-  if (match === undefined)
-    throw new ApiError(404, { code: 'NOT_FOUND', message: t('caseRef.notFound') });
+  if (match === undefined) throw new ApiError(404, { code: 'NOT_FOUND', message: t('caseRef.notFound') });
   return match.caseId;
 }

@@ -28,7 +28,14 @@ export function deadlineTable(deadlines) {
   if (deadlines.length === 0) return h('p', { class: 'empty' }, t('deadline.none'));
   return table(
     t('deadline.caption'),
-    [t('deadline.col.period'), t('deadline.col.started'), t('deadline.col.lastDay'), t('deadline.col.reminders'), t('deadline.col.status'), t('deadline.col.extendedBy')],
+    [
+      t('deadline.col.period'),
+      t('deadline.col.started'),
+      t('deadline.col.lastDay'),
+      t('deadline.col.reminders'),
+      t('deadline.col.status'),
+      t('deadline.col.extendedBy'),
+    ],
     deadlines.map((d) =>
       h(
         'tr',

@@ -36,9 +36,7 @@ const ISSUE_KINDS = [
 /** A field path in words: `['petitioner', 'name']` → 信访人·姓名; item indexes as 第2项. */
 export function pathWords(path, eventType) {
   if (path.length === 0) return t('issue.request');
-  return path
-    .map((part) => (typeof part === 'number' ? t('issue.item', { n: part + 1 }) : fieldLabel(part, eventType)))
-    .join('·');
+  return path.map((part) => (typeof part === 'number' ? t('issue.item', { n: part + 1 }) : fieldLabel(part, eventType))).join('·');
 }
 
 /** One issue as a sentence, without the field (for the slot under its input): 必填, 不是可选的值 … */

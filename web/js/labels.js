@@ -119,8 +119,7 @@ export function stateLabel(petition) {
 }
 
 /** Values not named by a field's own dictionary (a person's `role` of 信访人 among the actors' roles) fall back on VALUES. */
-const withValues = (own) =>
-  new Proxy({}, { get: (_, code) => own[code] ?? VALUES[code], has: (_, code) => code in own || code in VALUES });
+const withValues = (own) => new Proxy({}, { get: (_, code) => own[code] ?? VALUES[code], has: (_, code) => code in own || code in VALUES });
 
 /** The dictionary naming the values of a field. */
 export function valuesOf(fieldName) {

@@ -68,15 +68,7 @@ function renderChrome(session, path) {
       'ul',
       null,
       pagesFor(claims.role).map((page) =>
-        h(
-          'li',
-          null,
-          h(
-            'a',
-            { href: page.hash, 'aria-current': path.startsWith(page.hash) ? 'page' : null },
-            t(page.label),
-          ),
-        ),
+        h('li', null, h('a', { href: page.hash, 'aria-current': path.startsWith(page.hash) ? 'page' : null }, t(page.label))),
       ),
     ),
   );

@@ -61,7 +61,13 @@ export async function renderAccount(view, { session }) {
         ? h('p', { class: 'empty' }, session.token === null ? t('account.noSessions') : t('account.tokenNoSessions'))
         : table(
             t('account.sessions'),
-            [t('account.col.signedIn'), t('account.col.lastSeen'), t('account.col.address'), t('account.col.browser'), t('account.col.action')],
+            [
+              t('account.col.signedIn'),
+              t('account.col.lastSeen'),
+              t('account.col.address'),
+              t('account.col.browser'),
+              t('account.col.action'),
+            ],
             items.map((s) => sessionRow(s, view, session)),
           ),
     ),

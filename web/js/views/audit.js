@@ -37,12 +37,7 @@ function checkpointOutcome(outcome) {
     h('span', { class: 'visually-hidden', 'data-checkpoint': outcome.checkpointId }),
   );
   if (outcome.ok) {
-    return h(
-      'div',
-      { 'data-testid': 'checkpoint-result' },
-      summary,
-      h('p', { class: 'ok' }, t('audit.checkpointValid')),
-    );
+    return h('div', { 'data-testid': 'checkpoint-result' }, summary, h('p', { class: 'ok' }, t('audit.checkpointValid')));
   }
   const broken = outcome.firstBroken;
   return h(
@@ -50,9 +45,7 @@ function checkpointOutcome(outcome) {
     { role: 'alert', class: 'error', 'data-testid': 'checkpoint-result' },
     summary,
     h('p', null, h('strong', null, t('audit.checkpointFails')), technicalNote(outcome.problem)),
-    broken === undefined
-      ? null
-      : brokenAt(broken),
+    broken === undefined ? null : brokenAt(broken),
   );
 }
 
@@ -105,11 +98,7 @@ function verifySection(ownUnit) {
       const outcome = await api('/audit/verify', { query: { unit: unit.value.trim() } });
       result.replaceChildren(
         outcome.ok
-          ? h(
-              'p',
-              { class: 'ok', 'data-testid': 'verify-result' },
-              t('audit.intact', { checked: outcome.checked, cases: outcome.cases }),
-            )
+          ? h('p', { class: 'ok', 'data-testid': 'verify-result' }, t('audit.intact', { checked: outcome.checked, cases: outcome.cases }))
           : h(
               'div',
               { role: 'alert', class: 'error', 'data-testid': 'verify-result' },
@@ -183,15 +172,18 @@ function replayResult(outcome, at) {
       ' · ',
       outcome.matchesStored
         ? h('span', { class: 'ok' }, t('audit.matches'))
-        : h(
-            'span',
-            { class: 'overdue' },
-            at === undefined ? t('audit.differs') : t('audit.differsAsOf'),
-          ),
+        : h('span', { class: 'overdue' }, at === undefined ? t('audit.differs') : t('audit.differsAsOf')),
     ),
     table(
       t('audit.stepsCaption', { n: outcome.steps.length, version: outcome.machineVersion }),
-      [t('trail.col.seq'), t('trail.col.at'), t('trail.col.event'), t('trail.col.actor'), t('audit.col.stateAfter'), t('audit.col.accepted')],
+      [
+        t('trail.col.seq'),
+        t('trail.col.at'),
+        t('trail.col.event'),
+        t('trail.col.actor'),
+        t('audit.col.stateAfter'),
+        t('audit.col.accepted'),
+      ],
       outcome.steps.map((step) =>
         h(
           'tr',

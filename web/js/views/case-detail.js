@@ -111,8 +111,7 @@ export async function renderCaseDetail(view, { match, session }) {
           },
           onReload: load,
         }),
-        offers(session.claims.role, '#/audit') &&
-          h('p', null, h('a', { href: `#/audit?case=${petition.id}` }, t('case.replayLink'))),
+        offers(session.claims.role, '#/audit') && h('p', null, h('a', { href: `#/audit?case=${petition.id}` }, t('case.replayLink'))),
       ),
       section(
         t('field.petitioner'),

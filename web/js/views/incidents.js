@@ -74,13 +74,7 @@ function incidentRow(incident, canRetry) {
     'tr',
     { 'data-incident-id': incident.id },
     h('td', null, incident.id),
-    h(
-      'td',
-      null,
-      incident.caseId === null
-        ? '—'
-        : h('a', { href: `#/cases/${incident.caseId}` }, t('incidents.openCase')),
-    ),
+    h('td', null, incident.caseId === null ? '—' : h('a', { href: `#/cases/${incident.caseId}` }, t('incidents.openCase'))),
     h('td', null, describe(incident.clock, 'clock')),
     h('td', { title: incident.jobName }, t('incidents.job')),
     h('td', null, String(incident.attempts)),

@@ -116,11 +116,6 @@ export async function registrationResultOrError(created) {
   try {
     return await registrationResult(created);
   } catch (err) {
-    return h(
-      'div',
-      { 'data-testid': 'registration' },
-      h('a', { href: `#/cases/${created.id}` }, t('related.open')),
-      errorAlert(err),
-    );
+    return h('div', { 'data-testid': 'registration' }, h('a', { href: `#/cases/${created.id}` }, t('related.open')), errorAlert(err));
   }
 }

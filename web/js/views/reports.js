@@ -151,13 +151,7 @@ export async function renderAnnualReport(view, { params, session }) {
         r.complainedOf.map((b) => h('tr', null, h('td', null, b.name), h('td', null, String(b.matters)))),
       ),
     ),
-    section(
-      t('reports.dispatch'),
-      h('p', null, t('reports.dispatchCounts', r.dispatch)),
-    ),
-    section(
-      t('reports.suggestions'),
-      h('p', null, t('reports.suggestionCounts', r.suggestions)),
-    ),
+    section(t('reports.dispatch'), h('p', null, t('reports.dispatchCounts', r.dispatch))),
+    section(t('reports.suggestions'), h('p', null, t('reports.suggestionCounts', r.suggestions))),
   );
 }

@@ -65,7 +65,14 @@ function passwordForm(messages) {
     event.preventDefault();
     void attempt(submit, messages, () => signInWithPassword(name.value.trim().toLowerCase(), password.value));
   };
-  return h('form', { class: 'sign-in', onsubmit }, labelledField(t('account.userName'), name), labelledField(t('signIn.password'), password), messages, submit);
+  return h(
+    'form',
+    { class: 'sign-in', onsubmit },
+    labelledField(t('account.userName'), name),
+    labelledField(t('signIn.password'), password),
+    messages,
+    submit,
+  );
 }
 
 function tokenForm() {
@@ -84,7 +91,9 @@ function tokenForm() {
     const token = tokenInput.value.trim();
     const claims = readClaims(token);
     if (claims === null || isExpired(claims)) {
-      messages.replaceChildren(h('p', { role: 'alert', class: 'error' }, claims === null ? t('signIn.notAToken') : t('signIn.tokenExpired')));
+      messages.replaceChildren(
+        h('p', { role: 'alert', class: 'error' }, claims === null ? t('signIn.notAToken') : t('signIn.tokenExpired')),
+      );
       return;
     }
     void attempt(submit, messages, () => signInWithToken(token));
@@ -108,10 +117,5 @@ function tokenForm() {
 export function renderSignIn(view) {
   const reason = takeEndReason();
   const messages = h('div', { 'aria-live': 'polite' }, reason && h('p', { role: 'status', class: 'notice' }, reason));
-  view.append(
-    heading(t('title.signIn')),
-    passwordForm(messages),
-    h('p', { class: 'hint' }, t('signIn.accountsHint')),
-    tokenForm(),
-  );
+  view.append(heading(t('title.signIn')), passwordForm(messages), h('p', { class: 'hint' }, t('signIn.accountsHint')), tokenForm());
 }

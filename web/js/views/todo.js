@@ -21,7 +21,9 @@ export async function renderTodo(view) {
           h(
             'ul',
             { class: 'todo-counts' },
-            kinds.map((k) => h('li', { 'data-kind': k }, kindName(k, list.labels), ' ', h('strong', null, String(list.counts[k])), t('todo.unit'))),
+            kinds.map((k) =>
+              h('li', { 'data-kind': k }, kindName(k, list.labels), ' ', h('strong', null, String(list.counts[k])), t('todo.unit')),
+            ),
           ),
         ]
       : []),
@@ -65,7 +67,8 @@ export async function showTodoCount(nav) {
   try {
     const { total } = await api('/me/todo');
     link.querySelector('.todo-count')?.remove();
-    if (total > 0) link.append(h('span', { class: 'todo-count', 'data-testid': 'todo-count', title: t('todo.total', { n: total }) }, String(total)));
+    if (total > 0)
+      link.append(h('span', { class: 'todo-count', 'data-testid': 'todo-count', title: t('todo.total', { n: total }) }, String(total)));
   } catch {
     // The count is a convenience: the page itself reports what went wrong.
   }
