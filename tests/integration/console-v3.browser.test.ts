@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { seedDemo, type SeedResult } from '../../cli/seed-demo';
 import { DEFAULT_POLICY } from '../../config/default-policy';
-import { V3_STATE_LABELS } from '../../machines/versions/v3/v3.labels';
+import { V3_CLOCK_LABELS, V3_STATE_LABELS } from '../../machines/versions/v3/v3.labels';
 import type { HumanRole } from '../../machines/petition.vocabulary';
 import { createTestServer, type TestServer } from '../support/test-server';
 import { openConsolePage, signInWithToken } from '../support/console-page';
@@ -82,6 +82,32 @@ it('names a supervisor 督办人员 and lists the stories with the states of the
   for (const words of ['已受理', '已送达', '复查中', '已登记', '已办结', '已终结', '来信', '来访'])
     expect({ words, shown: text.includes(words) }).toEqual({ words, shown: true });
   for (const old of ['书信', '走访', '已结案']) expect({ old, shown: text.includes(old) }).toEqual({ old, shown: false });
+  await page.context().close();
+});
+
+it('tells a breach the deadline workers recorded as a sentence, without the trail fields’ codes', async () => {
+  // A seeded case whose trail holds a breach (read through the API only to find it).
+  const token = await s.token('supervisor', CITY, 'supervisor-v3');
+  let found: { id: string; clock: string } | undefined;
+  for (const c of seeded.cases) {
+    const res = await s.app.inject({ method: 'GET', url: `/petitions/${c.id}/history`, headers: { authorization: `Bearer ${token}` } });
+    const breach = (res.json<{ events?: { type: string; fields: { clock: string } }[] }>().events ?? []).find(
+      (e) => e.type === 'DEADLINE_BREACHED',
+    );
+    if (breach !== undefined) {
+      found = { id: c.id, clock: breach.fields.clock };
+      break;
+    }
+  }
+  expect(found).toBeDefined();
+  const page = await signIn('supervisor', CITY);
+  await openCase(page, found?.id ?? '');
+  const row = page.locator('tr[data-event=DEADLINE_BREACHED]').first();
+  const clockName = V3_CLOCK_LABELS[found?.clock as keyof typeof V3_CLOCK_LABELS];
+  expect(await row.locator('.trail-sentence').textContent()).toMatch(
+    new RegExp(`^系统于\\d+月\\d+日\\d\\d:\\d\\d记录：${clockName}届满，(自动督办|期满终结|已通知相关人员)$`),
+  );
+  for (const code of ['generation', 'onBreach', 'escalate']) expect(await row.textContent()).not.toContain(code);
   await page.context().close();
 });
 

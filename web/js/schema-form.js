@@ -8,6 +8,7 @@
  */
 import { h } from './dom.js';
 import { issueWords, pathKey } from './error-view.js';
+import { beijingInputToIso } from './format.js';
 import { t } from './i18n/i18n.js';
 import { fieldHint, fieldLabel, valuesOf } from './labels.js';
 
@@ -59,6 +60,7 @@ function inputFor(schema, path, initial, ctx, required) {
   if (schema.type === 'boolean') return checkbox(path, initial, ctx);
   if (Array.isArray(schema.enum)) return choice(schema, path, initial, ctx, required);
   if (schema.format === 'duration') return daysInput(path, initial, ctx, required);
+  if (schema.format === 'date-time') return dateTimeInput(path, ctx, required);
   return textInput(schema, path, initial, ctx, required);
 }
 
@@ -182,6 +184,14 @@ function daysInput(path, initial, ctx, required) {
   const field = wrap(control, id, path, ctx, required);
   control.after(h('span', { class: 'unit-suffix' }, t('form.daysSuffix')));
   return { element: field, read };
+}
+
+/** A moment (an ISO instant to the API) picked as a Beijing date and time, whatever the browser's zone. */
+function dateTimeInput(path, ctx, required) {
+  const id = nextId('when');
+  const control = h('input', { id, name: pathKey(path), type: 'datetime-local', 'aria-required': required ? 'true' : null });
+  const read = () => (control.value === '' ? undefined : beijingInputToIso(control.value));
+  return { element: wrap(control, id, path, ctx, required), read };
 }
 
 function textInput(schema, path, initial, ctx, required) {
