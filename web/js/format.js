@@ -4,7 +4,7 @@
  */
 import { bilingual, definitions, h } from './dom.js';
 import { t } from './i18n/i18n.js';
-import { fieldLabel, valuesOf } from './labels.js';
+import { CLOCKS, fieldLabel, nameOf, valuesOf } from './labels.js';
 
 const TIME_ZONE = 'Asia/Shanghai';
 const dateTime = new Intl.DateTimeFormat('zh-CN', {
@@ -19,6 +19,18 @@ const dateTime = new Intl.DateTimeFormat('zh-CN', {
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const CODE = /^[a-zA-Z][a-zA-Z_-]*$/;
+/**
+ * The reasons the machines write themselves when a period runs out (versions 1-2 and 3), worded in the
+ * catalogue; a person's reason is free text and shown as typed.
+ */
+const MACHINE_REASONS = [/^the (\w+) clock ran out$/, /^(\w+) clock breached$/];
+
+/** A machine's reason in words, or null when the text is a person's. */
+function machineReason(text) {
+  const clock = MACHINE_REASONS.map((pattern) => pattern.exec(text)?.[1]).find((c) => c !== undefined);
+  return clock === undefined ? null : h('span', { title: text }, t('format.clockRanOut', { clock: nameOf(CLOCKS, clock) }));
+}
+
 /** A whole number of days as ISO 8601 (`P15D`), the form the console's own inputs send. */
 const DAYS = /^P(\d+)D$/;
 
@@ -70,6 +82,8 @@ export function describe(value, fieldName, eventType) {
     if (ISO_TIME.test(value)) return time(value);
     // Who acted is a sign-in name (letters, pinyin): kept in the tooltip, the person's display name is not in the view.
     if (fieldName === 'by') return h('span', { class: 'actor', title: value }, t('format.staff'));
+    const reason = fieldName === 'reason' ? machineReason(value) : null;
+    if (reason !== null) return reason;
     const days = DAYS.exec(value);
     if (days !== null) return h('span', { title: value }, t('format.days', { n: Number(days[1]) }));
     // Only ASCII codes are looked up, so the Chinese free text of names, notes and opinions is never taken for one.

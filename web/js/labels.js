@@ -60,6 +60,7 @@ export function labelled(dictionary, code) {
 const VALUES_BY_FIELD = {
   channel: CHANNELS,
   clock: CLOCKS,
+  breaches: CLOCKS,
   role: ROLES,
   state: STATES,
   type: EVENTS,

@@ -666,4 +666,14 @@ export default {
   'users.intro':
     'Accounts of your unit and the units below. A disabled account cannot sign in and its sessions end at once; so does a password reset.',
   'users.caption': 'Accounts',
+  'format.clockRanOut': 'the {clock} ran out',
+  'field.answeredAt': 'Answered at',
+  'field.endedAt': 'Ended at',
+  'field.startedAt': 'Started at',
+  'field.recordedAt': 'Recorded at',
+  'field.body': 'Handling body',
+  'field.active': 'Active',
+  'field.agreed': 'Agreed',
+  'value.agreed': 'Agreed',
+  'value.failed': 'Failed',
 };
