@@ -261,7 +261,9 @@ describe('a day in the console, role by role, in Chinese', () => {
     caseNumber = (await page.locator('[data-testid=case-number]').textContent()) ?? '';
     expect(caseNumber).toMatch(/〔2026〕\d+号/);
     // The trail reads as sentences: who (by role), when, what.
-    expect(await page.locator('tr[data-event=TRANSFER] .trail-sentence').textContent()).toMatch(/^登记人员于\d+月\d+日\d\d:\d\d：转送$/);
+    expect(await page.locator('tr[data-event=TRANSFER] .trail-sentence').textContent()).toMatch(
+      /^周敏（登记人员）于\d+月\d+日\d\d:\d\d：转送$/,
+    );
   });
 
   it('the handler accepts, answers (the 信访处理意见书 as a PDF) and delivers, while 我的待办 empties', async () => {

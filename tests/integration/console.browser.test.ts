@@ -331,7 +331,7 @@ describe('cases', () => {
     await sendEvent(page, 'VERIFY', { note: '身份与联系方式已核实' });
     expect(await stateOf(page, 'verified')).toContain('已受理');
     const verifyRow = page.locator('tr[data-event=VERIFY]');
-    expect(await verifyRow.locator('[data-actor=clerk-1]').textContent()).toBe('登记人员');
+    expect(await verifyRow.locator('[data-actor=clerk-1]').textContent()).toBe('clerk-1同志（登记人员）');
     expect(await verifyRow.textContent()).toContain('身份与联系方式已核实');
     expect(await page.locator('tr[data-clock=handling]').textContent()).toContain('计时中');
     expect(await page.getByRole('status').textContent()).toContain('已受理');

@@ -676,4 +676,5 @@ export default {
   'field.agreed': 'Agreed',
   'value.agreed': 'Agreed',
   'value.failed': 'Failed',
+  'trail.namedActor': '{name} ({role})',
 };

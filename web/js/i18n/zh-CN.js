@@ -587,4 +587,5 @@ export default {
   'field.agreed': '达成协议',
   'value.agreed': '达成协议',
   'value.failed': '调解不成',
+  'trail.namedActor': '{name}（{role}）',
 };

@@ -24,6 +24,7 @@ import {
   valuesOf,
 } from '../labels.js';
 import { offers } from '../pages.js';
+import { userNames } from '../user-names.js';
 import { documentsSection } from './documents.js';
 import { eventActions } from './event-actions.js';
 
@@ -75,11 +76,11 @@ export async function renderCaseDetail(view, { match, session }) {
   const status = h('p', { role: 'status', class: 'notice', hidden: true });
 
   async function load() {
-    const [petition, history] = await Promise.all([api(`/petitions/${id}`), api(`/petitions/${id}/history`)]);
-    draw(petition, history.events);
+    const [petition, history, names] = await Promise.all([api(`/petitions/${id}`), api(`/petitions/${id}/history`), userNames()]);
+    draw(petition, history.events, names);
   }
 
-  function draw(petition, events) {
+  function draw(petition, events, names) {
     view.replaceChildren();
     // append() skips the sections that do not apply (false), which replaceChildren would print as text.
     append(view, [
@@ -124,7 +125,7 @@ export async function renderCaseDetail(view, { match, session }) {
       section(t('field.clock'), deadlineTable(petition.deadlines)),
       documentsSection(petition.id),
       petition.incidents?.length > 0 && section(t('nav.incidents'), incidentList(petition.incidents)),
-      section(t('case.trail'), trailTable(events)),
+      section(t('case.trail'), trailTable(events, names)),
     ]);
   }
 
@@ -186,7 +187,7 @@ function incidentList(incidents) {
 }
 
 /** The hash-chained trail: every change as a sentence (who, when, what), its fields, and the start of its hash. */
-function trailTable(events) {
+function trailTable(events, names) {
   return table(
     t('case.trailCaption', { n: events.length }),
     [t('trail.col.seq'), t('trail.col.entry'), t('trail.col.fields'), t('trail.col.hash')],
@@ -195,7 +196,7 @@ function trailTable(events) {
         'tr',
         { 'data-seq': e.seq, 'data-event': e.type },
         h('td', null, String(e.seq)),
-        h('td', { class: 'trail-sentence' }, trailSentence(e)),
+        h('td', { class: 'trail-sentence' }, trailSentence(e, names)),
         h('td', null, trailFields(e)),
         h('td', null, h('code', { title: e.hash }, e.hash.slice(0, 12))),
       ),
@@ -208,9 +209,10 @@ const BREACH_WORDS = { escalate: 'trail.breach.escalate', close: 'trail.breach.c
 
 /**
  * One trail entry as a sentence: "系统于3月2日09:00记录：受理告知期限届满，自动督办" for the
- * deadline workers, "登记人员于3月2日09:00：转送" for a person (their user name in the tooltip).
+ * deadline workers, "周敏（登记人员）于3月2日09:00：转送" for a person (by role alone when their name is not among
+ * `names`; the sign-in name in the tooltip).
  */
-export function trailSentence(e) {
+export function trailSentence(e, names = new Map()) {
   const at = shortTime(e.at);
   const event = labelled(EVENTS, e.type);
   if (e.actor.role === 'system') {
@@ -222,7 +224,9 @@ export function trailSentence(e) {
     if (e.type === 'DEADLINE_REMINDER' && clock !== null) return tParts('trail.systemReminder', { at, clock });
     return tParts('trail.system', { at, event });
   }
-  const who = h('span', { title: e.actor.id, 'data-actor': e.actor.id }, nameOf(ROLES, e.actor.role));
+  const role = nameOf(ROLES, e.actor.role);
+  const name = names.get(e.actor.id);
+  const who = h('span', { title: e.actor.id, 'data-actor': e.actor.id }, name === undefined ? role : t('trail.namedActor', { name, role }));
   return tParts('trail.person', { who, at, event });
 }
 
