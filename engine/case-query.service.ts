@@ -137,8 +137,11 @@ export interface CaseQueryService {
   trailNames(events: readonly HistoryEvent[]): Promise<Record<string, string>>;
 }
 
-/** The fields of a trail entry whose value is a user id (ASSIGN_LEADER's leader is told of breaches by id). */
-const USER_ID_FIELDS = ['leader'];
+/**
+ * The fields of a trail entry whose value may be a user id: ASSIGN_LEADER's leader (told of breaches by id),
+ * a mediator and a legacy handler as the console's pickers fill them (free text names no account and gets no name).
+ */
+const USER_ID_FIELDS = ['leader', 'mediator', 'handler'];
 
 /** The user ids a trail names: every actor but the deadline workers, and the values of {@link USER_ID_FIELDS}. */
 function userIdsOf(events: readonly HistoryEvent[]): string[] {

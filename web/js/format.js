@@ -4,6 +4,16 @@
  */
 import { bilingual, definitions, h } from './dom.js';
 import { fieldLabel, valuesOf } from './labels.js';
+import { unitLabel } from './unit-directory.js';
+import { userLabel } from './user-names.js';
+
+/** Fields whose value is a unit's code: shown by the unit's name. */
+const UNIT_FIELDS = new Set(['unit', 'toUnit', 'accusedUnit', 'registeredBy']);
+/** Fields whose value is a person's user id: shown by their display name. */
+const USER_FIELDS = new Set(['by', 'leader', 'handler', 'mediator']);
+
+/** A unit as a view names it (`{unit, name}`: the handling body, the review body). */
+const isNamedUnit = (value) => typeof value.unit === 'string' && 'name' in value && Object.keys(value).length === 2;
 
 const TIME_ZONE = 'Asia/Shanghai';
 const dateTime = new Intl.DateTimeFormat('zh-CN', {
@@ -48,6 +58,8 @@ export function describe(value, fieldName, eventType) {
   if (typeof value === 'boolean') return value ? '是' : '否';
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') {
+    if (UNIT_FIELDS.has(fieldName)) return unitLabel(value);
+    if (USER_FIELDS.has(fieldName)) return userLabel(value);
     if (ISO_TIME.test(value)) return time(value);
     // Only ASCII codes are looked up, so the Chinese free text of names, notes and opinions is never taken for one.
     const zh = CODE.test(value) ? valuesOf(fieldName)[value] : undefined;
@@ -61,5 +73,6 @@ export function describe(value, fieldName, eventType) {
       value.map((item) => h('li', null, describe(item, fieldName, eventType))),
     );
   }
+  if (isNamedUnit(value)) return unitLabel(value.unit, value.name ?? undefined);
   return definitions(Object.entries(value).map(([key, inner]) => [fieldLabel(key, eventType), describe(inner, key, eventType)]));
 }

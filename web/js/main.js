@@ -10,6 +10,7 @@ import { errorAlert } from './error-view.js';
 import { loadVocabulary, ROLES } from './labels.js';
 import { homeFor, pagesFor } from './pages.js';
 import { currentSession } from './session.js';
+import { loadUnits, unitLabel } from './unit-directory.js';
 import { renderAccount } from './views/account.js';
 import { renderAudit } from './views/audit.js';
 import { renderCaseDetail } from './views/case-detail.js';
@@ -91,8 +92,8 @@ function renderChrome(session, path) {
       ' · ',
       h('span', { class: 'role' }, ROLES[claims.role] ?? claims.role),
       ' · ',
-      // The unit's name when the tree holds it; its code otherwise (and always in the tooltip).
-      h('span', { class: 'unit', title: `单位代码 ${claims.unit}` }, profile.unitName ?? claims.unit),
+      // The unit's name (its code only in the tooltip).
+      h('span', { class: 'unit' }, unitLabel(claims.unit, profile.unitName ?? undefined)),
     ),
     h('button', { type: 'button', class: 'sign-out', onclick: () => void signOutHere() }, '退出'),
   );
@@ -115,6 +116,8 @@ async function route() {
     location.replace(homeFor(session.claims.role));
     return;
   }
+  // Every page names units from the tree, read once per page load before the first page that needs it.
+  if (session !== null) await loadUnits();
   renderChrome(session, path);
   const mine = ++navigation;
   const view = h('div', { class: 'page' });

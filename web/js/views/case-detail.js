@@ -9,6 +9,12 @@ import { deadlineTable } from '../deadline-view.js';
 import { describe, time } from '../format.js';
 import { CHANNELS, CLOSURES, EVENTS, ITEM_CLASSES, labelled, ROLES, stateLabel, STATES, SUPERVISION_LEVELS, valuesOf } from '../labels.js';
 import { offers } from '../pages.js';
+import { unitLabel } from '../unit-directory.js';
+import { rememberNames, userLabel } from '../user-names.js';
+import { exportButtons } from './export-buttons.js';
+
+/** The exported trail's file name, before the case number (the format's extension added). */
+const TRAIL_EXPORT_NAME = '办理轨迹';
 import { documentsSection } from './documents.js';
 import { eventActions } from './event-actions.js';
 
@@ -61,6 +67,7 @@ export async function renderCaseDetail(view, { match, session }) {
 
   async function load() {
     const [petition, history] = await Promise.all([api(`/petitions/${id}`), api(`/petitions/${id}/history`)]);
+    rememberNames(history.names);
     draw(petition, history.events);
   }
 
@@ -111,7 +118,12 @@ export async function renderCaseDetail(view, { match, session }) {
       section('期限', 'Deadlines', deadlineTable(petition.deadlines)),
       documentsSection(petition.id),
       petition.incidents?.length > 0 && section('故障任务', 'Incidents', incidentList(petition.incidents)),
-      section('轨迹', 'Trail', trailTable(events)),
+      section(
+        '轨迹',
+        'Trail',
+        exportButtons(`/petitions/${petition.id}/history`, {}, `${TRAIL_EXPORT_NAME}-${petition.number ?? petition.id}`),
+        trailTable(events),
+      ),
     ]);
   }
 
@@ -125,7 +137,7 @@ function representatives(list) {
 
 function overview(p) {
   return definitions([
-    ['单位 Unit', h('code', null, p.unit)],
+    ['单位 Unit', unitLabel(p.unit)],
     ['渠道 Channel', labelled(CHANNELS, p.channel)],
     ['类别 Class', p.class ? labelled(ITEM_CLASSES, p.class) : null],
     ['标记 Flags', p.flags && Object.keys(p.flags).length > 0 ? describe(p.flags, 'flags') : null],
@@ -169,6 +181,12 @@ function incidentList(incidents) {
   );
 }
 
+/** Who acted: the person's name, their role and unit (the deadline workers as the system). */
+function actorCell(actor) {
+  if (actor.role === 'system') return userLabel(actor.id, actor.role);
+  return [userLabel(actor.id), ' ', h('small', null, ROLES[actor.role] ?? '', ' · ', unitLabel(actor.unit))];
+}
+
 /** The hash-chained trail: every change, who made it and when, with the start of its hash. */
 function trailTable(events) {
   return table(
@@ -181,7 +199,7 @@ function trailTable(events) {
         h('td', null, String(e.seq)),
         h('td', null, time(e.at)),
         h('td', null, labelled(EVENTS, e.type)),
-        h('td', null, labelled(ROLES, e.actor.role), ' ', e.actor.id),
+        h('td', null, actorCell(e.actor)),
         h('td', null, Object.keys(e.fields).length === 0 ? '—' : describe(e.fields, null, e.type)),
         h('td', null, h('code', { title: e.hash }, e.hash.slice(0, 12))),
       ),

@@ -11,10 +11,18 @@ import { deadlineSummary } from '../deadline-view.js';
 import { worstLevel } from '../deadline-terms.js';
 import { time, shortId } from '../format.js';
 import { CHANNELS, labelled, stateLabel, STATES } from '../labels.js';
+import { unitLabel, unitSelect } from '../unit-directory.js';
+import { exportButtons } from './export-buttons.js';
 
 const PAGE_SIZES = ['20', '50', '100'];
+/** The unit filter's first choice: every unit of the user's own. */
+const ALL_UNITS = '全部（本单位及下级）';
+/** The exported file's name (the format's extension added). */
+const EXPORT_NAME = '案件列表';
+/** On a card (below 600 px) the state and the deadlines come first: the columns' indexes. */
+const CARD_LEAD = [4, 5];
 
-export async function renderCaseList(view, { params }) {
+export async function renderCaseList(view, { params, session }) {
   const filters = {
     state: params.get('state') ?? '',
     unit: params.get('unit') ?? '',
@@ -27,7 +35,9 @@ export async function renderCaseList(view, { params }) {
 
   view.append(
     heading('案件', 'Cases'),
-    filterForm(filters, states),
+    filterForm(filters, states, session.claims.unit),
+    // The files hold every case the filters match, in the list's order (the API ignores limit and cursor for them).
+    exportButtons('/petitions', { state: filters.state, unit: filters.unit, overdue: filters.overdue, sort: filters.sort }, EXPORT_NAME),
     page.items.length === 0
       ? h('p', { class: 'empty' }, '没有符合条件的案件。No cases match.')
       : table(
@@ -36,6 +46,7 @@ export async function renderCaseList(view, { params }) {
             : `${cursor === undefined ? '最新' : '较早'}的 ${page.items.length} 件案件（按登记时间从新到旧）`,
           ['登记时间 Recorded', '事项 Matter', '单位 Unit', '渠道 Channel', '状态 State', '期限 Deadlines'],
           page.items.map(caseRow),
+          { lead: CARD_LEAD },
         ),
     h(
       'p',
@@ -64,7 +75,7 @@ function caseRow(p) {
       ' ',
       h('code', { class: 'id', title: p.id }, p.number ?? shortId(p.id)),
     ),
-    h('td', null, h('code', null, p.unit)),
+    h('td', null, unitLabel(p.unit)),
     h('td', null, labelled(CHANNELS, p.channel)),
     h(
       'td',
@@ -82,7 +93,7 @@ function listHash(filters, cursor) {
   return text === '' ? '#/cases' : `#/cases?${text}`;
 }
 
-function filterForm(filters, states) {
+function filterForm(filters, states, scope) {
   const state = h(
     'select',
     { id: 'filter-state', name: 'state' },
@@ -90,14 +101,7 @@ function filterForm(filters, states) {
     states.map((s) => h('option', { value: s }, `${STATES[s] ?? s}（${s}）`)),
   );
   state.value = filters.state;
-  const unit = h('input', {
-    id: 'filter-unit',
-    name: 'unit',
-    type: 'text',
-    inputmode: 'numeric',
-    placeholder: '如 411621',
-    value: filters.unit,
-  });
+  const unit = unitSelect({ id: 'filter-unit', name: 'unit', scope, value: filters.unit, allLabel: ALL_UNITS });
   const overdue = h('input', { id: 'filter-overdue', name: 'overdue', type: 'checkbox', checked: filters.overdue === 'true' });
   const limit = h(
     'select',
@@ -116,7 +120,7 @@ function filterForm(filters, states) {
     event.preventDefault();
     location.hash = listHash({
       state: state.value,
-      unit: unit.value.trim(),
+      unit: unit.value,
       overdue: overdue.checked ? 'true' : '',
       sort: sort.value,
       limit: limit.value,

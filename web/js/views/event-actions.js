@@ -10,6 +10,7 @@ import { h, bilingual } from '../dom.js';
 import { errorAlert } from '../error-view.js';
 import { submitting } from '../form-submit.js';
 import { EVENTS } from '../labels.js';
+import { pickersFor } from '../pickers.js';
 import { schemaForm } from '../schema-form.js';
 
 /**
@@ -38,13 +39,15 @@ export function eventActions(petition, { onDone, onReload }) {
   async function open(type) {
     markOpen(type);
     let schema;
+    let pickers;
     try {
       schema = await eventSchema(type, petition.machineVersion);
+      pickers = await pickersFor(petition, type, schema);
     } catch (err) {
       formArea.replaceChildren(errorAlert(err));
       return;
     }
-    const fields = schemaForm(schema, { eventType: type });
+    const fields = schemaForm(schema, { eventType: type, pickers });
     const errors = h('div', { class: 'form-errors', 'aria-live': 'polite' });
     const submit = h('button', { type: 'submit' }, '提交 Submit');
     const headingId = `event-form-${type}`;

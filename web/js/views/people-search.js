@@ -8,6 +8,10 @@ import { api } from '../api-client.js';
 import { h, heading, labelledField, table } from '../dom.js';
 import { time } from '../format.js';
 import { labelled, STATES } from '../labels.js';
+import { unitLabel } from '../unit-directory.js';
+
+/** On a card (below 600 px) the state comes first: its column's index. */
+const CARD_LEAD = [3];
 
 export async function renderPeopleSearch(view, { params }) {
   const q = params.get('q') ?? '';
@@ -51,11 +55,12 @@ export async function renderPeopleSearch(view, { params }) {
                   { 'data-case-id': m.caseId },
                   h('td', null, h('a', { href: `#/cases/${m.caseId}` }, m.number ?? m.caseId)),
                   h('td', null, m.summary),
-                  h('td', null, m.unit.name ?? m.unit.code),
+                  h('td', null, unitLabel(m.unit.code, m.unit.name ?? undefined)),
                   h('td', null, labelled(STATES, m.state)),
                   h('td', null, time(m.createdAt)),
                 ),
               ),
+              { lead: CARD_LEAD },
             ),
           ),
         ),

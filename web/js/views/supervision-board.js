@@ -9,18 +9,25 @@ import { h, heading, labelledField, section, table } from '../dom.js';
 import { deadlineSummary } from '../deadline-view.js';
 import { describe } from '../format.js';
 import { stateLabel } from '../labels.js';
+import { unitLabel, unitName, unitSelect } from '../unit-directory.js';
+import { userLabel } from '../user-names.js';
 
-export async function renderSupervision(view, { params }) {
+/** On a card (below 600 px) the state and the deadlines come first: the columns' indexes. */
+const CARD_LEAD = [2, 5];
+/** The unit choice's first option: the user's own unit and all below it. */
+const OWN_UNITS = '本单位及全部下级';
+
+export async function renderSupervision(view, { params, session }) {
   const unit = params.get('unit') ?? undefined;
   const cursor = params.get('cursor') ?? undefined;
   const board = await api('/supervision', { query: { unit, cursor } });
   // The cases come a page at a time (the counts per unit are whole on every page).
   const pageHash = (next) =>
     `#/supervision?${new URLSearchParams(Object.entries({ unit, cursor: next }).filter(([, v]) => v !== undefined))}`;
-  const unitInput = h('input', { id: 'board-unit', name: 'unit', type: 'text', inputmode: 'numeric', value: board.unit });
+  const unitInput = unitSelect({ id: 'board-unit', name: 'unit', scope: session.claims.unit, value: unit, allLabel: OWN_UNITS });
   const choose = (event) => {
     event.preventDefault();
-    const unit = unitInput.value.trim();
+    const unit = unitInput.value;
     location.hash = unit === '' ? '#/supervision' : `#/supervision?unit=${encodeURIComponent(unit)}`;
   };
 
@@ -38,13 +45,13 @@ export async function renderSupervision(view, { params }) {
       board.units.length === 0
         ? h('p', { class: 'empty' }, '辖区内没有在办案件。No open cases.')
         : table(
-            `${board.unit} 及下级单位的在办案件`,
+            `${unitName(board.unit) ?? ''}及下级单位的在办案件`,
             ['单位 Unit', '在办 Active', '挂牌督办 Listed', '超期 Overdue', '临期 At risk'],
             board.units.map((u) =>
               h(
                 'tr',
                 { 'data-unit': u.unit },
-                h('th', { scope: 'row' }, h('code', null, u.unit)),
+                h('th', { scope: 'row' }, unitLabel(u.unit)),
                 h('td', null, String(u.active)),
                 h('td', null, String(u.listed)),
                 h('td', { class: u.overdue > 0 ? 'overdue' : null }, String(u.overdue)),
@@ -66,13 +73,14 @@ export async function renderSupervision(view, { params }) {
                 'tr',
                 { 'data-case-id': p.id },
                 h('td', null, h('a', { href: `#/cases/${p.id}` }, p.matter.summary)),
-                h('td', null, h('code', null, p.unit)),
+                h('td', null, unitLabel(p.unit)),
                 h('td', null, stateLabel(p)),
                 h('td', null, describe(p.escalation, 'escalation')),
-                h('td', null, p.leader ?? '—'),
+                h('td', null, p.leader == null ? '—' : userLabel(p.leader)),
                 h('td', null, deadlineSummary(p.deadlines)),
               ),
             ),
+            { lead: CARD_LEAD },
           ),
       h(
         'p',

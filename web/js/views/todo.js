@@ -7,6 +7,10 @@ import { api } from '../api-client.js';
 import { h, heading, table } from '../dom.js';
 import { deadlineBadge } from '../deadline-terms.js';
 import { CLOCKS, STATES } from '../labels.js';
+import { unitLabel } from '../unit-directory.js';
+
+/** On a card (below 600 px) the state and the deadline come first: the columns' indexes. */
+const CARD_LEAD = [4, 5];
 
 export async function renderTodo(view) {
   const list = await api('/me/todo');
@@ -26,6 +30,7 @@ export async function renderTodo(view) {
           '待办案件（最紧急的在前）',
           ['待办', '事项', '信访人', '承办单位', '状态', '期限'],
           list.items.map((item) => todoRow(item, list.labels)),
+          { lead: CARD_LEAD },
         ),
   );
 }
@@ -42,7 +47,7 @@ function todoRow(item, labels) {
     h('td', null, item.kinds.map((k) => labels[k] ?? k).join('、')),
     h('td', null, h('a', { href: `#/cases/${item.id}` }, item.summary), item.number === null ? '' : ` ${item.number}`),
     h('td', null, item.petitioner),
-    h('td', null, item.unit.name ?? item.unit.unit),
+    h('td', null, unitLabel(item.unit.unit, item.unit.name ?? undefined)),
     h('td', null, STATES[item.state] ?? item.state),
     h('td', null, d === null ? '—' : [CLOCKS[d.clock] ?? d.clock, ' ', deadlineBadge(d)]),
   );
