@@ -5,7 +5,7 @@
  * matters. Identifiers are as the API masks them for the user's role.
  */
 import { api } from '../api-client.js';
-import { h, heading, labelledField, table } from '../dom.js';
+import { append, h, heading, labelledField, table } from '../dom.js';
 import { time } from '../format.js';
 import { labelled, STATES } from '../labels.js';
 import { unitLabel } from '../unit-directory.js';
@@ -38,7 +38,9 @@ export async function renderPeopleSearch(view, { params }) {
   view.append(heading('一人一档', 'People'), form);
   if (q.trim() === '') return;
   const found = await api('/people', { query: { q } });
-  view.append(
+  // append() of dom.js takes the list of people as children (the element's own append would print it as text).
+  append(
+    view,
     found.items.length === 0
       ? h('p', { class: 'empty' }, '辖区内没有找到。Nobody found in your units.')
       : found.items.map((p) =>
