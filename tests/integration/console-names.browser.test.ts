@@ -66,7 +66,7 @@ async function openCase(page: Page): Promise<void> {
 }
 
 /** The widest the page lays out, against the window's width. */
-const pageWidth = (page: Page) => page.evaluate('document.documentElement.scrollWidth') as Promise<number>;
+const pageWidth = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth');
 
 describe('names and pickers', () => {
   it('lets a clerk land on 我的待办 and transfer by picking a unit by name among those TRANSFER may name', async () => {
@@ -81,9 +81,9 @@ describe('names and pickers', () => {
     await page.locator('button.event-button[data-event=TRANSFER]').click();
     const picker = page.locator('form.event-form[data-event=TRANSFER] select[name=toUnit]');
     await picker.waitFor();
-    const offered = await picker.locator('option').evaluateAll((options) =>
-      options.map((o) => [o.getAttribute('value'), (o.textContent ?? '').trim()]),
-    );
+    const offered = await picker
+      .locator('option')
+      .evaluateAll((options) => options.map((o) => [o.getAttribute('value'), (o.textContent ?? '').trim()]));
     expect(offered).toEqual([
       ['', '— 请选择 —'],
       [U.county, '扶沟县'],
@@ -156,9 +156,9 @@ describe('narrow screens', () => {
     await card.waitFor();
     expect(await pageWidth(clerk)).toBeLessThanOrEqual(PHONE_WIDTH);
     // The first lines of the card are the state and the deadlines; the matter follows.
-    const tops = await card.locator('td').evaluateAll((cells) =>
-      cells.map((td) => [td.getAttribute('data-label'), Math.round(td.getBoundingClientRect().top)] as const),
-    );
+    const tops = await card
+      .locator('td')
+      .evaluateAll((cells) => cells.map((td) => [td.getAttribute('data-label'), Math.round(td.getBoundingClientRect().top)] as const));
     const ordered = [...tops].sort((a, b) => a[1] - b[1]).map(([label]) => label);
     expect(ordered.slice(0, 2)).toEqual(['状态 State', '期限 Deadlines']);
     // Every line is labelled, and a label keeps its words on one line (not one character per line).

@@ -14,8 +14,14 @@ let v: V3Server;
 beforeAll(async () => {
   v = await createV3Server('send_targets');
   const accounts = createAccountService(v.s.tdb.db);
-  await accounts.create({ id: 'clerk-1', displayName: '周敏', role: 'clerk', unit: U.bureau, password: 'long enough password' }, 'operator');
-  await accounts.create({ id: 'leader-1', displayName: '刘洋', role: 'leader', unit: U.county, password: 'long enough password' }, 'operator');
+  await accounts.create(
+    { id: 'clerk-1', displayName: '周敏', role: 'clerk', unit: U.bureau, password: 'long enough password' },
+    'operator',
+  );
+  await accounts.create(
+    { id: 'leader-1', displayName: '刘洋', role: 'leader', unit: U.county, password: 'long enough password' },
+    'operator',
+  );
 });
 
 afterAll(async () => {

@@ -37,8 +37,8 @@ export async function pickersFor(petition, type, schema) {
   return pickers;
 }
 
-/** A select of the units `codes`, as a tree. */
-function unitPicker(codes) {
+/** A select of the units `codes`, as a tree; `initial` chosen at first (the registering clerk's own unit). */
+export function unitPicker(codes, initial = '') {
   return ({ id, name }) => {
     const control = h(
       'select',
@@ -46,6 +46,7 @@ function unitPicker(codes) {
       h('option', { value: '' }, codes.length === 0 ? NO_TARGETS : CHOOSE),
       unitOptions(codes),
     );
+    control.value = codes.includes(initial) ? initial : '';
     return { control, read: () => (control.value === '' ? undefined : control.value) };
   };
 }

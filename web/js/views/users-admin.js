@@ -4,6 +4,7 @@
  * enabling and resetting the password (PATCH /users/:id). The API decides
  * who may and in which units; this page only asks.
  */
+import { unitLabel } from '../unit-directory.js';
 import { api } from '../api-client.js';
 import { h, heading, labelledField, section, table } from '../dom.js';
 import { submitting } from '../form-submit.js';
@@ -60,7 +61,7 @@ function userRow(user, view, session) {
     h('td', null, user.displayName),
     h('td', null, user.id),
     h('td', null, ROLES[user.role] ?? user.role),
-    h('td', { title: user.unit }, user.unit),
+    h('td', null, unitLabel(user.unit)),
     h('td', { class: 'account-state' }, stateOf(user)),
     h('td', null, toggle, ' ', showReset, reset, errors),
   );
