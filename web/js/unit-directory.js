@@ -97,10 +97,19 @@ export function unitsWithin(scope) {
 
 /**
  * A select of the units at `scope` and below, as a tree, with a first option
- * for "all" (`allLabel`, value ''); `value` is preselected.
+ * for "all" (`allLabel`, value '') when one is given; `value` is preselected.
+ * Where no tree was imported (the scope unknown to it), a plain input for the
+ * code, so the filter still works.
  */
-export function unitSelect({ id, name, scope, value, allLabel }) {
-  const select = h('select', { id, name, class: 'unit-picker' }, h('option', { value: '' }, allLabel), unitOptions(unitsWithin(scope)));
+export function unitSelect({ id, name, scope, value, allLabel = null }) {
+  const within = unitsWithin(scope);
+  if (within.length === 0) return h('input', { id, name, type: 'text', value: value ?? '' });
+  const select = h(
+    'select',
+    { id, name, class: 'unit-picker' },
+    allLabel !== null && h('option', { value: '' }, allLabel),
+    unitOptions(within),
+  );
   select.value = value ?? '';
   return select;
 }
