@@ -4,7 +4,7 @@
  * enabling and resetting the password (PATCH /users/:id). The API decides
  * who may and in which units; this page only asks.
  */
-import { unitLabel } from '../unit-directory.js';
+import { unitLabel, unitSelect } from '../unit-directory.js';
 import { api } from '../api-client.js';
 import { h, heading, labelledField, section, table } from '../dom.js';
 import { submitting } from '../form-submit.js';
@@ -77,7 +77,7 @@ function addUserForm(view, session) {
       { id: 'new-user-role', name: 'role' },
       ACCOUNT_ROLES.map((r) => h('option', { value: r }, ROLES[r])),
     ),
-    unit: input('unit', { value: session.claims.unit, inputmode: 'numeric' }),
+    unit: unitSelect({ id: 'new-user-unit', name: 'unit', scope: session.claims.unit, value: session.claims.unit }),
     password: input('password', { type: 'password', autocomplete: 'new-password', minlength: 10 }),
   };
   const errors = h('div', { 'aria-live': 'polite' });
@@ -95,7 +95,7 @@ function addUserForm(view, session) {
     labelledField('用户名（登录用，小写字母、数字）', fields.id),
     labelledField('姓名', fields.displayName),
     labelledField('角色', fields.role),
-    labelledField('单位（行政区划代码）', fields.unit),
+    labelledField('单位', fields.unit),
     labelledField('初始密码（至少10位）', fields.password),
     errors,
     submit,
