@@ -135,7 +135,13 @@ it('offers version 3 forms: a clerk transfers to a department (已转送), which
   const form = clerk.locator('form.event-form[data-event=TRANSFER]');
   await form.waitFor();
   expect(await form.locator('label', { hasText: '送往单位' }).count()).toBe(1);
-  await form.locator('[name="toUnit"]').fill('411624-15');
+  // The unit picker: the units TRANSFER may name now, by name (the code only in the tooltip and the value).
+  const picker = form.locator('select[name="toUnit"]');
+  const option = picker.locator('option[value="411624-15"]');
+  expect(await option.textContent()).not.toContain('411624');
+  expect(await option.getAttribute('title')).toContain('411624-15');
+  expect(await picker.locator('option[value="411621"]').count()).toBe(0); // a sibling county is out of reach
+  await picker.selectOption('411624-15');
   await form.getByRole('button', { name: /提交/ }).click();
   await clerk.locator('[data-testid=case-state]', { hasText: '已转送' }).waitFor();
   await clerk.context().close();

@@ -52,11 +52,24 @@ export function labelledField(label, control) {
   return h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
 }
 
-/** A table with a caption, column headings and one row per item. */
-export function table(caption, headings, rows) {
+/**
+ * A table with a caption, column headings and one row per item. Every cell
+ * carries its column's heading (`data-label`), so below 600 px the stylesheet
+ * shows each row as a card of labelled lines; `lead` names the columns (by
+ * index) a card shows first, e.g. the state and the deadline.
+ */
+export function table(caption, headings, rows, { lead = [] } = {}) {
+  const body = h('tbody', null, rows);
+  for (const row of body.rows) {
+    [...row.cells].forEach((cell, index) => {
+      const heading = headings[index];
+      if (heading !== undefined) cell.setAttribute('data-label', heading);
+      if (lead.includes(index)) cell.classList.add('card-lead');
+    });
+  }
   return h(
     'table',
-    null,
+    { class: 'cards' },
     h('caption', null, caption),
     h(
       'thead',
@@ -67,7 +80,7 @@ export function table(caption, headings, rows) {
         headings.map((text) => h('th', { scope: 'col' }, text)),
       ),
     ),
-    h('tbody', null, rows),
+    body,
   );
 }
 

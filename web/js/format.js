@@ -5,6 +5,16 @@
 import { bilingual, definitions, h } from './dom.js';
 import { t } from './i18n/i18n.js';
 import { CLOCKS, fieldLabel, nameOf, valuesOf } from './labels.js';
+import { unitLabel } from './unit-directory.js';
+import { userLabel, userName } from './user-names.js';
+
+/** Fields whose value is a unit's code: shown by the unit's name. */
+const UNIT_FIELDS = new Set(['unit', 'toUnit', 'accusedUnit', 'registeredBy']);
+/** Fields whose value is a person's user id: shown by their display name. */
+const USER_FIELDS = new Set(['by', 'leader', 'handler', 'mediator']);
+
+/** A unit as a view names it (`{unit, name}`: the handling body, the review body). */
+const isNamedUnit = (value) => typeof value.unit === 'string' && 'name' in value && Object.keys(value).length === 2;
 
 const TIME_ZONE = 'Asia/Shanghai';
 const dateTime = new Intl.DateTimeFormat('zh-CN', {
@@ -79,9 +89,11 @@ export function describe(value, fieldName, eventType) {
   if (typeof value === 'boolean') return value ? t('format.yes') : t('format.no');
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') {
+    if (UNIT_FIELDS.has(fieldName)) return unitLabel(value);
+    // Who acted is a sign-in name (letters, pinyin): when their display name is unknown, kept in the tooltip only.
+    if (fieldName === 'by' && userName(value) === null) return h('span', { class: 'actor', title: value }, t('format.staff'));
+    if (USER_FIELDS.has(fieldName)) return userLabel(value);
     if (ISO_TIME.test(value)) return time(value);
-    // Who acted is a sign-in name (letters, pinyin): kept in the tooltip, the person's display name is not in the view.
-    if (fieldName === 'by') return h('span', { class: 'actor', title: value }, t('format.staff'));
     const reason = fieldName === 'reason' ? machineReason(value) : null;
     if (reason !== null) return reason;
     const days = DAYS.exec(value);
@@ -98,5 +110,6 @@ export function describe(value, fieldName, eventType) {
       value.map((item) => h('li', null, describe(item, fieldName, eventType))),
     );
   }
+  if (isNamedUnit(value)) return unitLabel(value.unit, value.name ?? undefined);
   return definitions(Object.entries(value).map(([key, inner]) => [fieldLabel(key, eventType), describe(inner, key, eventType)]));
 }

@@ -11,6 +11,7 @@ import { language, LANGUAGES, setLanguage, t } from './i18n/i18n.js';
 import { loadVocabulary, ROLES } from './labels.js';
 import { homeFor, pagesFor } from './pages.js';
 import { currentSession } from './session.js';
+import { loadUnits, unitLabel } from './unit-directory.js';
 import { renderAccount } from './views/account.js';
 import { renderAudit } from './views/audit.js';
 import { renderCaseDetail } from './views/case-detail.js';
@@ -82,8 +83,8 @@ function renderChrome(session, path) {
       ' · ',
       h('span', { class: 'role' }, ROLES[claims.role] ?? claims.role),
       ' · ',
-      // The unit's name when the tree holds it; its code otherwise (and always in the tooltip).
-      h('span', { class: 'unit', title: t('shell.unitCode', { code: claims.unit }) }, profile.unitName ?? claims.unit),
+      // The unit's name (its code only in the tooltip).
+      h('span', { class: 'unit' }, unitLabel(claims.unit, profile.unitName ?? undefined)),
     ),
     languageSwitch(),
     h('button', { type: 'button', class: 'sign-out', onclick: () => void signOutHere() }, t('shell.signOut')),
@@ -131,6 +132,8 @@ async function route() {
     location.replace(homeFor(session.claims.role));
     return;
   }
+  // Every page names units from the tree, read once per page load before the first page that needs it.
+  if (session !== null) await loadUnits();
   renderChrome(session, path);
   const mine = ++navigation;
   const view = h('div', { class: 'page', 'data-loading': t('shell.loading') });

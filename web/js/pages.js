@@ -23,11 +23,16 @@ export const PAGES = [
   { hash: '#/account', label: 'nav.account', roles: null },
 ];
 
+/** Roles whose day starts from the cases waiting on them (我的待办): those who register, handle and mediate. */
+const TODO_HOME_ROLES = ['clerk', 'handler', 'mediator'];
+
 /**
- * The page a user lands on after signing in: the dashboard for those who lead and supervise (GET /stats),
- * else the first page offered to their role (the cases; the user list for an administrator).
+ * The page a user lands on after signing in: 我的待办 for clerks, handlers and mediators; the dashboard for
+ * those who lead and supervise (GET /stats); else the first page offered to their role (the cases for an
+ * auditor; the user list for an administrator).
  */
 export function homeFor(role) {
+  if (TODO_HOME_ROLES.includes(role)) return '#/todo';
   if (['supervisor', 'leader'].includes(role)) return '#/dashboard';
   return pagesFor(role).find((page) => page.hash !== '#/dashboard' && page.hash !== '#/todo')?.hash ?? '#/account';
 }

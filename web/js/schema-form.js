@@ -20,13 +20,15 @@ const TEXTAREA_FROM_LENGTH = 1000;
 
 /**
  * The inputs for an object schema. `initial` pre-fills values (same shape as
- * the body); `eventType` picks event-specific labels. Returns the element,
+ * the body); `eventType` picks event-specific labels; `pickers` replaces the
+ * input of a top-level field by a picker (`name → ({id, name}) → {control,
+ * read, extra?}`: the units an event may send to, the users of a role). Returns the element,
  * `read()` (the body, empty optional inputs left out) and `showIssues(issues)`
  * (which returns the issues no input claimed).
  */
-export function schemaForm(schema, { initial = {}, eventType } = {}) {
+export function schemaForm(schema, { initial = {}, eventType, pickers = {} } = {}) {
   const slots = new Map();
-  const ctx = { slots, eventType };
+  const ctx = { slots, eventType, pickers };
   const root = objectInputs(schema, [], initial, ctx);
   return {
     element: root.element,
@@ -54,6 +56,8 @@ function closestSlot(slots, path) {
 }
 
 function inputFor(schema, path, initial, ctx, required) {
+  const picker = path.length === 1 ? ctx.pickers[path[0]] : undefined;
+  if (picker !== undefined) return pickerInput(picker, path, ctx, required);
   if (schema.type === 'object') return objectInputs(schema, path, initial ?? {}, ctx, required);
   if (schema.type === 'array' && schema.items?.type === 'object') return repeatedGroup(schema, path, initial ?? [], ctx);
   if (schema.type === 'array') return linesInput(schema, path, initial, ctx, required);
@@ -205,10 +209,18 @@ function textInput(schema, path, initial, ctx, required) {
   return { element: wrap(control, id, path, ctx, required), read: () => (control.value.trim() === '' ? undefined : control.value) };
 }
 
+/** A field whose input a picker makes (its own choices stand in for the format hint). */
+function pickerInput(picker, path, ctx, required) {
+  const id = nextId('pick');
+  const { control, read, extra } = picker({ id, name: pathKey(path) });
+  if (required) control.setAttribute('aria-required', 'true');
+  return { element: wrap(control, id, path, ctx, required, { hint: false, extra }), read };
+}
+
 /** A labelled field: label, input, hint, and the slot where the API's issue for this path appears. */
-function wrap(control, id, path, ctx, required) {
+function wrap(control, id, path, ctx, required, { hint: withHint = true, extra = null } = {}) {
   const name = path[path.length - 1];
-  const hint = fieldHint(name, ctx.eventType);
+  const hint = withHint ? fieldHint(name, ctx.eventType) : undefined;
   const hintId = hint ? `${id}-hint` : null;
   if (hintId) control.setAttribute('aria-describedby', hintId);
   const slot = errorSlot(path, ctx, control);
@@ -217,6 +229,7 @@ function wrap(control, id, path, ctx, required) {
     { class: 'field' },
     h('label', { for: id }, labelText(name, ctx, required)),
     control,
+    extra,
     hint && h('p', { class: 'hint', id: hintId }, hint),
     slot.element,
   );

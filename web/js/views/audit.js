@@ -11,6 +11,7 @@
 import { api } from '../api-client.js';
 import { resolveCaseRef } from '../case-ref.js';
 import { h, heading, labelledField, section, table } from '../dom.js';
+import { unitSelect } from '../unit-directory.js';
 import { submitting } from '../form-submit.js';
 import { beijingInputToIso, time } from '../format.js';
 import { t, tParts } from '../i18n/i18n.js';
@@ -89,7 +90,7 @@ function checkpointSection(role) {
 }
 
 function verifySection(ownUnit) {
-  const unit = h('input', { id: 'verify-unit', name: 'unit', type: 'text', inputmode: 'numeric', value: ownUnit });
+  const unit = unitSelect({ id: 'verify-unit', name: 'unit', scope: ownUnit, value: ownUnit });
   const result = h('div', { 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit' }, t('audit.verify'));
   async function verify(event) {

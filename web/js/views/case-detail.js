@@ -24,7 +24,9 @@ import {
   valuesOf,
 } from '../labels.js';
 import { offers } from '../pages.js';
-import { userNames } from '../user-names.js';
+import { unitLabel } from '../unit-directory.js';
+import { rememberNames, userName } from '../user-names.js';
+import { exportButtons } from './export-buttons.js';
 import { documentsSection } from './documents.js';
 import { eventActions } from './event-actions.js';
 
@@ -76,11 +78,12 @@ export async function renderCaseDetail(view, { match, session }) {
   const status = h('p', { role: 'status', class: 'notice', hidden: true });
 
   async function load() {
-    const [petition, history, names] = await Promise.all([api(`/petitions/${id}`), api(`/petitions/${id}/history`), userNames()]);
-    draw(petition, history.events, names);
+    const [petition, history] = await Promise.all([api(`/petitions/${id}`), api(`/petitions/${id}/history`)]);
+    rememberNames(history.names);
+    draw(petition, history.events);
   }
 
-  function draw(petition, events, names) {
+  function draw(petition, events) {
     view.replaceChildren();
     // append() skips the sections that do not apply (false), which replaceChildren would print as text.
     append(view, [
@@ -125,7 +128,11 @@ export async function renderCaseDetail(view, { match, session }) {
       section(t('field.clock'), deadlineTable(petition.deadlines)),
       documentsSection(petition.id),
       petition.incidents?.length > 0 && section(t('nav.incidents'), incidentList(petition.incidents)),
-      section(t('case.trail'), trailTable(events, names)),
+      section(
+        t('case.trail'),
+        exportButtons(`/petitions/${petition.id}/history`, {}, `${t('case.trailExportName')}-${petition.number ?? petition.id}`),
+        trailTable(events),
+      ),
     ]);
   }
 
@@ -139,7 +146,7 @@ function representatives(list) {
 
 function overview(p) {
   return definitions([
-    [t('field.unit'), p.unit],
+    [t('field.unit'), unitLabel(p.unit)],
     [t('field.channel'), labelled(CHANNELS, p.channel)],
     [t('field.class'), p.class ? labelled(ITEM_CLASSES, p.class) : null],
     [t('field.flags'), p.flags && Object.keys(p.flags).length > 0 ? describe(p.flags, 'flags') : null],
@@ -187,7 +194,7 @@ function incidentList(incidents) {
 }
 
 /** The hash-chained trail: every change as a sentence (who, when, what), its fields, and the start of its hash. */
-function trailTable(events, names) {
+function trailTable(events) {
   return table(
     t('case.trailCaption', { n: events.length }),
     [t('trail.col.seq'), t('trail.col.entry'), t('trail.col.fields'), t('trail.col.hash')],
@@ -196,7 +203,7 @@ function trailTable(events, names) {
         'tr',
         { 'data-seq': e.seq, 'data-event': e.type },
         h('td', null, String(e.seq)),
-        h('td', { class: 'trail-sentence' }, trailSentence(e, names)),
+        h('td', { class: 'trail-sentence' }, trailSentence(e)),
         h('td', null, trailFields(e)),
         h('td', null, h('code', { title: e.hash }, e.hash.slice(0, 12))),
       ),
@@ -209,10 +216,10 @@ const BREACH_WORDS = { escalate: 'trail.breach.escalate', close: 'trail.breach.c
 
 /**
  * One trail entry as a sentence: "系统于3月2日09:00记录：受理告知期限届满，自动督办" for the
- * deadline workers, "周敏（登记人员）于3月2日09:00：转送" for a person (by role alone when their name is not among
- * `names`; the sign-in name in the tooltip).
+ * deadline workers, "周敏（登记人员）于3月2日09:00：转送" for a person (by role alone when the trail's
+ * `names` do not hold theirs; the sign-in name in the tooltip).
  */
-export function trailSentence(e, names = new Map()) {
+export function trailSentence(e) {
   const at = shortTime(e.at);
   const event = labelled(EVENTS, e.type);
   if (e.actor.role === 'system') {
@@ -225,8 +232,8 @@ export function trailSentence(e, names = new Map()) {
     return tParts('trail.system', { at, event });
   }
   const role = nameOf(ROLES, e.actor.role);
-  const name = names.get(e.actor.id);
-  const who = h('span', { title: e.actor.id, 'data-actor': e.actor.id }, name === undefined ? role : t('trail.namedActor', { name, role }));
+  const name = userName(e.actor.id);
+  const who = h('span', { title: e.actor.id, 'data-actor': e.actor.id }, name === null ? role : t('trail.namedActor', { name, role }));
   return tParts('trail.person', { who, at, event });
 }
 

@@ -12,10 +12,14 @@ import { worstLevel } from '../deadline-terms.js';
 import { time, shortId } from '../format.js';
 import { t } from '../i18n/i18n.js';
 import { CHANNELS, labelled, nameOf, stateLabel, STATES } from '../labels.js';
+import { unitLabel, unitSelect } from '../unit-directory.js';
+import { exportButtons } from './export-buttons.js';
 
 const PAGE_SIZES = ['20', '50', '100'];
+/** On a card (below 600 px) the state and the deadlines come first: the columns' indexes. */
+const CARD_LEAD = [4, 5];
 
-export async function renderCaseList(view, { params }) {
+export async function renderCaseList(view, { params, session }) {
   const filters = {
     state: params.get('state') ?? '',
     unit: params.get('unit') ?? '',
@@ -28,7 +32,13 @@ export async function renderCaseList(view, { params }) {
 
   view.append(
     heading(t('nav.cases')),
-    filterForm(filters, states),
+    filterForm(filters, states, session.claims.unit),
+    // The files hold every case the filters match, in the list's order (the API ignores limit and cursor for them).
+    exportButtons(
+      '/petitions',
+      { state: filters.state, unit: filters.unit, overdue: filters.overdue, sort: filters.sort },
+      t('list.exportName'),
+    ),
     page.items.length === 0
       ? h('p', { class: 'empty' }, t('list.none'))
       : table(
@@ -37,6 +47,7 @@ export async function renderCaseList(view, { params }) {
             : t(cursor === undefined ? 'list.captionNewest' : 'list.captionOlder', { n: page.items.length }),
           [t('case.recorded'), t('list.col.matter'), t('field.unit'), t('field.channel'), t('field.status'), t('field.clock')],
           page.items.map(caseRow),
+          { lead: CARD_LEAD },
         ),
     h(
       'p',
@@ -65,7 +76,7 @@ function caseRow(p) {
       ' ',
       h('code', { class: 'id', title: p.id }, p.number ?? shortId(p.id)),
     ),
-    h('td', null, h('code', null, p.unit)),
+    h('td', null, unitLabel(p.unit)),
     h('td', null, labelled(CHANNELS, p.channel)),
     h(
       'td',
@@ -83,7 +94,7 @@ function listHash(filters, cursor) {
   return text === '' ? '#/cases' : `#/cases?${text}`;
 }
 
-function filterForm(filters, states) {
+function filterForm(filters, states, scope) {
   const state = h(
     'select',
     { id: 'filter-state', name: 'state' },
@@ -91,14 +102,7 @@ function filterForm(filters, states) {
     states.map((s) => h('option', { value: s, title: s }, nameOf(STATES, s))),
   );
   state.value = filters.state;
-  const unit = h('input', {
-    id: 'filter-unit',
-    name: 'unit',
-    type: 'text',
-    inputmode: 'numeric',
-    placeholder: t('list.unitPlaceholder'),
-    value: filters.unit,
-  });
+  const unit = unitSelect({ id: 'filter-unit', name: 'unit', scope, value: filters.unit, allLabel: t('list.allUnits') });
   const overdue = h('input', { id: 'filter-overdue', name: 'overdue', type: 'checkbox', checked: filters.overdue === 'true' });
   const limit = h(
     'select',
@@ -117,7 +121,7 @@ function filterForm(filters, states) {
     event.preventDefault();
     location.hash = listHash({
       state: state.value,
-      unit: unit.value.trim(),
+      unit: unit.value,
       overdue: overdue.checked ? 'true' : '',
       sort: sort.value,
       limit: limit.value,

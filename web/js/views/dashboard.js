@@ -10,6 +10,7 @@
 import { api } from '../api-client.js';
 import { h, heading, labelledField, section, table } from '../dom.js';
 import { t, tParts } from '../i18n/i18n.js';
+import { unitSelect } from '../unit-directory.js';
 
 /** The six rates, by the catalogue key of their names (`rate.<key>`). */
 const RATES = ['timelyAcceptance', 'onTimeHandling', 'participation', 'satisfaction', 'resolution', 'repeat'];
@@ -171,7 +172,7 @@ export async function renderDashboard(view, { params, session }) {
     api('/supervision', { query: { unit } }),
     loadCharts(),
   ]);
-  const unitInput = h('input', { id: 'dash-unit', name: 'unit', type: 'text', inputmode: 'numeric', value: now.unit.code });
+  const unitInput = unitSelect({ id: 'dash-unit', name: 'unit', scope: session.claims.unit, value: now.unit.code });
   const fromInput = h('input', { id: 'dash-from', name: 'from', type: 'date', value: now.period.from });
   const toInput = h('input', { id: 'dash-to', name: 'to', type: 'date', value: now.period.to });
   const choose = (event) => {

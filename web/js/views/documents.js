@@ -1,4 +1,3 @@
-/* global document, setTimeout, URL */
 /**
  * The written acts of a case (受理告知书 … 调解协议书): one row per act the
  * case has recorded, with 预览打印 (the server's printable page, shown in a
@@ -8,11 +7,9 @@
  */
 import { api } from '../api-client.js';
 import { h, section } from '../dom.js';
+import { downloadFile } from '../download.js';
 import { errorAlert } from '../error-view.js';
 import { t } from '../i18n/i18n.js';
-
-/** Long enough for the browser to have started the download before the object URL is released. */
-const RELEASE_DOWNLOAD_AFTER_MS = 60_000;
 
 /** The 文书 section of a case: loads the list itself, so the rest of the page does not wait for it. */
 export function documentsSection(caseId) {
@@ -62,13 +59,7 @@ export function documentsSection(caseId) {
   }
 
   async function download(d) {
-    const pdf = await api(`/petitions/${caseId}/documents/${d.kind}`, { query: { format: 'pdf' }, as: 'blob' });
-    const url = URL.createObjectURL(pdf);
-    const link = h('a', { href: url, download: `${d.title.replace('/', '')}-${caseId}.pdf`, hidden: true });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), RELEASE_DOWNLOAD_AFTER_MS);
+    await downloadFile(`/petitions/${caseId}/documents/${d.kind}`, { format: 'pdf' }, `${d.title.replace('/', '')}-${caseId}.pdf`);
   }
 
   return section(t('documents.heading'), body, preview);

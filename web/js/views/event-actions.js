@@ -11,6 +11,7 @@ import { errorAlert } from '../error-view.js';
 import { submitting } from '../form-submit.js';
 import { t } from '../i18n/i18n.js';
 import { EVENTS } from '../labels.js';
+import { pickersFor } from '../pickers.js';
 import { schemaForm } from '../schema-form.js';
 
 /**
@@ -39,13 +40,15 @@ export function eventActions(petition, { onDone, onReload }) {
   async function open(type) {
     markOpen(type);
     let schema;
+    let pickers;
     try {
       schema = await eventSchema(type, petition.machineVersion);
+      pickers = await pickersFor(petition, type, schema);
     } catch (err) {
       formArea.replaceChildren(errorAlert(err));
       return;
     }
-    const fields = schemaForm(schema, { eventType: type });
+    const fields = schemaForm(schema, { eventType: type, pickers });
     const errors = h('div', { class: 'form-errors', 'aria-live': 'polite' });
     const submit = h('button', { type: 'submit' }, t('form.submit'));
     const headingId = `event-form-${type}`;

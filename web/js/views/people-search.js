@@ -5,10 +5,14 @@
  * matters. Identifiers are as the API masks them for the user's role.
  */
 import { api } from '../api-client.js';
-import { h, heading, labelledField, table } from '../dom.js';
+import { append, h, heading, labelledField, table } from '../dom.js';
 import { time } from '../format.js';
 import { t } from '../i18n/i18n.js';
 import { labelled, STATES } from '../labels.js';
+import { unitLabel } from '../unit-directory.js';
+
+/** On a card (below 600 px) the state comes first: its column's index. */
+const CARD_LEAD = [3];
 
 export async function renderPeopleSearch(view, { params }) {
   const q = params.get('q') ?? '';
@@ -35,7 +39,9 @@ export async function renderPeopleSearch(view, { params }) {
   view.append(heading(t('nav.people')), form);
   if (q.trim() === '') return;
   const found = await api('/people', { query: { q } });
-  view.append(
+  // append() of dom.js takes the list of people as children (the element's own append would print it as text).
+  append(
+    view,
     found.items.length === 0
       ? h('p', { class: 'empty' }, t('people.none'))
       : found.items.map((p) =>
@@ -52,11 +58,12 @@ export async function renderPeopleSearch(view, { params }) {
                   { 'data-case-id': m.caseId },
                   h('td', null, h('a', { href: `#/cases/${m.caseId}`, title: m.caseId }, m.number ?? t('people.noNumber'))),
                   h('td', null, m.summary),
-                  h('td', null, m.unit.name ?? m.unit.code),
+                  h('td', null, unitLabel(m.unit.code, m.unit.name ?? undefined)),
                   h('td', null, labelled(STATES, m.state)),
                   h('td', null, time(m.createdAt)),
                 ),
               ),
+              { lead: CARD_LEAD },
             ),
           ),
         ),

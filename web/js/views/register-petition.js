@@ -9,7 +9,9 @@ import { intakeSchema } from '../api-schemas.js';
 import { h, heading } from '../dom.js';
 import { submitting } from '../form-submit.js';
 import { t } from '../i18n/i18n.js';
+import { unitPicker } from '../pickers.js';
 import { schemaForm } from '../schema-form.js';
+import { unitsWithin } from '../unit-directory.js';
 import { registrationResultOrError } from './related-matters.js';
 
 /**
@@ -23,7 +25,10 @@ function newIdempotencyKey() {
 
 export async function renderRegister(view, { session }) {
   const schema = await intakeSchema();
-  const fields = schemaForm(schema, { initial: { unit: session.claims.unit } });
+  // The registering unit is picked from the clerk's own units by name (typed as a code only where no tree was imported).
+  const own = unitsWithin(session.claims.unit);
+  const pickers = own.length === 0 ? {} : { unit: unitPicker(own, session.claims.unit) };
+  const fields = schemaForm(schema, { initial: { unit: session.claims.unit }, pickers });
   const errors = h('div', { class: 'form-errors', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit' }, t('register.submit'));
   const idempotencyKey = newIdempotencyKey();

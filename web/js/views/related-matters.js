@@ -7,6 +7,7 @@
  * related case when the machine's REJECT takes a `ground` (version 3). The
  * system proposes; the clerk decides, and the decision is the case's next event.
  */
+import { unitLabel } from '../unit-directory.js';
 import { api } from '../api-client.js';
 import { eventSchema } from '../api-schemas.js';
 import { h, section, table } from '../dom.js';
@@ -99,7 +100,7 @@ export async function registrationResult(created) {
                   'tr',
                   { 'data-case-id': m.caseId },
                   h('td', null, matterLabel(m)),
-                  h('td', null, m.unit.name ?? m.unit.code),
+                  h('td', null, unitLabel(m.unit.code, m.unit.name ?? undefined)),
                   h('td', null, labelled(STATES, m.state)),
                   h('td', null, time(m.createdAt)),
                   h('td', null, actions(m, list.ground)),

@@ -7,6 +7,7 @@
 import { api } from '../api-client.js';
 import { h, heading, labelledField, section, table } from '../dom.js';
 import { t } from '../i18n/i18n.js';
+import { unitSelect } from '../unit-directory.js';
 
 /** The marks of the weekly review, by the catalogue key of their names (`mark.<key>`). */
 const MARKS = ['new', 'repeat', 'group', 'skipLevel', 'majorUrgent', 'overdue', 'atRisk'];
@@ -60,7 +61,7 @@ export async function renderWeeklyReport(view, { params, session }) {
   const unit = params.get('unit') ?? session.claims.unit;
   const week = params.get('week') ?? thisWeek();
   const r = await api('/reports/weekly', { query: { unit, week } });
-  const unitInput = h('input', { id: 'weekly-unit', type: 'text', value: r.unit.code });
+  const unitInput = unitSelect({ id: 'weekly-unit', name: 'unit', scope: session.claims.unit, value: r.unit.code });
   const weekInput = h('input', { id: 'weekly-week', type: 'text', value: r.week, placeholder: '2026-W48' });
   const line = (c) => MARKS.map((k) => h('td', null, String(c[k])));
   view.append(
@@ -110,7 +111,7 @@ export async function renderAnnualReport(view, { params, session }) {
   );
   const r = await api('/reports/annual', { query: { unit, year } });
   const s = r.statistics;
-  const unitInput = h('input', { id: 'annual-unit', type: 'text', value: r.unit.code });
+  const unitInput = unitSelect({ id: 'annual-unit', name: 'unit', scope: session.claims.unit, value: r.unit.code });
   const yearInput = h('input', { id: 'annual-year', type: 'number', value: String(r.year) });
   view.append(
     heading(t('reports.annualHeading', { unit: r.unit.name, year: r.year })),

@@ -10,18 +10,23 @@ import { deadlineSummary } from '../deadline-view.js';
 import { describe } from '../format.js';
 import { t } from '../i18n/i18n.js';
 import { stateLabel } from '../labels.js';
+import { unitLabel, unitName, unitSelect } from '../unit-directory.js';
+import { userLabel } from '../user-names.js';
 
-export async function renderSupervision(view, { params }) {
+/** On a card (below 600 px) the state and the deadlines come first: the columns' indexes. */
+const CARD_LEAD = [2, 5];
+
+export async function renderSupervision(view, { params, session }) {
   const unit = params.get('unit') ?? undefined;
   const cursor = params.get('cursor') ?? undefined;
   const board = await api('/supervision', { query: { unit, cursor } });
   // The cases come a page at a time (the counts per unit are whole on every page).
   const pageHash = (next) =>
     `#/supervision?${new URLSearchParams(Object.entries({ unit, cursor: next }).filter(([, v]) => v !== undefined))}`;
-  const unitInput = h('input', { id: 'board-unit', name: 'unit', type: 'text', inputmode: 'numeric', value: board.unit });
+  const unitInput = unitSelect({ id: 'board-unit', name: 'unit', scope: session.claims.unit, value: unit, allLabel: t('board.ownUnits') });
   const choose = (event) => {
     event.preventDefault();
-    const unit = unitInput.value.trim();
+    const unit = unitInput.value;
     location.hash = unit === '' ? '#/supervision' : `#/supervision?unit=${encodeURIComponent(unit)}`;
   };
 
@@ -38,13 +43,13 @@ export async function renderSupervision(view, { params }) {
       board.units.length === 0
         ? h('p', { class: 'empty' }, t('board.noOpen'))
         : table(
-            t('board.perUnitCaption', { unit: board.unit }),
+            t('board.perUnitCaption', { unit: unitName(board.unit) ?? '' }),
             [t('field.unit'), t('board.active'), t('case.listed'), t('dashboard.overdue'), t('dashboard.atRisk')],
             board.units.map((u) =>
               h(
                 'tr',
                 { 'data-unit': u.unit },
-                h('th', { scope: 'row' }, h('code', null, u.unit)),
+                h('th', { scope: 'row' }, unitLabel(u.unit)),
                 h('td', null, String(u.active)),
                 h('td', null, String(u.listed)),
                 h('td', { class: u.overdue > 0 ? 'overdue' : null }, String(u.overdue)),
@@ -65,13 +70,14 @@ export async function renderSupervision(view, { params }) {
                 'tr',
                 { 'data-case-id': p.id },
                 h('td', null, h('a', { href: `#/cases/${p.id}` }, p.matter.summary)),
-                h('td', null, h('code', null, p.unit)),
+                h('td', null, unitLabel(p.unit)),
                 h('td', null, stateLabel(p)),
                 h('td', null, describe(p.escalation, 'escalation')),
-                h('td', null, p.leader ?? '—'),
+                h('td', null, p.leader == null ? '—' : userLabel(p.leader)),
                 h('td', null, deadlineSummary(p.deadlines)),
               ),
             ),
+            { lead: CARD_LEAD },
           ),
       h(
         'p',

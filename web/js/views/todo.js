@@ -8,6 +8,10 @@ import { h, heading, table } from '../dom.js';
 import { deadlineBadge } from '../deadline-terms.js';
 import { t } from '../i18n/i18n.js';
 import { CLOCKS, labelled, STATES } from '../labels.js';
+import { unitLabel } from '../unit-directory.js';
+
+/** On a card (below 600 px) the state and the deadline come first: the columns' indexes. */
+const CARD_LEAD = [4, 5];
 
 export async function renderTodo(view) {
   const list = await api('/me/todo');
@@ -33,6 +37,7 @@ export async function renderTodo(view) {
           t('todo.caption'),
           [t('todo.col.kind'), t('list.col.matter'), t('field.petitioner'), t('field.assignee'), t('field.status'), t('field.clock')],
           list.items.map((item) => todoRow(item, list.labels)),
+          { lead: CARD_LEAD },
         ),
   );
 }
@@ -54,7 +59,7 @@ function todoRow(item, labels) {
     h('td', null, item.kinds.map((k) => kindName(k, labels)).join(t('issue.separator'))),
     h('td', null, h('a', { href: `#/cases/${item.id}` }, item.summary), item.number === null ? '' : ` ${item.number}`),
     h('td', null, item.petitioner),
-    h('td', null, item.unit.name ?? item.unit.unit),
+    h('td', null, unitLabel(item.unit.unit, item.unit.name ?? undefined)),
     h('td', null, labelled(STATES, item.state)),
     h('td', null, d === null ? '—' : [labelled(CLOCKS, d.clock), ' ', deadlineBadge(d)]),
   );

@@ -4,6 +4,7 @@
  * enabling and resetting the password (PATCH /users/:id). The API decides
  * who may and in which units; this page only asks.
  */
+import { unitLabel, unitSelect } from '../unit-directory.js';
 import { api } from '../api-client.js';
 import { h, heading, labelledField, section, table } from '../dom.js';
 import { submitting } from '../form-submit.js';
@@ -61,7 +62,7 @@ function userRow(user, view, session) {
     h('td', null, user.displayName),
     h('td', null, user.id),
     h('td', null, ROLES[user.role] ?? user.role),
-    h('td', { title: user.unit }, user.unit),
+    h('td', null, unitLabel(user.unit)),
     h('td', { class: 'account-state' }, stateOf(user)),
     h('td', null, toggle, ' ', showReset, reset, errors),
   );
@@ -77,7 +78,7 @@ function addUserForm(view, session) {
       { id: 'new-user-role', name: 'role' },
       ACCOUNT_ROLES.map((r) => h('option', { value: r }, ROLES[r])),
     ),
-    unit: input('unit', { value: session.claims.unit, inputmode: 'numeric' }),
+    unit: unitSelect({ id: 'new-user-unit', name: 'unit', scope: session.claims.unit, value: session.claims.unit }),
     password: input('password', { type: 'password', autocomplete: 'new-password', minlength: 10 }),
   };
   const errors = h('div', { 'aria-live': 'polite' });
@@ -95,7 +96,7 @@ function addUserForm(view, session) {
     labelledField(t('users.idLabel'), fields.id),
     labelledField(t('account.name'), fields.displayName),
     labelledField(t('account.role'), fields.role),
-    labelledField(t('users.unitLabel'), fields.unit),
+    labelledField(t('field.unit'), fields.unit),
     labelledField(t('users.initialPassword'), fields.password),
     errors,
     submit,
