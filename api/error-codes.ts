@@ -39,8 +39,18 @@ export const ERROR_CODES: Readonly<Record<ApiErrorCode, ErrorCodeEntry>> = {
     status: 409,
     meaning: 'the case has not recorded the act of that document (yet); `details` has `kind` and `state` (文书尚不可出具)',
   },
+  ATTACHMENT_PERSONAL: {
+    status: 403,
+    meaning: 'the attachment is marked personal and your role sees the case masked, so it is not sent (附件涉及个人信息)',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, meaning: 'the body is over 1 MiB (请求体过大)' },
+  ATTACHMENT_TOO_LARGE: { status: 413, meaning: 'the file is over the attachment size limit; `details.maxBytes` says it (附件过大)' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'the body is not `application/json` (不支持的内容类型)' },
+  ATTACHMENT_TYPE: {
+    status: 415,
+    meaning:
+      'the file is not of an accepted type, or its bytes are not what its type says; `details.accepted` lists the types (附件类型不符)',
+  },
   EVENT_NOT_ALLOWED: {
     status: 422,
     meaning: 'the case state does not allow this event for your role; `details` has `state` and `allowedEvents` (当前状态不允许)',

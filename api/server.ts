@@ -46,6 +46,10 @@ import { createTodoService } from '../engine/todo/todo.service';
 import { createDocumentService } from '../engine/documents/document.service';
 import { registerUnitRoutes } from './unit.routes';
 import { registerVocabularyRoutes } from './vocabulary.routes';
+import { registerAttachmentRoutes } from './attachment.routes';
+import { createAttachmentService } from '../engine/attachments/attachment.service';
+import { createDatabaseAttachmentStore } from '../engine/attachments/attachment-store';
+import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from '../config/attachment-limits';
 
 /** What the HTTP API is built from; everything is injected so tests and the CLI compose it alike. */
 export interface ServerDeps {
@@ -66,6 +70,8 @@ export interface ServerDeps {
   readonly limits?: ApiLimits;
   /** Console sessions and the sign-in lockout (the configuration's `sessions`); the defaults unless given. */
   readonly sessions?: SessionSettings;
+  /** The size and media types of attachments (the configuration's `attachments`); the defaults unless given. */
+  readonly attachments?: AttachmentLimits;
   /** The person index key (`resolvePeopleIndexKey`); without it the people routes are not served. */
   readonly peopleIndexKey?: Buffer;
   /** Origins whose pages may call the API from a browser (CORS); none unless given. */
@@ -211,5 +217,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   }
   registerUnitRoutes(app, { units: createUnitService(deps.db, units) });
   registerVocabularyRoutes(app);
+  // Last: its plugin scope takes the hooks registered above (authentication, rate limits).
+  await registerAttachmentRoutes(app, {
+    attachments: createAttachmentService({
+      db: deps.db,
+      engine: deps.engine,
+      store: createDatabaseAttachmentStore(deps.db),
+      limits: deps.attachments ?? DEFAULT_ATTACHMENT_LIMITS,
+      ...(deps.now !== undefined && { now: deps.now }),
+    }),
+  });
   return app;
 }

@@ -94,6 +94,7 @@ export async function startApp(config: Config, logger: Logger, options: StartApp
       limits: config.api,
       fourNone: config.policy.statistics?.fourNone,
       sessions: config.sessions,
+      attachments: config.attachments,
       incidents: opened.runtime,
       readiness,
       corsOrigins: config.corsOrigins,

@@ -662,6 +662,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/petitions/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The attachments of a case (附件), oldest first */
+        get: operations["listAttachments"];
+        put?: never;
+        /**
+         * File a scanned letter or evidence with a case (附件)
+         * @description multipart/form-data with a `file` part, `kind` and `personal`. At most 10485760 bytes and application/pdf, image/jpeg, image/png, image/tiff unless configured otherwise (ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES); the bytes must match the type. Recorded in the trail as ATTACH_MATERIAL (id, kind, size, media type and SHA-256; the file name stays out of the trail); who may file is the lifecycle's permission table (422 EVENT_NOT_ALLOWED otherwise).
+         */
+        post: operations["uploadAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/petitions/{id}/attachments/{attId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download one attachment of a case (written to the access log)
+         * @description The bytes as uploaded, `Content-Disposition: attachment` with the file name (RFC 5987 `filename*`). 403 ATTACHMENT_PERSONAL for a file marked personal when your role sees the case masked.
+         */
+        get: operations["downloadAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -698,6 +739,7 @@ export interface components {
                 };
                 caseId: string;
                 personId: string | null;
+                /** @description the route: `petitions.get`, `people.search` or `attachments.download` */
                 reason: string;
                 at: string;
             }[];
@@ -784,6 +826,42 @@ export interface components {
             type: "ASSIGN_LEADER";
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
+        };
+        Attachment: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            /** @description the trail entry (ATTACH_MATERIAL) that records its SHA-256 */
+            seq: number;
+            /**
+             * @description what the file is: `letter-scan` 来信扫描件, `evidence` 证据材料, `other` 其他
+             * @enum {string}
+             */
+            kind: "letter-scan" | "evidence" | "other";
+            /** @description as uploaded; null for a personal file when your role sees the case masked */
+            fileName: string | null;
+            mediaType: string;
+            /** @description bytes */
+            size: number;
+            /** @description hex SHA-256 of the bytes, as the trail records it */
+            sha256: string;
+            personal: boolean;
+            uploadedBy: {
+                id: string;
+                role: string;
+                unit: string;
+            };
+            uploadedAt: string;
+        };
+        AttachmentList: {
+            /** @description oldest first */
+            attachments: components["schemas"]["Attachment"][];
+            /** @description what an upload must keep to */
+            limits: {
+                maxBytes: number;
+                mediaTypes: string[];
+            };
         };
         AuditCheckpoint: {
             /** @constant */
@@ -1047,7 +1125,7 @@ export interface components {
             };
         };
         /**
-         * @description `FORBIDDEN`: your role never does this, or the unit lies outside your own (无权限)
+         * @description `FORBIDDEN`: your role never does this, or the unit lies outside your own (无权限); `ATTACHMENT_PERSONAL`: the attachment is marked personal and your role sees the case masked, so it is not sent (附件涉及个人信息)
          * @example {
          *       "error": {
          *         "code": "FORBIDDEN",
@@ -1058,7 +1136,7 @@ export interface components {
         Error403: {
             error: {
                 /** @enum {string} */
-                code: "FORBIDDEN";
+                code: "FORBIDDEN" | "ATTACHMENT_PERSONAL";
                 /** @description English, naming the rule broken; never quotes personal data */
                 message: string;
                 /** @description e.g. `issues` (400), `allowedEvents` (422) */
@@ -1114,7 +1192,7 @@ export interface components {
             };
         };
         /**
-         * @description `PAYLOAD_TOO_LARGE`: the body is over 1 MiB (请求体过大)
+         * @description `PAYLOAD_TOO_LARGE`: the body is over 1 MiB (请求体过大); `ATTACHMENT_TOO_LARGE`: the file is over the attachment size limit; `details.maxBytes` says it (附件过大)
          * @example {
          *       "error": {
          *         "code": "PAYLOAD_TOO_LARGE",
@@ -1125,7 +1203,7 @@ export interface components {
         Error413: {
             error: {
                 /** @enum {string} */
-                code: "PAYLOAD_TOO_LARGE";
+                code: "PAYLOAD_TOO_LARGE" | "ATTACHMENT_TOO_LARGE";
                 /** @description English, naming the rule broken; never quotes personal data */
                 message: string;
                 /** @description e.g. `issues` (400), `allowedEvents` (422) */
@@ -1135,7 +1213,7 @@ export interface components {
             };
         };
         /**
-         * @description `UNSUPPORTED_MEDIA_TYPE`: the body is not `application/json` (不支持的内容类型)
+         * @description `UNSUPPORTED_MEDIA_TYPE`: the body is not `application/json` (不支持的内容类型); `ATTACHMENT_TYPE`: the file is not of an accepted type, or its bytes are not what its type says; `details.accepted` lists the types (附件类型不符)
          * @example {
          *       "error": {
          *         "code": "UNSUPPORTED_MEDIA_TYPE",
@@ -1146,7 +1224,7 @@ export interface components {
         Error415: {
             error: {
                 /** @enum {string} */
-                code: "UNSUPPORTED_MEDIA_TYPE";
+                code: "UNSUPPORTED_MEDIA_TYPE" | "ATTACHMENT_TYPE";
                 /** @description English, naming the rule broken; never quotes personal data */
                 message: string;
                 /** @description e.g. `issues` (400), `allowedEvents` (422) */
@@ -1269,7 +1347,7 @@ export interface components {
          * @description events of machine version 3
          * @enum {string}
          */
-        EventsV3: "TRANSFER" | "ASSIGN" | "REFER" | "REJECT" | "MERGE" | "ACCEPT" | "OBJECT" | "APPROVE_OBJECTION" | "DENY_OBJECTION" | "ROUTE" | "REQUEST_INFO" | "PROVIDE_INFO" | "START_MEDIATION" | "RECORD_MEDIATION_SESSION" | "MEDIATION_AGREED" | "MEDIATION_FAILED" | "SCHEDULE_HEARING" | "RECORD_HEARING" | "REQUEST_EXTENSION" | "APPROVE_EXTENSION" | "DENY_EXTENSION" | "RESOLVE" | "DELIVER" | "RATE_SATISFACTION" | "REQUEST_REVIEW" | "SUBMIT_REPORT" | "ACCEPT_REPORT" | "RETURN_REPORT" | "WITHDRAW" | "SUPERVISE" | "STRIKE_OFF" | "REASSIGN" | "ASSIGN_LEADER" | "LEADER_INSTRUCTION" | "LINK_CONFERENCE" | "PAUSE_CLOCK" | "RESUME_CLOCK" | "DEADLINE_REMINDER" | "DEADLINE_BREACHED";
+        EventsV3: "TRANSFER" | "ASSIGN" | "REFER" | "REJECT" | "MERGE" | "ACCEPT" | "OBJECT" | "APPROVE_OBJECTION" | "DENY_OBJECTION" | "ROUTE" | "REQUEST_INFO" | "PROVIDE_INFO" | "START_MEDIATION" | "RECORD_MEDIATION_SESSION" | "MEDIATION_AGREED" | "MEDIATION_FAILED" | "SCHEDULE_HEARING" | "RECORD_HEARING" | "REQUEST_EXTENSION" | "APPROVE_EXTENSION" | "DENY_EXTENSION" | "RESOLVE" | "DELIVER" | "RATE_SATISFACTION" | "REQUEST_REVIEW" | "SUBMIT_REPORT" | "ACCEPT_REPORT" | "RETURN_REPORT" | "WITHDRAW" | "SUPERVISE" | "STRIKE_OFF" | "REASSIGN" | "ASSIGN_LEADER" | "LEADER_INSTRUCTION" | "LINK_CONFERENCE" | "PAUSE_CLOCK" | "RESUME_CLOCK" | "DEADLINE_REMINDER" | "DEADLINE_BREACHED" | "ATTACH_MATERIAL";
         Health: {
             /** @constant */
             status: "ok";
@@ -2768,7 +2846,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2861,7 +2939,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2870,7 +2948,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description UNSUPPORTED_MEDIA_TYPE */
+            /** @description UNSUPPORTED_MEDIA_TYPE or ATTACHMENT_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2965,7 +3043,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3028,7 +3106,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3103,7 +3181,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3194,7 +3272,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3281,7 +3359,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3290,7 +3368,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE */
+            /** @description PAYLOAD_TOO_LARGE or ATTACHMENT_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3299,7 +3377,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description UNSUPPORTED_MEDIA_TYPE */
+            /** @description UNSUPPORTED_MEDIA_TYPE or ATTACHMENT_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3397,7 +3475,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3415,7 +3493,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE */
+            /** @description PAYLOAD_TOO_LARGE or ATTACHMENT_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3424,7 +3502,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description UNSUPPORTED_MEDIA_TYPE */
+            /** @description UNSUPPORTED_MEDIA_TYPE or ATTACHMENT_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3515,7 +3593,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3588,7 +3666,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3597,7 +3675,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE */
+            /** @description PAYLOAD_TOO_LARGE or ATTACHMENT_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3606,7 +3684,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description UNSUPPORTED_MEDIA_TYPE */
+            /** @description UNSUPPORTED_MEDIA_TYPE or ATTACHMENT_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3692,7 +3770,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3777,7 +3855,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3804,7 +3882,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE */
+            /** @description PAYLOAD_TOO_LARGE or ATTACHMENT_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3813,7 +3891,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description UNSUPPORTED_MEDIA_TYPE */
+            /** @description UNSUPPORTED_MEDIA_TYPE or ATTACHMENT_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3904,7 +3982,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4073,7 +4151,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4147,7 +4225,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4215,7 +4293,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4298,7 +4376,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4442,7 +4520,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4529,7 +4607,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4606,7 +4684,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4684,7 +4762,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4749,7 +4827,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4832,7 +4910,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4904,7 +4982,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4972,7 +5050,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5062,7 +5140,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5334,7 +5412,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5424,7 +5502,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5538,7 +5616,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5831,7 +5909,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5899,7 +5977,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5967,7 +6045,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6051,7 +6129,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6069,7 +6147,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE */
+            /** @description PAYLOAD_TOO_LARGE or ATTACHMENT_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6078,7 +6156,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description UNSUPPORTED_MEDIA_TYPE */
+            /** @description UNSUPPORTED_MEDIA_TYPE or ATTACHMENT_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6157,7 +6235,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6236,7 +6314,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6332,6 +6410,298 @@ export interface operations {
                             };
                         };
                     };
+                };
+            };
+        };
+    };
+    listAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the attachments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentList"];
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    uploadAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * @description what the file is: `letter-scan` 来信扫描件, `evidence` 证据材料, `other` 其他
+                     * @enum {string}
+                     */
+                    kind: "letter-scan" | "evidence" | "other";
+                    /**
+                     * @description true/false or 1/0: the file shows a person (an ID card, a letter with contact details); roles that see the case masked may not download it
+                     * @enum {string}
+                     */
+                    personal?: "0" | "1" | "true" | "false";
+                    /**
+                     * Format: binary
+                     * @description the file: one part named `file`, with its file name and media type
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the filed attachment */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE or ATTACHMENT_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE or ATTACHMENT_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error415"];
+                };
+            };
+            /** @description EVENT_NOT_ALLOWED or IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    downloadAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the case id */
+                id: string;
+                /** @description the attachment id */
+                attId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/tiff": string;
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
                 };
             };
         };

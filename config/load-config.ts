@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './config.errors';
+import { DEFAULT_ATTACHMENT_LIMITS, MEDIA_TYPE, type AttachmentLimits } from './attachment-limits';
 import { DEFAULT_POLICY } from './default-policy';
 import { CLOCK_BREACH_ACTIONS, supportsBreachAction } from '../machines/breach-actions';
 import { durationMillis, isoDurationSchema } from '../machines/iso-duration';
@@ -109,6 +110,17 @@ const envSchema = z.object({
   SIGNIN_MAX_FAILURES: positiveInt(1000).default(DEFAULT_SESSION_SETTINGS.maxFailures),
   SIGNIN_LOCKOUT: isoDurationSchema.default(DEFAULT_SESSION_SETTINGS.lockout),
   SESSION_COOKIE_SECURE: z.enum(['auto', 'always', 'never']).default(DEFAULT_SESSION_SETTINGS.cookieSecure),
+  ATTACHMENT_MAX_BYTES: positiveInt(1024 * 1024 * 1024).default(DEFAULT_ATTACHMENT_LIMITS.maxBytes),
+  ATTACHMENT_TYPES: z
+    .string()
+    .default(DEFAULT_ATTACHMENT_LIMITS.mediaTypes.join(','))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter((t) => t !== ''),
+    )
+    .pipe(z.array(z.string().regex(MEDIA_TYPE, 'each type is type/subtype, e.g. application/pdf, comma-separated')).min(1)),
   AUDIT_SIGNING_KEY: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_EVERY: isoDurationSchema.optional(),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
@@ -151,6 +163,8 @@ export interface Config {
   readonly calendarOverrides: Readonly<Record<string, boolean>>;
   /** Token lifetime and request-rate limits of the HTTP API. */
   readonly api: ApiLimits;
+  /** The size and media types of uploaded attachments. */
+  readonly attachments: AttachmentLimits;
   /** Console sessions: lifetime, idle timeout, lockout, cookie. */
   readonly sessions: SessionSettings;
   /** Path of the PKCS#8 PEM Ed25519 key that signs audit checkpoints; absent: one generated once under `dataDir`. */
@@ -327,6 +341,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signInPerAddress: e.RATE_LIMIT_SIGNIN_PER_ADDRESS,
       signInPerName: e.RATE_LIMIT_SIGNIN_PER_NAME,
     }),
+    attachments: Object.freeze({ maxBytes: e.ATTACHMENT_MAX_BYTES, mediaTypes: Object.freeze(e.ATTACHMENT_TYPES) }),
     sessions: Object.freeze({
       lifetime: e.SESSION_LIFETIME,
       idleTimeout: e.SESSION_IDLE_TIMEOUT,

@@ -35,6 +35,8 @@ const READ = [
   'case_summaries',
   'case_number_counters',
   'access_log',
+  'attachments',
+  'attachment_contents',
   'petitionflow_migrations',
   'petitionflow_migrations_lock',
 ];
@@ -59,6 +61,8 @@ const INSERT = [
   'case_summaries',
   'case_number_counters',
   'access_log',
+  'attachments',
+  'attachment_contents',
 ];
 /** Column-level UPDATE rights: exactly the columns the application's statements set. */
 const UPDATE: Record<string, readonly string[]> = {

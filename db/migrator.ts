@@ -12,6 +12,7 @@ import * as m0011 from './migrations/0011-case-facts.migration';
 import * as m0012 from './migrations/0012-users-sessions.migration';
 import * as m0013 from './migrations/0013-scale-indexes.migration';
 import * as m0014 from './migrations/0014-people.migration';
+import * as m0015 from './migrations/0015-attachments.migration';
 
 /**
  * Migrations are imported statically rather than read from a folder, so the
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-users-sessions': m0012,
   '0013-scale-indexes': m0013,
   '0014-people': m0014,
+  '0015-attachments': m0015,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -289,6 +289,29 @@ export interface AccessLogTable {
   at: Timestamp;
 }
 
+/** A file filed with a case; its digest is in the trail entry `seq`. */
+export interface AttachmentsTable {
+  id: string;
+  case_id: string;
+  seq: number;
+  kind: string;
+  file_name: string;
+  media_type: string;
+  size: number;
+  sha256: string;
+  personal: boolean;
+  uploaded_by_id: string;
+  uploaded_by_role: string;
+  uploaded_by_unit: string;
+  uploaded_at: Timestamp;
+}
+
+/** The bytes of an attachment kept in the database (the default store). */
+export interface AttachmentContentsTable {
+  attachment_id: string;
+  bytes: Uint8Array;
+}
+
 /** The Kysely database type of petitionflow. */
 export interface Database {
   units: UnitsTable;
@@ -310,4 +333,6 @@ export interface Database {
   case_summaries: CaseSummariesTable;
   case_number_counters: CaseNumberCountersTable;
   access_log: AccessLogTable;
+  attachments: AttachmentsTable;
+  attachment_contents: AttachmentContentsTable;
 }

@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import type { CaseEventRecord } from '../db/case-event.repository';
 import { lockCase, type CaseRecord } from '../db/case.repository';
 import { listDeadlines } from '../db/deadline.repository';
 import { recordRefusal } from '../db/refused-attempt.repository';
@@ -9,7 +10,7 @@ import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
 import type { Actor } from '../machines/petition.roles';
 import { caseInScope, caseWithUnitNow, withArticle } from './access';
 import { toPetitionView, type PetitionView } from './case-view';
-import { parseCommandFor, type CommandEnvelope } from './command-input';
+import { parseCommandFor, parseFilingFor, type CommandEnvelope, type ParsedCommand } from './command-input';
 import { checkCommandRules, claimRefusal } from './command-rules';
 import type { CommittedChange, DispatchOptions, ResolvedEngineDeps } from './engine.types';
 import { AccessError, EventNotAllowedError, NotFoundError, VersionConflictError, type PetitionError } from './errors';
@@ -17,6 +18,18 @@ import { storedResponse, storeResponse } from './idempotency';
 import { planStep, rowsAfter, touchedBy } from './step-planner';
 import { loadDirectory, type UnitDirectory } from './unit-directory';
 import type { UnitTree } from './unit-directory.service';
+
+/**
+ * What makes a command a filing (an event recorded through a route of its own, such as an attachment's
+ * digest): it is parsed as a filing, never as a command, and `write` runs in the transaction that records
+ * it, so the row it writes and the trail entry commit or fail together.
+ */
+export interface FilingOptions {
+  readonly write: (trx: Transaction<Database>, event: CaseEventRecord) => Promise<void>;
+}
+
+/** A command's options as the engine's entries pass them: the caller's, and the filing part of a filing. */
+export type CommandOptions = DispatchOptions & { readonly filing?: FilingOptions | undefined };
 
 /** How one command ended: committed (with its view and change), refused (the refusal committed), or a replayed response. */
 export type CommandResult = { view: PetitionView; change: CommittedChange } | { refused: PetitionError } | { replayed: PetitionView };
@@ -79,10 +92,10 @@ async function stepCase(
   c: CommandCase,
   envelope: CommandEnvelope,
   at: Date,
-  opts: DispatchOptions,
+  opts: CommandOptions,
 ): Promise<CommandResult> {
   const { rec, adapter } = c;
-  const command = parseCommandFor(adapter, envelope);
+  const command = opts.filing === undefined ? parseCommandFor(adapter, envelope) : filingOf(c, envelope, at);
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== rec.version)
     throw new VersionConflictError(opts.expectedVersion, rec.version);
   const event = adapter.eventOf(command, c.sender, at.toISOString());
@@ -94,6 +107,7 @@ async function stepCase(
   const rows = await listDeadlines(trx, rec.id);
   const planned = planStep(deps, adapter, rec, c.snapshot, rows, event, at);
   const touched = touchedBy(planned, await writeTransitions(trx, [planned.write]));
+  await opts.filing?.write(trx, planned.write.event);
   const updated = planned.write.case;
   const view = toPetitionView(updated, rowsAfter(planned, touched), c.sender.actor, at, {
     units: c.units,
@@ -103,6 +117,17 @@ async function stepCase(
   await storeResponse(trx, c.sender.actor, opts.idempotency, 200, view, at);
   const notify = adapter.notifies(planned.next, event.type);
   return { view, change: { caseId: rec.id, event: planned.write.event, state: updated.state, deadlines: touched, notify } };
+}
+
+/** A filing parsed under the case's version; a version that records no filings does not allow it now (422). */
+function filingOf(c: CommandCase, envelope: CommandEnvelope, at: Date): ParsedCommand {
+  const filing = parseFilingFor(c.adapter, envelope);
+  if (filing !== undefined) return filing;
+  throw new EventNotAllowedError(
+    envelope.type,
+    c.adapter.stateName(c.snapshot),
+    c.adapter.allowedEvents(c.snapshot, c.sender, at.toISOString()),
+  );
 }
 
 /** The case a command works on: adapter, snapshot, and the sender's relations to it, computed from the unit tree. */
@@ -119,7 +144,7 @@ export async function applyCommand(
   caseId: string,
   envelope: CommandEnvelope,
   actor: Actor,
-  opts: DispatchOptions,
+  opts: CommandOptions,
 ): Promise<CommandResult> {
   // Read before the transaction: the embedded database has one connection, which the transaction holds.
   const { tree, directory } = await loadDirectory(deps.units);

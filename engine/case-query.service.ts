@@ -103,7 +103,7 @@ function maskFields(type: string, fields: Record<string, unknown>, viewer: Actor
 }
 
 /** The masking facts of a case as it stands (its version reads them from its snapshot). */
-function maskingFactsOf(rec: cases.CaseRecord): MaskingFacts {
+export function maskingFactsOf(rec: cases.CaseRecord): MaskingFacts {
   const adapter = adapterFor(rec.machineVersion);
   const { accusedUnit, handlingUnit } = adapter.intakeFacts(adapter.restore(rec.snapshot as StoredSnapshot));
   return { accusedUnit, handlingUnit };

@@ -63,6 +63,17 @@ export function parseCommandFor(adapter: MachineAdapter, envelope: CommandEnvelo
   return parsed.data as ParsedCommand;
 }
 
+/**
+ * A filing (an event recorded through a route of its own, e.g. an attachment's digest) validated with the
+ * schema of its case's version; undefined when that version records no filings.
+ */
+export function parseFilingFor(adapter: MachineAdapter, envelope: CommandEnvelope): ParsedCommand | undefined {
+  if (adapter.filingSchema === null) return undefined;
+  const parsed = adapter.filingSchema.safeParse(envelope.rest);
+  if (!parsed.success) throw validationError('invalid filing', parsed.error);
+  return parsed.data as ParsedCommand;
+}
+
 /** A petition body (the intake, Art 19), validated with the schema of the version the case will start under. */
 export function parseIntakeFor(adapter: MachineAdapter, body: unknown): Record<string, unknown> & { unit: string; channel: string } {
   const parsed = adapter.intakeSchema.safeParse(body);

@@ -10,7 +10,11 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'TRAIL_BROKEN'
   | 'DOCUMENT_NOT_AVAILABLE'
+  | AttachmentRefusal
   | 'UNAVAILABLE';
+
+/** Why an attachment is refused: over the size limit, a media type not taken, or personal to a masked reader. */
+export type AttachmentRefusal = 'ATTACHMENT_TOO_LARGE' | 'ATTACHMENT_TYPE' | 'ATTACHMENT_PERSONAL';
 
 /** Base of the engine's errors: a code, a message without personal data, optional details. */
 export class PetitionError extends Error {
@@ -166,5 +170,12 @@ export class SignInRefusedError extends PetitionError {
 export class DocumentNotAvailableError extends PetitionError {
   constructor(kind: string, state: string) {
     super('DOCUMENT_NOT_AVAILABLE', `the case (in state ${state}) has not recorded the act of a ${kind} document`, { kind, state });
+  }
+}
+
+/** An attachment refused: too large, of a media type not taken, or marked personal and the reader sees the case masked. */
+export class AttachmentRefusedError extends PetitionError {
+  constructor(code: AttachmentRefusal, message: string, details?: Record<string, unknown>) {
+    super(code, message, details);
   }
 }

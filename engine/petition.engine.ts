@@ -1,10 +1,10 @@
 import type { Policy } from '../config/policy.schema';
 import type { WorkingCalendar } from './working-calendar';
 import type { Actor } from '../machines/petition.roles';
-import { applyCommand } from './case-command';
+import { applyCommand, type CommandOptions, type FilingOptions } from './case-command';
 import { createCase, newCaseVersion } from './case-intake';
 import type { PetitionView } from './case-view';
-import { parseEnvelope } from './command-input';
+import { parseEnvelope, type CommandEnvelope } from './command-input';
 import { afterCommit, type DispatchOptions, type EngineDeps, type IdempotencyOptions } from './engine.types';
 import { idempotent } from './idempotency';
 import { fireTimers } from './timer-firing';
@@ -27,6 +27,11 @@ export interface PetitionEngine {
   /** Applies one command to one case: validate, lock, check, pure transition, one transaction. */
   dispatch(caseId: string, body: unknown, actor: Actor, opts?: DispatchOptions): Promise<PetitionView>;
   /**
+   * Records a filing (an event the API never takes as a command: an attachment's digest) through the same
+   * path as a command, with the same permission and scope checks; `filing.write` runs in its transaction.
+   */
+  file(caseId: string, body: { readonly type: string }, actor: Actor, filing: FilingOptions): Promise<PetitionView>;
+  /**
    * The deadline workers' entry: fires many deadline timers (by deadline row
    * id) in as few transactions as possible: one round, plus one more for each
    * further timer of a case already stepped. Each id gets its outcome (the next
@@ -47,6 +52,14 @@ export interface PetitionEngine {
 export function createPetitionEngine(given: EngineDeps): PetitionEngine {
   const deps = { ...given, units: given.units ?? createUnitDirectory(given.db) };
   const now = deps.now ?? (() => new Date());
+  /** One command (or filing) on one case, then the after-commit work of what it changed. */
+  async function command(caseId: string, envelope: CommandEnvelope, actor: Actor, opts: CommandOptions): Promise<PetitionView> {
+    const result = await applyCommand(deps, now, caseId, envelope, actor, opts);
+    if ('refused' in result) throw result.refused;
+    if ('replayed' in result) return result.replayed;
+    await afterCommit(deps, result.change);
+    return result.view;
+  }
   return {
     async intake(body, actor, opts = {}) {
       return idempotent(deps.db, actor, opts.idempotency, { kind: 'intake' }, () => createCase(deps, now, body, actor, opts.idempotency));
@@ -55,14 +68,12 @@ export function createPetitionEngine(given: EngineDeps): PetitionEngine {
     async dispatch(caseId, body, actor, opts = {}) {
       // The fields are validated under the case's own machine version, once the case is read.
       const envelope = parseEnvelope(body);
-      return idempotent(deps.db, actor, opts.idempotency, { kind: 'command', eventType: envelope.type }, async () => {
-        const result = await applyCommand(deps, now, caseId, envelope, actor, opts);
-        if ('refused' in result) throw result.refused;
-        if ('replayed' in result) return result.replayed;
-        await afterCommit(deps, result.change);
-        return result.view;
-      });
+      return idempotent(deps.db, actor, opts.idempotency, { kind: 'command', eventType: envelope.type }, () =>
+        command(caseId, envelope, actor, opts),
+      );
     },
+
+    file: (caseId, body, actor, filing) => command(caseId, parseEnvelope(body), actor, { filing }),
 
     fireTimers: (deadlineIds) => fireTimers(deps, now, deadlineIds),
     newCaseVersion: newCaseVersion(deps),

@@ -127,6 +127,11 @@ export interface MachineAdapter {
   readonly intakeSchema: z.ZodType;
   /** A command body of this version: a discriminated union on `type`. */
   readonly commandSchema: z.ZodType;
+  /**
+   * Events recorded through routes of their own, never as commands (an attachment's digest); null for a
+   * version that records none (its cases take no attachments).
+   */
+  readonly filingSchema: z.ZodType | null;
   /** Whether an actor's relations to the case decide what it may send (they are computed and recorded). */
   readonly usesRelations: boolean;
   start(input: CaseStart): CaseSnapshot;

@@ -55,7 +55,7 @@ export const accessLogPageSchema = z
         actor: z.object({ id: z.string(), role: z.string(), unit: z.string() }),
         caseId: z.string(),
         personId: z.string().nullable(),
-        reason: z.string(),
+        reason: z.string().describe('the route: `petitions.get`, `people.search` or `attachments.download`'),
         at: z.string(),
       }),
     ),

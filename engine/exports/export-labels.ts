@@ -46,6 +46,7 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   ASSIGN_LEADER: '领导包案',
   LEADER_INSTRUCTION: '领导批示',
   LINK_CONFERENCE: '提交联席会议',
+  ATTACH_MATERIAL: '材料入卷',
   PAUSE_CLOCK: '暂停计时',
   RESUME_CLOCK: '恢复计时',
   DEADLINE_REMINDER: '期限提醒',
@@ -110,6 +111,11 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   generation: '计时轮次',
   reminder: '提醒时间',
   onBreach: '届满处理',
+  attachmentId: '附件编号',
+  kind: '材料类别',
+  size: '大小（字节）',
+  mediaType: '文件类型',
+  sha256: 'SHA-256摘要',
 };
 
 /** An instant as Beijing wall time, to the second: 2026-03-02 09:00:00. */

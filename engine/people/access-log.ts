@@ -1,7 +1,8 @@
 /**
  * The access log: every read that showed a person's ID number or phone in
- * full (the clerk's view) is recorded with who, which case, when and why, so
- * auditors can see who reached which petitioner's contact details.
+ * full (the clerk's view), and every download of a case's attachment, is
+ * recorded with who, which case, when and why, so auditors can see who
+ * reached which petitioner's contact details and files.
  */
 import type { Kysely } from 'kysely';
 import { appendAccessLog, listAccessLog, type AccessLogRecord } from '../../db/access-log.repository';
@@ -9,8 +10,8 @@ import type { Database } from '../../db/schema';
 import type { Actor } from '../../machines/petition.roles';
 import { ValidationError } from '../errors';
 
-/** Why an unmasked read happened: the route that showed it. */
-export type AccessReason = 'petitions.get' | 'people.search';
+/** Why a read was logged: the route that showed it (an unmasked case or person, or a downloaded attachment). */
+export type AccessReason = 'petitions.get' | 'people.search' | 'attachments.download';
 
 /** One case (and person) shown unmasked. */
 export interface UnmaskedRead {

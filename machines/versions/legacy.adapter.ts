@@ -74,6 +74,8 @@ export function legacyAdapter(
     version,
     intakeSchema,
     commandSchema,
+    // Versions 1 and 2 predate attachments: their trails record none.
+    filingSchema: null,
     usesRelations: false,
     start: (input) => initialTransition(machine, { id: input.id, intake: input.intake, at: input.at } as PetitionInput)[0],
     intakeTrailFields: (input) => input.intake as Record<string, unknown>,

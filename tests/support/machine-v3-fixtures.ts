@@ -116,6 +116,13 @@ export const VALID_FIELDS: { readonly [T in V3EventType]: FieldsOf<T> } = {
   RESUME_CLOCK: { clock: 'dispatch', reason: '材料已补齐' },
   DEADLINE_REMINDER: { clock: 'dispatch', generation: 1, reminder: '80%' },
   DEADLINE_BREACHED: { clock: 'dispatch', generation: 1, onBreach: 'escalate' },
+  ATTACH_MATERIAL: {
+    attachmentId: '7d0b6a52-1f3e-4c2a-9a51-3f0d2c4e8b10',
+    kind: 'letter-scan',
+    size: 2048,
+    mediaType: 'application/pdf',
+    sha256: 'a'.repeat(64),
+  },
 };
 
 /** The unit an actor with `relation` sits in, for this snapshot (a review request comes from the next-higher body). */

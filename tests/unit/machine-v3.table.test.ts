@@ -58,6 +58,7 @@ const aside = (state: V3State): Partial<Record<V3EventType, Expected>> => ({
   ASSIGN_LEADER: to(state),
   LEADER_INSTRUCTION: to(state),
   LINK_CONFERENCE: to(state),
+  ATTACH_MATERIAL: to(state),
 });
 /** The deadline events and pause of a row whose clock runs. */
 const running = (state: V3State, clock: V3ClockName, breach: Expected = to(state, { [clock]: 'breached' })) => ({

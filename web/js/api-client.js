@@ -1,4 +1,4 @@
-/* global document, fetch, location, URL */
+/* global document, fetch, FormData, location, URL */
 /**
  * The console's only way to the server: the HTTP API with the user's session
  * cookie (sent by the browser itself) or bearer token. Every call carries the
@@ -42,6 +42,8 @@ export function apiUrl(path, query = {}) {
  */
 export async function api(path, { method = 'GET', query, body, headers = {}, as = 'json' } = {}) {
   const session = currentSession();
+  // A form with a file goes as multipart; the browser writes its content type with the boundary.
+  const form = body instanceof FormData;
   if (session === null) {
     // Signed out or expired in the meantime (currentSession() has kept the reason for the sign-in page).
     location.hash = '#/sign-in';
@@ -54,10 +56,10 @@ export async function api(path, { method = 'GET', query, body, headers = {}, as 
       ...CONSOLE_HEADER,
       ...(session.token !== null && { authorization: `Bearer ${session.token}` }),
       accept: as === 'json' ? 'application/json' : '*/*',
-      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...(body !== undefined && !form && { 'content-type': 'application/json' }),
       ...headers,
     },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
+    ...(body !== undefined && { body: form ? body : JSON.stringify(body) }),
   });
   if (response.status === 204) return null;
   if (response.ok) return as === 'blob' ? response.blob() : response.json();

@@ -10,7 +10,7 @@ import { isSupervised, type V3Context, type V3Event } from './v3.context';
 import { MACHINE_VERSION_3, petitionMachineV3, startCaseV3, stateNameV3, stepV3, type V3Snapshot } from './v3.machine';
 import { v3Facts } from './v3.facts';
 import { relationsOfV3 } from './v3.relations';
-import { v3CommandSchema, v3IntakeSchema, v3SystemFieldSchemas, type V3Command, type V3Intake } from './v3.schemas';
+import { v3CommandSchema, v3FilingSchema, v3IntakeSchema, v3SystemFieldSchemas, type V3Command, type V3Intake } from './v3.schemas';
 
 const v3 = (s: CaseSnapshot) => s as unknown as V3Snapshot;
 const ctx = (s: CaseSnapshot): V3Context => v3(s).context;
@@ -123,6 +123,7 @@ export const v3Adapter: MachineAdapter = {
   version: MACHINE_VERSION_3,
   intakeSchema: v3IntakeSchema,
   commandSchema: v3CommandSchema,
+  filingSchema: v3FilingSchema,
   usesRelations: true,
   start: (input) =>
     startCaseV3({

@@ -1,6 +1,6 @@
 import type { Actor } from '../../petition.roles';
 import { startClock, type PauseRecord, type V3Clocks } from './v3.clocks';
-import type { V3Command, V3EventType, V3Flags, V3Intake, V3SystemCommand } from './v3.schemas';
+import type { V3Command, V3EventType, V3FilingCommand, V3Flags, V3Intake, V3SystemCommand } from './v3.schemas';
 import type {
   DecisionStage,
   ItemClass,
@@ -24,7 +24,7 @@ export interface V3Envelope {
   readonly at: string;
 }
 /** Every event the version 3 machine accepts after intake. */
-export type V3Event = (V3Command | V3SystemCommand) & V3Envelope;
+export type V3Event = (V3Command | V3SystemCommand | V3FilingCommand) & V3Envelope;
 /** The event of one type. */
 export type V3EventOf<T extends V3EventType> = Extract<V3Event, { type: T }>;
 

@@ -7,6 +7,7 @@ import type { HumanRole } from '../../petition.vocabulary';
 import type { Channel } from '../../petition.schemas';
 import type { V3EventType } from './v3.schemas';
 import {
+  ATTACHMENT_KINDS,
   DECISION_STAGES,
   DELIVERY_METHODS,
   MEDIATION_LEVELS,
@@ -125,6 +126,7 @@ export const V3_EVENT_LABELS: Readonly<Record<V3EventType, string>> = {
   ASSIGN_LEADER: '领导包案',
   LEADER_INSTRUCTION: '领导批示',
   LINK_CONFERENCE: '提交联席会议',
+  ATTACH_MATERIAL: '材料入卷',
   PAUSE_CLOCK: '中止期限计算',
   RESUME_CLOCK: '恢复期限计算',
   DEADLINE_REMINDER: '期限提醒',
@@ -197,6 +199,10 @@ export const V3_VALUE_LABELS = {
     'joint-conference': '联席会议协调',
   } satisfies Record<(typeof PAUSE_REASONS)[number], string>,
   stage: { first: '初次办理', review: '复查', reReview: '复核' } satisfies Record<(typeof DECISION_STAGES)[number], string>,
+  attachmentKind: { 'letter-scan': '来信扫描件', evidence: '证据材料', other: '其他' } satisfies Record<
+    (typeof ATTACHMENT_KINDS)[number],
+    string
+  >,
 } as const;
 
 /** The label of a case's state: its closure's once it is closed. */

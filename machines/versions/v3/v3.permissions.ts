@@ -79,6 +79,11 @@ export const V3_PERMISSIONS: Readonly<Record<V3EventType, readonly V3PermissionR
   ASSIGN_LEADER: [rule(OPEN, ['supervisor', 'leader'], ['above'])],
   LEADER_INSTRUCTION: [rule(V3_STATES, ['leader'], 'any')],
   LINK_CONFERENCE: [rule(OPEN, ['supervisor'], 'any')],
+  // Whoever holds the case files materials with it while it is open; a mediator wherever it mediates.
+  ATTACH_MATERIAL: [
+    rule(OPEN, ['clerk', 'handler', 'supervisor', 'leader'], ['sender', 'body', 'review']),
+    rule(['mediating'], ['mediator'], 'any'),
+  ],
   PAUSE_CLOCK: clockRules,
   RESUME_CLOCK: clockRules,
   DEADLINE_REMINDER: [rule(V3_STATES, ['system'], 'any')],

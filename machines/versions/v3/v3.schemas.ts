@@ -4,6 +4,7 @@ import { BREACH_ACTIONS } from '../../petition.vocabulary';
 import { divisionCodeSchema } from '../../petition.roles';
 import { CHANNELS, matterSchema, petitionerSchema, representativeSchema } from '../../petition.schemas';
 import {
+  ATTACHMENT_KINDS,
   DELIVERY_METHODS,
   ITEM_CLASSES,
   MEDIATION_LEVELS,
@@ -173,16 +174,50 @@ export const v3SystemFieldSchemas = {
 /** The event types only the deadline workers send. */
 export type V3SystemEventType = keyof typeof v3SystemFieldSchemas;
 
+/**
+ * Events a person records through a route of their own, never as a command
+ * (the attachment routes: the digest must be of bytes the engine stored).
+ */
+export const v3FilingFieldSchemas = {
+  /**
+   * Art 19 and the practice of 一案一卷: a scanned letter or evidence filed with the case. The trail keeps its
+   * digest, size, media type and kind, never its bytes or file name (which may name a person).
+   */
+  ATTACH_MATERIAL: z.strictObject({
+    attachmentId: z.uuid(),
+    kind: z.enum(ATTACHMENT_KINDS),
+    size: z.number().int().nonnegative(),
+    mediaType: z.string().min(1).max(100),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
+} as const;
+/** The event types recorded through routes of their own. */
+export type V3FilingEventType = keyof typeof v3FilingFieldSchemas;
+
 type Fields<T extends Record<string, z.ZodType>> = { [K in keyof T]: { type: K } & z.output<T[K]> }[keyof T];
 /** A command as a person sends it under version 3: the type and its fields. */
 export type V3Command = Fields<typeof v3CommandFieldSchemas>;
 /** An event of the deadline workers. */
 export type V3SystemCommand = Fields<typeof v3SystemFieldSchemas>;
+/** An event recorded through a route of its own (an attachment's digest). */
+export type V3FilingCommand = Fields<typeof v3FilingFieldSchemas>;
 
 /** Every event type of version 3. */
-export type V3EventType = V3CommandType | V3SystemEventType;
-/** Every event type of version 3: the commands, then the deadline events. */
-export const V3_EVENT_TYPES: readonly V3EventType[] = [...V3_COMMAND_TYPES, ...(Object.keys(v3SystemFieldSchemas) as V3SystemEventType[])];
+export type V3EventType = V3CommandType | V3SystemEventType | V3FilingEventType;
+/** Every event type of version 3: the commands, the deadline events, then the filings. */
+export const V3_EVENT_TYPES: readonly V3EventType[] = [
+  ...V3_COMMAND_TYPES,
+  ...(Object.keys(v3SystemFieldSchemas) as V3SystemEventType[]),
+  ...(Object.keys(v3FilingFieldSchemas) as V3FilingEventType[]),
+];
+
+/** A filing as the attachment routes record it: a discriminated union on `type`. */
+export const v3FilingSchema = z.discriminatedUnion(
+  'type',
+  (Object.keys(v3FilingFieldSchemas) as V3FilingEventType[]).map((type) =>
+    v3FilingFieldSchemas[type].extend({ type: z.literal(type) }),
+  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
 
 /** A command sent over the API or CLI under version 3: a discriminated union on `type`. */
 export const v3CommandSchema = z.discriminatedUnion(

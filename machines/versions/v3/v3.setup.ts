@@ -119,7 +119,7 @@ export const v3Setup = setup({
         pauses: stopped.reduce((pauses, clock) => clk.closePause(pauses, clock, event.at), context.pauses),
       };
     }),
-    // A reminder changes nothing, but must be a taken transition: XState's can() refuses one with neither target nor actions.
+    // A reminder (or a filing) changes nothing, but must be a taken transition: XState's can() refuses one with neither target nor actions.
     noteReminder: () => {},
   },
 });
@@ -199,6 +199,8 @@ export function sharedHandlers(state: V3State) {
       LEADER_INSTRUCTION: { guard: permitted(state), actions: 'record' },
       /** Arts 13, 24: 联席会议. */
       LINK_CONFERENCE: { guard: permitted(state), actions: 'record' },
+      /** Art 19, 一案一卷: a scanned letter or evidence filed with the case; the trail keeps its digest, nothing changes. */
+      ATTACH_MATERIAL: { guard: permitted(state), actions: 'noteReminder' },
       /** Art 36 ¶2 and policy: a pause the engine checked against `pausableFor`. */
       PAUSE_CLOCK: { guard: when(state, 'clockRunning'), actions: ['record', 'pauseClock'] },
       /** Art 36 ¶2 and policy: the pause ends; its record gets its end. */

@@ -117,6 +117,10 @@ export const REFER_TARGETS = ['court', 'procuratorate', 'police', 'discipline', 
 /** Art 19 ¶3 (the same matter in progress below), Art 36 ¶3 (finally decided), or not a petition matter. */
 export const REJECT_GROUNDS = ['in-progress-below', 'final', 'not-a-petition', 'other'] as const;
 
+/** What a file filed with a case is: 来信扫描件 (the scanned letter), 证据材料 (evidence), 其他 (anything else). */
+export const ATTACHMENT_KINDS = ['letter-scan', 'evidence', 'other'] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+
 /** Art 21: the petitioner's rating of the handling body and of the bureau. */
 export const RATINGS = ['satisfied', 'basically-satisfied', 'unsatisfied'] as const;
 

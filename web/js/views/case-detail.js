@@ -26,6 +26,7 @@ import {
 import { offers } from '../pages.js';
 import { unitLabel } from '../unit-directory.js';
 import { rememberNames, userName } from '../user-names.js';
+import { attachmentsSection } from './attachments.js';
 import { exportButtons } from './export-buttons.js';
 import { documentsSection } from './documents.js';
 import { eventActions } from './event-actions.js';
@@ -127,6 +128,7 @@ export async function renderCaseDetail(view, { match, session }) {
       section(t('case.handling'), handling(petition)),
       section(t('field.clock'), deadlineTable(petition.deadlines)),
       documentsSection(petition.id),
+      attachmentsSection(petition.id),
       petition.incidents?.length > 0 && section(t('nav.incidents'), incidentList(petition.incidents)),
       section(
         t('case.trail'),

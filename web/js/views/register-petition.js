@@ -13,6 +13,8 @@ import { unitPicker } from '../pickers.js';
 import { schemaForm } from '../schema-form.js';
 import { unitsWithin } from '../unit-directory.js';
 import { registrationResultOrError } from './related-matters.js';
+import { kindSelect, uploadAttachment } from './attachments.js';
+import { errorAlert } from '../error-view.js';
 
 /**
  * An Idempotency-Key for one filled-in form: a clerk who clicks again after a
@@ -33,13 +35,16 @@ export async function renderRegister(view, { session }) {
   const submit = h('button', { type: 'submit' }, t('register.submit'));
   const idempotencyKey = newIdempotencyKey();
   const result = h('div', { class: 'registration-result', 'aria-live': 'polite' });
+  const scan = scanFields();
 
   async function record(event) {
     event.preventDefault();
     await submitting({ button: submit, errors, fields }, async () => {
       const created = await api('/petitions', { method: 'POST', body: fields.read(), headers: { 'idempotency-key': idempotencyKey } });
+      // The scanned letter right after the case exists; the case stays recorded if the file is refused.
+      const filed = await scan.upload(created.id);
       // The registration result: the number, the proposal and the related matters, before the clerk moves on.
-      result.replaceChildren(await registrationResultOrError(created));
+      result.replaceChildren(...[filed, await registrationResultOrError(created)].filter((part) => part !== null));
       result.querySelector('a')?.focus();
     });
   }
@@ -47,7 +52,46 @@ export async function renderRegister(view, { session }) {
   view.append(
     heading(t('register.heading')),
     h('p', null, t('register.intro')),
-    h('form', { class: 'register', novalidate: true, onsubmit: (event) => void record(event) }, fields.element, errors, submit),
+    h(
+      'form',
+      { class: 'register', novalidate: true, onsubmit: (event) => void record(event) },
+      fields.element,
+      scan.element,
+      errors,
+      submit,
+    ),
     result,
   );
+}
+
+/** The scanned letter (来信扫描件) chosen with the registration, uploaded once the case is recorded. */
+function scanFields() {
+  const file = h('input', { id: 'register-scan-file', type: 'file', name: 'scan' });
+  const kind = kindSelect('register-scan-kind', 'letter-scan');
+  const personal = h('input', { id: 'register-scan-personal', type: 'checkbox', name: 'scanPersonal' });
+  const element = h(
+    'fieldset',
+    { class: 'register-scan' },
+    h('legend', null, t('register.scan.legend')),
+    h('div', { class: 'field' }, h('label', { for: file.id }, t('register.scan.file')), file),
+    h('div', { class: 'field' }, h('label', { for: kind.id }, t('attachment.kind')), kind),
+    h('div', { class: 'field' }, h('label', { for: personal.id }, personal, ' ', t('register.scan.personal'))),
+  );
+  /** Uploads the chosen file to the new case: a line saying so, an alert if refused, nothing if none was chosen. */
+  async function upload(caseId) {
+    const chosen = file.files?.[0];
+    if (chosen === undefined) return null;
+    try {
+      await uploadAttachment(caseId, chosen, kind.value, personal.checked);
+      file.value = '';
+      return h(
+        'p',
+        { role: 'status', class: 'notice', 'data-testid': 'scan-uploaded' },
+        t('register.scan.uploaded', { name: chosen.name }),
+      );
+    } catch (err) {
+      return h('div', null, h('p', null, t('register.scan.failed')), errorAlert(err));
+    }
+  }
+  return { element, upload };
 }
