@@ -4062,7 +4062,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error401"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
             403: {
                 headers: {
                     [name: string]: unknown;

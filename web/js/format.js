@@ -13,6 +13,23 @@ const UNIT_FIELDS = new Set(['unit', 'toUnit', 'accusedUnit', 'registeredBy']);
 /** Fields whose value is a person's user id: shown by their display name. */
 const USER_FIELDS = new Set(['by', 'leader', 'handler', 'mediator']);
 
+/** Fields whose value is a record's id: only its start on screen (ids are for support), the whole in the tooltip. */
+const ID_FIELDS = new Set(['attachmentId']);
+/** The media types of attachments as a clerk names them (`attachment.type.<key>`). */
+const MEDIA_TYPE_KEYS = { 'application/pdf': 'pdf', 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/tiff': 'tiff' };
+
+/** A media type by its name (one not named here as sent). */
+export function mediaTypeName(type) {
+  return MEDIA_TYPE_KEYS[type] === undefined ? type : t(`attachment.type.${MEDIA_TYPE_KEYS[type]}`);
+}
+
+/** Bytes as a clerk reads them: 812 字节, 35.2 KB, 2.4 MB. */
+export function fileSize(bytes) {
+  if (bytes < 1024) return t('attachment.bytes', { n: bytes });
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 /** A unit as a view names it (`{unit, name}`: the handling body, the review body). */
 const isNamedUnit = (value) => typeof value.unit === 'string' && 'name' in value && Object.keys(value).length === 2;
 
@@ -87,8 +104,10 @@ export function isOverdue(deadline, now = Date.now()) {
 export function describe(value, fieldName, eventType) {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'boolean') return value ? t('format.yes') : t('format.no');
-  if (typeof value === 'number') return String(value);
+  if (typeof value === 'number') return fieldName === 'size' ? fileSize(value) : String(value);
   if (typeof value === 'string') {
+    if (ID_FIELDS.has(fieldName)) return h('code', { title: value }, value.slice(0, 8));
+    if (fieldName === 'mediaType') return h('span', { title: value }, mediaTypeName(value));
     if (UNIT_FIELDS.has(fieldName)) return unitLabel(value);
     // Who acted is a sign-in name (letters, pinyin): when their display name is unknown, kept in the tooltip only.
     if (fieldName === 'by' && userName(value) === null) return h('span', { class: 'actor', title: value }, t('format.staff'));

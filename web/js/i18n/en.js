@@ -728,4 +728,8 @@ export default {
   'event.ATTACH_MATERIAL': 'Material filed',
   'value.letter-scan': 'Scanned letter',
   'value.evidence': 'Evidence',
+  'field.size': 'Size',
+  'field.sha256': 'Digest (SHA-256)',
+  'field.mediaType': 'File type',
+  'field.attachmentId': 'Attachment number',
 };

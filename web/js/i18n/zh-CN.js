@@ -615,7 +615,7 @@ export default {
   'attachment.col.file': '文件',
   'attachment.col.size': '大小',
   'attachment.col.uploadedAt': '上传时间',
-  'attachment.col.sha256': '摘要（SHA-256）',
+  'attachment.col.sha256': '哈希摘要',
   'attachment.col.download': '下载',
   'attachment.download': '下载',
   'attachment.withheld': '（涉及个人信息，文件名不显示）',
@@ -635,4 +635,8 @@ export default {
   'error.ATTACHMENT_TOO_LARGE': '附件过大',
   'error.ATTACHMENT_TYPE': '附件类型不符（或文件内容与类型不符）',
   'error.ATTACHMENT_PERSONAL': '该附件涉及个人信息，您的角色不能下载',
+  'field.size': '大小',
+  'field.sha256': '哈希摘要',
+  'field.mediaType': '文件类型',
+  'field.attachmentId': '附件编号',
 };

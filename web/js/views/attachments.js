@@ -10,29 +10,18 @@ import { downloadFile } from '../download.js';
 import { h, section, table } from '../dom.js';
 import { errorAlert } from '../error-view.js';
 import { submitting } from '../form-submit.js';
-import { time } from '../format.js';
+import { fileSize, mediaTypeName, time } from '../format.js';
 import { t } from '../i18n/i18n.js';
 import { nameOf, valuesOf } from '../labels.js';
 
 /** What a file is: the codes of the API's `kind`, named by the server's vocabulary (its attachment kinds). */
 export const ATTACHMENT_KINDS = ['letter-scan', 'evidence', 'other'];
 
-/** The media types as a clerk names them (`attachment.type.<type>`; an unnamed one as sent). */
-const TYPE_KEYS = { 'application/pdf': 'pdf', 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/tiff': 'tiff' };
-const typeName = (type) => (TYPE_KEYS[type] === undefined ? type : t(`attachment.type.${TYPE_KEYS[type]}`));
-
 /** The list's columns (`attachment.col.<key>`). */
 const ATTACHMENT_COLUMNS = ['kind', 'file', 'size', 'uploadedAt', 'sha256', 'download'];
 
 /** A kind by its name (a kind this console does not know as sent). */
 export const kindName = (kind) => nameOf(valuesOf('kind'), kind);
-
-/** Bytes as a clerk reads them: 812 字节, 35.2 KB, 2.4 MB. */
-export function size(bytes) {
-  if (bytes < 1024) return t('attachment.bytes', { n: bytes });
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 /** Files `file` with a case: POST /petitions/:id/attachments as multipart. */
 export function uploadAttachment(caseId, file, kind, personal) {
@@ -71,7 +60,7 @@ function attachmentRow(caseId, a) {
     { 'data-attachment-id': a.id },
     h('td', null, kindName(a.kind), a.personal && h('span', { class: 'personal' }, t('attachment.personalMark'))),
     h('td', null, a.fileName ?? t('attachment.withheld')),
-    h('td', null, size(a.size)),
+    h('td', null, fileSize(a.size)),
     h('td', null, time(a.uploadedAt)),
     h('td', null, h('code', { title: a.sha256, class: 'sha256' }, a.sha256.slice(0, 12))),
     cell,
@@ -86,7 +75,7 @@ function uploadForm(caseId, limits, onDone) {
   const submit = h('button', { type: 'submit' }, t('attachment.upload'));
   const errors = h('div', { class: 'form-errors', 'aria-live': 'polite' });
   const done = h('p', { role: 'status', class: 'notice', hidden: true });
-  const types = limits.mediaTypes.map(typeName).join(t('issue.separator'));
+  const types = limits.mediaTypes.map(mediaTypeName).join(t('issue.separator'));
   async function send(event) {
     event.preventDefault();
     const chosen = file.files?.[0];
@@ -104,7 +93,7 @@ function uploadForm(caseId, limits, onDone) {
   return h(
     'form',
     { class: 'attachment-upload', novalidate: true, onsubmit: (event) => void send(event) },
-    h('p', { class: 'hint' }, t('attachment.accepts', { types, max: size(limits.maxBytes) })),
+    h('p', { class: 'hint' }, t('attachment.accepts', { types, max: fileSize(limits.maxBytes) })),
     h('div', { class: 'field' }, h('label', { for: file.id }, t('attachment.file')), file),
     h('div', { class: 'field' }, h('label', { for: kind.id }, t('attachment.kind')), kind),
     h('div', { class: 'field' }, h('label', { for: personal.id }, personal, ' ', t('attachment.personal'))),
