@@ -22,7 +22,8 @@ export interface AttachmentRecord {
 type Row = Awaited<ReturnType<typeof selectAttachments>>[number];
 
 function selectAttachments(db: Executor, caseId: string) {
-  return db.selectFrom('attachments').selectAll().where('case_id', '=', caseId).orderBy('uploaded_at').orderBy('id').execute();
+  // Ties in time (one clock tick, a fixed test clock) go by the trail entry that filed each: the order they were filed in.
+  return db.selectFrom('attachments').selectAll().where('case_id', '=', caseId).orderBy('uploaded_at').orderBy('seq').execute();
 }
 
 function toRecord(r: Row): AttachmentRecord {
