@@ -661,7 +661,6 @@ export default {
   'users.add': 'New account',
   'users.added': "{name}'s account is open.",
   'users.idLabel': 'User name (for signing in: lower-case letters, digits)',
-  'users.unitLabel': 'Unit (code)',
   'users.initialPassword': 'First password (10 characters or more)',
   'users.intro':
     'Accounts of your unit and the units below. A disabled account cannot sign in and its sessions end at once; so does a password reset.',

@@ -573,7 +573,6 @@ export default {
   'users.add': '开设账号',
   'users.added': '已开设{name}的账号。',
   'users.idLabel': '用户名（登录用，小写字母、数字）',
-  'users.unitLabel': '单位（行政区划代码）',
   'users.initialPassword': '初始密码（至少10位）',
   'users.intro': '本单位及下级单位的账号。停用的账号立即不能登录，已登录的会话随即失效；重置密码同样使其已登录的会话失效。',
   'users.caption': '账号',

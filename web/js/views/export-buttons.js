@@ -1,5 +1,5 @@
 /**
- * 导出Excel / 导出CSV beside a list: the same request as the list on screen
+ * 导出XLSX / 导出CSV beside a list: the same request as the list on screen
  * (its filters and order) with `format=xlsx` or `csv`; the API builds the file
  * (Chinese headers, Beijing time, UTF-8 with BOM) and scopes and masks it as
  * it does the list.
