@@ -14,7 +14,7 @@ const UNIT_FIELDS = new Set(['unit', 'toUnit', 'accusedUnit', 'registeredBy']);
 const USER_FIELDS = new Set(['by', 'leader', 'handler', 'mediator']);
 
 /** Fields whose value is a record's id: only its start on screen (ids are for support), the whole in the tooltip. */
-const ID_FIELDS = new Set(['attachmentId']);
+const ID_FIELDS = new Set(['attachmentId', 'personId']);
 /** The media types of attachments as a clerk names them (`attachment.type.<key>`). */
 const MEDIA_TYPE_KEYS = { 'application/pdf': 'pdf', 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/tiff': 'tiff' };
 
