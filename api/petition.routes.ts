@@ -27,6 +27,7 @@ import {
   petitionPageSchema,
   petitionViewResponse,
   replaySchema,
+  sendTargetsSchema,
   TRAIL_CSV_COLUMNS,
 } from './schemas/petition.schema';
 
@@ -282,7 +283,7 @@ export function registerPetitionRoutes(
       const { format } = request.query;
       if (format !== 'json') requireCapability(request.actor, 'audit.history-csv');
       const events = await deps.queries.history(request.params.id, request.actor);
-      if (format === 'json') return { events };
+      if (format === 'json') return { events, names: await deps.queries.trailNames(events) };
       const name = `petition-${request.params.id}-trail`;
       if (format !== 'raw-csv') return sendSheet(reply, trailSheet(events), format, name);
       return reply
@@ -290,6 +291,23 @@ export function registerPetitionRoutes(
         .header('content-disposition', `attachment; filename="${name}-raw.csv"`)
         .send(trailCsv(events));
     },
+  );
+
+  r.get(
+    '/petitions/:id/targets',
+    {
+      schema: {
+        operationId: 'getSendTargets',
+        tags: [TAGS.petitions.name],
+        summary: 'Where you may send a case now (转送, 交办, 改派 targets)',
+        description:
+          'The units of the tree a TRANSFER, ASSIGN or REASSIGN may name now: within your reach, never the accused unit of an accusation. 422 EVENT_NOT_ALLOWED (with `allowedEvents`) when you may not send that event now; 400 for an event that sends the case nowhere.',
+        params: idParams,
+        querystring: z.object({ event: z.string().min(1).max(64).describe('the command, e.g. TRANSFER') }),
+        response: { 200: ok('the units the command may name', sendTargetsSchema), ...errors(...COMMON_ERRORS, 404, 422) },
+      },
+    },
+    async (request) => deps.queries.sendTargets(request.params.id, request.query.event, request.actor),
   );
 
   r.get(

@@ -179,6 +179,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/petitions/{id}/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where you may send a case now (转送, 交办, 改派 targets)
+         * @description The units of the tree a TRANSFER, ASSIGN or REASSIGN may name now: within your reach, never the accused unit of an accusation. 422 EVENT_NOT_ALLOWED (with `allowedEvents`) when you may not send that event now; 400 for an event that sends the case nowhere.
+         */
+        get: operations["getSendTargets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/petitions/{id}/replay": {
         parameters: {
             query?: never;
@@ -1335,6 +1355,10 @@ export interface components {
         /** @description the whole trail, oldest first */
         History: {
             events: components["schemas"]["HistoryEvent"][];
+            /** @description the display names of the people the trail names (actors, a 包案 leader), by user id, for those with an account */
+            names: {
+                [key: string]: string;
+            };
         };
         /** @description 审计记录: one hash-chained entry of the trail */
         HistoryEvent: {
@@ -2573,6 +2597,15 @@ export interface components {
             type: "SCHEDULE_HEARING";
             /** @description the case version you saw; 409 VERSION_CONFLICT if it moved on */
             expectedVersion?: number;
+        };
+        /** @description where a 转送, 交办 or 改派 may send the case now */
+        SendTargets: {
+            /** @description the event asked about */
+            event: string;
+            /** @description the field of the command that names the unit (`toUnit`, or `unit` under versions 1 and 2) */
+            field: string;
+            /** @description the codes of the units of the tree the command may name, parents first */
+            units: string[];
         };
         StartMediationCommand: {
             /** @enum {string} */
@@ -3965,6 +3998,95 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
+        };
+    };
+    getSendTargets: {
+        parameters: {
+            query: {
+                /** @description the command, e.g. TRANSFER */
+                event: string;
+            };
+            header?: never;
+            path: {
+                /** @description the case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the units the command may name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendTargets"];
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description FORBIDDEN or ATTACHMENT_PERSONAL */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description EVENT_NOT_ALLOWED or IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
                 };
             };
             /** @description INTERNAL */

@@ -151,3 +151,14 @@ export async function unitNameOf(db: Kysely<Database>, code: string): Promise<st
   const row = await db.selectFrom('units').select('name').where('code', '=', code).executeTakeFirst();
   return row?.name ?? null;
 }
+
+/** The display names of the given accounts that exist, by sign-in name (disabled ones too: they still signed acts). */
+export async function displayNamesOf(db: Kysely<Database>, ids: readonly string[]): Promise<Record<string, string>> {
+  if (ids.length === 0) return {};
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'display_name'])
+    .where('id', 'in', [...ids])
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.id, r.display_name]));
+}

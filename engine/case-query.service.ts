@@ -16,6 +16,8 @@ import type { Intake } from '../machines/petition.schemas';
 import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
 import { loadDirectory, type UnitDirectorySource } from './unit-directory';
 import { createUnitDirectory } from './unit-directory.service';
+import { sendTargets, type SendTargets } from './send-targets';
+import { displayNamesOf } from '../db/user.repository';
 
 /** One entry of a case's history as callers see it (`GET /petitions/:id/history`). */
 export interface HistoryEvent {
@@ -129,6 +131,29 @@ export interface CaseQueryService {
   count(scopeUnit: string): Promise<number>;
   /** The id of the oldest case the viewer may see whose intake matches (unit, petitioner's name, summary), if any. */
   findByIntake(match: cases.IntakeMatch, viewer: Actor): Promise<string | undefined>;
+  /** The units a command that sends the case on may name now (engine/send-targets.ts). */
+  sendTargets(caseId: string, eventType: string, viewer: Actor): Promise<SendTargets>;
+  /** The display names of the people a trail names (its actors, a 包案 leader), by user id, for those with an account. */
+  trailNames(events: readonly HistoryEvent[]): Promise<Record<string, string>>;
+}
+
+/**
+ * The fields of a trail entry whose value may be a user id: ASSIGN_LEADER's leader (told of breaches by id),
+ * a mediator and a legacy handler as the console's pickers fill them (free text names no account and gets no name).
+ */
+const USER_ID_FIELDS = ['leader', 'mediator', 'handler'];
+
+/** The user ids a trail names: every actor but the deadline workers, and the values of {@link USER_ID_FIELDS}. */
+function userIdsOf(events: readonly HistoryEvent[]): string[] {
+  const ids = new Set<string>();
+  for (const e of events) {
+    if (e.actor.role !== 'system') ids.add(e.actor.id);
+    for (const field of USER_ID_FIELDS) {
+      const value = e.fields[field];
+      if (typeof value === 'string') ids.add(value);
+    }
+  }
+  return [...ids];
 }
 
 /** Creates the read side over the database. */
@@ -204,6 +229,8 @@ export function createCaseQueryService(
     },
     count: (scopeUnit) => cases.countCases(db, scopeUnit),
     findByIntake: (match, viewer) => cases.findCaseIdByIntake(db, match, viewer.unit),
+    sendTargets: (caseId, eventType, viewer) => sendTargets(db, unitSource, caseId, eventType, viewer, now()),
+    trailNames: (events) => displayNamesOf(db, userIdsOf(events)),
     async history(caseId, viewer) {
       const facts = maskingFactsOf(await load(caseId, viewer));
       const events = await listEvents(db, caseId);

@@ -148,7 +148,12 @@ export const historyEventSchema = z
 
 /** `GET /petitions/{id}/history` as JSON. */
 export const historySchema = z
-  .object({ events: z.array(historyEventSchema) })
+  .object({
+    events: z.array(historyEventSchema),
+    names: z
+      .record(z.string(), z.string())
+      .describe('the display names of the people the trail names (actors, a 包案 leader), by user id, for those with an account'),
+  })
   .meta({ id: 'History', description: 'the whole trail, oldest first' });
 
 /** The CSV columns of the trail, camelCase like the JSON (the console adds a Chinese display row). */
@@ -187,3 +192,12 @@ export const replaySchema = z
     matchesStored: z.boolean().describe('whether the rebuilt case equals the stored one'),
   })
   .meta({ id: 'Replay', description: '回放: the case rebuilt from its trail, step by step' });
+
+/** `GET /petitions/{id}/targets`: the units a command that sends the case on may name now. */
+export const sendTargetsSchema = z
+  .object({
+    event: z.string().describe('the event asked about'),
+    field: z.string().describe('the field of the command that names the unit (`toUnit`, or `unit` under versions 1 and 2)'),
+    units: z.array(z.string()).describe('the codes of the units of the tree the command may name, parents first'),
+  })
+  .meta({ id: 'SendTargets', description: 'where a 转送, 交办 or 改派 may send the case now' });

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { seedDemo, type SeedResult } from '../../cli/seed-demo';
 import { DEFAULT_POLICY } from '../../config/default-policy';
-import { V3_STATE_LABELS } from '../../machines/versions/v3/v3.labels';
+import { V3_CLOCK_LABELS, V3_STATE_LABELS } from '../../machines/versions/v3/v3.labels';
 import type { HumanRole } from '../../machines/petition.vocabulary';
 import { createTestServer, type TestServer } from '../support/test-server';
 import { openConsolePage, signInWithToken } from '../support/console-page';
@@ -85,6 +85,32 @@ it('names a supervisor 督办人员 and lists the stories with the states of the
   await page.context().close();
 });
 
+it('tells a breach the deadline workers recorded as a sentence, without the trail fields’ codes', async () => {
+  // A seeded case whose trail holds a breach (read through the API only to find it).
+  const token = await s.token('supervisor', CITY, 'supervisor-v3');
+  let found: { id: string; clock: string } | undefined;
+  for (const c of seeded.cases) {
+    const res = await s.app.inject({ method: 'GET', url: `/petitions/${c.id}/history`, headers: { authorization: `Bearer ${token}` } });
+    const breach = (res.json<{ events?: { type: string; fields: { clock: string } }[] }>().events ?? []).find(
+      (e) => e.type === 'DEADLINE_BREACHED',
+    );
+    if (breach !== undefined) {
+      found = { id: c.id, clock: breach.fields.clock };
+      break;
+    }
+  }
+  expect(found).toBeDefined();
+  const page = await signIn('supervisor', CITY);
+  await openCase(page, found?.id ?? '');
+  const row = page.locator('tr[data-event=DEADLINE_BREACHED]').first();
+  const clockName = V3_CLOCK_LABELS[found?.clock as keyof typeof V3_CLOCK_LABELS];
+  expect(await row.locator('.trail-sentence').textContent()).toMatch(
+    new RegExp(`^系统于\\d+月\\d+日\\d\\d:\\d\\d记录：${clockName}届满，(自动督办|期满终结|已通知相关人员)$`),
+  );
+  for (const code of ['generation', 'onBreach', 'escalate']) expect(await row.textContent()).not.toContain(code);
+  await page.context().close();
+});
+
 it('shows a final case with its periods (期限) and the trail in the regulation’s words', async () => {
   const page = await signIn('supervisor', CITY);
   await openCase(page, caseTitled('沈丘县 来信'));
@@ -94,8 +120,8 @@ it('shows a final case with its periods (期限) and the trail in the regulation
   expect(header).toContain('期限');
   expect(await page.locator('main').textContent()).not.toContain('时钟');
   expect(await page.locator('tr[data-clock=reReviewDecision] td').first().textContent()).toContain('复核期限');
-  expect(await page.locator('tr[data-event=REQUEST_REVIEW] td').nth(2).textContent()).toContain('申请复查/复核');
-  expect(await page.locator('tr[data-event=PAUSE_CLOCK] td').nth(2).textContent()).toContain('中止期限计算');
+  expect(await page.locator('tr[data-event=REQUEST_REVIEW] .trail-sentence').first().textContent()).toContain('申请复查/复核');
+  expect(await page.locator('tr[data-event=PAUSE_CLOCK] .trail-sentence').first().textContent()).toContain('中止期限计算');
   await page.context().close();
 });
 
@@ -109,7 +135,13 @@ it('offers version 3 forms: a clerk transfers to a department (已转送), which
   const form = clerk.locator('form.event-form[data-event=TRANSFER]');
   await form.waitFor();
   expect(await form.locator('label', { hasText: '送往单位' }).count()).toBe(1);
-  await form.locator('[name="toUnit"]').fill('411624-15');
+  // The unit picker: the units TRANSFER may name now, by name (the code only in the tooltip and the value).
+  const picker = form.locator('select[name="toUnit"]');
+  const option = picker.locator('option[value="411624-15"]');
+  expect(await option.textContent()).not.toContain('411624');
+  expect(await option.getAttribute('title')).toContain('411624-15');
+  expect(await picker.locator('option[value="411621"]').count()).toBe(0); // a sibling county is out of reach
+  await picker.selectOption('411624-15');
   await form.getByRole('button', { name: /提交/ }).click();
   await clerk.locator('[data-testid=case-state]', { hasText: '已转送' }).waitFor();
   await clerk.context().close();
@@ -120,7 +152,7 @@ it('offers version 3 forms: a clerk transfers to a department (已转送), which
   const accept = handler.locator('form.event-form[data-event=ACCEPT]');
   await accept.waitFor();
   const method = accept.locator('[name="noticeMethod"]');
-  expect(await method.locator('option[value=post]').textContent()).toBe('邮寄送达（post）');
+  expect(await method.locator('option[value=post]').textContent()).toBe('邮寄送达');
   await method.selectOption('post');
   await accept.getByRole('button', { name: /提交/ }).click();
   await handler.locator('[data-testid=case-state]', { hasText: '已受理' }).waitFor();
@@ -132,9 +164,9 @@ it('registers with the fields of version 3: the class of the matter and who rece
   await page.goto(`${base}/#/register`);
   const klass = page.locator('select[name="class"]');
   await klass.waitFor();
-  expect(await klass.locator('option[value=complaint]').textContent()).toBe('申诉求决类（complaint）');
-  expect(await page.locator('select[name="channel"] option[value=letter]').textContent()).toBe('来信（letter）');
-  expect(await page.locator('select[name="receivedBy"] option[value=leader]').textContent()).toBe('领导接访（leader）');
+  expect(await klass.locator('option[value=complaint]').textContent()).toBe('申诉求决类');
+  expect(await page.locator('select[name="channel"] option[value=letter]').textContent()).toBe('来信');
+  expect(await page.locator('select[name="receivedBy"] option[value=leader]').textContent()).toBe('领导接访');
   expect(await page.locator('label', { hasText: '涉法涉诉' }).count()).toBe(1);
   await page.context().close();
 });

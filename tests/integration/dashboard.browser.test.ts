@@ -96,14 +96,14 @@ it('renders the weekly review and the annual report pages', async () => {
     .getByRole('link', { name: /周研判/ })
     .click();
   await page.getByRole('heading', { name: /信访形势周研判/ }).waitFor();
-  expect(await page.locator('[data-testid=report-period]').textContent()).toMatch(/^\d{4}-W\d{2}：/);
+  expect(await page.locator('[data-testid=report-period]').textContent()).toMatch(/^\d{4}年第\d+周：/);
   await page.screenshot({ path: join(SHOTS, 'weekly.png'), fullPage: true });
 
   await page.locator('#nav').getByRole('link', { name: /年报/ }).click();
   await page.getByRole('heading', { name: /年度信访工作报告/ }).waitFor();
   const year = await page.inputValue('#annual-year');
   const annual = await api('leader', CITY, `/reports/annual?unit=${CITY}&year=${year}`);
-  expect(await page.locator('[data-testid=annual-matters]').textContent()).toContain(`登记 ${annual.statistics.counts.matters} 件`);
+  expect(await page.locator('[data-testid=annual-matters]').textContent()).toContain(`登记${annual.statistics.counts.matters}件`);
   expect(await page.locator('[data-rate=resolution] td').first().textContent()).toBe(pct(annual.statistics.rates.resolution));
   await page.screenshot({ path: join(SHOTS, 'annual.png'), fullPage: true });
   await page.context().close();

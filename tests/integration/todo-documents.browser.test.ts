@@ -108,7 +108,7 @@ describe('a township handler’s day', () => {
 
     await sendEvent(page, 'DELIVER', { method: 'in-person' });
     await page.locator('nav a[href="#/todo"]').click();
-    await page.locator('[data-testid=todo-total]', { hasText: '共 0 件待办' }).waitFor();
+    await page.locator('[data-testid=todo-total]', { hasText: '共0件待办' }).waitFor();
     expect(await page.locator('nav [data-testid=todo-count]').count()).toBe(0);
   });
 });

@@ -7,6 +7,7 @@
  * carrying the API's own `{error: {code, message, details}}`, so views show
  * what the API said.
  */
+import { t } from './i18n/i18n.js';
 import { currentSession, endSession, startSession } from './session.js';
 
 /** The header the API asks of cookie-authenticated changes (see api/session-cookie.ts). */
@@ -46,7 +47,7 @@ export async function api(path, { method = 'GET', query, body, headers = {}, as 
   if (session === null) {
     // Signed out or expired in the meantime (currentSession() has kept the reason for the sign-in page).
     location.hash = '#/sign-in';
-    throw new ApiError(401, { code: 'UNAUTHORIZED', message: '请先登录' });
+    throw new ApiError(401, { code: 'UNAUTHORIZED', message: t('session.signInFirst') });
   }
   const response = await fetch(apiUrl(path, query), {
     method,
@@ -64,7 +65,7 @@ export async function api(path, { method = 'GET', query, body, headers = {}, as 
   if (response.ok) return as === 'blob' ? response.blob() : response.json();
   const error = await errorOf(response);
   if (response.status === 401) {
-    endSession('登录已失效，请重新登录。');
+    endSession(t('session.expired'));
     location.hash = '#/sign-in';
   }
   throw new ApiError(response.status, error);
@@ -122,7 +123,7 @@ export async function signOut() {
   if (session !== null && session.token === null) {
     await anonymous('/sessions/current', { method: 'DELETE' }).catch(() => undefined);
   }
-  endSession('您已退出。');
+  endSession(t('session.signedOut'));
 }
 
 /** The public API description (`/openapi.json` needs no token). */

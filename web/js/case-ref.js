@@ -4,6 +4,7 @@
  * user's units like every read.
  */
 import { api, ApiError } from './api-client.js';
+import { t } from './i18n/i18n.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -13,7 +14,6 @@ export async function resolveCaseRef(text) {
   if (UUID.test(ref)) return ref.toLowerCase();
   const found = await api('/people', { query: { q: ref } });
   const match = found.items.flatMap((p) => p.matters).find((m) => m.number === ref);
-  if (match === undefined)
-    throw new ApiError(404, { code: 'NOT_FOUND', message: '辖区内没有这个编号的案件 No case with this number in your units' });
+  if (match === undefined) throw new ApiError(404, { code: 'NOT_FOUND', message: t('caseRef.notFound') });
   return match.caseId;
 }

@@ -4,25 +4,26 @@
  * "今日届满", "已超期2天", and the colour class of its urgency.
  */
 import { h } from './dom.js';
+import { t } from './i18n/i18n.js';
 
 /** `2026-12-16` → 12月16日 (the last day, a Beijing date). */
 export function monthDay(isoDate) {
-  const [, m, d] = isoDate.split('-').map(Number);
-  return `${m}月${d}日`;
+  const [, month, day] = isoDate.split('-').map(Number);
+  return t('deadline.monthDay', { month, day });
 }
 
 /** "3天" or "3个工作日", by the basis the API counted on. */
 function days(n, basis) {
-  return basis === 'working-days' ? `${n}个工作日` : `${n}天`;
+  return t(basis === 'working-days' ? 'deadline.workingDays' : 'deadline.days', { n });
 }
 
 /** The words of one deadline: its last day and what is left (or how long overdue). */
 export function deadlineWords(d) {
-  const last = `${monthDay(d.lastDay)}届满`;
-  if (d.remainingDays === null || d.remainingDays === undefined) return last;
-  if (d.remainingDays < 0) return `${last}，已超期${days(-d.remainingDays, d.remainingBasis)}`;
-  if (d.remainingDays === 0) return `今日（${monthDay(d.lastDay)}）届满`;
-  return `${last}，剩余${days(d.remainingDays, d.remainingBasis)}`;
+  const day = monthDay(d.lastDay);
+  if (d.remainingDays === null || d.remainingDays === undefined) return t('deadline.lastDay', { day });
+  if (d.remainingDays < 0) return t('deadline.overdue', { day, days: days(-d.remainingDays, d.remainingBasis) });
+  if (d.remainingDays === 0) return t('deadline.today', { day });
+  return t('deadline.remaining', { day, days: days(d.remainingDays, d.remainingBasis) });
 }
 
 /** The deadline's words in a span coloured by its urgency (green, yellow, red). */

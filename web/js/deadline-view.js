@@ -4,7 +4,8 @@
  * clerk's terms (deadline-terms.js).
  */
 import { h, table } from './dom.js';
-import { time } from './format.js';
+import { describe, time } from './format.js';
+import { t, tParts } from './i18n/i18n.js';
 import { CLOCKS, DEADLINE_STATUSES, labelled } from './labels.js';
 import { deadlineBadge } from './deadline-terms.js';
 
@@ -18,23 +19,30 @@ export function deadlineSummary(deadlines) {
   return h(
     'ul',
     { class: 'plain' },
-    live.map((d) => h('li', null, CLOCKS[d.clock] ?? d.clock, ' ', deadlineBadge(d), d.status === 'paused' && '（已暂停）')),
+    live.map((d) => h('li', null, labelled(CLOCKS, d.clock), ' ', deadlineBadge(d), d.status === 'paused' && t('deadline.pausedMark'))),
   );
 }
 
 /** Every deadline of a case, with its reminders and status. */
 export function deadlineTable(deadlines) {
-  if (deadlines.length === 0) return h('p', { class: 'empty' }, '暂无期限。No deadlines yet.');
+  if (deadlines.length === 0) return h('p', { class: 'empty' }, t('deadline.none'));
   return table(
-    '期限与提醒',
-    ['期限 Period', '起算 Started', '届满 Last day', '提醒时间 Reminders at', '状态 Status', '延期 Extended by'],
+    t('deadline.caption'),
+    [
+      t('deadline.col.period'),
+      t('deadline.col.started'),
+      t('deadline.col.lastDay'),
+      t('deadline.col.reminders'),
+      t('deadline.col.status'),
+      t('deadline.col.extendedBy'),
+    ],
     deadlines.map((d) =>
       h(
         'tr',
         { 'data-clock': d.clock },
         h('td', null, labelled(CLOCKS, d.clock)),
         h('td', null, time(d.startedAt)),
-        h('td', null, deadlineBadge(d), ' ', h('span', { class: 'due-at' }, '（', time(d.dueAt), '）')),
+        h('td', null, deadlineBadge(d), ' ', h('span', { class: 'due-at' }, tParts('deadline.dueAt', { at: time(d.dueAt) }))),
         h(
           'td',
           null,
@@ -47,7 +55,7 @@ export function deadlineTable(deadlines) {
               ),
         ),
         h('td', { class: `deadline-${d.status}` }, labelled(DEADLINE_STATUSES, d.status)),
-        h('td', null, d.extendedBy ?? '—'),
+        h('td', null, d.extendedBy === null || d.extendedBy === undefined ? '—' : describe(d.extendedBy)),
       ),
     ),
   );

@@ -29,23 +29,22 @@ export function append(el, children) {
   return el;
 }
 
-/** A Chinese label followed by its code, the way README and DOMAIN name things: 受理 `VERIFY`. */
-export function bilingual(zh, code) {
-  if (zh === undefined || zh === code) return h('code', null, code);
-  return h('span', { class: 'bilingual' }, zh, ' ', h('code', null, code));
+/** A code's name with the code itself only in the tooltip (never on screen): 受理, titled `VERIFY`. */
+export function bilingual(name, code) {
+  return h('span', { class: 'coded', title: code, 'data-code': code }, name ?? code);
 }
 
-/** A page's heading, Chinese first; focusable so the router can move focus to it after a navigation. */
-export function heading(zh, en) {
-  return h('h1', { tabindex: '-1' }, zh, ' ', h('span', { lang: 'en' }, en));
+/** A page's heading; focusable so the router can move focus to it after a navigation. */
+export function heading(text) {
+  return h('h1', { tabindex: '-1' }, text);
 }
 
 let sections = 0;
 
 /** A titled section of a page, named by its heading (a landmark screen-reader users can jump to). */
-export function section(zh, en, ...content) {
+export function section(title, ...content) {
   const id = `section-${++sections}`;
-  return h('section', { 'aria-labelledby': id }, h('h2', { id }, zh, ' ', h('span', { lang: 'en' }, en)), content);
+  return h('section', { 'aria-labelledby': id }, h('h2', { id }, title), content);
 }
 
 /** A control with its label above it; the control must have an id. */
@@ -53,11 +52,24 @@ export function labelledField(label, control) {
   return h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
 }
 
-/** A table with a caption, column headings and one row per item. */
-export function table(caption, headings, rows) {
+/**
+ * A table with a caption, column headings and one row per item. Every cell
+ * carries its column's heading (`data-label`), so below 600 px the stylesheet
+ * shows each row as a card of labelled lines; `lead` names the columns (by
+ * index) a card shows first, e.g. the state and the deadline.
+ */
+export function table(caption, headings, rows, { lead = [] } = {}) {
+  const body = h('tbody', null, rows);
+  for (const row of body.rows) {
+    [...row.cells].forEach((cell, index) => {
+      const heading = headings[index];
+      if (heading !== undefined) cell.setAttribute('data-label', heading);
+      if (lead.includes(index)) cell.classList.add('card-lead');
+    });
+  }
   return h(
     'table',
-    null,
+    { class: 'cards' },
     h('caption', null, caption),
     h(
       'thead',
@@ -68,7 +80,7 @@ export function table(caption, headings, rows) {
         headings.map((text) => h('th', { scope: 'col' }, text)),
       ),
     ),
-    h('tbody', null, rows),
+    body,
   );
 }
 

@@ -7,9 +7,11 @@
 import { resumeSession, signOut } from './api-client.js';
 import { h } from './dom.js';
 import { errorAlert } from './error-view.js';
+import { language, LANGUAGES, setLanguage, t } from './i18n/i18n.js';
 import { loadVocabulary, ROLES } from './labels.js';
 import { homeFor, pagesFor } from './pages.js';
 import { currentSession } from './session.js';
+import { loadUnits, unitLabel } from './unit-directory.js';
 import { renderAccount } from './views/account.js';
 import { renderAudit } from './views/audit.js';
 import { renderCaseDetail } from './views/case-detail.js';
@@ -25,20 +27,20 @@ import { renderUsers } from './views/users-admin.js';
 import { renderTodo, showTodoCount } from './views/todo.js';
 
 const ROUTES = [
-  { pattern: /^#\/sign-in$/, render: renderSignIn, title: '登录 Sign in', public: true },
-  { pattern: /^#\/todo$/, render: renderTodo, title: '我的待办 To-do' },
-  { pattern: /^#\/cases$/, render: renderCaseList, title: '案件 Cases' },
-  { pattern: /^#\/cases\/([0-9a-fA-F-]{36})$/, render: renderCaseDetail, title: '案件详情 Case' },
-  { pattern: /^#\/register$/, render: renderRegister, title: '登记 Register' },
-  { pattern: /^#\/people$/, render: renderPeopleSearch, title: '一人一档 People' },
-  { pattern: /^#\/supervision$/, render: renderSupervision, title: '督办看板 Supervision' },
-  { pattern: /^#\/incidents$/, render: renderIncidents, title: '故障任务 Incidents' },
-  { pattern: /^#\/audit$/, render: renderAudit, title: '审计 Audit' },
-  { pattern: /^#\/dashboard$/, render: renderDashboard, title: '驾驶舱 Dashboard' },
-  { pattern: /^#\/reports\/weekly$/, render: renderWeeklyReport, title: '周研判 Weekly review' },
-  { pattern: /^#\/reports\/annual$/, render: renderAnnualReport, title: '年报 Annual report' },
-  { pattern: /^#\/users$/, render: renderUsers, title: '用户管理' },
-  { pattern: /^#\/account$/, render: renderAccount, title: '我的账号' },
+  { pattern: /^#\/sign-in$/, render: renderSignIn, title: 'title.signIn', public: true },
+  { pattern: /^#\/todo$/, render: renderTodo, title: 'nav.todo' },
+  { pattern: /^#\/cases$/, render: renderCaseList, title: 'nav.cases' },
+  { pattern: /^#\/cases\/([0-9a-fA-F-]{36})$/, render: renderCaseDetail, title: 'title.case' },
+  { pattern: /^#\/register$/, render: renderRegister, title: 'nav.register' },
+  { pattern: /^#\/people$/, render: renderPeopleSearch, title: 'nav.people' },
+  { pattern: /^#\/supervision$/, render: renderSupervision, title: 'nav.supervision' },
+  { pattern: /^#\/incidents$/, render: renderIncidents, title: 'nav.incidents' },
+  { pattern: /^#\/audit$/, render: renderAudit, title: 'nav.audit' },
+  { pattern: /^#\/dashboard$/, render: renderDashboard, title: 'nav.dashboard' },
+  { pattern: /^#\/reports\/weekly$/, render: renderWeeklyReport, title: 'nav.weekly' },
+  { pattern: /^#\/reports\/annual$/, render: renderAnnualReport, title: 'nav.annual' },
+  { pattern: /^#\/users$/, render: renderUsers, title: 'nav.users' },
+  { pattern: /^#\/account$/, render: renderAccount, title: 'nav.account' },
 ];
 
 /** Where an address without a page leads: the user's own home, or sign-in. */
@@ -58,7 +60,7 @@ function renderChrome(session, path) {
   const who = document.getElementById('who');
   if (session === null) {
     nav.replaceChildren();
-    who.replaceChildren();
+    who.replaceChildren(languageSwitch());
     return;
   }
   const { claims, profile } = session;
@@ -67,17 +69,7 @@ function renderChrome(session, path) {
       'ul',
       null,
       pagesFor(claims.role).map((page) =>
-        h(
-          'li',
-          null,
-          h(
-            'a',
-            { href: page.hash, 'aria-current': path.startsWith(page.hash) ? 'page' : null },
-            page.label,
-            ' ',
-            h('span', { lang: 'en' }, page.code),
-          ),
-        ),
+        h('li', null, h('a', { href: page.hash, 'aria-current': path.startsWith(page.hash) ? 'page' : null }, t(page.label))),
       ),
     ),
   );
@@ -87,15 +79,40 @@ function renderChrome(session, path) {
     h(
       'p',
       { 'data-testid': 'who' },
-      h('span', { class: 'user', title: `用户名 ${claims.sub}` }, profile.displayName ?? claims.sub),
+      h('span', { class: 'user', title: t('shell.userName', { id: claims.sub }) }, profile.displayName ?? claims.sub),
       ' · ',
       h('span', { class: 'role' }, ROLES[claims.role] ?? claims.role),
       ' · ',
-      // The unit's name when the tree holds it; its code otherwise (and always in the tooltip).
-      h('span', { class: 'unit', title: `单位代码 ${claims.unit}` }, profile.unitName ?? claims.unit),
+      // The unit's name (its code only in the tooltip).
+      h('span', { class: 'unit' }, unitLabel(claims.unit, profile.unitName ?? undefined)),
     ),
-    h('button', { type: 'button', class: 'sign-out', onclick: () => void signOutHere() }, '退出'),
+    languageSwitch(),
+    h('button', { type: 'button', class: 'sign-out', onclick: () => void signOutHere() }, t('shell.signOut')),
   );
+}
+
+/** The language switch of the header: choosing one keeps it for the next visit and redraws the page. */
+function languageSwitch() {
+  const select = h(
+    'select',
+    { id: 'language', class: 'language', 'aria-label': t('shell.language'), 'data-testid': 'language' },
+    LANGUAGES.map((l) => h('option', { value: l.code, lang: l.code }, l.name)),
+  );
+  select.value = language();
+  select.addEventListener('change', () => {
+    setLanguage(select.value);
+    drawStatic();
+    void route();
+  });
+  return select;
+}
+
+/** The words of the page's static frame (index.html), in the language in use. */
+function drawStatic() {
+  document.documentElement.lang = language();
+  document.querySelector('.skip-link').textContent = t('shell.skip');
+  document.querySelector('.brand strong').textContent = t('shell.brand');
+  document.getElementById('nav').setAttribute('aria-label', t('shell.mainNav'));
 }
 
 async function signOutHere() {
@@ -115,15 +132,17 @@ async function route() {
     location.replace(homeFor(session.claims.role));
     return;
   }
+  // Every page names units from the tree, read once per page load before the first page that needs it.
+  if (session !== null) await loadUnits();
   renderChrome(session, path);
   const mine = ++navigation;
-  const view = h('div', { class: 'page' });
+  const view = h('div', { class: 'page', 'data-loading': t('shell.loading') });
   main.replaceChildren(view);
   main.setAttribute('aria-busy', 'true');
   const found = ROUTES.map((r) => ({ r, match: r.pattern.exec(path) })).find(({ match }) => match !== null);
-  document.title = `${found?.r.title ?? '未找到 Not found'} · 信访案件工作台`;
+  document.title = `${t(found?.r.title ?? 'title.notFound')} · ${t('shell.brand')}`;
   try {
-    if (found === undefined) view.append(h('h1', null, '未找到此页 Page not found'), h('p', null, h('a', { href: HOME }, '返回首页')));
+    if (found === undefined) view.append(h('h1', null, t('title.pageNotFound')), h('p', null, h('a', { href: HOME }, t('shell.home'))));
     else await found.r.render(view, { params, session, match: found.match });
   } catch (err) {
     if (mine === navigation) view.append(errorAlert(err));
@@ -138,4 +157,5 @@ async function route() {
 
 window.addEventListener('hashchange', () => void route());
 // The words of the current lifecycle come from the server (GET /vocabulary) before the first page is drawn.
+drawStatic();
 void loadVocabulary().then(route);

@@ -7,26 +7,32 @@
 /** The roles that work on cases; an administrator sees none (the API refuses every case route to them). */
 const CASE_ROLES = ['clerk', 'handler', 'mediator', 'supervisor', 'leader', 'auditor'];
 
+/** Each page's address, the catalogue key of its name in the navigation, and the roles offered it (null: all). */
 export const PAGES = [
-  { hash: '#/dashboard', label: '驾驶舱', code: 'Dashboard', roles: ['supervisor', 'leader', 'auditor'] },
-  { hash: '#/todo', label: '我的待办', code: 'To-do', roles: ['clerk', 'handler', 'mediator', 'supervisor', 'leader'] },
-  { hash: '#/cases', label: '案件', code: 'Cases', roles: CASE_ROLES },
-  { hash: '#/register', label: '登记', code: 'Register', roles: ['clerk', 'supervisor'] },
-  { hash: '#/people', label: '一人一档', code: 'People', roles: CASE_ROLES },
-  { hash: '#/supervision', label: '督办看板', code: 'Supervision', roles: ['supervisor', 'leader', 'auditor'] },
-  { hash: '#/incidents', label: '故障任务', code: 'Incidents', roles: ['supervisor', 'auditor'] },
-  { hash: '#/audit', label: '审计', code: 'Audit', roles: ['auditor', 'supervisor'] },
-  { hash: '#/reports/weekly', label: '周研判', code: 'Weekly', roles: ['supervisor', 'leader', 'auditor'] },
-  { hash: '#/reports/annual', label: '年报', code: 'Annual', roles: ['supervisor', 'leader', 'auditor'] },
-  { hash: '#/users', label: '用户管理', code: 'Users', roles: ['admin'] },
-  { hash: '#/account', label: '我的账号', code: 'Account', roles: null },
+  { hash: '#/dashboard', label: 'nav.dashboard', roles: ['supervisor', 'leader', 'auditor'] },
+  { hash: '#/todo', label: 'nav.todo', roles: ['clerk', 'handler', 'mediator', 'supervisor', 'leader'] },
+  { hash: '#/cases', label: 'nav.cases', roles: CASE_ROLES },
+  { hash: '#/register', label: 'nav.register', roles: ['clerk', 'supervisor'] },
+  { hash: '#/people', label: 'nav.people', roles: CASE_ROLES },
+  { hash: '#/supervision', label: 'nav.supervision', roles: ['supervisor', 'leader', 'auditor'] },
+  { hash: '#/incidents', label: 'nav.incidents', roles: ['supervisor', 'auditor'] },
+  { hash: '#/audit', label: 'nav.audit', roles: ['auditor', 'supervisor'] },
+  { hash: '#/reports/weekly', label: 'nav.weekly', roles: ['supervisor', 'leader', 'auditor'] },
+  { hash: '#/reports/annual', label: 'nav.annual', roles: ['supervisor', 'leader', 'auditor'] },
+  { hash: '#/users', label: 'nav.users', roles: ['admin'] },
+  { hash: '#/account', label: 'nav.account', roles: null },
 ];
 
+/** Roles whose day starts from the cases waiting on them (我的待办): those who register, handle and mediate. */
+const TODO_HOME_ROLES = ['clerk', 'handler', 'mediator'];
+
 /**
- * The page a user lands on after signing in: the dashboard for those who lead and supervise (GET /stats),
- * else the first page offered to their role (the cases; the user list for an administrator).
+ * The page a user lands on after signing in: 我的待办 for clerks, handlers and mediators; the dashboard for
+ * those who lead and supervise (GET /stats); else the first page offered to their role (the cases for an
+ * auditor; the user list for an administrator).
  */
 export function homeFor(role) {
+  if (TODO_HOME_ROLES.includes(role)) return '#/todo';
   if (['supervisor', 'leader'].includes(role)) return '#/dashboard';
   return pagesFor(role).find((page) => page.hash !== '#/dashboard' && page.hash !== '#/todo')?.hash ?? '#/account';
 }

@@ -7,7 +7,9 @@
  * judge, and its 400 issues are put next to the inputs their paths name.
  */
 import { h } from './dom.js';
-import { pathKey } from './error-view.js';
+import { issueWords, pathKey } from './error-view.js';
+import { beijingInputToIso } from './format.js';
+import { t } from './i18n/i18n.js';
 import { fieldHint, fieldLabel, valuesOf } from './labels.js';
 
 let lastId = 0;
@@ -18,13 +20,15 @@ const TEXTAREA_FROM_LENGTH = 1000;
 
 /**
  * The inputs for an object schema. `initial` pre-fills values (same shape as
- * the body); `eventType` picks event-specific labels. Returns the element,
+ * the body); `eventType` picks event-specific labels; `pickers` replaces the
+ * input of a top-level field by a picker (`name → ({id, name}) → {control,
+ * read, extra?}`: the units an event may send to, the users of a role). Returns the element,
  * `read()` (the body, empty optional inputs left out) and `showIssues(issues)`
  * (which returns the issues no input claimed).
  */
-export function schemaForm(schema, { initial = {}, eventType } = {}) {
+export function schemaForm(schema, { initial = {}, eventType, pickers = {} } = {}) {
   const slots = new Map();
-  const ctx = { slots, eventType };
+  const ctx = { slots, eventType, pickers };
   const root = objectInputs(schema, [], initial, ctx);
   return {
     element: root.element,
@@ -35,7 +39,7 @@ export function schemaForm(schema, { initial = {}, eventType } = {}) {
       for (const issue of issues) {
         const slot = closestSlot(slots, issue.path);
         if (slot === undefined) unclaimed.push(issue);
-        else slot.show(issue.message);
+        else slot.show(issueWords(issue));
       }
       return unclaimed;
     },
@@ -52,11 +56,15 @@ function closestSlot(slots, path) {
 }
 
 function inputFor(schema, path, initial, ctx, required) {
+  const picker = path.length === 1 ? ctx.pickers[path[0]] : undefined;
+  if (picker !== undefined) return pickerInput(picker, path, ctx, required);
   if (schema.type === 'object') return objectInputs(schema, path, initial ?? {}, ctx, required);
   if (schema.type === 'array' && schema.items?.type === 'object') return repeatedGroup(schema, path, initial ?? [], ctx);
   if (schema.type === 'array') return linesInput(schema, path, initial, ctx, required);
   if (schema.type === 'boolean') return checkbox(path, initial, ctx);
   if (Array.isArray(schema.enum)) return choice(schema, path, initial, ctx, required);
+  if (schema.format === 'duration') return daysInput(path, initial, ctx, required);
+  if (schema.format === 'date-time') return dateTimeInput(path, ctx, required);
   return textInput(schema, path, initial, ctx, required);
 }
 
@@ -90,7 +98,7 @@ function repeatedGroup(schema, path, initial, ctx) {
   const addButton = h(
     'button',
     { type: 'button', onclick: () => render([...current(), {}]) },
-    `添加${fieldLabel(name, ctx.eventType)} Add`,
+    t('form.add', { what: fieldLabel(name, ctx.eventType) }),
   );
   let items = [];
 
@@ -107,7 +115,7 @@ function repeatedGroup(schema, path, initial, ctx) {
           'div',
           { class: 'group-item' },
           inputs.element,
-          h('button', { type: 'button', onclick: remove }, `删除第 ${index + 1} 项 Remove`),
+          h('button', { type: 'button', onclick: remove }, t('form.remove', { n: index + 1 })),
         ),
       };
     });
@@ -157,11 +165,37 @@ function choice(schema, path, initial, ctx, required) {
   const control = h(
     'select',
     { id, name: pathKey(path), 'aria-required': required ? 'true' : null },
-    h('option', { value: '' }, required ? '— 请选择 —' : '（不填）'),
-    schema.enum.map((value) => h('option', { value }, names[value] === undefined ? value : `${names[value]}（${value}）`)),
+    h('option', { value: '' }, required ? t('form.choose') : t('form.leaveEmpty')),
+    schema.enum.map((value) => h('option', { value, title: value }, names[value] ?? value)),
   );
   control.value = initial ?? '';
   return { element: wrap(control, id, path, ctx, required), read: () => (control.value === '' ? undefined : control.value) };
+}
+
+/**
+ * A period (an ISO 8601 duration to the API) asked as a number of days, the way offices count them:
+ * 15 is sent as `P15D`. Anything else typed is sent as it is, for the API to judge.
+ */
+function daysInput(path, initial, ctx, required) {
+  const id = nextId('days');
+  const control = h('input', { id, name: pathKey(path), type: 'text', inputmode: 'numeric', autocomplete: 'off', size: 6 });
+  control.value = /^P(\d+)D$/.exec(initial ?? '')?.[1] ?? '';
+  const read = () => {
+    const text = control.value.trim();
+    if (text === '') return undefined;
+    return /^\d+$/.test(text) ? `P${Number(text)}D` : text;
+  };
+  const field = wrap(control, id, path, ctx, required);
+  control.after(h('span', { class: 'unit-suffix' }, t('form.daysSuffix')));
+  return { element: field, read };
+}
+
+/** A moment (an ISO instant to the API) picked as a Beijing date and time, whatever the browser's zone. */
+function dateTimeInput(path, ctx, required) {
+  const id = nextId('when');
+  const control = h('input', { id, name: pathKey(path), type: 'datetime-local', 'aria-required': required ? 'true' : null });
+  const read = () => (control.value === '' ? undefined : beijingInputToIso(control.value));
+  return { element: wrap(control, id, path, ctx, required), read };
 }
 
 function textInput(schema, path, initial, ctx, required) {
@@ -175,10 +209,18 @@ function textInput(schema, path, initial, ctx, required) {
   return { element: wrap(control, id, path, ctx, required), read: () => (control.value.trim() === '' ? undefined : control.value) };
 }
 
+/** A field whose input a picker makes (its own choices stand in for the format hint). */
+function pickerInput(picker, path, ctx, required) {
+  const id = nextId('pick');
+  const { control, read, extra } = picker({ id, name: pathKey(path) });
+  if (required) control.setAttribute('aria-required', 'true');
+  return { element: wrap(control, id, path, ctx, required, { hint: false, extra }), read };
+}
+
 /** A labelled field: label, input, hint, and the slot where the API's issue for this path appears. */
-function wrap(control, id, path, ctx, required) {
+function wrap(control, id, path, ctx, required, { hint: withHint = true, extra = null } = {}) {
   const name = path[path.length - 1];
-  const hint = fieldHint(name, ctx.eventType);
+  const hint = withHint ? fieldHint(name, ctx.eventType) : undefined;
   const hintId = hint ? `${id}-hint` : null;
   if (hintId) control.setAttribute('aria-describedby', hintId);
   const slot = errorSlot(path, ctx, control);
@@ -187,15 +229,15 @@ function wrap(control, id, path, ctx, required) {
     { class: 'field' },
     h('label', { for: id }, labelText(name, ctx, required)),
     control,
+    extra,
     hint && h('p', { class: 'hint', id: hintId }, hint),
     slot.element,
   );
 }
 
 function labelText(name, ctx, required) {
-  const label = typeof name === 'number' ? `第 ${name + 1} 项` : fieldLabel(name, ctx.eventType);
-  const code = typeof name === 'number' || label === name ? null : h('code', null, name);
-  return [label, code && ' ', code, required && h('abbr', { title: '必填 required', class: 'required' }, ' *')];
+  const label = typeof name === 'number' ? t('issue.item', { n: name + 1 }) : fieldLabel(name, ctx.eventType);
+  return [label, required && h('abbr', { title: t('form.required'), class: 'required' }, ' *')];
 }
 
 /** Where an issue for `path` is shown; the control (if any) is marked invalid and pointed at it. */

@@ -9,6 +9,8 @@
  * every call.
  */
 
+import { t } from './i18n/i18n.js';
+
 const TOKEN_KEY = 'petitionflow.token';
 const PROFILE_KEY = 'petitionflow.profile';
 
@@ -56,7 +58,7 @@ export function currentSession() {
   if (token !== null) {
     const claims = readClaims(token);
     if (claims === null || isExpired(claims)) {
-      endSession('登录已过期，请重新登录。');
+      endSession(t('session.tokenExpired'));
       return null;
     }
   }

@@ -11,8 +11,10 @@
 import { api } from '../api-client.js';
 import { resolveCaseRef } from '../case-ref.js';
 import { h, heading, labelledField, section, table } from '../dom.js';
+import { unitSelect } from '../unit-directory.js';
 import { submitting } from '../form-submit.js';
 import { beijingInputToIso, time } from '../format.js';
+import { t, tParts } from '../i18n/i18n.js';
 import { EVENTS, labelled, ROLES, STATES } from '../labels.js';
 
 /** Long enough for the browser to have started the download before the object URL is released. */
@@ -20,7 +22,7 @@ const RELEASE_DOWNLOAD_AFTER_MS = 60_000;
 
 export function renderAudit(view, { params, session }) {
   view.append(
-    heading('审计', 'Audit'),
+    heading(t('nav.audit')),
     checkpointSection(session.claims.role),
     verifySection(session.claims.unit),
     replaySection(params.get('case') ?? ''),
@@ -28,45 +30,46 @@ export function renderAudit(view, { params, session }) {
 }
 
 function checkpointOutcome(outcome) {
-  if (outcome === null) return h('p', { 'data-testid': 'checkpoint-result' }, '尚无签名检查点 No signed checkpoint yet.');
+  if (outcome === null) return h('p', { 'data-testid': 'checkpoint-result' }, t('audit.noCheckpoint'));
   const summary = h(
     'p',
     null,
-    '最新检查点 Latest checkpoint ',
-    h('code', null, outcome.checkpointId),
-    '，',
-    time(outcome.createdAt),
-    `，覆盖 ${outcome.cases} 件案件。`,
+    tParts('audit.latestCheckpoint', { at: time(outcome.createdAt), n: outcome.cases }),
+    h('span', { class: 'visually-hidden', 'data-checkpoint': outcome.checkpointId }),
   );
   if (outcome.ok) {
-    return h(
-      'div',
-      { 'data-testid': 'checkpoint-result' },
-      summary,
-      h('p', { class: 'ok' }, '签名有效，所覆盖的轨迹此后未被改动 Signature valid; nothing it covers has changed.'),
-    );
+    return h('div', { 'data-testid': 'checkpoint-result' }, summary, h('p', { class: 'ok' }, t('audit.checkpointValid')));
   }
   const broken = outcome.firstBroken;
   return h(
     'div',
     { role: 'alert', class: 'error', 'data-testid': 'checkpoint-result' },
     summary,
-    h('p', null, h('strong', null, '检查点不成立 Checkpoint fails'), '：', outcome.problem ?? ''),
-    broken === undefined
-      ? null
-      : h(
-          'p',
-          null,
-          '案件 ',
-          h('a', { href: `#/cases/${broken.caseId}` }, h('code', null, broken.caseId)),
-          `，第 ${broken.seq} 条：${broken.reason}`,
-        ),
+    h('p', null, h('strong', null, t('audit.checkpointFails')), technicalNote(outcome.problem)),
+    broken === undefined ? null : brokenAt(broken),
   );
 }
 
+/** Where a trail first breaks: the case (a link), the entry, and the technical reason folded away. */
+function brokenAt(broken) {
+  return h(
+    'p',
+    null,
+    h('a', { href: `#/cases/${broken.caseId}`, title: broken.caseId }, t('audit.brokenCase')),
+    t('audit.brokenEntry', { seq: broken.seq }),
+    technicalNote(broken.reason),
+  );
+}
+
+/** A checker's own (English) words, for support: folded under 技术信息. */
+function technicalNote(text) {
+  if (!text) return null;
+  return h('details', { class: 'technical' }, h('summary', null, t('error.technical')), h('p', null, text));
+}
+
 function checkpointSection(role) {
-  const result = h('div', { 'aria-live': 'polite' }, h('p', null, '正在核对 Checking…'));
-  const take = h('button', { type: 'button', onclick: () => void takeCheckpoint() }, '签署检查点 Take a checkpoint');
+  const result = h('div', { 'aria-live': 'polite' }, h('p', null, t('audit.checking')));
+  const take = h('button', { type: 'button', onclick: () => void takeCheckpoint() }, t('audit.takeCheckpoint'));
   async function refresh() {
     const { checkpoint } = await api('/audit/checkpoints/latest/verify');
     result.replaceChildren(checkpointOutcome(checkpoint));
@@ -79,49 +82,37 @@ function checkpointSection(role) {
   }
   void submitting({ button: take, errors: result }, refresh);
   return section(
-    '签名检查点',
-    'Signed checkpoints',
-    h('p', null, '检查点以运维方保管的密钥签署全部案件轨迹的末端哈希；副本保存在数据库之外，可证明此后无人改写。'),
+    t('audit.checkpoints'),
+    h('p', null, t('audit.checkpointsIntro')),
     result,
     role === 'auditor' || role === 'supervisor' ? take : null,
   );
 }
 
 function verifySection(ownUnit) {
-  const unit = h('input', { id: 'verify-unit', name: 'unit', type: 'text', inputmode: 'numeric', value: ownUnit });
+  const unit = unitSelect({ id: 'verify-unit', name: 'unit', scope: ownUnit, value: ownUnit });
   const result = h('div', { 'aria-live': 'polite' });
-  const submit = h('button', { type: 'submit' }, '核验 Verify');
+  const submit = h('button', { type: 'submit' }, t('audit.verify'));
   async function verify(event) {
     event.preventDefault();
     await submitting({ button: submit, errors: result }, async () => {
       const outcome = await api('/audit/verify', { query: { unit: unit.value.trim() } });
       result.replaceChildren(
         outcome.ok
-          ? h(
-              'p',
-              { class: 'ok', 'data-testid': 'verify-result' },
-              `完整 Intact：核验 ${outcome.checked} 条记录，${outcome.cases} 件案件，未发现篡改。`,
-            )
+          ? h('p', { class: 'ok', 'data-testid': 'verify-result' }, t('audit.intact', { checked: outcome.checked, cases: outcome.cases }))
           : h(
               'div',
               { role: 'alert', class: 'error', 'data-testid': 'verify-result' },
-              h('p', null, h('strong', null, '轨迹断裂 Broken chain'), `：已核验 ${outcome.checked} 条记录。`),
-              h(
-                'p',
-                null,
-                '案件 ',
-                h('a', { href: `#/cases/${outcome.firstBroken.caseId}` }, h('code', null, outcome.firstBroken.caseId)),
-                `，第 ${outcome.firstBroken.seq} 条：${outcome.firstBroken.reason}`,
-              ),
+              h('p', null, h('strong', null, t('audit.broken')), t('audit.brokenChecked', { checked: outcome.checked })),
+              brokenAt(outcome.firstBroken),
             ),
       );
     });
   }
   return section(
-    '核验审计链',
-    'Verify the trail',
-    h('p', null, '逐条重算辖区内每件案件轨迹的哈希链，指出第一处断裂。'),
-    h('form', { class: 'filters', onsubmit: (event) => void verify(event) }, labelledField('单位（含下级）Unit and below', unit), submit),
+    t('audit.verifyTitle'),
+    h('p', null, t('audit.verifyIntro')),
+    h('form', { class: 'filters', onsubmit: (event) => void verify(event) }, labelledField(t('common.unitAndBelow'), unit), submit),
     result,
   );
 }
@@ -130,8 +121,8 @@ function replaySection(initialCase) {
   const caseId = h('input', { id: 'replay-case', name: 'case', type: 'text', autocomplete: 'off', size: 38, value: initialCase });
   const asOf = h('input', { id: 'replay-at', name: 'at', type: 'datetime-local', step: 1 });
   const result = h('div', { 'aria-live': 'polite' });
-  const replayButton = h('button', { type: 'submit' }, '回放 Replay');
-  const csvButton = h('button', { type: 'button', onclick: () => void downloadCsv() }, '下载轨迹 CSV Download the trail');
+  const replayButton = h('button', { type: 'submit' }, t('audit.replay'));
+  const csvButton = h('button', { type: 'button', onclick: () => void downloadCsv() }, t('audit.downloadCsv'));
 
   async function replay(event) {
     event.preventDefault();
@@ -156,14 +147,13 @@ function replaySection(initialCase) {
   }
 
   return section(
-    '回放与导出',
-    'Replay and export',
-    h('p', null, '仅凭轨迹重建案件，逐步列出每条记录后的状态；可指定回放到某一时刻（北京时间）。'),
+    t('audit.replayTitle'),
+    h('p', null, t('audit.replayIntro')),
     h(
       'form',
       { class: 'filters', onsubmit: (event) => void replay(event) },
-      labelledField('案件 id 或编号 Case id or number', caseId),
-      labelledField('回放至（北京时间，可不填）As of', asOf),
+      labelledField(t('audit.caseRef'), caseId),
+      labelledField(t('audit.asOf'), asOf),
       replayButton,
       csvButton,
     ),
@@ -178,22 +168,23 @@ function replayResult(outcome, at) {
     h(
       'p',
       null,
-      at === undefined ? '重建后的状态 Rebuilt state：' : ['截至 ', time(at), ' 的状态 State as of then：'],
+      at === undefined ? t('audit.rebuiltState') : tParts('audit.stateAsOf', { at: time(at) }),
       h('strong', null, labelled(STATES, outcome.state)),
       ' · ',
       outcome.matchesStored
-        ? h('span', { class: 'ok' }, '与存储的案件一致 matches the stored case')
-        : h(
-            'span',
-            { class: 'overdue' },
-            at === undefined
-              ? '与存储的案件不一致 differs from the stored case'
-              : '与存储的最新状态不同（此刻之后仍有记录，或轨迹与存储不符）differs from the latest stored state',
-          ),
+        ? h('span', { class: 'ok' }, t('audit.matches'))
+        : h('span', { class: 'overdue' }, at === undefined ? t('audit.differs') : t('audit.differsAsOf')),
     ),
     table(
-      `共 ${outcome.steps.length} 步（规则版本 ${outcome.machineVersion}）`,
-      ['序号 Seq', '时间 At', '事件 Event', '操作人 Actor', '之后的状态 State after', '规则接受 Accepted'],
+      t('audit.stepsCaption', { n: outcome.steps.length, version: outcome.machineVersion }),
+      [
+        t('trail.col.seq'),
+        t('trail.col.at'),
+        t('trail.col.event'),
+        t('trail.col.actor'),
+        t('audit.col.stateAfter'),
+        t('audit.col.accepted'),
+      ],
       outcome.steps.map((step) =>
         h(
           'tr',
@@ -201,9 +192,9 @@ function replayResult(outcome, at) {
           h('td', null, String(step.seq)),
           h('td', null, time(step.at)),
           h('td', null, labelled(EVENTS, step.type)),
-          h('td', null, labelled(ROLES, step.actor.role), ' ', step.actor.id),
+          h('td', { title: step.actor.id }, labelled(ROLES, step.actor.role)),
           h('td', null, labelled(STATES, step.state)),
-          h('td', { class: step.accepted ? null : 'overdue' }, step.accepted ? '是' : '否（与规则不符）'),
+          h('td', { class: step.accepted ? null : 'overdue' }, step.accepted ? t('format.yes') : t('audit.rejectedByRules')),
         ),
       ),
     ),

@@ -6,10 +6,28 @@
 import { api } from '../api-client.js';
 import { append, definitions, h, section, table } from '../dom.js';
 import { deadlineTable } from '../deadline-view.js';
-import { describe, time } from '../format.js';
-import { CHANNELS, CLOSURES, EVENTS, ITEM_CLASSES, labelled, ROLES, stateLabel, STATES, SUPERVISION_LEVELS, valuesOf } from '../labels.js';
+import { describe, shortTime, time } from '../format.js';
+import { t, tParts } from '../i18n/i18n.js';
+import {
+  CHANNELS,
+  CLOCKS,
+  CLOSURES,
+  EVENTS,
+  fieldLabel,
+  ITEM_CLASSES,
+  labelled,
+  nameOf,
+  ROLES,
+  stateLabel,
+  STATES,
+  SUPERVISION_LEVELS,
+  valuesOf,
+} from '../labels.js';
 import { offers } from '../pages.js';
+import { unitLabel } from '../unit-directory.js';
+import { rememberNames, userName } from '../user-names.js';
 import { attachmentsSection } from './attachments.js';
+import { exportButtons } from './export-buttons.js';
 import { documentsSection } from './documents.js';
 import { eventActions } from './event-actions.js';
 
@@ -20,38 +38,38 @@ import { eventActions } from './event-actions.js';
  * beside the lifecycle, notice, report and every act in order).
  */
 const HANDLING = [
-  ['assignee', '承办单位 Handling body'],
-  ['review', '复查（复核）机关 Review body'],
-  ['moves', '转送记录 Transfers'],
-  ['assignment', '交办 Assignment'],
-  ['notice', '受理告知 Notice'],
-  ['objections', '异议 Objections'],
-  ['infoRequests', '补充材料 Materials'],
-  ['conference', '联席会议 Joint conference'],
-  ['leader', '包案领导 Leader'],
-  ['instructions', '领导批示 Instructions'],
-  ['supervision', '督办 Supervision'],
-  ['mediation', '调解 Mediation'],
-  ['hearings', '听证 Hearings'],
-  ['extension', '延期 Extension'],
-  ['pauses', '期限中止 Pauses'],
-  ['escalation', '督办 Escalation'],
-  ['resolutions', '处理意见（含复查、复核） Answers'],
-  ['resolution', '处理意见 Resolution'],
-  ['delivery', '送达 Delivery'],
-  ['deliveries', '送达 Deliveries'],
-  ['satisfaction', '满意度 Satisfaction'],
-  ['report', '办结报告 Closing report'],
-  ['routing', '导入法定程序 Routed'],
-  ['referral', '转政法/纪检监察 Referred'],
-  ['rejection', '不予受理 Rejection'],
-  ['withdrawal', '撤回 Withdrawal'],
-  ['mergedInto', '并入案件 Merged into'],
-  ['closure', '结案 Closure'],
+  'assignee',
+  'review',
+  'moves',
+  'assignment',
+  'notice',
+  'objections',
+  'infoRequests',
+  'conference',
+  'leader',
+  'instructions',
+  'supervision',
+  'mediation',
+  'hearings',
+  'extension',
+  'pauses',
+  'escalation',
+  'resolutions',
+  'resolution',
+  'delivery',
+  'deliveries',
+  'satisfaction',
+  'report',
+  'routing',
+  'referral',
+  'rejection',
+  'withdrawal',
+  'mergedInto',
+  'closure',
 ];
 
 /** Art 35: what a version 1 or 2 `reviewStage` counts (version 3 names its stage: first, review, reReview). */
-const REVIEW_STAGES = { 1: '复查已决定 review decided', 2: '复核已决定（终局） re-review decided, final' };
+const REVIEW_STAGES = { 1: 'case.reviewDecided', 2: 'case.reReviewDecided' };
 
 /** Whether a part of the view is there to show: set, and not an empty list. */
 const present = (value) => value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0);
@@ -62,6 +80,7 @@ export async function renderCaseDetail(view, { match, session }) {
 
   async function load() {
     const [petition, history] = await Promise.all([api(`/petitions/${id}`), api(`/petitions/${id}/history`)]);
+    rememberNames(history.names);
     draw(petition, history.events);
   }
 
@@ -69,51 +88,53 @@ export async function renderCaseDetail(view, { match, session }) {
     view.replaceChildren();
     // append() skips the sections that do not apply (false), which replaceChildren would print as text.
     append(view, [
-      h('p', { class: 'crumbs' }, h('a', { href: '#/cases' }, '← 案件列表 Cases')),
+      h('p', { class: 'crumbs' }, h('a', { href: '#/cases' }, t('case.backToList'))),
       h('h1', { tabindex: '-1' }, petition.matter.summary),
       h(
         'p',
         { class: 'state-line' },
-        '状态 State：',
+        t('case.state'),
         h('strong', { class: `state state-${petition.state}`, 'data-testid': 'case-state' }, stateLabel(petition)),
-        ` · 版本 v${petition.version} · 编号 `,
+        t('case.number'),
         h('strong', { 'data-testid': 'case-number' }, petition.number ?? '—'),
-        ' · id ',
-        h('code', null, petition.id),
       ),
+      technicalInfo(petition),
       status,
       section(
-        '操作',
-        'Actions',
+        t('case.actions'),
         eventActions(petition, {
           onDone: async (updated, type) => {
             // Re-read rather than draw the command's answer: only a case read carries its open incidents.
             await load();
             status.hidden = false;
             status.replaceChildren(
-              `已提交「${EVENTS[type] ?? type}」，案件现为「${CLOSURES[updated.closure] ?? STATES[updated.state] ?? updated.state}」。`,
-              `${type} accepted.`,
+              t('case.done', {
+                event: nameOf(EVENTS, type),
+                state: CLOSURES[updated.closure] ?? nameOf(STATES, updated.state),
+              }),
             );
           },
           onReload: load,
         }),
-        offers(session.claims.role, '#/audit') &&
-          h('p', null, h('a', { href: `#/audit?case=${petition.id}` }, '回放与导出轨迹 Replay and export the trail')),
+        offers(session.claims.role, '#/audit') && h('p', null, h('a', { href: `#/audit?case=${petition.id}` }, t('case.replayLink'))),
       ),
       section(
-        '信访人',
-        'Petitioner',
+        t('field.petitioner'),
         h('div', { 'data-testid': 'petitioner' }, describe(petition.petitioner)),
         representatives(petition.representatives),
       ),
-      section('信访事项', 'Matter', describe(petition.matter)),
-      section('概况', 'Overview', overview(petition)),
-      section('办理情况', 'Handling', handling(petition)),
-      section('期限', 'Deadlines', deadlineTable(petition.deadlines)),
+      section(t('field.matter'), describe(petition.matter)),
+      section(t('case.overview'), overview(petition)),
+      section(t('case.handling'), handling(petition)),
+      section(t('field.clock'), deadlineTable(petition.deadlines)),
       documentsSection(petition.id),
       attachmentsSection(petition.id),
-      petition.incidents?.length > 0 && section('故障任务', 'Incidents', incidentList(petition.incidents)),
-      section('轨迹', 'Trail', trailTable(events)),
+      petition.incidents?.length > 0 && section(t('nav.incidents'), incidentList(petition.incidents)),
+      section(
+        t('case.trail'),
+        exportButtons(`/petitions/${petition.id}/history`, {}, `${t('case.trailExportName')}-${petition.number ?? petition.id}`),
+        trailTable(events),
+      ),
     ]);
   }
 
@@ -122,23 +143,26 @@ export async function renderCaseDetail(view, { match, session }) {
 
 function representatives(list) {
   if (list.length === 0) return null;
-  return h('div', null, h('h3', null, '代表 ', h('span', { lang: 'en' }, 'Representatives')), describe(list));
+  return h('div', null, h('h3', null, t('field.representatives')), describe(list));
 }
 
 function overview(p) {
   return definitions([
-    ['单位 Unit', h('code', null, p.unit)],
-    ['渠道 Channel', labelled(CHANNELS, p.channel)],
-    ['类别 Class', p.class ? labelled(ITEM_CLASSES, p.class) : null],
-    ['标记 Flags', p.flags && Object.keys(p.flags).length > 0 ? describe(p.flags, 'flags') : null],
-    ['接待 Received by', p.receivedBy ? labelled(valuesOf('receivedBy'), p.receivedBy) : null],
-    ['登记时间 Recorded', time(p.createdAt)],
-    ['最后更新 Updated', time(p.updatedAt)],
-    ['规则版本 Machine version', String(p.machineVersion)],
-    ['督办 Supervised', supervisionLine(p)],
+    [t('field.unit'), unitLabel(p.unit)],
+    [t('field.channel'), labelled(CHANNELS, p.channel)],
+    [t('field.class'), p.class ? labelled(ITEM_CLASSES, p.class) : null],
+    [t('field.flags'), p.flags && Object.keys(p.flags).length > 0 ? describe(p.flags, 'flags') : null],
+    [t('field.receivedBy'), p.receivedBy ? labelled(valuesOf('receivedBy'), p.receivedBy) : null],
+    [t('case.recorded'), time(p.createdAt)],
+    [t('case.updated'), time(p.updatedAt)],
+    [t('case.supervised'), supervisionLine(p)],
     [
-      '复查复核 Review stage',
-      REVIEW_STAGES[p.reviewStage] ?? (p.reviewStage && p.reviewStage !== 'first' ? labelled(valuesOf('stage'), p.reviewStage) : null),
+      t('case.reviewStage'),
+      REVIEW_STAGES[p.reviewStage] !== undefined
+        ? t(REVIEW_STAGES[p.reviewStage])
+        : p.reviewStage && p.reviewStage !== 'first'
+          ? labelled(valuesOf('stage'), p.reviewStage)
+          : null,
     ],
   ]);
 }
@@ -146,47 +170,99 @@ function overview(p) {
 /** Under supervision now: its level (督办, 挂牌督办 …) for version 3, "listed" for versions 1 and 2. */
 function supervisionLine(p) {
   if (p.supervision?.active) return labelled(SUPERVISION_LEVELS, p.supervision.level);
-  return p.listed ? '挂牌督办 listed' : null;
+  return p.listed ? t('case.listed') : null;
 }
 
 function handling(p) {
-  const pairs = HANDLING.filter(([key]) => present(p[key])).map(([key, label]) => [label, describe(p[key], key)]);
-  return pairs.length === 0 ? h('p', { class: 'empty' }, '尚未交办。Not handed to a unit yet.') : definitions(pairs);
+  const pairs = HANDLING.filter((key) => present(p[key])).map((key) => [fieldLabel(key), describe(p[key], key)]);
+  return pairs.length === 0 ? h('p', { class: 'empty' }, t('case.notHandled')) : definitions(pairs);
 }
 
 function incidentList(incidents) {
   return table(
-    '后台任务多次失败，需督办处理（见故障任务页）',
-    ['编号 Id', '期限 Period', '错误 Error', '时间 At'],
+    t('case.incidentsCaption'),
+    [t('incidents.col.id'), t('field.clock'), t('incidents.col.error'), t('trail.col.at')],
     incidents.map((i) =>
       h(
         'tr',
         null,
         h('td', null, i.id),
         h('td', null, describe(i.clock, 'clock')),
-        h('td', null, i.error),
+        h('td', null, technicalNote(i.error)),
         h('td', null, time(i.createdAt)),
       ),
     ),
   );
 }
 
-/** The hash-chained trail: every change, who made it and when, with the start of its hash. */
+/** The hash-chained trail: every change as a sentence (who, when, what), its fields, and the start of its hash. */
 function trailTable(events) {
   return table(
-    `共 ${events.length} 条记录，每条以哈希链接前一条`,
-    ['序号 Seq', '时间 At', '事件 Event', '操作人 Actor', '内容 Fields', '哈希 Hash'],
+    t('case.trailCaption', { n: events.length }),
+    [t('trail.col.seq'), t('trail.col.entry'), t('trail.col.fields'), t('trail.col.hash')],
     events.map((e) =>
       h(
         'tr',
         { 'data-seq': e.seq, 'data-event': e.type },
         h('td', null, String(e.seq)),
-        h('td', null, time(e.at)),
-        h('td', null, labelled(EVENTS, e.type)),
-        h('td', null, labelled(ROLES, e.actor.role), ' ', e.actor.id),
-        h('td', null, Object.keys(e.fields).length === 0 ? '—' : describe(e.fields, null, e.type)),
+        h('td', { class: 'trail-sentence' }, trailSentence(e)),
+        h('td', null, trailFields(e)),
         h('td', null, h('code', { title: e.hash }, e.hash.slice(0, 12))),
       ),
     ),
   );
+}
+
+/** What a breach does, as the policy says (`onBreach`), in words. */
+const BREACH_WORDS = { escalate: 'trail.breach.escalate', close: 'trail.breach.close', notify: 'trail.breach.notify' };
+
+/**
+ * One trail entry as a sentence: "系统于3月2日09:00记录：受理告知期限届满，自动督办" for the
+ * deadline workers, "周敏（登记人员）于3月2日09:00：转送" for a person (by role alone when the trail's
+ * `names` do not hold theirs; the sign-in name in the tooltip).
+ */
+export function trailSentence(e) {
+  const at = shortTime(e.at);
+  const event = labelled(EVENTS, e.type);
+  if (e.actor.role === 'system') {
+    const clock = e.fields?.clock === undefined ? null : nameOf(CLOCKS, e.fields.clock);
+    if (e.type === 'DEADLINE_BREACHED' && clock !== null) {
+      const action = BREACH_WORDS[e.fields.onBreach];
+      return tParts('trail.systemBreach', { at, clock, action: action === undefined ? '' : t(action) });
+    }
+    if (e.type === 'DEADLINE_REMINDER' && clock !== null) return tParts('trail.systemReminder', { at, clock });
+    return tParts('trail.system', { at, event });
+  }
+  const role = nameOf(ROLES, e.actor.role);
+  const name = userName(e.actor.id);
+  const who = h('span', { title: e.actor.id, 'data-actor': e.actor.id }, name === null ? role : t('trail.namedActor', { name, role }));
+  return tParts('trail.person', { who, at, event });
+}
+
+/** Fields a deadline sentence already says (the period, its run, the reminder time, what a breach does). */
+const SAID_IN_SENTENCE = ['clock', 'generation', 'reminder', 'onBreach'];
+
+function trailFields(e) {
+  const deadlineEvent = e.type === 'DEADLINE_BREACHED' || e.type === 'DEADLINE_REMINDER';
+  const entries = Object.entries(e.fields).filter(([key]) => !(deadlineEvent && SAID_IN_SENTENCE.includes(key)));
+  return entries.length === 0 ? '—' : describe(Object.fromEntries(entries), null, e.type);
+}
+
+/** The case's id, rules version and stored version, folded away for auditors and support. */
+function technicalInfo(p) {
+  return h(
+    'details',
+    { class: 'technical' },
+    h('summary', null, t('error.technical')),
+    definitions([
+      [t('case.id'), h('code', null, p.id)],
+      [t('case.machineVersion'), String(p.machineVersion)],
+      [t('case.version'), String(p.version)],
+    ]),
+  );
+}
+
+/** A background job's (English) error, folded away for support. */
+function technicalNote(text) {
+  return h('details', { class: 'technical' }, h('summary', null, t('error.technical')), h('p', null, text));
 }

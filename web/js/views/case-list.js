@@ -10,11 +10,16 @@ import { h, heading, labelledField, table } from '../dom.js';
 import { deadlineSummary } from '../deadline-view.js';
 import { worstLevel } from '../deadline-terms.js';
 import { time, shortId } from '../format.js';
-import { CHANNELS, labelled, stateLabel, STATES } from '../labels.js';
+import { t } from '../i18n/i18n.js';
+import { CHANNELS, labelled, nameOf, stateLabel, STATES } from '../labels.js';
+import { unitLabel, unitSelect } from '../unit-directory.js';
+import { exportButtons } from './export-buttons.js';
 
 const PAGE_SIZES = ['20', '50', '100'];
+/** On a card (below 600 px) the state and the deadlines come first: the columns' indexes. */
+const CARD_LEAD = [4, 5];
 
-export async function renderCaseList(view, { params }) {
+export async function renderCaseList(view, { params, session }) {
   const filters = {
     state: params.get('state') ?? '',
     unit: params.get('unit') ?? '',
@@ -26,29 +31,36 @@ export async function renderCaseList(view, { params }) {
   const [states, page] = await Promise.all([queryValues('/petitions', 'state'), api('/petitions', { query: { ...filters, cursor } })]);
 
   view.append(
-    heading('案件', 'Cases'),
-    filterForm(filters, states),
+    heading(t('nav.cases')),
+    filterForm(filters, states, session.claims.unit),
+    // The files hold every case the filters match, in the list's order (the API ignores limit and cursor for them).
+    exportButtons(
+      '/petitions',
+      { state: filters.state, unit: filters.unit, overdue: filters.overdue, sort: filters.sort },
+      t('list.exportName'),
+    ),
     page.items.length === 0
-      ? h('p', { class: 'empty' }, '没有符合条件的案件。No cases match.')
+      ? h('p', { class: 'empty' }, t('list.none'))
       : table(
           filters.sort === 'urgency'
-            ? `${page.items.length} 件案件（按紧急程度，最紧急的在前）`
-            : `${cursor === undefined ? '最新' : '较早'}的 ${page.items.length} 件案件（按登记时间从新到旧）`,
-          ['登记时间 Recorded', '事项 Matter', '单位 Unit', '渠道 Channel', '状态 State', '期限 Deadlines'],
+            ? t('list.captionUrgency', { n: page.items.length })
+            : t(cursor === undefined ? 'list.captionNewest' : 'list.captionOlder', { n: page.items.length }),
+          [t('case.recorded'), t('list.col.matter'), t('field.unit'), t('field.channel'), t('field.status'), t('field.clock')],
           page.items.map(caseRow),
+          { lead: CARD_LEAD },
         ),
     h(
       'p',
       { class: 'pager' },
-      cursor !== undefined && h('a', { href: listHash(filters) }, '« 最新 Newest'),
+      cursor !== undefined && h('a', { href: listHash(filters) }, t('pager.newest')),
       cursor !== undefined && page.nextCursor !== null && ' · ',
-      page.nextCursor !== null && h('a', { href: listHash(filters, page.nextCursor) }, '较早的案件 Older »'),
+      page.nextCursor !== null && h('a', { href: listHash(filters, page.nextCursor) }, t('pager.older')),
     ),
   );
 }
 
 /** Red: overdue or under a fifth of the period left; yellow: under half (the policy's thresholds, computed by the API). */
-const RISK_MARKS = { red: '紧急', yellow: '临期' };
+const RISK_MARKS = { red: 'list.risk.red', yellow: 'list.risk.yellow' };
 
 function caseRow(p) {
   const level = worstLevel(p.deadlines);
@@ -64,13 +76,13 @@ function caseRow(p) {
       ' ',
       h('code', { class: 'id', title: p.id }, p.number ?? shortId(p.id)),
     ),
-    h('td', null, h('code', null, p.unit)),
+    h('td', null, unitLabel(p.unit)),
     h('td', null, labelled(CHANNELS, p.channel)),
     h(
       'td',
       { class: `state state-${p.state}` },
       stateLabel(p),
-      risk !== undefined && h('span', { class: `risk-mark urgency urgency-${level}` }, risk),
+      risk !== undefined && h('span', { class: `risk-mark urgency urgency-${level}` }, t(risk)),
     ),
     h('td', null, deadlineSummary(p.deadlines)),
   );
@@ -82,22 +94,15 @@ function listHash(filters, cursor) {
   return text === '' ? '#/cases' : `#/cases?${text}`;
 }
 
-function filterForm(filters, states) {
+function filterForm(filters, states, scope) {
   const state = h(
     'select',
     { id: 'filter-state', name: 'state' },
-    h('option', { value: '' }, '全部 All'),
-    states.map((s) => h('option', { value: s }, `${STATES[s] ?? s}（${s}）`)),
+    h('option', { value: '' }, t('list.all')),
+    states.map((s) => h('option', { value: s, title: s }, nameOf(STATES, s))),
   );
   state.value = filters.state;
-  const unit = h('input', {
-    id: 'filter-unit',
-    name: 'unit',
-    type: 'text',
-    inputmode: 'numeric',
-    placeholder: '如 411621',
-    value: filters.unit,
-  });
+  const unit = unitSelect({ id: 'filter-unit', name: 'unit', scope, value: filters.unit, allLabel: t('list.allUnits') });
   const overdue = h('input', { id: 'filter-overdue', name: 'overdue', type: 'checkbox', checked: filters.overdue === 'true' });
   const limit = h(
     'select',
@@ -108,15 +113,15 @@ function filterForm(filters, states) {
   const sort = h(
     'select',
     { id: 'filter-sort', name: 'sort' },
-    h('option', { value: '' }, '登记时间（新到旧）'),
-    h('option', { value: 'urgency' }, '紧急程度（最紧急在前）'),
+    h('option', { value: '' }, t('list.sort.recorded')),
+    h('option', { value: 'urgency' }, t('list.sort.urgency')),
   );
   sort.value = filters.sort;
   const apply = (event) => {
     event.preventDefault();
     location.hash = listHash({
       state: state.value,
-      unit: unit.value.trim(),
+      unit: unit.value,
       overdue: overdue.checked ? 'true' : '',
       sort: sort.value,
       limit: limit.value,
@@ -124,12 +129,12 @@ function filterForm(filters, states) {
   };
   return h(
     'form',
-    { class: 'filters', role: 'search', 'aria-label': '筛选案件 Filter cases', onsubmit: apply },
-    labelledField('状态 State', state),
-    labelledField('单位 Unit', unit),
-    h('div', { class: 'field checkbox' }, overdue, ' ', h('label', { for: 'filter-overdue' }, '仅看超期 Overdue only')),
-    labelledField('排序 Sort', sort),
-    labelledField('每页 Per page', limit),
-    h('button', { type: 'submit' }, '筛选 Filter'),
+    { class: 'filters', role: 'search', 'aria-label': t('list.filter'), onsubmit: apply },
+    labelledField(t('field.status'), state),
+    labelledField(t('field.unit'), unit),
+    h('div', { class: 'field checkbox' }, overdue, ' ', h('label', { for: 'filter-overdue' }, t('list.overdueOnly'))),
+    labelledField(t('list.sort'), sort),
+    labelledField(t('list.perPage'), limit),
+    h('button', { type: 'submit' }, t('list.apply')),
   );
 }

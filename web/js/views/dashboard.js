@@ -9,15 +9,12 @@
  */
 import { api } from '../api-client.js';
 import { h, heading, labelledField, section, table } from '../dom.js';
+import { t, tParts } from '../i18n/i18n.js';
+import { unitSelect } from '../unit-directory.js';
 
-const RATES = [
-  ['timelyAcceptance', '及时受理率'],
-  ['onTimeHandling', '按期办结率'],
-  ['participation', '参评率'],
-  ['satisfaction', '满意率'],
-  ['resolution', '化解率'],
-  ['repeat', '重访率'],
-];
+/** The six rates, by the catalogue key of their names (`rate.<key>`). */
+const RATES = ['timelyAcceptance', 'onTimeHandling', 'participation', 'satisfaction', 'resolution', 'repeat'];
+const rateName = (key) => t(`rate.${key}`);
 const MONTHS_OF_TREND = 6;
 const WEEKS_OF_CHART = 12;
 const DAY = 86_400_000;
@@ -51,10 +48,10 @@ function pctText(rate) {
 
 /** ↑ / ↓ / → and the change in points from the previous period; nothing when either has no value. */
 function trendOf(now, before) {
-  if (now.pct === null || before.pct === null) return h('span', { class: 'trend' }, '（上期无数据）');
+  if (now.pct === null || before.pct === null) return h('span', { class: 'trend' }, t('dashboard.noPrevious'));
   const d = Math.round((now.pct - before.pct) * 10) / 10;
   const arrow = d > 0 ? '↑' : d < 0 ? '↓' : '→';
-  return h('span', { class: 'trend', 'data-trend': String(d) }, `${arrow} ${d > 0 ? '+' : ''}${d.toFixed(1)} 个百分点`);
+  return h('span', { class: 'trend', 'data-trend': String(d) }, t('dashboard.trend', { arrow, d: `${d > 0 ? '+' : ''}${d.toFixed(1)}` }));
 }
 
 async function loadCharts() {
@@ -77,11 +74,11 @@ function rateCards(stats, previous) {
   return h(
     'ul',
     { class: 'rate-cards' },
-    RATES.map(([key, label]) =>
+    RATES.map((key) =>
       h(
         'li',
         { 'data-rate': key },
-        h('span', { class: 'rate-label' }, label),
+        h('span', { class: 'rate-label' }, rateName(key)),
         h('strong', { class: 'rate-value' }, pctText(stats.rates[key])),
         h('span', { class: 'rate-parts' }, `${stats.rates[key].num}/${stats.rates[key].den}`),
         trendOf(stats.rates[key], previous.rates[key]),
@@ -92,8 +89,8 @@ function rateCards(stats, previous) {
 
 function rankingTable(stats) {
   return table(
-    `${stats.unit.name} 下级单位排名（按登记件数）`,
-    ['单位 Unit', '件数', '人次', ...RATES.map(([, label]) => label)],
+    t('dashboard.rankingCaption', { unit: stats.unit.name }),
+    [t('field.unit'), t('dashboard.matters'), t('dashboard.people'), ...RATES.map(rateName)],
     stats.units.map((u) =>
       h(
         'tr',
@@ -101,7 +98,7 @@ function rankingTable(stats) {
         h('th', { scope: 'row' }, u.name),
         h('td', null, String(u.counts.matters)),
         h('td', null, String(u.counts.people)),
-        RATES.map(([key]) => h('td', null, pctText(u.rates[key]))),
+        RATES.map((key) => h('td', null, pctText(u.rates[key]))),
       ),
     ),
   );
@@ -114,20 +111,20 @@ function zeroList(zero) {
     h(
       'p',
       { 'data-testid': 'zero-summary' },
-      `零访单位 ${zeroVisit.length} 个；四无乡镇 ${towns.filter((u) => u.fourNone).length} 个（共 ${towns.length} 个乡镇）`,
+      t('dashboard.zeroSummary', { zero: zeroVisit.length, fourNone: towns.filter((u) => u.fourNone).length, towns: towns.length }),
     ),
     table(
-      '乡镇与村（零访、四无）',
-      ['单位 Unit', '级别', '件数', '零访', '四无'],
+      t('dashboard.zeroCaption'),
+      [t('field.unit'), t('dashboard.level'), t('dashboard.matters'), t('dashboard.zeroVisit'), t('dashboard.fourNone')],
       zero.units.map((u) =>
         h(
           'tr',
           { 'data-place': u.code },
           h('th', { scope: 'row' }, u.name),
-          h('td', null, u.level === 'township' ? '乡镇' : '村'),
+          h('td', null, t(u.level === 'township' ? 'dashboard.township' : 'dashboard.village')),
           h('td', null, String(u.matters)),
-          h('td', null, u.zeroVisit ? '是' : ''),
-          h('td', null, u.fourNone === null ? '' : u.fourNone ? '是' : ''),
+          h('td', null, u.zeroVisit ? t('format.yes') : ''),
+          h('td', null, u.fourNone === null ? '' : u.fourNone ? t('format.yes') : ''),
         ),
       ),
     ),
@@ -143,7 +140,7 @@ function boardCounts(board) {
     h(
       'li',
       { 'data-count': 'overdue' },
-      h('span', { class: 'rate-label' }, '超期 Overdue'),
+      h('span', { class: 'rate-label' }, t('dashboard.overdue')),
       h(
         'a',
         { href: `#/cases?overdue=true&unit=${encodeURIComponent(board.unit)}` },
@@ -153,7 +150,7 @@ function boardCounts(board) {
     h(
       'li',
       { 'data-count': 'atRisk' },
-      h('span', { class: 'rate-label' }, '临期 At risk'),
+      h('span', { class: 'rate-label' }, t('dashboard.atRisk')),
       h('a', { href: `#/supervision?unit=${encodeURIComponent(board.unit)}` }, h('strong', { class: 'rate-value' }, String(atRisk))),
     ),
   );
@@ -175,7 +172,7 @@ export async function renderDashboard(view, { params, session }) {
     api('/supervision', { query: { unit } }),
     loadCharts(),
   ]);
-  const unitInput = h('input', { id: 'dash-unit', name: 'unit', type: 'text', inputmode: 'numeric', value: now.unit.code });
+  const unitInput = unitSelect({ id: 'dash-unit', name: 'unit', scope: session.claims.unit, value: now.unit.code });
   const fromInput = h('input', { id: 'dash-from', name: 'from', type: 'date', value: now.period.from });
   const toInput = h('input', { id: 'dash-to', name: 'to', type: 'date', value: now.period.to });
   const choose = (event) => {
@@ -184,62 +181,63 @@ export async function renderDashboard(view, { params, session }) {
     window.location.hash = `#/dashboard?${q}`;
   };
   view.append(
-    heading('领导驾驶舱', 'Dashboard'),
+    heading(t('dashboard.heading')),
     h(
       'form',
       { class: 'filters', onsubmit: choose },
-      labelledField('单位（含下级）Unit and below', unitInput),
-      labelledField('起 From', fromInput),
-      labelledField('止 To', toInput),
-      h('button', { type: 'submit' }, '查看 Show'),
+      labelledField(t('common.unitAndBelow'), unitInput),
+      labelledField(t('dashboard.from'), fromInput),
+      labelledField(t('dashboard.to'), toInput),
+      h('button', { type: 'submit' }, t('common.show')),
     ),
     h(
       'p',
       { 'data-testid': 'dashboard-summary' },
-      `${now.unit.name} ${now.period.from} 至 ${now.period.to}：登记 `,
-      h('strong', { 'data-testid': 'dashboard-matters' }, String(now.counts.matters)),
-      ` 件、${now.counts.people} 人次`,
+      ...tParts('dashboard.summary', {
+        unit: now.unit.name,
+        from: now.period.from,
+        to: now.period.to,
+        matters: h('strong', { 'data-testid': 'dashboard-matters' }, String(now.counts.matters)),
+        people: now.counts.people,
+      }),
     ),
-    section('主要指标（与上月比）', 'Rates and trend', rateCards(now, previous)),
-    section('超期与临期', 'Overdue and at risk', boardCounts(board)),
+    section(t('dashboard.rates'), rateCards(now, previous)),
+    section(t('dashboard.overdueAndAtRisk'), boardCounts(board)),
     section(
-      '指标走势',
-      'Rates by month',
-      chart(echarts, '近六个月各项指标', {
+      t('dashboard.ratesByMonth'),
+      chart(echarts, t('dashboard.ratesChart'), {
         legend: {},
         xAxis: { type: 'category', data: months.map((m) => m.from.slice(0, 7)) },
         yAxis: { type: 'value', min: 0, max: 100 },
-        series: RATES.map(([key, label]) => ({ name: label, type: 'line', data: trend.map((s) => s.rates[key].pct) })),
+        series: RATES.map((key) => ({ name: rateName(key), type: 'line', data: trend.map((s) => s.rates[key].pct) })),
       }),
     ),
     section(
-      '每周登记件数',
-      'Matters per week',
-      chart(echarts, '近十二周每周登记件数', {
+      t('dashboard.perWeek'),
+      chart(echarts, t('dashboard.perWeekChart'), {
         xAxis: { type: 'category', data: weeks.map((w) => w.from.slice(5)) },
         yAxis: { type: 'value', minInterval: 1 },
-        series: [{ name: '件数', type: 'bar', data: perWeek.map((s) => s.counts.matters) }],
+        series: [{ name: t('dashboard.matters'), type: 'bar', data: perWeek.map((s) => s.counts.matters) }],
       }),
       h('p', { class: 'visually-hidden', 'data-testid': 'weekly-matters' }, perWeek.map((s) => s.counts.matters).join(',')),
     ),
     section(
-      '单位排名',
-      'Units',
+      t('dashboard.units'),
       now.units.length > 0 &&
-        chart(echarts, '各下级单位登记件数', {
+        chart(echarts, t('dashboard.unitsChart'), {
           xAxis: { type: 'category', data: now.units.map((u) => u.name) },
           yAxis: { type: 'value', minInterval: 1 },
-          series: [{ name: '件数', type: 'bar', data: now.units.map((u) => u.counts.matters) }],
+          series: [{ name: t('dashboard.matters'), type: 'bar', data: now.units.map((u) => u.counts.matters) }],
         }),
-      now.units.length === 0 ? h('p', { class: 'empty' }, '没有下级单位。No units below.') : rankingTable(now),
+      now.units.length === 0 ? h('p', { class: 'empty' }, t('dashboard.noUnits')) : rankingTable(now),
     ),
-    section('零访与四无', 'Zero-visit and four-none places', zeroList(zero)),
+    section(t('dashboard.zeroTitle'), zeroList(zero)),
     h(
       'p',
       null,
-      h('a', { href: `#/reports/weekly?unit=${encodeURIComponent(now.unit.code)}` }, '周研判 Weekly review'),
+      h('a', { href: `#/reports/weekly?unit=${encodeURIComponent(now.unit.code)}` }, t('nav.weekly')),
       ' · ',
-      h('a', { href: `#/reports/annual?unit=${encodeURIComponent(now.unit.code)}` }, '年度报告 Annual report'),
+      h('a', { href: `#/reports/annual?unit=${encodeURIComponent(now.unit.code)}` }, t('nav.annual')),
     ),
   );
 }

@@ -1,4 +1,3 @@
-/* global document, setTimeout, URL */
 /**
  * The written acts of a case (受理告知书 … 调解协议书): one row per act the
  * case has recorded, with 预览打印 (the server's printable page, shown in a
@@ -8,14 +7,13 @@
  */
 import { api } from '../api-client.js';
 import { h, section } from '../dom.js';
+import { downloadFile } from '../download.js';
 import { errorAlert } from '../error-view.js';
-
-/** Long enough for the browser to have started the download before the object URL is released. */
-const RELEASE_DOWNLOAD_AFTER_MS = 60_000;
+import { t } from '../i18n/i18n.js';
 
 /** The 文书 section of a case: loads the list itself, so the rest of the page does not wait for it. */
 export function documentsSection(caseId) {
-  const body = h('div', { 'data-testid': 'documents' }, h('p', { class: 'empty' }, '正在读取文书…'));
+  const body = h('div', { 'data-testid': 'documents' }, h('p', { class: 'empty' }, t('documents.loading')));
   const preview = h('div', { class: 'doc-preview', hidden: true });
   void load();
 
@@ -25,7 +23,7 @@ export function documentsSection(caseId) {
       const ready = documents.filter((d) => d.available);
       body.replaceChildren(
         ready.length === 0
-          ? h('p', { class: 'empty' }, '本案尚无可出具的文书。')
+          ? h('p', { class: 'empty' }, t('documents.none'))
           : h(
               'ul',
               { class: 'documents' },
@@ -43,9 +41,9 @@ export function documentsSection(caseId) {
     row.append(
       h('span', { class: 'doc-title' }, d.title),
       ' ',
-      h('button', { type: 'button', class: 'doc-print', onclick: () => void show(d).catch(failed) }, '预览打印'),
+      h('button', { type: 'button', class: 'doc-print', onclick: () => void show(d).catch(failed) }, t('documents.preview')),
       ' ',
-      h('button', { type: 'button', class: 'doc-pdf', onclick: () => void download(d).catch(failed) }, '下载PDF'),
+      h('button', { type: 'button', class: 'doc-pdf', onclick: () => void download(d).catch(failed) }, t('documents.pdf')),
     );
     return row;
   }
@@ -54,21 +52,15 @@ export function documentsSection(caseId) {
   async function show(d) {
     const page = await api(`/petitions/${caseId}/documents/${d.kind}`, { query: { format: 'html' }, as: 'blob' });
     const frame = h('iframe', { title: d.title, class: 'doc-frame', srcdoc: await page.text() });
-    const print = h('button', { type: 'button', onclick: () => frame.contentWindow?.print() }, `打印${d.title}`);
-    const close = h('button', { type: 'button', onclick: () => (preview.hidden = true) }, '关闭预览');
+    const print = h('button', { type: 'button', onclick: () => frame.contentWindow?.print() }, t('documents.print', { title: d.title }));
+    const close = h('button', { type: 'button', onclick: () => (preview.hidden = true) }, t('documents.closePreview'));
     preview.replaceChildren(h('p', null, print, ' ', close), frame);
     preview.hidden = false;
   }
 
   async function download(d) {
-    const pdf = await api(`/petitions/${caseId}/documents/${d.kind}`, { query: { format: 'pdf' }, as: 'blob' });
-    const url = URL.createObjectURL(pdf);
-    const link = h('a', { href: url, download: `${d.title.replace('/', '')}-${caseId}.pdf`, hidden: true });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), RELEASE_DOWNLOAD_AFTER_MS);
+    await downloadFile(`/petitions/${caseId}/documents/${d.kind}`, { format: 'pdf' }, `${d.title.replace('/', '')}-${caseId}.pdf`);
   }
 
-  return section('文书', 'Documents', body, preview);
+  return section(t('documents.heading'), body, preview);
 }

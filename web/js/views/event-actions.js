@@ -9,7 +9,9 @@ import { eventSchema } from '../api-schemas.js';
 import { h, bilingual } from '../dom.js';
 import { errorAlert } from '../error-view.js';
 import { submitting } from '../form-submit.js';
+import { t } from '../i18n/i18n.js';
 import { EVENTS } from '../labels.js';
+import { pickersFor } from '../pickers.js';
 import { schemaForm } from '../schema-form.js';
 
 /**
@@ -38,15 +40,17 @@ export function eventActions(petition, { onDone, onReload }) {
   async function open(type) {
     markOpen(type);
     let schema;
+    let pickers;
     try {
       schema = await eventSchema(type, petition.machineVersion);
+      pickers = await pickersFor(petition, type, schema);
     } catch (err) {
       formArea.replaceChildren(errorAlert(err));
       return;
     }
-    const fields = schemaForm(schema, { eventType: type });
+    const fields = schemaForm(schema, { eventType: type, pickers });
     const errors = h('div', { class: 'form-errors', 'aria-live': 'polite' });
-    const submit = h('button', { type: 'submit' }, '提交 Submit');
+    const submit = h('button', { type: 'submit' }, t('form.submit'));
     const headingId = `event-form-${type}`;
 
     async function send(event) {
@@ -57,7 +61,7 @@ export function eventActions(petition, { onDone, onReload }) {
         await onDone(updated, type);
       });
       if (err instanceof ApiError && err.code === 'VERSION_CONFLICT') {
-        errors.append(h('button', { type: 'button', onclick: () => void onReload() }, '载入最新版本 Reload the case'));
+        errors.append(h('button', { type: 'button', onclick: () => void onReload() }, t('actions.reload')));
       }
     }
 
@@ -65,9 +69,9 @@ export function eventActions(petition, { onDone, onReload }) {
       'form',
       { class: 'event-form', novalidate: true, 'aria-labelledby': headingId, 'data-event': type, onsubmit: (event) => void send(event) },
       h('h3', { id: headingId }, bilingual(EVENTS[type], type)),
-      Object.keys(schema.properties).length === 0 ? h('p', null, '此操作无需填写内容。Nothing to fill in.') : fields.element,
+      Object.keys(schema.properties).length === 0 ? h('p', null, t('actions.nothingToFill')) : fields.element,
       errors,
-      h('div', { class: 'form-buttons' }, submit, h('button', { type: 'button', onclick: close }, '取消 Cancel')),
+      h('div', { class: 'form-buttons' }, submit, h('button', { type: 'button', onclick: close }, t('form.cancel'))),
     );
     formArea.replaceChildren(form);
     (form.querySelector('input, select, textarea') ?? submit).focus();
@@ -77,8 +81,8 @@ export function eventActions(petition, { onDone, onReload }) {
     'div',
     { class: 'actions' },
     buttons.length === 0
-      ? h('p', { class: 'empty' }, '您当前没有可执行的操作。Nothing you can do on this case now.')
-      : h('div', { role: 'group', 'aria-label': '可执行的操作 Allowed actions', class: 'event-buttons' }, buttons),
+      ? h('p', { class: 'empty' }, t('actions.none'))
+      : h('div', { role: 'group', 'aria-label': t('actions.allowed'), class: 'event-buttons' }, buttons),
     formArea,
   );
 }

@@ -6,7 +6,8 @@
 import { api } from '../api-client.js';
 import { h, heading, table } from '../dom.js';
 import { submitting } from '../form-submit.js';
-import { describe, shortId, time } from '../format.js';
+import { describe, time } from '../format.js';
+import { t } from '../i18n/i18n.js';
 import { INCIDENT_RETRY_ROLES } from '../pages.js';
 
 export async function renderIncidents(view, { params, session }) {
@@ -24,22 +25,32 @@ export async function renderIncidents(view, { params, session }) {
   });
 
   view.append(
-    heading('故障任务', 'Incidents'),
-    h('p', null, '提醒、督办等后台任务重试用尽后记录在此；期限本身保存在数据库中，重试即重新执行该任务。'),
-    h('div', { class: 'field checkbox' }, allBox, ' ', h('label', { for: 'incidents-all' }, '包括已处理的 Include handled ones')),
+    heading(t('nav.incidents')),
+    h('p', null, t('incidents.intro')),
+    h('div', { class: 'field checkbox' }, allBox, ' ', h('label', { for: 'incidents-all' }, t('incidents.includeHandled'))),
     items.length === 0
-      ? h('p', { class: 'empty' }, all ? '没有故障任务。No incidents.' : '没有未处理的故障任务。No open incidents.')
+      ? h('p', { class: 'empty' }, all ? t('incidents.none') : t('incidents.noneOpen'))
       : table(
-          '辖区内的故障任务',
-          ['编号 Id', '案件 Case', '期限 Period', '任务 Job', '尝试 Attempts', '错误 Error', '状态 Status', '时间 At', '操作 Action'],
+          t('incidents.caption'),
+          [
+            t('incidents.col.id'),
+            t('incidents.col.case'),
+            t('field.clock'),
+            t('incidents.col.job'),
+            t('incidents.col.attempts'),
+            t('incidents.col.error'),
+            t('field.status'),
+            t('trail.col.at'),
+            t('account.col.action'),
+          ],
           items.map((incident) => incidentRow(incident, canRetry)),
         ),
     h(
       'p',
       { class: 'pager' },
-      cursor !== undefined && h('a', { href: pageHash(undefined) }, '« 最新 Newest'),
+      cursor !== undefined && h('a', { href: pageHash(undefined) }, t('pager.newest')),
       cursor !== undefined && nextCursor !== null && ' · ',
-      nextCursor !== null && h('a', { href: pageHash(nextCursor) }, '较早的 Older »'),
+      nextCursor !== null && h('a', { href: pageHash(nextCursor) }, t('pager.older')),
     ),
   );
 }
@@ -49,12 +60,12 @@ function incidentRow(incident, canRetry) {
   const actionCell = h('td', null);
   if (canRetry && incident.status === 'open') {
     const errors = h('div', { 'aria-live': 'polite' });
-    const retry = h('button', { type: 'button' }, '重试 Retry');
+    const retry = h('button', { type: 'button' }, t('incidents.retry'));
     const send = () =>
       submitting({ button: retry, errors }, async () => {
         const updated = await api(`/incidents/${incident.id}/retry`, { method: 'POST' });
         statusCell.replaceChildren(describe(updated.status, 'status'));
-        actionCell.replaceChildren(h('span', { role: 'status' }, '已重新排队 Queued again'));
+        actionCell.replaceChildren(h('span', { role: 'status' }, t('incidents.queued')));
       });
     retry.addEventListener('click', () => void send());
     actionCell.append(retry, errors);
@@ -63,17 +74,11 @@ function incidentRow(incident, canRetry) {
     'tr',
     { 'data-incident-id': incident.id },
     h('td', null, incident.id),
-    h(
-      'td',
-      null,
-      incident.caseId === null
-        ? '—'
-        : h('a', { href: `#/cases/${incident.caseId}` }, h('code', { title: incident.caseId }, shortId(incident.caseId))),
-    ),
+    h('td', null, incident.caseId === null ? '—' : h('a', { href: `#/cases/${incident.caseId}` }, t('incidents.openCase'))),
     h('td', null, describe(incident.clock, 'clock')),
-    h('td', null, h('code', null, incident.jobName)),
+    h('td', { title: incident.jobName }, t('incidents.job')),
     h('td', null, String(incident.attempts)),
-    h('td', null, incident.error),
+    h('td', null, h('details', { class: 'technical' }, h('summary', null, t('error.technical')), h('p', null, incident.error))),
     statusCell,
     h('td', null, time(incident.createdAt)),
     actionCell,

@@ -5,9 +5,14 @@
  * matters. Identifiers are as the API masks them for the user's role.
  */
 import { api } from '../api-client.js';
-import { h, heading, labelledField, table } from '../dom.js';
+import { append, h, heading, labelledField, table } from '../dom.js';
 import { time } from '../format.js';
+import { t } from '../i18n/i18n.js';
 import { labelled, STATES } from '../labels.js';
+import { unitLabel } from '../unit-directory.js';
+
+/** On a card (below 600 px) the state comes first: its column's index. */
+const CARD_LEAD = [3];
 
 export async function renderPeopleSearch(view, { params }) {
   const q = params.get('q') ?? '';
@@ -17,7 +22,7 @@ export async function renderPeopleSearch(view, { params }) {
     type: 'search',
     autocomplete: 'off',
     value: q,
-    placeholder: '姓名、身份证号、电话或案件编号',
+    placeholder: t('people.placeholder'),
   });
   const form = h(
     'form',
@@ -28,34 +33,37 @@ export async function renderPeopleSearch(view, { params }) {
         location.hash = `#/people?${new URLSearchParams({ q: input.value.trim() }).toString()}`;
       },
     },
-    labelledField('查找 Search', input),
-    h('button', { type: 'submit' }, '查找 Search'),
+    labelledField(t('people.search'), input),
+    h('button', { type: 'submit' }, t('people.search')),
   );
-  view.append(heading('一人一档', 'People'), form);
+  view.append(heading(t('nav.people')), form);
   if (q.trim() === '') return;
   const found = await api('/people', { query: { q } });
-  view.append(
+  // append() of dom.js takes the list of people as children (the element's own append would print it as text).
+  append(
+    view,
     found.items.length === 0
-      ? h('p', { class: 'empty' }, '辖区内没有找到。Nobody found in your units.')
+      ? h('p', { class: 'empty' }, t('people.none'))
       : found.items.map((p) =>
           h(
             'section',
             { class: 'person', 'data-person-id': p.id },
             h('h2', null, p.name, ' ', h('small', null, [p.idNumber, p.phone, p.address].filter(Boolean).join(' · '))),
             table(
-              `${p.matters.length} 件事项`,
-              ['编号 Number', '事项 Matter', '单位 Unit', '状态 State', '登记时间 Recorded'],
+              t('people.matters', { n: p.matters.length }),
+              [t('people.col.number'), t('list.col.matter'), t('field.unit'), t('field.status'), t('case.recorded')],
               p.matters.map((m) =>
                 h(
                   'tr',
                   { 'data-case-id': m.caseId },
-                  h('td', null, h('a', { href: `#/cases/${m.caseId}` }, m.number ?? m.caseId)),
+                  h('td', null, h('a', { href: `#/cases/${m.caseId}`, title: m.caseId }, m.number ?? t('people.noNumber'))),
                   h('td', null, m.summary),
-                  h('td', null, m.unit.name ?? m.unit.code),
+                  h('td', null, unitLabel(m.unit.code, m.unit.name ?? undefined)),
                   h('td', null, labelled(STATES, m.state)),
                   h('td', null, time(m.createdAt)),
                 ),
               ),
+              { lead: CARD_LEAD },
             ),
           ),
         ),

@@ -8,20 +8,13 @@ import { api } from '../api-client.js';
 import { intakeSchema } from '../api-schemas.js';
 import { h, heading } from '../dom.js';
 import { submitting } from '../form-submit.js';
+import { t } from '../i18n/i18n.js';
+import { unitPicker } from '../pickers.js';
 import { schemaForm } from '../schema-form.js';
+import { unitsWithin } from '../unit-directory.js';
 import { registrationResultOrError } from './related-matters.js';
 import { kindSelect, uploadAttachment } from './attachments.js';
 import { errorAlert } from '../error-view.js';
-
-/** The words of the scanned-letter part of the form (kept here until the console's catalogue takes them). */
-export const SCAN_WORDS = {
-  legend: '来信扫描件（可选）',
-  file: '随案上传的文件',
-  kind: '材料类别',
-  personal: '涉及个人信息（身份证件、联系方式等）',
-  uploaded: (name) => `附件「${name}」已随案上传。`,
-  failed: '案件已登记，但附件未能上传，可在案件详情页重新上传：',
-};
 
 /**
  * An Idempotency-Key for one filled-in form: a clerk who clicks again after a
@@ -34,9 +27,12 @@ function newIdempotencyKey() {
 
 export async function renderRegister(view, { session }) {
   const schema = await intakeSchema();
-  const fields = schemaForm(schema, { initial: { unit: session.claims.unit } });
+  // The registering unit is picked from the clerk's own units by name (typed as a code only where no tree was imported).
+  const own = unitsWithin(session.claims.unit);
+  const pickers = own.length === 0 ? {} : { unit: unitPicker(own, session.claims.unit) };
+  const fields = schemaForm(schema, { initial: { unit: session.claims.unit }, pickers });
   const errors = h('div', { class: 'form-errors', 'aria-live': 'polite' });
-  const submit = h('button', { type: 'submit' }, '登记 Record');
+  const submit = h('button', { type: 'submit' }, t('register.submit'));
   const idempotencyKey = newIdempotencyKey();
   const result = h('div', { class: 'registration-result', 'aria-live': 'polite' });
   const scan = scanFields();
@@ -54,8 +50,8 @@ export async function renderRegister(view, { session }) {
   }
 
   view.append(
-    heading('登记信访', 'Register a petition'),
-    h('p', null, '按《信访工作条例》第十九条记录信访人、联系方式、诉求与事实理由；口头信访如实记录。带 * 的为必填。'),
+    heading(t('register.heading')),
+    h('p', null, t('register.intro')),
     h(
       'form',
       { class: 'register', novalidate: true, onsubmit: (event) => void record(event) },
@@ -76,10 +72,10 @@ function scanFields() {
   const element = h(
     'fieldset',
     { class: 'register-scan' },
-    h('legend', null, SCAN_WORDS.legend),
-    h('div', { class: 'field' }, h('label', { for: file.id }, SCAN_WORDS.file), file),
-    h('div', { class: 'field' }, h('label', { for: kind.id }, SCAN_WORDS.kind), kind),
-    h('div', { class: 'field' }, h('label', { for: personal.id }, personal, ' ', SCAN_WORDS.personal)),
+    h('legend', null, t('register.scan.legend')),
+    h('div', { class: 'field' }, h('label', { for: file.id }, t('register.scan.file')), file),
+    h('div', { class: 'field' }, h('label', { for: kind.id }, t('attachment.kind')), kind),
+    h('div', { class: 'field' }, h('label', { for: personal.id }, personal, ' ', t('register.scan.personal'))),
   );
   /** Uploads the chosen file to the new case: a line saying so, an alert if refused, nothing if none was chosen. */
   async function upload(caseId) {
@@ -88,9 +84,13 @@ function scanFields() {
     try {
       await uploadAttachment(caseId, chosen, kind.value, personal.checked);
       file.value = '';
-      return h('p', { role: 'status', class: 'notice', 'data-testid': 'scan-uploaded' }, SCAN_WORDS.uploaded(chosen.name));
+      return h(
+        'p',
+        { role: 'status', class: 'notice', 'data-testid': 'scan-uploaded' },
+        t('register.scan.uploaded', { name: chosen.name }),
+      );
     } catch (err) {
-      return h('div', null, h('p', null, SCAN_WORDS.failed), errorAlert(err));
+      return h('div', null, h('p', null, t('register.scan.failed')), errorAlert(err));
     }
   }
   return { element, upload };

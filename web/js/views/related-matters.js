@@ -7,19 +7,21 @@
  * related case when the machine's REJECT takes a `ground` (version 3). The
  * system proposes; the clerk decides, and the decision is the case's next event.
  */
+import { unitLabel } from '../unit-directory.js';
 import { api } from '../api-client.js';
 import { eventSchema } from '../api-schemas.js';
 import { h, section, table } from '../dom.js';
 import { errorAlert } from '../error-view.js';
 import { submitting } from '../form-submit.js';
 import { time } from '../format.js';
-import { labelled, STATES } from '../labels.js';
+import { t } from '../i18n/i18n.js';
+import { labelled, nameOf, STATES } from '../labels.js';
 
 const LISTS = [
-  { key: 'finalMatches', zh: '已终结的同类事项', en: 'Final matters on a similar request (Art 36)', ground: 'final' },
-  { key: 'inProgressBelow', zh: '下级正在办理', en: 'In progress below (Art 19)', ground: 'in-progress-below' },
-  { key: 'samePerson', zh: '该信访人的其他事项', en: 'The same person’s matters', ground: null },
-  { key: 'similar', zh: '同一单位的相似诉求', en: 'Similar requests in this unit', ground: null },
+  { key: 'finalMatches', ground: 'final' },
+  { key: 'inProgressBelow', ground: 'in-progress-below' },
+  { key: 'samePerson', ground: null },
+  { key: 'similar', ground: null },
 ];
 
 /** Whether the case's machine's REJECT names a ground and a related case (version 3); earlier versions take a reason only. */
@@ -33,7 +35,7 @@ async function rejectTakesGround(machineVersion) {
 }
 
 function matterLabel(m) {
-  return [h('a', { href: `#/cases/${m.caseId}` }, m.number ?? m.caseId), ' ', m.summary];
+  return [h('a', { href: `#/cases/${m.caseId}`, title: m.caseId }, m.number ?? t('people.noNumber')), ' ', m.summary];
 }
 
 /** The registration result of a newly recorded case. */
@@ -45,7 +47,7 @@ export async function registrationResult(created) {
   async function act(button, body) {
     await submitting({ button, errors: status }, async () => {
       const updated = await api(`/petitions/${created.id}/events`, { method: 'POST', body: { ...body, expectedVersion: created.version } });
-      status.replaceChildren(h('p', { class: 'notice', role: 'status' }, `已提交：${labelled(STATES, updated.state)}`));
+      status.replaceChildren(h('p', { class: 'notice', role: 'status' }, t('related.done', { state: nameOf(STATES, updated.state) })));
     });
   }
 
@@ -55,7 +57,7 @@ export async function registrationResult(created) {
       const b = h(
         'button',
         { type: 'button', 'data-action': 'MERGE', onclick: () => void act(b, { type: 'MERGE', intoCaseId: m.caseId }) },
-        '并入此件 Merge',
+        t('related.merge'),
       );
       buttons.push(b);
     }
@@ -63,7 +65,7 @@ export async function registrationResult(created) {
       const b = h(
         'button',
         { type: 'button', 'data-action': 'REJECT', onclick: () => void act(b, { type: 'REJECT', ground, relatedCaseId: m.caseId }) },
-        '不予受理 Reject',
+        t('related.reject'),
       );
       buttons.push(b);
     }
@@ -77,29 +79,28 @@ export async function registrationResult(created) {
     h(
       'p',
       { class: 'notice', role: 'status' },
-      '已登记 Recorded：',
+      t('related.recorded'),
       h('strong', { 'data-testid': 'case-number' }, created.number ?? created.id),
-      flags?.first === true ? ' · 初信初访 first petition' : '',
-      flags?.repeat === true ? ' · 重复信访 repeat' : '',
+      flags?.first === true ? t('related.first') : '',
+      flags?.repeat === true ? t('related.repeat') : '',
       ' · ',
-      h('a', { href: `#/cases/${created.id}` }, '打开案件 Open the case'),
+      h('a', { href: `#/cases/${created.id}` }, t('related.open')),
     ),
     status,
     LISTS.map((list) =>
       section(
-        list.zh,
-        list.en,
+        t(`related.${list.key}`),
         related[list.key].length === 0
-          ? h('p', { class: 'empty' }, '无 None')
+          ? h('p', { class: 'empty' }, t('related.none'))
           : table(
-              `${related[list.key].length} 件`,
-              ['事项 Matter', '单位 Unit', '状态 State', '登记时间 Recorded', '操作 Actions'],
+              t('related.count', { n: related[list.key].length }),
+              [t('list.col.matter'), t('field.unit'), t('field.status'), t('case.recorded'), t('case.actions')],
               related[list.key].map((m) =>
                 h(
                   'tr',
                   { 'data-case-id': m.caseId },
                   h('td', null, matterLabel(m)),
-                  h('td', null, m.unit.name ?? m.unit.code),
+                  h('td', null, unitLabel(m.unit.code, m.unit.name ?? undefined)),
                   h('td', null, labelled(STATES, m.state)),
                   h('td', null, time(m.createdAt)),
                   h('td', null, actions(m, list.ground)),
@@ -116,11 +117,6 @@ export async function registrationResultOrError(created) {
   try {
     return await registrationResult(created);
   } catch (err) {
-    return h(
-      'div',
-      { 'data-testid': 'registration' },
-      h('a', { href: `#/cases/${created.id}` }, '打开案件 Open the case'),
-      errorAlert(err),
-    );
+    return h('div', { 'data-testid': 'registration' }, h('a', { href: `#/cases/${created.id}` }, t('related.open')), errorAlert(err));
   }
 }

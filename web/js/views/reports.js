@@ -6,24 +6,14 @@
  */
 import { api } from '../api-client.js';
 import { h, heading, labelledField, section, table } from '../dom.js';
+import { t } from '../i18n/i18n.js';
+import { unitSelect } from '../unit-directory.js';
 
-const MARKS = [
-  ['new', '新增'],
-  ['repeat', '重复信访'],
-  ['group', '集体访'],
-  ['skipLevel', '越级访'],
-  ['majorUrgent', '重大紧急'],
-  ['overdue', '超期'],
-  ['atRisk', '临期'],
-];
-const RATES = [
-  ['timelyAcceptance', '及时受理率'],
-  ['onTimeHandling', '按期办结率'],
-  ['participation', '参评率'],
-  ['satisfaction', '满意率'],
-  ['resolution', '化解率'],
-  ['repeat', '重访率'],
-];
+/** The marks of the weekly review, by the catalogue key of their names (`mark.<key>`). */
+const MARKS = ['new', 'repeat', 'group', 'skipLevel', 'majorUrgent', 'overdue', 'atRisk'];
+const markName = (key) => t(`mark.${key}`);
+/** The six rates (`rate.<key>`). */
+const RATES = ['timelyAcceptance', 'onTimeHandling', 'participation', 'satisfaction', 'resolution', 'repeat'];
 const RELEASE_AFTER_MS = 10_000;
 
 const pct = (rate) => (rate.pct === null ? '—' : `${rate.pct.toFixed(1)}%`);
@@ -38,8 +28,14 @@ function thisWeek() {
   return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
 }
 
+/** `2026-W48` → 2026年第48周. */
+function weekWords(week) {
+  const [year, n] = week.split('-W');
+  return t('reports.weekWords', { year, n: Number(n) });
+}
+
 function pdfButton(path, query, file) {
-  const button = h('button', { type: 'button', class: 'no-print' }, '下载 PDF Download PDF');
+  const button = h('button', { type: 'button', class: 'no-print' }, t('documents.pdf'));
   button.addEventListener('click', async () => {
     const blob = await api(path, { query: { ...query, format: 'pdf' }, as: 'blob' });
     const url = URL.createObjectURL(blob);
@@ -49,7 +45,7 @@ function pdfButton(path, query, file) {
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), RELEASE_AFTER_MS);
   });
-  return h('p', { class: 'no-print' }, button, ' ', h('button', { type: 'button', onclick: () => window.print() }, '打印 Print'));
+  return h('p', { class: 'no-print' }, button, ' ', h('button', { type: 'button', onclick: () => window.print() }, t('reports.print')));
 }
 
 function chooser(fields, go) {
@@ -57,7 +53,7 @@ function chooser(fields, go) {
     'form',
     { class: 'filters no-print', onsubmit: (e) => (e.preventDefault(), go()) },
     fields,
-    h('button', { type: 'submit' }, '查看 Show'),
+    h('button', { type: 'submit' }, t('common.show')),
   );
 }
 
@@ -65,36 +61,34 @@ export async function renderWeeklyReport(view, { params, session }) {
   const unit = params.get('unit') ?? session.claims.unit;
   const week = params.get('week') ?? thisWeek();
   const r = await api('/reports/weekly', { query: { unit, week } });
-  const unitInput = h('input', { id: 'weekly-unit', type: 'text', value: r.unit.code });
+  const unitInput = unitSelect({ id: 'weekly-unit', name: 'unit', scope: session.claims.unit, value: r.unit.code });
   const weekInput = h('input', { id: 'weekly-week', type: 'text', value: r.week, placeholder: '2026-W48' });
-  const line = (c) => MARKS.map(([k]) => h('td', null, String(c[k])));
+  const line = (c) => MARKS.map((k) => h('td', null, String(c[k])));
   view.append(
-    heading(`${r.unit.name} 信访形势周研判`, 'Weekly review'),
-    chooser([labelledField('单位 Unit', unitInput), labelledField('周 Week', weekInput)], () => {
+    heading(t('reports.weeklyHeading', { unit: r.unit.name })),
+    chooser([labelledField(t('field.unit'), unitInput), labelledField(t('reports.week'), weekInput)], () => {
       window.location.hash = `#/reports/weekly?${new URLSearchParams({ unit: unitInput.value.trim(), week: weekInput.value.trim() })}`;
     }),
-    h('p', { 'data-testid': 'report-period' }, `${r.week}：${r.period.from} 至 ${r.period.to}（北京时间）`),
+    h('p', { 'data-testid': 'report-period' }, t('reports.period', { week: weekWords(r.week), from: r.period.from, to: r.period.to })),
     pdfButton('/reports/weekly', { unit: r.unit.code, week: r.week }, `weekly-${r.unit.code}-${r.week}.pdf`),
     section(
-      '各单位',
-      'Per unit',
+      t('reports.perUnit'),
       table(
-        '本周各类事项件数',
-        ['单位 Unit', ...MARKS.map(([, l]) => l)],
+        t('reports.perUnitCaption'),
+        [t('field.unit'), ...MARKS.map(markName)],
         [
-          h('tr', { 'data-unit': r.unit.code }, h('th', { scope: 'row' }, `${r.unit.name}（合计）`), line(r.totals)),
+          h('tr', { 'data-unit': r.unit.code }, h('th', { scope: 'row' }, t('reports.total', { unit: r.unit.name })), line(r.totals)),
           ...r.units.map((u) => h('tr', { 'data-unit': u.code }, h('th', { scope: 'row' }, u.name), line(u.counts))),
         ],
       ),
     ),
     section(
-      '重点案件',
-      'Cases',
+      t('reports.cases'),
       r.cases.length === 0
-        ? h('p', { class: 'empty' }, '本周无重点案件。')
+        ? h('p', { class: 'empty' }, t('reports.noCases'))
         : table(
-            '重复、集体、越级、重大紧急、超期与临期案件',
-            ['登记时间', '单位', '内容分类', '标记'],
+            t('reports.casesCaption'),
+            [t('case.recorded'), t('field.unit'), t('reports.category'), t('field.flags')],
             r.cases.map((c) =>
               h(
                 'tr',
@@ -102,7 +96,7 @@ export async function renderWeeklyReport(view, { params, session }) {
                 h('td', null, h('a', { href: `#/cases/${c.id}` }, c.registeredAt)),
                 h('td', null, c.unit.name),
                 h('td', null, c.category),
-                h('td', null, c.marks.map((m) => MARKS.find(([k]) => k === m)?.[1] ?? m).join('、')),
+                h('td', null, c.marks.map(markName).join(t('issue.separator'))),
               ),
             ),
           ),
@@ -117,26 +111,25 @@ export async function renderAnnualReport(view, { params, session }) {
   );
   const r = await api('/reports/annual', { query: { unit, year } });
   const s = r.statistics;
-  const unitInput = h('input', { id: 'annual-unit', type: 'text', value: r.unit.code });
+  const unitInput = unitSelect({ id: 'annual-unit', name: 'unit', scope: session.claims.unit, value: r.unit.code });
   const yearInput = h('input', { id: 'annual-year', type: 'number', value: String(r.year) });
   view.append(
-    heading(`${r.unit.name} ${r.year}年度信访工作报告`, 'Annual report'),
-    chooser([labelledField('单位 Unit', unitInput), labelledField('年度 Year', yearInput)], () => {
+    heading(t('reports.annualHeading', { unit: r.unit.name, year: r.year })),
+    chooser([labelledField(t('field.unit'), unitInput), labelledField(t('reports.year'), yearInput)], () => {
       window.location.hash = `#/reports/annual?${new URLSearchParams({ unit: unitInput.value.trim(), year: yearInput.value })}`;
     }),
     pdfButton('/reports/annual', { unit: r.unit.code, year: r.year }, `annual-${r.unit.code}-${r.year}.pdf`),
     section(
-      '一、信访统计',
-      'Statistics',
-      h('p', { 'data-testid': 'annual-matters' }, `登记 ${s.counts.matters} 件、${s.counts.people} 人次`),
+      t('reports.statistics'),
+      h('p', { 'data-testid': 'annual-matters' }, t('reports.counts', { matters: s.counts.matters, people: s.counts.people })),
       table(
-        '主要指标',
-        ['指标', '比率', '分子/分母'],
-        RATES.map(([k, l]) =>
+        t('reports.rates'),
+        [t('reports.rate'), t('reports.ratio'), t('reports.parts')],
+        RATES.map((k) =>
           h(
             'tr',
             { 'data-rate': k },
-            h('th', { scope: 'row' }, l),
+            h('th', { scope: 'row' }, t(`rate.${k}`)),
             h('td', null, pct(s.rates[k])),
             h('td', null, `${s.rates[k].num}/${s.rates[k].den}`),
           ),
@@ -144,32 +137,22 @@ export async function renderAnnualReport(view, { params, session }) {
       ),
     ),
     section(
-      '二、信访事项较多的领域',
-      'Fields',
+      t('reports.fields'),
       table(
-        '内容分类',
-        ['分类', '件数'],
+        t('reports.category'),
+        [t('reports.categoryShort'), t('dashboard.matters')],
         r.fields.map((f) => h('tr', null, h('td', null, f.category), h('td', null, String(f.matters)))),
       ),
     ),
     section(
-      '三、被投诉较多的单位',
-      'Most complained-of units',
+      t('reports.complainedOf'),
       table(
-        '承办单位',
-        ['单位', '件数'],
+        t('field.assignee'),
+        [t('field.unit'), t('dashboard.matters')],
         r.complainedOf.map((b) => h('tr', null, h('td', null, b.name), h('td', null, String(b.matters)))),
       ),
     ),
-    section(
-      '四、转送、交办、督办',
-      'Dispatch and supervision',
-      h('p', null, `转送 ${r.dispatch.transferred} 件，交办 ${r.dispatch.assigned} 件，督办 ${r.dispatch.supervised} 件`),
-    ),
-    section(
-      '五、建议意见及采纳',
-      'Suggestions',
-      h('p', null, `建议意见类 ${r.suggestions.total} 件，采纳（含部分采纳）${r.suggestions.adopted} 件`),
-    ),
+    section(t('reports.dispatch'), h('p', null, t('reports.dispatchCounts', r.dispatch))),
+    section(t('reports.suggestions'), h('p', null, t('reports.suggestionCounts', r.suggestions))),
   );
 }

@@ -9,6 +9,7 @@ import { ApiError, signInWithPassword, signInWithToken } from '../api-client.js'
 import { h, heading, labelledField } from '../dom.js';
 import { errorAlert } from '../error-view.js';
 import { homeFor } from '../pages.js';
+import { t, tParts } from '../i18n/i18n.js';
 import { SIGN_IN_REFUSALS } from '../labels.js';
 import { time } from '../format.js';
 import { isExpired, readClaims, takeEndReason } from '../session.js';
@@ -21,7 +22,7 @@ function refusal(err) {
       'p',
       { role: 'alert', class: 'error', 'data-error-code': `SIGN_IN_${err.details.reason.toUpperCase()}` },
       SIGN_IN_REFUSALS[err.details.reason],
-      until ? `请于 ${time(until)} 后再试。` : '',
+      until ? tParts('signIn.tryAfter', { at: time(until) }) : '',
     );
   }
   if (err instanceof ApiError && err.status === 429)
@@ -59,12 +60,19 @@ function passwordForm(messages) {
     autocomplete: 'current-password',
     required: true,
   });
-  const submit = h('button', { type: 'submit' }, '登录');
+  const submit = h('button', { type: 'submit' }, t('title.signIn'));
   const onsubmit = (event) => {
     event.preventDefault();
     void attempt(submit, messages, () => signInWithPassword(name.value.trim().toLowerCase(), password.value));
   };
-  return h('form', { class: 'sign-in', onsubmit }, labelledField('用户名', name), labelledField('密码', password), messages, submit);
+  return h(
+    'form',
+    { class: 'sign-in', onsubmit },
+    labelledField(t('account.userName'), name),
+    labelledField(t('signIn.password'), password),
+    messages,
+    submit,
+  );
 }
 
 function tokenForm() {
@@ -77,13 +85,15 @@ function tokenForm() {
     spellcheck: 'false',
     'aria-describedby': 'token-hint',
   });
-  const submit = h('button', { type: 'submit' }, '用令牌登录');
+  const submit = h('button', { type: 'submit' }, t('signIn.withToken'));
   const onsubmit = (event) => {
     event.preventDefault();
     const token = tokenInput.value.trim();
     const claims = readClaims(token);
     if (claims === null || isExpired(claims)) {
-      messages.replaceChildren(h('p', { role: 'alert', class: 'error' }, claims === null ? '这不是有效的令牌。' : '令牌已过期。'));
+      messages.replaceChildren(
+        h('p', { role: 'alert', class: 'error' }, claims === null ? t('signIn.notAToken') : t('signIn.tokenExpired')),
+      );
       return;
     }
     void attempt(submit, messages, () => signInWithToken(token));
@@ -91,13 +101,13 @@ function tokenForm() {
   return h(
     'details',
     { class: 'token-sign-in' },
-    h('summary', null, '使用访问令牌登录（供接口调用和系统维护）'),
+    h('summary', null, t('signIn.tokenFold')),
     h(
       'form',
       { class: 'sign-in', onsubmit },
-      h('label', { for: 'token' }, '访问令牌'),
+      h('label', { for: 'token' }, t('signIn.token')),
       tokenInput,
-      h('p', { id: 'token-hint', class: 'hint' }, '由本单位系统管理员在服务器上签发。令牌只保存在本标签页，关闭即失效。'),
+      h('p', { id: 'token-hint', class: 'hint' }, t('signIn.tokenHint')),
       messages,
       submit,
     ),
@@ -107,10 +117,5 @@ function tokenForm() {
 export function renderSignIn(view) {
   const reason = takeEndReason();
   const messages = h('div', { 'aria-live': 'polite' }, reason && h('p', { role: 'status', class: 'notice' }, reason));
-  view.append(
-    heading('登录', 'Sign in'),
-    passwordForm(messages),
-    h('p', { class: 'hint' }, '账号由本单位系统管理员开设；忘记密码请联系系统管理员重置。'),
-    tokenForm(),
-  );
+  view.append(heading(t('title.signIn')), passwordForm(messages), h('p', { class: 'hint' }, t('signIn.accountsHint')), tokenForm());
 }

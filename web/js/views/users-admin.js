@@ -4,10 +4,12 @@
  * enabling and resetting the password (PATCH /users/:id). The API decides
  * who may and in which units; this page only asks.
  */
+import { unitLabel, unitSelect } from '../unit-directory.js';
 import { api } from '../api-client.js';
 import { h, heading, labelledField, section, table } from '../dom.js';
 import { submitting } from '../form-submit.js';
 import { time } from '../format.js';
+import { t, tParts } from '../i18n/i18n.js';
 import { ACCOUNT_STATES, ROLES } from '../labels.js';
 
 /** The roles an account may hold, in the order offered. */
@@ -15,7 +17,7 @@ const ACCOUNT_ROLES = ['clerk', 'handler', 'mediator', 'supervisor', 'leader', '
 
 function stateOf(user) {
   if (user.disabled) return ACCOUNT_STATES.disabled;
-  if (user.lockedUntil) return `${ACCOUNT_STATES.locked}（至 ${time(user.lockedUntil)}）`;
+  if (user.lockedUntil) return [ACCOUNT_STATES.locked, ...tParts('users.lockedUntil', { at: time(user.lockedUntil) })];
   return ACCOUNT_STATES.enabled;
 }
 
@@ -27,7 +29,7 @@ function reload(view, session, notice) {
 
 function passwordReset(user, errors, onDone) {
   const input = h('input', { id: `reset-${user.id}`, type: 'password', autocomplete: 'new-password', minlength: 10, required: true });
-  const submit = h('button', { type: 'submit' }, '确认重置');
+  const submit = h('button', { type: 'submit' }, t('users.confirmReset'));
   const form = h('form', {
     class: 'inline-form password-reset',
     hidden: true,
@@ -36,31 +38,31 @@ function passwordReset(user, errors, onDone) {
       const err = await submitting({ button: submit, errors }, () =>
         api(`/users/${user.id}`, { method: 'PATCH', body: { password: input.value } }),
       );
-      if (err === undefined) await onDone(`已重置${user.displayName}的密码，其已登录的会话均已结束。`);
+      if (err === undefined) await onDone(t('users.resetDone', { name: user.displayName }));
     },
   });
-  form.append(labelledField('新密码（至少10位）', input), submit);
+  form.append(labelledField(t('users.newPassword'), input), submit);
   return form;
 }
 
 function userRow(user, view, session) {
   const errors = h('div', { 'aria-live': 'polite' });
-  const toggle = h('button', { type: 'button', class: 'toggle-disabled' }, user.disabled ? '启用' : '停用');
+  const toggle = h('button', { type: 'button', class: 'toggle-disabled' }, user.disabled ? t('users.enable') : t('users.disable'));
   toggle.addEventListener('click', async () => {
     const err = await submitting({ button: toggle, errors }, () =>
       api(`/users/${user.id}`, { method: 'PATCH', body: { disabled: !user.disabled } }),
     );
-    if (err === undefined) await reload(view, session, `已${user.disabled ? '启用' : '停用'}${user.displayName}的账号。`);
+    if (err === undefined) await reload(view, session, t(user.disabled ? 'users.enabled' : 'users.disabled', { name: user.displayName }));
   });
   const reset = passwordReset(user, errors, (notice) => reload(view, session, notice));
-  const showReset = h('button', { type: 'button', onclick: () => (reset.hidden = !reset.hidden) }, '重置密码');
+  const showReset = h('button', { type: 'button', onclick: () => (reset.hidden = !reset.hidden) }, t('users.resetPassword'));
   return h(
     'tr',
     { 'data-user': user.id },
     h('td', null, user.displayName),
     h('td', null, user.id),
     h('td', null, ROLES[user.role] ?? user.role),
-    h('td', { title: user.unit }, user.unit),
+    h('td', null, unitLabel(user.unit)),
     h('td', { class: 'account-state' }, stateOf(user)),
     h('td', null, toggle, ' ', showReset, reset, errors),
   );
@@ -76,26 +78,26 @@ function addUserForm(view, session) {
       { id: 'new-user-role', name: 'role' },
       ACCOUNT_ROLES.map((r) => h('option', { value: r }, ROLES[r])),
     ),
-    unit: input('unit', { value: session.claims.unit, inputmode: 'numeric' }),
+    unit: unitSelect({ id: 'new-user-unit', name: 'unit', scope: session.claims.unit, value: session.claims.unit }),
     password: input('password', { type: 'password', autocomplete: 'new-password', minlength: 10 }),
   };
   const errors = h('div', { 'aria-live': 'polite' });
-  const submit = h('button', { type: 'submit' }, '开设账号');
+  const submit = h('button', { type: 'submit' }, t('users.add'));
   const onsubmit = async (event) => {
     event.preventDefault();
     const body = Object.fromEntries(Object.entries(fields).map(([k, el]) => [k, el.value.trim()]));
     body.password = fields.password.value;
     const err = await submitting({ button: submit, errors }, () => api('/users', { method: 'POST', body }));
-    if (err === undefined) await reload(view, session, `已开设${body.displayName}的账号。`);
+    if (err === undefined) await reload(view, session, t('users.added', { name: body.displayName }));
   };
   return h(
     'form',
     { class: 'add-user', onsubmit },
-    labelledField('用户名（登录用，小写字母、数字）', fields.id),
-    labelledField('姓名', fields.displayName),
-    labelledField('角色', fields.role),
-    labelledField('单位（行政区划代码）', fields.unit),
-    labelledField('初始密码（至少10位）', fields.password),
+    labelledField(t('users.idLabel'), fields.id),
+    labelledField(t('account.name'), fields.displayName),
+    labelledField(t('account.role'), fields.role),
+    labelledField(t('field.unit'), fields.unit),
+    labelledField(t('users.initialPassword'), fields.password),
     errors,
     submit,
   );
@@ -104,15 +106,15 @@ function addUserForm(view, session) {
 export async function renderUsers(view, { session, notice = null }) {
   const { items } = await api('/users');
   view.append(
-    heading('用户管理', 'Users'),
+    heading(t('nav.users')),
     // DOM append (unlike h) would print a null: the notice is left out when there is none.
     ...(notice ? [h('p', { role: 'status', class: 'notice' }, notice)] : []),
-    h('p', null, '本单位及下级单位的账号。停用的账号立即不能登录，已登录的会话随即失效；重置密码同样使其已登录的会话失效。'),
+    h('p', null, t('users.intro')),
     table(
-      '账号',
-      ['姓名', '用户名', '角色', '单位', '状态', '操作'],
+      t('users.caption'),
+      [t('account.name'), t('account.userName'), t('account.role'), t('account.unit'), t('field.status'), t('account.col.action')],
       items.map((u) => userRow(u, view, session)),
     ),
-    section('开设账号', 'New account', addUserForm(view, session)),
+    section(t('users.add'), addUserForm(view, session)),
   );
 }
