@@ -169,6 +169,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       void reply.header('content-security-policy', CONSOLE_CSP);
     },
   });
+  // Noto Sans SC from the installed package, so Chinese reads the same on a machine without a CJK font;
+  // its stylesheet splits the font by unicode-range, so a page fetches only the slices it shows.
+  await app.register(fastifyStatic, {
+    root: dirname(require.resolve('@fontsource/noto-sans-sc/package.json')),
+    prefix: `${CONSOLE_PREFIX}/vendor/noto-sans-sc/`,
+    decorateReply: false,
+    allowedPath: (path) => /^\/(400|700)\.css$/.test(path) || /^\/files\/noto-sans-sc-[\w-]+-(400|700)-normal\.woff2?$/.test(path),
+    setHeaders: (reply) => {
+      void reply.header('content-security-policy', CONSOLE_CSP);
+    },
+  });
   // The root is where people type the address: send them to the console (no case data, so no token).
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(`${CONSOLE_PREFIX}/`));
 

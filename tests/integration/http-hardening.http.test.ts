@@ -129,6 +129,29 @@ describe('headers', () => {
     expect(String((await get('/console/')).headers['content-security-policy'])).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
   });
 
+  it('serves the console its Chinese font from the installed package, and nothing else of that package', async () => {
+    const css = await get('/console/vendor/noto-sans-sc/400.css');
+    expect({ status: css.statusCode, type: css.headers['content-type'] }).toEqual({
+      status: 200,
+      type: expect.stringMatching(/^text\/css/),
+    });
+    const slices = [...css.body.matchAll(/url\(\.\/(files\/[^)]+\.woff2)\)/g)].map((m) => m[1]);
+    expect(slices.length).toBeGreaterThan(50);
+    const slice = await get(`/console/vendor/noto-sans-sc/${slices[0]}`);
+    expect({ status: slice.statusCode, type: slice.headers['content-type'], bytes: slice.rawPayload.length > 1000 }).toEqual({
+      status: 200,
+      type: 'font/woff2',
+      bytes: true,
+    });
+    for (const url of [
+      '/console/vendor/noto-sans-sc/package.json',
+      '/console/vendor/noto-sans-sc/300.css',
+      '/console/vendor/noto-sans-sc/README.md',
+    ]) {
+      expect({ url, status: (await get(url)).statusCode }).toEqual({ url, status: 404 });
+    }
+  });
+
   it('answers static-file refusals in the error shape', async () => {
     for (const url of ['/console/no-such-file.js', '/console/.env', '/console/%2e%2e/package.json', '/docs/static/no-such-file.js']) {
       const res = await get(url);
