@@ -188,6 +188,9 @@ async function registerCase(page: Page): Promise<string> {
   await page.locator('form.register').waitFor();
   const unitPicker = page.locator('form.register select[name=unit]');
   expect(await unitPicker.locator(`option[value="${U.bureau}"]`).textContent()).toContain('扶沟县信访局');
+  // An accusation's accused unit is picked from the whole tree by name, not typed as a code.
+  const accused = page.locator('form.register select[name="matter.accusedUnit"]');
+  expect(await accused.locator(`option[value="${U.accused}"]`).textContent()).toContain('柴岗乡人民政府');
   await fill(page, 'form.register', {
     unit: U.bureau,
     channel: 'letter',

@@ -21,8 +21,9 @@ const TEXTAREA_FROM_LENGTH = 1000;
 /**
  * The inputs for an object schema. `initial` pre-fills values (same shape as
  * the body); `eventType` picks event-specific labels; `pickers` replaces the
- * input of a top-level field by a picker (`name → ({id, name}) → {control,
- * read, extra?}`: the units an event may send to, the users of a role). Returns the element,
+ * input of a field, named by its dotted path (`unit`, `matter.accusedUnit`), by
+ * a picker (`path → ({id, name}) → {control, read, extra?}`: the units an event
+ * may send to, the users of a role). Returns the element,
  * `read()` (the body, empty optional inputs left out) and `showIssues(issues)`
  * (which returns the issues no input claimed).
  */
@@ -56,7 +57,7 @@ function closestSlot(slots, path) {
 }
 
 function inputFor(schema, path, initial, ctx, required) {
-  const picker = path.length === 1 ? ctx.pickers[path[0]] : undefined;
+  const picker = ctx.pickers[path.join('.')];
   if (picker !== undefined) return pickerInput(picker, path, ctx, required);
   if (schema.type === 'object') return objectInputs(schema, path, initial ?? {}, ctx, required);
   if (schema.type === 'array' && schema.items?.type === 'object') return repeatedGroup(schema, path, initial ?? [], ctx);

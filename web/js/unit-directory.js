@@ -84,6 +84,11 @@ export function unitOptions(codes) {
   );
 }
 
+/** The codes of every unit in the tree (empty where none was imported). */
+export function allUnits() {
+  return [...byCode.keys()];
+}
+
 /** The codes of the units at `scope` and below it in the tree (the units a user's lists and boards may be narrowed to). */
 export function unitsWithin(scope) {
   const out = [];

@@ -11,7 +11,7 @@ import { submitting } from '../form-submit.js';
 import { t } from '../i18n/i18n.js';
 import { unitPicker } from '../pickers.js';
 import { schemaForm } from '../schema-form.js';
-import { unitsWithin } from '../unit-directory.js';
+import { allUnits, unitsWithin } from '../unit-directory.js';
 import { registrationResultOrError } from './related-matters.js';
 import { kindSelect, uploadAttachment } from './attachments.js';
 import { errorAlert } from '../error-view.js';
@@ -30,6 +30,9 @@ export async function renderRegister(view, { session }) {
   // The registering unit is picked from the clerk's own units by name (typed as a code only where no tree was imported).
   const own = unitsWithin(session.claims.unit);
   const pickers = own.length === 0 ? {} : { unit: unitPicker(own, session.claims.unit) };
+  // An accusation names the unit accused (never sent the case): any unit of the tree, by name.
+  const all = allUnits();
+  if (all.length > 0) pickers['matter.accusedUnit'] = unitPicker(all);
   const fields = schemaForm(schema, { initial: { unit: session.claims.unit }, pickers });
   const errors = h('div', { class: 'form-errors', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit' }, t('register.submit'));
