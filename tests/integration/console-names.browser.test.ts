@@ -9,12 +9,11 @@
  * with nothing wider than the screen.
  */
 import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createAccountService } from '../../engine/account.service';
 import type { HumanRole } from '../../machines/petition.vocabulary';
-import { openConsolePage, signInWithToken } from '../support/console-page';
+import { openConsolePage, signInWithToken, startConsoleRig, stopConsoleRig, expectNoPageProblems } from '../support/console-page';
 import { createV3Server, U, v3Intake, type V3Server } from '../support/v3-http-fixtures';
 
 jest.setTimeout(120_000);
@@ -25,7 +24,7 @@ const SUMMARY = '宅基地确权纠纷（名称与选择器）';
 let v: V3Server;
 let browser: Browser;
 let base: string;
-let pageProblems: string[] = [];
+const pageProblems: string[] = [];
 let caseId: string;
 
 beforeAll(async () => {
@@ -37,22 +36,12 @@ beforeAll(async () => {
   await account('supervisor-1', '赵刚', 'supervisor', U.county);
   await account('leader-1', '刘洋', 'leader', U.county);
   caseId = (await v.intake(v3Intake({ matter: { category: 'land', summary: SUMMARY } }))).body.id as string;
-  await v.s.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(v.s.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  ({ browser, base } = await startConsoleRig(v.s));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  v?.s.tdb.pool.on('error', () => undefined);
-  await v?.s.close();
-});
+afterAll(() => stopConsoleRig(v?.s, browser));
 
-afterEach(() => {
-  const problems = pageProblems;
-  pageProblems = [];
-  expect(problems).toEqual([]);
-});
+afterEach(() => expectNoPageProblems(pageProblems));
 
 async function signIn(role: HumanRole, unit: string, options: { width?: number } = {}): Promise<Page> {
   const viewport = options.width === undefined ? undefined : { width: options.width, height: 844 };

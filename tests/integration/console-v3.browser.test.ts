@@ -5,14 +5,13 @@
  * roles (督办人员), channels (来信, 来访), and event forms with version 3's
  * fields. Chromium (playwright-core) over the seed-demo stories.
  */
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { seedDemo, type SeedResult } from '../../cli/seed-demo';
 import { DEFAULT_POLICY } from '../../config/default-policy';
 import { V3_CLOCK_LABELS, V3_STATE_LABELS } from '../../machines/versions/v3/v3.labels';
 import type { HumanRole } from '../../machines/petition.vocabulary';
 import { createTestServer, type TestServer } from '../support/test-server';
-import { openConsolePage, signInWithToken } from '../support/console-page';
+import { openConsolePage, signInWithToken, startConsoleRig, expectNoPageProblems, stopConsoleRig } from '../support/console-page';
 
 const CITY = '411600';
 const SHENQIU_BUREAU = '411624-01';
@@ -21,27 +20,17 @@ let s: TestServer;
 let browser: Browser;
 let base: string;
 let seeded: SeedResult;
-let pageProblems: string[] = [];
+const pageProblems: string[] = [];
 
 beforeAll(async () => {
   s = await createTestServer('console_v3_browser', { policy: DEFAULT_POLICY });
   seeded = await seedDemo({ db: s.tdb.db, policy: DEFAULT_POLICY });
-  await s.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  ({ browser, base } = await startConsoleRig(s));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  s?.tdb.pool.on('error', () => undefined);
-  await s?.close();
-});
+afterAll(() => stopConsoleRig(s, browser));
 
-afterEach(() => {
-  const problems = pageProblems;
-  pageProblems = [];
-  expect(problems).toEqual([]);
-});
+afterEach(() => expectNoPageProblems(pageProblems));
 
 async function signIn(role: HumanRole, unit: string): Promise<Page> {
   const page = await openConsolePage(browser, base, pageProblems);

@@ -14,13 +14,12 @@
  * registration, and clerks and handlers land on 我的待办 after signing in.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { createAccountService } from '../../engine/account.service';
 import type { HumanRole } from '../../machines/petition.vocabulary';
-import { openConsolePage } from '../support/console-page';
+import { openConsolePage, startConsoleRig, stopConsoleRig, expectNoPageProblems } from '../support/console-page';
 import { createV3Server, U, type V3Server } from '../support/v3-http-fixtures';
 
 jest.setTimeout(300_000);
@@ -59,30 +58,20 @@ type Person = (typeof PEOPLE)[keyof typeof PEOPLE];
 let v: V3Server;
 let browser: Browser;
 let base: string;
-let pageProblems: string[] = [];
+const pageProblems: string[] = [];
 
 beforeAll(async () => {
   v = await createV3Server('console_walk_browser');
   const accounts = createAccountService(v.s.tdb.db);
   for (const p of Object.values(PEOPLE)) await accounts.create({ ...p, password: PASSWORD }, 'operator');
-  await v.s.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(v.s.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  ({ browser, base } = await startConsoleRig(v.s));
   mkdirSync(SHOTS, { recursive: true });
   console.log(`console walk screenshots: ${SHOTS}`);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  v?.s.tdb.pool.on('error', () => undefined);
-  await v?.s.close();
-});
+afterAll(() => stopConsoleRig(v?.s, browser));
 
-afterEach(() => {
-  const problems = pageProblems;
-  pageProblems = [];
-  expect(problems).toEqual([]);
-});
+afterEach(() => expectNoPageProblems(pageProblems));
 
 /** The English words on screen: the page's visible text, without URLs, less the allow-list. */
 function englishWords(text: string): string[] {

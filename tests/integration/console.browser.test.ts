@@ -5,8 +5,8 @@
  * a name and password, fill in forms, press the buttons the API allows.
  */
 import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { startConsoleRig, expectNoPageProblems, stopConsoleRig } from '../support/console-page';
 import { signToken } from '../../api/auth';
 import { createAccountService } from '../../engine/account.service';
 import type { HumanRole } from '../../machines/petition.vocabulary';
@@ -27,28 +27,16 @@ let s: TestServer;
 let browser: Browser;
 let base: string;
 /** Script errors and CSP violations of every page: a console that throws is broken even if the assertions pass. */
-let pageProblems: string[] = [];
+const pageProblems: string[] = [];
 
 beforeAll(async () => {
   s = await createTestServer('console_browser');
-  await s.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  ({ browser, base } = await startConsoleRig(s));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  // pg-pool's end() resolves before its clients have hung up, and `drop database … with (force)` may then
-  // terminate one: its error, emitted on the pool with no listener, would fail this file after every test passed.
-  s?.tdb.pool.on('error', () => undefined);
-  await s?.close();
-});
+afterAll(() => stopConsoleRig(s, browser));
 
-afterEach(() => {
-  const problems = pageProblems;
-  pageProblems = [];
-  expect(problems).toEqual([]);
-});
+afterEach(() => expectNoPageProblems(pageProblems));
 
 /** A fresh browser context (its own sessionStorage) on the console's sign-in page. */
 async function openConsole(): Promise<Page> {

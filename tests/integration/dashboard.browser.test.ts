@@ -6,14 +6,13 @@
  * pages render. Screenshots go to a temporary folder (not the repository).
  */
 import { mkdtempSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { seedDemo } from '../../cli/seed-demo';
 import { DEFAULT_POLICY } from '../../config/default-policy';
 import { createTestServer, type TestServer } from '../support/test-server';
-import { openConsolePage, signInWithToken } from '../support/console-page';
+import { openConsolePage, signInWithToken, startConsoleRig, stopConsoleRig } from '../support/console-page';
 
 jest.setTimeout(120_000);
 
@@ -28,16 +27,10 @@ let problems: string[] = [];
 beforeAll(async () => {
   s = await createTestServer('dashboard_browser');
   await seedDemo({ db: s.tdb.db, policy: DEFAULT_POLICY });
-  await s.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  ({ browser, base } = await startConsoleRig(s));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  s?.tdb.pool.on('error', () => undefined);
-  await s?.close();
-});
+afterAll(() => stopConsoleRig(s, browser));
 
 afterEach(() => {
   const found = problems;

@@ -7,38 +7,27 @@
  * downloads it as a PDF.
  */
 import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { HumanRole } from '../../machines/petition.vocabulary';
 import { pdfText } from '../support/pdf-text';
 import { createV3Server, U, type V3Server } from '../support/v3-http-fixtures';
-import { openConsolePage, signInWithToken } from '../support/console-page';
+import { openConsolePage, signInWithToken, startConsoleRig, stopConsoleRig, expectNoPageProblems } from '../support/console-page';
 
 jest.setTimeout(120_000);
 
 let v: V3Server;
 let browser: Browser;
 let base: string;
-let pageProblems: string[] = [];
+const pageProblems: string[] = [];
 
 beforeAll(async () => {
   v = await createV3Server('todo_documents_browser');
-  await v.s.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(v.s.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  ({ browser, base } = await startConsoleRig(v.s));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  v?.s.tdb.pool.on('error', () => undefined);
-  await v?.s.close();
-});
+afterAll(() => stopConsoleRig(v?.s, browser));
 
-afterEach(() => {
-  const problems = pageProblems;
-  pageProblems = [];
-  expect(problems).toEqual([]);
-});
+afterEach(() => expectNoPageProblems(pageProblems));
 
 /** Signs in by pasting a token, as a user does. */
 async function signIn(role: HumanRole, unit: string): Promise<Page> {
