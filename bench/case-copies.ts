@@ -59,7 +59,6 @@ function chunkRows(plans: readonly CopyPlan[]) {
     caseId: [] as string[],
     seq: [] as number[],
     from: [] as string[],
-    prev: [] as string[],
     hash: [] as string[],
     snap: [] as string[],
   };
@@ -84,7 +83,6 @@ function chunkRows(plans: readonly CopyPlan[]) {
       ev.caseId.push(caseId);
       ev.seq.push(e.seq);
       ev.from.push(t.id);
-      ev.prev.push(prevHash);
       ev.hash.push(hash);
       ev.snap.push(after.snapshot);
       prevHash = hash;
@@ -140,7 +138,7 @@ async function insertChunk(pool: Pool, plans: readonly CopyPlan[]): Promise<numb
           id: 'c.id',
           // Case numbers are unique per unit and year: a copy has none (verification skips a missing number).
           number: 'null',
-          last_hash: 'c.hash',
+          last_hash: `decode(c.hash, 'hex')`,
           snapshot: 'c.snapshot::jsonb',
           created_at: 'coalesce(c.created, t.created_at)',
           updated_at: 'coalesce(c.created, t.updated_at)',
@@ -152,11 +150,11 @@ async function insertChunk(pool: Pool, plans: readonly CopyPlan[]): Promise<numb
       await copyStatement(
         pool,
         'case_events',
-        `unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::text[], $6::text[]) as c(case_id, seq, from_id, prev, hash, snap)
+        `unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::text[]) as c(case_id, seq, from_id, hash, snap)
          join case_events t on t.case_id = c.from_id and t.seq = c.seq`,
-        { case_id: 'c.case_id', prev_hash: 'c.prev', hash: 'c.hash', snapshot_hash: 'c.snap' },
+        { case_id: 'c.case_id', hash: `decode(c.hash, 'hex')`, snapshot_hash: `decode(c.snap, 'hex')` },
       ),
-      [ev.caseId, ev.seq, ev.from, ev.prev, ev.hash, ev.snap],
+      [ev.caseId, ev.seq, ev.from, ev.hash, ev.snap],
     ],
     [
       await copyStatement(pool, 'case_units', `${copies} join case_units t on t.case_id = c.from_id`, { case_id: 'c.id' }),

@@ -90,11 +90,11 @@ async function seedCases(bench: BenchDatabase, n: number): Promise<string[]> {
     const params = [template, chunk, hashes, snaps, snaps.map(sha256)];
     const cte = 'with c as (select * from unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) as c(id, hash, snapshot, digest))';
     await bench.pool.query(
-      `${cte} insert into cases select (jsonb_populate_record(null::cases, to_jsonb(t) || jsonb_build_object('id', c.id, 'number', null, 'last_hash', c.hash, 'snapshot', c.snapshot::jsonb))).* from cases t, c where t.id = $1`,
+      `${cte} insert into cases select (jsonb_populate_record(null::cases, to_jsonb(t) || jsonb_build_object('id', c.id, 'number', null, 'last_hash', '\\x' || c.hash, 'snapshot', c.snapshot::jsonb))).* from cases t, c where t.id = $1`,
       params,
     );
     await bench.pool.query(
-      `${cte} insert into case_events select (jsonb_populate_record(null::case_events, to_jsonb(t) || jsonb_build_object('case_id', c.id, 'hash', c.hash, 'snapshot_hash', c.digest))).* from case_events t, c where t.case_id = $1`,
+      `${cte} insert into case_events select (jsonb_populate_record(null::case_events, to_jsonb(t) || jsonb_build_object('case_id', c.id, 'hash', '\\x' || c.hash, 'snapshot_hash', '\\x' || c.digest))).* from case_events t, c where t.case_id = $1`,
       params,
     );
     await bench.pool.query(

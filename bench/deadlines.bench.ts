@@ -224,7 +224,7 @@ async function settledMemory(redis: IORedis): Promise<number> {
 async function seedFarDeadlines(bench: BenchDatabase, n: number, from: Date): Promise<void> {
   await bench.pool.query(
     `insert into cases (id, unit, state, channel, version, machine_version, snapshot, last_hash, created_at, updated_at)
-     select gen_random_uuid(), $2, 'received', 'letter', 1, 1, '{}'::jsonb, '', now(), now() from generate_series(1, $1)`,
+     select gen_random_uuid(), $2, 'received', 'letter', 1, 1, '{}'::jsonb, decode(repeat('0', 64), 'hex'), now(), now() from generate_series(1, $1)`,
     [n, UNIT],
   );
   // Due times spread over 1000 s; three reminders each, as the statutory acceptance clock has.
@@ -497,13 +497,13 @@ async function seedLateCases(bench: BenchDatabase, n: number): Promise<string[]>
     const cte = 'with c as (select * from unnest($2::uuid[], $3::text[]) as c(id, hash))';
     await bench.pool.query(
       `${cte} insert into cases select (jsonb_populate_record(null::cases, to_jsonb(t) || jsonb_build_object(
-         'id', c.id, 'number', null, 'last_hash', c.hash, 'snapshot', jsonb_set(t.snapshot, '{context,id}', to_jsonb(c.id))))).*
+         'id', c.id, 'number', null, 'last_hash', '\\x' || c.hash, 'snapshot', jsonb_set(t.snapshot, '{context,id}', to_jsonb(c.id))))).*
        from cases t, c where t.id = $1`,
       params,
     );
     await bench.pool.query(
       `${cte} insert into case_events select (jsonb_populate_record(null::case_events, to_jsonb(t) || jsonb_build_object(
-         'case_id', c.id, 'hash', c.hash))).*
+         'case_id', c.id, 'hash', '\\x' || c.hash))).*
        from case_events t, c where t.case_id = $1`,
       params,
     );

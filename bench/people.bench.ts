@@ -131,7 +131,7 @@ async function loadCases(db: Kysely<Database>, cases: number, people: number): P
     select md5('c' || i)::uuid, u, null, st, 'letter', false, 1, 2,
            jsonb_build_object('value', st, 'context', jsonb_build_object('closure', case when st = 'closed' then 'final' end,
              'intake', jsonb_build_object('matter', jsonb_build_object('category', 'land', 'summary', sm)))),
-           md5('h' || i), now() - (i % 1000) * interval '1 day', now(), bench_pick(${PLACES}, i) || '信〔2026〕' || i || '号'
+           decode(md5('h' || i) || md5(i || 'h'), 'hex'), now() - (i % 1000) * interval '1 day', now(), bench_pick(${PLACES}, i) || '信〔2026〕' || i || '号'
     from (
       select i, '41' || lpad(((i % 10) + 10)::text, 2, '0') || lpad(((i / 10 % 10) + 21)::text, 2, '0') u,
              (array['received','verified','assigned','resolved','closed','rejected'])[(i % 6) + 1] st,

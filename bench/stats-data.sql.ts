@@ -59,7 +59,7 @@ export async function buildStatsData(
         'satisfaction', case when r_hand < 0.9 and r_del < 0.85 and r_rate < 0.7 then jsonb_build_object(
           'body', case when r_rate < 0.42 then 'satisfied' when r_rate < 0.63 then 'basically-satisfied' else 'unsatisfied' end, 'bureau', 'satisfied') end,
         'closure', case when r_hand < 0.9 then 'concluded' end)),
-      repeat('0', 64), registered_at, registered_at
+      decode(repeat('0', 64), 'hex'), registered_at, registered_at
     from bench_gen`.execute(db);
   step('facts');
   await sql`
@@ -90,9 +90,9 @@ export async function buildStatsData(
   if (eventsPerCase > 0) {
     step(`trail (${eventsPerCase} entries per case)`);
     await sql`
-      insert into case_events (case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, prev_hash, hash)
+      insert into case_events (case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, hash)
       select id, s, case when s = 1 then 'INTAKE' else 'NOTE' end, '{}'::jsonb, 'bench', 'clerk', unit, registered_at + s * interval '1 day', 3,
-        repeat('0', 64), md5(id::text || s) || md5(s || id::text)
+        decode(md5(id::text || s) || md5(s || id::text), 'hex')
       from bench_gen, generate_series(1, ${eventsPerCase}::int) s`.execute(db);
   }
   await sql`drop table bench_gen`.execute(db);

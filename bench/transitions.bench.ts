@@ -257,7 +257,7 @@ async function rawSession(pool: Pool, id: string): Promise<void> {
       machine_version: number;
       snapshot: { context: { mediation: { sessions: number } } };
       last_hash: string;
-    }>('select version, machine_version, snapshot, last_hash from cases where id = $1 for update', [id]);
+    }>(`select version, machine_version, snapshot, encode(last_hash, 'hex') as last_hash from cases where id = $1 for update`, [id]);
     const row = rows[0];
     if (row === undefined) throw new Error(`no case ${id}`);
     const snapshot = row.snapshot;
@@ -275,8 +275,8 @@ async function rawSession(pool: Pool, id: string): Promise<void> {
     };
     const hash = hashEvent(record);
     await client.query(
-      `insert into case_events (case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, prev_hash, hash)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      `insert into case_events (case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, hash)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, decode($10, 'hex'))`,
       [
         id,
         record.seq,
@@ -287,12 +287,11 @@ async function rawSession(pool: Pool, id: string): Promise<void> {
         mediator.unit,
         record.at,
         record.machineVersion,
-        record.prevHash,
         hash,
       ],
     );
     const updated = await client.query(
-      `update cases set state = $2, assignee_unit = $3, version = $4, snapshot = $5, last_hash = $6, updated_at = $7
+      `update cases set state = $2, assignee_unit = $3, version = $4, snapshot = $5, last_hash = decode($6, 'hex'), updated_at = $7
        where id = $1 and version = $8`,
       [id, 'mediated', UNIT, record.seq, JSON.stringify(snapshot), hash, at, row.version],
     );

@@ -80,6 +80,6 @@ export async function findLatestCheckpoint(db: Kysely<Database>): Promise<Checkp
 /** Every case's chain head as the trail itself records it (its highest seq), in case id order. */
 export async function listTrailHeads(db: Kysely<Database>): Promise<{ caseId: string; version: number; head: string }[]> {
   const { rows } = await sql<{ case_id: string; seq: number; hash: string }>`
-    select distinct on (case_id) case_id, seq, hash from case_events order by case_id, seq desc`.execute(db);
+    select distinct on (case_id) case_id, seq, encode(hash, 'hex') as hash from case_events order by case_id, seq desc`.execute(db);
   return rows.map((r) => ({ caseId: r.case_id, version: r.seq, head: r.hash }));
 }

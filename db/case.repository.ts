@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { caseInUnitScope, caseInUnitScopeByProbe } from './case-scope.sql';
+import { hexOf } from './hash-bytes';
 import { keysetAfter } from './keyset.sql';
 import { liveDeadlineOverdue, openCase } from './open-case.sql';
 import type { CasesTable, Database } from './schema';
@@ -38,7 +39,7 @@ export function caseRecordOf(row: CaseRow): CaseRecord {
     version: row.version,
     machineVersion: row.machine_version,
     snapshot: row.snapshot,
-    lastHash: row.last_hash,
+    lastHash: hexOf(row.last_hash),
     number: row.number ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

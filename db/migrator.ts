@@ -13,6 +13,7 @@ import * as m0012 from './migrations/0012-users-sessions.migration';
 import * as m0013 from './migrations/0013-scale-indexes.migration';
 import * as m0014 from './migrations/0014-people.migration';
 import * as m0015 from './migrations/0015-attachments.migration';
+import * as m0016 from './migrations/0016-compact-trail.migration';
 
 /**
  * Migrations are imported statically rather than read from a folder, so the
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-scale-indexes': m0013,
   '0014-people': m0014,
   '0015-attachments': m0015,
+  '0016-compact-trail': m0016,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -36,7 +36,8 @@ export interface CasesTable {
   version: number;
   machine_version: number;
   snapshot: Json<unknown>;
-  last_hash: string;
+  /** SHA-256 of the last trail entry, as its 32 bytes (the engine sees hex: db/hash-bytes.ts). */
+  last_hash: Buffer;
   /** The readable number (`扶信〔2026〕123号`), unique; null for cases recorded before numbering. */
   number: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
@@ -54,12 +55,12 @@ export interface CaseEventsTable {
   actor_unit: string;
   at: Timestamp;
   machine_version: number;
-  prev_hash: string;
-  hash: string;
+  /** SHA-256 of the entry and the case's previous entry's hash, as its 32 bytes (no column holds the previous hash). */
+  hash: Buffer;
   /** The state the event led to; null on entries older than migration 0008 (hashed with the entry when set). */
   state_after: ColumnType<string | null, string | null | undefined, never>;
   /** SHA-256 of the stored snapshot the event left; null on entries older than migration 0008. */
-  snapshot_hash: ColumnType<string | null, string | null | undefined, never>;
+  snapshot_hash: ColumnType<Buffer | null, Buffer | null | undefined, never>;
 }
 
 /** Deadline rows: the source of truth for every clock; timers in Redis are rebuilt from them. */

@@ -5,7 +5,7 @@
  * where the last one stopped (page k costs what page 1 costs).
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { CaseEventRecord, EventRow } from './case-event.repository';
+import { chainedRecords, type CaseEventRecord, type EventRow } from './case-event.repository';
 import { caseRecordOf, type CaseRecord } from './case.repository';
 import { caseUnitInScope } from './case-scope.sql';
 import type { CasesTable, Database } from './schema';
@@ -20,6 +20,8 @@ export interface CaseIdRange {
 export interface TrailCursor {
   readonly caseId: string;
   readonly seq: number;
+  /** That entry's hash, when known: the next entry of the same case chains to it. */
+  readonly hash?: string | undefined;
 }
 
 /** Before every entry of every case id at or after `from` (seq starts at 1). */
@@ -74,23 +76,12 @@ export async function listTrailAfter(
   // `at` is formatted by the server as the ISO text it was hashed as: parsing a Date per entry and formatting it
   // again costs the client more than the whole hash.
   const { rows } = await sql<Omit<EventRow, 'at'> & { at: string }>`
-    select case_id, seq, type, fields, actor_id, actor_role, actor_unit, machine_version, prev_hash, hash, state_after, snapshot_hash,
-      to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
+    select case_id, seq, type, fields, actor_id, actor_role, actor_unit, machine_version, encode(hash, 'hex') as hash, state_after,
+      encode(snapshot_hash, 'hex') as snapshot_hash, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
     from case_events
     where (case_id, seq) > (${cursor.caseId}::uuid, ${cursor.seq}::int) and ${within}
     order by case_id, seq limit ${limit}`.execute(db);
-  return rows.map((r) => ({
-    caseId: r.case_id,
-    seq: r.seq,
-    type: r.type,
-    fields: r.fields as Record<string, unknown>,
-    actor: { id: r.actor_id, role: r.actor_role, unit: r.actor_unit },
-    at: r.at,
-    machineVersion: r.machine_version,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-    ...(r.state_after !== null && r.snapshot_hash !== null && { after: { state: r.state_after, snapshot: r.snapshot_hash } }),
-  }));
+  return chainedRecords(rows, cursor.hash === undefined ? undefined : { caseId: cursor.caseId, seq: cursor.seq, hash: cursor.hash });
 }
 
 /** The first trail entry after `cursor` and before case id `to`: an entry whose case row is missing, when the cases ran out. */

@@ -68,13 +68,16 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
   const ctes = [
     sql`
     ev as (
-      insert into case_events (case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, prev_hash, hash, state_after, snapshot_hash)
-      select * from unnest(
+      insert into case_events (case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, hash, state_after, snapshot_hash)
+      select case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, decode(hash, 'hex'), state_after,
+        decode(snapshot_hash, 'hex')
+      from unnest(
         ${events.map((e) => e.caseId)}::uuid[], ${events.map((e) => e.seq)}::int[], ${events.map((e) => e.type)}::text[],
         ${events.map((e) => json(e.fields))}::jsonb[], ${events.map((e) => e.actor.id)}::text[], ${events.map((e) => e.actor.role)}::text[],
         ${events.map((e) => e.actor.unit)}::text[], ${events.map((e) => e.at)}::timestamptz[], ${events.map((e) => e.machineVersion)}::int[],
-        ${events.map((e) => e.prevHash)}::text[], ${events.map((e) => e.hash)}::text[],
-        ${events.map((e) => e.after?.state ?? null)}::text[], ${events.map((e) => e.after?.snapshot ?? null)}::text[])
+        ${events.map((e) => e.hash)}::text[], ${events.map((e) => e.after?.state ?? null)}::text[],
+        ${events.map((e) => e.after?.snapshot ?? null)}::text[]
+      ) as v(case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, hash, state_after, snapshot_hash)
     )`,
   ];
   const written: string[] = [];
@@ -93,12 +96,15 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
     ctes.push(sql`
     ci as (
       insert into cases (id, unit, assignee_unit, state, channel, listed, version, machine_version, snapshot, last_hash, created_at, updated_at, number)
-      select * from unnest(
+      select id, unit, assignee_unit, state, channel, listed, version, machine_version, snapshot, decode(last_hash, 'hex'), created_at,
+        updated_at, number
+      from unnest(
         ${inserted.map((c) => c.id)}::uuid[], ${inserted.map((c) => c.unit)}::text[], ${inserted.map((c) => c.assigneeUnit)}::text[],
         ${inserted.map((c) => c.state)}::text[], ${inserted.map((c) => c.channel)}::text[], ${inserted.map((c) => c.listed)}::boolean[],
         ${inserted.map((c) => c.version)}::int[], ${inserted.map((c) => c.machineVersion)}::int[], ${inserted.map((c) => json(c.snapshot))}::jsonb[],
         ${inserted.map((c) => c.lastHash)}::text[], ${inserted.map((c) => c.createdAt)}::timestamptz[], ${inserted.map((c) => c.updatedAt)}::timestamptz[],
-        ${inserted.map((c) => c.number)}::text[])
+        ${inserted.map((c) => c.number)}::text[]
+      ) as v(id, unit, assignee_unit, state, channel, listed, version, machine_version, snapshot, last_hash, created_at, updated_at, number)
       returning id
     )`);
   }
@@ -107,7 +113,7 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
     ctes.push(sql`
     cu as (
       update cases c set state = v.state, assignee_unit = v.assignee_unit, listed = v.listed, version = v.version,
-        snapshot = v.snapshot, last_hash = v.last_hash, updated_at = v.updated_at
+        snapshot = v.snapshot, last_hash = decode(v.last_hash, 'hex'), updated_at = v.updated_at
       from unnest(
         ${updated.map((w) => w.case.id)}::uuid[], ${updated.map((w) => w.fromVersion)}::int[], ${updated.map((w) => w.case.state)}::text[],
         ${updated.map((w) => w.case.assigneeUnit)}::text[], ${updated.map((w) => w.case.listed)}::boolean[], ${updated.map((w) => w.case.version)}::int[],

@@ -6,8 +6,8 @@ export type { TrailOutcome };
 
 const canonicalJson = configure({ deterministic: true, bigint: false, circularValue: Error });
 
-/** The hash before a case's first event. */
-export const GENESIS_HASH = '0'.repeat(64);
+/** The hash before a case's first event (its home is the store, which derives each entry's previous hash). */
+export { GENESIS_HASH } from '../db/hash-bytes';
 
 /** What each trail entry's hash covers: everything but the hash itself. */
 export interface HashedEvent {

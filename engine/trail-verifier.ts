@@ -57,7 +57,7 @@ async function readTrails(
     for (const e of events) all.push(e);
     const last = events[events.length - 1];
     if (last === undefined || events.length < EVENTS_PER_PAGE) return all;
-    after = { caseId: last.caseId, seq: last.seq };
+    after = { caseId: last.caseId, seq: last.seq, hash: last.hash };
   }
 }
 

@@ -61,7 +61,7 @@ describe('/audit/checkpoints', () => {
     const victim = rows[0]?.id ?? '';
     await s.tdb.ownerDb.transaction().execute(async (trx) => {
       await sql`alter table case_events disable trigger case_events_append_only`.execute(trx);
-      await sql`update case_events set hash = repeat('a', 64) where case_id = ${victim} and seq = 2`.execute(trx);
+      await sql`update case_events set hash = decode(repeat('a', 64), 'hex') where case_id = ${victim} and seq = 2`.execute(trx);
       await sql`alter table case_events enable trigger case_events_append_only`.execute(trx);
     });
     expect(await call('GET', '/audit/checkpoints/latest/verify', 'auditor', '411622')).toMatchObject({

@@ -86,11 +86,11 @@ async function rewriteAsOwner(caseId: string, seq: number, fields: Record<string
   await tdb.ownerDb.transaction().execute(async (trx) => {
     await sql`alter table case_events disable trigger case_events_append_only`.execute(trx);
     for (const e of rewritten.filter((r) => r.seq >= seq)) {
-      await sql`update case_events set fields = ${JSON.stringify(e.fields)}::jsonb, prev_hash = ${e.prevHash}, hash = ${e.hash}
+      await sql`update case_events set fields = ${JSON.stringify(e.fields)}::jsonb, hash = decode(${e.hash}, 'hex')
         where case_id = ${caseId} and seq = ${e.seq}`.execute(trx);
     }
     await sql`alter table case_events enable trigger case_events_append_only`.execute(trx);
-    await sql`update cases set last_hash = ${prevHash}, snapshot = ${JSON.stringify(toStored(snapshot as Parameters<typeof toStored>[0]))}::jsonb where id = ${caseId}`.execute(
+    await sql`update cases set last_hash = decode(${prevHash}, 'hex'), snapshot = ${JSON.stringify(toStored(snapshot as Parameters<typeof toStored>[0]))}::jsonb where id = ${caseId}`.execute(
       trx,
     );
   });

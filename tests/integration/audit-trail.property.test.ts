@@ -661,8 +661,7 @@ describe('tampering', () => {
         actor_unit: forged.actor.unit,
         at: forged.at,
         machine_version: forged.machineVersion,
-        prev_hash: forged.prevHash,
-        hash: hashEvent(forged),
+        hash: Buffer.from(hashEvent(forged), 'hex'),
       })
       .execute();
     expect(await audit.verifyAudit()).toMatchObject({

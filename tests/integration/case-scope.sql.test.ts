@@ -77,7 +77,7 @@ beforeAll(async () => {
         version: 1,
         machine_version: 1,
         snapshot: '{}',
-        last_hash: 'h',
+        last_hash: Buffer.alloc(32),
         created_at: new Date(at.getTime() + i * 1000),
         updated_at: new Date(at.getTime() + i * 1000),
       })),
@@ -100,8 +100,7 @@ beforeAll(async () => {
         actor_unit: c.unit,
         at,
         machine_version: 1,
-        prev_hash: '0'.repeat(64),
-        hash: 'h',
+        hash: Buffer.alloc(32),
       })),
     )
     .execute();

@@ -118,7 +118,7 @@ async function expectExactlyOnce(db: Kysely<Database>, ids: readonly string[], r
     .select(['cases.id', 'cases.last_hash', 'case_events.hash'])
     .where('cases.id', 'in', ids)
     .execute();
-  expect(heads.filter((h) => h.last_hash !== h.hash)).toEqual([]);
+  expect(heads.filter((h) => !Buffer.from(h.last_hash).equals(Buffer.from(h.hash)))).toEqual([]);
   expect(heads).toHaveLength(ids.length);
   const trailLengths = await db
     .selectFrom('case_events')

@@ -94,7 +94,7 @@ beforeAll(async () => {
         version: 1,
         machine_version: 3,
         snapshot: '{}',
-        last_hash: 'h',
+        last_hash: Buffer.alloc(32),
         created_at: c.createdAt,
         updated_at: c.updatedAt,
       })),

@@ -294,14 +294,14 @@ describe('migration 0006', () => {
     const id = randomUUID();
     const at = new Date('2026-03-02T01:00:00.000Z');
     await sql`insert into cases (id, unit, assignee_unit, state, channel, version, machine_version, snapshot, last_hash, created_at, updated_at)
-      values (${id}, '411622', '411622', 'assigned', 'letter', 3, 2, '{}', 'h', ${at}, ${at})`.execute(owner);
+      values (${id}, '411622', '411622', 'assigned', 'letter', 3, 2, '{}', ${Buffer.alloc(32)}, ${at}, ${at})`.execute(owner);
     for (const [seq, type, fields] of [
       [1, 'INTAKE', { unit: '411622' }],
       [2, 'ASSIGN', { unit: '411622104' }],
       [3, 'REASSIGN', { unit: '411622' }],
     ] as const) {
-      await sql`insert into case_events (case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, prev_hash, hash)
-        values (${id}, ${seq}, ${type}, ${JSON.stringify(fields)}, 'u', 'clerk', '411622', ${at}, 2, 'p', 'h')`.execute(owner);
+      await sql`insert into case_events (case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, hash)
+        values (${id}, ${seq}, ${type}, ${JSON.stringify(fields)}, 'u', 'clerk', '411622', ${at}, 2, ${Buffer.alloc(32)})`.execute(owner);
     }
 
     await m0006.up(owner);

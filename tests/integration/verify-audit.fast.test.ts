@@ -116,13 +116,13 @@ describe('fast verification', () => {
       const old = { ...e, caseId: id, prevHash, after: undefined };
       const hash = hashEvent(old);
       await tdb.ownerPool.query(
-        `insert into case_events (case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, prev_hash, hash)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [id, e.seq, e.type, JSON.stringify(e.fields), e.actor.id, e.actor.role, e.actor.unit, e.at, e.machineVersion, prevHash, hash],
+        `insert into case_events (case_id, seq, type, fields, actor_id, actor_role, actor_unit, at, machine_version, hash)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, decode($10, 'hex'))`,
+        [id, e.seq, e.type, JSON.stringify(e.fields), e.actor.id, e.actor.role, e.actor.unit, e.at, e.machineVersion, hash],
       );
       prevHash = hash;
     }
-    await tdb.ownerPool.query(`update cases set last_hash = $2 where id = $1`, [id, prevHash]);
+    await tdb.ownerPool.query(`update cases set last_hash = decode($2, 'hex') where id = $1`, [id, prevHash]);
     expect(await audit.verifyAudit()).toMatchObject({ ok: true, cases: ids.length + 1 });
     await withRowChanged(id, `snapshot = jsonb_set(snapshot, '{context,listed}', 'true')`, async () => {
       expect(await audit.verifyAudit()).toMatchObject({
@@ -167,13 +167,16 @@ describe('fast verification', () => {
         actor_unit: forged.actor.unit,
         at: forged.at,
         machine_version: forged.machineVersion,
-        prev_hash: forged.prevHash,
-        hash,
+        hash: Buffer.from(hash, 'hex'),
         state_after: forged.after.state,
-        snapshot_hash: forged.after.snapshot,
+        snapshot_hash: Buffer.from(forged.after.snapshot, 'hex'),
       })
       .execute();
-    await tdb.db.updateTable('cases').set({ version: forged.seq, last_hash: hash }).where('id', '=', id).execute();
+    await tdb.db
+      .updateTable('cases')
+      .set({ version: forged.seq, last_hash: Buffer.from(hash, 'hex') })
+      .where('id', '=', id)
+      .execute();
     try {
       const fast = await audit.verifyAudit();
       expect(fast).toMatchObject({ ok: true });
@@ -185,7 +188,7 @@ describe('fast verification', () => {
       await tdb.ownerDb.transaction().execute(async (trx) => {
         await sql`alter table case_events disable trigger case_events_append_only`.execute(trx);
         await sql`delete from case_events where case_id = ${id} and seq = ${forged.seq}`.execute(trx);
-        await sql`update cases set version = ${head.seq}, last_hash = ${head.hash} where id = ${id}`.execute(trx);
+        await sql`update cases set version = ${head.seq}, last_hash = decode(${head.hash}, 'hex') where id = ${id}`.execute(trx);
         await sql`alter table case_events enable trigger case_events_append_only`.execute(trx);
       });
     }
