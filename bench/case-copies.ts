@@ -13,8 +13,9 @@ import type { Kysely } from 'kysely';
 import { listEvents, type CaseEventRecord } from '../db/case-event.repository';
 import type { Database } from '../db/schema';
 import { canonical, hashEvent, GENESIS_HASH } from '../engine/audit-hash';
+import { storedFormOf } from '../engine/case-snapshot';
 import { foldTrail } from '../engine/trail-check';
-import { toStored } from '../machines/petition.registry';
+import { adapterFor } from '../machines/petition.registry';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -31,7 +32,7 @@ export async function templateOf(db: Kysely<Database>, id: string): Promise<Temp
   const snapshots = events.map((_, k) => {
     const { snapshot } = foldTrail(events.slice(0, k + 1));
     if (snapshot === undefined) throw new Error('a template trail does not replay');
-    return canonical(toStored(snapshot as unknown as { value: unknown; context: unknown; status: string }));
+    return canonical(storedFormOf(adapterFor(events[0]?.machineVersion ?? 0), snapshot));
   });
   return { id, events, snapshots };
 }

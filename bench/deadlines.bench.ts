@@ -497,7 +497,7 @@ async function seedLateCases(bench: BenchDatabase, n: number): Promise<string[]>
     const cte = 'with c as (select * from unnest($2::uuid[], $3::text[]) as c(id, hash))';
     await bench.pool.query(
       `${cte} insert into cases select (jsonb_populate_record(null::cases, to_jsonb(t) || jsonb_build_object(
-         'id', c.id, 'number', null, 'last_hash', '\\x' || c.hash, 'snapshot', jsonb_set(t.snapshot, '{context,id}', to_jsonb(c.id))))).*
+         'id', c.id, 'number', null, 'last_hash', '\\x' || c.hash, 'snapshot', t.snapshot))).*
        from cases t, c where t.id = $1`,
       params,
     );

@@ -23,9 +23,29 @@ export interface CaseRecord {
   readonly number: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /**
+   * The case's first trail entry (the intake): its fields and time. The stored snapshot leaves out what it holds
+   * (machines/stored-form.ts); reads that restore the machine read it with the row. Absent on reads that do not.
+   */
+  readonly intakeEntry?: IntakeEntry | undefined;
 }
 
-type CaseRow = Selectable<CasesTable>;
+/** The first trail entry's fields and time (ISO 8601 with milliseconds, as hashed). */
+export interface IntakeEntry {
+  readonly fields: Record<string, unknown>;
+  readonly at: string;
+}
+
+type CaseRow = Selectable<CasesTable> & { intake_entry?: { fields: Record<string, unknown>; at: string } | null };
+
+/**
+ * The case's intake entry, read with its row by one probe of the trail's primary key. A scalar subquery, not a
+ * join: a `for update` read locks the case row only (the application role may not lock trail rows).
+ */
+export const intakeEntryColumn = sql<{ fields: Record<string, unknown>; at: string } | null>`(
+  select jsonb_build_object('fields', e.fields, 'at', e.at) from case_events e where e.case_id = cases.id and e.seq = 1)`.as(
+  'intake_entry',
+);
 
 /** A case row as the engine sees it. */
 export function caseRecordOf(row: CaseRow): CaseRecord {
@@ -43,12 +63,15 @@ export function caseRecordOf(row: CaseRow): CaseRecord {
     number: row.number ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    ...(row.intake_entry != null && {
+      intakeEntry: { fields: row.intake_entry.fields, at: new Date(row.intake_entry.at).toISOString() },
+    }),
   };
 }
 
 type CaseQuery = ReturnType<typeof baseQuery>;
 function baseQuery(db: Executor) {
-  return db.selectFrom('cases').selectAll('cases');
+  return db.selectFrom('cases').selectAll('cases').select(intakeEntryColumn);
 }
 
 /** Restricts a case query to what `scopeUnit` may see (see {@link caseInUnitScope}). */
@@ -66,6 +89,7 @@ export async function lockCase(trx: Transaction<Database>, id: string): Promise<
   const row = await trx
     .selectFrom('cases')
     .selectAll('cases')
+    .select(intakeEntryColumn)
     .select(sql<string[]>`array(select u.unit from case_units u where u.case_id = cases.id order by u.unit)`.as('units'))
     .where('cases.id', '=', id)
     .forUpdate()
@@ -186,6 +210,7 @@ export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRec
     .selectFrom(page.as('p'))
     .innerJoin('cases', 'cases.id', 'p.id')
     .selectAll('cases')
+    .select(intakeEntryColumn)
     .orderBy('p.created_at', 'desc')
     .orderBy('p.id', 'desc')
     .execute();

@@ -160,27 +160,31 @@ export interface MatterRow {
 }
 
 function mattersQuery(db: Executor) {
-  return db
-    .selectFrom('case_persons as cp')
-    .innerJoin('cases', 'cases.id', 'cp.case_id')
-    .leftJoin('units as u', 'u.code', 'cases.unit')
-    .leftJoin('case_summaries as cs', 'cs.case_id', 'cases.id')
-    .select([
-      'cases.id as caseId',
-      'cp.person_id as personId',
-      'cp.role as role',
-      'cases.number as number',
-      'cases.state as state',
-      'cases.unit as unit',
-      'u.name as unitName',
-      'cases.assignee_unit as assigneeUnit',
-      'cases.created_at as createdAt',
-      sql<string>`cases.snapshot #>> '{context,intake,matter,summary}'`.as('summary'),
-      sql<string | null>`cases.snapshot #>> '{context,closure}'`.as('closure'),
-      sql<boolean>`coalesce((cases.snapshot #>> '{context,intake,matter,accusation}')::boolean, false)`.as('accusation'),
-      sql<string | null>`cases.snapshot #>> '{context,intake,matter,accusedUnit}'`.as('accusedUnit'),
-      sql<string[]>`coalesce(cs.grams, '{}')`.as('grams'),
-    ]);
+  return (
+    db
+      .selectFrom('case_persons as cp')
+      .innerJoin('cases', 'cases.id', 'cp.case_id')
+      .leftJoin('units as u', 'u.code', 'cases.unit')
+      .leftJoin('case_summaries as cs', 'cs.case_id', 'cases.id')
+      // The matter is read from the intake entry: the stored snapshot leaves the intake out (machines/stored-form.ts).
+      .innerJoin('case_events as ie', (j) => j.onRef('ie.case_id', '=', 'cases.id').on('ie.seq', '=', 1))
+      .select([
+        'cases.id as caseId',
+        'cp.person_id as personId',
+        'cp.role as role',
+        'cases.number as number',
+        'cases.state as state',
+        'cases.unit as unit',
+        'u.name as unitName',
+        'cases.assignee_unit as assigneeUnit',
+        'cases.created_at as createdAt',
+        sql<string>`ie.fields #>> '{matter,summary}'`.as('summary'),
+        sql<string | null>`cases.snapshot #>> '{context,closure}'`.as('closure'),
+        sql<boolean>`coalesce((ie.fields #>> '{matter,accusation}')::boolean, false)`.as('accusation'),
+        sql<string | null>`ie.fields #>> '{matter,accusedUnit}'`.as('accusedUnit'),
+        sql<string[]>`coalesce(cs.grams, '{}')`.as('grams'),
+      ])
+  );
 }
 
 /** The matters of some people, newest first; within `scopeUnit` when given (the one scope predicate), else all of them. */
@@ -353,6 +357,7 @@ export async function similarCases(db: Executor, q: SimilarQuery): Promise<Simil
     .selectFrom(topSimilar(db, q).as('t'))
     .innerJoin('cases', 'cases.id', 't.case_id')
     .leftJoin('units as u', 'u.code', 'cases.unit')
+    .innerJoin('case_events as ie', (j) => j.onRef('ie.case_id', '=', 'cases.id').on('ie.seq', '=', 1))
     .select([
       'cases.id as caseId',
       'cases.number as number',
@@ -360,7 +365,7 @@ export async function similarCases(db: Executor, q: SimilarQuery): Promise<Simil
       'cases.unit as unit',
       'u.name as unitName',
       'cases.created_at as createdAt',
-      sql<string>`cases.snapshot #>> '{context,intake,matter,summary}'`.as('summary'),
+      sql<string>`ie.fields #>> '{matter,summary}'`.as('summary'),
       't.similarity',
     ])
     .where(caseInUnitScope(q.scopeUnit))

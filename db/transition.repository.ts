@@ -1,7 +1,7 @@
 import { sql, type Selectable, type Transaction } from 'kysely';
 import type { CaseEventRecord } from './case-event.repository';
 import { caseFactsCte, type CaseFacts } from './case-facts.sql';
-import { caseRecordOf, type CaseRecord } from './case.repository';
+import { caseRecordOf, intakeEntryColumn, type CaseRecord } from './case.repository';
 import { deadlineRecordOf, type DeadlineRecord, type NewDeadline } from './deadline.repository';
 import type { Database, DeadlinesTable } from './schema';
 
@@ -37,7 +37,8 @@ export async function lockCasesOfDeadlines(trx: Transaction<Database>, deadlineI
   if (deadlineIds.length === 0) return [];
   const rows = await trx
     .selectFrom('cases')
-    .selectAll()
+    .selectAll('cases')
+    .select(intakeEntryColumn)
     .where('id', 'in', (eb) => eb.selectFrom('deadlines').select('case_id').where('id', 'in', deadlineIds))
     .orderBy('id')
     .forUpdate()

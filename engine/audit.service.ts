@@ -3,7 +3,7 @@ import * as cases from '../db/case.repository';
 import { listEvents } from '../db/case-event.repository';
 import type { Database } from '../db/schema';
 import { adapterFor } from '../machines/petition.registry';
-import { canonical } from './audit-hash';
+import { matchesStored } from './case-snapshot';
 import { NotFoundError } from './errors';
 import { foldTrail, type ReplayStep, type VerifyMode } from './trail-check';
 import { verifyRange } from './trail-verifier';
@@ -81,7 +81,6 @@ export function createAuditService(db: Kysely<Database>, options: AuditServiceOp
       const events = await listEvents(db, caseId);
       const { steps, snapshot } = foldTrail(events, until);
       const adapter = adapterFor(rec.machineVersion);
-      const rebuilt = snapshot === undefined ? undefined : adapter.toStored(snapshot);
       const complete = until === undefined || steps.length === events.length;
       return {
         id: caseId,
@@ -89,7 +88,7 @@ export function createAuditService(db: Kysely<Database>, options: AuditServiceOp
         steps,
         state: snapshot === undefined ? 'unknown' : adapter.stateName(snapshot),
         matchesStored:
-          complete && rebuilt !== undefined && steps.every((s) => s.accepted) && canonical(rebuilt) === canonical(rec.snapshot),
+          complete && snapshot !== undefined && steps.every((s) => s.accepted) && matchesStored(adapter, snapshot, rec.snapshot),
       };
     },
 

@@ -6,7 +6,8 @@ import { recordRefusal } from '../db/refused-attempt.repository';
 import type { Database } from '../db/schema';
 import { writeTransitions } from '../db/transition.repository';
 import type { CaseEvent, CaseSnapshot, MachineAdapter, Sender } from '../machines/machine-adapter';
-import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
+import { adapterFor } from '../machines/petition.registry';
+import { restoreCase } from './case-snapshot';
 import type { Actor } from '../machines/petition.roles';
 import { caseInScope, caseWithUnitNow, withArticle } from './access';
 import { toPetitionView, type PetitionView } from './case-view';
@@ -138,7 +139,7 @@ function filingOf(c: CommandCase, envelope: CommandEnvelope, at: Date): ParsedCo
 function commandCase(locked: LockedCase, actor: Actor, tree: UnitTree, units: UnitDirectory): CommandCase {
   const { units: passed, ...rec } = locked;
   const adapter = adapterFor(rec.machineVersion);
-  const snapshot = adapter.restore(rec.snapshot as StoredSnapshot);
+  const snapshot = restoreCase(adapter, rec);
   return { rec, adapter, snapshot, units, tree, passed, sender: { actor, relations: adapter.relationsOf(snapshot, actor.unit, units) } };
 }
 

@@ -13,7 +13,8 @@ import { INTAKE_EVENT } from './trail-entry';
 import { intakeFor, showsIdentifiers, type MaskingFacts } from './access';
 import { logUnmaskedReads } from './people/access-log';
 import type { Intake } from '../machines/petition.schemas';
-import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
+import { adapterFor } from '../machines/petition.registry';
+import { restoreCase } from './case-snapshot';
 import { loadDirectory, type UnitDirectorySource } from './unit-directory';
 import { createUnitDirectory } from './unit-directory.service';
 import { sendTargets, type SendTargets } from './send-targets';
@@ -105,7 +106,7 @@ function maskFields(type: string, fields: Record<string, unknown>, viewer: Actor
 /** The masking facts of a case as it stands (its version reads them from its snapshot). */
 export function maskingFactsOf(rec: cases.CaseRecord): MaskingFacts {
   const adapter = adapterFor(rec.machineVersion);
-  const { accusedUnit, handlingUnit } = adapter.intakeFacts(adapter.restore(rec.snapshot as StoredSnapshot));
+  const { accusedUnit, handlingUnit } = adapter.intakeFacts(restoreCase(adapter, rec));
   return { accusedUnit, handlingUnit };
 }
 

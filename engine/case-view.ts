@@ -4,7 +4,8 @@ import type { DeadlineRecord } from '../db/deadline.repository';
 import type { CaseSnapshot, MachineAdapter } from '../machines/machine-adapter';
 import type { Intake } from '../machines/petition.schemas';
 import type { ClockName } from '../machines/petition.vocabulary';
-import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
+import { adapterFor } from '../machines/petition.registry';
+import { restoreCase } from './case-snapshot';
 import type { Actor } from '../machines/petition.roles';
 import type { Relation } from '../machines/versions/v3/v3.vocabulary';
 import { caseWithUnitNow, intakeFor } from './access';
@@ -93,7 +94,7 @@ function allowedEventsOf(
 /** The events `viewer` may send a stored case now, without building its view (the to-do list asks this of many cases). */
 export function allowedEventsFor(rec: CaseRecord, viewer: Actor, now: Date, units: UnitDirectory): string[] {
   const adapter = adapterFor(rec.machineVersion);
-  const snapshot = adapter.restore(rec.snapshot as StoredSnapshot);
+  const snapshot = restoreCase(adapter, rec);
   return allowedEventsOf(adapter, snapshot, viewer, adapter.relationsOf(snapshot, viewer.unit, units), now);
 }
 
@@ -107,7 +108,7 @@ export function toPetitionView(
 ): PetitionView {
   const adapter: MachineAdapter = adapterFor(rec.machineVersion);
   // The engine hands over the snapshot it just computed; restoring it again would cost as much as the transition.
-  const snapshot = inputs.live ?? adapter.restore(rec.snapshot as StoredSnapshot);
+  const snapshot = inputs.live ?? restoreCase(adapter, rec);
   const facts = adapter.intakeFacts(snapshot);
   const intake = intakeFor(facts.intake as unknown as Intake, viewer, facts);
   const nameOf = (unit: string) => inputs.units.nameOf(unit) ?? null;

@@ -3,7 +3,8 @@ import { findEvent, type CaseEventRecord } from '../db/case-event.repository';
 import { findCase, type CaseRecord } from '../db/case.repository';
 import type { Database } from '../db/schema';
 import type { Recipient } from '../machines/machine-adapter';
-import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
+import { adapterFor } from '../machines/petition.registry';
+import { restoreCase } from './case-snapshot';
 import { loadDirectory, type UnitDirectory, type UnitDirectorySource } from './unit-directory';
 import { createUnitDirectory } from './unit-directory.service';
 
@@ -48,7 +49,7 @@ export function createNotificationSource(
       if (rec === undefined || event === undefined) return undefined;
       const adapter = adapterFor(rec.machineVersion);
       const { directory: units } = await loadDirectory(unitSource);
-      const snapshot = adapter.restore(rec.snapshot as StoredSnapshot);
+      const snapshot = restoreCase(adapter, rec);
       const recipients = adapter.recipientsOf(snapshot, { type: event.type, fields: event.fields }, (unit) => levelAbove(units, unit));
       return { case: rec, event, recipients };
     },

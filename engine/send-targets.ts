@@ -9,7 +9,8 @@
 import type { Kysely } from 'kysely';
 import { findCase } from '../db/case.repository';
 import type { Database } from '../db/schema';
-import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
+import { adapterFor } from '../machines/petition.registry';
+import { restoreCase } from './case-snapshot';
 import type { Actor } from '../machines/petition.roles';
 import { allowedEventsFor } from './case-view';
 import { claimRefusal } from './command-rules';
@@ -41,7 +42,7 @@ export async function sendTargets(
   if (rec === undefined) throw new NotFoundError();
   const { tree, directory } = await loadDirectory(unitSource);
   const adapter = adapterFor(rec.machineVersion);
-  const snapshot = adapter.restore(rec.snapshot as StoredSnapshot);
+  const snapshot = restoreCase(adapter, rec);
   const allowed = allowedEventsFor(rec, viewer, now, directory);
   if (!allowed.includes(eventType)) throw new EventNotAllowedError(eventType, adapter.stateName(snapshot), allowed);
   // The claim of the command with no unit named yet: which field names the unit, and which unit it must never reach.

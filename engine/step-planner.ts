@@ -5,6 +5,7 @@ import type { TransitionWrite } from '../db/transition.repository';
 import type { CaseEvent, CaseSnapshot, CaseStart, MachineAdapter } from '../machines/machine-adapter';
 import type { Actor } from '../machines/petition.roles';
 import { GENESIS_HASH, snapshotDigest } from './audit-hash';
+import { storedFormOf } from './case-snapshot';
 import { clockChanges } from './clock-changes';
 import { planDeadlineChanges, type DeadlineRules } from './deadline-changes';
 import type { TouchedDeadline } from './engine.types';
@@ -48,7 +49,7 @@ export function planStep(
   const next = adapter.step(snapshot, event);
   const { type, actor, at: atIso, ...fields } = event;
   const seq = rec.version + 1;
-  const stored = adapter.toStored(next);
+  const stored = storedFormOf(adapter, next);
   const state = adapter.stateName(next);
   const after = { state, snapshot: snapshotDigest(stored) };
   const entry = buildTrailEntry({
@@ -113,7 +114,7 @@ export function planIntake(
   registration?: IntakeRegistration,
 ): PlannedStep {
   const snapshot = adapter.start(input);
-  const stored = adapter.toStored(snapshot);
+  const stored = storedFormOf(adapter, snapshot);
   const state = adapter.stateName(snapshot);
   const entry = buildTrailEntry({
     caseId: input.id,
@@ -142,6 +143,7 @@ export function planIntake(
     number: registration?.number ?? null,
     createdAt: at,
     updatedAt: at,
+    intakeEntry: { fields: entry.fields, at: input.at },
   };
   const { added } = planDeadlineChanges(input.id, [], clockChanges({}, adapter.clocks(snapshot)), at, rules);
   const facts = adapter.facts(snapshot, runsAfterStep([], added, []));

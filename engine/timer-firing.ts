@@ -3,7 +3,8 @@ import type { CaseRecord } from '../db/case.repository';
 import { listDeadlinesOf, type DeadlineRecord } from '../db/deadline.repository';
 import type { Database } from '../db/schema';
 import { lockCasesOfDeadlines, writeTransitions } from '../db/transition.repository';
-import { adapterFor, type StoredSnapshot } from '../machines/petition.registry';
+import { adapterFor } from '../machines/petition.registry';
+import { restoreCase } from './case-snapshot';
 import type { Actor } from '../machines/petition.roles';
 import { afterCommit, type CommittedChange, type EngineDeps } from './engine.types';
 import { planStep, touchedBy, type PlannedStep } from './step-planner';
@@ -59,7 +60,7 @@ function planRound(deps: EngineDeps, round: RoundRows, deadlineIds: readonly str
       deferred.push(id);
     } else {
       const adapter = adapterFor(rec.machineVersion);
-      const snapshot = adapter.restore(rec.snapshot as StoredSnapshot);
+      const snapshot = restoreCase(adapter, rec);
       const decided = decideTimer(row, adapter, snapshot, at, SYSTEM_ACTOR);
       // A timer event the machine does not take in this state (the case moved on) is a no-op, not a refusal.
       if (typeof decided === 'string' || !adapter.accepts(snapshot, decided.event)) {

@@ -5,8 +5,9 @@
 import type { CaseEventRecord, TrailOutcome } from '../db/case-event.repository';
 import type { CaseRecord } from '../db/case.repository';
 import type { CaseEvent, CaseSnapshot } from '../machines/machine-adapter';
-import { adapterFor, isKnownVersion, type StoredSnapshot } from '../machines/petition.registry';
-import { canonical, GENESIS_HASH, hashEvent, snapshotDigest } from './audit-hash';
+import { adapterFor, isKnownVersion, type MachineAdapter } from '../machines/petition.registry';
+import { GENESIS_HASH, hashEvent, snapshotDigest } from './audit-hash';
+import { matchesStored, restoreCase, storedFormOf } from './case-snapshot';
 import { INTAKE_EVENT, REGISTRATION_FIELD, startOfIntakeEntry } from './trail-entry';
 import type { Actor } from '../machines/petition.roles';
 import type { Role } from '../machines/petition.vocabulary';
@@ -57,14 +58,22 @@ export function foldTrail(
     const actor: Actor = { ...e.actor, role: e.actor.role as Role };
     const state = snapshot !== undefined && adapter !== undefined ? adapter.stateName(snapshot) : 'unknown';
     steps.push({ seq: e.seq, type: e.type, actor, at: e.at, state, accepted });
-    const digest = withOutcomes && e.after !== undefined && snapshot !== undefined && adapter !== undefined;
     outcomes.push(
-      digest && snapshot !== undefined && adapter !== undefined
-        ? { state, snapshot: snapshotDigest(adapter.toStored(snapshot)) }
+      withOutcomes && e.after !== undefined && snapshot !== undefined && adapter !== undefined
+        ? { state, snapshot: outcomeDigest(adapter, snapshot, e.after.snapshot) }
         : undefined,
     );
   }
   return { steps, snapshot, outcomes };
+}
+
+/**
+ * The digest of the stored form the machine gives, as the entry records it: an entry written before the stored form
+ * left the start out records the digest of the machine's whole stored form.
+ */
+function outcomeDigest(adapter: MachineAdapter, snapshot: CaseSnapshot, recorded: string): string {
+  const digest = snapshotDigest(storedFormOf(adapter, snapshot));
+  return digest === recorded ? digest : snapshotDigest(adapter.toStored(snapshot));
 }
 
 /** Where and why a trail (or the case row beside it) stops being trustworthy. */
@@ -154,14 +163,18 @@ function differing<K extends keyof CaseRecord>(
  * runs: the chain vouches for the head, the head for the row. Whether the
  * recorded outcomes follow the rules is the replay's question.
  */
-function checkRecordedOutcome(rec: CaseRecord, head: CaseEventRecord & { after: TrailOutcome }): TrailBreak | undefined {
+function checkRecordedOutcome(
+  rec: CaseRecord,
+  intake: CaseEventRecord | undefined,
+  head: CaseEventRecord & { after: TrailOutcome },
+): TrailBreak | undefined {
   const at = (reason: string): TrailBreak => ({ caseId: rec.id, seq: head.seq, reason });
   if (rec.state !== head.after.state)
     return at(`case row state ${JSON.stringify(rec.state)} differs from the trail’s ${JSON.stringify(head.after.state)}`);
   if (snapshotDigest(rec.snapshot) !== head.after.snapshot) return at('the stored snapshot differs from the one the trail head records');
   if (!isKnownVersion(rec.machineVersion)) return at(`machine version ${rec.machineVersion} is not known to this build`);
   const adapter = adapterFor(rec.machineVersion);
-  return differing(rec, adapter.caseRow(adapter.restore(rec.snapshot as StoredSnapshot)), at);
+  return differing(rec, adapter.caseRow(restoreCase(adapter, rec, intake)), at);
 }
 
 /**
@@ -176,7 +189,7 @@ export function checkCaseRow(rec: CaseRecord, events: readonly CaseEventRecord[]
   const broken = checkHead(rec, events);
   if (broken !== undefined) return broken;
   const head = events[events.length - 1];
-  if (mode === 'fast' && head?.after !== undefined) return checkRecordedOutcome(rec, { ...head, after: head.after });
+  if (mode === 'fast' && head?.after !== undefined) return checkRecordedOutcome(rec, events[0], { ...head, after: head.after });
   return checkReplay(rec, events);
 }
 
@@ -218,7 +231,6 @@ function checkReplay(rec: CaseRecord, events: readonly CaseEventRecord[]): Trail
     if (rebuilt[key] !== rec[key])
       return at(`case row ${key} ${JSON.stringify(rec[key])} differs from the trail’s ${JSON.stringify(rebuilt[key])}`);
   }
-  if (canonical(adapter.toStored(snapshot)) !== canonical(rec.snapshot))
-    return at('the stored snapshot differs from the one the trail rebuilds');
+  if (!matchesStored(adapter, snapshot, rec.snapshot)) return at('the stored snapshot differs from the one the trail rebuilds');
   return undefined;
 }

@@ -144,6 +144,13 @@ export interface MachineAdapter {
   accepts(snapshot: CaseSnapshot, event: CaseEvent): boolean;
   restore(stored: StoredSnapshot): CaseSnapshot;
   toStored(snapshot: CaseSnapshot): StoredSnapshot;
+  /**
+   * The context a case's start fixes for good: its id, the intake and the time it was taken in (no event changes
+   * them). The first trail entry holds them, so the case row's stored snapshot leaves them out (machines/stored-form.ts).
+   */
+  startContext(start: CaseStart): Record<string, unknown>;
+  /** The context keys {@link startContext} gives. */
+  readonly startKeys: readonly string[];
   stateName(snapshot: CaseSnapshot): string;
   /** How a closed case ended (null while open). */
   closure(snapshot: CaseSnapshot): string | null;

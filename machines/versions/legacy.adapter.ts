@@ -83,6 +83,8 @@ export function legacyAdapter(
     startOfTrail: (id, fields, at) => ({ id, intake: fields, at, registeredAtBureau: false }),
     step: (s, e) => nextSnapshot(machine, legacy(s), event(e)),
     accepts: can,
+    startContext: (start) => ({ id: start.id, intake: start.intake, receivedAt: start.at }),
+    startKeys: ['id', 'intake', 'receivedAt'],
     restore: (stored) => machine.resolveState({ value: stored.value as never, context: stored.context as PetitionContext }),
     toStored: (s): StoredSnapshot => ({ value: legacy(s).value, context: ctx(s), status: s.status === 'done' ? 'done' : 'active' }),
     stateName: (s) => legacyStateName(legacy(s)),

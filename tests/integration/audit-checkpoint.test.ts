@@ -22,7 +22,8 @@ import { checkpointStatement, type AuditCheckpoint } from '../../engine/audit-ch
 import { createAuditService, foldTrail } from '../../engine/audit.service';
 import { createPetitionEngine } from '../../engine/petition.engine';
 import { createChinaCalendar } from '../../engine/working-calendar';
-import { toStored } from '../../machines/petition.registry';
+import { storedFormOf } from '../../engine/case-snapshot';
+import { adapterFor } from '../../machines/petition.registry';
 import { checkpointScheduleOf } from '../../workers/audit-checkpoint.publisher';
 import { createHousekeeping } from '../../engine/housekeeping.service';
 import { createTimerStore } from '../../engine/timer-store.service';
@@ -90,7 +91,7 @@ async function rewriteAsOwner(caseId: string, seq: number, fields: Record<string
         where case_id = ${caseId} and seq = ${e.seq}`.execute(trx);
     }
     await sql`alter table case_events enable trigger case_events_append_only`.execute(trx);
-    await sql`update cases set last_hash = decode(${prevHash}, 'hex'), snapshot = ${JSON.stringify(toStored(snapshot as Parameters<typeof toStored>[0]))}::jsonb where id = ${caseId}`.execute(
+    await sql`update cases set last_hash = decode(${prevHash}, 'hex'), snapshot = ${JSON.stringify(storedFormOf(adapterFor(events[0]?.machineVersion ?? 0), snapshot))}::jsonb where id = ${caseId}`.execute(
       trx,
     );
   });

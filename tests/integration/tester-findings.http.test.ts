@@ -217,12 +217,14 @@ describe('identifiers at intake and on read', () => {
 
   it('masks an older case stored with separators by its digits', async () => {
     const id = await intake(FUGOU);
-    // As recorded before intake normalised identifiers.
-    await s.tdb.pool.query(
-      `update cases set snapshot = jsonb_set(jsonb_set(snapshot, '{context,intake,petitioner,phone}', '"1391234 5 6 7 8"'),
-         '{context,intake,petitioner,idNumber}', '"4127 2119 9001 0134 1X    "') where id = $1`,
+    // As recorded before intake normalised identifiers: in the intake entry, which the case row's snapshot is read with.
+    await s.tdb.ownerPool.query(`alter table case_events disable trigger case_events_append_only`);
+    await s.tdb.ownerPool.query(
+      `update case_events set fields = jsonb_set(jsonb_set(fields, '{petitioner,phone}', '"1391234 5 6 7 8"'),
+         '{petitioner,idNumber}', '"4127 2119 9001 0134 1X    "') where case_id = $1 and seq = 1`,
       [id],
     );
+    await s.tdb.ownerPool.query(`alter table case_events enable trigger case_events_append_only`);
     for (const role of ['handler', 'supervisor', 'auditor'] as const) {
       const seen = await call(role, FUGOU, 'GET', `/petitions/${id}`);
       expect({ role, ...seen.body.petitioner }).toMatchObject({ role, idNumber: '41272119xxxxxx341X', phone: '1391234xxxx' });

@@ -109,7 +109,7 @@ describe('fast verification', () => {
     const id = randomUUID();
     let prevHash = GENESIS_HASH;
     await tdb.ownerPool.query(
-      `insert into cases select (jsonb_populate_record(null::cases, to_jsonb(t) || jsonb_build_object('id', $2::uuid, 'number', null, 'snapshot', jsonb_set(t.snapshot, '{context,id}', to_jsonb($2::text))))).* from cases t where t.id = $1`,
+      `insert into cases select (jsonb_populate_record(null::cases, to_jsonb(t) || jsonb_build_object('id', $2::uuid, 'number', null, 'snapshot', t.snapshot))).* from cases t where t.id = $1`,
       [ids[0], id],
     );
     for (const e of source) {

@@ -141,6 +141,8 @@ export const v3Adapter: MachineAdapter = {
   },
   step: (s, e) => stepV3(v3(s), asEvent(e)),
   accepts: (s, e) => v3(s).can(asEvent(e)),
+  startContext: (start) => ({ id: start.id, intake: start.intake, registeredAt: start.at }),
+  startKeys: ['id', 'intake', 'registeredAt'],
   restore: (stored) => petitionMachineV3.resolveState({ value: stored.value as never, context: stored.context as V3Context }),
   // `closed` is no XState final state (reports and 销号 still arrive), so a v3 snapshot stays active.
   toStored: (s): StoredSnapshot => ({ value: v3(s).value, context: ctx(s), status: s.status === 'done' ? 'done' : 'active' }),
