@@ -4,9 +4,18 @@
  * every hash recomputed (bench/case-copies.ts), ~5% of them open with their
  * pending deadlines spread around now (some past due, some reminded), the
  * rest rejected. Then the paths the province reads, through the real API
- * (`inject`, sequential requests after a warm-up), and the verifications:
+ * (`inject`, sequential requests after a warm-up), the verifications, and
+ * last the timer catch-up (bench/catch-up-figure.ts: `--catch-up-count`
+ * overdue timers, `--cases` by default, 0 to leave it out, against the Redis
+ * path's rate over `--catch-up-steady` timers, a case read timed meanwhile).
+ * The catch-up runs on a database and Redis prefix of its own, after the
+ * other figures so that its load weighs on none of them: the open cases here
+ * (5%) cannot carry `--cases` overdue timers, and adding the timer cases to
+ * this data set would change a `--keep` data set and fire its own past-due
+ * deadlines in the same passes (the reasons in catch-up-figure.ts).
  *
- *   npm run bench:scale -- [--admin-url URL] [--cases 1000000] [--runs 40] [--keep]
+ *   npm run bench:scale -- [--admin-url URL] [--redis-url URL] [--cases 1000000] [--runs 40] [--keep]
+ *     [--catch-up-count N] [--catch-up-steady 20000]
  *
  * Creates its own database and drops it at the end. With `--keep` the
  * database is `pf_bench_scale_<cases>_kept` and stays; the next `--keep` run
@@ -18,7 +27,8 @@
  * `raw_p95_ms` is a baseline measured in the same run, alternating with ours:
  * the plainest SQL for the same answer through `pg` (no views, no scope
  * rules, no HTTP); `ratio` is ours over it. `pass` is against the target.
- * `verify` gives `events_per_s` against its target, `bytes-per-case` its bytes.
+ * `verify` gives `events_per_s` against its target, `bytes-per-case` its bytes,
+ * `catch-up` `catch_up_per_s`, `steady_per_s`, their `ratio` and `read_p95_ms`.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -38,6 +48,7 @@ import type { Actor } from '../machines/petition.roles';
 import type { HumanRole } from '../machines/petition.vocabulary';
 import { createBenchDatabase, DEFAULT_ADMIN_URL, keptBenchDatabase, markBuilt, type BenchDatabase } from './bench-database';
 import { copyCases, templateOf, type Template } from './case-copies';
+import { measureCatchUp } from './catch-up-figure';
 
 const SECRET = 'bench-secret-with-at-least-32-characters!';
 const CITIES = Array.from({ length: 18 }, (_, c) => `41${String(c + 1).padStart(2, '0')}`);
@@ -301,11 +312,15 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       'admin-url': { type: 'string', default: DEFAULT_ADMIN_URL },
+      'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
       cases: { type: 'string', default: '1000000' },
       runs: { type: 'string', default: '40' },
       keep: { type: 'boolean', default: false },
+      'catch-up-count': { type: 'string' },
+      'catch-up-steady': { type: 'string', default: '20000' },
     },
   });
+  const catchUpCount = Number(values['catch-up-count'] ?? values.cases);
   const started = performance.now();
   const { bench, built } = values.keep
     ? await keptBenchDatabase(values['admin-url'], `scale_${values.cases}`, 4)
@@ -339,13 +354,27 @@ async function main(): Promise<void> {
       await app.close();
     }
     await verifyFigures(audit, bench);
-    info(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; load ${load()}`);
   } finally {
     if (values.keep) {
       info(`kept database ${bench.name}`);
       await bench.db.destroy();
     } else await bench.drop();
   }
+  // The scale data set is closed (or dropped) first: the catch-up's own database is the only one it loads.
+  if (catchUpCount > 0) {
+    const catchUpStarted = performance.now();
+    const catchUp = await measureCatchUp({
+      count: catchUpCount,
+      steady: Number(values['catch-up-steady']),
+      adminUrl: values['admin-url'],
+      redisUrl: values['redis-url'],
+      concurrency: 64,
+      info,
+    });
+    figure({ ...catchUp });
+    info(`catch-up in ${((performance.now() - catchUpStarted) / 1000).toFixed(0)} s`);
+  }
+  info(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; load ${load()}`);
 }
 
 main().catch((err: unknown) => {

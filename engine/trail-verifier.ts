@@ -1,9 +1,14 @@
 /**
  * Verification of one range of case ids, streamed in key order: a page of
  * case rows, then their trails page by page, each case checked as soon as its
- * trail is read. The same code runs in-process (small scopes, the embedded
- * database) and in each thread of the verification pool.
+ * trail is read. The next page is read while the current one is checked (and
+ * the check yields to I/O every few cases, so the next page's trail query
+ * goes out as soon as its case rows arrive): the database works while this
+ * thread hashes instead of each waiting on the other, which is what keeps the
+ * rate up when the machine is busy. The same code runs in-process (small
+ * scopes, the embedded database) and in each thread of the verification pool.
  */
+import { setImmediate as yieldToIo } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { CaseEventRecord } from '../db/case-event.repository';
 import type { CaseRecord } from '../db/case.repository';
@@ -22,6 +27,8 @@ import { checkCaseRow, checkChain, type TrailBreak, type VerifyMode } from './tr
 const CASES_PER_PAGE = 500;
 /** Trail entries per round trip. */
 const EVENTS_PER_PAGE = 10_000;
+/** Cases checked between two yields to I/O while a page is checked. */
+const CASES_PER_SLICE = 50;
 
 /** What a verified range (or the whole scope) adds up to. */
 export interface RangeResult {
@@ -61,8 +68,11 @@ async function readTrails(
   }
 }
 
-/** Checks one page: each case's chain and row; an entry whose case is not in the page has no case row (whole scope only). */
-function checkPage(page: readonly CaseRecord[], events: readonly CaseEventRecord[], mode: VerifyMode): RangeResult {
+/**
+ * Checks one page: each case's chain and row; an entry whose case is not in the page has no case row (whole scope only).
+ * Yields to I/O every {@link CASES_PER_SLICE} cases, so the read of the next page progresses meanwhile.
+ */
+async function checkPage(page: readonly CaseRecord[], events: readonly CaseEventRecord[], mode: VerifyMode): Promise<RangeResult> {
   const rows = new Map(page.map((c) => [c.id, c]));
   const trails = new Map<string, CaseEventRecord[]>();
   for (const e of events) {
@@ -75,6 +85,7 @@ function checkPage(page: readonly CaseRecord[], events: readonly CaseEventRecord
   let checked = 0;
   let cases = 0;
   for (const rec of page) {
+    if (cases > 0 && cases % CASES_PER_SLICE === 0) await yieldToIo();
     const trail = trails.get(rec.id) ?? [];
     cases += 1;
     checked += trail.length;
@@ -84,32 +95,52 @@ function checkPage(page: readonly CaseRecord[], events: readonly CaseEventRecord
   return { checked, cases };
 }
 
+/** One page of case rows with their whole trails. */
+interface Page {
+  readonly rows: readonly CaseRecord[];
+  readonly events: readonly CaseEventRecord[];
+}
+
+/** Reads the page of case rows after `afterId` and then their trails after `cursor`. */
+async function readPage(db: Kysely<Database>, req: RangeRequest, afterId: string | undefined, cursor: TrailCursor): Promise<Page> {
+  const rows = await listCaseRowsAfter(db, req.range, afterId, CASES_PER_PAGE, req.scopeUnit);
+  if (rows.length === 0) return { rows, events: [] };
+  return { rows, events: await readTrails(db, rows, cursor, req.scopeUnit !== undefined) };
+}
+
 /**
  * Verifies every case of a range (within a scope when given) in id order and
  * returns the first break. Without a scope the trail is read as one range
  * scan, so entries of a case that has no row are found too.
  */
 export async function verifyRange(db: Kysely<Database>, req: RangeRequest): Promise<RangeResult> {
-  const scoped = req.scopeUnit !== undefined;
+  if (req.cancelled?.() === true) return { checked: 0, cases: 0 };
   let checked = 0;
   let cases = 0;
-  let afterId: string | undefined;
   let cursor = trailStart(req.range.from);
-  for (;;) {
-    if (req.cancelled?.() === true) return { checked, cases };
-    const page = await listCaseRowsAfter(db, req.range, afterId, CASES_PER_PAGE, req.scopeUnit);
-    const last = page[page.length - 1];
-    if (last === undefined) break;
-    const result = checkPage(page, await readTrails(db, page, cursor, scoped), req.mode);
-    checked += result.checked;
-    cases += result.cases;
-    req.onProgress?.(result.cases, result.checked);
-    if (result.firstBroken !== undefined) return { checked, cases, firstBroken: result.firstBroken };
-    afterId = last.id;
-    cursor = { caseId: last.id, seq: 2 ** 31 - 1 };
-    if (page.length < CASES_PER_PAGE) break;
+  let next: Promise<Page> | undefined = readPage(db, req, undefined, cursor);
+  try {
+    while (next !== undefined) {
+      const { rows: page, events } = await next;
+      next = undefined;
+      const last = page[page.length - 1];
+      if (last === undefined) break;
+      cursor = { caseId: last.id, seq: 2 ** 31 - 1 };
+      const more = page.length === CASES_PER_PAGE;
+      const stop = more && req.cancelled?.() === true;
+      if (more && !stop) next = readPage(db, req, last.id, cursor);
+      const result = await checkPage(page, events, req.mode);
+      checked += result.checked;
+      cases += result.cases;
+      req.onProgress?.(result.cases, result.checked);
+      if (result.firstBroken !== undefined) return { checked, cases, firstBroken: result.firstBroken };
+      if (stop) return { checked, cases };
+    }
+  } finally {
+    // A page read ahead and not wanted (a break, or an error): let it finish before the connection is handed back.
+    await next?.catch(() => undefined);
   }
-  if (!scoped) {
+  if (req.scopeUnit === undefined) {
     const orphan = await findTrailAfter(db, cursor, req.range.to);
     if (orphan !== undefined) return { checked, cases, firstBroken: { ...orphan, reason: 'trail entries without a case row' } };
   }
