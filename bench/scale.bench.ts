@@ -7,7 +7,11 @@
  * (`inject`, sequential requests after a warm-up), the verifications, and
  * last the timer catch-up (bench/catch-up-figure.ts: `--catch-up-count`
  * overdue timers, `--cases` by default, 0 to leave it out, against the Redis
- * path's rate over `--catch-up-steady` timers, a case read timed meanwhile).
+ * path's rate over `--catch-up-steady` timers, a case read timed meanwhile
+ * from a thread of its own). The catch-up is timed over its first
+ * `--catch-up-seconds` (a sweeper pass is bounded and resumes where it
+ * stopped, so that rate holds for the whole backlog; `bench:catch-up` times it
+ * to the last timer); the figure says how many of the overdue timers fired.
  * The catch-up runs on a database and Redis prefix of its own, after the
  * other figures so that its load weighs on none of them: the open cases here
  * (5%) cannot carry `--cases` overdue timers, and adding the timer cases to
@@ -15,7 +19,7 @@
  * deadlines in the same passes (the reasons in catch-up-figure.ts).
  *
  *   npm run bench:scale -- [--admin-url URL] [--redis-url URL] [--cases 1000000] [--runs 40] [--keep]
- *     [--catch-up-count N] [--catch-up-steady 20000]
+ *     [--catch-up-count N] [--catch-up-steady 20000] [--catch-up-seconds 120]
  *
  * Creates its own database and drops it at the end. With `--keep` the
  * database is `pf_bench_scale_<cases>_kept` and stays; the next `--keep` run
@@ -318,6 +322,7 @@ async function main(): Promise<void> {
       keep: { type: 'boolean', default: false },
       'catch-up-count': { type: 'string' },
       'catch-up-steady': { type: 'string', default: '20000' },
+      'catch-up-seconds': { type: 'string', default: '120' },
     },
   });
   const catchUpCount = Number(values['catch-up-count'] ?? values.cases);
@@ -366,6 +371,7 @@ async function main(): Promise<void> {
     const catchUp = await measureCatchUp({
       count: catchUpCount,
       steady: Number(values['catch-up-steady']),
+      seconds: Number(values['catch-up-seconds']),
       adminUrl: values['admin-url'],
       redisUrl: values['redis-url'],
       concurrency: 64,
