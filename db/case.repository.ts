@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { caseInUnitScope, caseInUnitScopeByProbe } from './case-scope.sql';
 import { keysetAfter } from './keyset.sql';
 import { liveDeadlineOverdue, openCase } from './open-case.sql';
@@ -60,15 +60,18 @@ export interface LockedCase extends CaseRecord {
   readonly units: readonly string[];
 }
 
+/**
+ * The lock statement's text, built once: every command runs it, and building
+ * and compiling the same Kysely query on each call cost the process as much as
+ * parsing the row it returns.
+ */
+const LOCK_CASE_SQL = `select cases.*, array(select u.unit from case_units u where u.case_id = cases.id order by u.unit) as units
+  from cases where cases.id = $1 for update`;
+
 /** Locks a case row for the rest of the transaction (serialises concurrent commands on one case). */
 export async function lockCase(trx: Transaction<Database>, id: string): Promise<LockedCase | undefined> {
-  const row = await trx
-    .selectFrom('cases')
-    .selectAll('cases')
-    .select(sql<string[]>`array(select u.unit from case_units u where u.case_id = cases.id order by u.unit)`.as('units'))
-    .where('cases.id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
+  const { rows } = await trx.executeQuery<CaseRow & { units: string[] }>(CompiledQuery.raw(LOCK_CASE_SQL, [id]));
+  const row = rows[0];
   return row === undefined ? undefined : { ...caseRecordOf(row), units: row.units };
 }
 

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type SqlBool, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Selectable, type SqlBool, type Transaction } from 'kysely';
 import type { Database, DeadlinesTable } from './schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -55,9 +55,12 @@ export function deadlineRecordOf(r: Row): DeadlineRecord {
 /** A new deadline row (its clock just started). */
 export type NewDeadline = Omit<DeadlineRecord, 'id' | 'pausedAt' | 'extendedBy' | 'status' | 'remindersSent' | 'nextFireAt'>;
 
+/** The text of {@link listDeadlines}, built once: every command reads its case's deadlines under the lock. */
+const LIST_DEADLINES_SQL = 'select * from deadlines where case_id = $1 order by started_at, id';
+
 /** A case's deadlines, oldest first. */
 export async function listDeadlines(db: Executor, caseId: string): Promise<DeadlineRecord[]> {
-  const rows = await db.selectFrom('deadlines').selectAll().where('case_id', '=', caseId).orderBy('started_at').orderBy('id').execute();
+  const { rows } = await db.executeQuery<Row>(CompiledQuery.raw(LIST_DEADLINES_SQL, [caseId]));
   return rows.map(deadlineRecordOf);
 }
 

@@ -25,7 +25,12 @@ export interface HashedEvent {
 
 /** SHA-256 (hex) of a stored snapshot's canonical JSON: what {@link TrailOutcome.snapshot} records. */
 export function snapshotDigest(stored: unknown): string {
-  return createHash('sha256').update(canonical(stored)).digest('hex');
+  return digestOfCanonical(canonical(stored));
+}
+
+/** {@link snapshotDigest} of a snapshot already serialised with {@link canonical} (the writer stores that text too). */
+export function digestOfCanonical(json: string): string {
+  return createHash('sha256').update(json).digest('hex');
 }
 
 /**

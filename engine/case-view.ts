@@ -112,6 +112,7 @@ export function toPetitionView(
   const intake = intakeFor(facts.intake as unknown as Intake, viewer, facts);
   const nameOf = (unit: string) => inputs.units.nameOf(unit) ?? null;
   const relations = adapter.relationsOf(snapshot, viewer.unit, inputs.units);
+  let allowed: string[] | undefined;
   // The adapter gives its version's own fields; the response schema (and the tests checking every answer against it) hold the shape.
   return {
     ...adapter.viewOf(snapshot, nameOf),
@@ -129,7 +130,15 @@ export function toPetitionView(
     matter: intake.matter,
     deadlines: deadlines.map((d) => toDeadlineView(d, now, inputs.urgency)),
     relations,
-    allowedEvents: allowedEventsOf(adapter, snapshot, viewer, relations, now),
+    /**
+     * Worked out on first read (and kept): asking the machine what each command would do costs as much as a
+     * transition, and callers that only send a command (workers, the CLI, benchmarks) never read it. Its inputs
+     * are this call's and do not change; a response, a stored idempotent answer or a spread reads it like any field.
+     */
+    get allowedEvents(): string[] {
+      allowed ??= allowedEventsOf(adapter, snapshot, viewer, relations, now);
+      return allowed;
+    },
     createdAt: rec.createdAt.toISOString(),
     updatedAt: rec.updatedAt.toISOString(),
   } as PetitionView;
