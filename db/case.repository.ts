@@ -2,6 +2,7 @@ import { CompiledQuery, sql, type Kysely, type Selectable, type Transaction } fr
 import { caseInUnitScope, caseInUnitScopeByProbe } from './case-scope.sql';
 import { keysetAfter } from './keyset.sql';
 import { liveDeadlineOverdue, openCase } from './open-case.sql';
+import { deadlineRecordOfJson, type DeadlineJson, type DeadlineRecord } from './deadline.repository';
 import type { CasesTable, Database } from './schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -55,24 +56,49 @@ function scoped(q: CaseQuery, scopeUnit: string): CaseQuery {
   return q.where(caseInUnitScope(scopeUnit));
 }
 
-/** A locked case with the units it has passed through (`case_units`), for the in-memory scope check. */
+/**
+ * A locked case with what a command needs of it besides the row: the units it
+ * has passed through (`case_units`, for the in-memory scope check) and its
+ * deadline rows, oldest first, as they are under the lock.
+ */
 export interface LockedCase extends CaseRecord {
   readonly units: readonly string[];
+  readonly deadlines: readonly DeadlineRecord[];
 }
 
-/**
- * The lock statement's text, built once: every command runs it, and building
- * and compiling the same Kysely query on each call cost the process as much as
- * parsing the row it returns.
- */
-const LOCK_CASE_SQL = `select cases.*, array(select u.unit from case_units u where u.case_id = cases.id order by u.unit) as units
-  from cases where cases.id = $1 for update`;
+/** The case's units and deadline rows (as JSON), read beside its row. */
+const CASE_PARTS = `array(select u.unit from case_units u where u.case_id = cases.id order by u.unit) as units,
+  (select coalesce(json_agg(d order by d.started_at, d.id), '[]') from deadlines d where d.case_id = cases.id) as deadlines`;
 
-/** Locks a case row for the rest of the transaction (serialises concurrent commands on one case). */
+/**
+ * The lock and the reads of a command in one statement, its text built once.
+ * Under READ COMMITTED a statement that waited for the lock returns the row as
+ * the other command left it, but reads everything else as of its own start:
+ * `seen_version` (the row as of that start) then differs from `version`, and
+ * the parts are read again by {@link CASE_PARTS_SQL}. Every write of a case's
+ * deadlines or units also writes its row with a new version (writeTransitions),
+ * so equal versions mean the parts are current.
+ */
+const LOCK_CASE_SQL = `select cases.*, ${CASE_PARTS}, (select seen.version from cases seen where seen.id = cases.id) as seen_version
+  from cases where cases.id = $1 for update of cases`;
+/** The parts alone, in a statement of its own (which sees what committed before it began). */
+const CASE_PARTS_SQL = `select ${CASE_PARTS} from cases where cases.id = $1`;
+
+type CaseParts = { units: string[]; deadlines: DeadlineJson[] };
+
+/**
+ * Locks a case row for the rest of the transaction (serialises concurrent
+ * commands on one case) and reads its units and deadlines: one round trip,
+ * unless the lock waited for a command that changed the case.
+ */
 export async function lockCase(trx: Transaction<Database>, id: string): Promise<LockedCase | undefined> {
-  const { rows } = await trx.executeQuery<CaseRow & { units: string[] }>(CompiledQuery.raw(LOCK_CASE_SQL, [id]));
+  const { rows } = await trx.executeQuery<CaseRow & CaseParts & { seen_version: number }>(CompiledQuery.raw(LOCK_CASE_SQL, [id]));
   const row = rows[0];
-  return row === undefined ? undefined : { ...caseRecordOf(row), units: row.units };
+  if (row === undefined) return undefined;
+  const parts =
+    row.seen_version === row.version ? row : (await trx.executeQuery<CaseParts>(CompiledQuery.raw(CASE_PARTS_SQL, [id]))).rows[0];
+  if (parts === undefined) throw new Error(`case ${id} vanished under its lock`);
+  return { ...caseRecordOf(row), units: parts.units, deadlines: parts.deadlines.map(deadlineRecordOfJson) };
 }
 
 /** Reads one case within a unit subtree; a case outside it is reported as absent. */
