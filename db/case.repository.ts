@@ -78,8 +78,17 @@ const CASE_PARTS = `array(select u.unit from case_units u where u.case_id = case
  * the parts are read again by {@link CASE_PARTS_SQL}. Every write of a case's
  * deadlines or units also writes its row with a new version (writeTransitions),
  * so equal versions mean the parts are current.
+ *
+ * It also has the rest of the command's transaction run on generic plans
+ * (`set_config(…, true)` lasts until the transaction ends). The command's
+ * write (writeTransitions) is prepared, but PostgreSQL estimates `unnest` of a
+ * parameter at 10 rows and of the values it is given at their number (one):
+ * its generic plan then looks dearer than a custom one, and the server would
+ * plan the write afresh on every command, the largest part of its work. The
+ * statements of a command find their rows by key, so a generic plan is the plan.
  */
-const LOCK_CASE_SQL = `select cases.*, ${CASE_PARTS}, (select seen.version from cases seen where seen.id = cases.id) as seen_version
+const LOCK_CASE_SQL = `select cases.*, ${CASE_PARTS}, (select seen.version from cases seen where seen.id = cases.id) as seen_version,
+    set_config('plan_cache_mode', 'force_generic_plan', true) as plan_cache_mode
   from cases where cases.id = $1 for update of cases`;
 /** The parts alone, in a statement of its own (which sees what committed before it began). */
 const CASE_PARTS_SQL = `select ${CASE_PARTS} from cases where cases.id = $1`;
