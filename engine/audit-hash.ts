@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { configure } from 'safe-stable-stringify';
 import type { TrailOutcome } from '../db/case-event.repository';
 
@@ -30,7 +30,7 @@ export function snapshotDigest(stored: unknown): string {
 
 /** {@link snapshotDigest} of a snapshot already serialised with {@link canonical} (the writer stores that text too). */
 export function digestOfCanonical(json: string): string {
-  return createHash('sha256').update(json).digest('hex');
+  return hash('sha256', json);
 }
 
 /**
@@ -51,9 +51,7 @@ export function hashEvent(e: HashedEvent): string {
     // Only when recorded: entries written before outcomes were recorded keep the hash they were written with.
     ...(e.after !== undefined && { after: { state: e.after.state, snapshot: e.after.snapshot } }),
   };
-  return createHash('sha256')
-    .update(canonicalJson(body) ?? '')
-    .digest('hex');
+  return hash('sha256', canonicalJson(body) ?? '');
 }
 
 /** Canonical JSON, for comparing snapshots regardless of key order. */
