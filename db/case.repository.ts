@@ -1,8 +1,9 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { caseInUnitScope, caseInUnitScopeByProbe } from './case-scope.sql';
 import { hexOf } from './hash-bytes';
 import { keysetAfter } from './keyset.sql';
 import { liveDeadlineOverdue, openCase } from './open-case.sql';
+import { deadlineRecordOfJson, type DeadlineJson, type DeadlineRecord } from './deadline.repository';
 import type { CasesTable, Database } from './schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -42,8 +43,8 @@ type CaseRow = Selectable<CasesTable> & { intake_entry?: { fields: Record<string
  * The case's intake entry, read with its row by one probe of the trail's primary key. A scalar subquery, not a
  * join: a `for update` read locks the case row only (the application role may not lock trail rows).
  */
-export const intakeEntryColumn = sql<{ fields: Record<string, unknown>; at: string } | null>`(
-  select jsonb_build_object('fields', e.fields, 'at', e.at) from case_events e where e.case_id = cases.id and e.seq = 1)`.as(
+const INTAKE_ENTRY_SQL = `(select jsonb_build_object('fields', e.fields, 'at', e.at) from case_events e where e.case_id = cases.id and e.seq = 1)`;
+export const intakeEntryColumn = sql<{ fields: Record<string, unknown>; at: string } | null>`${sql.raw(INTAKE_ENTRY_SQL)}`.as(
   'intake_entry',
 );
 
@@ -79,22 +80,58 @@ function scoped(q: CaseQuery, scopeUnit: string): CaseQuery {
   return q.where(caseInUnitScope(scopeUnit));
 }
 
-/** A locked case with the units it has passed through (`case_units`), for the in-memory scope check. */
+/**
+ * A locked case with what a command needs of it besides the row: the units it
+ * has passed through (`case_units`, for the in-memory scope check) and its
+ * deadline rows, oldest first, as they are under the lock.
+ */
 export interface LockedCase extends CaseRecord {
   readonly units: readonly string[];
+  readonly deadlines: readonly DeadlineRecord[];
 }
 
-/** Locks a case row for the rest of the transaction (serialises concurrent commands on one case). */
+/** The case's units and deadline rows (as JSON), read beside its row. */
+const CASE_PARTS = `array(select u.unit from case_units u where u.case_id = cases.id order by u.unit) as units,
+  (select coalesce(json_agg(d order by d.started_at, d.id), '[]') from deadlines d where d.case_id = cases.id) as deadlines`;
+
+/**
+ * The lock and the reads of a command in one statement, its text built once.
+ * Under READ COMMITTED a statement that waited for the lock returns the row as
+ * the other command left it, but reads everything else as of its own start:
+ * `seen_version` (the row as of that start) then differs from `version`, and
+ * the parts are read again by {@link CASE_PARTS_SQL}. Every write of a case's
+ * deadlines or units also writes its row with a new version (writeTransitions),
+ * so equal versions mean the parts are current.
+ *
+ * It also has the rest of the command's transaction run on generic plans
+ * (`set_config(…, true)` lasts until the transaction ends). The command's
+ * write (writeTransitions) is prepared, but PostgreSQL estimates `unnest` of a
+ * parameter at 10 rows and of the values it is given at their number (one):
+ * its generic plan then looks dearer than a custom one, and the server would
+ * plan the write afresh on every command, the largest part of its work. The
+ * statements of a command find their rows by key, so a generic plan is the plan.
+ */
+const LOCK_CASE_SQL = `select cases.*, ${INTAKE_ENTRY_SQL} as intake_entry, ${CASE_PARTS}, (select seen.version from cases seen where seen.id = cases.id) as seen_version,
+    set_config('plan_cache_mode', 'force_generic_plan', true) as plan_cache_mode
+  from cases where cases.id = $1 for update of cases`;
+/** The parts alone, in a statement of its own (which sees what committed before it began). */
+const CASE_PARTS_SQL = `select ${CASE_PARTS} from cases where cases.id = $1`;
+
+type CaseParts = { units: string[]; deadlines: DeadlineJson[] };
+
+/**
+ * Locks a case row for the rest of the transaction (serialises concurrent
+ * commands on one case) and reads its units and deadlines: one round trip,
+ * unless the lock waited for a command that changed the case.
+ */
 export async function lockCase(trx: Transaction<Database>, id: string): Promise<LockedCase | undefined> {
-  const row = await trx
-    .selectFrom('cases')
-    .selectAll('cases')
-    .select(intakeEntryColumn)
-    .select(sql<string[]>`array(select u.unit from case_units u where u.case_id = cases.id order by u.unit)`.as('units'))
-    .where('cases.id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
-  return row === undefined ? undefined : { ...caseRecordOf(row), units: row.units };
+  const { rows } = await trx.executeQuery<CaseRow & CaseParts & { seen_version: number }>(CompiledQuery.raw(LOCK_CASE_SQL, [id]));
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  const parts =
+    row.seen_version === row.version ? row : (await trx.executeQuery<CaseParts>(CompiledQuery.raw(CASE_PARTS_SQL, [id]))).rows[0];
+  if (parts === undefined) throw new Error(`case ${id} vanished under its lock`);
+  return { ...caseRecordOf(row), units: parts.units, deadlines: parts.deadlines.map(deadlineRecordOfJson) };
 }
 
 /** Reads one case within a unit subtree; a case outside it is reported as absent. */

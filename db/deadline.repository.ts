@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type SqlBool, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Selectable, type SqlBool, type Transaction } from 'kysely';
 import type { Database, DeadlinesTable } from './schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -52,12 +52,40 @@ export function deadlineRecordOf(r: Row): DeadlineRecord {
   };
 }
 
+/** A deadline row as `json_agg` gives it: timestamps as text, the id as a number. */
+export type DeadlineJson = Omit<Row, 'id' | 'started_at' | 'due_at' | 'paused_at' | 'next_fire_at' | 'updated_at'> & {
+  readonly id: string | number;
+  readonly started_at: string;
+  readonly due_at: string;
+  readonly paused_at: string | null;
+  readonly next_fire_at: string | null;
+  readonly updated_at: string;
+};
+
+const dateOrNull = (t: string | null) => (t === null ? null : new Date(t));
+
+/** A deadline row read as JSON (beside its case's row, engine's lock) as the engine sees it. */
+export function deadlineRecordOfJson(r: DeadlineJson): DeadlineRecord {
+  return deadlineRecordOf({
+    ...r,
+    id: String(r.id),
+    started_at: new Date(r.started_at),
+    due_at: new Date(r.due_at),
+    paused_at: dateOrNull(r.paused_at),
+    next_fire_at: dateOrNull(r.next_fire_at),
+    updated_at: new Date(r.updated_at),
+  });
+}
+
 /** A new deadline row (its clock just started). */
 export type NewDeadline = Omit<DeadlineRecord, 'id' | 'pausedAt' | 'extendedBy' | 'status' | 'remindersSent' | 'nextFireAt'>;
 
+/** The text of {@link listDeadlines}, built once: every command reads its case's deadlines under the lock. */
+const LIST_DEADLINES_SQL = 'select * from deadlines where case_id = $1 order by started_at, id';
+
 /** A case's deadlines, oldest first. */
 export async function listDeadlines(db: Executor, caseId: string): Promise<DeadlineRecord[]> {
-  const rows = await db.selectFrom('deadlines').selectAll().where('case_id', '=', caseId).orderBy('started_at').orderBy('id').execute();
+  const { rows } = await db.executeQuery<Row>(CompiledQuery.raw(LIST_DEADLINES_SQL, [caseId]));
   return rows.map(deadlineRecordOf);
 }
 

@@ -27,6 +27,8 @@ export interface TransitionWrite {
    * null when the event leaves them as they were (the stored row, written with every earlier step, stays).
    */
   readonly facts: CaseFacts | null;
+  /** `case.snapshot` as JSON, when the planner serialised it already (for its digest): written as is, not serialised again. */
+  readonly snapshotJson?: string | undefined;
 }
 
 /**
@@ -118,7 +120,7 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
       from unnest(
         ${updated.map((w) => w.case.id)}::uuid[], ${updated.map((w) => w.fromVersion)}::int[], ${updated.map((w) => w.case.state)}::text[],
         ${updated.map((w) => w.case.assigneeUnit)}::text[], ${updated.map((w) => w.case.listed)}::boolean[], ${updated.map((w) => w.case.version)}::int[],
-        ${updated.map((w) => json(w.case.snapshot))}::jsonb[], ${updated.map((w) => w.case.lastHash)}::text[],
+        ${updated.map((w) => w.snapshotJson ?? json(w.case.snapshot))}::jsonb[], ${updated.map((w) => w.case.lastHash)}::text[],
         ${updated.map((w) => w.case.updatedAt)}::timestamptz[]
       ) as v(id, from_version, state, assignee_unit, listed, version, snapshot, last_hash, updated_at)
       where c.id = v.id and c.version = v.from_version

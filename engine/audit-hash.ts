@@ -31,7 +31,12 @@ export interface HashedEvent {
 
 /** SHA-256 (hex) of a stored snapshot's canonical JSON: what {@link TrailOutcome.snapshot} records. */
 export function snapshotDigest(stored: unknown): string {
-  return sha256Hex(canonical(stored));
+  return digestOfCanonical(canonical(stored));
+}
+
+/** {@link snapshotDigest} of a snapshot already serialised with {@link canonical} (the writer stores that text too). */
+export function digestOfCanonical(json: string): string {
+  return sha256Hex(json);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { CaseEventRecord } from '../db/case-event.repository';
 import { lockCase, type CaseRecord, type LockedCase } from '../db/case.repository';
-import { listDeadlines } from '../db/deadline.repository';
+import type { DeadlineRecord } from '../db/deadline.repository';
 import { recordRefusal } from '../db/refused-attempt.repository';
 import type { Database } from '../db/schema';
 import { writeTransitions } from '../db/transition.repository';
@@ -45,6 +45,8 @@ interface CommandCase {
   readonly tree: UnitTree;
   /** The units the case is recorded as having passed through (`case_units`), read with the lock. */
   readonly passed: readonly string[];
+  /** Its deadline rows, read with the lock. */
+  readonly deadlines: readonly DeadlineRecord[];
 }
 
 /** Keeps a refusal in `refused_attempts` (it commits; nothing else of the command does) and returns it. */
@@ -105,9 +107,8 @@ async function stepCase(
   const refused = refusalOf(c, event);
   if (refused !== undefined) return { refused: await recordRefused(trx, c, event.type, refused, at) };
   await checkCommandRules(trx, deps.policy, adapter.claimsOf(c.snapshot, event), rec.id, c.sender.actor);
-  // Read after the lock is held, in a statement of its own: under READ COMMITTED a statement that waited for
-  // the lock still sees the data as of its start, and a concurrent command may just have changed these rows.
-  const rows = await listDeadlines(trx, rec.id);
+  // Read with the lock, as they are once it is held (lockCase reads them again if the lock waited for a change).
+  const rows = c.deadlines;
   const planned = planStep(deps, adapter, rec, c.snapshot, rows, event, at);
   // Only units not yet recorded: most steps pass through none, and their write then skips `case_units`.
   const write = { ...planned.write, units: planned.write.units.filter((u) => !c.passed.includes(u)) };
@@ -137,10 +138,19 @@ function filingOf(c: CommandCase, envelope: CommandEnvelope, at: Date): ParsedCo
 
 /** The case a command works on: adapter, snapshot, and the sender's relations to it, computed from the unit tree. */
 function commandCase(locked: LockedCase, actor: Actor, tree: UnitTree, units: UnitDirectory): CommandCase {
-  const { units: passed, ...rec } = locked;
+  const { units: passed, deadlines, ...rec } = locked;
   const adapter = adapterFor(rec.machineVersion);
   const snapshot = restoreCase(adapter, rec);
-  return { rec, adapter, snapshot, units, tree, passed, sender: { actor, relations: adapter.relationsOf(snapshot, actor.unit, units) } };
+  return {
+    rec,
+    adapter,
+    snapshot,
+    units,
+    tree,
+    passed,
+    deadlines,
+    sender: { actor, relations: adapter.relationsOf(snapshot, actor.unit, units) },
+  };
 }
 
 /** Applies one person's command to one case in one transaction: lock, idempotent replay, checks, step, write. */

@@ -98,6 +98,19 @@ export function allowedEventsFor(rec: CaseRecord, viewer: Actor, now: Date, unit
   return allowedEventsOf(adapter, snapshot, viewer, adapter.relationsOf(snapshot, viewer.unit, units), now);
 }
 
+/**
+ * A view field worked out on first read, and kept. Asking the machine what
+ * each command would do (`allowedEvents`) costs about as much as a transition,
+ * and each deadline's urgency a walk of the working calendar; callers that only
+ * send a command (workers, the CLI, benchmarks) never read them. Their inputs
+ * are the view's own and do not change, so a response, a stored idempotent
+ * answer or a spread reads the same value as an eager field would hold.
+ */
+function once<T>(compute: () => T): () => T {
+  let value: { readonly v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
+}
+
 /** Builds the view a viewer may see: identifiers masked, the events the viewer (role and relations) may send now. */
 export function toPetitionView(
   rec: CaseRecord,
@@ -113,6 +126,8 @@ export function toPetitionView(
   const intake = intakeFor(facts.intake as unknown as Intake, viewer, facts);
   const nameOf = (unit: string) => inputs.units.nameOf(unit) ?? null;
   const relations = adapter.relationsOf(snapshot, viewer.unit, inputs.units);
+  const deadlineViews = once(() => deadlines.map((d) => toDeadlineView(d, now, inputs.urgency)));
+  const allowedEvents = once(() => allowedEventsOf(adapter, snapshot, viewer, relations, now));
   // The adapter gives its version's own fields; the response schema (and the tests checking every answer against it) hold the shape.
   return {
     ...adapter.viewOf(snapshot, nameOf),
@@ -128,9 +143,14 @@ export function toPetitionView(
     petitioner: intake.petitioner,
     representatives: intake.representatives ?? [],
     matter: intake.matter,
-    deadlines: deadlines.map((d) => toDeadlineView(d, now, inputs.urgency)),
+    // The two dearest fields are worked out on first read (see `once`).
+    get deadlines(): DeadlineView[] {
+      return deadlineViews();
+    },
     relations,
-    allowedEvents: allowedEventsOf(adapter, snapshot, viewer, relations, now),
+    get allowedEvents(): string[] {
+      return allowedEvents();
+    },
     createdAt: rec.createdAt.toISOString(),
     updatedAt: rec.updatedAt.toISOString(),
   } as PetitionView;

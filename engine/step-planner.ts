@@ -4,7 +4,7 @@ import type { CaseFacts } from '../db/case-facts.sql';
 import type { TransitionWrite } from '../db/transition.repository';
 import type { CaseEvent, CaseSnapshot, CaseStart, MachineAdapter } from '../machines/machine-adapter';
 import type { Actor } from '../machines/petition.roles';
-import { GENESIS_HASH, snapshotDigest } from './audit-hash';
+import { canonical, digestOfCanonical, GENESIS_HASH, snapshotDigest } from './audit-hash';
 import { storedFormOf } from './case-snapshot';
 import { clockChanges } from './clock-changes';
 import { planDeadlineChanges, type DeadlineRules } from './deadline-changes';
@@ -50,8 +50,10 @@ export function planStep(
   const { type, actor, at: atIso, ...fields } = event;
   const seq = rec.version + 1;
   const stored = storedFormOf(adapter, next);
+  // Serialised once: its digest is hashed into the trail entry, and the same text is the row's jsonb.
+  const snapshotJson = canonical(stored);
   const state = adapter.stateName(next);
-  const after = { state, snapshot: snapshotDigest(stored) };
+  const after = { state, snapshot: digestOfCanonical(snapshotJson) };
   const entry = buildTrailEntry({
     caseId: rec.id,
     seq,
@@ -89,6 +91,7 @@ export function planStep(
       newDeadlines: added,
       changedDeadlines: changed,
       facts: unchanged ? null : facts,
+      snapshotJson,
     },
   };
 }
