@@ -166,7 +166,11 @@ export interface MachineAdapter {
   clocks(snapshot: CaseSnapshot): Readonly<Record<string, ClockEntry | undefined>>;
   /** Every unit the case passed through, with how. */
   caseUnits(snapshot: CaseSnapshot): CaseUnit[];
-  caseRow(snapshot: CaseSnapshot): CaseRowFields;
+  /**
+   * The case row's columns that follow from the snapshot. They follow from its context alone, so a stored snapshot
+   * serves as well: verification checks a row's columns without restoring the machine.
+   */
+  caseRow(snapshot: Pick<CaseSnapshot, 'context'>): CaseRowFields;
   intakeFacts(snapshot: CaseSnapshot): IntakeFacts;
   claimsOf(snapshot: CaseSnapshot, event: CaseEvent): CommandClaims;
   /** A deadline event of the workers (no relations: the system acts for no unit). */

@@ -112,7 +112,10 @@ export function legacyAdapter(
       const units = [{ unit: c.unit, relation: 'registered' as const }];
       return c.assignee === null ? units : [...units, { unit: c.assignee.unit, relation: 'body' as const }];
     },
-    caseRow: (s) => ({ assigneeUnit: ctx(s).assignee?.unit ?? null, listed: ctx(s).listed }),
+    caseRow: (s) => {
+      const c = s.context as PetitionContext;
+      return { assigneeUnit: c.assignee?.unit ?? null, listed: c.listed };
+    },
     intakeFacts(s) {
       const c = ctx(s);
       const accused = c.intake.matter.accusation === true ? (c.intake.matter.accusedUnit ?? null) : null;

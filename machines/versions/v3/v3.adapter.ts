@@ -155,7 +155,10 @@ export const v3Adapter: MachineAdapter = {
   relationsOf: (s, actorUnit, tree) => relationsOfV3(ctx(s), stateNameV3(v3(s)), actorUnit, tree),
   clocks: (s) => ctx(s).clocks,
   caseUnits: (s) => caseUnitsOfV3(ctx(s)),
-  caseRow: (s) => ({ assigneeUnit: ctx(s).units.body, listed: isSupervised(ctx(s)) }),
+  caseRow: (s) => {
+    const c = s.context as V3Context;
+    return { assigneeUnit: c.units.body, listed: isSupervised(c) };
+  },
   intakeFacts(s) {
     const c = ctx(s);
     return {
