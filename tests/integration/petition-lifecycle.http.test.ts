@@ -86,6 +86,7 @@ describe('the whole lifecycle over HTTP', () => {
 
   it('answers with the documented errors', async () => {
     const created = await call('clerk', 'POST', '/petitions', intakeBody());
+    expect({ status: created.status, error: created.body.error }).toEqual({ status: 201, error: undefined });
     const id = created.body.id as string;
     const denied = await call('auditor', 'POST', `/petitions/${id}/events`, { type: 'VERIFY' });
     expect(denied).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
