@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { GENESIS_HASH, hexColumn } from './hash-bytes';
+import { GENESIS_HASH } from './hash-bytes';
 import type { Database } from './schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -47,7 +47,7 @@ export type EventRow = {
 };
 
 /** A stored trail row as the engine sees it; `prevHash` is the hash of the case's entry before it (no column holds it). */
-export function eventRecordOf(r: Omit<EventRow, 'at'> & { at: Date | string }, prevHash: string): CaseEventRecord {
+function eventRecordOf(r: Omit<EventRow, 'at'> & { at: Date | string }, prevHash: string): CaseEventRecord {
   return {
     caseId: r.case_id,
     seq: r.seq,
@@ -92,7 +92,7 @@ const eventColumns = [
   'at',
   'machine_version',
   'state_after',
-  hexColumn('hash').as('hash'),
+  sql<string>`encode(hash, 'hex')`.as('hash'),
   sql<string | null>`encode(snapshot_hash, 'hex')`.as('snapshot_hash'),
 ] as const;
 
