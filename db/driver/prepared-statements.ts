@@ -15,8 +15,23 @@
  * before the process serves, and they run through statements nothing repeats.
  * Behind a transaction-pooling proxy (PgBouncer before 1.21), named
  * statements need its prepared-statement support.
+ *
+ * Naming a statement must not change its plan. An unnamed statement is
+ * planned for the values it is sent with; a named one, after five runs on a
+ * connection, may be given PostgreSQL's generic plan, made without the values.
+ * For the reads whose best plan depends on them (a scope's prefix, a page's
+ * size, the time overdue is counted from) that plan was measured 2 to 60 times
+ * slower at a million cases: the supervision board 70 ms → 150 ms, a list page
+ * of 100 7 ms → 450 ms (a generic plan does not know the limit). So each
+ * connection is set to plan every run for its values
+ * ({@link CUSTOM_PLANS_SQL}), parse still skipped; a transaction whose
+ * statements find their rows by key asks for generic plans itself, until it
+ * ends (the command lock, db/case.repository.ts).
  */
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+
+/** Run once on each connection the pool hands out for the first time: every statement is planned for its values. */
+export const CUSTOM_PLANS_SQL = 'set plan_cache_mode = force_custom_plan';
 
 /** Executions of one text after which it is prepared. */
 export const PREPARE_AFTER = 3;
@@ -25,8 +40,29 @@ export const MAX_PREPARED = 200;
 /** Texts counted at most before the counts start over (so one-off texts cannot grow the map without bound). */
 const MAX_COUNTED = 2_000;
 
-/** node-postgres' `query` with a config object (Kysely's client type declares only its own two forms). */
-type NamedQuery = <R>(config: { name: string; text: string; values: readonly unknown[] }) => Promise<PostgresQueryResult<R>>;
+/** A statement as node-postgres takes it: its text, values and, once prepared, its name. */
+interface QueryConfig {
+  readonly name?: string | undefined;
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
+/** node-postgres' `query` with a config object and a callback (Kysely's client type declares only its promise forms). */
+type CallbackQuery = <R>(config: QueryConfig, callback: (err: Error | null, result: PostgresQueryResult<R>) => void) => void;
+
+/**
+ * Runs a statement through node-postgres' callback form, the promise made here.
+ * Its promise form, with the same results, was measured to keep each result
+ * reachable past the next young-generation collection: a list page's rows
+ * (3 MB a collection) were copied and promoted every time, pauses of 10-18 ms
+ * that landed on whichever request was running, against 0.5 ms with the
+ * callback (the same 200 reads of 100 cases, node-postgres 8.23, Node 20).
+ */
+function runQuery<R>(query: CallbackQuery, config: QueryConfig): Promise<PostgresQueryResult<R>> {
+  return new Promise((resolve, reject) => {
+    query<R>(config, (err, result) => (err === null ? resolve(result) : reject(err)));
+  });
+}
 
 /** Which texts are named, and how often the others have run. */
 class StatementNames {
@@ -52,14 +88,14 @@ class StatementNames {
 
 /** A pool client whose repeated parameterised statements run as named ones. */
 function namingClient(client: PostgresPoolClient, names: StatementNames): PostgresPoolClient {
-  const named = (client.query as unknown as NamedQuery).bind(client);
+  const send = (client.query as unknown as CallbackQuery).bind(client);
   function query<R>(sql: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>>;
   function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
   function query<R>(first: string | PostgresCursor<R>, parameters: readonly unknown[] = []) {
     if (typeof first !== 'string') return client.query(first);
     // Without parameters node-postgres sends a simple query (begin, commit, DDL): nothing to prepare.
     const name = parameters.length === 0 ? undefined : names.nameOf(first);
-    return name === undefined ? client.query<R>(first, parameters) : named<R>({ name, text: first, values: parameters });
+    return runQuery<R>(send, { name, text: first, values: parameters });
   }
   return {
     query,
@@ -87,6 +123,13 @@ export function preparingPool(pool: PostgresPool): PostgresPool {
       const client = await pool.connect();
       let wrapper = wrappers.get(client);
       if (wrapper === undefined) {
+        try {
+          await client.query(CUSTOM_PLANS_SQL, []);
+        } catch (err) {
+          // A connection that could not be set up is not handed out, nor kept.
+          client.release(true);
+          throw err;
+        }
         wrapper = namingClient(client, names);
         wrappers.set(client, wrapper);
       }

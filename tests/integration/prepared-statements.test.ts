@@ -1,7 +1,9 @@
 /**
  * Repeated statements run as server-side prepared statements (db/driver/prepared-statements.ts):
  * a parameterised text is named on its third run, and runs under that name from then on, with the
- * same results; statements without parameters and texts run fewer times stay unnamed.
+ * same results; statements without parameters and texts run fewer times stay unnamed. A named
+ * statement is still planned for its values on every run (as an unnamed one is), unless its
+ * transaction asks for generic plans, as the command lock does.
  * Each check runs in one transaction, so every statement runs on the connection whose
  * prepared statements `pg_prepared_statements` lists.
  */
@@ -55,5 +57,43 @@ describe('prepared statements', () => {
       expect(texts).not.toContain(rare);
       expect(texts).not.toContain(plain);
     });
+  });
+
+  it('plans a named statement for its values on every run, unless its transaction asks for generic plans', async () => {
+    const plans = async (trx: Transaction<Database>, text: string) => {
+      const { rows } = await sql<{ generic: string; custom: string }>`
+        select generic_plans as generic, custom_plans as custom from pg_prepared_statements where statement = ${text}`.execute(trx);
+      return { generic: Number(rows[0]?.generic), custom: Number(rows[0]?.custom) };
+    };
+    // PostgreSQL's own choice would go generic after five custom plans of this cheap lookup.
+    const read = 'select relname from pg_class where oid = $1::oid /* prepared-statements.test: read */';
+    await tdb.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < PREPARE_AFTER + 10; i++)
+        await sql`select relname from pg_class where oid = ${1259}::oid /* prepared-statements.test: read */`.execute(trx);
+      expect(await plans(trx, read)).toEqual({ generic: 0, custom: 11 });
+    });
+    const keyed = 'select relname from pg_class where oid = $1::oid /* prepared-statements.test: keyed */';
+    await tdb.db.transaction().execute(async (trx) => {
+      await sql`select set_config('plan_cache_mode', 'force_generic_plan', true)`.execute(trx);
+      for (let i = 0; i < PREPARE_AFTER + 10; i++)
+        await sql`select relname from pg_class where oid = ${1259}::oid /* prepared-statements.test: keyed */`.execute(trx);
+      expect((await plans(trx, keyed)).generic).toBeGreaterThan(0);
+    });
+    // The transaction's choice ended with it: the connections plan for the values again.
+    await tdb.db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{ mode: string }>`select current_setting('plan_cache_mode') as mode`.execute(trx);
+      expect(rows[0]?.mode).toBe('force_custom_plan');
+    });
+  });
+
+  it("rejects with the server's error, named or not, and the pool answers on", async () => {
+    for (let i = 0; i < PREPARE_AFTER + 2; i++) {
+      // Division by zero (SQLSTATE 22012), whether the text runs unnamed (its first runs) or named.
+      await expect(sql`select 1 / ${0}::int as n /* prepared-statements.test: error */`.execute(tdb.db)).rejects.toMatchObject({
+        code: '22012',
+      });
+    }
+    const { rows } = await sql<{ n: number }>`select ${41}::int + 1 as n`.execute(tdb.db);
+    expect(rows[0]?.n).toBe(42);
   });
 });
