@@ -90,9 +90,12 @@ export interface LockedCase extends CaseRecord {
   readonly deadlines: readonly DeadlineRecord[];
 }
 
+/** The case's deadline rows as JSON, oldest first, read beside its row. */
+const CASE_DEADLINES = `(select coalesce(json_agg(d order by d.started_at, d.id), '[]') from deadlines d where d.case_id = cases.id)`;
+
 /** The case's units and deadline rows (as JSON), read beside its row. */
 const CASE_PARTS = `array(select u.unit from case_units u where u.case_id = cases.id order by u.unit) as units,
-  (select coalesce(json_agg(d order by d.started_at, d.id), '[]') from deadlines d where d.case_id = cases.id) as deadlines`;
+  ${CASE_DEADLINES} as deadlines`;
 
 /**
  * The lock and the reads of a command in one statement, its text built once.
@@ -227,14 +230,19 @@ function filtered(db: Executor, q: Omit<CaseListQuery, 'limit' | 'after'>): Case
   return query;
 }
 
+/** A case of a list page, with its deadline rows (oldest first), read in the same statement. */
+export interface ListedCase extends CaseRecord {
+  readonly deadlines: readonly DeadlineRecord[];
+}
+
 /**
  * Lists cases newest first with keyset pagination on (created_at, id). The page's ids are found first by a
  * walk of an index of (created_at, id) (or the open cases' index) that reads no case row, each tested for
  * the scope by a probe of `case_units` (and, for the overdue list, of the live deadlines), stopped at
  * `limit`: a page costs the same at any depth and any size of the database. Only the page's rows are then
- * read.
+ * read, each with its intake entry and deadlines: the page's views need nothing else from the database.
  */
-export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRecord[]> {
+export async function listCases(db: Executor, q: CaseListQuery): Promise<ListedCase[]> {
   let ids = db.selectFrom('cases').select(['cases.id', 'cases.created_at']).where(caseInUnitScopeByProbe(q.scopeUnit));
   if (q.unit !== undefined) ids = ids.where(caseInUnitScopeByProbe(q.unit));
   if (q.state !== undefined) ids = ids.where('cases.state', '=', q.state);
@@ -248,10 +256,11 @@ export async function listCases(db: Executor, q: CaseListQuery): Promise<CaseRec
     .innerJoin('cases', 'cases.id', 'p.id')
     .selectAll('cases')
     .select(intakeEntryColumn)
+    .select(sql<DeadlineJson[]>`${sql.raw(CASE_DEADLINES)}`.as('deadlines'))
     .orderBy('p.created_at', 'desc')
     .orderBy('p.id', 'desc')
     .execute();
-  return rows.map(caseRecordOf);
+  return rows.map((row) => ({ ...caseRecordOf(row), deadlines: row.deadlines.map(deadlineRecordOfJson) }));
 }
 
 /** The sort key of the urgency order: a case's nearest live due time (overdue first); none sorts last. */

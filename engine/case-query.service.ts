@@ -14,7 +14,7 @@ import { intakeFor, showsIdentifiers, type MaskingFacts } from './access';
 import { logUnmaskedReads } from './people/access-log';
 import type { Intake } from '../machines/petition.schemas';
 import { adapterFor } from '../machines/petition.registry';
-import { restoreCase } from './case-snapshot';
+import { stateOfRow } from './case-snapshot';
 import { loadDirectory, type UnitDirectorySource } from './unit-directory';
 import { createUnitDirectory } from './unit-directory.service';
 import { sendTargets, type SendTargets } from './send-targets';
@@ -106,7 +106,7 @@ function maskFields(type: string, fields: Record<string, unknown>, viewer: Actor
 /** The masking facts of a case as it stands (its version reads them from its snapshot). */
 export function maskingFactsOf(rec: cases.CaseRecord): MaskingFacts {
   const adapter = adapterFor(rec.machineVersion);
-  const { accusedUnit, handlingUnit } = adapter.intakeFacts(restoreCase(adapter, rec));
+  const { accusedUnit, handlingUnit } = adapter.intakeFacts(stateOfRow(adapter, rec));
   return { accusedUnit, handlingUnit };
 }
 
@@ -169,6 +169,15 @@ export function createCaseQueryService(
     if (rec === undefined) throw new NotFoundError();
     return rec;
   }
+  /** The urgency order's page, each case with its deadline rows. */
+  async function listByUrgencyWithDeadlines(q: Parameters<typeof cases.listCasesByUrgency>[1]): Promise<cases.ListedCase[]> {
+    const rows = await cases.listCasesByUrgency(db, q);
+    const dl = await listDeadlinesOf(
+      db,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => ({ ...r, deadlines: dl.get(r.id) ?? [] }));
+  }
   return {
     async get(caseId, viewer) {
       const rec = await load(caseId, viewer);
@@ -210,21 +219,17 @@ export function createCaseQueryService(
         limit: q.limit + 1,
       };
       const urgent = q.sort === 'urgency';
-      const rows = urgent
-        ? await cases.listCasesByUrgency(db, { ...filters, after: q.cursor === undefined ? undefined : decodeUrgencyCursor(q.cursor) })
-        : await cases.listCases(db, { ...filters, after: q.cursor === undefined ? undefined : decodeCursor(q.cursor) });
-      const page = rows.slice(0, q.limit);
-      const [dl, units] = await Promise.all([
-        listDeadlinesOf(
-          db,
-          page.map((r) => r.id),
-        ),
+      const [rows, units] = await Promise.all([
+        urgent
+          ? listByUrgencyWithDeadlines({ ...filters, after: q.cursor === undefined ? undefined : decodeUrgencyCursor(q.cursor) })
+          : cases.listCases(db, { ...filters, after: q.cursor === undefined ? undefined : decodeCursor(q.cursor) }),
         loadDirectory(unitSource),
       ]);
+      const page = rows.slice(0, q.limit);
       const last = page[page.length - 1];
       const cursorOf = (r: cases.CaseRecord) => (urgent ? encodeUrgencyCursor(r as cases.CaseRecord & cases.UrgencyKey) : encodeCursor(r));
       return {
-        items: page.map((r) => toPetitionView(r, dl.get(r.id) ?? [], viewer, at, { units: units.directory, urgency })),
+        items: page.map((r) => toPetitionView(r, r.deadlines, viewer, at, { units: units.directory, urgency })),
         nextCursor: rows.length > q.limit && last !== undefined ? cursorOf(last) : null,
       };
     },

@@ -1,11 +1,11 @@
 import type { CaseRecord } from '../db/case.repository';
 import type { z } from 'zod';
 import type { DeadlineRecord } from '../db/deadline.repository';
-import type { CaseSnapshot, MachineAdapter } from '../machines/machine-adapter';
+import type { CaseSnapshot, MachineAdapter, SnapshotState } from '../machines/machine-adapter';
 import type { Intake } from '../machines/petition.schemas';
 import type { ClockName } from '../machines/petition.vocabulary';
 import { adapterFor } from '../machines/petition.registry';
-import { restoreCase } from './case-snapshot';
+import { caseStateOf, type CaseState } from './case-snapshot';
 import type { Actor } from '../machines/petition.roles';
 import type { Relation } from '../machines/versions/v3/v3.vocabulary';
 import { caseWithUnitNow, intakeFor } from './access';
@@ -69,7 +69,7 @@ export interface ViewInputs {
 }
 
 /** Whether the viewer's unit may send anything: always under relations (v3), else when the case is with it now. */
-function withViewer(adapter: MachineAdapter, snapshot: CaseSnapshot, viewer: Actor): boolean {
+function withViewer(adapter: MachineAdapter, snapshot: SnapshotState, viewer: Actor): boolean {
   return (
     adapter.usesRelations ||
     caseWithUnitNow(
@@ -79,23 +79,21 @@ function withViewer(adapter: MachineAdapter, snapshot: CaseSnapshot, viewer: Act
   );
 }
 
-/** The events a viewer (role and relations) may send a case now: the machine's permission tables, asked through its adapter. */
-function allowedEventsOf(
-  adapter: MachineAdapter,
-  snapshot: CaseSnapshot,
-  viewer: Actor,
-  relations: readonly Relation[],
-  now: Date,
-): string[] {
+/**
+ * The events a viewer (role and relations) may send a case now: the machine's permission tables, asked through
+ * its adapter. A case that takes no commands allows none, and the machine is not restored to say so.
+ */
+function allowedEventsOf(adapter: MachineAdapter, c: CaseState, viewer: Actor, relations: readonly Relation[], now: Date): string[] {
   // v1/v2: a unit the case only passed through reads it and sends nothing (v3's relations decide that).
-  return withViewer(adapter, snapshot, viewer) ? [...adapter.allowedEvents(snapshot, { actor: viewer, relations }, now.toISOString())] : [];
+  if (!adapter.isOpen(c.state) || !withViewer(adapter, c.state, viewer)) return [];
+  return [...adapter.allowedEvents(c.machine(), { actor: viewer, relations }, now.toISOString())];
 }
 
 /** The events `viewer` may send a stored case now, without building its view (the to-do list asks this of many cases). */
 export function allowedEventsFor(rec: CaseRecord, viewer: Actor, now: Date, units: UnitDirectory): string[] {
   const adapter = adapterFor(rec.machineVersion);
-  const snapshot = restoreCase(adapter, rec);
-  return allowedEventsOf(adapter, snapshot, viewer, adapter.relationsOf(snapshot, viewer.unit, units), now);
+  const c = caseStateOf(adapter, rec);
+  return allowedEventsOf(adapter, c, viewer, adapter.relationsOf(c.state, viewer.unit, units), now);
 }
 
 /**
@@ -120,17 +118,18 @@ export function toPetitionView(
   inputs: ViewInputs,
 ): PetitionView {
   const adapter: MachineAdapter = adapterFor(rec.machineVersion);
-  // The engine hands over the snapshot it just computed; restoring it again would cost as much as the transition.
-  const snapshot = inputs.live ?? restoreCase(adapter, rec);
+  // The engine hands over the snapshot it just computed. Otherwise the view reads the row's state, and the machine
+  // is restored only for the events an open case's viewer may send.
+  const c = caseStateOf(adapter, rec, inputs.live);
+  const snapshot = c.state;
   const facts = adapter.intakeFacts(snapshot);
   const intake = intakeFor(facts.intake as unknown as Intake, viewer, facts);
   const nameOf = (unit: string) => inputs.units.nameOf(unit) ?? null;
   const relations = adapter.relationsOf(snapshot, viewer.unit, inputs.units);
   const deadlineViews = once(() => deadlines.map((d) => toDeadlineView(d, now, inputs.urgency)));
-  const allowedEvents = once(() => allowedEventsOf(adapter, snapshot, viewer, relations, now));
+  const allowedEvents = once(() => allowedEventsOf(adapter, c, viewer, relations, now));
   // The adapter gives its version's own fields; the response schema (and the tests checking every answer against it) hold the shape.
-  return {
-    ...adapter.viewOf(snapshot, nameOf),
+  const common = {
     id: rec.id,
     number: rec.number,
     state: adapter.stateName(snapshot),
@@ -153,5 +152,9 @@ export function toPetitionView(
     },
     createdAt: rec.createdAt.toISOString(),
     updatedAt: rec.updatedAt.toISOString(),
-  } as PetitionView;
+  };
+  // The version's fields are copied onto the common ones, not spread ahead of them: a literal that opens with a
+  // spread and goes on to a score of fields is built as a hash table resized as it grows (13 KB a view, measured,
+  // against 3 KB this way), and a list page builds a hundred views. Both sides give `closure`, from the same context.
+  return Object.assign(common, adapter.viewOf(snapshot, nameOf)) as PetitionView;
 }

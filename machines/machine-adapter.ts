@@ -11,10 +11,24 @@ import type { Actor } from './petition.roles';
 import type { UnitTreeView } from './versions/v3/v3.relations';
 import type { PersonFlag, Relation } from './versions/v3/v3.vocabulary';
 
-/** A snapshot of any version, opaque to the engine: only its own adapter reads inside it. */
-export interface CaseSnapshot {
+/**
+ * What a case's snapshot says without its machine: the state value, the context and the status. A stored
+ * snapshot with its start put back (engine/case-snapshot.ts `stateOfRow`) is one, and so is every machine
+ * snapshot. The adapter's readings of a case (its state name, units, view, intake facts, relations) take this:
+ * a read builds views from the row without restoring the machine, which a list page would do a hundred times.
+ */
+export interface SnapshotState {
+  readonly value: unknown;
   readonly status: string;
   readonly context: unknown;
+}
+
+/**
+ * A machine snapshot of any version, opaque to the engine: only its own adapter reads inside it. Asking the
+ * machine (what it accepts, the next snapshot) needs one; its `machine` tells it from a {@link SnapshotState}.
+ */
+export interface CaseSnapshot extends SnapshotState {
+  readonly machine: unknown;
 }
 
 /** An event of any version: its type, fields and envelope (who, with which relations, when). */
@@ -151,27 +165,27 @@ export interface MachineAdapter {
   startContext(start: CaseStart): Record<string, unknown>;
   /** The context keys {@link startContext} gives. */
   readonly startKeys: readonly string[];
-  stateName(snapshot: CaseSnapshot): string;
+  stateName(snapshot: SnapshotState): string;
   /** How a closed case ended (null while open). */
-  closure(snapshot: CaseSnapshot): string | null;
-  /** Whether the case still takes commands at all. */
-  isOpen(snapshot: CaseSnapshot): boolean;
+  closure(snapshot: SnapshotState): string | null;
+  /** Whether the case still takes commands at all (none are allowed when it does not). */
+  isOpen(snapshot: SnapshotState): boolean;
   /** The event a command becomes with its envelope (a version without relations records none). */
   eventOf(command: CaseCommand, sender: Sender, at: string): CaseEvent;
   verdict(snapshot: CaseSnapshot, event: CaseEvent, sender: Sender): Verdict;
   allowedEvents(snapshot: CaseSnapshot, sender: Sender, at: string): string[];
   /** The actor's unit's relations to the case (none for versions without relations). */
-  relationsOf(snapshot: CaseSnapshot, actorUnit: string, tree: UnitTreeView): Relation[];
+  relationsOf(snapshot: SnapshotState, actorUnit: string, tree: UnitTreeView): Relation[];
   /** The clocks of the snapshot, as deadline rows follow them. */
   clocks(snapshot: CaseSnapshot): Readonly<Record<string, ClockEntry | undefined>>;
   /** Every unit the case passed through, with how. */
-  caseUnits(snapshot: CaseSnapshot): CaseUnit[];
+  caseUnits(snapshot: SnapshotState): CaseUnit[];
   /**
    * The case row's columns that follow from the snapshot. They follow from its context alone, so a stored snapshot
    * serves as well: verification checks a row's columns without restoring the machine.
    */
   caseRow(snapshot: Pick<CaseSnapshot, 'context'>): CaseRowFields;
-  intakeFacts(snapshot: CaseSnapshot): IntakeFacts;
+  intakeFacts(snapshot: SnapshotState): IntakeFacts;
   claimsOf(snapshot: CaseSnapshot, event: CaseEvent): CommandClaims;
   /** A deadline event of the workers (no relations: the system acts for no unit). */
   timerEvent(fields: TimerFields, system: Actor, at: string): CaseEvent;
@@ -179,7 +193,7 @@ export interface MachineAdapter {
    * The version's own fields of the petition view (the handling body, the
    * leader, supervision, answers …), with unit names from `nameOf`.
    */
-  viewOf(snapshot: CaseSnapshot, nameOf: (unit: string) => string | null): Record<string, unknown>;
+  viewOf(snapshot: SnapshotState, nameOf: (unit: string) => string | null): Record<string, unknown>;
   /**
    * Who hears of a notified event (a reminder, a breach, a major or urgent
    * intake); `above` names the unit above a unit, for what is reported up the line.

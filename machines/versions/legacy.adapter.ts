@@ -5,7 +5,16 @@
  */
 import type { SnapshotFrom } from 'xstate';
 import { firstSnapshot, nextSnapshot } from '../pure-transition';
-import type { CaseCommand, CaseEvent, CaseSnapshot, CommandClaims, MachineAdapter, Recipient, StoredSnapshot } from '../machine-adapter';
+import type {
+  CaseCommand,
+  CaseEvent,
+  CaseSnapshot,
+  CommandClaims,
+  MachineAdapter,
+  Recipient,
+  SnapshotState,
+  StoredSnapshot,
+} from '../machine-adapter';
 import type { PetitionContext, PetitionEvent, PetitionInput } from '../petition.machine';
 import { roleSendsIn, type PermissionTable } from '../petition.permissions';
 import { COMMAND_TYPES, commandSchema, intakeSchema, systemFieldSchemas, type CommandType, type EventType } from '../petition.schemas';
@@ -20,7 +29,7 @@ export type LegacyMachine = typeof petitionMachineV1;
 export type LegacySnapshot = SnapshotFrom<LegacyMachine>;
 
 /** The user-facing state name of a v1/v2 snapshot (the leaf of the lifecycle's state tree). */
-export function legacyStateName(snapshot: LegacySnapshot): StateName {
+export function legacyStateName(snapshot: Pick<LegacySnapshot, 'value'>): StateName {
   const value = snapshot.value;
   const top = typeof value === 'string' ? value : Object.keys(value)[0];
   if (top === 'handling') return (value as { handling: string }).handling as StateName;
@@ -29,8 +38,10 @@ export function legacyStateName(snapshot: LegacySnapshot): StateName {
 }
 
 const legacy = (s: CaseSnapshot) => s as unknown as LegacySnapshot;
+/** A v1/v2 state without its machine: what the readings of a case need (its value and context). */
+const state = (s: SnapshotState) => s as unknown as Pick<LegacySnapshot, 'value' | 'context'>;
 const event = (e: CaseEvent) => e as unknown as PetitionEvent;
-const ctx = (s: CaseSnapshot): PetitionContext => legacy(s).context;
+const ctx = (s: SnapshotState): PetitionContext => state(s).context;
 
 /** The ratings under today's names: cases rated before the rename recorded the handling body's rating as `unit`. */
 function satisfactionView(recorded: PetitionContext['satisfaction']) {
@@ -87,7 +98,7 @@ export function legacyAdapter(
     startKeys: ['id', 'intake', 'receivedAt'],
     restore: (stored) => machine.resolveState({ value: stored.value as never, context: stored.context as PetitionContext }),
     toStored: (s): StoredSnapshot => ({ value: legacy(s).value, context: ctx(s), status: s.status === 'done' ? 'done' : 'active' }),
-    stateName: (s) => legacyStateName(legacy(s)),
+    stateName: (s) => legacyStateName(state(s)),
     closure: (s) => ctx(s).closure,
     isOpen: (s) => s.status === 'active',
     eventOf: (command: CaseCommand, sender, at) => ({ ...command, actor: sender.actor, at }),

@@ -4,7 +4,16 @@
  * carries the sender's relations to the case, so they are recorded in the
  * trail with it and replay reuses them, whatever the unit tree says later.
  */
-import type { CaseEvent, CaseSnapshot, CaseUnit, CommandClaims, MachineAdapter, Recipient, StoredSnapshot } from '../../machine-adapter';
+import type {
+  CaseEvent,
+  CaseSnapshot,
+  CaseUnit,
+  CommandClaims,
+  MachineAdapter,
+  Recipient,
+  SnapshotState,
+  StoredSnapshot,
+} from '../../machine-adapter';
 import { allowedEventsV3, maySendV3 } from './v3.access';
 import { isSupervised, type V3Context, type V3Event } from './v3.context';
 import { MACHINE_VERSION_3, petitionMachineV3, startCaseV3, stateNameV3, stepV3, type V3Snapshot } from './v3.machine';
@@ -13,7 +22,9 @@ import { relationsOfV3 } from './v3.relations';
 import { v3CommandSchema, v3FilingSchema, v3IntakeSchema, v3SystemFieldSchemas, type V3Command, type V3Intake } from './v3.schemas';
 
 const v3 = (s: CaseSnapshot) => s as unknown as V3Snapshot;
-const ctx = (s: CaseSnapshot): V3Context => v3(s).context;
+/** A v3 state without its machine: what the readings of a case need (its value and context). */
+const state = (s: SnapshotState) => s as unknown as Pick<V3Snapshot, 'value' | 'context'>;
+const ctx = (s: SnapshotState): V3Context => state(s).context;
 const asEvent = (e: CaseEvent) => e as unknown as V3Event;
 
 /** What a v3 command asks of the engine's rules: the unit it sends to, cases it names, durations, a pause. */
@@ -146,13 +157,13 @@ export const v3Adapter: MachineAdapter = {
   restore: (stored) => petitionMachineV3.resolveState({ value: stored.value as never, context: stored.context as V3Context }),
   // `closed` is no XState final state (reports and 销号 still arrive), so a v3 snapshot stays active.
   toStored: (s): StoredSnapshot => ({ value: v3(s).value, context: ctx(s), status: s.status === 'done' ? 'done' : 'active' }),
-  stateName: (s) => stateNameV3(v3(s)),
+  stateName: (s) => stateNameV3(state(s)),
   closure: (s) => ctx(s).closure,
   isOpen: (s) => s.status === 'active',
   eventOf: (command, sender, at) => ({ ...command, actor: sender.actor, relations: sender.relations, at }),
   verdict: (s, e, sender) => maySendV3(v3(s), sender, e as unknown as V3Command, e.at),
   allowedEvents: (s, sender, at) => allowedEventsV3(v3(s), sender.actor, sender.relations, at),
-  relationsOf: (s, actorUnit, tree) => relationsOfV3(ctx(s), stateNameV3(v3(s)), actorUnit, tree),
+  relationsOf: (s, actorUnit, tree) => relationsOfV3(ctx(s), stateNameV3(state(s)), actorUnit, tree),
   clocks: (s) => ctx(s).clocks,
   caseUnits: (s) => caseUnitsOfV3(ctx(s)),
   caseRow: (s) => {

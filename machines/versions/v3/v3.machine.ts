@@ -253,6 +253,6 @@ export function stepV3(snapshot: V3Snapshot, event: V3Event): V3Snapshot {
 }
 
 /** The state name of a version 3 snapshot (its value: the machine is flat). */
-export function stateNameV3(snapshot: V3Snapshot): V3State {
+export function stateNameV3(snapshot: Pick<V3Snapshot, 'value'>): V3State {
   return snapshot.value;
 }
