@@ -24,7 +24,7 @@ function rowOf(adapter: MachineAdapter, snapshot: CaseSnapshot, start: CaseStart
   return {
     id: start.id,
     number: null,
-    unit: start.intake.unit,
+    unit: (start.intake as { unit: string }).unit,
     assigneeUnit: null,
     state: adapter.stateName(snapshot),
     channel: 'letter',
@@ -47,17 +47,21 @@ const viewers: Actor[] = [
 ];
 
 /** The cases: every fixed path of each legacy version, and v3 registered at the bureau and at the handling body. */
-const cases: [string, MachineAdapter, CaseSnapshot, CaseStart][] = MACHINE_VERSIONS.flatMap((version) => {
+type Case = readonly [string, MachineAdapter, CaseSnapshot, CaseStart];
+const cases: Case[] = MACHINE_VERSIONS.flatMap((version): Case[] => {
   const adapter = adapterFor(version);
   if (LEGACY_VERSIONS.includes(version)) {
     const start: CaseStart = { id: CASE_ID, intake: INTAKE, at: AT, registeredAtBureau: false };
-    return (Object.keys(PATHS) as (keyof typeof PATHS)[]).map(
-      (milestone) => [`v${version} ${milestone}`, adapter, reach(milestone, version) as unknown as CaseSnapshot, start] as const,
-    );
+    return (Object.keys(PATHS) as (keyof typeof PATHS)[]).map((milestone): Case => [
+      `v${version} ${milestone}`,
+      adapter,
+      reach(milestone, version) as unknown as CaseSnapshot,
+      start,
+    ]);
   }
-  return [true, false].map((atBureau) => {
+  return [true, false].map((atBureau): Case => {
     const start: CaseStart = { id: CASE_ID, intake: intakeOf('complaint', atBureau ? BUREAU : BODY), at: AT, registeredAtBureau: atBureau };
-    return [`v${version} registered at the ${atBureau ? 'bureau' : 'body'}`, adapter, adapter.start(start), start] as const;
+    return [`v${version} registered at the ${atBureau ? 'bureau' : 'body'}`, adapter, adapter.start(start), start];
   });
 });
 
