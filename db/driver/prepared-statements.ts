@@ -16,22 +16,16 @@
  * Behind a transaction-pooling proxy (PgBouncer before 1.21), named
  * statements need its prepared-statement support.
  *
- * Naming a statement must not change its plan. An unnamed statement is
- * planned for the values it is sent with; a named one, after five runs on a
- * connection, may be given PostgreSQL's generic plan, made without the values.
- * For the reads whose best plan depends on them (a scope's prefix, a page's
- * size, the time overdue is counted from) that plan was measured 2 to 60 times
- * slower at a million cases: the supervision board 70 ms → 150 ms, a list page
- * of 100 7 ms → 450 ms (a generic plan does not know the limit). So each
- * connection is set to plan every run for its values
- * ({@link CUSTOM_PLANS_SQL}), parse still skipped; a transaction whose
- * statements find their rows by key asks for generic plans itself, until it
- * ends (the command lock, db/case.repository.ts).
+ * A named statement, after five runs on a connection, may be given
+ * PostgreSQL's generic plan (made without the values) where an unnamed one is
+ * always planned for its values. PostgreSQL keeps the custom plan when the
+ * generic one looks dearer, which it does for the list pages; a statement it
+ * misjudges sets `plan_cache_mode` in its own transaction (the supervision
+ * board's counts, db/supervision.repository.ts), and a transaction whose
+ * statements find their rows by key asks for generic plans (the command
+ * lock, db/case.repository.ts).
  */
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
-
-/** Run once on each connection the pool hands out for the first time: every statement is planned for its values. */
-export const CUSTOM_PLANS_SQL = 'set plan_cache_mode = force_custom_plan';
 
 /** Executions of one text after which it is prepared. */
 export const PREPARE_AFTER = 3;
@@ -123,13 +117,6 @@ export function preparingPool(pool: PostgresPool): PostgresPool {
       const client = await pool.connect();
       let wrapper = wrappers.get(client);
       if (wrapper === undefined) {
-        try {
-          await client.query(CUSTOM_PLANS_SQL, []);
-        } catch (err) {
-          // A connection that could not be set up is not handed out, nor kept.
-          client.release(true);
-          throw err;
-        }
         wrapper = namingClient(client, names);
         wrappers.set(client, wrapper);
       }

@@ -1,14 +1,16 @@
 /**
  * Repeated statements run as server-side prepared statements (db/driver/prepared-statements.ts):
  * a parameterised text is named on its third run, and runs under that name from then on, with the
- * same results; statements without parameters and texts run fewer times stay unnamed. A named
- * statement is still planned for its values on every run (as an unnamed one is), unless its
- * transaction asks for generic plans, as the command lock does.
+ * same results; statements without parameters and texts run fewer times stay unnamed. Errors
+ * reach the caller as the server sent them, named or not.
  * Each check runs in one transaction, so every statement runs on the connection whose
  * prepared statements `pg_prepared_statements` lists.
  */
 import { sql, type Transaction } from 'kysely';
+import { Pool } from 'pg';
+import { createKysely } from '../../db/database';
 import { PREPARE_AFTER } from '../../db/driver/prepared-statements';
+import { supervisionCounts } from '../../db/supervision.repository';
 import type { Database } from '../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -59,33 +61,6 @@ describe('prepared statements', () => {
     });
   });
 
-  it('plans a named statement for its values on every run, unless its transaction asks for generic plans', async () => {
-    const plans = async (trx: Transaction<Database>, text: string) => {
-      const { rows } = await sql<{ generic: string; custom: string }>`
-        select generic_plans as generic, custom_plans as custom from pg_prepared_statements where statement = ${text}`.execute(trx);
-      return { generic: Number(rows[0]?.generic), custom: Number(rows[0]?.custom) };
-    };
-    // PostgreSQL's own choice would go generic after five custom plans of this cheap lookup.
-    const read = 'select relname from pg_class where oid = $1::oid /* prepared-statements.test: read */';
-    await tdb.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < PREPARE_AFTER + 10; i++)
-        await sql`select relname from pg_class where oid = ${1259}::oid /* prepared-statements.test: read */`.execute(trx);
-      expect(await plans(trx, read)).toEqual({ generic: 0, custom: 11 });
-    });
-    const keyed = 'select relname from pg_class where oid = $1::oid /* prepared-statements.test: keyed */';
-    await tdb.db.transaction().execute(async (trx) => {
-      await sql`select set_config('plan_cache_mode', 'force_generic_plan', true)`.execute(trx);
-      for (let i = 0; i < PREPARE_AFTER + 10; i++)
-        await sql`select relname from pg_class where oid = ${1259}::oid /* prepared-statements.test: keyed */`.execute(trx);
-      expect((await plans(trx, keyed)).generic).toBeGreaterThan(0);
-    });
-    // The transaction's choice ended with it: the connections plan for the values again.
-    await tdb.db.transaction().execute(async (trx) => {
-      const { rows } = await sql<{ mode: string }>`select current_setting('plan_cache_mode') as mode`.execute(trx);
-      expect(rows[0]?.mode).toBe('force_custom_plan');
-    });
-  });
-
   it("rejects with the server's error, named or not, and the pool answers on", async () => {
     for (let i = 0; i < PREPARE_AFTER + 2; i++) {
       // Division by zero (SQLSTATE 22012), whether the text runs unnamed (its first runs) or named.
@@ -95,5 +70,29 @@ describe('prepared statements', () => {
     }
     const { rows } = await sql<{ n: number }>`select ${41}::int + 1 as n`.execute(tdb.db);
     expect(rows[0]?.n).toBe(42);
+  });
+
+  it("plans the supervision board's counts for their values, prepared or not, with settings its transaction alone holds", async () => {
+    // One connection, so that the statement's plan counts are this connection's.
+    const pool = new Pool({ connectionString: tdb.url, max: 1 });
+    const db = createKysely(pool);
+    const settings = async () =>
+      (
+        await sql<{ mode: string; workers: string }>`
+          select current_setting('plan_cache_mode') as mode, current_setting('max_parallel_workers_per_gather') as workers`.execute(db)
+      ).rows[0];
+    try {
+      const before = await settings();
+      for (let i = 0; i < PREPARE_AFTER + 8; i++) await supervisionCounts(db, '411600', new Date());
+      const { rows } = await sql<{ generic: string; custom: string }>`
+        select generic_plans as generic, custom_plans as custom from pg_prepared_statements
+        where not from_sql and statement like '%count(*) filter%'`.execute(db);
+      // PostgreSQL's own choice gives a statement this cheap the generic plan from its sixth run on.
+      expect(rows.map((r) => ({ generic: Number(r.generic), custom: Number(r.custom) }))).toEqual([{ generic: 0, custom: 9 }]);
+      // The settings were the counts' transaction's own.
+      expect(await settings()).toEqual(before);
+    } finally {
+      await db.destroy();
+    }
   });
 });
