@@ -252,7 +252,7 @@ export async function listCases(db: Executor, q: CaseListQuery): Promise<ListedC
   if (q.open === true || q.overdueAt !== undefined) ids = ids.where(openCase());
   // The overdue list tests the case's live deadlines before its scope, in that order (a CASE: the planner would put
   // the scope probe first, which it prices lower): the live deadlines' index is small and stays in memory, while
-  // the scope probe reads the units of every case; only the overdue third of the open cases is probed for scope.
+  // the scope probe reads the units of every case; only the open cases that are overdue are probed for scope.
   ids = ids.where(
     q.overdueAt === undefined
       ? scope
