@@ -85,9 +85,8 @@ function scoped(q: CaseQuery, scopeUnit: string): CaseQuery {
  * has passed through (`case_units`, for the in-memory scope check) and its
  * deadline rows, oldest first, as they are under the lock.
  */
-export interface LockedCase extends CaseRecord {
+export interface LockedCase extends ListedCase {
   readonly units: readonly string[];
-  readonly deadlines: readonly DeadlineRecord[];
 }
 
 /** The case's deadline rows as JSON, oldest first, read beside its row. */
@@ -230,7 +229,7 @@ function filtered(db: Executor, q: Omit<CaseListQuery, 'limit' | 'after'>): Case
   return query;
 }
 
-/** A case of a list page, with its deadline rows (oldest first), read in the same statement. */
+/** A case with its deadline rows (oldest first), read in the same statement as its row (a list page, the command lock). */
 export interface ListedCase extends CaseRecord {
   readonly deadlines: readonly DeadlineRecord[];
 }

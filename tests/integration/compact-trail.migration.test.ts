@@ -4,15 +4,12 @@
  * them: every case still verifies in both modes, its history reads as before, and the append-only guard is back.
  */
 import { sql, type Kysely } from 'kysely';
-import { DEFAULT_POLICY } from '../../config/default-policy';
 import { listEvents } from '../../db/case-event.repository';
 import { setUpAppRole } from '../../db/database-roles';
 import { createMigrator } from '../../db/migrator';
 import { GENESIS_HASH } from '../../engine/audit-hash';
 import { createAuditService } from '../../engine/audit.service';
-import { createPetitionEngine } from '../../engine/petition.engine';
-import { createChinaCalendar } from '../../engine/working-calendar';
-import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
+import { actor, fakeClock, intakeBody, legacyEngine } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 let tdb: TestDatabase;
@@ -21,12 +18,7 @@ const ids: string[] = [];
 beforeAll(async () => {
   tdb = await createTestDatabase('compact_trail');
   const clock = fakeClock('2026-03-02T01:00:00.000Z');
-  const e = createPetitionEngine({
-    db: tdb.db,
-    policy: { ...DEFAULT_POLICY, machineVersion: 2 },
-    calendar: createChinaCalendar(),
-    now: clock.now,
-  });
+  const e = legacyEngine(tdb.db, clock.now);
   for (let i = 0; i < 3; i += 1) {
     const { id } = await e.intake(intakeBody(), actor('clerk'));
     await e.dispatch(id, { type: 'VERIFY' }, actor('clerk'));

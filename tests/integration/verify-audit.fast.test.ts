@@ -7,13 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { DEFAULT_POLICY } from '../../config/default-policy';
 import { listEvents } from '../../db/case-event.repository';
 import { hashEvent, GENESIS_HASH } from '../../engine/audit-hash';
 import { createAuditService, type AuditService } from '../../engine/audit.service';
-import { createPetitionEngine } from '../../engine/petition.engine';
-import { createChinaCalendar } from '../../engine/working-calendar';
-import { actor, fakeClock, intakeBody } from '../support/engine-fixtures';
+import { actor, fakeClock, intakeBody, legacyEngine } from '../support/engine-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 let tdb: TestDatabase;
@@ -23,12 +20,7 @@ const ids: string[] = [];
 
 async function mediatedCase(): Promise<string> {
   const clock = fakeClock('2026-03-02T01:00:00.000Z');
-  const e = createPetitionEngine({
-    db: tdb.db,
-    policy: { ...DEFAULT_POLICY, machineVersion: 2 },
-    calendar: createChinaCalendar(),
-    now: clock.now,
-  });
+  const e = legacyEngine(tdb.db, clock.now);
   const { id } = await e.intake(intakeBody(), actor('clerk'));
   await e.dispatch(id, { type: 'VERIFY' }, actor('clerk'));
   await e.dispatch(id, { type: 'ASSIGN', unit: '411621', handler: '李某' }, actor('clerk'));

@@ -1,3 +1,8 @@
+import type { Kysely } from 'kysely';
+import { DEFAULT_POLICY } from '../../config/default-policy';
+import type { Database } from '../../db/schema';
+import { createPetitionEngine, type PetitionEngine } from '../../engine/petition.engine';
+import { createChinaCalendar } from '../../engine/working-calendar';
 import type { Actor } from '../../machines/petition.roles';
 import type { Role } from '../../machines/petition.vocabulary';
 import type { Intake } from '../../machines/petition.schemas';
@@ -30,4 +35,9 @@ export function fakeClock(start = '2026-03-02T01:00:00.000Z') {
       t = new Date(iso).getTime();
     },
   };
+}
+
+/** An engine over `db` that starts cases under machine version 2 (the received → verified → assigned lifecycle). */
+export function legacyEngine(db: Kysely<Database>, now: () => Date): PetitionEngine {
+  return createPetitionEngine({ db, policy: { ...DEFAULT_POLICY, machineVersion: 2 }, calendar: createChinaCalendar(), now });
 }
