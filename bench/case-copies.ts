@@ -133,7 +133,7 @@ async function insertChunk(pool: Pool, plans: readonly CopyPlan[]): Promise<numb
       await copyStatement(
         pool,
         'cases',
-        `unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[]) as c(id, from_id, hash, snapshot, created)
+        `unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[]) as c(id, from_id, hash, snapshot, created, due)
          join cases t on t.id = c.from_id`,
         {
           id: 'c.id',
@@ -143,9 +143,11 @@ async function insertChunk(pool: Pool, plans: readonly CopyPlan[]): Promise<numb
           snapshot: 'c.snapshot::jsonb',
           created_at: 'coalesce(c.created, t.created_at)',
           updated_at: 'coalesce(c.created, t.updated_at)',
+          // As the deadlines below move: every pending one to the copy's due time; a breached one keeps it overdue.
+          overdue_from: `case when t.overdue_from > '-infinity' then coalesce(c.due, t.overdue_from) else t.overdue_from end`,
         },
       ),
-      [cs.id, cs.from, cs.hash, cs.snapshot, cs.created],
+      [cs.id, cs.from, cs.hash, cs.snapshot, cs.created, cs.due],
     ],
     [
       await copyStatement(

@@ -195,6 +195,7 @@ export async function measureCatchUp(opts: CatchUpOptions): Promise<CatchUpFigur
     info(`steady (Redis path): ${breached} breaches at ${steadyRate.toFixed(0)}/s`);
 
     // The outage: every other timer overdue by ten minutes, nothing in Redis; the sweeper catches up from PostgreSQL.
+    // The cases' overdue_from is left as it was (nothing here reads the overdue list): each breach writes it anew.
     const moved = await bench.pool.query(
       `update deadlines set due_at = now() - interval '10 minutes', updated_at = now() where status = 'pending' and clock = 'acceptance' and due_at = $1`,
       [parkedAt],

@@ -2,7 +2,7 @@ import { CompiledQuery, sql, type Kysely, type Selectable, type SqlBool, type Tr
 import { caseInUnitScope, caseInUnitScopeByProbe } from './case-scope.sql';
 import { hexOf } from './hash-bytes';
 import { keysetAfter } from './keyset.sql';
-import { liveDeadlineOverdue, openCase } from './open-case.sql';
+import { caseOverdue, openCase, OVERDUE_FROM_SQL } from './open-case.sql';
 import { deadlineRecordOfJson, type DeadlineJson, type DeadlineRecord } from './deadline.repository';
 import type { CasesTable, Database } from './schema';
 
@@ -209,23 +209,7 @@ function filtered(db: Executor, q: Omit<CaseListQuery, 'limit' | 'after'>): Case
   if (q.unit !== undefined) query = scoped(query, q.unit);
   if (q.state !== undefined) query = query.where('cases.state', '=', q.state);
   if (q.open === true) query = query.where(openCase());
-  if (q.overdueAt !== undefined) {
-    const now = q.overdueAt;
-    query = query.where(openCase()).where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('deadlines')
-          .select(sql.lit(1).as('one'))
-          .whereRef('deadlines.case_id', '=', 'cases.id')
-          .where((eb) =>
-            eb.or([
-              eb('deadlines.status', '=', 'breached'),
-              eb.and([eb('deadlines.status', '=', 'pending'), eb('deadlines.due_at', '<', now)]),
-            ]),
-          ),
-      ),
-    );
-  }
+  if (q.overdueAt !== undefined) query = query.where(openCase()).where(caseOverdue(q.overdueAt));
   return query;
 }
 
@@ -237,7 +221,7 @@ export interface ListedCase extends CaseRecord {
 /**
  * Lists cases newest first with keyset pagination on (created_at, id). The page's ids are found first by a
  * walk of an index of (created_at, id) (or the open cases' index) that reads no case row, each tested for
- * the scope by a probe of `case_units` (and, for the overdue list, of the live deadlines), stopped at
+ * the scope by a probe of `case_units` (the overdue list first tests `overdue_from`, carried by the index), stopped at
  * `limit`: a page costs the same at any depth and any size of the database. Only the page's rows are then
  * read, each with its intake entry and deadlines: the page's views need nothing else from the database.
  */
@@ -249,14 +233,10 @@ export async function listCases(db: Executor, q: CaseListQuery): Promise<ListedC
   let ids = db.selectFrom('cases').select(['cases.id', 'cases.created_at']);
   if (q.state !== undefined) ids = ids.where('cases.state', '=', q.state);
   if (q.open === true || q.overdueAt !== undefined) ids = ids.where(openCase());
-  // The overdue list tests the case's live deadlines before its scope, in that order (a CASE: the planner would put
-  // the scope probe first, which it prices lower): the live deadlines' index is small and stays in memory, while
-  // the scope probe reads the units of every case; only the open cases that are overdue are probed for scope.
-  ids = ids.where(
-    q.overdueAt === undefined
-      ? scope
-      : sql<SqlBool>`case when ${liveDeadlineOverdue(sql.ref('cases.id'), q.overdueAt)} then ${scope} else false end`,
-  );
+  // "Overdue" is read from the open cases' index tuple (`overdue_from`), and PostgreSQL tests the cheaper condition
+  // first: only the overdue cases walked are probed for scope.
+  if (q.overdueAt !== undefined) ids = ids.where(caseOverdue(q.overdueAt));
+  ids = ids.where(scope);
   if (q.after !== undefined)
     ids = ids.where(keysetAfter(['cases.created_at', 'cases.id'], { at: q.after.createdAt, id: q.after.id }, 'desc'));
   const page = ids.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(q.limit);
@@ -335,4 +315,16 @@ export async function listCasesPage(db: Executor, afterId: string | undefined, l
   if (afterId !== undefined) q = q.where('cases.id', '>', afterId);
   const rows = await q.orderBy('cases.id').limit(limit).execute();
   return rows.map(caseRecordOf);
+}
+
+/**
+ * Rebuilds `cases.overdue_from` from the deadline rows of the given cases (every case when none are given) and
+ * returns how many rows it changed. The transitions keep the column; this is for data written in SQL (a seeded
+ * or copied data set) and for the check that the transitions kept it.
+ */
+export async function refreshOverdueFrom(db: Executor, caseIds?: readonly string[]): Promise<number> {
+  const only = caseIds === undefined ? sql`true` : sql`cases.id = any(${caseIds}::uuid[])`;
+  const result = await sql`update cases set overdue_from = ${OVERDUE_FROM_SQL}
+    where ${only} and overdue_from is distinct from ${OVERDUE_FROM_SQL}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
 }

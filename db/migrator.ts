@@ -14,6 +14,7 @@ import * as m0013 from './migrations/0013-scale-indexes.migration';
 import * as m0014 from './migrations/0014-people.migration';
 import * as m0015 from './migrations/0015-attachments.migration';
 import * as m0016 from './migrations/0016-compact-trail.migration';
+import * as m0017 from './migrations/0017-case-overdue-from.migration';
 
 /**
  * Migrations are imported statically rather than read from a folder, so the
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014-people': m0014,
   '0015-attachments': m0015,
   '0016-compact-trail': m0016,
+  '0017-case-overdue-from': m0017,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -42,6 +42,11 @@ export interface CasesTable {
   number: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /**
+   * When the case becomes overdue if nothing changes (db/open-case.sql.ts `OverdueFrom`): `-Infinity` as read once
+   * a deadline is breached, null with no live deadline. Written in SQL only, by the transitions (writeTransitions).
+   */
+  overdue_from: ColumnType<Date | number | null, never, never>;
 }
 
 /** The append-only, hash-chained audit trail (PostgreSQL refuses UPDATE and DELETE). */

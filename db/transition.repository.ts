@@ -3,6 +3,7 @@ import type { CaseEventRecord } from './case-event.repository';
 import { caseFactsCte, type CaseFacts } from './case-facts.sql';
 import { caseRecordOf, intakeEntryColumn, type CaseRecord } from './case.repository';
 import { deadlineRecordOf, type DeadlineRecord, type NewDeadline } from './deadline.repository';
+import type { OverdueFrom } from './open-case.sql';
 import type { Database, DeadlinesTable } from './schema';
 
 /** The fields of a deadline row a command may change, as the command leaves them. */
@@ -22,6 +23,8 @@ export interface TransitionWrite {
   readonly units: readonly string[];
   readonly newDeadlines: readonly NewDeadline[];
   readonly changedDeadlines: readonly DeadlineState[];
+  /** `cases.overdue_from` as the event leaves the case's deadlines (`overdueFromOf` of its rows after the event). */
+  readonly overdueFrom: OverdueFrom;
   /**
    * The case's statistics facts as the event leaves them (each machine adapter's `facts`, machines/case-facts.ts);
    * null when the event leaves them as they were (the stored row, written with every earlier step, stays).
@@ -50,6 +53,7 @@ export async function lockCasesOfDeadlines(trx: Transaction<Database>, deadlineI
 
 const json = (v: unknown) => JSON.stringify(v);
 const iso = (reminders: readonly Date[]) => json(reminders.map((t) => t.toISOString()));
+const overdueFroms = (writes: readonly TransitionWrite[]) => writes.map((w) => w.overdueFrom);
 
 /**
  * Writes any number of events of distinct cases in one statement (one round
@@ -62,7 +66,8 @@ const iso = (reminders: readonly Date[]) => json(reminders.map((t) => t.toISOStr
 export async function writeTransitions(trx: Transaction<Database>, writes: readonly TransitionWrite[]): Promise<DeadlineRecord[]> {
   if (writes.length === 0) return [];
   const events = writes.map((w) => w.event);
-  const inserted = writes.filter((w) => w.fromVersion === null).map((w) => w.case);
+  const insertedWrites = writes.filter((w) => w.fromVersion === null);
+  const inserted = insertedWrites.map((w) => w.case);
   const updated = writes.filter((w) => w.fromVersion !== null);
   const added = writes.flatMap((w) => w.newDeadlines);
   const changed = writes.flatMap((w) => w.changedDeadlines);
@@ -98,16 +103,18 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
     written.push('ci');
     ctes.push(sql`
     ci as (
-      insert into cases (id, unit, assignee_unit, state, channel, listed, version, machine_version, snapshot, last_hash, created_at, updated_at, number)
+      insert into cases (id, unit, assignee_unit, state, channel, listed, version, machine_version, snapshot, last_hash, created_at, updated_at, number,
+        overdue_from)
       select id, unit, assignee_unit, state, channel, listed, version, machine_version, snapshot, decode(last_hash, 'hex'), created_at,
-        updated_at, number
+        updated_at, number, overdue_from
       from unnest(
         ${inserted.map((c) => c.id)}::uuid[], ${inserted.map((c) => c.unit)}::text[], ${inserted.map((c) => c.assigneeUnit)}::text[],
         ${inserted.map((c) => c.state)}::text[], ${inserted.map((c) => c.channel)}::text[], ${inserted.map((c) => c.listed)}::boolean[],
         ${inserted.map((c) => c.version)}::int[], ${inserted.map((c) => c.machineVersion)}::int[], ${inserted.map((c) => json(c.snapshot))}::jsonb[],
         ${inserted.map((c) => c.lastHash)}::text[], ${inserted.map((c) => c.createdAt)}::timestamptz[], ${inserted.map((c) => c.updatedAt)}::timestamptz[],
-        ${inserted.map((c) => c.number)}::text[]
-      ) as v(id, unit, assignee_unit, state, channel, listed, version, machine_version, snapshot, last_hash, created_at, updated_at, number)
+        ${inserted.map((c) => c.number)}::text[], ${overdueFroms(insertedWrites)}::timestamptz[]
+      ) as v(id, unit, assignee_unit, state, channel, listed, version, machine_version, snapshot, last_hash, created_at, updated_at, number,
+        overdue_from)
       returning id
     )`);
   }
@@ -116,13 +123,14 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
     ctes.push(sql`
     cu as (
       update cases c set state = v.state, assignee_unit = v.assignee_unit, listed = v.listed, version = v.version,
-        snapshot = v.snapshot, last_hash = decode(v.last_hash, 'hex'), updated_at = v.updated_at
+        snapshot = v.snapshot, last_hash = decode(v.last_hash, 'hex'), updated_at = v.updated_at,
+        overdue_from = v.overdue_from
       from unnest(
         ${updated.map((w) => w.case.id)}::uuid[], ${updated.map((w) => w.fromVersion)}::int[], ${updated.map((w) => w.case.state)}::text[],
         ${updated.map((w) => w.case.assigneeUnit)}::text[], ${updated.map((w) => w.case.listed)}::boolean[], ${updated.map((w) => w.case.version)}::int[],
         ${updated.map((w) => w.snapshotJson ?? json(w.case.snapshot))}::jsonb[], ${updated.map((w) => w.case.lastHash)}::text[],
-        ${updated.map((w) => w.case.updatedAt)}::timestamptz[]
-      ) as v(id, from_version, state, assignee_unit, listed, version, snapshot, last_hash, updated_at)
+        ${updated.map((w) => w.case.updatedAt)}::timestamptz[], ${overdueFroms(updated)}::timestamptz[]
+      ) as v(id, from_version, state, assignee_unit, listed, version, snapshot, last_hash, updated_at, overdue_from)
       where c.id = v.id and c.version = v.from_version
       returning c.id
     )`);

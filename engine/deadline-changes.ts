@@ -97,3 +97,16 @@ export function planDeadlineChanges(
   const changed = [...dirty].map((id) => working.get(id) as DeadlineRecord);
   return { added, changed };
 }
+
+/**
+ * The status and due time of each of a case's deadlines once `changes` are written: the rows read under the lock,
+ * those the event changed as it leaves them, and its new rows (pending). What `cases.overdue_from` is computed from.
+ */
+export function dueTimesAfter(
+  rows: readonly DeadlineRecord[],
+  changes: DeadlineChanges,
+): { readonly status: DeadlineRecord['status']; readonly dueAt: Date }[] {
+  const changed = new Map(changes.changed.map((d) => [d.id, d]));
+  const kept = rows.map((row) => changed.get(row.id) ?? row);
+  return [...kept, ...changes.added.map((d) => ({ status: 'pending' as const, dueAt: d.dueAt }))];
+}

@@ -2,12 +2,13 @@ import type { CaseRecord } from '../db/case.repository';
 import type { DeadlineRecord } from '../db/deadline.repository';
 import type { CaseFacts } from '../db/case-facts.sql';
 import type { TransitionWrite } from '../db/transition.repository';
+import { overdueFromOf } from '../db/open-case.sql';
 import type { CaseEvent, CaseSnapshot, CaseStart, MachineAdapter } from '../machines/machine-adapter';
 import type { Actor } from '../machines/petition.roles';
 import { canonical, digestOfCanonical, GENESIS_HASH, snapshotDigest } from './audit-hash';
 import { storedFormOf } from './case-snapshot';
 import { clockChanges } from './clock-changes';
-import { planDeadlineChanges, type DeadlineRules } from './deadline-changes';
+import { dueTimesAfter, planDeadlineChanges, type DeadlineRules } from './deadline-changes';
 import type { TouchedDeadline } from './engine.types';
 import { runsAfterStep } from './statistics/facts-of';
 import { buildTrailEntry, INTAKE_EVENT, REGISTRATION_FIELD } from './trail-entry';
@@ -90,6 +91,7 @@ export function planStep(
       units,
       newDeadlines: added,
       changedDeadlines: changed,
+      overdueFrom: overdueFromOf(dueTimesAfter(rows, { added, changed })),
       facts: unchanged ? null : facts,
       snapshotJson,
     },
@@ -154,7 +156,16 @@ export function planIntake(
   return {
     next: snapshot,
     rowsBefore: [],
-    write: { case: rec, fromVersion: null, event: entry, units, newDeadlines: added, changedDeadlines: [], facts },
+    write: {
+      case: rec,
+      fromVersion: null,
+      event: entry,
+      units,
+      newDeadlines: added,
+      changedDeadlines: [],
+      overdueFrom: overdueFromOf(dueTimesAfter([], { added, changed: [] })),
+      facts,
+    },
   };
 }
 

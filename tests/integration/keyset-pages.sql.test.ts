@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { listCheckpoints, type CheckpointSummary } from '../../db/audit-checkpoint.repository';
-import { listCases, type CaseRecord } from '../../db/case.repository';
+import { listCases, refreshOverdueFrom, type CaseRecord } from '../../db/case.repository';
 import { listIncidents, type IncidentRecord } from '../../db/incident.repository';
 import { listedCases, supervisionCounts, type UnitSupervisionCounts } from '../../db/supervision.repository';
 import { listCaseRowsAfter } from '../../db/trail-stream.repository';
@@ -121,6 +121,9 @@ beforeAll(async () => {
     })),
   );
   await tdb.db.insertInto('deadlines').values(deadlineRows).execute();
+  // Rows written in SQL: the column the transitions keep is rebuilt from them, for every case with a live deadline.
+  const live = seeded.filter((c) => c.deadlines.some((d) => d.status === 'pending' || d.status === 'breached'));
+  expect(await refreshOverdueFrom(tdb.db)).toBe(live.length);
   await tdb.db
     .insertInto('incidents')
     .values(

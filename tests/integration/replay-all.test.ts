@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import { seedDemo } from '../../cli/seed-demo';
 import type { ClockName, HumanRole } from '../../machines/petition.vocabulary';
 import { V2_POLICY } from '../support/test-server';
-import { findCase } from '../../db/case.repository';
+import { findCase, refreshOverdueFrom } from '../../db/case.repository';
 import { listCaseIds } from '../support/case-ids';
 import { listDeadlines } from '../../db/deadline.repository';
 import { createAuditService, type AuditService } from '../../engine/audit.service';
@@ -415,6 +415,25 @@ describe('every stored case replays under the current code', () => {
     } finally {
       await tdb.pool.query("update case_facts set acceptance = 'late' where case_id = $1", [row.case_id]);
     }
+  });
+
+  it("keeps every case's overdue_from as its deadlines say: rebuilding it from them changes no row", async () => {
+    // A new case: its one pending deadline's due time. The cases driven above: many with a breached deadline.
+    const fresh = await engine.intake(intakeBody(), actor('clerk'));
+    const { rows } = await tdb.pool.query<{ breached: string; fresh: Date | null; due: Date }>(
+      `select (select count(*) from cases where overdue_from = '-infinity') as breached,
+         (select overdue_from from cases where id = $1) as fresh,
+         (select min(due_at) from deadlines where case_id = $1 and status = 'pending') as due`,
+      [fresh.id],
+    );
+    expect(Number(rows[0]?.breached)).toBeGreaterThan(5);
+    expect(rows[0]?.fresh).toEqual(rows[0]?.due);
+    expect(rows[0]?.fresh).toBeInstanceOf(Date);
+    expect(await refreshOverdueFrom(tdb.db)).toBe(0);
+    // A row the transitions left wrong would be found and put back.
+    await tdb.pool.query(`update cases set overdue_from = null where id = (select id from cases where overdue_from = '-infinity' limit 1)`);
+    expect(await refreshOverdueFrom(tdb.db)).toBe(1);
+    expect(await refreshOverdueFrom(tdb.db)).toBe(0);
   });
 
   it('would name a case whose stored snapshot no longer follows from its trail', async () => {
