@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/schema';
+import { refreshOverdueFrom } from '../db/case.repository';
 
 /**
  * The statistics benchmark's data set, built by PostgreSQL alone
@@ -87,6 +88,9 @@ export async function buildStatsData(
       registered_at + interval '3 days', registered_at + interval '63 days', '[]'::jsonb, registered_at + interval '40 days' from bench_gen`.execute(
     db,
   );
+  // The column every transition keeps, rebuilt from the rows just written: the weekly risk review reads it.
+  step('overdue_from');
+  await refreshOverdueFrom(db);
   if (eventsPerCase > 0) {
     step(`trail (${eventsPerCase} entries per case)`);
     await sql`

@@ -5,6 +5,7 @@ import { keysetAfter } from './keyset.sql';
 import { caseOverdue, openCase, OVERDUE_FROM_SQL } from './open-case.sql';
 import { deadlineRecordOfJson, type DeadlineJson, type DeadlineRecord } from './deadline.repository';
 import type { CasesTable, Database } from './schema';
+import { DUTY_BREACH_ACTION } from '../machines/petition.vocabulary';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -283,7 +284,7 @@ export async function listCasesByUrgency(
           .where((eb) =>
             eb.or([
               eb('deadlines.status', 'in', ['pending', 'paused']),
-              eb.and([eb('deadlines.status', '=', 'breached'), eb('deadlines.on_breach', '=', 'escalate')]),
+              eb.and([eb('deadlines.status', '=', 'breached'), eb('deadlines.on_breach', '=', DUTY_BREACH_ACTION)]),
             ]),
           )
           .where(openCase())

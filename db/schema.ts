@@ -44,7 +44,8 @@ export interface CasesTable {
   updated_at: Timestamp;
   /**
    * When the case becomes overdue if nothing changes (db/open-case.sql.ts `OverdueFrom`): `-Infinity` as read once
-   * a deadline is breached, null with no live deadline. Written in SQL only, by the transitions (writeTransitions).
+   * a duty is breached, null with none. Written in SQL only: by every transition (writeTransitions), and rebuilt
+   * from the deadline rows by migration 0017 and `refreshOverdueFrom`.
    */
   overdue_from: ColumnType<Date | number | null, never, never>;
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { caseFactsCte, type CaseFacts } from './case-facts.sql';
+import { caseOverdue, deadlineAtRisk } from './open-case.sql';
 import type { Database } from './schema';
 
 /** A half-open period `[from, to)` of instants. */
@@ -284,9 +285,9 @@ export interface ReviewCaseRow {
 /**
  * The cases of a weekly risk review in one statement: every matter registered
  * in the period, and every open matter of the scope that is overdue (a
- * breached deadline, or a pending one past due) or at risk (a reminder of a
- * pending deadline fired, not yet due) at `now`, as the supervision board
- * counts them; each tagged with the child unit holding its registering unit.
+ * breached duty, or a pending one past due: `cases.overdue_from`) or at risk
+ * (a reminder of a pending deadline fired, not yet due) at `now`, as the
+ * supervision board counts them (db/open-case.sql.ts); each tagged with the child unit holding its registering unit.
  */
 export async function reviewCases(
   db: Kysely<Database>,
@@ -295,10 +296,8 @@ export async function reviewCases(
   const { rows } = await sql<Record<string, unknown>>`
     with f as (
       select cf.*, ${inPeriod('cf.registered_at', q.period)} as reg,
-        cf.closure is null and exists (select 1 from deadlines d where d.case_id = cf.case_id
-          and (d.status = 'breached' or (d.status = 'pending' and d.due_at < ${q.now}))) as overdue,
-        cf.closure is null and exists (select 1 from deadlines d where d.case_id = cf.case_id
-          and d.status = 'pending' and d.reminders_sent > 0 and d.due_at >= ${q.now}) as at_risk
+        cf.closure is null and exists (select 1 from cases where cases.id = cf.case_id and ${caseOverdue(q.now)}) as overdue,
+        cf.closure is null and exists (select 1 from deadlines d where d.case_id = cf.case_id and ${deadlineAtRisk(q.now)}) as at_risk
       from case_facts cf
       where cf.unit like ${`${q.scopePrefix}%`} and (${inPeriod('cf.registered_at', q.period)} or cf.closure is null)
     )

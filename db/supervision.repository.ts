@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { type StateName } from '../machines/petition.vocabulary';
 import { caseInUnitScope } from './case-scope.sql';
 import { keysetAfter } from './keyset.sql';
-import { deadlineAtRisk, deadlineOverdue, LIVE_DEADLINE, openCase } from './open-case.sql';
+import { caseOverdue, deadlineAtRisk, LIVE_DEADLINE, openCase } from './open-case.sql';
 import type { Database } from './schema';
 
 /** An escalated case is on the board until it closes, listed or not. */
@@ -15,7 +15,7 @@ export interface UnitSupervisionCounts {
   readonly active: number;
   /** Escalated or listed (挂牌) and not yet closed (销号). */
   readonly listed: number;
-  /** With a breached deadline, or a pending one past due. */
+  /** With a breached duty, or a pending one past due (`cases.overdue_from`; a lapsed petitioner window is not overdue). */
   readonly overdue: number;
   /** Not overdue, but a reminder of a pending deadline has already fired. */
   readonly atRisk: number;
@@ -24,9 +24,10 @@ export interface UnitSupervisionCounts {
 /**
  * Per-unit counts of open cases in a subtree (own unit of each case), for the
  * board of 挂牌督办. The open cases come from the partial index on open cases
- * (`cases_open_created_idx`, which carries unit, listed and state), and each
- * one's deadlines are read once, by one aggregate per case over the live
- * deadlines index (`deadlines_live_case_idx`): at a million cases, two
+ * (`cases_open_created_idx`, which carries unit, listed, state and
+ * `overdue_from`, so "overdue" is read from the index), and each one's
+ * deadlines are read once for "at risk", by one aggregate per case over the
+ * live deadlines index (`deadlines_live_case_idx`): at a million cases, two
  * EXISTS per case re-read the deadlines and the whole cases table was scanned.
  */
 export async function supervisionCounts(db: Kysely<Database>, scopeUnit: string, now: Date): Promise<UnitSupervisionCounts[]> {
@@ -52,11 +53,11 @@ async function countsOf(db: Transaction<Database>, scopeUnit: string, now: Date)
   const { rows } = await sql<{ unit: string; active: number; listed: number; overdue: number; at_risk: number }>`
     select cases.unit, count(*)::int as active,
       count(*) filter (where cases.listed or cases.state = ${sql.lit(ESCALATED)})::int as listed,
-      count(*) filter (where live.overdue)::int as overdue,
-      count(*) filter (where live.at_risk and not live.overdue)::int as at_risk
+      count(*) filter (where ${caseOverdue(now)})::int as overdue,
+      count(*) filter (where live.at_risk and not coalesce(${caseOverdue(now)}, false))::int as at_risk
     from cases
     cross join lateral (
-      select coalesce(bool_or(${deadlineOverdue(now)}), false) as overdue, coalesce(bool_or(${deadlineAtRisk(now)}), false) as at_risk
+      select coalesce(bool_or(${deadlineAtRisk(now)}), false) as at_risk
       from deadlines d where d.case_id = cases.id and ${LIVE_DEADLINE}
     ) live
     where ${openCase()} and ${caseInUnitScope(scopeUnit)}

@@ -1,6 +1,7 @@
 import type { CalendarKind, Policy } from '../config/policy.schema';
 import { reminderTimeOf } from '../config/default-policy';
 import type { DeadlineRecord, NewDeadline } from '../db/deadline.repository';
+import type { OverdueSource } from '../db/open-case.sql';
 import type { DeadlineState } from '../db/transition.repository';
 import type { ClockChange } from './clock-changes';
 import { extendDue, planDeadline, reminderTimes } from './deadline-calculator';
@@ -99,14 +100,12 @@ export function planDeadlineChanges(
 }
 
 /**
- * The status and due time of each of a case's deadlines once `changes` are written: the rows read under the lock,
- * those the event changed as it leaves them, and its new rows (pending). What `cases.overdue_from` is computed from.
+ * The status, due time and breach action of each of a case's deadlines once `changes` are written: the rows read
+ * under the lock, those the event changed as it leaves them, and its new rows (pending). What
+ * `cases.overdue_from` is computed from.
  */
-export function dueTimesAfter(
-  rows: readonly DeadlineRecord[],
-  changes: DeadlineChanges,
-): { readonly status: DeadlineRecord['status']; readonly dueAt: Date }[] {
+export function dueTimesAfter(rows: readonly DeadlineRecord[], changes: DeadlineChanges): OverdueSource[] {
   const changed = new Map(changes.changed.map((d) => [d.id, d]));
-  const kept = rows.map((row) => changed.get(row.id) ?? row);
-  return [...kept, ...changes.added.map((d) => ({ status: 'pending' as const, dueAt: d.dueAt }))];
+  const kept = rows.map((row) => ({ onBreach: row.onBreach, ...(changed.get(row.id) ?? row) }));
+  return [...kept, ...changes.added.map((d) => ({ status: 'pending', dueAt: d.dueAt, onBreach: d.onBreach }))];
 }

@@ -5,6 +5,7 @@
  * share of the period still left (thresholds in the policy's `urgency`).
  */
 import type { CalendarKind, UrgencyPolicy } from '../config/policy.schema';
+import { DUTY_BREACH_ACTION } from '../machines/petition.vocabulary';
 import type { WorkingCalendar } from './working-calendar';
 
 /** The colours of a live deadline, from calm to urgent. */
@@ -80,7 +81,7 @@ export function deadlineUrgency(
   const basis: DayBasis = kind === 'working-days' ? 'working-days' : 'calendar-days';
   const today = beijingDate(now);
   const overdue = d.status === 'breached' || now.getTime() >= d.dueAt.getTime();
-  if (overdue && d.onBreach !== 'escalate') return NONE;
+  if (overdue && d.onBreach !== DUTY_BREACH_ACTION) return NONE;
   const remainingDays = overdue
     ? -Math.max(daysBetween(d.lastDay, today, basis, ctx.calendar), d.status === 'breached' || today > d.lastDay ? 1 : 0)
     : daysBetween(today, d.lastDay, basis, ctx.calendar);

@@ -103,6 +103,13 @@ export const BREACH_ACTIONS = ['escalate', 'close', 'notify'] as const;
 export type BreachAction = (typeof BREACH_ACTIONS)[number];
 
 /**
+ * The breach action of a duty: a deadline whose breach escalates is the office's to meet, and once past it shows,
+ * lists and counts as overdue. Under the other actions it is a petitioner's window or an objection door, which
+ * lapses when its end passes: the case is not overdue for it.
+ */
+export const DUTY_BREACH_ACTION = 'escalate' satisfies BreachAction;
+
+/**
  * The people who act on a case, `admin` (系统管理员: units, users and policy,
  * never a case), and `system` for the deadline workers.
  */

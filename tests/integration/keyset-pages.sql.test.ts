@@ -27,6 +27,8 @@ const BASE = Date.parse('2026-03-02T01:00:00.000Z');
 type Status = 'pending' | 'paused' | 'met' | 'breached' | 'cancelled';
 interface SeededDeadline {
   readonly status: Status;
+  /** Mostly duties (`escalate`); some petitioner windows (`notify`), which never make a case overdue. */
+  readonly onBreach: 'escalate' | 'notify';
   readonly dueAt: Date;
   readonly remindersSent: number;
 }
@@ -59,6 +61,7 @@ function deadlinesFor(n: number): SeededDeadline[] {
     const m = drawn++;
     return {
       status: DEADLINE_STATUSES[m % DEADLINE_STATUSES.length] ?? 'pending',
+      onBreach: m % 7 === 3 ? 'notify' : 'escalate',
       dueAt: DUE[Math.floor(m / 5) % DUE.length] ?? NOW,
       remindersSent: Math.floor(m / 15) % 2,
     };
@@ -112,7 +115,7 @@ beforeAll(async () => {
       status: d.status,
       calendar: 'calendar-days',
       duration: 'P60D',
-      on_breach: 'escalate',
+      on_breach: d.onBreach,
       started_at: c.createdAt,
       due_at: d.dueAt,
       reminders: '[]',
@@ -122,7 +125,9 @@ beforeAll(async () => {
   );
   await tdb.db.insertInto('deadlines').values(deadlineRows).execute();
   // Rows written in SQL: the column the transitions keep is rebuilt from them, for every case with a live deadline.
-  const live = seeded.filter((c) => c.deadlines.some((d) => d.status === 'pending' || d.status === 'breached'));
+  const live = seeded.filter((c) =>
+    c.deadlines.some((d) => d.onBreach === 'escalate' && (d.status === 'pending' || d.status === 'breached')),
+  );
   expect(await refreshOverdueFrom(tdb.db)).toBe(live.length);
   await tdb.db
     .insertInto('incidents')
@@ -167,7 +172,10 @@ const newestFirst = <T extends { at: Date; id: string }>(a: T, b: T) =>
   b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 const visibleFrom = (scope: string) => seeded.filter((c) => caseInScope({ units: c.units }, scope));
 const isOpen = (c: Seeded) => !(FINAL_STATES as readonly string[]).includes(c.state);
-const overdue = (d: SeededDeadline) => d.status === 'breached' || (d.status === 'pending' && d.dueAt < NOW);
+/** A duty breached, or pending and past due at `now` (a petitioner's window lapses instead). */
+const overdueAt = (d: SeededDeadline, now: Date) =>
+  d.onBreach === 'escalate' && (d.status === 'breached' || (d.status === 'pending' && d.dueAt < now));
+const overdue = (d: SeededDeadline) => overdueAt(d, NOW);
 const atRisk = (d: SeededDeadline) => d.status === 'pending' && d.remindersSent > 0 && d.dueAt >= NOW;
 
 /** Every page of a keyset-paged list, `size` rows at a time, each page continuing from the last row of the one before. */
@@ -239,7 +247,7 @@ describe.each(SCOPES)('seen from %s', (scope) => {
   it.each(DUE.map((d) => [d.toISOString(), d] as const))('the board counts at %s equal a naive count', async (_, now) => {
     const byUnit = new Map<string, UnitSupervisionCounts>();
     for (const c of visibleFrom(scope).filter(isOpen)) {
-      const dOverdue = c.deadlines.some((d) => d.status === 'breached' || (d.status === 'pending' && d.dueAt < now));
+      const dOverdue = c.deadlines.some((d) => overdueAt(d, now));
       const dAtRisk = c.deadlines.some((d) => d.status === 'pending' && d.remindersSent > 0 && d.dueAt >= now);
       const line = byUnit.get(c.unit) ?? { unit: c.unit, active: 0, listed: 0, overdue: 0, atRisk: 0 };
       byUnit.set(c.unit, {
@@ -257,13 +265,16 @@ describe.each(SCOPES)('seen from %s', (scope) => {
   });
 });
 
-it('the seeded deadlines meet every status with past, present and future due instants, with and without reminders', () => {
+it('the seeded deadlines meet every status with past, present and future due instants, with and without reminders, duties and windows', () => {
   const all = seeded.flatMap((c) => c.deadlines);
   for (const status of DEADLINE_STATUSES)
     for (const due of DUE)
       for (const sent of [0, 1]) expect(all.some((d) => d.status === status && d.dueAt === due && d.remindersSent === sent)).toBe(true);
   expect(seeded.filter(isOpen).some((c) => c.deadlines.some(overdue))).toBe(true);
   expect(seeded.filter(isOpen).some((c) => c.deadlines.some(atRisk) && !c.deadlines.some(overdue))).toBe(true);
+  // A lapsed petitioner window (breached or past due) on an open case with no overdue duty: not overdue.
+  const lapsed = (d: SeededDeadline) => d.onBreach === 'notify' && (d.status === 'breached' || (d.status === 'pending' && d.dueAt < NOW));
+  expect(seeded.filter(isOpen).some((c) => c.deadlines.some(lapsed) && !c.deadlines.some(overdue))).toBe(true);
 });
 
 it('the checkpoints in pages of 2 are every checkpoint, newest first, ties included', async () => {

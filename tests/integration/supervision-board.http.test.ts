@@ -89,6 +89,12 @@ function client(s: BoardServer) {
       expect(res.status).toBe(200);
       return res.body;
     },
+    /** The ids on the first page of `?overdue=true` as `role` of `unit` sees it. */
+    async overdueIds(role: HumanRole, unit: string): Promise<string[]> {
+      const res = await call(role, unit, 'GET', '/petitions?overdue=true');
+      expect(res.status).toBe(200);
+      return (res.body.items as { id: string }[]).map((c) => c.id);
+    },
     async view(id: string): Promise<View> {
       const res = await call('supervisor', CITY, 'GET', `/petitions/${id}`);
       expect(res.status).toBe(200);
@@ -179,7 +185,7 @@ describe('per-unit counts', () => {
   });
 
   it('count active, listed, overdue (past due, then breached) and at-risk (a reminder fired) cases, per unit and scoped to the caller', async () => {
-    const { intake, send, board, view } = client(s);
+    const { intake, send, board, view, overdueIds } = client(s);
 
     // T0: a case that will be overdue.
     const overdue = await intake(FUGOU);
@@ -197,6 +203,9 @@ describe('per-unit counts', () => {
     // Pending past due, nothing fired yet: already overdue.
     let b = await board('supervisor', FUGOU);
     expect(countsOf(b, FUGOU)).toEqual({ active: 4, listed: 1, overdue: 1, atRisk: 0 });
+    // The overdue list says the same: the case's row carries when it falls overdue, written with its intake.
+    expect(await overdueIds('supervisor', FUGOU)).toEqual([overdue.id]);
+    expect(await overdueIds('supervisor', XIHUA)).toEqual([]);
 
     // T2: past the first reminder of the at-risk case, well before its due time; the worker fires it.
     const risky = deadlineOf(atRisk, 'acceptance');
@@ -219,6 +228,7 @@ describe('per-unit counts', () => {
     b = await board('supervisor', FUGOU);
     expect(countsOf(b, FUGOU)).toEqual({ active: 4, listed: 2, overdue: 1, atRisk: 1 });
     expect(idsOf(b)).toEqual([listed.id, overdue.id].sort());
+    expect(await overdueIds('supervisor', FUGOU)).toEqual([overdue.id]);
 
     // Scope: the county sees its own line only, and asking for the sibling county narrows to its own.
     const county = await board('supervisor', FUGOU);
