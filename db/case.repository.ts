@@ -1,5 +1,5 @@
 import { CompiledQuery, sql, type Kysely, type Selectable, type SqlBool, type Transaction } from 'kysely';
-import { caseInUnitScope, caseInUnitScopeByProbe } from './case-scope.sql';
+import { caseInUnitScope, caseInUnitScopeByRow, scopeUnitsOf } from './case-scope.sql';
 import { hexOf } from './hash-bytes';
 import { keysetAfter } from './keyset.sql';
 import { caseOverdue, openCase, OVERDUE_FROM_SQL } from './open-case.sql';
@@ -221,21 +221,19 @@ export interface ListedCase extends CaseRecord {
 
 /**
  * Lists cases newest first with keyset pagination on (created_at, id). The page's ids are found first by a
- * walk of an index of (created_at, id) (or the open cases' index) that reads no case row, each tested for
- * the scope by a probe of `case_units` (the overdue list first tests `overdue_from`, carried by the index), stopped at
- * `limit`: a page costs the same at any depth and any size of the database. Only the page's rows are then
- * read, each with its intake entry and deadlines: the page's views need nothing else from the database.
+ * walk of an index of (created_at, id) (or the open cases' index) that reads no case row: each case is tested
+ * from the index tuple, for scope by `scope_units` and, on the overdue list, by `overdue_from`, until `limit` are
+ * found. A page costs the same at any depth and any size of the database. Only the page's rows are then read,
+ * each with its intake entry and deadlines: the page's views need nothing else from the database.
  */
 export async function listCases(db: Executor, q: CaseListQuery): Promise<ListedCase[]> {
   const scope =
     q.unit === undefined
-      ? caseInUnitScopeByProbe(q.scopeUnit)
-      : sql<SqlBool>`(${caseInUnitScopeByProbe(q.scopeUnit)} and ${caseInUnitScopeByProbe(q.unit)})`;
+      ? caseInUnitScopeByRow(q.scopeUnit)
+      : sql<SqlBool>`(${caseInUnitScopeByRow(q.scopeUnit)} and ${caseInUnitScopeByRow(q.unit)})`;
   let ids = db.selectFrom('cases').select(['cases.id', 'cases.created_at']);
   if (q.state !== undefined) ids = ids.where('cases.state', '=', q.state);
   if (q.open === true || q.overdueAt !== undefined) ids = ids.where(openCase());
-  // "Overdue" is read from the open cases' index tuple (`overdue_from`), and PostgreSQL tests the cheaper condition
-  // first: only the overdue cases walked are probed for scope.
   if (q.overdueAt !== undefined) ids = ids.where(caseOverdue(q.overdueAt));
   ids = ids.where(scope);
   if (q.after !== undefined)
@@ -327,5 +325,17 @@ export async function refreshOverdueFrom(db: Executor, caseIds?: readonly string
   const only = caseIds === undefined ? sql`true` : sql`cases.id = any(${caseIds}::uuid[])`;
   const result = await sql`update cases set overdue_from = ${OVERDUE_FROM_SQL}
     where ${only} and overdue_from is distinct from ${OVERDUE_FROM_SQL}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * Rebuilds `cases.scope_units` from `case_units` for the given cases (every case when none are given) and returns
+ * how many rows it changed. The transitions keep the column; this is for `case_units` written or corrected in SQL,
+ * and for the check that the transitions kept it.
+ */
+export async function refreshScopeUnits(db: Executor, caseIds?: readonly string[]): Promise<number> {
+  const only = caseIds === undefined ? sql`true` : sql`cases.id = any(${caseIds}::uuid[])`;
+  const rebuilt = scopeUnitsOf(sql`select unit from case_units where case_units.case_id = cases.id`);
+  const result = await sql`update cases set scope_units = ${rebuilt} where ${only} and scope_units <> ${rebuilt}`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }

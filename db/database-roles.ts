@@ -67,7 +67,7 @@ const INSERT = [
 /** Column-level UPDATE rights: exactly the columns the application's statements set. */
 const UPDATE: Record<string, readonly string[]> = {
   units: ['name', 'level', 'parent_code', 'kind', 'review_body', 'short_name'],
-  cases: ['state', 'assignee_unit', 'listed', 'version', 'snapshot', 'last_hash', 'updated_at', 'overdue_from'],
+  cases: ['state', 'assignee_unit', 'listed', 'version', 'snapshot', 'last_hash', 'updated_at', 'overdue_from', 'scope_units'],
   deadlines: ['status', 'due_at', 'reminders', 'reminders_sent', 'paused_at', 'extended_by', 'next_fire_at', 'updated_at'],
   incidents: ['status', 'updated_at'],
   // Every fact but the key: each transition rewrites its case's whole row.

@@ -15,6 +15,7 @@ import * as m0014 from './migrations/0014-people.migration';
 import * as m0015 from './migrations/0015-attachments.migration';
 import * as m0016 from './migrations/0016-compact-trail.migration';
 import * as m0017 from './migrations/0017-case-overdue-from.migration';
+import * as m0018 from './migrations/0018-case-scope-units.migration';
 
 /**
  * Migrations are imported statically rather than read from a folder, so the
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015-attachments': m0015,
   '0016-compact-trail': m0016,
   '0017-case-overdue-from': m0017,
+  '0018-case-scope-units': m0018,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

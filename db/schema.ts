@@ -48,6 +48,12 @@ export interface CasesTable {
    * from the deadline rows by migration 0017 and `refreshOverdueFrom`.
    */
   overdue_from: ColumnType<Date | number | null, never, never>;
+  /**
+   * The units of the case's `case_units` rows, ` 411621 411621206 ` (db/case-scope.sql.ts `caseInUnitScopeByRow`),
+   * for list walks. Written in SQL only: by every transition (writeTransitions), and rebuilt from `case_units` by
+   * migration 0018 and `refreshScopeUnits` (run it after correcting `case_units` by hand).
+   */
+  scope_units: ColumnType<string, never, never>;
 }
 
 /** The append-only, hash-chained audit trail (PostgreSQL refuses UPDATE and DELETE). */

@@ -2,6 +2,7 @@ import { sql, type Selectable, type Transaction } from 'kysely';
 import type { CaseEventRecord } from './case-event.repository';
 import { caseFactsCte, type CaseFacts } from './case-facts.sql';
 import { caseRecordOf, intakeEntryColumn, type CaseRecord } from './case.repository';
+import { scopeUnitsOf } from './case-scope.sql';
 import { deadlineRecordOf, type DeadlineRecord, type NewDeadline } from './deadline.repository';
 import type { OverdueFrom } from './open-case.sql';
 import type { Database, DeadlinesTable } from './schema';
@@ -54,12 +55,17 @@ export async function lockCasesOfDeadlines(trx: Transaction<Database>, deadlineI
 const json = (v: unknown) => JSON.stringify(v);
 const iso = (reminders: readonly Date[]) => json(reminders.map((t) => t.toISOString()));
 const overdueFroms = (writes: readonly TransitionWrite[]) => writes.map((w) => w.overdueFrom);
+/** Each write's units as one text (unit codes hold no space), for `unnest`: an array of arrays would be flattened. */
+const unitLists = (writes: readonly TransitionWrite[]) => writes.map((w) => w.units.join(' '));
+/** The units of the `unnest` row `v`'s list (see {@link unitLists}), each once. */
+const listedUnits = sql`select distinct unnest(string_to_array(v.units, ' '))`;
 
 /**
  * Writes any number of events of distinct cases in one statement (one round
  * trip whatever the batch size): trail entries, case rows (updated under the
- * version each was locked at, or inserted), the units each case passes
- * through (`case_units`, kept once), new and changed deadline rows.
+ * version each was locked at, or inserted, with `scope_units` as `case_units`
+ * will hold), the units each case passes through (`case_units`, kept once),
+ * new and changed deadline rows.
  * Returns the deadline rows as stored, with the next fire times the database
  * computes. The caller holds the locks of every updated case.
  */
@@ -104,17 +110,17 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
     ctes.push(sql`
     ci as (
       insert into cases (id, unit, assignee_unit, state, channel, listed, version, machine_version, snapshot, last_hash, created_at, updated_at, number,
-        overdue_from)
+        overdue_from, scope_units)
       select id, unit, assignee_unit, state, channel, listed, version, machine_version, snapshot, decode(last_hash, 'hex'), created_at,
-        updated_at, number, overdue_from
+        updated_at, number, overdue_from, ${scopeUnitsOf(listedUnits)}
       from unnest(
         ${inserted.map((c) => c.id)}::uuid[], ${inserted.map((c) => c.unit)}::text[], ${inserted.map((c) => c.assigneeUnit)}::text[],
         ${inserted.map((c) => c.state)}::text[], ${inserted.map((c) => c.channel)}::text[], ${inserted.map((c) => c.listed)}::boolean[],
         ${inserted.map((c) => c.version)}::int[], ${inserted.map((c) => c.machineVersion)}::int[], ${inserted.map((c) => json(c.snapshot))}::jsonb[],
         ${inserted.map((c) => c.lastHash)}::text[], ${inserted.map((c) => c.createdAt)}::timestamptz[], ${inserted.map((c) => c.updatedAt)}::timestamptz[],
-        ${inserted.map((c) => c.number)}::text[], ${overdueFroms(insertedWrites)}::timestamptz[]
+        ${inserted.map((c) => c.number)}::text[], ${overdueFroms(insertedWrites)}::timestamptz[], ${unitLists(insertedWrites)}::text[]
       ) as v(id, unit, assignee_unit, state, channel, listed, version, machine_version, snapshot, last_hash, created_at, updated_at, number,
-        overdue_from)
+        overdue_from, units)
       returning id
     )`);
   }
@@ -124,13 +130,15 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
     cu as (
       update cases c set state = v.state, assignee_unit = v.assignee_unit, listed = v.listed, version = v.version,
         snapshot = v.snapshot, last_hash = decode(v.last_hash, 'hex'), updated_at = v.updated_at,
-        overdue_from = v.overdue_from
+        overdue_from = v.overdue_from,
+        -- The units already recorded and the event's: what case_units holds once the sibling CTE has inserted them.
+        scope_units = ${scopeUnitsOf(sql`select unit from case_units where case_id = c.id union ${listedUnits}`)}
       from unnest(
         ${updated.map((w) => w.case.id)}::uuid[], ${updated.map((w) => w.fromVersion)}::int[], ${updated.map((w) => w.case.state)}::text[],
         ${updated.map((w) => w.case.assigneeUnit)}::text[], ${updated.map((w) => w.case.listed)}::boolean[], ${updated.map((w) => w.case.version)}::int[],
         ${updated.map((w) => w.snapshotJson ?? json(w.case.snapshot))}::jsonb[], ${updated.map((w) => w.case.lastHash)}::text[],
-        ${updated.map((w) => w.case.updatedAt)}::timestamptz[], ${overdueFroms(updated)}::timestamptz[]
-      ) as v(id, from_version, state, assignee_unit, listed, version, snapshot, last_hash, updated_at, overdue_from)
+        ${updated.map((w) => w.case.updatedAt)}::timestamptz[], ${overdueFroms(updated)}::timestamptz[], ${unitLists(updated)}::text[]
+      ) as v(id, from_version, state, assignee_unit, listed, version, snapshot, last_hash, updated_at, overdue_from, units)
       where c.id = v.id and c.version = v.from_version
       returning c.id
     )`);

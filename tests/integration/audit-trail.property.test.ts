@@ -556,8 +556,10 @@ async function executeRun(run: Run): Promise<void> {
     for (const st of replay.steps) statesSeen.add(st.state);
   }
   expect(trail).toBe(run.intakes.length + accepted);
-  // Each transition wrote the case's overdue_from from its deadlines as it left them: rebuilding it changes nothing.
+  // Each transition wrote the case's overdue_from and scope_units as it left its deadlines and units: rebuilding
+  // them changes nothing.
   expect(await cases.refreshOverdueFrom(tdb.db, ids)).toBe(0);
+  expect(await cases.refreshScopeUnits(tdb.db, ids)).toBe(0);
   const verified = await audit.verifyAudit();
   expect(verified.ok).toBe(true);
   expect(verified.firstBroken).toBeUndefined();

@@ -1,6 +1,8 @@
 /**
  * The case scope has two forms, one home each: `caseInScope` (engine/access)
- * for a case in hand, and `caseInUnitScope` (db/case-scope.sql.ts) for SQL.
+ * for a case in hand, and `caseInUnitScope` (db/case-scope.sql.ts) for SQL,
+ * with its reading from the case row (`caseInUnitScopeByRow`, over
+ * `scope_units` rebuilt from `case_units`) for list walks.
  * Against PostgreSQL, for every pair of registering and assignee unit over a
  * small tree (divisions, a bureau and departments), some cases also carrying a
  * unit they passed through earlier, and every scope unit, the SQL form and
@@ -8,8 +10,8 @@
  * TypeScript form sees from the case's units.
  */
 import { randomUUID } from 'node:crypto';
-import { caseInUnitScope } from '../../db/case-scope.sql';
-import { listCases, listCasesPage } from '../../db/case.repository';
+import { caseInUnitScope, caseInUnitScopeByRow } from '../../db/case-scope.sql';
+import { listCases, listCasesPage, refreshScopeUnits } from '../../db/case.repository';
 import { listIncidents } from '../../db/incident.repository';
 import { listedCases, supervisionCounts } from '../../db/supervision.repository';
 import { caseInScope } from '../../engine/access';
@@ -87,6 +89,9 @@ beforeAll(async () => {
     .insertInto('case_units')
     .values(seeded.flatMap((c) => c.units.map((unit) => ({ case_id: c.id, unit }))))
     .execute();
+  // Rows written in SQL: the column the transitions keep is rebuilt from them, for every case.
+  expect(await refreshScopeUnits(tdb.db)).toBe(seeded.length);
+  expect(await refreshScopeUnits(tdb.db)).toBe(0);
   await tdb.db
     .insertInto('case_events')
     .values(
@@ -137,6 +142,11 @@ describe.each(UNITS)('seen from %s', (scope) => {
     const expected = visibleFrom(scope);
     expect(expected.length).toBeGreaterThan(0);
     expect(sorted(rows.map((r) => r.id))).toEqual(sorted(expected.map((c) => c.id)));
+  });
+
+  it('its reading from the case row picks the same cases', async () => {
+    const rows = await tdb.db.selectFrom('cases').select('id').where(caseInUnitScopeByRow(scope)).execute();
+    expect(sorted(rows.map((r) => r.id))).toEqual(sorted(visibleFrom(scope).map((c) => c.id)));
   });
 
   it('the case list, the verification pages and the incident list agree with it', async () => {

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { listCheckpoints, type CheckpointSummary } from '../../db/audit-checkpoint.repository';
-import { listCases, refreshOverdueFrom, type CaseRecord } from '../../db/case.repository';
+import { listCases, refreshOverdueFrom, refreshScopeUnits, type CaseRecord } from '../../db/case.repository';
 import { listIncidents, type IncidentRecord } from '../../db/incident.repository';
 import { listedCases, supervisionCounts, type UnitSupervisionCounts } from '../../db/supervision.repository';
 import { listCaseRowsAfter } from '../../db/trail-stream.repository';
@@ -107,6 +107,7 @@ beforeAll(async () => {
     .insertInto('case_units')
     .values(seeded.flatMap((c) => c.units.map((unit) => ({ case_id: c.id, unit }))))
     .execute();
+  expect(await refreshScopeUnits(tdb.db)).toBe(seeded.length);
   const deadlineRows = seeded.flatMap((c) =>
     c.deadlines.map((d, k) => ({
       case_id: c.id,

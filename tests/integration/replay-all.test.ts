@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import { seedDemo } from '../../cli/seed-demo';
 import type { ClockName, HumanRole } from '../../machines/petition.vocabulary';
 import { V2_POLICY } from '../support/test-server';
-import { findCase, refreshOverdueFrom } from '../../db/case.repository';
+import { findCase, refreshOverdueFrom, refreshScopeUnits } from '../../db/case.repository';
 import { listCaseIds } from '../support/case-ids';
 import { listDeadlines } from '../../db/deadline.repository';
 import { createAuditService, type AuditService } from '../../engine/audit.service';
@@ -434,6 +434,19 @@ describe('every stored case replays under the current code', () => {
     await tdb.pool.query(`update cases set overdue_from = null where id = (select id from cases where overdue_from = '-infinity' limit 1)`);
     expect(await refreshOverdueFrom(tdb.db)).toBe(1);
     expect(await refreshOverdueFrom(tdb.db)).toBe(0);
+  });
+
+  it("keeps every case's scope_units as its case_units say: rebuilding it from them changes no row", async () => {
+    const { rows } = await tdb.pool.query<{ many: string }>(`select count(*) as many from cases where scope_units like '% % % %'`);
+    // Not trivially kept: many cases passed through three units or more.
+    expect(Number(rows[0]?.many)).toBeGreaterThan(5);
+    expect(await refreshScopeUnits(tdb.db)).toBe(0);
+    // A row the transitions left wrong would be found and put back.
+    await tdb.pool.query(
+      `update cases set scope_units = ' 420100 ' where id = (select id from cases where scope_units like '% % % %' limit 1)`,
+    );
+    expect(await refreshScopeUnits(tdb.db)).toBe(1);
+    expect(await refreshScopeUnits(tdb.db)).toBe(0);
   });
 
   it('would name a case whose stored snapshot no longer follows from its trail', async () => {
