@@ -131,8 +131,10 @@ export async function writeTransitions(trx: Transaction<Database>, writes: reado
       update cases c set state = v.state, assignee_unit = v.assignee_unit, listed = v.listed, version = v.version,
         snapshot = v.snapshot, last_hash = decode(v.last_hash, 'hex'), updated_at = v.updated_at,
         overdue_from = v.overdue_from,
-        -- The units already recorded and the event's: what case_units holds once the sibling CTE has inserted them.
-        scope_units = ${scopeUnitsOf(sql`select unit from case_units where case_id = c.id union ${listedUnits}`)}
+        -- What case_units holds once the sibling CTE has inserted the event's units: as it was when the event adds
+        -- none (most events), else the units recorded and the event's.
+        scope_units = case when string_to_array(c.scope_units, ' ') @> string_to_array(v.units, ' ') then c.scope_units
+          else ${scopeUnitsOf(sql`select unit from case_units where case_id = c.id union ${listedUnits}`)} end
       from unnest(
         ${updated.map((w) => w.case.id)}::uuid[], ${updated.map((w) => w.fromVersion)}::int[], ${updated.map((w) => w.case.state)}::text[],
         ${updated.map((w) => w.case.assigneeUnit)}::text[], ${updated.map((w) => w.case.listed)}::boolean[], ${updated.map((w) => w.case.version)}::int[],
