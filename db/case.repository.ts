@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely, type Selectable, type SqlBool, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Expression, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { caseInUnitScope, caseInUnitScopeByRow, scopeUnitsOf } from './case-scope.sql';
 import { hexOf } from './hash-bytes';
 import { keysetAfter } from './keyset.sql';
@@ -227,15 +227,11 @@ export interface ListedCase extends CaseRecord {
  * each with its intake entry and deadlines: the page's views need nothing else from the database.
  */
 export async function listCases(db: Executor, q: CaseListQuery): Promise<ListedCase[]> {
-  const scope =
-    q.unit === undefined
-      ? caseInUnitScopeByRow(q.scopeUnit)
-      : sql<SqlBool>`(${caseInUnitScopeByRow(q.scopeUnit)} and ${caseInUnitScopeByRow(q.unit)})`;
-  let ids = db.selectFrom('cases').select(['cases.id', 'cases.created_at']);
+  let ids = db.selectFrom('cases').select(['cases.id', 'cases.created_at']).where(caseInUnitScopeByRow(q.scopeUnit));
+  if (q.unit !== undefined) ids = ids.where(caseInUnitScopeByRow(q.unit));
   if (q.state !== undefined) ids = ids.where('cases.state', '=', q.state);
   if (q.open === true || q.overdueAt !== undefined) ids = ids.where(openCase());
   if (q.overdueAt !== undefined) ids = ids.where(caseOverdue(q.overdueAt));
-  ids = ids.where(scope);
   if (q.after !== undefined)
     ids = ids.where(keysetAfter(['cases.created_at', 'cases.id'], { at: q.after.createdAt, id: q.after.id }, 'desc'));
   const page = ids.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(q.limit);
@@ -317,15 +313,28 @@ export async function listCasesPage(db: Executor, afterId: string | undefined, l
 }
 
 /**
+ * Sets `column` to `rebuilt` (an expression over the case row `cases`) on the given cases (every case when none are
+ * given) where it differs, and returns how many rows it changed.
+ */
+async function refreshColumn(
+  db: Executor,
+  column: 'overdue_from' | 'scope_units',
+  rebuilt: Expression<unknown>,
+  caseIds?: readonly string[],
+) {
+  const only = caseIds === undefined ? sql`true` : sql`cases.id = any(${caseIds}::uuid[])`;
+  const result = await sql`update cases set ${sql.ref(column)} = ${rebuilt}
+    where ${only} and ${sql.ref(column)} is distinct from ${rebuilt}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/**
  * Rebuilds `cases.overdue_from` from the deadline rows of the given cases (every case when none are given) and
  * returns how many rows it changed. The transitions keep the column; this is for data written in SQL (a seeded
  * or copied data set) and for the check that the transitions kept it.
  */
 export async function refreshOverdueFrom(db: Executor, caseIds?: readonly string[]): Promise<number> {
-  const only = caseIds === undefined ? sql`true` : sql`cases.id = any(${caseIds}::uuid[])`;
-  const result = await sql`update cases set overdue_from = ${OVERDUE_FROM_SQL}
-    where ${only} and overdue_from is distinct from ${OVERDUE_FROM_SQL}`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
+  return refreshColumn(db, 'overdue_from', OVERDUE_FROM_SQL, caseIds);
 }
 
 /**
@@ -334,8 +343,5 @@ export async function refreshOverdueFrom(db: Executor, caseIds?: readonly string
  * and for the check that the transitions kept it.
  */
 export async function refreshScopeUnits(db: Executor, caseIds?: readonly string[]): Promise<number> {
-  const only = caseIds === undefined ? sql`true` : sql`cases.id = any(${caseIds}::uuid[])`;
-  const rebuilt = scopeUnitsOf(sql`select unit from case_units where case_units.case_id = cases.id`);
-  const result = await sql`update cases set scope_units = ${rebuilt} where ${only} and scope_units <> ${rebuilt}`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
+  return refreshColumn(db, 'scope_units', scopeUnitsOf(sql`select unit from case_units where case_units.case_id = cases.id`), caseIds);
 }
